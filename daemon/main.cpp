@@ -1,0 +1,17 @@
+// eightsync: provisions users from an HR export into 8x8 X Series over SCIM 2.0.
+// The whole program lives in eightsync::daemon so tests link the same code; this stays thin.
+#include <exception>
+#include <iostream>
+
+#include "daemon/cli.hpp"
+
+int main(int argc, char** argv) {
+  try {
+    return eightsync::daemon::run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "eightsync: internal error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "eightsync: internal error of unknown type\n";
+  }
+  return 70;  // EX_SOFTWARE
+}

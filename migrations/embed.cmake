@@ -1,0 +1,12 @@
+# Writes OUT: a C++ file that defines eightsync::migrations::all() from the FILES given.
+set(body "")
+foreach(f IN LISTS FILES)
+  get_filename_component(name "${f}" NAME)
+  string(REGEX MATCH "^[0-9]+" num "${name}")
+  math(EXPR version "${num}")
+  file(READ "${f}" sql)
+  string(APPEND body "    {${version}, \"${name}\", R\"eightsync_sql(${sql})eightsync_sql\"},\n")
+endforeach()
+file(WRITE "${OUT}.tmp" "// Generated from migrations/*.sql by migrations/embed.cmake. Do not edit.\n#include \"migrations/embedded_migrations.hpp\"\n\nnamespace eightsync::migrations {\nconst std::vector<migration>& all() {\n  static const std::vector<migration> list{\n${body}  };\n  return list;\n}\n}  // namespace eightsync::migrations\n")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")
