@@ -1,0 +1,72 @@
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+
+#include "config/leaver_action.hpp"
+#include "config/log_format.hpp"
+#include "config/log_level.hpp"
+#include "config/visibility_mode.hpp"
+#include "core/match_key.hpp"
+#include "core/source_options.hpp"
+
+/// THE table of config defaults: the one place a default lives. The config structs initialize
+/// their members from it, the loader keeps those values for keys the file leaves out, and
+/// config/eightsync.example.yaml documents each one (a unit test checks they agree).
+/// Keys without an entry here are either required (source.path, source.key, target.url, the
+/// four required mapping attributes) or off when absent (target.ca_file, target.proxy,
+/// metrics.listen, scope, protect, create_only, maps).
+namespace eightsync::config::defaults {
+
+using std::chrono::milliseconds;
+using namespace std::chrono_literals;
+
+// source:
+inline constexpr core::source_type source_type = core::source_type::csv;
+inline constexpr char source_delimiter = ',';
+inline constexpr core::source_encoding source_encoding = core::source_encoding::utf8;
+inline constexpr std::size_t source_min_rows = 1;
+inline constexpr core::key_normalization source_key_normalize = core::key_normalization::none;
+
+// target:
+/// target.token_file, when neither token_file nor token_env is set and $CREDENTIALS_DIRECTORY
+/// is (systemd's LoadCredential=eightsync-token:…): $CREDENTIALS_DIRECTORY/eightsync-token.
+inline constexpr std::string_view token_credential_name = "eightsync-token";
+inline constexpr visibility_mode target_visibility = visibility_mode::all;
+inline constexpr std::size_t target_page_size = 100;
+inline constexpr milliseconds target_timeout = 30s;
+inline constexpr milliseconds target_max_snapshot_age = 15min;
+inline constexpr std::size_t rate_limit_requests = 10;
+inline constexpr milliseconds rate_limit_per = 60s;
+inline constexpr std::size_t retry_attempts = 5;
+inline constexpr milliseconds retry_base_delay = 1s;
+inline constexpr milliseconds retry_max_delay = 60s;
+
+// schedule:
+inline constexpr milliseconds schedule_interval = 1h;
+inline constexpr milliseconds schedule_full_reconcile = 24h;
+inline constexpr bool schedule_on_source_change = false;
+
+// match:
+inline constexpr std::array<core::match_key, 3> match{core::match_key::external_id, core::match_key::user_name,
+                                                      core::match_key::email};
+
+// leavers:
+inline constexpr leaver_action leavers_missing_from_source = leaver_action::deactivate;
+
+// safety:
+inline constexpr std::size_t safety_max_deactivations = 10;
+inline constexpr double safety_max_deactivation_percent = 5;
+inline constexpr std::size_t safety_max_creates = 100;
+inline constexpr std::size_t safety_max_updates = 500;
+inline constexpr double safety_max_source_shrink_percent = 10;
+
+// state:
+inline constexpr std::string_view state_path = "/var/lib/eightsync/state.db";
+
+// log:
+inline constexpr log_level log_level_default = log_level::info;
+inline constexpr log_format log_format_default = log_format::text;
+
+}  // namespace eightsync::config::defaults

@@ -1,0 +1,186 @@
+#include "connectors/csv_source_reader.hpp"
+
+#include <algorithm>
+#include <new>
+
+#include "connectors/text_chunk_reader.hpp"
+#include "connectors/text_utf8.hpp"
+
+namespace eightsync::connectors {
+
+csv_source_reader::csv_source_reader(const core::source_options& options, core::row_sink& sink)
+    : options_(options), emitter_(options, sink) {
+  // Non-strict mode would read `"Smith" Jr,` as an open quoted field and run on through the
+  // following rows; strict mode stops at the stray character instead.
+  if (::csv_init(&parser_, CSV_STRICT) != 0) {
+    throw std::bad_alloc();
+  }
+  ::csv_set_delim(&parser_, static_cast<unsigned char>(options_.delimiter));
+}
+
+csv_source_reader::~csv_source_reader() {
+  ::csv_free(&parser_);
+}
+
+void csv_source_reader::on_field(void* data, std::size_t size, void* self) {
+  static_cast<csv_source_reader*>(self)->field(
+      std::string_view(static_cast<const char*>(data), data != nullptr ? size : 0));
+}
+
+void csv_source_reader::on_record_end(int /*terminator*/, void* self) {
+  static_cast<csv_source_reader*>(self)->record_end();
+}
+
+void csv_source_reader::fail(std::size_t line, std::string_view what) {
+  if (!error_) {
+    error_ = options_.path.string() + ": line " + std::to_string(line) + ": " + std::string(what);
+  }
+}
+
+void csv_source_reader::field(std::string_view text) {
+  if (discarding_) {
+    return;
+  }
+  fields_.emplace_back(text);
+  field_line_ = line_;  // the next field starts right after this one's delimiter
+}
+
+void csv_source_reader::record_end() {
+  in_record_ = false;
+  if (discarding_ || error_) {
+    fields_.clear();
+    return;
+  }
+  if (!have_header_) {
+    have_header_ = true;
+    if (auto problem = emitter_.accept_header(std::move(fields_))) {
+      fail(record_line_, *problem);
+    }
+  } else if (std::any_of(fields_.begin(), fields_.end(), [](const std::string& f) { return !f.empty(); })) {
+    emitter_.emit(record_line_, std::move(fields_), record_line_ == line_, record_utf8_);
+  }
+  // else: a row of bare delimiters (",,,,"), which spreadsheets append to a sheet: like a
+  // blank line, it holds nothing and is skipped.
+  fields_ = {};
+  fields_.reserve(emitter_.header().size());
+}
+
+bool csv_source_reader::starts_record(std::string_view text) const noexcept {
+  // libcsv skips spaces and tabs (unless one is the delimiter) and line ends before a record.
+  for (const char c : text) {
+    if (c == options_.delimiter) {
+      return true;
+    }
+    if (c != ' ' && c != '\t') {
+      return c != '\r' && c != '\n';
+    }
+  }
+  return false;
+}
+
+void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_line) {
+  if (error_) {
+    return;
+  }
+  line_ = line;
+  if (skip_to_line_end_) {
+    skip_to_line_end_ = !ends_line;
+    return;
+  }
+  if (!in_record_) {
+    if (!starts_record(text)) {
+      return;  // a blank line (or the blank start of one split across chunks)
+    }
+    in_record_ = true;
+    record_utf8_ = true;
+    record_line_ = line;
+    field_line_ = line;
+  }
+  // One pass over the whole line is much cheaper than one per field; only a record that fails
+  // it (or a multibyte character cut by a chunk boundary) is checked field by field.
+  record_utf8_ = record_utf8_ && find_invalid_utf8(text) == std::string_view::npos;
+  const std::size_t used = ::csv_parse(&parser_, text.data(), text.size(), on_field, on_record_end, this);
+  if (used < text.size()) {
+    if (::csv_error(&parser_) != CSV_EPARSE) {
+      throw std::bad_alloc();  // CSV_ENOMEM / CSV_ETOOBIG: the entry buffer could not grow
+    }
+    malformed_quote(line, ends_line);
+  }
+}
+
+void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
+  const std::size_t column = fields_.size();
+  const std::string where = column < emitter_.header().size() ? "column \"" + emitter_.header()[column] + "\""
+                                                              : "column " + std::to_string(column + 1);
+  const std::string what = where +
+                           " has a quote inside an unquoted field, or text after a "
+                           "closing quote (line " +
+                           std::to_string(line) + ")";
+  if (!have_header_) {
+    fail(record_line_, "malformed quoting in the header: " + what);
+    return;
+  }
+  std::string key;
+  if (record_line_ == line && emitter_.key_index() == 0 && !fields_.empty()) {
+    key = emitter_.usable_key(std::move(fields_[0]));
+  }
+  emitter_.quarantine(record_line_, core::quarantine_reason::invalid_record, what, std::move(key));
+  // Reset libcsv to the start of a record, dropping the partial one, and resume on the next
+  // physical line.
+  discarding_ = true;
+  ::csv_fini(&parser_, on_field, on_record_end, this);
+  discarding_ = false;
+  fields_.clear();
+  in_record_ = false;
+  skip_to_line_end_ = !ends_line;
+}
+
+core::expected<source_summary, source_error> csv_source_reader::read() {
+  text_chunk_reader in(options_);
+  const char d = options_.delimiter;
+  if (d == '"' || d == '\r' || d == '\n' || d == '\0') {
+    return core::unexpected<source_error>{
+        source_error{in.message("source.delimiter cannot be a quote, a line end or NUL")}};
+  }
+  if (auto err = in.open()) {
+    return core::unexpected<source_error>{std::move(*err)};
+  }
+  const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
+    feed(text, line, ends_line);
+  };
+  for (;;) {
+    auto chunk = in.next();
+    if (!chunk) {
+      return core::unexpected<source_error>{std::move(chunk).error()};
+    }
+    if (chunk->empty()) {
+      break;
+    }
+    lines_.split(*chunk, segment);
+    if (error_) {
+      return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    }
+  }
+  lines_.finish(segment);
+  // At the end, and only there, an open quoted field is an error: it would have swallowed
+  // every row after the line it began on.
+  ::csv_set_opts(&parser_, CSV_STRICT | CSV_STRICT_FINI);
+  if (::csv_fini(&parser_, on_field, on_record_end, this) != 0) {
+    fail(fields_.empty() ? record_line_ : field_line_, "a quoted field begins here and is never closed");
+  }
+  if (error_) {
+    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+  }
+  if (!have_header_) {
+    return core::unexpected<source_error>{source_error{in.message("the file is empty: no header")}};
+  }
+  if (emitter_.rows_read() < options_.min_rows) {
+    return core::unexpected<source_error>{source_error{
+        in.message("found " + std::to_string(emitter_.rows_read()) + " data rows, fewer than min_rows (" +
+                   std::to_string(options_.min_rows) + ")")}};
+  }
+  return source_summary{options_.path, in.bytes(), in.sha256_hex(), emitter_.rows_read(),
+                        emitter_.quarantined()};
+}
+
+}  // namespace eightsync::connectors

@@ -1,0 +1,30 @@
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/desired_user.hpp"
+
+namespace eightsync::core {
+
+/// XXH64 (xxHash, 64-bit) of `bytes` with `seed`, exactly as the reference implementation
+/// (XXH64("", 0) = 0xEF46DB3751D8E999). Never throws.
+std::uint64_t xxh64(std::string_view bytes, std::uint64_t seed = 0) noexcept;
+
+/// Appends the canonical serialization of `u` that content_hash hashes: for each attribute the
+/// mapping owns, in the canonical order of `all_attributes` (`active` excluded), the bytes
+/// `NAME=VALUE\0`, where NAME is the mapping name (`userName`, `name.givenName`, …) and VALUE
+/// the UTF-8 value. An owned but empty value still counts (`title=\0`). Throws only std::bad_alloc.
+void append_canonical(std::string& out, const desired_user& u);
+
+/// The stable content hash of `u`, which planning compares to detect change: XXH64 with seed 0
+/// over append_canonical's bytes. Owning a new attribute changes it; unowned attributes, the
+/// key, the position and `active` never do. Byte-oriented and specified, so it is the same on
+/// every platform and in every run: it may be stored. Throws only std::bad_alloc.
+std::uint64_t content_hash(const desired_user& u);
+
+/// As above, serializing into `scratch` (reused, so a warm call allocates nothing). Throws only
+/// std::bad_alloc.
+std::uint64_t content_hash(const desired_user& u, std::string& scratch);
+
+}  // namespace eightsync::core

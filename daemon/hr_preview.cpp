@@ -1,0 +1,131 @@
+#include "daemon/hr_preview.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <ostream>
+#include <string_view>
+
+#include "connectors/hr_export_reader.hpp"
+
+namespace eightsync::daemon {
+namespace {
+
+// Display width of UTF-8 text, counting code points (good enough for names and emails).
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
+  }));
+}
+
+void pad_to(std::ostream& out, std::string_view s, std::size_t width) {
+  out << s;
+  for (std::size_t w = display_width(s); w < width; ++w) out << ' ';
+}
+
+std::string where(std::size_t line, std::size_t record) {
+  return line != 0 ? "line " + std::to_string(line) : "record " + std::to_string(record);
+}
+
+std::string hex64(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::size_t count_active(const core::mapping_result& m) {
+  return static_cast<std::size_t>(
+      std::count_if(m.users.begin(), m.users.end(), [](const core::desired_user& u) { return u.active; }));
+}
+
+}  // namespace
+
+core::expected<hr_snapshot, connectors::source_error> read_and_map(const config::eightsync_config& cfg) {
+  core::user_mapper mapper(cfg.mapping, cfg.source.key);
+  auto read = connectors::read_hr_export(cfg.source, mapper);
+  if (!read) return core::unexpected<connectors::source_error>{read.error()};
+  if (mapper.header_error()) {
+    return core::unexpected<connectors::source_error>{
+        {cfg.source.path.string() + ": " + *mapper.header_error()}};
+  }
+  return hr_snapshot{std::move(read.value()), mapper.finish()};
+}
+
+void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t limit) {
+  const auto& m = snap.mapped;
+  out << "Source: " << snap.source.path.string() << " (" << snap.source.bytes << " bytes, sha256 "
+      << snap.source.sha256.substr(0, 12) << "…)\n\n";
+
+  const std::size_t shown = limit == 0 ? m.users.size() : std::min(limit, m.users.size());
+  out << "8x8 users as eightsync would provision them (" << shown << " of " << m.users.size() << "):\n";
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& u = m.users[i];
+    out << "\n  key " << u.key << "  (" << where(u.line, u.record) << ")  "
+        << (u.active ? "active" : "INACTIVE") << "  hash " << hex64(u.hash) << '\n';
+    for (auto a : core::all_attributes) {
+      if (a == core::attribute::active || !u.owns(a)) continue;
+      out << "    ";
+      pad_to(out, core::attribute_name(a), 17);
+      const auto& v = u.get(a);
+      out << (v.empty() ? "(empty: cleared in 8x8)" : v) << '\n';
+    }
+  }
+  if (shown < m.users.size()) {
+    out << "\n  … and " << (m.users.size() - shown) << " more (--limit 0 shows all)\n";
+  }
+
+  out << "\nQuarantined rows (" << m.quarantined.size() << "):"
+      << (m.quarantined.empty() ? " none\n" : "\n");
+  for (const auto& q : m.quarantined) {
+    out << "  ";
+    pad_to(out, where(q.line, q.record), 11);
+    pad_to(out, q.key.empty() ? "(no key)" : "key " + q.key, 16);
+    pad_to(out, core::quarantine_reason_name(q.reason), 18);
+    out << q.detail << '\n';
+  }
+
+  const std::size_t active = count_active(m);
+  out << "\nSummary: " << m.rows_read << " rows read, " << m.in_scope << " in scope, " << m.out_of_scope
+      << " out of scope, " << m.quarantined.size() << " quarantined; " << m.users.size() << " users ("
+      << active << " active, " << (m.users.size() - active) << " inactive)\n";
+  if (!m.quarantined.empty()) {
+    out << "Quarantined rows are left out of the cycle until the export is fixed. While a row without "
+           "a usable key is quarantined, nobody is deactivated for being missing from HR.\n";
+  }
+}
+
+void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t limit) {
+  namespace json = boost::json;
+  const auto& m = snap.mapped;
+  json::object doc;
+  doc["source"] = {{"path", snap.source.path.string()}, {"bytes", snap.source.bytes}, {"sha256", snap.source.sha256}};
+  const std::size_t active = count_active(m);
+  doc["summary"] = {{"rows_read", m.rows_read},       {"in_scope", m.in_scope},
+                    {"out_of_scope", m.out_of_scope}, {"quarantined", m.quarantined.size()},
+                    {"users", m.users.size()},        {"active", active},
+                    {"inactive", m.users.size() - active}};
+  json::array users;
+  const std::size_t shown = limit == 0 ? m.users.size() : std::min(limit, m.users.size());
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& u = m.users[i];
+    json::object attrs;
+    for (auto a : core::all_attributes) {
+      if (a != core::attribute::active && u.owns(a)) attrs[core::attribute_name(a)] = u.get(a);
+    }
+    users.push_back({{"key", u.key},       {"line", u.line},     {"record", u.record},
+                     {"active", u.active}, {"hash", hex64(u.hash)}, {"attributes", std::move(attrs)}});
+  }
+  doc["users"] = std::move(users);
+  json::array quarantined;
+  for (const auto& q : m.quarantined) {
+    quarantined.push_back({{"line", q.line},
+                           {"record", q.record},
+                           {"key", q.key},
+                           {"reason", core::quarantine_reason_name(q.reason)},
+                           {"detail", q.detail}});
+  }
+  doc["quarantined"] = std::move(quarantined);
+  out << json::serialize(doc) << '\n';
+}
+
+}  // namespace eightsync::daemon

@@ -1,0 +1,205 @@
+// One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
+// --read-only, --token-file, and runtime changes through /_emulator/settings.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <boost/json/serialize.hpp>
+
+#include "emulator_test.hpp"
+
+namespace eightsync::emulator::test {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view x8 = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+
+class switches : public emulator_test {
+ protected:
+  std::string create_with_site(std::string_view name, std::string_view site) {
+    auto body = user(name);
+    body[x8] = json::object{{"site", site}};
+    const auto r = scim().post("/scim/v2/Users", body);
+    EXPECT_EQ(r.status, 201u) << r.body;
+    return r.status == 201 ? std::string(r.json().at("id").as_string()) : std::string{};
+  }
+  http_result put_site(const std::string& id, std::string_view name, std::string_view site) {
+    auto body = user(name, "Changed");
+    body[x8] = json::object{{"site", site}};
+    return scim().put("/scim/v2/Users/" + id, body);
+  }
+  static json::object patch_body(json::array ops) {
+    return json::object{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                        {"Operations", std::move(ops)}};
+  }
+  std::string site_of(const std::string& id) {
+    const auto s = stored(id);
+    return s.contains(x8) ? std::string(s.at(x8).at("site").as_string()) : std::string{};
+  }
+};
+
+TEST_F(switches, SiteChangeIgnoreKeepsTheSiteAndAnswers200) {
+  start({"--site-change", "ignore"});
+  const auto id = create_with_site("s@example.com", "London");
+  const auto r = put_site(id, "s@example.com", "Paris");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at(x8).at("site").as_string(), "London");
+  EXPECT_EQ(r.json().at("name").at("givenName").as_string(), "Changed") << "the rest of the PUT applies";
+  EXPECT_EQ(site_of(id), "London");
+}
+
+TEST_F(switches, SiteChangeIsIgnoredByDefault) {
+  start();
+  const auto id = create_with_site("s@example.com", "London");
+  EXPECT_EQ(put_site(id, "s@example.com", "Paris").status, 200u);
+  EXPECT_EQ(site_of(id), "London");
+  auto no_site = user("s@example.com");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, no_site).status, 200u);
+  EXPECT_EQ(site_of(id), "London") << "leaving site out does not clear it";
+}
+
+TEST_F(switches, SiteChangeRejectAnswers400AndChangesNothing) {
+  start({"--site-change", "reject"});
+  const auto id = create_with_site("s@example.com", "London");
+  const auto r = put_site(id, "s@example.com", "Paris");
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.json().at("status").as_string(), "400");
+  EXPECT_EQ(site_of(id), "London");
+  EXPECT_EQ(stored(id).at("name").at("givenName").as_string(), "Jane") << "a refused PUT changes nothing";
+  EXPECT_EQ(put_site(id, "s@example.com", "London").status, 200u) << "the same site is not a change";
+}
+
+TEST_F(switches, PatchOtherIgnoreAnswers200AndChangesNothing) {
+  start({"--patch-other", "ignore"});
+  const auto id = create("p@example.com");
+  const auto before = stored(id);
+  const auto r = scim().patch("/scim/v2/Users/" + id,
+                              patch_body(json::array{json::object{{"op", "replace"}, {"path", "title"}, {"value", "Boss"}},
+                                                     json::object{{"op", "remove"}, {"path", "externalId"}}}));
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_FALSE(r.json().as_object().contains("title"));
+  EXPECT_EQ(stored(id), before);
+  // Mixed with active: active applies, the rest is ignored.
+  const auto mixed = scim().patch(
+      "/scim/v2/Users/" + id,
+      patch_body(json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
+  ASSERT_EQ(mixed.status, 200u);
+  EXPECT_FALSE(stored(id).at("active").as_bool());
+  EXPECT_FALSE(stored(id).contains("title"));
+}
+
+TEST_F(switches, PatchOtherRejectAnswers400) {
+  start({"--patch-other", "reject"});
+  const auto id = create("p@example.com");
+  const auto r = scim().patch(
+      "/scim/v2/Users/" + id,
+      patch_body(json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_TRUE(stored(id).at("active").as_bool()) << "a refused PATCH applies nothing, active included";
+  const auto ok = scim().patch("/scim/v2/Users/" + id,
+                               patch_body(json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}));
+  EXPECT_EQ(ok.status, 200u) << "active alone is still fine";
+  EXPECT_FALSE(stored(id).at("active").as_bool());
+}
+
+TEST_F(switches, VisibilityAllListsAdminConsoleUsers) {
+  start({"--visibility", "all"});
+  auto manual = user("manual@example.com");
+  manual["_adminConsole"] = true;
+  const auto ids = seed(json::array{manual, user("idp@example.com")});
+  EXPECT_EQ(list().at("totalResults").as_int64(), 2);
+  EXPECT_EQ(list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 1);
+  EXPECT_EQ(scim().get("/scim/v2/Users/" + ids[0]).status, 200u);
+}
+
+TEST_F(switches, VisibilityIdpOnlyHidesAdminConsoleUsers) {
+  start({"--visibility", "idp_only"});
+  auto manual = user("manual@example.com");
+  manual["_adminConsole"] = true;
+  const auto ids = seed(json::array{manual, user("idp@example.com"), user("idp2@example.com")});
+  const auto page = list();
+  EXPECT_EQ(page.at("totalResults").as_int64(), 2);
+  for (const auto& u : page.at("Resources").as_array()) EXPECT_NE(u.at("id").as_string(), ids[0]);
+  EXPECT_EQ(list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 0)
+      << "hidden from filters";
+  EXPECT_EQ(scim().get("/scim/v2/Users/" + ids[0]).status, 404u);
+  const auto dup = scim().post("/scim/v2/Users", user("Manual@example.com"));
+  EXPECT_EQ(dup.status, 409u) << "a hidden user still holds its userName: not listed is not gone";
+  EXPECT_EQ(dump().size(), 3u) << "the dump shows hidden users";
+  EXPECT_TRUE(dump().at(0).at("_adminConsole").as_bool());
+}
+
+TEST_F(switches, ExternalIdFilterIsRefusedByDefault) {
+  start();
+  auto u = user("e@example.com");
+  u["externalId"] = "HR-7";
+  seed(json::array{u});
+  const auto r = scim().get("/scim/v2/Users?filter=" + url_encode(R"(externalId eq "HR-7")"));
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_EQ(r.json().at("scimType").as_string(), "invalidFilter");
+}
+
+TEST_F(switches, ExternalIdFilterWorksWithTheFlag) {
+  start({"--filter-externalid"});
+  auto u = user("e@example.com");
+  u["externalId"] = "HR-7";
+  const auto ids = seed(json::array{u, user("f@example.com")});
+  const auto page = list("?filter=" + url_encode(R"(externalId eq "HR-7")"));
+  ASSERT_EQ(page.at("totalResults").as_int64(), 1);
+  EXPECT_EQ(page.at("Resources").as_array().at(0).at("id").as_string(), ids[0]);
+  EXPECT_EQ(list("?filter=" + url_encode(R"(externalId eq "hr-7")")).at("totalResults").as_int64(), 0)
+      << "externalId is case-exact";
+}
+
+TEST_F(switches, ReadOnlyAnswers403ToEveryWrite) {
+  start({"--read-only"});
+  const auto id = seed(json::array{user("r@example.com")}).at(0);
+  EXPECT_EQ(scim().get("/scim/v2/Users").status, 200u);
+  EXPECT_EQ(scim().get("/scim/v2/Users/" + id).status, 200u);
+  const auto post = scim().post("/scim/v2/Users", user("new@example.com"));
+  EXPECT_EQ(post.status, 403u);
+  EXPECT_EQ(post.json().at("status").as_string(), "403");
+  EXPECT_EQ(scim().put("/scim/v2/Users/" + id, user("r@example.com")).status, 403u);
+  EXPECT_EQ(scim().patch("/scim/v2/Users/" + id, patch_body(json::array{})).status, 403u);
+  EXPECT_EQ(scim().del("/scim/v2/Users/" + id).status, 403u);
+  EXPECT_EQ(dump().size(), 1u);
+  EXPECT_TRUE(stored(id).at("active").as_bool());
+}
+
+TEST_F(switches, ReadWriteIsTheDefault) {
+  start();
+  EXPECT_EQ(scim().post("/scim/v2/Users", user("new@example.com")).status, 201u);
+}
+
+TEST_F(switches, TokenFileGivesTheToken) {
+  const std::string path = ::testing::TempDir() + "emulator-token-" + std::to_string(::getpid());
+  {
+    std::ofstream f(path);
+    f << "file-token-123\n";
+  }
+  emulator_process p({"--token-file", path});
+  http_client c(p.port(), "file-token-123");
+  EXPECT_EQ(c.get("/scim/v2/Users").status, 200u);
+  http_client wrong(p.port(), std::string(test_token));
+  EXPECT_EQ(wrong.get("/scim/v2/Users").status, 401u);
+  EXPECT_EQ(p.stop(), 0);
+  std::remove(path.c_str());
+}
+
+TEST_F(switches, SettingsChangeAtRuntime) {
+  start();
+  const auto id = create("rt@example.com");
+  auto r = admin().request("PATCH", "/_emulator/settings", R"({"read_only":true,"patch_other":"reject"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.json().at("read_only").as_bool());
+  EXPECT_EQ(scim().del("/scim/v2/Users/" + id).status, 403u);
+  r = admin().request("PATCH", "/_emulator/settings", R"({"read_only":false})");
+  EXPECT_EQ(scim().del("/scim/v2/Users/" + id).status, 204u);
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"bogus":1})").status, 400u);
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"visibility":"some"})").status, 400u);
+}
+
+}  // namespace
+}  // namespace eightsync::emulator::test

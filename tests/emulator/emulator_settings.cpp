@@ -1,0 +1,125 @@
+#include "emulator/emulator_settings.hpp"
+
+#include <charconv>
+
+#include <boost/json/object.hpp>
+
+namespace eightsync::emulator {
+
+namespace json = boost::json;
+
+namespace {
+
+bool parse_size(std::string_view s, std::size_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc{} && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::string& error) {
+  error.clear();
+  if (text == "off") return std::nullopt;
+  const auto slash = text.find('/');
+  std::size_t requests = 0;
+  std::size_t amount = 0;
+  std::string_view window = slash == std::string_view::npos ? std::string_view{} : text.substr(slash + 1);
+  std::string_view unit;
+  std::size_t digits = 0;
+  while (digits < window.size() && window[digits] >= '0' && window[digits] <= '9') ++digits;
+  unit = window.substr(digits);
+  window = window.substr(0, digits);
+  if (slash == std::string_view::npos || !parse_size(text.substr(0, slash), requests) || requests == 0 ||
+      !parse_size(window, amount) || amount == 0 || (unit != "s" && unit != "m" && unit != "ms")) {
+    error = "expected `off` or REQUESTS/WINDOW with a unit s, m or ms (e.g. 10/60s), got `" +
+            std::string(text) + "`";
+    return std::nullopt;
+  }
+  std::chrono::milliseconds w{};
+  if (unit == "ms") w = std::chrono::milliseconds(amount);
+  if (unit == "s") w = std::chrono::seconds(amount);
+  if (unit == "m") w = std::chrono::minutes(amount);
+  return rate_limit_spec{requests, w};
+}
+
+std::string rate_limit_text(const std::optional<rate_limit_spec>& spec) {
+  if (!spec) return "off";
+  const auto ms = spec->window.count();
+  if (ms % 1000 == 0) return std::to_string(spec->requests) + "/" + std::to_string(ms / 1000) + "s";
+  return std::to_string(spec->requests) + "/" + std::to_string(ms) + "ms";
+}
+
+std::optional<site_change_mode> parse_site_change(std::string_view text) {
+  if (text == "ignore") return site_change_mode::ignore;
+  if (text == "reject") return site_change_mode::reject;
+  return std::nullopt;
+}
+
+std::optional<patch_other_mode> parse_patch_other(std::string_view text) {
+  if (text == "ignore") return patch_other_mode::ignore;
+  if (text == "reject") return patch_other_mode::reject;
+  return std::nullopt;
+}
+
+std::optional<visibility_mode> parse_visibility(std::string_view text) {
+  if (text == "all") return visibility_mode::all;
+  if (text == "idp_only") return visibility_mode::idp_only;
+  return std::nullopt;
+}
+
+json::value emulator_settings::to_json() const {
+  json::object o;
+  o["max_page_size"] = max_page_size;
+  o["filter_externalid"] = filter_external_id;
+  o["site_change"] = site_change == site_change_mode::ignore ? "ignore" : "reject";
+  o["patch_other"] = patch_other == patch_other_mode::ignore ? "ignore" : "reject";
+  o["read_only"] = read_only;
+  o["visibility"] = visibility == visibility_mode::all ? "all" : "idp_only";
+  o["rate_limit"] = rate_limit_text(rate_limit);
+  return o;
+}
+
+std::optional<std::string> emulator_settings::apply_json(const json::value& patch) {
+  const auto* o = patch.if_object();
+  if (!o) return "settings must be a JSON object";
+  emulator_settings next = *this;
+  for (const auto& [key, v] : *o) {
+    const auto bad = [&key](std::string_view expected) {
+      return "settings." + std::string(key) + ": expected " + std::string(expected);
+    };
+    if (key == "max_page_size") {
+      if (!v.is_int64() || v.as_int64() < 1) return bad("an integer >= 1");
+      next.max_page_size = static_cast<std::size_t>(v.as_int64());
+    } else if (key == "filter_externalid") {
+      if (!v.is_bool()) return bad("true or false");
+      next.filter_external_id = v.as_bool();
+    } else if (key == "read_only") {
+      if (!v.is_bool()) return bad("true or false");
+      next.read_only = v.as_bool();
+    } else if (key == "site_change") {
+      auto m = v.is_string() ? parse_site_change(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"ignore\" or \"reject\"");
+      next.site_change = *m;
+    } else if (key == "patch_other") {
+      auto m = v.is_string() ? parse_patch_other(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"ignore\" or \"reject\"");
+      next.patch_other = *m;
+    } else if (key == "visibility") {
+      auto m = v.is_string() ? parse_visibility(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"all\" or \"idp_only\"");
+      next.visibility = *m;
+    } else if (key == "rate_limit") {
+      if (!v.is_string()) return bad("\"off\" or a string like \"10/60s\"");
+      std::string error;
+      next.rate_limit = parse_rate_limit(v.as_string(), error);
+      if (!error.empty()) return "settings.rate_limit: " + error;
+    } else {
+      return "settings: unknown key `" + std::string(key) + "`";
+    }
+  }
+  *this = next;
+  return std::nullopt;
+}
+
+}  // namespace eightsync::emulator

@@ -1,0 +1,61 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+namespace eightsync::emulator {
+
+/// What a PUT that changes an already-set `site` does.
+enum class site_change_mode { ignore, reject };
+
+/// What a PATCH operation on anything but `active` does.
+enum class patch_other_mode { ignore, reject };
+
+/// Which users GET /Users and filters show: all, or only those not created in Admin Console.
+enum class visibility_mode { all, idp_only };
+
+/// A sliding-window request limit: at most `requests` in any `window`.
+struct rate_limit_spec {
+  std::size_t requests = 0;            ///< requests allowed per window (> 0)
+  std::chrono::milliseconds window{};  ///< window length (> 0)
+};
+
+/// The switches that shape the emulated service. Set from the command line, changeable at
+/// runtime through `/_emulator/settings`.
+struct emulator_settings {
+  std::size_t max_page_size = 100;                       ///< cap on `count` in GET /Users
+  bool filter_external_id = false;                       ///< accept `externalId eq "…"`
+  site_change_mode site_change = site_change_mode::ignore;    ///< PUT changing a set site
+  patch_other_mode patch_other = patch_other_mode::ignore;    ///< PATCH of anything but active
+  bool read_only = false;                                ///< answer 403 to every write
+  visibility_mode visibility = visibility_mode::all;     ///< which users are listable
+  std::optional<rate_limit_spec> rate_limit;             ///< nullopt: no limit
+
+  /// The settings as JSON (the shape `/_emulator/settings` reads and writes).
+  boost::json::value to_json() const;
+
+  /// Applies the members present in `patch` (same keys as to_json()). Unknown keys and bad values
+  /// are refused: the message says which; the settings are unchanged then. Never throws except
+  /// std::bad_alloc.
+  std::optional<std::string> apply_json(const boost::json::value& patch);
+};
+
+/// Parses `off` or `N/Ds` (also `N/Dm`, `N/Dms`), e.g. `10/60s`. Sets `error` and returns nullopt
+/// when the text is neither; `off` returns nullopt with `error` empty.
+std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::string& error);
+
+/// `10/60s` style text for a limit, `off` for none.
+std::string rate_limit_text(const std::optional<rate_limit_spec>& spec);
+
+/// Parses `ignore` / `reject`; nullopt otherwise.
+std::optional<site_change_mode> parse_site_change(std::string_view text);
+/// Parses `ignore` / `reject`; nullopt otherwise.
+std::optional<patch_other_mode> parse_patch_other(std::string_view text);
+/// Parses `all` / `idp_only`; nullopt otherwise.
+std::optional<visibility_mode> parse_visibility(std::string_view text);
+
+}  // namespace eightsync::emulator

@@ -1,0 +1,208 @@
+#include "emulator/user_schema.hpp"
+
+#include <array>
+
+#include <boost/json/array.hpp>
+
+namespace eightsync::emulator {
+
+namespace json = boost::json;
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+scim_error invalid(std::string detail) { return make_error(400, "invalidValue", std::move(detail)); }
+
+// A present, non-null member, or nullptr. null counts as absent (SCIM: unassigned).
+const json::value* present(const json::object& o, std::string_view key) {
+  const auto* v = find_ci(o, key);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+constexpr std::array<std::string_view, 6> simple_strings{"externalId", "displayName", "title",
+                                                         "locale",     "timezone",    "preferredLanguage"};
+constexpr std::array<std::string_view, 6> name_parts{"formatted",  "familyName",      "givenName",
+                                                     "middleName", "honorificPrefix", "honorificSuffix"};
+constexpr std::array<std::string_view, 11> canonical_order{
+    "externalId", "userName",     "name",   "displayName", "title",  "locale", "timezone",
+    "preferredLanguage", "active", "emails", "phoneNumbers"};
+
+}  // namespace
+
+const json::value* find_ci(const json::object& o, std::string_view key) noexcept {
+  if (const auto* exact = o.if_contains(key)) return exact;
+  for (const auto& kv : o) {
+    if (iequals(kv.key(), key)) return &kv.value();
+  }
+  return nullptr;
+}
+
+boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode) {
+  const auto* in = body.if_object();
+  if (!in) return make_error(400, "invalidSyntax", "the request body must be a SCIM User object");
+  json::object out;
+  const bool strict = mode != user_write::seed;
+
+  for (const auto key : simple_strings) {
+    if (const auto* v = present(*in, key)) {
+      if (!v->is_string()) return invalid(std::string(key) + " must be a string");
+      out[key] = v->as_string();
+    }
+  }
+
+  if (mode != user_write::replace) {
+    const auto* v = present(*in, "userName");
+    if (!v || !v->is_string() || v->as_string().empty()) return invalid("userName is required (a non-empty string)");
+    out["userName"] = v->as_string();
+  }
+
+  const auto* name = present(*in, "name");
+  if (name && !name->is_object()) return invalid("name must be an object");
+  json::object name_out;
+  if (name) {
+    for (const auto key : name_parts) {
+      if (const auto* v = present(name->as_object(), key)) {
+        if (!v->is_string()) return invalid("name." + std::string(key) + " must be a string");
+        name_out[key] = v->as_string();
+      }
+    }
+  }
+  if (strict) {
+    for (const auto key : {std::string_view("givenName"), std::string_view("familyName")}) {
+      const auto* v = name_out.if_contains(key);
+      if (!v || v->as_string().empty()) return invalid("name." + std::string(key) + " is required");
+    }
+  }
+  if (!name_out.empty()) out["name"] = std::move(name_out);
+
+  if (const auto* v = present(*in, "active")) {
+    if (!v->is_bool()) return invalid("active must be true or false");
+    out["active"] = v->as_bool();
+  }
+
+  const auto* emails = present(*in, "emails");
+  if (emails && !emails->is_array()) return invalid("emails must be an array");
+  json::array emails_out;
+  if (emails) {
+    for (const auto& e : emails->as_array()) {
+      if (!e.is_object()) return invalid("each email must be an object");
+      const auto* value = present(e.as_object(), "value");
+      const auto* type = present(e.as_object(), "type");
+      const auto* primary = present(e.as_object(), "primary");
+      if (!value || !value->is_string() || value->as_string().empty()) return invalid("email.value is required");
+      if (type && !type->is_string()) return invalid("email.type must be a string");
+      if (primary && !primary->is_bool()) return invalid("email.primary must be true or false");
+      json::object eo;
+      eo["value"] = value->as_string();
+      if (type) eo["type"] = type->as_string();
+      if (primary) eo["primary"] = primary->as_bool();
+      emails_out.push_back(std::move(eo));
+    }
+  }
+  if (strict) {
+    if (emails_out.size() != 1) {
+      return invalid("exactly one email is required, with type \"work\" and primary true; got " +
+                     std::to_string(emails_out.size()));
+    }
+    const auto& e = emails_out.front().as_object();
+    const auto* type = e.if_contains("type");
+    const auto* primary = e.if_contains("primary");
+    if (!type || type->as_string() != "work") return invalid("the email must have type \"work\"");
+    if (!primary || !primary->as_bool()) return invalid("the email must have primary true");
+  }
+  if (emails) out["emails"] = std::move(emails_out);
+
+  const auto* phones = present(*in, "phoneNumbers");
+  if (phones && !phones->is_array()) return invalid("phoneNumbers must be an array");
+  if (phones) {
+    json::array phones_out;
+    for (const auto& p : phones->as_array()) {
+      if (!p.is_object()) return invalid("each phoneNumber must be an object");
+      const auto* value = present(p.as_object(), "value");
+      const auto* type = present(p.as_object(), "type");
+      const auto* primary = present(p.as_object(), "primary");
+      if (!value || !value->is_string()) return invalid("phoneNumber.value is required");
+      if (type && !type->is_string()) return invalid("phoneNumber.type must be a string");
+      if (primary && !primary->is_bool()) return invalid("phoneNumber.primary must be true or false");
+      // The work number belongs to 8x8's number inventory: SCIM writes of it are ignored.
+      if (strict && type && iequals(type->as_string(), "work")) continue;
+      json::object po;
+      po["value"] = value->as_string();
+      if (type) po["type"] = type->as_string();
+      if (primary) po["primary"] = primary->as_bool();
+      phones_out.push_back(std::move(po));
+    }
+    out["phoneNumbers"] = std::move(phones_out);
+  }
+
+  if (const auto* ext = present(*in, enterprise_user_schema)) {
+    if (!ext->is_object()) return invalid(std::string(enterprise_user_schema) + " must be an object");
+    json::object eo;
+    if (const auto* d = present(ext->as_object(), "department")) {
+      if (!d->is_string()) return invalid("department must be a string");
+      eo["department"] = d->as_string();
+    }
+    if (!eo.empty()) out[enterprise_user_schema] = std::move(eo);
+  }
+  if (const auto* ext = present(*in, x8_user_schema)) {
+    if (!ext->is_object()) return invalid(std::string(x8_user_schema) + " must be an object");
+    json::object eo;
+    if (const auto* s = present(ext->as_object(), "site")) {
+      if (!s->is_string()) return invalid("site must be a string");
+      if (!s->as_string().empty()) eo["site"] = s->as_string();
+    }
+    if (!eo.empty()) out[x8_user_schema] = std::move(eo);
+  }
+  return out;
+}
+
+json::object finish_user(const json::object& attrs, std::string_view id, json::object meta) {
+  json::object out;
+  out.reserve(attrs.size() + 3);
+  json::array schemas{core_user_schema};
+  if (attrs.contains(enterprise_user_schema)) schemas.push_back(json::string(enterprise_user_schema));
+  if (attrs.contains(x8_user_schema)) schemas.push_back(json::string(x8_user_schema));
+  out["schemas"] = std::move(schemas);
+  out["id"] = id;
+  for (const auto key : canonical_order) {
+    if (const auto* v = attrs.if_contains(key)) out[key] = *v;
+  }
+  for (const auto key : {enterprise_user_schema, x8_user_schema}) {
+    if (const auto* v = attrs.if_contains(key)) out[key] = *v;
+  }
+  out["meta"] = std::move(meta);
+  return out;
+}
+
+std::string user_site(const json::object& user) {
+  const auto* ext = user.if_contains(x8_user_schema);
+  if (!ext || !ext->is_object()) return {};
+  const auto* s = ext->as_object().if_contains("site");
+  return s && s->is_string() ? std::string(s->as_string()) : std::string{};
+}
+
+void set_user_site(json::object& user, std::string_view site) {
+  if (site.empty()) {
+    if (auto* ext = user.if_contains(x8_user_schema); ext && ext->is_object()) {
+      ext->as_object().erase("site");
+      if (ext->as_object().empty()) user.erase(x8_user_schema);
+    }
+    return;
+  }
+  auto& ext = user[x8_user_schema];
+  if (!ext.is_object()) ext = json::object{};
+  ext.as_object()["site"] = site;
+}
+
+}  // namespace eightsync::emulator

@@ -1,0 +1,48 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <boost/system/result.hpp>
+
+#include "emulator/scim_error.hpp"
+
+namespace eightsync::emulator {
+
+/// The core SCIM User schema URN.
+inline constexpr std::string_view core_user_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// The enterprise extension URN (holds `department`).
+inline constexpr std::string_view enterprise_user_schema =
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// 8x8's extension URN (holds `site`).
+inline constexpr std::string_view x8_user_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+
+/// Which rules a user body is checked against.
+enum class user_write {
+  create,   ///< POST: userName, names and exactly one work/primary email required; work phone dropped
+  replace,  ///< PUT: as create, but userName is not required (it is read-only and ignored)
+  seed,     ///< admin seeding: only userName required; everything documented is kept as given
+};
+
+/// Checks a client's User body and returns the documented attributes it carries, in canonical
+/// order, without `schemas`, `id` or `meta`. Attribute names match case-insensitively; unknown
+/// attributes are dropped, as the service does. A missing or malformed attribute gives a 400
+/// `invalidValue` error naming it. Never throws except std::bad_alloc.
+boost::system::result<boost::json::object, scim_error> normalise_user(const boost::json::value& body,
+                                                                      user_write mode);
+
+/// The stored representation: `schemas` (core plus the extensions present), `id`, the
+/// attributes in canonical order, then `meta`.
+boost::json::object finish_user(const boost::json::object& attrs, std::string_view id, boost::json::object meta);
+
+/// The 8x8 `site` of a user representation, empty when unset.
+std::string user_site(const boost::json::object& user);
+
+/// Sets (or, with an empty `site`, removes) the 8x8 `site` of a representation.
+void set_user_site(boost::json::object& user, std::string_view site);
+
+/// The member `key` of `o` compared case-insensitively (SCIM attribute names are), or nullptr.
+const boost::json::value* find_ci(const boost::json::object& o, std::string_view key) noexcept;
+
+}  // namespace eightsync::emulator
