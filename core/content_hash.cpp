@@ -87,21 +87,38 @@ std::uint64_t xxh64(std::string_view bytes, std::uint64_t seed) noexcept {
   return h;
 }
 
-void append_canonical(std::string& out, const desired_user& u) {
+namespace {
+
+void append_canonical(std::string& out, const std::array<std::string_view, attribute_count>& values,
+                      std::uint32_t owned) {
   for (auto a : all_attributes) {
-    if (a == attribute::active || !u.owns(a)) continue;
+    const auto i = static_cast<unsigned>(a);
+    if (a == attribute::active || ((owned >> i) & 1U) == 0) continue;
     out += attribute_name(a);
     out += '=';
-    out += u.get(a);
+    out += values[i];
     out += '\0';
   }
 }
 
-std::uint64_t content_hash(const desired_user& u, std::string& scratch) {
+std::array<std::string_view, attribute_count> views(const desired_user& u) {
+  std::array<std::string_view, attribute_count> v;
+  for (std::size_t i = 0; i < attribute_count; ++i) v[i] = u.values[i];
+  return v;
+}
+
+}  // namespace
+
+void append_canonical(std::string& out, const desired_user& u) { append_canonical(out, views(u), u.owned); }
+
+std::uint64_t content_hash(const std::array<std::string_view, attribute_count>& values, std::uint32_t owned,
+                           std::string& scratch) {
   scratch.clear();
-  append_canonical(scratch, u);
+  append_canonical(scratch, values, owned);
   return xxh64(scratch);
 }
+
+std::uint64_t content_hash(const desired_user& u, std::string& scratch) { return content_hash(views(u), u.owned, scratch); }
 
 std::uint64_t content_hash(const desired_user& u) {
   std::string scratch;

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,11 @@ std::uint64_t xxh64(std::string_view bytes, std::uint64_t seed = 0) noexcept;
 /// `NAME=VALUE\0`, where NAME is the mapping name (`userName`, `name.givenName`, …) and VALUE
 /// the UTF-8 value. An owned but empty value still counts (`title=\0`). Throws only std::bad_alloc.
 void append_canonical(std::string& out, const desired_user& u);
+
+/// The content hash of a user given as its values (indexed by attribute) and its owned-bit
+/// mask, serializing into `scratch`; content_hash(desired_user) is this. Throws only std::bad_alloc.
+std::uint64_t content_hash(const std::array<std::string_view, attribute_count>& values, std::uint32_t owned,
+                           std::string& scratch);
 
 /// The stable content hash of `u`, which planning compares to detect change: XXH64 with seed 0
 /// over append_canonical's bytes. Owning a new attribute changes it; unowned attributes, the

@@ -34,6 +34,9 @@ user_mapper::user_mapper(const mapping_rules& rules, std::string key_column)
     : rules_(rules), key_column_(std::move(key_column)) {
   ctx_.maps = rules_.maps();
   ctx_.columns.resize(rules_.columns().size());
+  for (auto a : all_attributes) {
+    if (rules_.template_for(a) != nullptr) mapped_.push_back(a);
+  }
 }
 
 void user_mapper::on_header(const std::vector<std::string>& header) {
@@ -66,9 +69,13 @@ void user_mapper::on_header(const std::vector<std::string>& header) {
   header_error_ = std::move(msg);
 }
 
-const std::string& user_mapper::key_of(const outcome& o) const {
+std::string_view user_mapper::pending_key(const pending_user& p) const {
+  return std::string_view(arena_).substr(p.offset, p.lengths[0]);
+}
+
+std::string_view user_mapper::key_of(const outcome& o) const {
   switch (o.kind) {
-    case outcome_kind::user: return users_[o.index].key;
+    case outcome_kind::user: return pending_key(pending_[o.index]);
     case outcome_kind::quarantined: return quarantined_[o.index].key;
     case outcome_kind::out_of_scope: break;
   }
@@ -76,29 +83,29 @@ const std::string& user_mapper::key_of(const outcome& o) const {
 }
 
 void user_mapper::grow_index() {
-  std::vector<std::uint32_t> old = std::move(key_index_table_);
-  key_index_table_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
-  const std::size_t mask = key_index_table_.size() - 1;
+  std::vector<std::uint32_t> old = std::move(key_table_);
+  key_table_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+  const std::size_t mask = key_table_.size() - 1;
   for (std::uint32_t entry : old) {
     if (entry == 0) continue;
     std::size_t i = outcomes_[entry - 1].key_hash & mask;
-    while (key_index_table_[i] != 0) i = (i + 1) & mask;
-    key_index_table_[i] = entry;
+    while (key_table_[i] != 0) i = (i + 1) & mask;
+    key_table_[i] = entry;
   }
 }
 
 void user_mapper::note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record,
                            bool from_reader) {
-  if ((outcomes_.size() + 1) * 2 > key_index_table_.size()) grow_index();
+  if ((outcomes_.size() + 1) * 2 > key_table_.size()) grow_index();
   outcomes_.push_back(outcome{0, line, record, static_cast<std::uint32_t>(index), kind, from_reader, false});
   outcome& o = outcomes_.back();
-  const std::string& key = key_of(o);
+  const std::string_view key = key_of(o);
   o.key_hash = xxh64(key);
-  const std::size_t mask = key_index_table_.size() - 1;
+  const std::size_t mask = key_table_.size() - 1;
   for (std::size_t i = o.key_hash & mask;; i = (i + 1) & mask) {
-    const std::uint32_t entry = key_index_table_[i];
+    const std::uint32_t entry = key_table_[i];
     if (entry == 0) {
-      key_index_table_[i] = static_cast<std::uint32_t>(outcomes_.size());
+      key_table_[i] = static_cast<std::uint32_t>(outcomes_.size());
       return;
     }
     outcome& first = outcomes_[entry - 1];
@@ -151,50 +158,57 @@ void user_mapper::on_row(source_row&& row) {
     return;
   }
 
-  desired_user& u = users_.emplace_back();
-  u.key = key;
-  u.line = row.line;
-  u.record = row.record;
-  u.owned = rules_.owned_mask();
-  u.active = active;
-  for (auto a : all_attributes) {
-    const template_expr* t = rules_.template_for(a);
-    if (t == nullptr) continue;
-    if (!t->render(ctx_, u.values[static_cast<std::size_t>(a)])) {
-      users_.pop_back();
+  // Render the key and every mapped value into the arena, back to back.
+  pending_user p{row.line, row.record, 0, arena_.size(), {}, active};
+  arena_ += key;
+  p.lengths[0] = static_cast<std::uint32_t>(key.size());
+  for (auto a : mapped_) {
+    const std::size_t before = arena_.size();
+    if (!rules_.template_for(a)->render(ctx_, arena_)) {
+      arena_.resize(p.offset);
       quarantine(row, key, quarantine_reason::map_missing,
-                 std::string(attribute_name(a)) + " " + in_quotes(t->text()) + ": " + ctx_.error);
+                 std::string(attribute_name(a)) + " " + in_quotes(rules_.template_for(a)->text()) + ": " + ctx_.error);
       return;
     }
+    p.lengths[1 + static_cast<std::size_t>(a)] = static_cast<std::uint32_t>(arena_.size() - before);
   }
+  // Views only now: rendering may have moved the arena.
+  std::array<std::string_view, attribute_count> values{};
+  std::size_t at = p.offset + p.lengths[0];
+  for (auto a : mapped_) {
+    const auto i = static_cast<std::size_t>(a);
+    values[i] = std::string_view(arena_).substr(at, p.lengths[1 + i]);
+    at += p.lengths[1 + i];
+  }
+  auto value = [&](attribute a) { return values[static_cast<std::size_t>(a)]; };
 
   std::string missing;
   for (auto a : mapping_rules::required) {
-    if (!is_blank(u.get(a))) continue;
+    if (!is_blank(value(a))) continue;
     missing += (missing.empty() ? "" : ", ") + std::string(attribute_name(a)) + " " +
                in_quotes(rules_.template_for(a)->text());
   }
+  std::optional<quarantine_reason> reason;
+  std::string detail;
   if (!missing.empty()) {
-    users_.pop_back();
-    quarantine(row, key, quarantine_reason::missing_required,
-               "empty " + missing + "; 8x8 needs userName, name.givenName, name.familyName and email to create a user");
+    reason = quarantine_reason::missing_required;
+    detail = "empty " + missing + "; 8x8 needs userName, name.givenName, name.familyName and email to create a user";
+  } else if (auto problem = user_name_problem(value(attribute::user_name))) {
+    reason = quarantine_reason::unsafe_user_name;
+    detail = "userName " + in_quotes(value(attribute::user_name)) + " " + *problem +
+             ", which a SCIM filter cannot carry safely";
+  } else if (auto why = email_problem(value(attribute::email))) {
+    reason = quarantine_reason::invalid_email;
+    detail = "email " + in_quotes(value(attribute::email)) + " " + std::string(*why);
+  }
+  if (reason) {
+    arena_.resize(p.offset);
+    quarantine(row, key, *reason, std::move(detail));
     return;
   }
-  if (auto problem = user_name_problem(u.get(attribute::user_name))) {
-    std::string detail = "userName " + in_quotes(u.get(attribute::user_name)) + " " + *problem +
-                         ", which a SCIM filter cannot carry safely";
-    users_.pop_back();
-    quarantine(row, key, quarantine_reason::unsafe_user_name, std::move(detail));
-    return;
-  }
-  if (auto problem = email_problem(u.get(attribute::email))) {
-    std::string detail = "email " + in_quotes(u.get(attribute::email)) + " " + std::string(*problem);
-    users_.pop_back();
-    quarantine(row, key, quarantine_reason::invalid_email, std::move(detail));
-    return;
-  }
-  u.hash = content_hash(u, hash_scratch_);
-  note_key(outcome_kind::user, users_.size() - 1, row.line, row.record, false);
+  p.hash = content_hash(values, rules_.owned_mask(), hash_scratch_);
+  pending_.push_back(p);
+  note_key(outcome_kind::user, pending_.size() - 1, row.line, row.record, false);
 }
 
 void user_mapper::on_quarantine(quarantined_row&& row) {
@@ -212,13 +226,14 @@ mapping_result user_mapper::finish() {
   result.out_of_scope = out_of_scope_;
   if (header_error_) return result;
 
-  std::vector<bool> drop(users_.size(), false);
+  std::vector<bool> drop(pending_.size(), false);
   if (duplicates_ > 0) {
     // Group the rows of each duplicated key (rare, so a map is fine), in file order.
     std::map<std::string_view, std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < outcomes_.size(); ++i) {
       if (outcomes_[i].duplicate) groups[key_of(outcomes_[i])].push_back(i);
     }
+    std::vector<quarantined_row> added;
     for (const auto& [key, members] : groups) {
       std::string places;
       for (std::size_t i : members) {
@@ -235,33 +250,52 @@ mapping_result user_mapper::finish() {
           q.detail = detail;
         } else {
           if (o.kind == outcome_kind::user) drop[o.index] = true;
-          quarantined_.push_back(
-              quarantined_row{o.line, o.record, std::string(key), quarantine_reason::duplicate_key, detail});
+          added.push_back(quarantined_row{o.line, o.record, std::string(key), quarantine_reason::duplicate_key, detail});
         }
       }
     }
+    // Appended only now: `groups` holds views into quarantined_ keys.
+    for (auto& q : added) quarantined_.push_back(std::move(q));
   }
 
-  // Sort indices, not users: exports are often sorted already, and moving a user is not free.
+  // Sort indices, not users (exports are often sorted already), then build each desired_user
+  // once, in a vector of exactly the right size.
   std::vector<std::uint32_t> order;
-  order.reserve(users_.size());
-  for (std::size_t i = 0; i < users_.size(); ++i) {
+  order.reserve(pending_.size());
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
     if (!drop[i]) order.push_back(static_cast<std::uint32_t>(i));
   }
-  auto by_key = [this](std::uint32_t a, std::uint32_t b) { return users_[a].key < users_[b].key; };
+  auto by_key = [this](std::uint32_t a, std::uint32_t b) { return pending_key(pending_[a]) < pending_key(pending_[b]); };
   if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
-  result.users.reserve(order.size());
-  for (std::uint32_t i : order) result.users.push_back(std::move(users_[i]));
+  result.users.resize(order.size());
+  const std::uint32_t owned = rules_.owned_mask();
+  for (std::size_t n = 0; n < order.size(); ++n) {
+    const pending_user& p = pending_[order[n]];
+    desired_user& u = result.users[n];
+    u.key.assign(arena_, p.offset, p.lengths[0]);
+    std::size_t at = p.offset + p.lengths[0];
+    for (auto a : mapped_) {
+      const auto i = static_cast<std::size_t>(a);
+      u.values[i].assign(arena_, at, p.lengths[1 + i]);
+      at += p.lengths[1 + i];
+    }
+    u.line = p.line;
+    u.record = p.record;
+    u.owned = owned;
+    u.active = p.active;
+    u.hash = p.hash;
+  }
 
   std::stable_sort(quarantined_.begin(), quarantined_.end(), [](const quarantined_row& a, const quarantined_row& b) {
     return a.record != b.record ? a.record < b.record : a.line < b.line;
   });
   result.quarantined = std::move(quarantined_);
-  users_.clear();
   quarantined_.clear();
+  arena_.clear();
+  pending_.clear();
   out_of_scope_keys_.clear();
   outcomes_.clear();
-  key_index_table_.clear();
+  key_table_.clear();
   duplicates_ = 0;
   return result;
 }

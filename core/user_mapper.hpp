@@ -1,9 +1,10 @@
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/mapping_result.hpp"
@@ -63,15 +64,26 @@ class user_mapper : public row_sink {
     std::uint64_t key_hash;
     std::size_t line;
     std::size_t record;
-    std::uint32_t index;  ///< into users_, quarantined_ or out_of_scope_keys_, by kind
+    std::uint32_t index;  ///< into pending_, quarantined_ or out_of_scope_keys_, by kind
     outcome_kind kind;
     bool from_reader;
     bool duplicate;
   };
+  // A mapped user, its strings kept in arena_ until finish builds the desired_user: one
+  // contiguous buffer instead of a dozen small strings per row until the count is known.
+  struct pending_user {
+    std::size_t line;
+    std::size_t record;
+    std::uint64_t hash;
+    std::size_t offset;  ///< where the key starts in arena_; the owned values follow it
+    std::array<std::uint32_t, attribute_count + 1> lengths;  ///< key, then each attribute's value
+    bool active;
+  };
 
   void quarantine(const source_row& row, const std::string& key, quarantine_reason reason, std::string detail);
   void note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record, bool from_reader);
-  const std::string& key_of(const outcome& o) const;
+  std::string_view key_of(const outcome& o) const;
+  std::string_view pending_key(const pending_user& p) const;
   void grow_index();
 
   const mapping_rules& rules_;
@@ -80,15 +92,17 @@ class user_mapper : public row_sink {
   bool have_header_ = false;
   std::optional<std::string> header_error_;
   std::vector<std::size_t> slot_fields_;  ///< column slot → field index
+  std::vector<attribute> mapped_;         ///< the attributes with a template, in canonical order
   render_context ctx_;
   std::string hash_scratch_;
 
-  std::deque<desired_user> users_;  ///< a deque: growing never moves the users already mapped
+  std::string arena_;
+  std::vector<pending_user> pending_;
   std::vector<quarantined_row> quarantined_;
   std::vector<std::string> out_of_scope_keys_;
   std::vector<outcome> outcomes_;
   /// Open-addressing index of first occurrences: outcome position + 1, 0 = empty slot.
-  std::vector<std::uint32_t> key_index_table_;
+  std::vector<std::uint32_t> key_table_;
   std::size_t duplicates_ = 0;
   std::size_t rows_read_ = 0;
   std::size_t in_scope_ = 0;

@@ -85,9 +85,9 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
   }
 
   const std::size_t active = count_active(m);
-  out << "\nSummary: " << m.rows_read << " rows read, " << m.in_scope << " in scope, " << m.out_of_scope
-      << " out of scope, " << m.quarantined.size() << " quarantined; " << m.users.size() << " users ("
-      << active << " active, " << (m.users.size() - active) << " inactive)\n";
+  out << "\nSummary: " << m.rows_read << " rows read: " << m.users.size() << " users (" << active
+      << " active, " << (m.users.size() - active) << " inactive), " << m.quarantined.size() << " quarantined, "
+      << m.out_of_scope << " out of scope\n";
   if (!m.quarantined.empty()) {
     out << "Quarantined rows are left out of the cycle until the export is fixed. While a row without "
            "a usable key is quarantined, nobody is deactivated for being missing from HR.\n";
