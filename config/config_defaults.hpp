@@ -49,8 +49,8 @@ inline constexpr milliseconds schedule_full_reconcile = 24h;
 inline constexpr bool schedule_on_source_change = false;
 
 // match:
-inline constexpr std::array<core::match_key, 3> match{core::match_key::external_id, core::match_key::user_name,
-                                                      core::match_key::email};
+inline constexpr std::array<core::match_key, 3> match{core::match_key::external_id,
+                                                      core::match_key::user_name, core::match_key::email};
 
 // leavers:
 inline constexpr leaver_action leavers_missing_from_source = leaver_action::deactivate;

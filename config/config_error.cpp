@@ -5,7 +5,8 @@ namespace {
 
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
-  for (const auto& l : lines) out += (out.empty() ? "" : "\n") + l;
+  for (const auto& l : lines)
+    out += (out.empty() ? "" : "\n") + l;
   return out;
 }
 

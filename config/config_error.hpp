@@ -18,9 +18,12 @@ namespace eightsync::config {
 /// `maps.office_site.London`). Found values are quoted as written. For example:
 ///
 ///     eightsync.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter,
-///       encoding, min_rows, key_normalize or key_width), found unknown key "delimter"; did you mean "delimiter"?
-///     eightsync.yaml:31:28: mapping.email: expected a filter (lower, upper, trim, or:COLUMN,
+///       encoding, min_rows, key_normalize or key_width), found unknown key "delimter"; did you mean
+///       "delimiter"?
+///     eightsync.yaml:11:23: mapping.title: expected a filter (lower, upper, trim, or:COLUMN,
 ///       default:TEXT or map:NAME), found "lowr"; did you mean "lower"?
+///
+/// (each on one line). tests/unit/config/config_loader_test.cpp pins every kind.
 ///
 /// A problem with no key (a YAML syntax error) drops KEY.PATH; a file that cannot be read has
 /// `FILE: …` only. Messages are sorted by line and column.

@@ -27,19 +27,20 @@ using std::chrono::milliseconds;
 using sv = std::string_view;
 
 // The schema: which keys each section accepts, in documentation order.
-constexpr std::array<sv, 14> top_keys{"source", "target",  "schedule", "match",   "mapping", "create_only", "maps",
-                                      "scope",  "protect", "leavers",  "safety",  "state",   "log",         "metrics"};
+constexpr std::array<sv, 14> top_keys{"source",      "target", "schedule", "match",   "mapping",
+                                      "create_only", "maps",   "scope",    "protect", "leavers",
+                                      "safety",      "state",  "log",      "metrics"};
 constexpr std::array<sv, 8> source_keys{"type",     "path",     "key",           "delimiter",
                                         "encoding", "min_rows", "key_normalize", "key_width"};
-constexpr std::array<sv, 11> target_keys{"url",       "token_file", "token_env",        "ca_file",
-                                         "proxy",     "visibility", "page_size",        "timeout",
-                                         "max_snapshot_age", "rate_limit", "retry"};
+constexpr std::array<sv, 11> target_keys{
+    "url",       "token_file", "token_env",        "ca_file",    "proxy", "visibility",
+    "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry"};
 constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 3> retry_keys{"attempts", "base_delay", "max_delay"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
 constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
-constexpr std::array<sv, 5> safety_keys{"max_deactivations", "max_deactivation_percent", "max_creates", "max_updates",
-                                        "max_source_shrink_percent"};
+constexpr std::array<sv, 5> safety_keys{"max_deactivations", "max_deactivation_percent", "max_creates",
+                                        "max_updates", "max_source_shrink_percent"};
 constexpr std::array<sv, 1> state_keys{"path"};
 constexpr std::array<sv, 2> log_keys{"level", "format"};
 constexpr std::array<sv, 1> metrics_keys{"listen"};
@@ -50,7 +51,9 @@ constexpr sv real_url_example = "https://platform-cloud.8x8.com/udi/customers/CU
 template <class E>
 using choices = std::initializer_list<std::pair<sv, E>>;
 
-std::string in_quotes(sv s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(sv s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 // "a, b or c" (conj = "or") / "a, b and c".
 template <class Range>
@@ -67,8 +70,8 @@ std::string join_words(const Range& words, sv conj) {
 // A YAML value found under a key (or a list index), with where to report problems with it.
 struct field {
   std::string path;
-  YAML::Node node;   // the value; undefined when the key is absent
-  YAML::Mark mark;   // the value's position, or the key's when the value is empty/absent
+  YAML::Node node;  // the value; undefined when the key is absent
+  YAML::Mark mark;  // the value's position, or the key's when the value is empty/absent
   bool present = false;
 
   bool empty() const { return !present || node.IsNull(); }
@@ -116,11 +119,13 @@ class loader {
     top.column = 0;
     top.pos = 0;
     if (!root.IsDefined() || root.IsNull()) {
-      error(top, "", "expected a mapping with the sections source, target and mapping, found an empty document");
+      error(top, "",
+            "expected a mapping with the sections source, target and mapping, found an empty document");
       throw_if_errors();
     }
     if (!root.IsMap()) {
-      error(root.Mark(), "", "expected a mapping with the sections source, target and mapping, found " + describe(root));
+      error(root.Mark(), "",
+            "expected a mapping with the sections source, target and mapping, found " + describe(root));
       throw_if_errors();
     }
     field root_field;
@@ -170,19 +175,24 @@ class loader {
   }
 
   std::pair<std::size_t, std::size_t> at_mark(const YAML::Mark& m) const {
-    if (m.pos >= 0 && static_cast<std::size_t>(m.pos) <= text_.size()) return at_byte(static_cast<std::size_t>(m.pos));
-    if (m.line >= 0) return {static_cast<std::size_t>(m.line) + 1, static_cast<std::size_t>(std::max(m.column, 0)) + 1};
+    if (m.pos >= 0 && static_cast<std::size_t>(m.pos) <= text_.size())
+      return at_byte(static_cast<std::size_t>(m.pos));
+    if (m.line >= 0)
+      return {static_cast<std::size_t>(m.line) + 1, static_cast<std::size_t>(std::max(m.column, 0)) + 1};
     return {1, 1};
   }
 
   void error_at(std::pair<std::size_t, std::size_t> where, sv path, const std::string& message) {
-    std::string text = file_.string() + ":" + std::to_string(where.first) + ":" + std::to_string(where.second) + ": ";
+    std::string text =
+        file_.string() + ":" + std::to_string(where.first) + ":" + std::to_string(where.second) + ": ";
     if (!path.empty()) text += std::string(path) + ": ";
     text += message;
     errors_.push_back({where.first, where.second, std::move(text)});
   }
 
-  void error(const YAML::Mark& m, sv path, const std::string& message) { error_at(at_mark(m), path, message); }
+  void error(const YAML::Mark& m, sv path, const std::string& message) {
+    error_at(at_mark(m), path, message);
+  }
   void error(const field& f, const std::string& message) { error(f.mark, f.path, message); }
 
   void throw_if_errors() {
@@ -192,7 +202,8 @@ class loader {
     });
     std::vector<std::string> out;
     out.reserve(errors_.size());
-    for (auto& e : errors_) out.push_back(std::move(e.text));
+    for (auto& e : errors_)
+      out.push_back(std::move(e.text));
     throw config_error(std::move(out));
   }
 
@@ -259,8 +270,8 @@ class loader {
       const std::string name = key.Scalar();
       const std::string path = f.path.empty() ? name : f.path + "." + name;
       if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
-        std::string msg = "expected " + std::string(what) + " (" + join_words(known, "or") + "), found unknown key " +
-                          in_quotes(name);
+        std::string msg = "expected " + std::string(what) + " (" + join_words(known, "or") +
+                          "), found unknown key " + in_quotes(name);
         if (name == "token" || name == "api_token" || name == "bearer_token") {
           msg += "; the token never goes in the config: use token_file or token_env";
         } else if (auto hint = core::closest_name_in(name, known)) {
@@ -348,7 +359,8 @@ class loader {
   template <class E>
   void enum_value(const field& f, E& out, choices<E> options) {
     std::vector<sv> names;
-    for (const auto& [name, value] : options) names.push_back(name);
+    for (const auto& [name, value] : options)
+      names.push_back(name);
     const std::string expected = join_words(names, "or");
     auto t = text(f, expected);
     if (!t) return;
@@ -364,9 +376,10 @@ class loader {
   }
 
   void count(const field& f, std::size_t& out, std::size_t min, std::size_t max) {
-    const std::string expected = max == std::numeric_limits<std::size_t>::max()
-                                     ? "a whole number of at least " + std::to_string(min)
-                                     : "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+    const std::string expected =
+        max == std::numeric_limits<std::size_t>::max()
+            ? "a whole number of at least " + std::to_string(min)
+            : "a whole number from " + std::to_string(min) + " to " + std::to_string(max);
     auto t = text(f, expected);
     if (!t) return;
     std::size_t v = 0;
@@ -463,7 +476,8 @@ class loader {
     const auto auth_end = after.find_first_of("/?#");
     const sv authority = after.substr(0, auth_end);
     // Never echo what may be a password.
-    if (authority.find('@') != sv::npos) return core::unexpected<std::string>{std::string("a user name or password in the URL")};
+    if (authority.find('@') != sv::npos)
+      return core::unexpected<std::string>{std::string("a user name or password in the URL")};
     sv host = authority;
     sv port;
     if (!authority.empty() && authority.front() == '[') {
@@ -479,12 +493,14 @@ class loader {
       port = authority.substr(colon + 1);
     }
     if (host.empty()) return core::unexpected<std::string>{in_quotes(url)};
-    if (authority.find(':') != sv::npos && !valid_port(port)) return core::unexpected<std::string>{in_quotes(url)};
+    if (authority.find(':') != sv::npos && !valid_port(port))
+      return core::unexpected<std::string>{in_quotes(url)};
     u.host = core::to_lower(host);
     if (auth_end != sv::npos) {
       sv rest = after.substr(auth_end);
       if (rest.find_first_of("?#") != sv::npos) return core::unexpected<std::string>{in_quotes(url)};
-      while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+      while (!rest.empty() && rest.back() == '/')
+        rest.remove_suffix(1);
       u.rest = std::string(rest);
     }
     return u;
@@ -507,13 +523,15 @@ class loader {
     }
     const bool loopback = u->host == "127.0.0.1" || u->host == "localhost" || u->host == "[::1]";
     if (u->scheme == "http" && !loopback) {
-      error(f, "expected an https:// URL (http:// is allowed only for 127.0.0.1, localhost and [::1]), found " +
-                   in_quotes(*t));
+      error(f,
+            "expected an https:// URL (http:// is allowed only for 127.0.0.1, localhost and [::1]), found " +
+                in_quotes(*t));
       return;
     }
     // Keep the URL as written, less trailing slashes: the state database binds to it.
     std::string url = *t;
-    while (!url.empty() && url.back() == '/') url.pop_back();
+    while (!url.empty() && url.back() == '/')
+      url.pop_back();
     out = url;
   }
 
@@ -549,7 +567,8 @@ class loader {
     out.key_normalize = defaults::source_key_normalize;
     out.key_width = 0;
 
-    enum_value<core::source_type>(s.get("type"), out.type, {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
+    enum_value<core::source_type>(s.get("type"), out.type,
+                                  {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
     const field path = s.get("path");
     if (path.empty()) {
       error(path, "expected the HR export's file path, found nothing (this key is required)");
@@ -562,7 +581,8 @@ class loader {
     const field delimiter = s.get("delimiter");
     if (auto d = text(delimiter, "one character such as \",\" or \";\"")) {
       if (d->size() != 1 || (*d)[0] == '"' || (*d)[0] == '\n' || (*d)[0] == '\r') {
-        error(delimiter, "expected one character such as \",\" or \";\" (\"\\t\" for a tab), found " + in_quotes(*d));
+        error(delimiter,
+              "expected one character such as \",\" or \";\" (\"\\t\" for a tab), found " + in_quotes(*d));
       } else {
         out.delimiter = (*d)[0];
       }
@@ -573,10 +593,11 @@ class loader {
                                        {"latin1", core::source_encoding::latin1}});
     count(s.get("min_rows"), out.min_rows, 0, std::numeric_limits<std::size_t>::max());
     const field normalize = s.get("key_normalize");
-    enum_value<core::key_normalization>(normalize, out.key_normalize,
-                                        {{"none", core::key_normalization::none},
-                                         {"strip_leading_zeros", core::key_normalization::strip_leading_zeros},
-                                         {"zero_pad", core::key_normalization::zero_pad}});
+    enum_value<core::key_normalization>(
+        normalize, out.key_normalize,
+        {{"none", core::key_normalization::none},
+         {"strip_leading_zeros", core::key_normalization::strip_leading_zeros},
+         {"zero_pad", core::key_normalization::zero_pad}});
     const field width = s.get("key_width");
     if (out.key_normalize == core::key_normalization::zero_pad) {
       if (width.empty()) {
@@ -585,8 +606,10 @@ class loader {
         count(width, out.key_width, 1, 64);
       }
     } else if (!width.empty()) {
-      error(width, "expected key_width only with key_normalize: zero_pad, found key_normalize: " +
-                       std::string(out.key_normalize == core::key_normalization::none ? "none" : "strip_leading_zeros"));
+      error(width,
+            "expected key_width only with key_normalize: zero_pad, found key_normalize: " +
+                std::string(out.key_normalize == core::key_normalization::none ? "none"
+                                                                               : "strip_leading_zeros"));
     }
   }
 
@@ -605,7 +628,8 @@ class loader {
         if (env_name(*name)) {
           out.token_env = *name;
         } else {
-          error(token_env, "expected an environment variable name such as EIGHTSYNC_TOKEN, found " + in_quotes(*name));
+          error(token_env,
+                "expected an environment variable name such as EIGHTSYNC_TOKEN, found " + in_quotes(*name));
         }
       }
     } else if (auto dir = getenv_("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
@@ -634,8 +658,9 @@ class loader {
     const field max_delay = retry.get("max_delay");
     if (duration(max_delay, out.retry.max_delay) || !max_delay.present) {
       if (base_ok && out.retry.max_delay < out.retry.base_delay) {
-        error(max_delay, "expected a duration of at least base_delay (" + format_duration(out.retry.base_delay) +
-                             "), found " + in_quotes(format_duration(out.retry.max_delay)));
+        error(max_delay, "expected a duration of at least base_delay (" +
+                             format_duration(out.retry.base_delay) + "), found " +
+                             in_quotes(format_duration(out.retry.max_delay)));
       }
     }
   }
@@ -719,7 +744,8 @@ class loader {
   }
 
   // Reports a template or condition parse error at its offset within the scalar.
-  void report_expr(const field& f, const std::string& raw, const std::string& expanded, const core::expr_error& e) {
+  void report_expr(const field& f, const std::string& raw, const std::string& expanded,
+                   const core::expr_error& e) {
     // After ${VAR} expansion the offsets no longer line up with the file: point at the value.
     const auto where = raw == expanded ? at_scalar_offset(f.node, e.offset) : at_mark(f.mark);
     error_at(where, f.path, e.message);
@@ -733,7 +759,8 @@ class loader {
       error(maps, "expected a mapping of map names to tables, found " + describe(maps.node));
     } else if (!maps.empty()) {
       std::map<std::string, YAML::Mark, std::less<>> seen;
-      for (auto it = maps.node.begin(); it != maps.node.end(); ++it) read_map(maps, it->first, it->second, seen, rules);
+      for (auto it = maps.node.begin(); it != maps.node.end(); ++it)
+        read_map(maps, it->first, it->second, seen, rules);
     }
 
     const field mapping = top.get("mapping");
@@ -767,9 +794,11 @@ class loader {
         }
         present |= 1U << static_cast<unsigned>(*attr);
         const bool is_active = *attr == core::attribute::active;
-        const sv expected = is_active ? sv("a condition such as \"{status} in [Active, On Leave]\"") : template_expected;
+        const sv expected =
+            is_active ? sv("a condition such as \"{status} in [Active, On Leave]\"") : template_expected;
         if (f.empty() || !f.node.IsScalar()) {
-          error(f, "expected " + std::string(expected) + ", found " + describe(f.node) + unquoted_hint(f.node));
+          error(f,
+                "expected " + std::string(expected) + ", found " + describe(f.node) + unquoted_hint(f.node));
           continue;
         }
         auto t = expand(f, f.node.Scalar());
@@ -784,11 +813,14 @@ class loader {
       if ((present & (1U << static_cast<unsigned>(a))) == 0) missing.emplace_back(core::attribute_name(a));
     }
     if (!missing.empty()) {
-      error(mapping, "expected templates for userName, name.givenName, name.familyName and email (8x8 needs all four "
-                     "to create a user), found none for " + join_words(missing, "and"));
+      error(mapping,
+            "expected templates for userName, name.givenName, name.familyName and email (8x8 needs all four "
+            "to create a user), found none for " +
+                join_words(missing, "and"));
     }
 
-    for (const auto& item : list_items(top.get("create_only"), "a list of mapped attributes such as [site]")) {
+    for (const auto& item :
+         list_items(top.get("create_only"), "a list of mapped attributes such as [site]")) {
       auto t = text(item, "a mapped attribute");
       if (!t) {
         if (item.empty()) error(item, "expected a mapped attribute, found nothing");
@@ -798,20 +830,23 @@ class loader {
       if (!attr) {
         unknown_attribute(item.mark, item.path, *t);
       } else if (*attr == core::attribute::active) {
-        error(item, "expected an attribute other than active (active follows HR on every cycle), found \"active\"");
+        error(item,
+              "expected an attribute other than active (active follows HR on every cycle), found \"active\"");
       } else if (!rules.owns(*attr)) {
         if ((present & (1U << static_cast<unsigned>(*attr))) == 0) {
-          error(item, "expected an attribute mapped under mapping, found " + in_quotes(*t) + ", which is not mapped");
+          error(item, "expected an attribute mapped under mapping, found " + in_quotes(*t) +
+                          ", which is not mapped");
         }
       } else {
         rules.add_create_only(*attr);
       }
     }
 
-    for (const auto& item : list_items(top.get("scope"), "a list of conditions such as [\"{status} != Contractor\"]")) {
+    for (const auto& item :
+         list_items(top.get("scope"), "a list of conditions such as [\"{status} != Contractor\"]")) {
       if (item.empty() || !item.node.IsScalar()) {
-        error(item, "expected a condition such as \"{office} in [London, Austin]\", found " + describe(item.node) +
-                        unquoted_hint(item.node));
+        error(item, "expected a condition such as \"{office} in [London, Austin]\", found " +
+                        describe(item.node) + unquoted_hint(item.node));
         continue;
       }
       auto t = expand(item, item.node.Scalar());
@@ -827,11 +862,13 @@ class loader {
 
   void unknown_attribute(const YAML::Mark& at, const std::string& path, const std::string& name) {
     if (auto why = core::unwritable_reason(name)) {
-      error(at, path, "expected an attribute SCIM can write, found " + in_quotes(name) + ": " + std::string(*why));
+      error(at, path,
+            "expected an attribute SCIM can write, found " + in_quotes(name) + ": " + std::string(*why));
       return;
     }
     std::vector<sv> names;
-    for (auto a : core::all_attributes) names.push_back(core::attribute_name(a));
+    for (auto a : core::all_attributes)
+      names.push_back(core::attribute_name(a));
     std::string msg = "expected an 8x8 attribute (" + join_words(names, "or") + "), found " + in_quotes(name);
     if (auto hint = core::closest_name_in(name, names)) msg += "; did you mean " + in_quotes(*hint) + "?";
     error(at, path, msg);
@@ -846,15 +883,17 @@ class loader {
     const std::string name = key.Scalar();
     const field f = value_field("maps." + name, key, table);
     const bool valid_name = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+             c == '-';
     });
     if (!valid_name) {
       error(key.Mark(), f.path, "expected a map name of letters, digits, _ and -, found " + in_quotes(name));
       return;
     }
     if (auto prev = seen.find(name); prev != seen.end()) {
-      error(key.Mark(), f.path, "expected each map name once, found " + in_quotes(name) + " again (first on line " +
-                                    std::to_string(at_mark(prev->second).first) + ")");
+      error(key.Mark(), f.path,
+            "expected each map name once, found " + in_quotes(name) + " again (first on line " +
+                std::to_string(at_mark(prev->second).first) + ")");
       return;
     }
     seen.emplace(name, key.Mark());
@@ -930,7 +969,8 @@ class loader {
                            {"error", log_level::error},
                            {"critical", log_level::critical},
                            {"off", log_level::off}});
-    enum_value<log_format>(s.get("format"), out.format, {{"text", log_format::text}, {"json", log_format::json}});
+    enum_value<log_format>(s.get("format"), out.format,
+                           {{"text", log_format::text}, {"json", log_format::json}});
   }
 
   sv text_;
@@ -942,8 +982,9 @@ class loader {
 
 }  // namespace
 
-eightsync_config load_config_text(std::string_view yaml, const std::filesystem::path& file_for_messages,
-                                  const std::function<std::optional<std::string>(std::string_view)>& getenv_fn) {
+eightsync_config load_config_text(
+    std::string_view yaml, const std::filesystem::path& file_for_messages,
+    const std::function<std::optional<std::string>(std::string_view)>& getenv_fn) {
   return loader(yaml, file_for_messages, getenv_fn).load();
 }
 
@@ -966,7 +1007,8 @@ eightsync_config load_config_file(const std::filesystem::path& file) {
 std::vector<std::string> known_config_keys() {
   std::vector<std::string> out;
   auto add = [&](sv prefix, const auto& keys) {
-    for (sv k : keys) out.push_back(std::string(prefix) + "." + std::string(k));
+    for (sv k : keys)
+      out.push_back(std::string(prefix) + "." + std::string(k));
   };
   add("source", source_keys);
   for (sv k : target_keys) {

@@ -20,8 +20,9 @@ eightsync_config load_config_file(const std::filesystem::path& file);
 /// As load_config_file, for YAML already in memory: `file_for_messages` names it in messages
 /// and anchors relative paths; `getenv_fn` answers `${VAR}` and CREDENTIALS_DIRECTORY lookups.
 /// Throws config_error listing every problem.
-eightsync_config load_config_text(std::string_view yaml, const std::filesystem::path& file_for_messages,
-                                  const std::function<std::optional<std::string>(std::string_view)>& getenv_fn);
+eightsync_config load_config_text(
+    std::string_view yaml, const std::filesystem::path& file_for_messages,
+    const std::function<std::optional<std::string>(std::string_view)>& getenv_fn);
 
 /// Every key the config accepts, as key paths ("source.type", "target.rate_limit.per", …;
 /// `mapping`, `maps`, `scope`, `protect`, `match` and `create_only` as themselves). For

@@ -31,11 +31,20 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) n
       i += 2;
     } else if (i < text.size()) {
       switch (text[i]) {
-        case 's': unit = 1000; break;
-        case 'm': unit = 60'000; break;
-        case 'h': unit = 3'600'000; break;
-        case 'd': unit = ms_per_day; break;
-        default: return std::nullopt;
+        case 's':
+          unit = 1000;
+          break;
+        case 'm':
+          unit = 60'000;
+          break;
+        case 'h':
+          unit = 3'600'000;
+          break;
+        case 'd':
+          unit = ms_per_day;
+          break;
+        default:
+          return std::nullopt;
       }
       ++i;
     } else {

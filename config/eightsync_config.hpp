@@ -26,7 +26,7 @@ struct eightsync_config {
   target_config target;
   schedule_config schedule;
   std::vector<core::match_key> match{defaults::match.begin(), defaults::match.end()};
-  core::mapping_rules mapping;  ///< `mapping`, `create_only`, `maps` and `scope`, compiled
+  core::mapping_rules mapping;       ///< `mapping`, `create_only`, `maps` and `scope`, compiled
   std::vector<std::string> protect;  ///< userName glob patterns (see core::protect_list)
   leavers_config leavers;
   safety_config safety;

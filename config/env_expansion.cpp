@@ -3,8 +3,12 @@
 namespace eightsync::config {
 namespace {
 
-bool name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
-bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
+bool name_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+bool name_char(char c) {
+  return name_start(c) || (c >= '0' && c <= '9');
+}
 
 core::unexpected<env_expansion_error> fail(std::size_t offset, std::string message) {
   return core::unexpected<env_expansion_error>{env_expansion_error{offset, std::move(message)}};
@@ -12,7 +16,8 @@ core::unexpected<env_expansion_error> fail(std::size_t offset, std::string messa
 
 }  // namespace
 
-core::expected<std::string, env_expansion_error> expand_env(std::string_view text, const getenv_function& getenv_fn) {
+core::expected<std::string, env_expansion_error> expand_env(std::string_view text,
+                                                            const getenv_function& getenv_fn) {
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -32,7 +37,8 @@ core::expected<std::string, env_expansion_error> expand_env(std::string_view tex
     }
     const std::string_view name = text.substr(i + 2, close - i - 2);
     bool valid = !name.empty() && name_start(name.front());
-    for (char c : name) valid = valid && name_char(c);
+    for (char c : name)
+      valid = valid && name_char(c);
     if (!valid) {
       return fail(i, "expected an environment variable name such as ${HR_EXPORT_DIR}, found \"" +
                          std::string(text.substr(i, close - i + 1)) + "\"");

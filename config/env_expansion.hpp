@@ -22,6 +22,7 @@ struct env_expansion_error {
 /// letters, digits and `_`); `$${` stands for a literal `${`, and any other `$` is kept. An
 /// unset variable is an error, not an empty string; so are a malformed name and a missing `}`.
 /// Throws only std::bad_alloc (and whatever `getenv_fn` throws).
-core::expected<std::string, env_expansion_error> expand_env(std::string_view text, const getenv_function& getenv_fn);
+core::expected<std::string, env_expansion_error> expand_env(std::string_view text,
+                                                            const getenv_function& getenv_fn);
 
 }  // namespace eightsync::config

@@ -11,6 +11,8 @@ enum class log_format : std::uint8_t {
 };
 
 /// The config spelling (`text`, `json`). Never throws.
-constexpr std::string_view log_format_name(log_format f) noexcept { return f == log_format::text ? "text" : "json"; }
+constexpr std::string_view log_format_name(log_format f) noexcept {
+  return f == log_format::text ? "text" : "json";
+}
 
 }  // namespace eightsync::config

@@ -9,10 +9,12 @@ namespace eightsync::config {
 enum class log_level : std::uint8_t { trace, debug, info, warn, error, critical, off };
 
 /// Every level's config spelling, indexed by log_level.
-inline constexpr std::array<std::string_view, 7> log_level_names{"trace", "debug", "info", "warn",
+inline constexpr std::array<std::string_view, 7> log_level_names{"trace", "debug",    "info", "warn",
                                                                  "error", "critical", "off"};
 
 /// The config spelling of `l`. Never throws.
-constexpr std::string_view log_level_name(log_level l) noexcept { return log_level_names[static_cast<std::size_t>(l)]; }
+constexpr std::string_view log_level_name(log_level l) noexcept {
+  return log_level_names[static_cast<std::size_t>(l)];
+}
 
 }  // namespace eightsync::config

@@ -19,7 +19,7 @@ struct target_config {
   /// Where the token is read from. Set from $CREDENTIALS_DIRECTORY/eightsync-token when neither
   /// key is given and CREDENTIALS_DIRECTORY is set; both empty means no token source yet.
   std::optional<std::filesystem::path> token_file;
-  std::optional<std::string> token_env;  ///< the name of an environment variable holding the token
+  std::optional<std::string> token_env;          ///< the name of an environment variable holding the token
   std::optional<std::filesystem::path> ca_file;  ///< extra CA bundle; absent: the system store
   std::optional<std::string> proxy;              ///< http(s)://HOST:PORT of an HTTPS proxy
   visibility_mode visibility = defaults::target_visibility;

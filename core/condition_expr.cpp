@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::string_view operator_list = "an operator (==, !=, in or not in)";
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 bool ieq_ascii(std::string_view text, std::size_t at, std::string_view word) {
   if (at + word.size() > text.size()) return false;
   for (std::size_t k = 0; k < word.size(); ++k) {
@@ -24,7 +26,9 @@ unexpected<expr_error> fail(std::size_t offset, std::string message) {
   return unexpected<expr_error>{expr_error{offset, std::move(message)}};
 }
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 struct found_op {
   condition_expr::op o;
@@ -54,15 +58,20 @@ std::optional<found_op> find_operator(std::string_view t, std::size_t& last_clos
       continue;
     }
     if (c == '=' && i + 1 < t.size() && t[i + 1] == '=') return found_op{condition_expr::op::equal, i, i + 2};
-    if (c == '!' && i + 1 < t.size() && t[i + 1] == '=') return found_op{condition_expr::op::not_equal, i, i + 2};
+    if (c == '!' && i + 1 < t.size() && t[i + 1] == '=')
+      return found_op{condition_expr::op::not_equal, i, i + 2};
     const bool word_start = i == 0 || is_space(t[i - 1]) || t[i - 1] == '}';
-    auto word_end = [&](std::size_t e) { return e == t.size() || is_space(t[e]) || t[e] == '[' || t[e] == '"' || t[e] == '\''; };
+    auto word_end = [&](std::size_t e) {
+      return e == t.size() || is_space(t[e]) || t[e] == '[' || t[e] == '"' || t[e] == '\'';
+    };
     if (word_start && ieq_ascii(t, i, "not") && i + 3 < t.size() && is_space(t[i + 3])) {
       std::size_t j = i + 3;
-      while (j < t.size() && is_space(t[j])) ++j;
+      while (j < t.size() && is_space(t[j]))
+        ++j;
       if (ieq_ascii(t, j, "in") && word_end(j + 2)) return found_op{condition_expr::op::not_in, i, j + 2};
     }
-    if (word_start && ieq_ascii(t, i, "in") && word_end(i + 2)) return found_op{condition_expr::op::in, i, i + 2};
+    if (word_start && ieq_ascii(t, i, "in") && word_end(i + 2))
+      return found_op{condition_expr::op::in, i, i + 2};
     ++i;
   }
   return std::nullopt;
@@ -70,20 +79,24 @@ std::optional<found_op> find_operator(std::string_view t, std::size_t& last_clos
 
 // Reads one literal at `pos` (quoted, or bare up to one of `stops`), advancing `pos`.
 expected<std::string, expr_error> read_literal(std::string_view t, std::size_t& pos, std::string_view stops) {
-  while (pos < t.size() && is_space(t[pos])) ++pos;
+  while (pos < t.size() && is_space(t[pos]))
+    ++pos;
   if (pos < t.size() && (t[pos] == '"' || t[pos] == '\'')) {
     const char q = t[pos];
     const auto close = t.find(q, pos + 1);
     if (close == std::string_view::npos) {
-      return fail(pos, std::string("expected a closing ") + q + " for this quote, found the end of the condition");
+      return fail(pos,
+                  std::string("expected a closing ") + q + " for this quote, found the end of the condition");
     }
     std::string value(t.substr(pos + 1, close - pos - 1));
     pos = close + 1;
-    while (pos < t.size() && is_space(t[pos])) ++pos;
+    while (pos < t.size() && is_space(t[pos]))
+      ++pos;
     return value;
   }
   const std::size_t start = pos;
-  while (pos < t.size() && stops.find(t[pos]) == std::string_view::npos) ++pos;
+  while (pos < t.size() && stops.find(t[pos]) == std::string_view::npos)
+    ++pos;
   return std::string(trim(t.substr(start, pos - start)));
 }
 
@@ -97,11 +110,15 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
     expr_symbols scratch = symbols;
     if (auto t = template_expr::parse(text, scratch); !t) return unexpected<expr_error>{t.error()};
     std::size_t at = last_close;
-    while (at < text.size() && is_space(text[at])) ++at;
+    while (at < text.size() && is_space(text[at]))
+      ++at;
     std::size_t end = at;
-    while (end < text.size() && !is_space(text[end])) ++end;
-    if (at == text.size()) return fail(at, "expected " + std::string(operator_list) + ", found the end of the condition");
-    return fail(at, "expected " + std::string(operator_list) + ", found " + in_quotes(text.substr(at, end - at)));
+    while (end < text.size() && !is_space(text[end]))
+      ++end;
+    if (at == text.size())
+      return fail(at, "expected " + std::string(operator_list) + ", found the end of the condition");
+    return fail(at,
+                "expected " + std::string(operator_list) + ", found " + in_quotes(text.substr(at, end - at)));
   }
   const std::string op_text(text.substr(found->begin, found->end - found->begin));
   const std::string op_name = found->o == op::not_in ? "not in" : found->o == op::in ? "in" : op_text;
@@ -119,19 +136,25 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
 
   std::vector<std::string> values;
   std::size_t pos = found->end;
-  while (pos < text.size() && is_space(text[pos])) ++pos;
+  while (pos < text.size() && is_space(text[pos]))
+    ++pos;
   const std::string_view rest = trim(text.substr(pos));
   if (found->o == op::equal || found->o == op::not_equal) {
-    if (rest.empty()) return fail(text.size(), "expected a value after " + op_name + ", found nothing (write \"\" for an empty value)");
-    if (rest.front() == '[') return fail(pos, "expected a single value after " + op_name + ", found a list (use in or not in)");
+    if (rest.empty())
+      return fail(text.size(),
+                  "expected a value after " + op_name + ", found nothing (write \"\" for an empty value)");
+    if (rest.front() == '[')
+      return fail(pos, "expected a single value after " + op_name + ", found a list (use in or not in)");
     auto v = read_literal(text, pos, "");
     if (!v) return unexpected<expr_error>{v.error()};
-    if (pos < text.size()) return fail(pos, "expected the end of the condition, found " + in_quotes(trim(text.substr(pos))));
+    if (pos < text.size())
+      return fail(pos, "expected the end of the condition, found " + in_quotes(trim(text.substr(pos))));
     values.push_back(to_lower(trim(*v)));
   } else {
     if (rest.empty() || rest.front() != '[') {
-      return fail(rest.empty() ? text.size() : pos, "expected a list like [a, b] after " + op_name + ", found " +
-                                                         (rest.empty() ? std::string("nothing") : in_quotes(rest)));
+      return fail(rest.empty() ? text.size() : pos,
+                  "expected a list like [a, b] after " + op_name + ", found " +
+                      (rest.empty() ? std::string("nothing") : in_quotes(rest)));
     }
     ++pos;  // past '['
     for (;;) {
@@ -140,13 +163,16 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
       if (!v) return unexpected<expr_error>{v.error()};
       const bool was_quoted = [&] {
         std::size_t k = item_at;
-        while (k < text.size() && is_space(text[k])) ++k;
+        while (k < text.size() && is_space(text[k]))
+          ++k;
         return k < text.size() && (text[k] == '"' || text[k] == '\'');
       }();
       if (pos == text.size()) return fail(pos, "expected , or ] in the list, found the end of the condition");
       if (v->empty() && !was_quoted) {
-        if (text[pos] == ']' && values.empty()) return fail(pos, "expected at least one value in the list, found []");
-        return fail(pos, std::string("expected a value in the list, found ") + text[pos] + " (write \"\" for an empty value)");
+        if (text[pos] == ']' && values.empty())
+          return fail(pos, "expected at least one value in the list, found []");
+        return fail(pos, std::string("expected a value in the list, found ") + text[pos] +
+                             " (write \"\" for an empty value)");
       }
       if (text[pos] != ',' && text[pos] != ']') {
         return fail(pos, std::string("expected , or ] in the list, found ") + in_quotes(text.substr(pos, 1)));
@@ -154,8 +180,11 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
       values.push_back(to_lower(trim(*v)));
       if (text[pos++] == ']') break;
     }
-    while (pos < text.size() && is_space(text[pos])) ++pos;
-    if (pos < text.size()) return fail(pos, "expected the end of the condition after ], found " + in_quotes(trim(text.substr(pos))));
+    while (pos < text.size() && is_space(text[pos]))
+      ++pos;
+    if (pos < text.size())
+      return fail(pos,
+                  "expected the end of the condition after ], found " + in_quotes(trim(text.substr(pos))));
   }
 
   symbols = std::move(trial);
@@ -163,10 +192,10 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
 }
 
 bool condition_expr::evaluate(render_context& ctx, bool& result) const {
-  ctx.condition_value.clear();
-  if (!left_.render(ctx, ctx.condition_value)) return false;
+  std::string_view value;
+  if (!left_.render_view(ctx, ctx.condition_value, value)) return false;
   ctx.condition_folded.clear();
-  append_lower(ctx.condition_folded, trim(ctx.condition_value));
+  append_lower(ctx.condition_folded, trim(value));
   bool hit = false;
   for (const auto& v : values_) {
     if (v == ctx.condition_folded) {

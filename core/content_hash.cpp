@@ -1,5 +1,6 @@
 #include "core/content_hash.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace eightsync::core {
@@ -11,17 +12,32 @@ constexpr std::uint64_t p3 = 0x165667B19E3779F9ULL;
 constexpr std::uint64_t p4 = 0x85EBCA77C2B2AE63ULL;
 constexpr std::uint64_t p5 = 0x27D4EB2F165667C5ULL;
 
-constexpr std::uint64_t rotl(std::uint64_t x, int r) noexcept { return (x << r) | (x >> (64 - r)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int r) noexcept {
+  return (x << r) | (x >> (64 - r));
+}
 
 // Little-endian loads, whatever the host's byte order, so the hash is the same everywhere.
 std::uint64_t read64(const unsigned char* p) noexcept {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
+  if constexpr (std::endian::native == std::endian::little) {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i)
+      v = (v << 8) | p[i];
+    return v;
+  }
 }
 std::uint64_t read32(const unsigned char* p) noexcept {
-  return static_cast<std::uint64_t>(p[0]) | (static_cast<std::uint64_t>(p[1]) << 8) |
-         (static_cast<std::uint64_t>(p[2]) << 16) | (static_cast<std::uint64_t>(p[3]) << 24);
+  if constexpr (std::endian::native == std::endian::little) {
+    std::uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  } else {
+    return static_cast<std::uint64_t>(p[0]) | (static_cast<std::uint64_t>(p[1]) << 8) |
+           (static_cast<std::uint64_t>(p[2]) << 16) | (static_cast<std::uint64_t>(p[3]) << 24);
+  }
 }
 
 constexpr std::uint64_t round(std::uint64_t acc, std::uint64_t input) noexcept {
@@ -103,13 +119,16 @@ void append_canonical(std::string& out, const std::array<std::string_view, attri
 
 std::array<std::string_view, attribute_count> views(const desired_user& u) {
   std::array<std::string_view, attribute_count> v;
-  for (std::size_t i = 0; i < attribute_count; ++i) v[i] = u.values[i];
+  for (std::size_t i = 0; i < attribute_count; ++i)
+    v[i] = u.get(static_cast<attribute>(i));
   return v;
 }
 
 }  // namespace
 
-void append_canonical(std::string& out, const desired_user& u) { append_canonical(out, views(u), u.owned); }
+void append_canonical(std::string& out, const desired_user& u) {
+  append_canonical(out, views(u), u.owned);
+}
 
 std::uint64_t content_hash(const std::array<std::string_view, attribute_count>& values, std::uint32_t owned,
                            std::string& scratch) {
@@ -118,7 +137,9 @@ std::uint64_t content_hash(const std::array<std::string_view, attribute_count>& 
   return xxh64(scratch);
 }
 
-std::uint64_t content_hash(const desired_user& u, std::string& scratch) { return content_hash(views(u), u.owned, scratch); }
+std::uint64_t content_hash(const desired_user& u, std::string& scratch) {
+  return content_hash(views(u), u.owned, scratch);
+}
 
 std::uint64_t content_hash(const desired_user& u) {
   std::string scratch;

@@ -8,7 +8,8 @@ std::optional<std::string_view> email_problem(std::string_view email) noexcept {
   if (email.size() > 254) return "is longer than 254 bytes";
   for (std::size_t i = 0; i < email.size(); ++i) {
     const auto b = static_cast<unsigned char>(email[i]);
-    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\v' || b == '\f') return "contains whitespace";
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\v' || b == '\f')
+      return "contains whitespace";
     if (b < 0x20 || b == 0x7F) return "contains a control character";
     if (b == 0xC2 && i + 1 < email.size() && static_cast<unsigned char>(email[i + 1]) == 0xA0) {
       return "contains whitespace";

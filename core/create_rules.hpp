@@ -13,7 +13,9 @@ namespace eightsync::core {
 std::optional<std::string_view> email_problem(std::string_view email) noexcept;
 
 /// Whether `email` passes email_problem. Never throws.
-inline bool is_valid_email(std::string_view email) noexcept { return !email_problem(email); }
+inline bool is_valid_email(std::string_view email) noexcept {
+  return !email_problem(email);
+}
 
 /// Why `user_name` cannot be carried safely in a SCIM filter (`userName eq "…"`), as a phrase
 /// naming the offending character ("holds a double quote (\")", "holds a control character

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/attribute.hpp"
 
@@ -11,19 +12,51 @@ namespace eightsync::core {
 /// What HR says one 8x8 user should look like: the output of mapping one HR row.
 /// Only attributes the mapping owns are meaningful (see `owned`); an owned attribute with an
 /// empty value means "clear it in 8x8".
-struct desired_user {
+///
+/// The values live back to back in one buffer, not in twelve strings: a cycle holds one of
+/// these per HR person (100,000 or more), and the compact form is a third of the memory and one
+/// allocation per user instead of up to twelve.
+class desired_user {
+ public:
+  /// Where one value sits in the packed buffer.
+  struct value_slot {
+    std::uint32_t offset = 0;
+    std::uint32_t length = 0;
+  };
+
   std::string key;          ///< the HR key (trimmed, normalized)
   std::size_t line = 0;     ///< where the row was in the export (0 when not line-based)
   std::size_t record = 0;   ///< 1-based ordinal of the row in the export
-  std::array<std::string, attribute_count> values{};  ///< indexed by attribute; `active` unused
+  std::uint64_t hash = 0;   ///< stable content hash of the owned attributes, `active` excluded
   std::uint32_t owned = 0;  ///< bit i set when the mapping owns attribute i
   bool active = true;       ///< what the mapping's `active` condition says
-  std::uint64_t hash = 0;   ///< stable content hash of the owned attributes, `active` excluded
 
-  /// The value of `a` (empty when not owned). Never throws.
-  const std::string& get(attribute a) const noexcept { return values[static_cast<std::size_t>(a)]; }
+  /// The value of `a` (empty when not owned); valid until the user is changed. Never throws.
+  std::string_view get(attribute a) const noexcept {
+    const value_slot s = slots_[static_cast<std::size_t>(a)];
+    return std::string_view(packed_).substr(s.offset, s.length);
+  }
+
   /// Whether the mapping owns `a`. Never throws.
   bool owns(attribute a) const noexcept { return (owned >> static_cast<unsigned>(a)) & 1U; }
+
+  /// Sets the value of `a` (it does not change `owned` or `hash`). Throws only std::bad_alloc.
+  void set(attribute a, std::string_view value) {
+    slots_[static_cast<std::size_t>(a)] = {static_cast<std::uint32_t>(packed_.size()),
+                                           static_cast<std::uint32_t>(value.size())};
+    packed_.append(value);
+  }
+
+  /// Replaces every value at once: `packed` holds them back to back, attribute i at `slots[i]`.
+  /// Throws only std::bad_alloc.
+  void assign_packed(std::string_view packed, const std::array<value_slot, attribute_count>& slots) {
+    packed_.assign(packed);
+    slots_ = slots;
+  }
+
+ private:
+  std::string packed_;
+  std::array<value_slot, attribute_count> slots_{};
 };
 
 }  // namespace eightsync::core

@@ -42,7 +42,8 @@ class lookup_map {
 
   std::string name_;
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> entries_;
-  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> originals_;  // folded → as written
+  std::unordered_map<std::string, std::string, string_hash, std::equal_to<>>
+      originals_;  // folded → as written
   std::optional<std::string> default_;
 };
 

@@ -2,8 +2,8 @@
 
 namespace eightsync::core {
 
-std::optional<std::string> mapping_rules::add_map(std::string name,
-                                                  const std::vector<std::pair<std::string, std::string>>& entries) {
+std::optional<std::string> mapping_rules::add_map(
+    std::string name, const std::vector<std::pair<std::string, std::string>>& entries) {
   if (symbols_.map_index(name)) return "expected each map name once, found \"" + name + "\" twice";
   lookup_map map(name);
   for (const auto& [key, value] : entries) {

@@ -68,7 +68,9 @@ class mapping_rules {
   /// Whether `a` has a template. Never throws.
   bool owns(attribute a) const noexcept { return (owned_ & bit(a)) != 0; }
   /// Whether `a` is set on create only (always true for userName). Never throws.
-  bool is_create_only(attribute a) const noexcept { return a == attribute::user_name || (create_only_ & bit(a)) != 0; }
+  bool is_create_only(attribute a) const noexcept {
+    return a == attribute::user_name || (create_only_ & bit(a)) != 0;
+  }
   /// Bit i set for each create-only attribute, userName included. Never throws.
   std::uint32_t create_only_mask() const noexcept { return create_only_ | bit(attribute::user_name); }
   /// The required attributes that have no template, in canonical order. Throws only std::bad_alloc.

@@ -4,9 +4,12 @@ namespace eightsync::core {
 
 std::string_view match_key_name(match_key k) noexcept {
   switch (k) {
-    case match_key::external_id: return "externalId";
-    case match_key::user_name: return "userName";
-    case match_key::email: return "email";
+    case match_key::external_id:
+      return "externalId";
+    case match_key::user_name:
+      return "userName";
+    case match_key::email:
+      return "email";
   }
   return "unknown";
 }

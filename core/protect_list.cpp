@@ -16,7 +16,8 @@ std::size_t char_len(std::string_view s, std::size_t i) noexcept {
 
 protect_list::protect_list(const std::vector<std::string>& patterns) {
   folded_.reserve(patterns.size());
-  for (const auto& p : patterns) folded_.push_back(to_lower(p));
+  for (const auto& p : patterns)
+    folded_.push_back(to_lower(p));
 }
 
 bool protect_list::matches(std::string_view user_name) const {
@@ -52,7 +53,8 @@ bool protect_list::glob_match(std::string_view pattern, std::string_view text) n
       return false;
     }
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
   return p == pattern.size();
 }
 

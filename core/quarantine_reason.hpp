@@ -8,7 +8,7 @@ namespace eightsync::core {
 enum class quarantine_reason : std::uint8_t {
   field_count,      ///< the row has more or fewer fields than the header
   invalid_utf8,     ///< a field is not valid UTF-8 (after the declared encoding was converted)
-  invalid_record,   ///< a JSON record that is not a flat object
+  invalid_record,   ///< a malformed record: a stray quote in CSV, a JSON line that is not a flat object
   empty_key,        ///< the key column is empty
   duplicate_key,    ///< several rows share one key: all of them are quarantined
   map_missing,      ///< a `map:NAME` lookup found no entry and the map has no `_default`

@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::string_view filter_list = "a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME)";
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 // A piece of the template text: a view plus its offset in the whole template.
 struct token {
@@ -77,7 +79,8 @@ expected<template_expr, expr_error> template_expr::parse(std::string_view text, 
 
     const std::size_t open = pos;
     std::size_t close = open + 1;
-    while (close < text.size() && text[close] != '}' && text[close] != '{') ++close;
+    while (close < text.size() && text[close] != '}' && text[close] != '{')
+      ++close;
     if (close == text.size()) return fail(open, "expected } to close this {, found the end of the template");
     if (text[close] == '{') {
       return fail(close, "expected a column, a |filter or }, found { (write {{ for a literal brace)");
@@ -104,7 +107,8 @@ expected<template_expr, expr_error> template_expr::parse(std::string_view text, 
 
     for (std::size_t s = 1; s < segments.size(); ++s) {
       const token seg = trimmed(segments[s]);
-      if (seg.text.empty()) return fail(segments[s].offset, "expected " + std::string(filter_list) + " after |, found nothing");
+      if (seg.text.empty())
+        return fail(segments[s].offset, "expected " + std::string(filter_list) + " after |, found nothing");
       const auto colon = seg.text.find(':');
       const std::string_view name = trim(seg.text.substr(0, colon));
       const token arg = colon == std::string_view::npos
@@ -115,26 +119,35 @@ expected<template_expr, expr_error> template_expr::parse(std::string_view text, 
       pending_part::pending_filter f{filter_kind::lower, {}, 0, {}};
       if (name == "lower" || name == "upper" || name == "trim") {
         if (has_arg) {
-          return fail(seg.offset, "expected " + std::string(name) + " without an argument, found " + in_quotes(seg.text));
+          return fail(seg.offset,
+                      "expected " + std::string(name) + " without an argument, found " + in_quotes(seg.text));
         }
-        f.kind = name == "lower" ? filter_kind::lower : name == "upper" ? filter_kind::upper : filter_kind::trim;
+        f.kind = name == "lower"   ? filter_kind::lower
+                 : name == "upper" ? filter_kind::upper
+                                   : filter_kind::trim;
       } else if (name == "or") {
-        if (arg.text.empty()) return fail(seg.offset, "expected or:COLUMN, found " + in_quotes(seg.text) + " without a column");
+        if (arg.text.empty())
+          return fail(seg.offset, "expected or:COLUMN, found " + in_quotes(seg.text) + " without a column");
         f.kind = filter_kind::or_column;
         f.column = std::string(arg.text);
       } else if (name == "default") {
-        if (arg.text.empty()) return fail(seg.offset, "expected default:TEXT, found " + in_quotes(seg.text) + " without text");
+        if (arg.text.empty())
+          return fail(seg.offset, "expected default:TEXT, found " + in_quotes(seg.text) + " without text");
         f.kind = filter_kind::default_text;
         f.text = std::string(arg.text);
       } else if (name == "map") {
-        if (arg.text.empty()) return fail(seg.offset, "expected map:NAME, found " + in_quotes(seg.text) + " without a map name");
+        if (arg.text.empty())
+          return fail(seg.offset, "expected map:NAME, found " + in_quotes(seg.text) + " without a map name");
         const auto index = symbols.map_index(arg.text);
         if (!index) {
           std::string known;
-          for (const auto& m : symbols.map_names()) known += (known.empty() ? "" : ", ") + m;
-          std::string msg = "expected a map defined under maps (" + (known.empty() ? std::string("none are defined") : known) +
-                            "), found " + in_quotes(arg.text);
-          if (auto hint = closest_name_in(arg.text, symbols.map_names())) msg += "; did you mean " + in_quotes(*hint) + "?";
+          for (const auto& m : symbols.map_names())
+            known += (known.empty() ? "" : ", ") + m;
+          std::string msg = "expected a map defined under maps (" +
+                            (known.empty() ? std::string("none are defined") : known) + "), found " +
+                            in_quotes(arg.text);
+          if (auto hint = closest_name_in(arg.text, symbols.map_names()))
+            msg += "; did you mean " + in_quotes(*hint) + "?";
           return fail(arg.offset, std::move(msg));
         }
         f.kind = filter_kind::map;
@@ -181,54 +194,68 @@ bool template_expr::has_expression() const noexcept {
   return false;
 }
 
+bool template_expr::evaluate(const part& p, render_context& ctx, std::string_view& value) {
+  value = ctx.columns[p.slot];
+  unsigned next_buffer = 0;
+  for (const auto& f : p.filters) {
+    switch (f.kind) {
+      case filter_kind::lower:
+      case filter_kind::upper: {
+        // Ping-pong between two buffers: `value` may point into the other one.
+        std::string& buf = ctx.filter_buffers[next_buffer];
+        next_buffer ^= 1U;
+        buf.clear();
+        if (f.kind == filter_kind::lower) {
+          append_lower(buf, value);
+        } else {
+          append_upper(buf, value);
+        }
+        value = buf;
+        break;
+      }
+      case filter_kind::trim:
+        value = trim(value);
+        break;
+      case filter_kind::or_column:
+        if (is_blank(value)) value = ctx.columns[f.index];
+        break;
+      case filter_kind::default_text:
+        if (is_blank(value)) value = f.text;
+        break;
+      case filter_kind::map: {
+        const lookup_map& map = ctx.maps[f.index];
+        const std::string* hit = map.find(value, ctx.map_key);
+        if (hit == nullptr) {
+          ctx.error = "map \"" + map.name() + "\" has no entry for \"" + std::string(trim(value)) +
+                      "\" and no _default";
+          return false;
+        }
+        value = *hit;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
 bool template_expr::render(render_context& ctx, std::string& out) const {
   for (const auto& p : parts_) {
     if (p.slot == no_slot) {
       out += p.literal;
       continue;
     }
-    std::string_view value = ctx.columns[p.slot];
-    unsigned next_buffer = 0;
-    for (const auto& f : p.filters) {
-      switch (f.kind) {
-        case filter_kind::lower:
-        case filter_kind::upper: {
-          // Ping-pong between two buffers: `value` may point into the other one.
-          std::string& buf = ctx.filter_buffers[next_buffer];
-          next_buffer ^= 1U;
-          buf.clear();
-          if (f.kind == filter_kind::lower) {
-            append_lower(buf, value);
-          } else {
-            append_upper(buf, value);
-          }
-          value = buf;
-          break;
-        }
-        case filter_kind::trim:
-          value = trim(value);
-          break;
-        case filter_kind::or_column:
-          if (is_blank(value)) value = ctx.columns[f.index];
-          break;
-        case filter_kind::default_text:
-          if (is_blank(value)) value = f.text;
-          break;
-        case filter_kind::map: {
-          const lookup_map& map = ctx.maps[f.index];
-          const std::string* hit = map.find(value, ctx.map_key);
-          if (hit == nullptr) {
-            ctx.error = "map \"" + map.name() + "\" has no entry for \"" + std::string(trim(value)) +
-                        "\" and no _default";
-            return false;
-          }
-          value = *hit;
-          break;
-        }
-      }
-    }
+    std::string_view value;
+    if (!evaluate(p, ctx, value)) return false;
     out += value;
   }
+  return true;
+}
+
+bool template_expr::render_view(render_context& ctx, std::string& buffer, std::string_view& out) const {
+  if (parts_.size() == 1 && parts_[0].slot != no_slot) return evaluate(parts_[0], ctx, out);
+  buffer.clear();
+  if (!render(ctx, buffer)) return false;
+  out = buffer;
   return true;
 }
 

@@ -36,6 +36,12 @@ class template_expr {
   /// which map lacked which value (`out` then holds a partial value). Throws only std::bad_alloc.
   bool render(render_context& ctx, std::string& out) const;
 
+  /// Renders without copying when the template is exactly one `{expression}`: `out` then views
+  /// the row, a map entry or one of ctx's buffers, valid until ctx is used again. Any other
+  /// template is rendered into `buffer` (cleared first), which `out` then views. Returns false
+  /// on a map miss, as render does. Throws only std::bad_alloc.
+  bool render_view(render_context& ctx, std::string& buffer, std::string_view& out) const;
+
   /// The template as written. Never throws.
   const std::string& text() const noexcept { return text_; }
   /// Whether the template has at least one `{expression}`. Never throws.
@@ -49,11 +55,14 @@ class template_expr {
     std::string text;         ///< default_text's TEXT
   };
   struct part {
-    std::string literal;                  ///< used when slot == no_slot
+    std::string literal;  ///< used when slot == no_slot
     std::uint32_t slot = no_slot;
     std::vector<filter> filters;
   };
   static constexpr std::uint32_t no_slot = 0xFFFFFFFFU;
+
+  // The value of expression part `p` after its filters; false on a map miss.
+  static bool evaluate(const part& p, render_context& ctx, std::string_view& value);
 
   std::string text_;
   std::vector<part> parts_;

@@ -14,7 +14,7 @@ bool is_ascii_space(char c) noexcept {
 // Lower-case mapping of a code point in U+00C0..U+017F (others are returned unchanged).
 std::uint32_t lower_latin(std::uint32_t cp) noexcept {
   if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 0x20;
-  if (cp == 0x130) return 'i';  // İ: simple lower-case mapping is plain i
+  if (cp == 0x130) return 'i';   // İ: simple lower-case mapping is plain i
   if (cp == 0x178) return 0xFF;  // Ÿ → ÿ
   if ((cp >= 0x100 && cp <= 0x12F) || (cp >= 0x132 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) {
     return cp | 1U;  // even code points are upper case
@@ -39,13 +39,15 @@ std::uint32_t upper_latin(std::uint32_t cp) noexcept {
   return cp;
 }
 
-void put(std::string& out, std::uint32_t cp) {
+// Writes `cp` (< U+0800) as UTF-8 at `w`, returning the next write position.
+char* put(char* w, std::uint32_t cp) noexcept {
   if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
+    *w++ = static_cast<char>(cp);
   } else {
-    out.push_back(static_cast<char>(0xC0U | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80U | (cp & 0x3FU)));
+    *w++ = static_cast<char>(0xC0U | (cp >> 6));
+    *w++ = static_cast<char>(0x80U | (cp & 0x3FU));
   }
+  return w;
 }
 
 // Whether s[i], s[i+1] is a two-byte sequence for U+00C0..U+017F (lead bytes C3, C4, C5).
@@ -61,23 +63,29 @@ std::uint32_t decode_pair(std::string_view s, std::size_t i) noexcept {
 
 template <bool Upper>
 void append_cased(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size());
+  // Case mapping never makes this text longer (a pair maps to a pair or to one ASCII byte), so
+  // write straight into the string and trim it after.
+  const std::size_t old = out.size();
+  out.resize(old + s.size());
+  char* const begin = out.data() + old;
+  char* w = begin;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     if (static_cast<unsigned char>(c) < 0x80) {
       if constexpr (Upper) {
-        out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+        *w++ = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
       } else {
-        out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+        *w++ = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
       }
     } else if (latin_pair(s, i)) {
       const std::uint32_t cp = decode_pair(s, i);
-      put(out, Upper ? upper_latin(cp) : lower_latin(cp));
+      w = put(w, Upper ? upper_latin(cp) : lower_latin(cp));
       ++i;
     } else {
-      out.push_back(c);
+      *w++ = c;
     }
   }
+  out.resize(old + static_cast<std::size_t>(w - begin));
 }
 
 // The next case-folded unit of `s` at `i` (a code point for folded pairs, a byte otherwise).
@@ -121,11 +129,17 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-bool is_blank(std::string_view s) noexcept { return trim(s).empty(); }
+bool is_blank(std::string_view s) noexcept {
+  return trim(s).empty();
+}
 
-void append_lower(std::string& out, std::string_view s) { append_cased<false>(out, s); }
+void append_lower(std::string& out, std::string_view s) {
+  append_cased<false>(out, s);
+}
 
-void append_upper(std::string& out, std::string_view s) { append_cased<true>(out, s); }
+void append_upper(std::string& out, std::string_view s) {
+  append_cased<true>(out, s);
+}
 
 std::string to_lower(std::string_view s) {
   std::string out;
@@ -151,7 +165,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diag = row[0];
     row[0] = i;

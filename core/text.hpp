@@ -39,7 +39,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 /// The candidate closest to `word` by edit distance, when it is close enough to be a likely
 /// typo (at most 2 edits, and fewer than half of `word`'s length), else nullopt. Compares
 /// case-insensitively (ASCII). For "did you mean …?" hints. Throws only std::bad_alloc.
-std::optional<std::string_view> closest_name(std::string_view word, std::initializer_list<std::string_view> candidates);
+std::optional<std::string_view> closest_name(std::string_view word,
+                                             std::initializer_list<std::string_view> candidates);
 
 /// As above, over any range of strings. Throws only std::bad_alloc.
 template <class Range>

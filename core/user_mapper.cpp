@@ -1,6 +1,7 @@
 #include "core/user_mapper.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "core/content_hash.hpp"
@@ -10,7 +11,9 @@
 namespace eightsync::core {
 namespace {
 
-std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string in_quotes(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 std::string where(std::size_t line, std::size_t record) {
   return line != 0 ? "line " + std::to_string(line) : "record " + std::to_string(record);
@@ -65,19 +68,35 @@ void user_mapper::on_header(const std::vector<std::string>& header) {
   if (missing.empty()) return;
   std::string msg = "the header lacks " + std::to_string(missing.size()) +
                     (missing.size() == 1 ? " column" : " columns") + " the config uses: ";
-  for (std::size_t i = 0; i < missing.size(); ++i) msg += (i == 0 ? "" : ", ") + missing[i];
+  for (std::size_t i = 0; i < missing.size(); ++i)
+    msg += (i == 0 ? "" : ", ") + missing[i];
   header_error_ = std::move(msg);
 }
 
-std::string_view user_mapper::pending_key(const pending_user& p) const {
-  return std::string_view(arena_).substr(p.offset, p.lengths[0]);
+const char* user_mapper::store(std::string_view bytes) {
+  // 1 MiB blocks, touched once each, rather than one buffer that doubles and copies.
+  constexpr std::size_t block_size = std::size_t{1} << 20;
+  if (bytes.size() > block_left_) {
+    const std::size_t size = std::max(block_size, bytes.size());
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    block_pos_ = blocks_.back().get();
+    block_left_ = size;
+  }
+  char* at = block_pos_;
+  if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
+  block_pos_ += bytes.size();
+  block_left_ -= bytes.size();
+  return at;
 }
 
 std::string_view user_mapper::key_of(const outcome& o) const {
   switch (o.kind) {
-    case outcome_kind::user: return pending_key(pending_[o.index]);
-    case outcome_kind::quarantined: return quarantined_[o.index].key;
-    case outcome_kind::out_of_scope: break;
+    case outcome_kind::user:
+      return pending_key(pending_[o.index]);
+    case outcome_kind::quarantined:
+      return quarantined_[o.index].key;
+    case outcome_kind::out_of_scope:
+      break;
   }
   return out_of_scope_keys_[o.index];
 }
@@ -89,7 +108,8 @@ void user_mapper::grow_index() {
   for (std::uint32_t entry : old) {
     if (entry == 0) continue;
     std::size_t i = outcomes_[entry - 1].key_hash & mask;
-    while (key_table_[i] != 0) i = (i + 1) & mask;
+    while (key_table_[i] != 0)
+      i = (i + 1) & mask;
     key_table_[i] = entry;
   }
 }
@@ -129,18 +149,23 @@ void user_mapper::on_row(source_row&& row) {
   if (header_error_ || !have_header_) return;
 
   static const std::string empty;
-  auto field = [&](std::size_t i) -> const std::string& { return i < row.fields.size() ? row.fields[i] : empty; };
+  auto field = [&](std::size_t i) -> const std::string& {
+    return i < row.fields.size() ? row.fields[i] : empty;
+  };
   const std::string& key = field(key_index_);
   if (key.empty()) {
-    quarantine(row, key, quarantine_reason::empty_key, "the key column " + in_quotes(key_column_) + " is empty");
+    quarantine(row, key, quarantine_reason::empty_key,
+               "the key column " + in_quotes(key_column_) + " is empty");
     return;
   }
-  for (std::size_t slot = 0; slot < slot_fields_.size(); ++slot) ctx_.columns[slot] = field(slot_fields_[slot]);
+  for (std::size_t slot = 0; slot < slot_fields_.size(); ++slot)
+    ctx_.columns[slot] = field(slot_fields_[slot]);
 
   for (const auto& cond : rules_.scope()) {
     bool holds = false;
     if (!cond.evaluate(ctx_, holds)) {
-      quarantine(row, key, quarantine_reason::map_missing, "scope " + in_quotes(cond.text()) + ": " + ctx_.error);
+      quarantine(row, key, quarantine_reason::map_missing,
+                 "scope " + in_quotes(cond.text()) + ": " + ctx_.error);
       return;
     }
     if (!holds) {
@@ -154,30 +179,31 @@ void user_mapper::on_row(source_row&& row) {
 
   bool active = true;
   if (const auto* cond = rules_.active(); cond != nullptr && !cond->evaluate(ctx_, active)) {
-    quarantine(row, key, quarantine_reason::map_missing, "active " + in_quotes(cond->text()) + ": " + ctx_.error);
+    quarantine(row, key, quarantine_reason::map_missing,
+               "active " + in_quotes(cond->text()) + ": " + ctx_.error);
     return;
   }
 
-  // Render the key and every mapped value into the arena, back to back.
-  pending_user p{row.line, row.record, 0, arena_.size(), {}, active};
-  arena_ += key;
+  // Render the key and every mapped value into row_buf_, back to back.
+  pending_user p{row.line, row.record, 0, nullptr, {}, active};
+  row_buf_.assign(key);
   p.lengths[0] = static_cast<std::uint32_t>(key.size());
   for (auto a : mapped_) {
-    const std::size_t before = arena_.size();
-    if (!rules_.template_for(a)->render(ctx_, arena_)) {
-      arena_.resize(p.offset);
+    const std::size_t before = row_buf_.size();
+    if (!rules_.template_for(a)->render(ctx_, row_buf_)) {
       quarantine(row, key, quarantine_reason::map_missing,
-                 std::string(attribute_name(a)) + " " + in_quotes(rules_.template_for(a)->text()) + ": " + ctx_.error);
+                 std::string(attribute_name(a)) + " " + in_quotes(rules_.template_for(a)->text()) + ": " +
+                     ctx_.error);
       return;
     }
-    p.lengths[1 + static_cast<std::size_t>(a)] = static_cast<std::uint32_t>(arena_.size() - before);
+    p.lengths[1 + static_cast<std::size_t>(a)] = static_cast<std::uint32_t>(row_buf_.size() - before);
   }
-  // Views only now: rendering may have moved the arena.
+  // Views only now: rendering may have moved the buffer.
   std::array<std::string_view, attribute_count> values{};
-  std::size_t at = p.offset + p.lengths[0];
+  std::size_t at = p.lengths[0];
   for (auto a : mapped_) {
     const auto i = static_cast<std::size_t>(a);
-    values[i] = std::string_view(arena_).substr(at, p.lengths[1 + i]);
+    values[i] = std::string_view(row_buf_).substr(at, p.lengths[1 + i]);
     at += p.lengths[1 + i];
   }
   auto value = [&](attribute a) { return values[static_cast<std::size_t>(a)]; };
@@ -192,7 +218,8 @@ void user_mapper::on_row(source_row&& row) {
   std::string detail;
   if (!missing.empty()) {
     reason = quarantine_reason::missing_required;
-    detail = "empty " + missing + "; 8x8 needs userName, name.givenName, name.familyName and email to create a user";
+    detail = "empty " + missing +
+             "; 8x8 needs userName, name.givenName, name.familyName and email to create a user";
   } else if (auto problem = user_name_problem(value(attribute::user_name))) {
     reason = quarantine_reason::unsafe_user_name;
     detail = "userName " + in_quotes(value(attribute::user_name)) + " " + *problem +
@@ -202,11 +229,11 @@ void user_mapper::on_row(source_row&& row) {
     detail = "email " + in_quotes(value(attribute::email)) + " " + std::string(*why);
   }
   if (reason) {
-    arena_.resize(p.offset);
     quarantine(row, key, *reason, std::move(detail));
     return;
   }
   p.hash = content_hash(values, rules_.owned_mask(), hash_scratch_);
+  p.data = store(row_buf_);
   pending_.push_back(p);
   note_key(outcome_kind::user, pending_.size() - 1, row.line, row.record, false);
 }
@@ -239,8 +266,9 @@ mapping_result user_mapper::finish() {
       for (std::size_t i : members) {
         places += (places.empty() ? "" : ", ") + where(outcomes_[i].line, outcomes_[i].record);
       }
-      const std::string detail = "key " + in_quotes(key) + " is on " + std::to_string(members.size()) + " rows (" +
-                                 places + "); every row with this key is set aside until HR fixes the export";
+      const std::string detail = "key " + in_quotes(key) + " is on " + std::to_string(members.size()) +
+                                 " rows (" + places +
+                                 "); every row with this key is set aside until HR fixes the export";
       for (std::size_t i : members) {
         const outcome& o = outcomes_[i];
         if (o.from_reader) continue;
@@ -250,12 +278,14 @@ mapping_result user_mapper::finish() {
           q.detail = detail;
         } else {
           if (o.kind == outcome_kind::user) drop[o.index] = true;
-          added.push_back(quarantined_row{o.line, o.record, std::string(key), quarantine_reason::duplicate_key, detail});
+          added.push_back(
+              quarantined_row{o.line, o.record, std::string(key), quarantine_reason::duplicate_key, detail});
         }
       }
     }
     // Appended only now: `groups` holds views into quarantined_ keys.
-    for (auto& q : added) quarantined_.push_back(std::move(q));
+    for (auto& q : added)
+      quarantined_.push_back(std::move(q));
   }
 
   // Sort indices, not users (exports are often sorted already), then build each desired_user
@@ -265,20 +295,24 @@ mapping_result user_mapper::finish() {
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     if (!drop[i]) order.push_back(static_cast<std::uint32_t>(i));
   }
-  auto by_key = [this](std::uint32_t a, std::uint32_t b) { return pending_key(pending_[a]) < pending_key(pending_[b]); };
+  auto by_key = [this](std::uint32_t a, std::uint32_t b) {
+    return pending_key(pending_[a]) < pending_key(pending_[b]);
+  };
   if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
   result.users.resize(order.size());
   const std::uint32_t owned = rules_.owned_mask();
   for (std::size_t n = 0; n < order.size(); ++n) {
     const pending_user& p = pending_[order[n]];
     desired_user& u = result.users[n];
-    u.key.assign(arena_, p.offset, p.lengths[0]);
-    std::size_t at = p.offset + p.lengths[0];
+    u.key.assign(p.data, p.lengths[0]);
+    std::array<desired_user::value_slot, attribute_count> slots{};
+    std::uint32_t at = 0;
     for (auto a : mapped_) {
       const auto i = static_cast<std::size_t>(a);
-      u.values[i].assign(arena_, at, p.lengths[1 + i]);
+      slots[i] = {at, p.lengths[1 + i]};
       at += p.lengths[1 + i];
     }
+    u.assign_packed(std::string_view(p.data + p.lengths[0], at), slots);
     u.line = p.line;
     u.record = p.record;
     u.owned = owned;
@@ -286,12 +320,15 @@ mapping_result user_mapper::finish() {
     u.hash = p.hash;
   }
 
-  std::stable_sort(quarantined_.begin(), quarantined_.end(), [](const quarantined_row& a, const quarantined_row& b) {
-    return a.record != b.record ? a.record < b.record : a.line < b.line;
-  });
+  std::stable_sort(quarantined_.begin(), quarantined_.end(),
+                   [](const quarantined_row& a, const quarantined_row& b) {
+                     return a.record != b.record ? a.record < b.record : a.line < b.line;
+                   });
   result.quarantined = std::move(quarantined_);
   quarantined_.clear();
-  arena_.clear();
+  blocks_.clear();
+  block_pos_ = nullptr;
+  block_left_ = 0;
   pending_.clear();
   out_of_scope_keys_.clear();
   outcomes_.clear();

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,21 +70,23 @@ class user_mapper : public row_sink {
     bool from_reader;
     bool duplicate;
   };
-  // A mapped user, its strings kept in arena_ until finish builds the desired_user: one
-  // contiguous buffer instead of a dozen small strings per row until the count is known.
+  // A mapped user whose strings wait, back to back, in a block of blocks_ until finish knows how
+  // many users there are and builds each desired_user once, in a vector of the exact size.
   struct pending_user {
     std::size_t line;
     std::size_t record;
     std::uint64_t hash;
-    std::size_t offset;  ///< where the key starts in arena_; the owned values follow it
+    const char* data;  ///< the key, then each mapped value in canonical order
     std::array<std::uint32_t, attribute_count + 1> lengths;  ///< key, then each attribute's value
     bool active;
   };
 
-  void quarantine(const source_row& row, const std::string& key, quarantine_reason reason, std::string detail);
+  void quarantine(const source_row& row, const std::string& key, quarantine_reason reason,
+                  std::string detail);
   void note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record, bool from_reader);
   std::string_view key_of(const outcome& o) const;
-  std::string_view pending_key(const pending_user& p) const;
+  std::string_view pending_key(const pending_user& p) const { return {p.data, p.lengths[0]}; }
+  const char* store(std::string_view bytes);
   void grow_index();
 
   const mapping_rules& rules_;
@@ -96,7 +99,10 @@ class user_mapper : public row_sink {
   render_context ctx_;
   std::string hash_scratch_;
 
-  std::string arena_;
+  std::string row_buf_;                          ///< the row being mapped: key, then values
+  std::vector<std::unique_ptr<char[]>> blocks_;  ///< fixed blocks: growing never moves old rows
+  char* block_pos_ = nullptr;
+  std::size_t block_left_ = 0;
   std::vector<pending_user> pending_;
   std::vector<quarantined_row> quarantined_;
   std::vector<std::string> out_of_scope_keys_;

@@ -3,9 +3,11 @@
 #include <exception>
 #include <iostream>
 
+#include "daemon/allocator_tuning.hpp"
 #include "daemon/cli.hpp"
 
 int main(int argc, char** argv) {
+  eightsync::daemon::keep_heap_between_cycles();
   try {
     return eightsync::daemon::run_cli(argc, argv);
   } catch (const std::exception& e) {

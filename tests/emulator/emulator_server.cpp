@@ -63,6 +63,16 @@ bool is_loopback(const net::ip::address& a) {
   return a.is_loopback();
 }
 
+// The status to answer a request Beast could not parse with; 0 when the connection simply
+// closed or timed out, so there is nobody to answer.
+unsigned protocol_error_status(const boost::system::error_code& ec) {
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()) return 0;
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) return 0;
+  if (ec == http::error::header_limit) return 431;
+  if (ec == http::error::body_limit) return 413;
+  return 400;
+}
+
 scim_answer guarded(const auto& f) {
   try {
     return f();
@@ -191,8 +201,21 @@ struct emulator_server::impl {
     lowest.close();
   }
 
-  // Reads the rest of the request, answering `Expect: 100-continue` first. On a body over the
-  // limit, answers 413 and returns false; on any other error returns false.
+  // A malformed request gets an error answer (400, 413 or 431) before the connection closes;
+  // a closed or timed-out connection just ends.
+  template <class Stream>
+  net::awaitable<void> answer_protocol_error(Stream& stream, const boost::system::error_code& ec) {
+    const unsigned status = protocol_error_status(ec);
+    if (status == 0) co_return;
+    const char* what = status == 413 ? "request body over the emulator's limit"
+                       : status == 431 ? "request header too large"
+                                       : "malformed HTTP request";
+    co_await write_answer(stream, scim_answer::from_error(make_error(status, "", what)), false);
+    co_await close_gracefully(stream);
+  }
+
+  // Reads the rest of the request, answering `Expect: 100-continue` first. Returns false on
+  // any error, after answering a malformed or oversized body.
   template <class Stream>
   net::awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer,
                                  http::request_parser<http::string_body>& parser) {
@@ -206,12 +229,7 @@ struct emulator_server::impl {
     }
     lowest.expires_after(io_timeout);
     co_await http::async_read(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
-    if (ec == http::error::body_limit) {
-      co_await write_answer(stream,
-                            scim_answer::from_error(make_error(413, "", "request body over the emulator's limit")),
-                            false);
-      co_await close_gracefully(stream);
-    }
+    if (ec) co_await answer_protocol_error(stream, ec);
     co_return !ec;
   }
 
@@ -236,15 +254,7 @@ struct emulator_server::impl {
       lowest.expires_after(opts_.idle_timeout);
       co_await http::async_read_header(stream, buffer, parser, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
-        // A malformed request gets a plain 400 (431 for huge headers) before the connection
-        // closes; a closed or timed-out connection just ends.
-        if (ec.category() == beast::http::make_error_code(http::error::bad_method).category() &&
-            ec != http::error::end_of_stream && ec != http::error::partial_message) {
-          const unsigned status = ec == http::error::header_limit ? 431 : 400;
-          co_await write_answer(stream, scim_answer::from_error(make_error(status, "", "malformed HTTP request")),
-                                false);
-          co_await close_gracefully(stream);
-        }
+        co_await answer_protocol_error(stream, ec);
         co_return;
       }
       const auto received = std::chrono::system_clock::now();

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,14 +24,19 @@ pid_t spawn(const std::vector<std::string>& args, int out_fd, bool merge_stderr)
   std::vector<char*> argv;
   for (auto& a : full) argv.push_back(a.data());
   argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-  if (merge_stderr) posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("posix_spawn " + full[0] + " failed: " + std::to_string(rc));
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    // Only async-signal-safe calls between fork and exec. If the test process dies (a crash,
+    // a failed assertion that aborts), the emulator gets SIGTERM instead of leaking.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
+    dup2(out_fd, STDOUT_FILENO);
+    if (merge_stderr) dup2(out_fd, STDERR_FILENO);
+    execve(argv[0], argv.data(), environ);
+    _exit(127);
+  }
   return pid;
 }
 

@@ -45,7 +45,8 @@ std::vector<std::string> emulator_test::seed(const json::array& users) {
   EXPECT_EQ(r.status, 201u) << r.body.substr(0, 500);
   std::vector<std::string> ids;
   if (r.status != 201) return ids;
-  for (const auto& id : r.json().at("ids").as_array()) ids.emplace_back(id.as_string());
+  const auto answer = r.json();
+  for (const auto& id : answer.at("ids").as_array()) ids.emplace_back(id.as_string());
   return ids;
 }
 

@@ -262,7 +262,8 @@ TEST_F(scim_behaviour, PutIgnoresTheWorkPhoneAndKeepsMobile) {
   const auto r = scim().put("/scim/v2/Users/" + id, body);
   ASSERT_EQ(r.status, 200u) << r.body;
   std::map<std::string, std::string> phones;
-  for (const auto& p : r.json().at("phoneNumbers").as_array()) {
+  const auto answer = r.json();
+  for (const auto& p : answer.at("phoneNumbers").as_array()) {
     phones[std::string(p.at("type").as_string())] = p.at("value").as_string();
   }
   EXPECT_EQ(phones["work"], "+1555000100") << "the admin-set work number stays";

@@ -160,8 +160,8 @@ metrics: {listen: "[::1]:9464"}
 }
 
 TEST(config_loader, relative_paths_resolve_against_the_config_directory) {
-  auto cfg = load_config_text(minimal("state: {path: ../var/state.db}\n"), "/opt/eightsync/conf/eightsync.yaml",
-                              testing::fake_env({}));
+  auto cfg = load_config_text(minimal("state: {path: ../var/state.db}\n"),
+                              "/opt/eightsync/conf/eightsync.yaml", testing::fake_env({}));
   EXPECT_EQ(cfg.source.path, "/opt/eightsync/conf/hr.csv");
   EXPECT_EQ(cfg.state.path, "/opt/eightsync/var/state.db");
   auto here = load_config_text(minimal(), "eightsync.yaml", testing::fake_env({}));
@@ -170,7 +170,8 @@ TEST(config_loader, relative_paths_resolve_against_the_config_directory) {
 
 TEST(config_loader, token_defaults_to_the_systemd_credential) {
   auto cfg = load(minimal(), {{"CREDENTIALS_DIRECTORY", "/run/credentials/eightsync.service"}});
-  EXPECT_EQ(cfg.target.token_file, std::filesystem::path("/run/credentials/eightsync.service/eightsync-token"));
+  EXPECT_EQ(cfg.target.token_file,
+            std::filesystem::path("/run/credentials/eightsync.service/eightsync-token"));
   EXPECT_FALSE(cfg.target.token_env);
   EXPECT_TRUE(cfg.target.has_token_source());
 }
@@ -200,7 +201,9 @@ mapping:
   email: "{email}@${DOMAIN}"
   title: "cost $5, literal $${NOT_A_VAR}"
 )",
-                  {{"HR_DIR", "/srv/hr"}, {"EIGHTX8_HOST", "platform-cloud.8x8.com"}, {"CUSTOMER", "0012"},
+                  {{"HR_DIR", "/srv/hr"},
+                   {"EIGHTX8_HOST", "platform-cloud.8x8.com"},
+                   {"CUSTOMER", "0012"},
                    {"DOMAIN", "example.com"}});
   EXPECT_EQ(cfg.source.path, "/srv/hr/hr.csv");
   EXPECT_EQ(cfg.target.url, "https://platform-cloud.8x8.com/udi/customers/0012/scim/v2");
@@ -241,22 +244,26 @@ TEST(config_errors, unknown_key_with_did_you_mean) {
 target: {url: https://x.example.com/scim/v2}
 mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email: "{e}"}
 )"),
-            "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, min_rows, "
+            "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, "
+            "min_rows, "
             "key_normalize or key_width), found unknown key \"delimter\"; did you mean \"delimiter\"?");
 }
 
 TEST(config_errors, unknown_top_level_key) {
-  EXPECT_EQ(error_of(minimal("sceduled: {}\n")),
-            "cfg.yaml:11:1: sceduled: expected a top-level section (source, target, schedule, match, mapping, "
-            "create_only, maps, scope, protect, leavers, safety, state, log or metrics), found unknown key "
-            "\"sceduled\"; did you mean \"schedule\"?");
+  EXPECT_EQ(
+      error_of(minimal("sceduled: {}\n")),
+      "cfg.yaml:11:1: sceduled: expected a top-level section (source, target, schedule, match, mapping, "
+      "create_only, maps, scope, protect, leavers, safety, state, log or metrics), found unknown key "
+      "\"sceduled\"; did you mean \"schedule\"?");
 }
 
 TEST(config_errors, a_token_in_the_config_is_refused_with_a_hint) {
-  EXPECT_EQ(error_of(minimal().replace(minimal().find("mapping:"), 0, "  token: s3cr3t\n")),
-            "cfg.yaml:6:3: target.token: expected a key of target (url, token_file, token_env, ca_file, proxy, "
-            "visibility, page_size, timeout, max_snapshot_age, rate_limit or retry), found unknown key \"token\"; the "
-            "token never goes in the config: use token_file or token_env");
+  EXPECT_EQ(
+      error_of(minimal().replace(minimal().find("mapping:"), 0, "  token: s3cr3t\n")),
+      "cfg.yaml:6:3: target.token: expected a key of target (url, token_file, token_env, ca_file, proxy, "
+      "visibility, page_size, timeout, max_snapshot_age, rate_limit or retry), found unknown key \"token\"; "
+      "the "
+      "token never goes in the config: use token_file or token_env");
 }
 
 TEST(config_errors, wrong_type) {
@@ -272,11 +279,13 @@ TEST(config_errors, wrong_type) {
 }
 
 TEST(config_errors, bad_duration) {
-  EXPECT_EQ(error_of(minimal("schedule: {interval: 30}\n")),
-            "cfg.yaml:11:22: schedule.interval: expected a duration such as 30s, 15m or 24h, found \"30\"; add a "
-            "unit, e.g. \"30s\"");
-  EXPECT_EQ(error_of(minimal("schedule: {interval: 5 minutes}\n")),
-            "cfg.yaml:11:22: schedule.interval: expected a duration such as 30s, 15m or 24h, found \"5 minutes\"");
+  EXPECT_EQ(
+      error_of(minimal("schedule: {interval: 30}\n")),
+      "cfg.yaml:11:22: schedule.interval: expected a duration such as 30s, 15m or 24h, found \"30\"; add a "
+      "unit, e.g. \"30s\"");
+  EXPECT_EQ(
+      error_of(minimal("schedule: {interval: 5 minutes}\n")),
+      "cfg.yaml:11:22: schedule.interval: expected a duration such as 30s, 15m or 24h, found \"5 minutes\"");
   EXPECT_EQ(error_of(minimal("schedule: {full_reconcile: 0s}\n")),
             "cfg.yaml:11:28: schedule.full_reconcile: expected a duration greater than 0s, found \"0s\"");
 }
@@ -286,28 +295,34 @@ TEST(config_errors, bad_rate_limit) {
     std::string y = minimal();
     return y.replace(y.find("mapping:"), 0, std::string(line) + "\n");
   };
-  EXPECT_EQ(error_of(with("  rate_limit: ten a minute")),
-            "cfg.yaml:6:15: target.rate_limit: expected a rate such as \"10 per 60s\" or {requests: 10, per: 60s}, "
-            "found \"ten a minute\"");
-  EXPECT_EQ(error_of(with("  rate_limit: {requests: 0, per: 1m}")),
-            "cfg.yaml:6:26: target.rate_limit.requests: expected a whole number from 1 to 1000000, found \"0\"");
-  EXPECT_EQ(error_of(with("  rate_limit: {requests: 10, per: forever}")),
-            "cfg.yaml:6:35: target.rate_limit.per: expected a duration such as 30s, 15m or 24h, found \"forever\"");
+  EXPECT_EQ(
+      error_of(with("  rate_limit: ten a minute")),
+      "cfg.yaml:6:15: target.rate_limit: expected a rate such as \"10 per 60s\" or {requests: 10, per: 60s}, "
+      "found \"ten a minute\"");
+  EXPECT_EQ(
+      error_of(with("  rate_limit: {requests: 0, per: 1m}")),
+      "cfg.yaml:6:26: target.rate_limit.requests: expected a whole number from 1 to 1000000, found \"0\"");
+  EXPECT_EQ(
+      error_of(with("  rate_limit: {requests: 10, per: forever}")),
+      "cfg.yaml:6:35: target.rate_limit.per: expected a duration such as 30s, 15m or 24h, found \"forever\"");
 }
 
 TEST(config_errors, missing_required_keys) {
-  EXPECT_EQ(errors_of(R"(source:
+  EXPECT_EQ(
+      errors_of(R"(source:
   type: csv
 target: {}
 mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email: "{e}"}
 )"),
-            (std::vector<std::string>{
-                "cfg.yaml:2:3: source.path: expected the HR export's file path, found nothing (this key is required)",
-                "cfg.yaml:2:3: source.key: expected the HR column that holds each person's unique key, found nothing "
-                "(this key is required)",
-                "cfg.yaml:3:9: target.url: expected an https:// URL such as "
-                "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found nothing (this key is "
-                "required)"}));
+      (std::vector<std::string>{
+          "cfg.yaml:2:3: source.path: expected the HR export's file path, found nothing (this key is "
+          "required)",
+          "cfg.yaml:2:3: source.key: expected the HR column that holds each person's unique key, found "
+          "nothing "
+          "(this key is required)",
+          "cfg.yaml:3:9: target.url: expected an https:// URL such as "
+          "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found nothing (this key is "
+          "required)"}));
 }
 
 TEST(config_errors, missing_required_mappings_say_why) {
@@ -317,25 +332,30 @@ mapping:
   userName: "{email}"
   email: "{email}"
 )"),
-            "cfg.yaml:4:3: mapping: expected templates for userName, name.givenName, name.familyName and email (8x8 "
+            "cfg.yaml:4:3: mapping: expected templates for userName, name.givenName, name.familyName and "
+            "email (8x8 "
             "needs all four to create a user), found none for name.givenName and name.familyName");
-  EXPECT_EQ(error_of("source: {path: hr.csv, key: id}\ntarget: {url: https://x.example.com/scim/v2}\n"),
-            "cfg.yaml:1:1: mapping: expected templates for userName, name.givenName, name.familyName and email (8x8 "
-            "needs all four to create a user), found none for userName, name.givenName, name.familyName and email");
+  EXPECT_EQ(
+      error_of("source: {path: hr.csv, key: id}\ntarget: {url: https://x.example.com/scim/v2}\n"),
+      "cfg.yaml:1:1: mapping: expected templates for userName, name.givenName, name.familyName and email "
+      "(8x8 "
+      "needs all four to create a user), found none for userName, name.givenName, name.familyName and email");
 }
 
 TEST(config_errors, unset_environment_variable) {
-  EXPECT_EQ(error_of(R"(source:
+  EXPECT_EQ(
+      error_of(R"(source:
   path: ${HR_DIR}/hr.csv
   key: id
 target: {url: https://x.example.com/scim/v2}
 mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email: "{e}"}
 )"),
-            "cfg.yaml:2:9: source.path: expected environment variable HR_DIR to be set (the value uses ${HR_DIR}), "
-            "found it unset");
-  EXPECT_EQ(error_of(minimal("state: {path: \"/x/${BAD-NAME}\"}\n")),
-            "cfg.yaml:11:19: state.path: expected an environment variable name such as ${HR_EXPORT_DIR}, found "
-            "\"${BAD-NAME}\"");
+      "cfg.yaml:2:9: source.path: expected environment variable HR_DIR to be set (the value uses ${HR_DIR}), "
+      "found it unset");
+  EXPECT_EQ(
+      error_of(minimal("state: {path: \"/x/${BAD-NAME}\"}\n")),
+      "cfg.yaml:11:19: state.path: expected an environment variable name such as ${HR_EXPORT_DIR}, found "
+      "\"${BAD-NAME}\"");
   EXPECT_EQ(error_of(minimal("state:\n  path: /x/${OPEN\n")),
             "cfg.yaml:12:12: state.path: expected } to close ${, found the end of the value");
 }
@@ -348,58 +368,70 @@ TEST(config_errors, set_but_empty_variable_is_not_an_error) {
 TEST(config_errors, yaml_syntax_error) {
   EXPECT_EQ(error_of("source:\n  path: [hr.csv\n  key: id\n"),
             "cfg.yaml:3:6: expected valid YAML, found a syntax error: end of sequence flow not found");
-  EXPECT_EQ(error_of("log:\n  level: info\n\tformat: text\n"),
-            "cfg.yaml:3:1: expected valid YAML, found a syntax error: illegal tab when looking for indentation");
+  EXPECT_EQ(
+      error_of("log:\n  level: info\n\tformat: text\n"),
+      "cfg.yaml:3:1: expected valid YAML, found a syntax error: illegal tab when looking for indentation");
   EXPECT_EQ(error_of(minimal("scope:\n  - {type} == Employee\n")),
-            "cfg.yaml:12:12: expected valid YAML, found a syntax error: end of sequence not found; put templates and "
+            "cfg.yaml:12:12: expected valid YAML, found a syntax error: end of sequence not found; put "
+            "templates and "
             "conditions in quotes");
 }
 
 TEST(config_errors, empty_or_non_mapping_document) {
   EXPECT_EQ(error_of("# nothing here\n"),
-            "cfg.yaml:1:1: expected a mapping with the sections source, target and mapping, found an empty document");
+            "cfg.yaml:1:1: expected a mapping with the sections source, target and mapping, found an empty "
+            "document");
   EXPECT_EQ(error_of("- a\n- b\n"),
             "cfg.yaml:1:1: expected a mapping with the sections source, target and mapping, found a list");
 }
 
 TEST(config_errors, unwritable_attribute_says_why) {
   EXPECT_EQ(error_of(minimal("  id: \"{employee_id}\"\n")),
-            "cfg.yaml:11:3: mapping.id: expected an attribute SCIM can write, found \"id\": 8x8 generates the id; it "
+            "cfg.yaml:11:3: mapping.id: expected an attribute SCIM can write, found \"id\": 8x8 generates "
+            "the id; it "
             "is read-only");
-  EXPECT_EQ(error_of(minimal("  workPhone: \"{phone}\"\n")),
-            "cfg.yaml:11:3: mapping.workPhone: expected an attribute SCIM can write, found \"workPhone\": the work "
-            "phone number cannot be set through SCIM; assign it in Admin Console");
+  EXPECT_EQ(
+      error_of(minimal("  workPhone: \"{phone}\"\n")),
+      "cfg.yaml:11:3: mapping.workPhone: expected an attribute SCIM can write, found \"workPhone\": the work "
+      "phone number cannot be set through SCIM; assign it in Admin Console");
   EXPECT_EQ(error_of(minimal("  costCenter: \"{cc}\"\n")),
-            "cfg.yaml:11:3: mapping.costCenter: expected an attribute SCIM can write, found \"costCenter\": the cost "
+            "cfg.yaml:11:3: mapping.costCenter: expected an attribute SCIM can write, found \"costCenter\": "
+            "the cost "
             "center cannot be set through SCIM; set it in Admin Console");
 }
 
 TEST(config_errors, unknown_attribute) {
-  EXPECT_EQ(error_of(minimal("  titel: \"{title}\"\n")),
-            "cfg.yaml:11:3: mapping.titel: expected an 8x8 attribute (userName, name.givenName, name.familyName, "
-            "email, externalId, title, locale, timezone, department, site, mobilePhone or active), found \"titel\"; "
-            "did you mean \"title\"?");
+  EXPECT_EQ(
+      error_of(minimal("  titel: \"{title}\"\n")),
+      "cfg.yaml:11:3: mapping.titel: expected an 8x8 attribute (userName, name.givenName, name.familyName, "
+      "email, externalId, title, locale, timezone, department, site, mobilePhone or active), found "
+      "\"titel\"; "
+      "did you mean \"title\"?");
   EXPECT_EQ(error_of(minimal("  nickname: \"{nick}\"\n")),
-            "cfg.yaml:11:3: mapping.nickname: expected an 8x8 attribute (userName, name.givenName, name.familyName, "
+            "cfg.yaml:11:3: mapping.nickname: expected an 8x8 attribute (userName, name.givenName, "
+            "name.familyName, "
             "email, externalId, title, locale, timezone, department, site, mobilePhone or active), found "
             "\"nickname\"");
 }
 
 TEST(config_errors, unknown_filter_with_position) {
-  EXPECT_EQ(error_of(minimal("  title: \"{title|trim|lowr}\"\n")),
-            "cfg.yaml:11:23: mapping.title: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or "
-            "map:NAME), found \"lowr\"; did you mean \"lower\"?");
+  EXPECT_EQ(
+      error_of(minimal("  title: \"{title|trim|lowr}\"\n")),
+      "cfg.yaml:11:23: mapping.title: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or "
+      "map:NAME), found \"lowr\"; did you mean \"lower\"?");
   // Plain and single-quoted scalars point right too.
-  EXPECT_EQ(error_of(minimal("  title: x{title|nope}\n")), 
-            "cfg.yaml:11:18: mapping.title: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or "
-            "map:NAME), found \"nope\"");
+  EXPECT_EQ(
+      error_of(minimal("  title: x{title|nope}\n")),
+      "cfg.yaml:11:18: mapping.title: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or "
+      "map:NAME), found \"nope\"");
   EXPECT_EQ(error_of(minimal("  title: 'it''s {title|nope}'\n")).substr(0, 16), "cfg.yaml:11:24: ");
 }
 
 TEST(config_errors, unquoted_template_gets_a_hint) {
-  EXPECT_EQ(error_of(minimal("  title: {title}\n")),
-            "cfg.yaml:11:10: mapping.title: expected a template such as \"{first_name}\", found a mapping; put "
-            "templates and conditions in quotes");
+  EXPECT_EQ(
+      error_of(minimal("  title: {title}\n")),
+      "cfg.yaml:11:10: mapping.title: expected a template such as \"{first_name}\", found a mapping; put "
+      "templates and conditions in quotes");
 }
 
 TEST(config_errors, unknown_map) {
@@ -416,14 +448,17 @@ TEST(config_errors, bad_operator) {
 
 TEST(config_errors, create_only_must_name_a_mapped_attribute) {
   EXPECT_EQ(error_of(minimal("create_only: [site]\n")),
-            "cfg.yaml:11:15: create_only[0]: expected an attribute mapped under mapping, found \"site\", which is not "
+            "cfg.yaml:11:15: create_only[0]: expected an attribute mapped under mapping, found \"site\", "
+            "which is not "
             "mapped");
-  EXPECT_EQ(error_of(minimal("create_only: [active]\n")),
-            "cfg.yaml:11:15: create_only[0]: expected an attribute other than active (active follows HR on every "
-            "cycle), found \"active\"");
-  EXPECT_EQ(error_of(minimal("create_only: [id]\n")),
-            "cfg.yaml:11:15: create_only[0]: expected an attribute SCIM can write, found \"id\": 8x8 generates the "
-            "id; it is read-only");
+  EXPECT_EQ(
+      error_of(minimal("create_only: [active]\n")),
+      "cfg.yaml:11:15: create_only[0]: expected an attribute other than active (active follows HR on every "
+      "cycle), found \"active\"");
+  EXPECT_EQ(
+      error_of(minimal("create_only: [id]\n")),
+      "cfg.yaml:11:15: create_only[0]: expected an attribute SCIM can write, found \"id\": 8x8 generates the "
+      "id; it is read-only");
 }
 
 TEST(config_errors, bad_enum_value) {
@@ -446,10 +481,12 @@ TEST(config_errors, out_of_range_numbers) {
             "cfg.yaml:6:14: target.page_size: expected a whole number from 1 to 1000, found \"5000\"");
   EXPECT_EQ(error_of(with_target("  page_size: -1")),
             "cfg.yaml:6:14: target.page_size: expected a whole number from 1 to 1000, found \"-1\"");
-  EXPECT_EQ(error_of(minimal("safety: {max_deactivation_percent: 150}\n")),
-            "cfg.yaml:11:36: safety.max_deactivation_percent: expected a number from 0 to 100, found \"150\"");
-  EXPECT_EQ(error_of(minimal("safety: {max_source_shrink_percent: 5%}\n")),
-            "cfg.yaml:11:37: safety.max_source_shrink_percent: expected a number from 0 to 100, found \"5%\"");
+  EXPECT_EQ(
+      error_of(minimal("safety: {max_deactivation_percent: 150}\n")),
+      "cfg.yaml:11:36: safety.max_deactivation_percent: expected a number from 0 to 100, found \"150\"");
+  EXPECT_EQ(
+      error_of(minimal("safety: {max_source_shrink_percent: 5%}\n")),
+      "cfg.yaml:11:37: safety.max_source_shrink_percent: expected a number from 0 to 100, found \"5%\"");
   EXPECT_EQ(error_of(with_target("  retry: {attempts: 0}")),
             "cfg.yaml:6:21: target.retry.attempts: expected a whole number from 1 to 100, found \"0\"");
 }
@@ -460,21 +497,25 @@ TEST(config_errors, http_url_to_a_non_loopback_host) {
     const auto at = y.find("https://platform");
     return y.replace(at, y.find('\n', at) - at, std::string(url));
   };
-  EXPECT_EQ(error_of(with_url("http://scim.example.com/scim/v2")),
-            "cfg.yaml:5:8: target.url: expected an https:// URL (http:// is allowed only for 127.0.0.1, localhost "
-            "and [::1]), found \"http://scim.example.com/scim/v2\"");
+  EXPECT_EQ(
+      error_of(with_url("http://scim.example.com/scim/v2")),
+      "cfg.yaml:5:8: target.url: expected an https:// URL (http:// is allowed only for 127.0.0.1, localhost "
+      "and [::1]), found \"http://scim.example.com/scim/v2\"");
   EXPECT_EQ(load(with_url("http://127.0.0.1:8443/scim/v2")).target.url, "http://127.0.0.1:8443/scim/v2");
   EXPECT_EQ(load(with_url("http://localhost/scim/v2")).target.url, "http://localhost/scim/v2");
   EXPECT_EQ(load(with_url("http://[::1]:8443/scim/v2")).target.url, "http://[::1]:8443/scim/v2");
-  EXPECT_EQ(error_of(with_url("ftp://x.example.com/")),
-            "cfg.yaml:5:8: target.url: expected an https:// URL such as "
-            "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found \"ftp://x.example.com/\"");
+  EXPECT_EQ(
+      error_of(with_url("ftp://x.example.com/")),
+      "cfg.yaml:5:8: target.url: expected an https:// URL such as "
+      "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found \"ftp://x.example.com/\"");
   // Never echo what may be a password.
   EXPECT_EQ(error_of(with_url("https://admin:hunter2@x.example.com/scim/v2")),
             "cfg.yaml:5:8: target.url: expected an https:// URL such as "
-            "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found a user name or password in the "
+            "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2, found a user name or password "
+            "in the "
             "URL");
-  EXPECT_EQ(error_of(with_url("https://x.example.com:99999/scim/v2")).substr(0, 30), "cfg.yaml:5:8: target.url: expe");
+  EXPECT_EQ(error_of(with_url("https://x.example.com:99999/scim/v2")).substr(0, 30),
+            "cfg.yaml:5:8: target.url: expe");
 }
 
 TEST(config_errors, token_sources) {
@@ -484,13 +525,15 @@ TEST(config_errors, token_sources) {
   };
   EXPECT_EQ(error_of(with_target("  token_file: /etc/eightsync/token\n  token_env: EIGHTSYNC_TOKEN\n")),
             "cfg.yaml:7:14: target.token_env: expected either token_file or token_env, found both");
-  EXPECT_EQ(error_of(with_target("  token_env: $TOKEN\n")),
-            "cfg.yaml:6:14: target.token_env: expected an environment variable name such as EIGHTSYNC_TOKEN, found "
-            "\"$TOKEN\"");
+  EXPECT_EQ(
+      error_of(with_target("  token_env: $TOKEN\n")),
+      "cfg.yaml:6:14: target.token_env: expected an environment variable name such as EIGHTSYNC_TOKEN, found "
+      "\"$TOKEN\"");
 }
 
 TEST(config_errors, several_errors_are_reported_together_in_file_order) {
-  EXPECT_EQ(errors_of(R"(source:
+  EXPECT_EQ(
+      errors_of(R"(source:
   path: hr.csv
   encoding: ascii
 target:
@@ -506,21 +549,23 @@ mapping:
 safety:
   max_deactivation_percent: 101
 )"),
-            (std::vector<std::string>{
-                "cfg.yaml:2:3: source.key: expected the HR column that holds each person's unique key, found nothing "
-                "(this key is required)",
-                "cfg.yaml:3:13: source.encoding: expected utf-8, cp1252 or latin1, found \"ascii\"",
-                "cfg.yaml:5:8: target.url: expected an https:// URL (http:// is allowed only for 127.0.0.1, "
-                "localhost and [::1]), found \"http://scim.example.com\"",
-                "cfg.yaml:6:14: target.page_size: expected a whole number from 1 to 1000, found \"0\"",
-                "cfg.yaml:7:12: target.timeout: expected a duration such as 30s, 15m or 24h, found \"30\"; add a "
-                "unit, e.g. \"30s\"",
-                "cfg.yaml:9:21: mapping.userName: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or "
-                "map:NAME), found \"lowr\"; did you mean \"lower\"?",
-                "cfg.yaml:13:3: mapping.id: expected an attribute SCIM can write, found \"id\": 8x8 generates the "
-                "id; it is read-only",
-                "cfg.yaml:15:29: safety.max_deactivation_percent: expected a number from 0 to 100, found \"101\"",
-            }));
+      (std::vector<std::string>{
+          "cfg.yaml:2:3: source.key: expected the HR column that holds each person's unique key, found "
+          "nothing "
+          "(this key is required)",
+          "cfg.yaml:3:13: source.encoding: expected utf-8, cp1252 or latin1, found \"ascii\"",
+          "cfg.yaml:5:8: target.url: expected an https:// URL (http:// is allowed only for 127.0.0.1, "
+          "localhost and [::1]), found \"http://scim.example.com\"",
+          "cfg.yaml:6:14: target.page_size: expected a whole number from 1 to 1000, found \"0\"",
+          "cfg.yaml:7:12: target.timeout: expected a duration such as 30s, 15m or 24h, found \"30\"; add a "
+          "unit, e.g. \"30s\"",
+          "cfg.yaml:9:21: mapping.userName: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT "
+          "or "
+          "map:NAME), found \"lowr\"; did you mean \"lower\"?",
+          "cfg.yaml:13:3: mapping.id: expected an attribute SCIM can write, found \"id\": 8x8 generates the "
+          "id; it is read-only",
+          "cfg.yaml:15:29: safety.max_deactivation_percent: expected a number from 0 to 100, found \"101\"",
+      }));
 }
 
 TEST(config_errors, config_error_what_joins_every_message) {
@@ -536,8 +581,9 @@ TEST(config_errors, config_error_what_joins_every_message) {
 TEST(config_errors, duplicate_keys) {
   EXPECT_EQ(error_of(minimal("log: {level: info}\nlog: {level: debug}\n")),
             "cfg.yaml:12:1: log: expected each key once, found \"log\" again (first on line 11)");
-  EXPECT_EQ(error_of(minimal("  email: \"{mail}\"\n")),
-            "cfg.yaml:11:3: mapping.email: expected each attribute once, found \"email\" again (first on line 10)");
+  EXPECT_EQ(
+      error_of(minimal("  email: \"{mail}\"\n")),
+      "cfg.yaml:11:3: mapping.email: expected each attribute once, found \"email\" again (first on line 10)");
 }
 
 TEST(config_errors, match_list) {
@@ -547,7 +593,8 @@ TEST(config_errors, match_list) {
   EXPECT_EQ(error_of(minimal("match: [userName, userName]\n")),
             "cfg.yaml:11:19: match[1]: expected each match key once, found \"userName\" again");
   EXPECT_EQ(error_of(minimal("match: []\n")),
-            "cfg.yaml:11:8: match: expected a list of externalId, userName and email, in the order to try them, found "
+            "cfg.yaml:11:8: match: expected a list of externalId, userName and email, in the order to try "
+            "them, found "
             "an empty list");
 }
 
@@ -556,9 +603,10 @@ TEST(config_errors, key_width_goes_with_zero_pad) {
     std::string y = minimal();
     return y.replace(y.find("target:"), 0, std::string(lines));
   };
-  EXPECT_EQ(error_of(with_source("  key_normalize: zero_pad\n")),
-            "cfg.yaml:2:3: source.key_width: expected a width from 1 to 64 (key_normalize: zero_pad pads to it), "
-            "found nothing");
+  EXPECT_EQ(
+      error_of(with_source("  key_normalize: zero_pad\n")),
+      "cfg.yaml:2:3: source.key_width: expected a width from 1 to 64 (key_normalize: zero_pad pads to it), "
+      "found nothing");
   EXPECT_EQ(error_of(with_source("  key_width: 5\n")),
             "cfg.yaml:4:14: source.key_width: expected key_width only with key_normalize: zero_pad, found "
             "key_normalize: none");
@@ -569,16 +617,18 @@ TEST(config_errors, key_width_goes_with_zero_pad) {
 TEST(config_errors, retry_delays) {
   std::string y = minimal();
   y.replace(y.find("mapping:"), 0, "  retry: {base_delay: 2m}\n");
-  EXPECT_EQ(error_of(y),
-            "cfg.yaml:6:10: target.retry.max_delay: expected a duration of at least base_delay (2m), found \"1m\"");
+  EXPECT_EQ(
+      error_of(y),
+      "cfg.yaml:6:10: target.retry.max_delay: expected a duration of at least base_delay (2m), found \"1m\"");
 }
 
 TEST(config_errors, delimiter_is_one_character) {
   std::string y = minimal();
   y.replace(y.find("target:"), 0, "  delimiter: \";;\"\n");
-  EXPECT_EQ(error_of(y),
-            "cfg.yaml:4:14: source.delimiter: expected one character such as \",\" or \";\" (\"\\t\" for a tab), "
-            "found \";;\"");
+  EXPECT_EQ(
+      error_of(y),
+      "cfg.yaml:4:14: source.delimiter: expected one character such as \",\" or \";\" (\"\\t\" for a tab), "
+      "found \";;\"");
   std::string tab = minimal();
   tab.replace(tab.find("target:"), 0, "  delimiter: \"\\t\"\n");
   EXPECT_EQ(load(tab).source.delimiter, '\t');
@@ -601,9 +651,10 @@ TEST(config_errors, map_tables) {
             "trimming), found \" london\", which repeats \"London\"");
   EXPECT_EQ(error_of(minimal("maps:\n  sites:\n    London:\n")),
             "cfg.yaml:13:5: maps.sites.London: expected a text value (\"\" for empty), found nothing");
-  EXPECT_EQ(error_of(minimal("maps:\n  office sites: {a: b}\n")),
-            "cfg.yaml:12:3: maps.office sites: expected a map name of letters, digits, _ and -, found \"office "
-            "sites\"");
+  EXPECT_EQ(
+      error_of(minimal("maps:\n  office sites: {a: b}\n")),
+      "cfg.yaml:12:3: maps.office sites: expected a map name of letters, digits, _ and -, found \"office "
+      "sites\"");
   EXPECT_EQ(error_of(minimal("maps:\n  sites: [a, b]\n")),
             "cfg.yaml:12:10: maps.sites: expected a table of HR values to 8x8 values, such as {London: "
             "Europe/London}, found a list");
@@ -611,14 +662,16 @@ TEST(config_errors, map_tables) {
 
 TEST(config_errors, scope_items_are_conditions) {
   EXPECT_EQ(error_of(minimal("scope:\n  - {type}\n")),
-            "cfg.yaml:12:5: scope[0]: expected a condition such as \"{office} in [London, Austin]\", found a mapping; "
+            "cfg.yaml:12:5: scope[0]: expected a condition such as \"{office} in [London, Austin]\", found a "
+            "mapping; "
             "put templates and conditions in quotes");
   EXPECT_EQ(error_of(minimal("scope: [\"{type} in Employee\"]\n")),
             "cfg.yaml:11:20: scope[0]: expected a list like [a, b] after in, found \"Employee\"");
 }
 
 TEST(config_loader, load_config_file_reads_a_file_and_reports_an_unreadable_one) {
-  const std::filesystem::path fixture = std::filesystem::path(EIGHTSYNC_FIXTURES_DIR) / "config" / "bad_rows.yaml";
+  const std::filesystem::path fixture =
+      std::filesystem::path(EIGHTSYNC_FIXTURES_DIR) / "config" / "bad_rows.yaml";
   const auto cfg = load_config_file(fixture);
   EXPECT_EQ(cfg.file, fixture);
   EXPECT_EQ(cfg.source.path, (fixture.parent_path() / "hr_with_bad_rows.csv").lexically_normal());
@@ -627,9 +680,10 @@ TEST(config_loader, load_config_file_reads_a_file_and_reports_an_unreadable_one)
     load_config_file("/nonexistent/eightsync.yaml");
     FAIL();
   } catch (const config_error& e) {
-    EXPECT_EQ(e.errors(), std::vector<std::string>{
-                              "/nonexistent/eightsync.yaml: expected a readable config file, found No such file or "
-                              "directory"});
+    EXPECT_EQ(e.errors(),
+              std::vector<std::string>{
+                  "/nonexistent/eightsync.yaml: expected a readable config file, found No such file or "
+                  "directory"});
   }
 }
 

@@ -42,14 +42,16 @@ inline std::string error_of(std::string_view yaml, env_map env = {}) {
   auto errors = errors_of(yaml, std::move(env));
   if (errors.size() != 1) {
     std::string all;
-    for (const auto& e : errors) all += "\n  " + e;
+    for (const auto& e : errors)
+      all += "\n  " + e;
     ADD_FAILURE() << "expected exactly one error, got " << errors.size() << ":" << all;
     return errors.empty() ? std::string() : errors.front();
   }
   return errors.front();
 }
 
-/// A valid config's common part: source, target and the four required mappings (10 lines; `extra` starts on line 11).
+/// A valid config's common part: source, target and the four required mappings (10 lines; `extra` starts on
+/// line 11).
 inline std::string minimal(std::string_view extra = "") {
   return std::string(R"(source:
   path: hr.csv

@@ -59,7 +59,8 @@ void feed_csv(const std::filesystem::path& file, const std::string& key_column, 
   std::getline(in, line);
   const auto header = split_csv_line(line);
   sink.on_header(header);
-  const auto key_index = static_cast<std::size_t>(std::find(header.begin(), header.end(), key_column) - header.begin());
+  const auto key_index =
+      static_cast<std::size_t>(std::find(header.begin(), header.end(), key_column) - header.begin());
   std::size_t line_no = 1;
   std::size_t record = 0;
   while (std::getline(in, line)) {
@@ -195,7 +196,8 @@ TEST(example_config, maps_every_example_employee) {
 }
 
 TEST(example_config, bad_rows_fixture_quarantines_one_row_per_problem) {
-  const auto cfg = load_config_file(std::filesystem::path(EIGHTSYNC_FIXTURES_DIR) / "config" / "bad_rows.yaml");
+  const auto cfg =
+      load_config_file(std::filesystem::path(EIGHTSYNC_FIXTURES_DIR) / "config" / "bad_rows.yaml");
   core::user_mapper mapper(cfg.mapping, cfg.source.key);
   feed_csv(cfg.source.path, cfg.source.key, mapper);
   ASSERT_FALSE(mapper.header_error());
@@ -205,7 +207,8 @@ TEST(example_config, bad_rows_fixture_quarantines_one_row_per_problem) {
   EXPECT_EQ(r.users[1].key, "00204");
   EXPECT_EQ(r.users[2].key, "00209");
   std::vector<std::pair<std::size_t, core::quarantine_reason>> got;
-  for (const auto& q : r.quarantined) got.emplace_back(q.line, q.reason);
+  for (const auto& q : r.quarantined)
+    got.emplace_back(q.line, q.reason);
   EXPECT_EQ(got, (std::vector<std::pair<std::size_t, core::quarantine_reason>>{
                      {3, core::quarantine_reason::empty_key},
                      {4, core::quarantine_reason::field_count},

@@ -55,7 +55,8 @@ TEST(condition_expr, values_are_folded_once_at_parse) {
 
 TEST(condition_expr, quoted_values_hold_commas_and_empty) {
   expr_harness h;
-  EXPECT_EQ(h.evaluate("{title} in [\"Director, Sales\", 'VP, Sales']", {{"title", "director, sales"}}), "true");
+  EXPECT_EQ(h.evaluate("{title} in [\"Director, Sales\", 'VP, Sales']", {{"title", "director, sales"}}),
+            "true");
   EXPECT_EQ(h.evaluate("{mobile} == \"\"", {{"mobile", "  "}}), "true");
   EXPECT_EQ(h.evaluate("{mobile} != ''", {{"mobile", "+1 512"}}), "true");
 }
@@ -64,7 +65,8 @@ TEST(condition_expr, left_side_is_a_template_with_filters_and_maps) {
   expr_harness h;
   h.add_map("region", {{"London", "EMEA"}, {"Austin", "AMER"}});
   EXPECT_EQ(h.evaluate("{office|map:region} == emea", {{"office", "London"}}), "true");
-  EXPECT_EQ(h.evaluate("{office}/{type} == London/Employee", {{"office", "London"}, {"type", "Employee"}}), "true");
+  EXPECT_EQ(h.evaluate("{office}/{type} == London/Employee", {{"office", "London"}, {"type", "Employee"}}),
+            "true");
   EXPECT_EQ(h.evaluate("{office|map:region} == emea", {{"office", "Paris"}}),
             "MAP MISS: map \"region\" has no entry for \"Paris\" and no _default");
 }
@@ -83,14 +85,16 @@ TEST(condition_expr, error_left_side_without_column) {
   expr_harness h;
   EXPECT_EQ(h.evaluate("status == Active", {}),
             "PARSE ERROR at 0: expected a {column} on the left of ==, found \"status\"");
-  EXPECT_EQ(h.evaluate(" in [a]", {}), "PARSE ERROR at 0: expected a {column} on the left of in, found nothing");
+  EXPECT_EQ(h.evaluate(" in [a]", {}),
+            "PARSE ERROR at 0: expected a {column} on the left of in, found nothing");
 }
 
 TEST(condition_expr, error_bad_template_on_the_left) {
   expr_harness h;
-  EXPECT_EQ(h.evaluate("{status|nope} == x", {}),
-            "PARSE ERROR at 8: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
-            "\"nope\"");
+  EXPECT_EQ(
+      h.evaluate("{status|nope} == x", {}),
+      "PARSE ERROR at 8: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
+      "\"nope\"");
   EXPECT_EQ(h.evaluate("{status == x", {}),
             "PARSE ERROR at 0: expected } to close this {, found the end of the template");
 }
@@ -101,17 +105,22 @@ TEST(condition_expr, error_values) {
             "PARSE ERROR at 6: expected a value after ==, found nothing (write \"\" for an empty value)");
   EXPECT_EQ(h.evaluate("{s} == [a, b]", {}),
             "PARSE ERROR at 7: expected a single value after ==, found a list (use in or not in)");
-  EXPECT_EQ(h.evaluate("{s} in Active", {}), "PARSE ERROR at 7: expected a list like [a, b] after in, found \"Active\"");
-  EXPECT_EQ(h.evaluate("{s} not in", {}), "PARSE ERROR at 10: expected a list like [a, b] after not in, found nothing");
-  EXPECT_EQ(h.evaluate("{s} in [a, b", {}), "PARSE ERROR at 12: expected , or ] in the list, found the end of the condition");
-  EXPECT_EQ(h.evaluate("{s} in []", {}), "PARSE ERROR at 8: expected at least one value in the list, found []");
+  EXPECT_EQ(h.evaluate("{s} in Active", {}),
+            "PARSE ERROR at 7: expected a list like [a, b] after in, found \"Active\"");
+  EXPECT_EQ(h.evaluate("{s} not in", {}),
+            "PARSE ERROR at 10: expected a list like [a, b] after not in, found nothing");
+  EXPECT_EQ(h.evaluate("{s} in [a, b", {}),
+            "PARSE ERROR at 12: expected , or ] in the list, found the end of the condition");
+  EXPECT_EQ(h.evaluate("{s} in []", {}),
+            "PARSE ERROR at 8: expected at least one value in the list, found []");
   EXPECT_EQ(h.evaluate("{s} in [a,,b]", {}),
             "PARSE ERROR at 10: expected a value in the list, found , (write \"\" for an empty value)");
   EXPECT_EQ(h.evaluate("{s} in [a] extra", {}),
             "PARSE ERROR at 11: expected the end of the condition after ], found \"extra\"");
   EXPECT_EQ(h.evaluate("{s} == \"open", {}),
             "PARSE ERROR at 7: expected a closing \" for this quote, found the end of the condition");
-  EXPECT_EQ(h.evaluate("{s} == \"a\" b", {}), "PARSE ERROR at 11: expected the end of the condition, found \"b\"");
+  EXPECT_EQ(h.evaluate("{s} == \"a\" b", {}),
+            "PARSE ERROR at 11: expected the end of the condition, found \"b\"");
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ desired_user zoe() {
   desired_user u;
   u.key = "00103";
   auto set = [&](attribute a, std::string v) {
-    u.values[static_cast<std::size_t>(a)] = std::move(v);
+    u.set(a, v);
     u.owned |= 1U << static_cast<unsigned>(a);
   };
   set(attribute::user_name, "zoe.ashworth@example.com");
@@ -53,15 +53,15 @@ TEST(content_hash, ignores_active_key_position_and_unowned_values) {
   u.key = "other";
   u.line = 99;
   u.record = 98;
-  u.values[static_cast<std::size_t>(attribute::department)] = "not owned";
-  u.values[static_cast<std::size_t>(attribute::active)] = "whatever";
+  u.set(attribute::department, "not owned");
+  u.set(attribute::active, "whatever");
   EXPECT_EQ(content_hash(u), base);
 }
 
 TEST(content_hash, changes_with_owned_values_and_ownership) {
   const auto base = content_hash(zoe());
   auto changed = zoe();
-  changed.values[static_cast<std::size_t>(attribute::title)] = "Account Executive";
+  changed.set(attribute::title, "Account Executive");
   EXPECT_NE(content_hash(changed), base);
 
   auto more = zoe();
@@ -70,8 +70,8 @@ TEST(content_hash, changes_with_owned_values_and_ownership) {
 
   // Moving text between attributes is a change too: names are part of the serialization.
   auto a = zoe();
-  a.values[static_cast<std::size_t>(attribute::given_name)] = "Zo";
-  a.values[static_cast<std::size_t>(attribute::family_name)] = "ëAshworth";
+  a.set(attribute::given_name, "Zo");
+  a.set(attribute::family_name, "ëAshworth");
   EXPECT_NE(content_hash(a), base);
 }
 

@@ -20,7 +20,8 @@ class expr_harness {
   void add_map(const std::string& name, const std::vector<std::pair<std::string, std::string>>& entries) {
     symbols_.add_map(name);
     lookup_map m(name);
-    for (const auto& [k, v] : entries) m.add(k, v);
+    for (const auto& [k, v] : entries)
+      m.add(k, v);
     maps_.push_back(std::move(m));
   }
 

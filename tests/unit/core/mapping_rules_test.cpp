@@ -72,7 +72,8 @@ TEST(mapping_rules, maps_must_exist_before_templates_use_them) {
 TEST(mapping_rules, map_errors) {
   mapping_rules r;
   EXPECT_EQ(r.add_map("m", {{"London", "a"}, {" LONDON ", "b"}}),
-            "expected each key once (compared case-insensitively after trimming), found \" LONDON \", which repeats "
+            "expected each key once (compared case-insensitively after trimming), found \" LONDON \", which "
+            "repeats "
             "\"London\"");
   EXPECT_TRUE(r.maps().empty());
   EXPECT_FALSE(r.add_map("m", {{"_default", "x"}}));

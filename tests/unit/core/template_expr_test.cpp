@@ -17,7 +17,8 @@ TEST(template_expr, literal_text_only) {
 
 TEST(template_expr, column_and_concatenation) {
   expr_harness h;
-  EXPECT_EQ(h.render("{first_name}.{last_name|lower}@example.com", {{"first_name", "Zoë"}, {"last_name", "ASHWORTH"}}),
+  EXPECT_EQ(h.render("{first_name}.{last_name|lower}@example.com",
+                     {{"first_name", "Zoë"}, {"last_name", "ASHWORTH"}}),
             "Zoë.ashworth@example.com");
 }
 
@@ -102,12 +103,14 @@ TEST(template_expr, map_then_other_filters) {
 
 TEST(template_expr, error_unknown_filter_with_position_and_hint) {
   expr_harness h;
-  EXPECT_EQ(h.render("{first|lowr}", {}),
-            "PARSE ERROR at 7: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
-            "\"lowr\"; did you mean \"lower\"?");
-  EXPECT_EQ(h.render("{first|capitalize}", {}),
-            "PARSE ERROR at 7: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
-            "\"capitalize\"");
+  EXPECT_EQ(
+      h.render("{first|lowr}", {}),
+      "PARSE ERROR at 7: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
+      "\"lowr\"; did you mean \"lower\"?");
+  EXPECT_EQ(
+      h.render("{first|capitalize}", {}),
+      "PARSE ERROR at 7: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME), found "
+      "\"capitalize\"");
 }
 
 TEST(template_expr, error_unknown_map_with_position) {
@@ -116,7 +119,8 @@ TEST(template_expr, error_unknown_map_with_position) {
   EXPECT_EQ(h.render("{office|map: sites}", {}),
             "PARSE ERROR at 13: expected a map defined under maps (office_site), found \"sites\"");
   EXPECT_EQ(h.render("{office|map:office_sit}", {}),
-            "PARSE ERROR at 12: expected a map defined under maps (office_site), found \"office_sit\"; did you mean "
+            "PARSE ERROR at 12: expected a map defined under maps (office_site), found \"office_sit\"; did "
+            "you mean "
             "\"office_site\"?");
   expr_harness none;
   EXPECT_EQ(none.render("{office|map:sites}", {}),
@@ -125,18 +129,23 @@ TEST(template_expr, error_unknown_map_with_position) {
 
 TEST(template_expr, error_filter_arguments) {
   expr_harness h;
-  EXPECT_EQ(h.render("{a|lower:x}", {}), "PARSE ERROR at 3: expected lower without an argument, found \"lower:x\"");
+  EXPECT_EQ(h.render("{a|lower:x}", {}),
+            "PARSE ERROR at 3: expected lower without an argument, found \"lower:x\"");
   EXPECT_EQ(h.render("{a|or}", {}), "PARSE ERROR at 3: expected or:COLUMN, found \"or\" without a column");
-  EXPECT_EQ(h.render("{a|default:}", {}), "PARSE ERROR at 3: expected default:TEXT, found \"default:\" without text");
-  EXPECT_EQ(h.render("{a|map:}", {}), "PARSE ERROR at 3: expected map:NAME, found \"map:\" without a map name");
+  EXPECT_EQ(h.render("{a|default:}", {}),
+            "PARSE ERROR at 3: expected default:TEXT, found \"default:\" without text");
+  EXPECT_EQ(h.render("{a|map:}", {}),
+            "PARSE ERROR at 3: expected map:NAME, found \"map:\" without a map name");
   EXPECT_EQ(h.render("{a|}", {}),
-            "PARSE ERROR at 3: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME) after |, "
+            "PARSE ERROR at 3: expected a filter (lower, upper, trim, or:COLUMN, default:TEXT or map:NAME) "
+            "after |, "
             "found nothing");
 }
 
 TEST(template_expr, error_braces) {
   expr_harness h;
-  EXPECT_EQ(h.render("x{first", {}), "PARSE ERROR at 1: expected } to close this {, found the end of the template");
+  EXPECT_EQ(h.render("x{first", {}),
+            "PARSE ERROR at 1: expected } to close this {, found the end of the template");
   EXPECT_EQ(h.render("a}b", {}), "PARSE ERROR at 1: expected }} for a literal brace, found a single }");
   EXPECT_EQ(h.render("{a{b}}", {}),
             "PARSE ERROR at 2: expected a column, a |filter or }, found { (write {{ for a literal brace)");

@@ -45,7 +45,8 @@ TEST(text, iequals) {
 }
 
 TEST(text, closest_name) {
-  EXPECT_EQ(closest_name("delimter", {"delimiter", "encoding"}), std::optional<std::string_view>("delimiter"));
+  EXPECT_EQ(closest_name("delimter", {"delimiter", "encoding"}),
+            std::optional<std::string_view>("delimiter"));
   EXPECT_EQ(closest_name("xyz", {"delimiter", "encoding"}), std::nullopt);
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
 }

@@ -7,7 +7,8 @@
 namespace eightsync::core {
 namespace {
 
-const std::vector<std::string> header{"id", "first", "last", "preferred", "email", "office", "status", "type"};
+const std::vector<std::string> header{"id",    "first",  "last",   "preferred",
+                                      "email", "office", "status", "type"};
 
 mapping_rules rules() {
   mapping_rules r;
@@ -38,15 +39,17 @@ mapping_result map_rows(const mapping_rules& r, std::vector<source_row> rows,
   user_mapper m(r, "id");
   m.on_header(header);
   EXPECT_FALSE(m.header_error());
-  for (auto& q : reader_quarantined) m.on_quarantine(std::move(q));
-  for (auto& rw : rows) m.on_row(std::move(rw));
+  for (auto& q : reader_quarantined)
+    m.on_quarantine(std::move(q));
+  for (auto& rw : rows)
+    m.on_row(std::move(rw));
   return m.finish();
 }
 
 TEST(user_mapper, maps_a_row_to_a_desired_user) {
   const auto r = rules();
-  auto res = map_rows(r, {row(1, {"00042", "Katherine", "Osei", "Kate", " Kate.Osei@Example.com ", "london", "Active",
-                                  "Employee"})});
+  auto res = map_rows(r, {row(1, {"00042", "Katherine", "Osei", "Kate", " Kate.Osei@Example.com ", "london",
+                                  "Active", "Employee"})});
   ASSERT_EQ(res.users.size(), 1U);
   const auto& u = res.users[0];
   EXPECT_EQ(u.key, "00042");
@@ -126,8 +129,9 @@ TEST(user_mapper, quarantine_map_missing) {
   EXPECT_EQ(q.key, "7");
   EXPECT_EQ(q.line, 2U);
   EXPECT_EQ(q.record, 1U);
-  EXPECT_EQ(q.detail,
-            "site \"{office|map:office_site}\": map \"office_site\" has no entry for \"Paris\" and no _default");
+  EXPECT_EQ(
+      q.detail,
+      "site \"{office|map:office_site}\": map \"office_site\" has no entry for \"Paris\" and no _default");
 }
 
 TEST(user_mapper, quarantine_map_missing_in_scope_and_active_conditions) {
@@ -146,11 +150,13 @@ TEST(user_mapper, quarantine_map_missing_in_scope_and_active_conditions) {
   auto res = map_rows(r, {row(1, paris), row(2, odd)});
   ASSERT_EQ(res.quarantined.size(), 2U);
   EXPECT_EQ(res.quarantined[0].reason, quarantine_reason::map_missing);
-  EXPECT_EQ(res.quarantined[0].detail,
-            "scope \"{office|map:region} == EMEA\": map \"region\" has no entry for \"Paris\" and no _default");
+  EXPECT_EQ(
+      res.quarantined[0].detail,
+      "scope \"{office|map:region} == EMEA\": map \"region\" has no entry for \"Paris\" and no _default");
   EXPECT_EQ(res.quarantined[1].reason, quarantine_reason::map_missing);
-  EXPECT_EQ(res.quarantined[1].detail,
-            "active \"{status|map:state} == yes\": map \"state\" has no entry for \"Sabbatical\" and no _default");
+  EXPECT_EQ(
+      res.quarantined[1].detail,
+      "active \"{status|map:state} == yes\": map \"state\" has no entry for \"Sabbatical\" and no _default");
   EXPECT_EQ(res.in_scope, 1U);
 }
 
@@ -176,7 +182,8 @@ TEST(user_mapper, quarantine_missing_email) {
   ASSERT_EQ(res.quarantined.size(), 1U);
   EXPECT_EQ(res.quarantined[0].reason, quarantine_reason::missing_required);
   EXPECT_EQ(res.quarantined[0].detail,
-            "empty userName \"{email|trim|lower}\", email \"{email|trim|lower}\"; 8x8 needs userName, name.givenName, "
+            "empty userName \"{email|trim|lower}\", email \"{email|trim|lower}\"; 8x8 needs userName, "
+            "name.givenName, "
             "name.familyName and email to create a user");
 }
 
@@ -202,13 +209,15 @@ TEST(user_mapper, quarantine_unsafe_user_name) {
   control[1] = "jane\x01";
   auto res = map_rows(r, {row(1, quote), row(2, backslash), row(3, control)});
   ASSERT_EQ(res.quarantined.size(), 3U);
-  for (const auto& q : res.quarantined) EXPECT_EQ(q.reason, quarantine_reason::unsafe_user_name);
+  for (const auto& q : res.quarantined)
+    EXPECT_EQ(q.reason, quarantine_reason::unsafe_user_name);
   EXPECT_EQ(res.quarantined[0].detail,
             "userName \"Jane \"JJ\"\" holds a double quote (\"), which a SCIM filter cannot carry safely");
   EXPECT_EQ(res.quarantined[1].detail,
             "userName \"CORP\\jane\" holds a backslash (\\), which a SCIM filter cannot carry safely");
-  EXPECT_EQ(res.quarantined[2].detail,
-            "userName \"jane\x01\" holds a control character (U+0001), which a SCIM filter cannot carry safely");
+  EXPECT_EQ(
+      res.quarantined[2].detail,
+      "userName \"jane\x01\" holds a control character (U+0001), which a SCIM filter cannot carry safely");
 }
 
 TEST(user_mapper, create_rules_apply_to_inactive_rows_too) {
@@ -230,7 +239,8 @@ TEST(user_mapper, quarantine_duplicate_key_sets_aside_every_row_with_the_key) {
   EXPECT_EQ(res.users[1].key, "8");
   ASSERT_EQ(res.quarantined.size(), 3U);
   const std::string detail =
-      "key \"42\" is on 3 rows (line 2, line 4, line 5); every row with this key is set aside until HR fixes the "
+      "key \"42\" is on 3 rows (line 2, line 4, line 5); every row with this key is set aside until HR fixes "
+      "the "
       "export";
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(res.quarantined[i].reason, quarantine_reason::duplicate_key);
@@ -260,7 +270,8 @@ TEST(user_mapper, duplicate_with_a_reader_quarantined_row_keeps_the_reader_reaso
   ASSERT_EQ(res.quarantined.size(), 3U);
   EXPECT_EQ(res.quarantined[0].reason, quarantine_reason::duplicate_key);
   EXPECT_EQ(res.quarantined[0].detail,
-            "key \"42\" is on 2 rows (line 2, line 3); every row with this key is set aside until HR fixes the export");
+            "key \"42\" is on 2 rows (line 2, line 3); every row with this key is set aside until HR fixes "
+            "the export");
   EXPECT_EQ(res.quarantined[1].reason, quarantine_reason::field_count);
   EXPECT_EQ(res.quarantined[2].reason, quarantine_reason::empty_key);
   EXPECT_EQ(res.rows_read, 4U);
@@ -280,9 +291,10 @@ TEST(user_mapper, header_error_names_every_missing_column) {
   user_mapper m(r, "employee_id");
   m.on_header({"id", "First", "last", "preferred", "e_mail", "office", "status"});
   ASSERT_TRUE(m.header_error());
-  EXPECT_EQ(*m.header_error(),
-            "the header lacks 4 columns the config uses: \"employee_id\" (source.key), \"email\" (did you mean "
-            "\"e_mail\"?), \"first\" (did you mean \"First\"?), \"type\"");
+  EXPECT_EQ(
+      *m.header_error(),
+      "the header lacks 4 columns the config uses: \"employee_id\" (source.key), \"email\" (did you mean "
+      "\"e_mail\"?), \"first\" (did you mean \"First\"?), \"type\"");
   m.on_row(row(1, {"1", "a", "b", "", "a@example.com", "London", "Active"}));
   auto res = m.finish();
   EXPECT_TRUE(res.users.empty());

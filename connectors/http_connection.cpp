@@ -1,0 +1,367 @@
+#include "connectors/http_connection.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <optional>
+#include <stdexcept>
+#include <type_traits>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
+
+namespace eightsync::connectors {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+namespace {
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  (void)net::ip::make_address(host, ec);
+  return !ec;
+}
+
+// HOST:PORT as it appears in a Host header or a CONNECT target.
+std::string authority(const std::string& host, std::uint16_t port, bool omit_default, bool tls) {
+  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  const bool default_port = tls ? port == 443 : port == 80;
+  if (!omit_default || !default_port) out += ":" + std::to_string(port);
+  return out;
+}
+
+std::string_view stage_text(http_stage s) {
+  switch (s) {
+    case http_stage::resolve: return "resolving";
+    case http_stage::connect: return "connecting";
+    case http_stage::proxy: return "the proxy CONNECT";
+    case http_stage::handshake: return "the TLS handshake";
+    case http_stage::write: return "sending the request";
+    case http_stage::read_header: return "waiting for the answer";
+    case http_stage::read_body: return "reading the answer body";
+    case http_stage::done: return "done";
+  }
+  return "?";
+}
+
+}  // namespace
+
+struct http_connection::impl {
+  impl(net::any_io_executor executor, http_connection_options o, std::shared_ptr<spdlog::logger> l)
+      : ex_(std::move(executor)), opts_(std::move(o)), log_(std::move(l)) {
+    host_header_ = authority(opts_.host, opts_.port, true, opts_.tls);
+    if (!opts_.tls) return;
+    ctx_.emplace(ssl::context::tls_client);
+    ctx_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    // No system store (e.g. a minimal container) is not fatal when a CA file is given.
+    ctx_->set_default_verify_paths(ec);
+    if (opts_.ca_file) {
+      ctx_->load_verify_file(*opts_.ca_file, ec);
+      if (ec) throw std::invalid_argument("ca_file " + *opts_.ca_file + ": cannot load it: " + ec.message());
+    }
+    ctx_->set_verify_mode(ssl::verify_peer);
+  }
+
+  beast::tcp_stream& lowest() { return secure_ ? beast::get_lowest_layer(*secure_) : *plain_; }
+
+  bool is_open() const noexcept {
+    if (secure_) return beast::get_lowest_layer(*secure_).socket().is_open();
+    return plain_ && plain_->socket().is_open();
+  }
+
+  void close() noexcept {
+    if (plain_ || secure_) {
+      boost::system::error_code ec;
+      auto& s = lowest().socket();
+      s.shutdown(tcp::socket::shutdown_both, ec);
+      s.close(ec);
+    }
+    secure_.reset();
+    plain_.reset();
+    buffer_.clear();
+    used_ = false;
+  }
+
+  // Whether an idle kept-alive connection can carry the next request. Anything readable while
+  // idle (end of stream, a reset, a TLS close_notify, stray bytes) means the server is done with
+  // it; finding out now, before writing, is what lets a POST be sent on a fresh connection
+  // instead of being lost in the race with the server's close.
+  bool idle_connection_usable() noexcept {
+    if (buffer_.size() > 0) return false;
+    char c = 0;
+    const auto n = ::recv(lowest().socket().native_handle(), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  void fail(http_exchange& ex, boost::system::error_code ec, std::string what) {
+    ex.error = ec;
+    if (ec == beast::error::timeout) {
+      ex.error_text = "timeout after " + std::to_string(opts_.timeout.count()) + " ms while " +
+                      std::string(stage_text(ex.stage));
+    } else {
+      ex.error_text = std::move(what) + ": " + ec.message();
+    }
+  }
+
+  net::awaitable<bool> open(http_exchange& ex) {
+    close();
+    const std::string& host = opts_.proxy ? opts_.proxy->host : opts_.host;
+    const std::uint16_t port = opts_.proxy ? opts_.proxy->port : opts_.port;
+    boost::system::error_code ec;
+
+    ex.stage = http_stage::resolve;
+    // The resolver has no timeout of its own: a timer cancels it. The handler may run after
+    // this frame is gone (it was already queued when the lookup finished), so it owns its state.
+    auto resolver = std::make_shared<tcp::resolver>(ex_);
+    auto timed_out = std::make_shared<bool>(false);
+    net::steady_timer deadline(ex_);
+    deadline.expires_after(opts_.timeout);
+    deadline.async_wait([resolver, timed_out](boost::system::error_code e) {
+      if (e) return;
+      *timed_out = true;
+      resolver->cancel();
+    });
+    const auto endpoints = co_await resolver->async_resolve(host, std::to_string(port),
+                                                            net::redirect_error(net::use_awaitable, ec));
+    deadline.cancel();
+    if (*timed_out) ec = beast::error::timeout;
+    if (ec) {
+      fail(ex, ec, "resolving " + host);
+      co_return false;
+    }
+
+    ex.stage = http_stage::connect;
+    beast::tcp_stream stream(ex_);
+    stream.expires_after(opts_.timeout);
+    co_await stream.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      fail(ex, ec, "connecting to " + authority(host, port, false, false));
+      co_return false;
+    }
+    ++opened_;
+    stream.socket().set_option(tcp::no_delay(true), ec);
+
+    if (opts_.proxy && !co_await proxy_connect(stream, ex)) co_return false;
+
+    if (!opts_.tls) {
+      plain_.emplace(std::move(stream));
+    } else {
+      ex.stage = http_stage::handshake;
+      secure_.emplace(std::move(stream), *ctx_);
+      // SNI carries names only (RFC 6066); the certificate check covers names and addresses.
+      if (!is_ip_literal(opts_.host)) SSL_set_tlsext_host_name(secure_->native_handle(), opts_.host.c_str());
+      secure_->set_verify_callback(ssl::host_name_verification(opts_.host));
+      lowest().expires_after(opts_.timeout);
+      co_await secure_->async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
+      if (ec) {
+        std::string what = "TLS handshake with " + opts_.host;
+        const long verify = SSL_get_verify_result(secure_->native_handle());
+        if (verify != X509_V_OK) what += " (certificate: " + std::string(X509_verify_cert_error_string(verify)) + ")";
+        fail(ex, ec, std::move(what));
+        close();
+        co_return false;
+      }
+    }
+    log_->debug("scim.connect host={} port={} tls={} proxy={}", opts_.host, opts_.port, opts_.tls,
+                opts_.proxy ? opts_.proxy->display() : std::string("none"));
+    co_return true;
+  }
+
+  net::awaitable<bool> proxy_connect(beast::tcp_stream& stream, http_exchange& ex) {
+    ex.stage = http_stage::proxy;
+    const std::string target = authority(opts_.host, opts_.port, false, opts_.tls);
+    http::request<http::empty_body> req{http::verb::connect, target, 11};
+    req.set(http::field::host, target);
+    req.set(http::field::user_agent, opts_.user_agent);
+    if (!opts_.proxy->authorization.empty()) {
+      req.set(http::field::proxy_authorization, opts_.proxy->authorization.reveal());
+    }
+    boost::system::error_code ec;
+    stream.expires_after(opts_.timeout);
+    co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
+    if (!ec) {
+      // A CONNECT answer has no body: the tunnel starts right after the header.
+      http::response_parser<http::empty_body> parser;
+      parser.skip(true);
+      beast::flat_buffer buf;
+      stream.expires_after(opts_.timeout);
+      co_await http::async_read_header(stream, buf, parser, net::redirect_error(net::use_awaitable, ec));
+      if (!ec && parser.get().result_int() / 100 != 2) {
+        ex.error = net::error::connection_refused;
+        ex.error_text = "proxy " + opts_.proxy->display() + " refused CONNECT " + target + ": " +
+                        std::to_string(parser.get().result_int()) + " " + std::string(parser.get().reason());
+        stream.close();
+        co_return false;
+      }
+      if (!ec && buf.size() > 0) {
+        ex.error = net::error::invalid_argument;
+        ex.error_text = "proxy " + opts_.proxy->display() + " sent data before the tunnel was used";
+        stream.close();
+        co_return false;
+      }
+    }
+    if (ec) {
+      fail(ex, ec, "CONNECT through proxy " + opts_.proxy->display());
+      stream.close();
+      co_return false;
+    }
+    co_return true;
+  }
+
+  template <class Stream>
+  net::awaitable<void> exchange(Stream& stream, http::request<http::string_body>& req, http_exchange& ex) {
+    boost::system::error_code ec;
+    ex.stage = http_stage::write;
+    lowest().expires_after(opts_.timeout);
+    ex.bytes_written = co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      fail(ex, ec, "sending the request");
+      close();
+      co_return;
+    }
+
+    ex.stage = http_stage::read_header;
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(opts_.body_limit);
+    lowest().expires_after(opts_.timeout);
+    co_await http::async_read_header(stream, buffer_, parser, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      fail(ex, ec, "reading the answer header");
+      close();
+      co_return;
+    }
+    ex.status = parser.get().result_int();
+    ex.retry_after = std::string(parser.get()[http::field::retry_after]);
+
+    ex.stage = http_stage::read_body;
+    lowest().expires_after(opts_.timeout);
+    co_await http::async_read(stream, buffer_, parser, net::redirect_error(net::use_awaitable, ec));
+    if (ec) {
+      fail(ex, ec, "reading the answer body");
+      close();
+      co_return;
+    }
+    ex.body = std::move(parser.get().body());
+    ex.stage = http_stage::done;
+    used_ = true;
+    if (!parser.get().keep_alive()) close();
+  }
+
+  net::any_io_executor ex_;
+  http_connection_options opts_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::optional<ssl::context> ctx_;
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<tls_stream> secure_;
+  beast::flat_buffer buffer_;
+  std::string host_header_;
+  bool used_ = false;
+  bool busy_ = false;
+  std::size_t opened_ = 0;
+};
+
+http_connection::http_connection(net::any_io_executor executor, http_connection_options options,
+                                 std::shared_ptr<spdlog::logger> logger)
+    : impl_(std::make_unique<impl>(std::move(executor), std::move(options),
+                                   logger ? std::move(logger) : spdlog::default_logger())) {}
+
+http_connection::~http_connection() { impl_->close(); }
+
+bool http_connection::is_open() const noexcept { return impl_->is_open(); }
+
+std::size_t http_connection::connections_opened() const noexcept { return impl_->opened_; }
+
+net::awaitable<http_exchange> http_connection::send(std::string method, std::string target, std::string body) {
+  auto& d = *impl_;
+  if (d.busy_) throw std::logic_error("http_connection: a request is already in flight");
+  d.busy_ = true;
+  struct release {
+    bool& busy;
+    ~release() { busy = false; }
+  } release_busy{d.busy_};
+
+  http_exchange ex;
+  const auto started = std::chrono::steady_clock::now();
+  if (d.is_open() && !d.idle_connection_usable()) {
+    d.log_->debug("scim.reconnect reason=\"the server closed the idle connection\"");
+    d.close();
+  }
+  ex.reused = d.is_open();
+  if (!ex.reused && !co_await d.open(ex)) {
+    ex.latency = std::chrono::steady_clock::now() - started;
+    co_return ex;
+  }
+
+  http::request<http::string_body> req;
+  const auto verb = http::string_to_verb(method);
+  if (verb == http::verb::unknown) {
+    req.method_string(method);
+  } else {
+    req.method(verb);
+  }
+  req.target(target);
+  req.version(11);
+  req.set(http::field::host, d.host_header_);
+  req.set(http::field::user_agent, d.opts_.user_agent);
+  req.set(http::field::accept, "application/scim+json, application/json");
+  if (!d.opts_.token.empty()) {
+    // The one place the token is read: it goes on the wire and nowhere else.
+    std::string value = "Bearer ";
+    value += d.opts_.token.reveal();
+    req.set(http::field::authorization, value);
+    volatile char* p = value.data();
+    for (std::size_t i = 0; i < value.size(); ++i) p[i] = 0;
+  }
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/scim+json; charset=utf-8");
+    req.body() = std::move(body);
+  }
+  req.keep_alive(true);
+  req.prepare_payload();
+
+  if (d.secure_) {
+    co_await d.exchange(*d.secure_, req, ex);
+  } else {
+    co_await d.exchange(*d.plain_, req, ex);
+  }
+  ex.latency = std::chrono::steady_clock::now() - started;
+  co_return ex;
+}
+
+net::awaitable<void> http_connection::shutdown() {
+  auto& d = *impl_;
+  if (d.secure_ && d.is_open()) {
+    boost::system::error_code ec;
+    d.lowest().expires_after(d.opts_.timeout);
+    co_await d.secure_->async_shutdown(net::redirect_error(net::use_awaitable, ec));
+  }
+  d.close();
+}
+
+}  // namespace eightsync::connectors

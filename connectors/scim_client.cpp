@@ -1,0 +1,408 @@
+#include "connectors/scim_client.hpp"
+
+#include <stdexcept>
+#include <unordered_set>
+#include <utility>
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include "connectors/http_connection.hpp"
+#include "connectors/scim_attribute_check.hpp"
+#include "core/retry_after.hpp"
+#include "core/wall_clock.hpp"
+
+namespace eightsync::connectors {
+
+namespace net = boost::asio;
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr std::string_view patch_op_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+milliseconds to_ms(std::chrono::steady_clock::duration d) { return std::chrono::duration_cast<milliseconds>(d); }
+
+// Fills scim_type and detail from a SCIM error body; a body that is not one is described, never
+// copied (an HTML error page from a gateway tells the operator nothing useful).
+void read_error_body(const std::string& body, scim_result& r) {
+  boost::system::error_code ec;
+  const auto v = json::parse(body, ec);
+  const auto* o = ec ? nullptr : v.if_object();
+  if (o) {
+    if (const auto* d = o->if_contains("detail"); d && d->is_string()) r.detail = d->as_string();
+    if (const auto* t = o->if_contains("scimType"); t && t->is_string()) r.scim_type = t->as_string();
+  }
+  if (r.detail.empty()) {
+    r.detail = "HTTP " + std::to_string(r.status) +
+               (body.empty() ? std::string(" without a body") : " with a " + std::to_string(body.size()) + "-byte body that is not a SCIM error");
+  }
+}
+
+std::optional<std::uint64_t> as_count(const json::value* v) {
+  if (!v) return std::nullopt;
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+  return std::nullopt;
+}
+
+// RAII for "one call at a time".
+struct busy_guard {
+  explicit busy_guard(bool& busy) : busy_(busy) {
+    if (busy_) throw std::logic_error("scim_client: calls must not overlap; await the previous one first");
+    busy_ = true;
+  }
+  ~busy_guard() { busy_ = false; }
+  busy_guard(const busy_guard&) = delete;
+  busy_guard& operator=(const busy_guard&) = delete;
+  bool& busy_;
+};
+
+}  // namespace
+
+/// One SCIM call as execute() runs it.
+struct scim_client::call {
+  std::string_view op;     // stable name for logs: list, find, get, create, replace, set_active
+  std::string method;
+  std::string target;
+  std::string body;
+  bool expect_object = false;  // a 2xx must carry a JSON object
+  bool expect_id = false;      // … with a string id
+};
+
+scim_client::scim_client(net::any_io_executor executor, scim_client_options options)
+    : executor_(std::move(executor)),
+      options_(std::move(options)),
+      base_(scim_base_url::parse(options_.base_url)),
+      log_(options_.logger ? options_.logger : spdlog::default_logger()),
+      rng_(std::random_device{}()) {
+  if (!options_.rate_limiter) throw std::invalid_argument("scim client: a rate limiter is required");
+  if (options_.page_size == 0) throw std::invalid_argument("scim client: page_size must be at least 1");
+  if (options_.retry.attempts == 0) throw std::invalid_argument("scim client: retry attempts must be at least 1");
+  if (options_.timeout <= milliseconds::zero()) throw std::invalid_argument("scim client: timeout must be positive");
+  if (!options_.clock) {
+    options_.clock = std::shared_ptr<const core::clock>(&core::wall_clock::instance(), [](const core::clock*) {});
+  }
+  http_connection_options h;
+  h.host = base_.host;
+  h.port = base_.port;
+  h.tls = base_.tls;
+  h.ca_file = options_.ca_file;
+  h.proxy = proxy_endpoint::select(base_.host, options_.proxy, options_.proxy_from_environment);
+  h.timeout = options_.timeout;
+  h.token = options_.token;
+  h.body_limit = options_.body_limit;
+  h.user_agent = options_.user_agent;
+  connection_ = std::make_unique<http_connection>(executor_, std::move(h), log_);
+}
+
+scim_client::~scim_client() = default;
+
+std::size_t scim_client::connections_opened() const noexcept { return connection_->connections_opened(); }
+
+net::awaitable<void> scim_client::sleep_until(core::clock::time_point t) {
+  const auto wait = t - options_.clock->now();
+  if (wait <= core::clock::duration::zero()) co_return;
+  log_->trace("scim.wait ms={}", std::chrono::duration_cast<milliseconds>(wait).count());
+  net::steady_timer timer(executor_);
+  timer.expires_after(wait);
+  boost::system::error_code ec;
+  co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+}
+
+net::awaitable<scim_result> scim_client::execute(const call& c) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto& policy = options_.retry;
+  const bool is_post = c.method == "POST";
+  std::size_t paused = 0;  // 429s (or 503s with Retry-After) in a row
+  scim_result r;
+  for (std::size_t attempt = 1;; ++attempt) {
+    co_await sleep_until(options_.rate_limiter->acquire());
+    auto ex = co_await connection_->send(c.method, c.target, c.body);
+    const auto pause = r.retry_after;  // a pause met on an earlier attempt stays reported
+    r = scim_result{};
+    r.retry_after = pause;
+    r.attempts = attempt;
+    r.latency = to_ms(ex.latency);
+    r.body_bytes = ex.body.size();
+    bool retry = false;
+    bool wait_backoff = true;
+
+    if (ex.stage != http_stage::done) {
+      r.status = ex.stage == http_stage::read_body ? ex.status : 0;
+      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} error=\"{}\"", c.op,
+                  c.method, c.target, attempt, r.status, r.latency.count(), ex.error_text);
+      if (is_post && !ex.never_left()) {
+        // Invariant 1: it may have been applied. Only a lookup can tell; resending could duplicate.
+        r.outcome = scim_outcome::outcome_unknown;
+        r.detail = "the request may have been applied: " + ex.error_text;
+        log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"{}\"", c.op, c.method, c.target,
+                   ex.error_text);
+        break;
+      }
+      if (ex.stage == http_stage::read_body) {
+        r.outcome = scim_outcome::protocol;
+        r.detail = "truncated answer: " + ex.error_text;
+      } else {
+        r.outcome = scim_outcome::transport;
+        r.detail = ex.error_text;
+      }
+      retry = policy.retry_transport_errors;
+    } else {
+      const unsigned s = ex.status;
+      r.status = s;
+      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} bytes={}", c.op,
+                  c.method, c.target, attempt, s, r.latency.count(), ex.body.size());
+      if (s >= 200 && s < 300) {
+        if (!ex.body.empty()) {
+          boost::system::error_code ec;
+          auto v = json::parse(ex.body, ec);
+          if (ec) {
+            r.outcome = scim_outcome::protocol;
+            r.detail = "the answer is not valid JSON: " + ec.message();
+          } else if (auto* o = v.if_object()) {
+            r.resource = std::move(*o);
+          } else {
+            r.outcome = scim_outcome::protocol;
+            r.detail = "the answer is not a JSON object";
+          }
+        }
+        if (r.detail.empty()) {
+          const json::value* id = r.resource ? r.resource->if_contains("id") : nullptr;
+          if (c.expect_object && !r.resource) {
+            r.outcome = scim_outcome::protocol;
+            r.detail = "the answer has no body";
+          } else if (c.expect_id && !(id && id->is_string() && !id->as_string().empty())) {
+            r.outcome = scim_outcome::protocol;
+            r.detail = "the answer has no id";
+          } else {
+            r.outcome = scim_outcome::ok;
+          }
+        }
+        if (r.outcome == scim_outcome::protocol) {
+          log_->warn("scim.protocol op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target, r.detail);
+        }
+      } else if (s == 429 || (s == 503 && !ex.retry_after.empty())) {
+        ++paused;
+        read_error_body(ex.body, r);
+        const auto now = options_.clock->now();
+        auto deadline = core::parse_retry_after(ex.retry_after, now);
+        // No (usable) Retry-After: back off exponentially, without jitter (never zero).
+        if (!deadline) deadline = now + std::max(policy.backoff_cap(paused), milliseconds{1000});
+        options_.rate_limiter->on_retry_after(*deadline);
+        r.retry_after = *deadline;
+        const auto wait = std::chrono::duration_cast<milliseconds>(*deadline - now);
+        log_->warn("scim.rate_limited op={} method={} target={} status={} retry_after_ms={} header={}", c.op,
+                   c.method, c.target, s, wait.count(), ex.retry_after.empty() ? "absent" : "present");
+        if (s == 429) {
+          r.outcome = scim_outcome::rate_limited;
+        } else {
+          r.outcome = is_post ? scim_outcome::outcome_unknown : scim_outcome::server;
+        }
+        // A POST is never resent (a 429 is a refusal: the caller may send it again later). Other
+        // calls wait inside the call only up to max_delay; the limiter holds the pause anyway.
+        retry = !is_post && wait <= policy.max_delay;
+        wait_backoff = false;
+      } else if (s >= 500) {
+        read_error_body(ex.body, r);
+        if (is_post) {
+          // A gateway may answer 5xx after forwarding the POST: it may have been applied.
+          r.outcome = scim_outcome::outcome_unknown;
+          log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"status {}\"", c.op, c.method, c.target,
+                     s);
+          break;
+        }
+        r.outcome = scim_outcome::server;
+        retry = policy.is_retryable_status(s);
+      } else {
+        read_error_body(ex.body, r);
+        switch (s) {
+          case 401: r.outcome = scim_outcome::auth_failed; break;
+          case 403: r.outcome = scim_outcome::write_forbidden; break;
+          case 404: r.outcome = scim_outcome::not_found; break;
+          case 409: r.outcome = scim_outcome::conflict; break;
+          default: r.outcome = s >= 400 ? scim_outcome::invalid : scim_outcome::protocol; break;
+        }
+        if (s == 401) {
+          log_->error("scim.auth_failed op={} method={} target={} detail=\"the token was refused (revoked, or SCIM "
+                      "switched off)\"",
+                      c.op, c.method, c.target);
+        } else if (s == 403) {
+          log_->warn("scim.write_forbidden op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
+                     r.detail);
+        }
+      }
+    }
+
+    if (!retry || !policy.may_try_again(attempt)) break;
+    const auto delay = wait_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
+    log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op, c.method,
+               c.target, attempt, scim_outcome_name(r.outcome), r.status, delay.count());
+    if (delay > milliseconds::zero()) co_await sleep_until(options_.clock->now() + delay);
+  }
+  r.elapsed = to_ms(std::chrono::steady_clock::now() - started);
+  co_return r;
+}
+
+net::awaitable<scim_listing> scim_client::list_all() {
+  busy_guard guard(busy_);
+  scim_listing out;
+  std::unordered_set<std::string> seen;
+  std::size_t start = 1;
+  for (;;) {
+    call c{"list", "GET", base_.list_target(start, options_.page_size), {}, true, false};
+    auto r = co_await execute(c);
+    out.requests += r.attempts;
+    out.body_bytes += r.body_bytes;
+    if (!r.ok()) {
+      out.last = std::move(r);
+      out.end = scim_listing_end::failed;
+      break;
+    }
+    auto& page = *r.resource;
+    const auto total = as_count(page.if_contains("totalResults"));
+    auto* resources = page.if_contains("Resources");
+    if (!total || (resources && !resources->is_array())) {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the page is not a SCIM ListResponse (totalResults, Resources)";
+      log_->warn("scim.protocol op=list target={} detail=\"{}\"", c.target, r.detail);
+      r.resource.reset();
+      out.last = std::move(r);
+      out.end = scim_listing_end::failed;
+      break;
+    }
+    ++out.pages;
+    if (!out.first_total) {
+      out.first_total = total;
+    } else if (*total != *out.first_total) {
+      out.total_changed = true;
+    }
+    out.last_total = total;
+
+    std::size_t returned = 0;
+    std::size_t added = 0;
+    if (resources) {
+      auto& arr = resources->as_array();
+      returned = arr.size();
+      for (auto& item : arr) {
+        auto* user = item.if_object();
+        const auto* id = user ? user->if_contains("id") : nullptr;
+        if (!id || !id->is_string() || id->as_string().empty()) {
+          ++out.without_id;
+          continue;
+        }
+        if (!seen.emplace(id->as_string()).second) {
+          ++out.duplicates;
+          continue;
+        }
+        out.users.push_back(std::move(*user));
+        ++added;
+      }
+    }
+    log_->debug("scim.list.page start={} returned={} new={} total={}", start, returned, added, *total);
+    r.resource.reset();
+    out.last = std::move(r);
+    if (returned == 0) {
+      out.end = scim_listing_end::empty_page;
+      break;
+    }
+    if (added == 0) {
+      // Some servers answer a past-the-end startIndex with page 1 again: stop, do not loop.
+      out.end = scim_listing_end::known_ids;
+      break;
+    }
+    start += returned;
+    if (start - 1 >= *total) {
+      out.end = scim_listing_end::total_reached;
+      break;
+    }
+  }
+  out.complete = out.end != scim_listing_end::failed && !out.total_changed && out.without_id == 0 &&
+                 out.first_total && *out.first_total == out.users.size();
+  const auto level = out.complete ? spdlog::level::info : spdlog::level::warn;
+  log_->log(level, "scim.list.done users={} pages={} requests={} total={} complete={} duplicates={} end={}",
+            out.users.size(), out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
+            out.duplicates, scim_listing_end_name(out.end));
+  co_return out;
+}
+
+net::awaitable<scim_result> scim_client::find_by_user_name(std::string user_name) {
+  busy_guard guard(busy_);
+  call c{"find", "GET", base_.filter_target(scim_eq_filter("userName", user_name)), {}, true, false};
+  auto r = co_await execute(c);
+  if (!r.ok()) co_return r;
+  auto page = std::move(*r.resource);
+  r.resource.reset();
+  const auto total = as_count(page.if_contains("totalResults"));
+  auto* resources = page.if_contains("Resources");
+  if (!total || (resources && !resources->is_array())) {
+    r.outcome = scim_outcome::protocol;
+    r.detail = "the answer is not a SCIM ListResponse (totalResults, Resources)";
+    co_return r;
+  }
+  const std::size_t n = resources ? resources->as_array().size() : 0;
+  if (*total == 0 && n == 0) {
+    r.outcome = scim_outcome::not_found;
+    r.detail = "no user with this userName";
+    co_return r;
+  }
+  if (*total > 1 || n != 1) {
+    r.outcome = scim_outcome::protocol;
+    r.detail = "the userName filter matched " + std::to_string(*total) + " users";
+    co_return r;
+  }
+  auto* user = resources->as_array()[0].if_object();
+  const auto* id = user ? user->if_contains("id") : nullptr;
+  if (!id || !id->is_string() || id->as_string().empty()) {
+    r.outcome = scim_outcome::protocol;
+    r.detail = "the matched user has no id";
+    co_return r;
+  }
+  r.resource = std::move(*user);
+  co_return r;
+}
+
+net::awaitable<scim_result> scim_client::get(std::string id) {
+  busy_guard guard(busy_);
+  call c{"get", "GET", base_.user_target(id), {}, true, true};
+  co_return co_await execute(c);
+}
+
+net::awaitable<scim_result> scim_client::create(json::object user) {
+  busy_guard guard(busy_);
+  call c{"create", "POST", base_.users_target(), json::serialize(user), true, true};
+  co_return co_await execute(c);
+}
+
+net::awaitable<scim_replace_result> scim_client::replace(std::string id, json::object user) {
+  busy_guard guard(busy_);
+  call c{"replace", "PUT", base_.user_target(id), json::serialize(user), false, false};
+  scim_replace_result out;
+  out.result = co_await execute(c);
+  if (out.result.ok() && out.result.resource) {
+    out.not_applied = attributes_not_applied(user, *out.result.resource);
+    for (const auto& path : out.not_applied) {
+      log_->warn("scim.replace.not_applied target={} attribute={}", c.target, path);
+    }
+  }
+  co_return out;
+}
+
+net::awaitable<scim_result> scim_client::set_active(std::string id, bool active) {
+  busy_guard guard(busy_);
+  const json::object body{
+      {"schemas", json::array{patch_op_schema}},
+      {"Operations", json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", active}}}}}}};
+  call c{"set_active", "PATCH", base_.user_target(id), json::serialize(body), false, false};
+  co_return co_await execute(c);
+}
+
+net::awaitable<void> scim_client::shutdown() { co_await connection_->shutdown(); }
+
+}  // namespace eightsync::connectors

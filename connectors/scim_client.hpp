@@ -1,0 +1,89 @@
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <spdlog/logger.h>
+
+#include "connectors/scim_base_url.hpp"
+#include "connectors/scim_client_options.hpp"
+#include "connectors/scim_listing.hpp"
+#include "connectors/scim_replace_result.hpp"
+#include "connectors/scim_result.hpp"
+
+namespace eightsync::connectors {
+
+class http_connection;
+
+/// The 8x8 SCIM 2.0 client: one keep-alive connection on the caller's io_context, every request
+/// paced by the shared rate limiter and retried by the retry policy. GET, PUT and PATCH are
+/// retried on retryable statuses, timeouts, resets and truncated answers; a POST is resent only
+/// when it provably never left (failed before any byte was written), otherwise its outcome is
+/// `outcome_unknown`. 401 and 403 are never retried. It never sends DELETE. It logs one line per
+/// event (`scim.request`, `scim.retry`, `scim.rate_limited`, …) and never logs a header or the
+/// token. Calls must not overlap: await one before starting the next.
+class scim_client {
+ public:
+  /// A client for `options` on `executor`. Throws std::invalid_argument for a bad base URL,
+  /// proxy or CA file, a zero page size or attempts, or a missing rate limiter.
+  scim_client(boost::asio::any_io_executor executor, scim_client_options options);
+
+  /// Closes the connection (without TLS close_notify; await shutdown() for that). Never throws.
+  ~scim_client();
+
+  scim_client(const scim_client&) = delete;
+  scim_client& operator=(const scim_client&) = delete;
+
+  /// Pages through GET /Users (startIndex advancing by the Resources returned), deduplicating by
+  /// id, until an empty page, totalResults reached, or a page of known ids. `complete` says
+  /// whether the result can be trusted as the whole account. Never throws except std::bad_alloc.
+  boost::asio::awaitable<scim_listing> list_all();
+
+  /// GET /Users?filter=userName eq "…": ok with the user, not_found when nobody matches,
+  /// protocol when several do. Never throws except std::bad_alloc.
+  boost::asio::awaitable<scim_result> find_by_user_name(std::string user_name);
+
+  /// GET /Users/{id}. Never throws except std::bad_alloc.
+  boost::asio::awaitable<scim_result> get(std::string id);
+
+  /// POST /Users with `user`; ok carries the created user (with its id). Never resent once it
+  /// may have left: then outcome_unknown, to be resolved with find_by_user_name. Never throws
+  /// except std::bad_alloc.
+  boost::asio::awaitable<scim_result> create(boost::json::object user);
+
+  /// PUT /Users/{id} with the full object `user`, then compares the answer with what was sent
+  /// and lists the attributes not applied. Never throws except std::bad_alloc.
+  boost::asio::awaitable<scim_replace_result> replace(std::string id, boost::json::object user);
+
+  /// PATCH /Users/{id} replacing `active` only (the one attribute 8x8 patches). Never throws
+  /// except std::bad_alloc.
+  boost::asio::awaitable<scim_result> set_active(std::string id, bool active);
+
+  /// Closes the connection gracefully. Never throws.
+  boost::asio::awaitable<void> shutdown();
+
+  /// The parsed base URL. Never throws.
+  const scim_base_url& base() const noexcept { return base_; }
+
+  /// TCP connections opened so far (a test and metrics aid). Never throws.
+  std::size_t connections_opened() const noexcept;
+
+ private:
+  struct call;
+  boost::asio::awaitable<scim_result> execute(const call& c);
+  boost::asio::awaitable<void> sleep_until(core::clock::time_point t);
+
+  boost::asio::any_io_executor executor_;
+  scim_client_options options_;
+  scim_base_url base_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<http_connection> connection_;
+  std::mt19937_64 rng_;
+  bool busy_ = false;
+};
+
+}  // namespace eightsync::connectors

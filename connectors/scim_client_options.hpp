@@ -1,0 +1,42 @@
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "core/clock.hpp"
+#include "core/rate_limiter.hpp"
+#include "core/retry_policy.hpp"
+#include "core/secret_token.hpp"
+
+namespace eightsync::connectors {
+
+/// What the SCIM client needs, filled by the daemon from the config (connectors do not depend on
+/// config/).
+struct scim_client_options {
+  /// The SCIM base, e.g. `https://platform-cloud.8x8.com/udi/customers/ID/scim/v2` or, for the
+  /// emulator, `http://127.0.0.1:PORT/scim/v2`. https, or http for a loopback host only; no
+  /// user info, query or fragment; a trailing '/' is dropped.
+  std::string base_url;
+  core::secret_token token;            ///< sent as `Authorization: Bearer …`, never logged
+  std::optional<std::string> ca_file;  ///< PEM bundle trusted in addition to the system store
+  /// `http://[user:password@]HOST:PORT` of an HTTP CONNECT proxy. nullopt: $HTTPS_PROXY (or
+  /// $https_proxy) for an https base, unless $NO_PROXY names the host; never for loopback.
+  std::optional<std::string> proxy;
+  bool proxy_from_environment = true;  ///< whether nullopt `proxy` consults the environment
+  std::chrono::milliseconds timeout{30'000};  ///< for each resolve, connect, handshake, write, read
+  std::size_t page_size = 100;         ///< `count` asked for in each GET /Users page (>= 1)
+  std::size_t body_limit = 256u << 20;  ///< largest answer body accepted, in bytes
+  std::shared_ptr<core::rate_limiter> rate_limiter;  ///< paces every request; required
+  core::retry_policy retry;            ///< attempts and backoff
+  /// Time for the limiter's slots and for Retry-After dates; must be the clock the limiter
+  /// reads. nullptr: the wall clock.
+  std::shared_ptr<const core::clock> clock;
+  std::shared_ptr<spdlog::logger> logger;  ///< nullptr: spdlog's default logger
+  std::string user_agent = "eightsync";    ///< the User-Agent header
+};
+
+}  // namespace eightsync::connectors

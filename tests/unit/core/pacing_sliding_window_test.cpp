@@ -1,0 +1,150 @@
+// The sliding-window rate limiter, driven by a manual clock: no sleeping.
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "core/manual_clock.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
+#include "core/unlimited_rate_limiter.hpp"
+
+namespace eightsync::core {
+namespace {
+
+using namespace std::chrono_literals;
+
+class pacing : public ::testing::Test {
+ protected:
+  manual_clock clock_;
+  clock::time_point t0_ = clock_.now();
+};
+
+TEST_F(pacing, FirstNSlotsAreImmediateThenTheWindowPlusGuard) {
+  sliding_window_rate_limiter limiter(3, 2s, clock_, 100ms);
+  EXPECT_EQ(limiter.acquire(), t0_);
+  EXPECT_EQ(limiter.acquire(), t0_);
+  EXPECT_EQ(limiter.acquire(), t0_);
+  EXPECT_EQ(limiter.acquire(), t0_ + 2100ms) << "the 4th waits until the 1st leaves the window";
+  EXPECT_EQ(limiter.acquire(), t0_ + 2100ms);
+  EXPECT_EQ(limiter.acquire(), t0_ + 2100ms);
+  EXPECT_EQ(limiter.acquire(), t0_ + 4200ms);
+}
+
+TEST_F(pacing, NoWindowEverHoldsMoreThanNSlots) {
+  sliding_window_rate_limiter limiter(10, 60s, clock_, 0ms);
+  std::vector<clock::time_point> slots;
+  for (int i = 0; i < 57; ++i) {
+    slots.push_back(limiter.acquire());
+    clock_.advance(1700ms);  // the caller is slower than the limit sometimes, faster other times
+  }
+  for (std::size_t i = 0; i + 10 < slots.size(); ++i) {
+    EXPECT_GE(slots[i + 10] - slots[i], 60s) << "slots " << i << " and " << i + 10;
+  }
+}
+
+TEST_F(pacing, IdleTimeFreesTheWindow) {
+  sliding_window_rate_limiter limiter(2, 10s, clock_, 0ms);
+  limiter.acquire();
+  limiter.acquire();
+  clock_.advance(11s);
+  EXPECT_EQ(limiter.acquire(), clock_.now());
+  EXPECT_EQ(limiter.acquire(), clock_.now());
+}
+
+TEST_F(pacing, RetryAfterPausesEverySlotUntilTheDeadline) {
+  sliding_window_rate_limiter limiter(100, 60s, clock_, 0ms);
+  EXPECT_EQ(limiter.acquire(), t0_);
+  limiter.on_retry_after(t0_ + 30s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 30s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 30s);
+  limiter.on_retry_after(t0_ + 5s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 30s) << "an earlier deadline does not shorten the pause";
+  clock_.advance(31s);
+  EXPECT_EQ(limiter.acquire(), clock_.now());
+}
+
+TEST_F(pacing, RetryAfterAndWindowCombine) {
+  sliding_window_rate_limiter limiter(1, 10s, clock_, 0ms);
+  limiter.acquire();
+  limiter.on_retry_after(t0_ + 3s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 10s) << "the window is the stricter";
+  limiter.on_retry_after(t0_ + 25s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 25s) << "the pause is the stricter";
+}
+
+TEST_F(pacing, SlotsNeverGoBackWhenTheWallClockDoes) {
+  sliding_window_rate_limiter limiter(5, 1s, clock_, 0ms);
+  const auto a = limiter.acquire();
+  clock_.advance(-1h);
+  EXPECT_GE(limiter.acquire(), a);
+}
+
+TEST_F(pacing, StateRoundTripsAndSurvivesARestart) {
+  sliding_window_rate_limiter first(3, 60s, clock_, 0ms);
+  first.acquire();
+  clock_.advance(1s);
+  first.acquire();
+  clock_.advance(1s);
+  first.acquire();
+  first.on_retry_after(t0_ + 90s);
+  const auto saved = first.export_state();
+  ASSERT_EQ(saved.sent.size(), 3u);
+  ASSERT_TRUE(saved.paused_until);
+  EXPECT_EQ(*saved.paused_until, t0_ + 90s);
+
+  // A new process (the next CLI run) loads the state: the window and the pause still hold.
+  sliding_window_rate_limiter second(3, 60s, clock_, 0ms);
+  second.import_state(saved);
+  EXPECT_EQ(second.export_state(), saved);
+  EXPECT_EQ(second.acquire(), t0_ + 90s);
+  clock_.set(t0_ + 200s);
+  sliding_window_rate_limiter third(3, 60s, clock_, 0ms);
+  third.import_state(saved);
+  EXPECT_EQ(third.acquire(), clock_.now());
+}
+
+TEST_F(pacing, ImportMergesKeepingTheLatestSlots) {
+  sliding_window_rate_limiter limiter(2, 60s, clock_, 0ms);
+  limiter.acquire();  // t0
+  rate_limiter_state other;
+  other.sent = {t0_ + 5s, t0_ + 7s, t0_ - 50s};
+  limiter.import_state(other);
+  const auto s = limiter.export_state();
+  ASSERT_EQ(s.sent.size(), 2u);
+  EXPECT_EQ(s.sent[0], t0_ + 5s);
+  EXPECT_EQ(s.sent[1], t0_ + 7s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 65s);
+}
+
+TEST_F(pacing, SlotsAreCountedWhenHandedOut) {
+  // A slot is spent even if its request fails: the limiter cannot know what reached 8x8.
+  sliding_window_rate_limiter limiter(1, 10s, clock_, 0ms);
+  const auto a = limiter.acquire();
+  const auto b = limiter.acquire();
+  EXPECT_EQ(b - a, 10s);
+}
+
+TEST_F(pacing, BadParametersAreRefused) {
+  EXPECT_THROW(sliding_window_rate_limiter(0, 1s, clock_), std::invalid_argument);
+  EXPECT_THROW(sliding_window_rate_limiter(1, 0s, clock_), std::invalid_argument);
+  EXPECT_THROW(sliding_window_rate_limiter(1, 1s, clock_, -1ms), std::invalid_argument);
+}
+
+TEST_F(pacing, DefaultGuardIsApplied) {
+  sliding_window_rate_limiter limiter(1, 60s, clock_);
+  limiter.acquire();
+  EXPECT_EQ(limiter.acquire(), t0_ + 60s + sliding_window_rate_limiter::default_guard);
+}
+
+TEST_F(pacing, UnlimitedHonoursOnlyThePause) {
+  unlimited_rate_limiter limiter(clock_);
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(limiter.acquire(), t0_);
+  limiter.on_retry_after(t0_ + 7s);
+  EXPECT_EQ(limiter.acquire(), t0_ + 7s);
+  EXPECT_TRUE(limiter.export_state().sent.empty());
+  unlimited_rate_limiter other(clock_);
+  other.import_state(limiter.export_state());
+  EXPECT_EQ(other.acquire(), t0_ + 7s);
+}
+
+}  // namespace
+}  // namespace eightsync::core
