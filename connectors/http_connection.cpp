@@ -25,6 +25,7 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
@@ -104,7 +105,6 @@ struct http_connection::impl {
     secure_.reset();
     plain_.reset();
     buffer_.clear();
-    used_ = false;
   }
 
   // Whether an idle kept-alive connection can carry the next request. Anything readable while
@@ -174,14 +174,25 @@ struct http_connection::impl {
       ex.stage = http_stage::handshake;
       secure_.emplace(std::move(stream), *ctx_);
       // SNI carries names only (RFC 6066); the certificate check covers names and addresses.
-      if (!is_ip_literal(opts_.host)) SSL_set_tlsext_host_name(secure_->native_handle(), opts_.host.c_str());
+      SSL* native = secure_->native_handle();
+      if (is_ip_literal(opts_.host)) {
+        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(native), opts_.host.c_str());
+      } else {
+        SSL_set_tlsext_host_name(native, opts_.host.c_str());
+        SSL_set1_host(native, opts_.host.c_str());
+      }
+      // OpenSSL checks the name during chain verification (so a mismatch is reported as such),
+      // and host_name_verification checks it again, as bmcweb does.
       secure_->set_verify_callback(ssl::host_name_verification(opts_.host));
       lowest().expires_after(opts_.timeout);
       co_await secure_->async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
       if (ec) {
         std::string what = "TLS handshake with " + opts_.host;
         const long verify = SSL_get_verify_result(secure_->native_handle());
-        if (verify != X509_V_OK) what += " (certificate: " + std::string(X509_verify_cert_error_string(verify)) + ")";
+        if (verify != X509_V_OK) {
+          what += " (certificate: " + std::string(X509_verify_cert_error_string(verify)) + ")";
+          ex.certificate_rejected = true;
+        }
         fail(ex, ec, std::move(what));
         close();
         co_return false;
@@ -269,7 +280,6 @@ struct http_connection::impl {
     }
     ex.body = std::move(parser.get().body());
     ex.stage = http_stage::done;
-    used_ = true;
     if (!parser.get().keep_alive()) close();
   }
 
@@ -281,7 +291,6 @@ struct http_connection::impl {
   std::optional<tls_stream> secure_;
   beast::flat_buffer buffer_;
   std::string host_header_;
-  bool used_ = false;
   bool busy_ = false;
   std::size_t opened_ = 0;
 };

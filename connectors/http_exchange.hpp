@@ -26,6 +26,7 @@ struct http_exchange {
   std::string error_text;                   ///< a human description of the failure, if any
   std::size_t bytes_written = 0;            ///< request bytes the socket (or TLS layer) accepted
   bool reused = false;                      ///< sent on a kept-alive connection
+  bool certificate_rejected = false;        ///< the server's certificate failed verification
   unsigned status = 0;                      ///< status, once the header was read
   std::string retry_after;                  ///< the Retry-After header, empty when absent
   std::string body;                         ///< the answer body, when done

@@ -25,7 +25,10 @@ std::string_view scim_listing_end_name(scim_listing_end e) noexcept;
 /// Every user GET /Users gave, deduplicated by id, and whether the listing can be trusted as
 /// the whole account.
 struct scim_listing {
-  std::vector<boost::json::object> users;  ///< one per id, in the order first seen
+  /// One per id, in the order first seen. The users of one page share that page's monotonic
+  /// arena (their storage()): it is freed when the last of them goes, and copies or edits of a
+  /// user allocate from it too; copy into default storage what must outlive the listing.
+  std::vector<boost::json::object> users;
   /// True only when every page succeeded, totalResults was the same on every page, and the
   /// number of unique ids equals it. The planner makes "missing means gone" decisions only then.
   bool complete = false;

@@ -9,6 +9,7 @@
 #include "config/config_loader.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
+#include "daemon/link_command.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -76,7 +77,9 @@ int run_cli(int argc, char** argv) {
       "Start here:\n"
       "  eightsync check-config -c /etc/eightsync/eightsync.yaml\n"
       "  eightsync preview -c /etc/eightsync/eightsync.yaml\n"
-      "Exit codes: 0 ok, 1 config invalid, 2 HR export rejected, 64 usage error, 70 internal error.\n"
+      "Exit codes: 0 ok, 1 config invalid, 2 HR export rejected, 3 state database unusable,\n"
+      "4 state database locked by another eightsync, 5 refused (conflicts with the recorded state),\n"
+      "64 usage error, 70 internal error.\n"
       "Run `eightsync COMMAND --help` for a command's options.");
 
   std::string config_file = default_config;
@@ -99,6 +102,36 @@ int run_cli(int argc, char** argv) {
       "Nothing is sent to 8x8 and no state is written. Exits 0, or 1 on a bad config, or 2 when\n"
       "the HR export is rejected as a whole.");
 
+  link_request link_req;
+  auto* link = app.add_subcommand(
+      "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
+  link->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  link->add_option("KEY", link_req.hr_key, "The HR key (the value in the key column)")->required();
+  auto* link_id = link->add_option("ID", link_req.scim_id, "The 8x8 user's SCIM id (its \"id\" attribute)");
+  link->add_flag("--create-new", link_req.create_new, "Create a new 8x8 user for KEY instead of matching one")
+      ->excludes(link_id);
+  link->footer(
+      "Examples, for a conflict `eightsync plan` reported:\n"
+      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 2c9f8a7e61b64a0e\n"
+      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 --create-new\n"
+      "Records the decision, with who and when, in the state database (state.path). Nothing is sent to\n"
+      "8x8 now: the next cycle checks the user against fresh 8x8 data, then manages it (or creates the\n"
+      "new one). Run it as the service's user (sudo -u eightsync ...). It waits for no one: while the\n"
+      "service is running it exits 4, so stop the service first. Exits 0 when recorded, 3 when the state\n"
+      "database cannot be used, 5 when the ID is already linked to another key (named).");
+
+  std::string unlink_key;
+  auto* unlink =
+      app.add_subcommand("unlink", "Forget an HR key's link to its 8x8 user, and any decision for it");
+  unlink->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  unlink->add_option("KEY", unlink_key, "The HR key (the value in the key column)")->required();
+  unlink->footer(
+      "Example:\n  eightsync unlink -c /etc/eightsync/eightsync.yaml 00123\n"
+      "Removes KEY's link and any `link` decision from the state database and says what it removed.\n"
+      "Nothing is sent to 8x8 and the 8x8 user is left as it is. The next cycle matches KEY afresh: a\n"
+      "user whose externalId is KEY is adopted again (add it to `protect` to keep eightsync away).\n"
+      "Exits 0 (also when there was nothing to remove), 3 or 4 as `link` does.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -109,6 +142,16 @@ int run_cli(int argc, char** argv) {
 
   if (check->parsed()) return check_config(config_file);
   if (prev->parsed()) return preview(config_file, limit, as_json);
+  if (link->parsed() || unlink->parsed()) {
+    if (link->parsed() && !link_req.create_new && link_req.scim_id.empty()) {
+      std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more information.\n";
+      return exit_usage;
+    }
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    return link->parsed() ? run_link(*cfg, link_req, std::cout, std::cerr)
+                          : run_unlink(*cfg, unlink_key, std::cout, std::cerr);
+  }
   return exit_usage;
 }
 

@@ -13,11 +13,11 @@ namespace eightsync::client_test {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-void client_test::start(std::vector<std::string> flags) {
+void client_test::start(std::vector<std::string> flags, std::string admin_ca_file) {
   std::vector<std::string> args{"--token", std::string(test_token)};
   args.insert(args.end(), flags.begin(), flags.end());
   process_ = std::make_unique<emulator::test::emulator_process>(args);
-  admin_ = std::make_unique<emulator::test::http_client>(process_->port(), "");
+  admin_ = std::make_unique<emulator::test::http_client>(process_->port(), "", std::move(admin_ca_file));
 }
 
 void client_test::TearDown() {

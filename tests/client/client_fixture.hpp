@@ -38,8 +38,9 @@ struct logged_request {
 /// io_context, and runs their coroutines to completion.
 class client_test : public ::testing::Test {
  protected:
-  /// Starts the emulator with `--token test_token` plus `flags`.
-  void start(std::vector<std::string> flags = {});
+  /// Starts the emulator with `--token test_token` plus `flags`. With `admin_ca_file`, the
+  /// admin client speaks TLS and trusts that CA (for an emulator started with --cert).
+  void start(std::vector<std::string> flags = {}, std::string admin_ca_file = {});
 
   /// Stops the emulator (expects exit status 0) after destroying the clients.
   void TearDown() override;
@@ -62,6 +63,7 @@ class client_test : public ::testing::Test {
     boost::asio::co_spawn(ioc_, std::move(aw), [&](std::exception_ptr e, T v) {
       error = e;
       if (!e) out = std::move(v);
+      ioc_.stop();  // other work (a test proxy's accept loop) may stay pending
     });
     ioc_.restart();
     ioc_.run();

@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--seed", opts.seed, "Seed for generated ids and fault draws (reproducible runs)")
         ->capture_default_str();
-    app.add_option("--fault", faults, "Fault spec as JSON (repeatable), e.g. '{\"kind\":\"reset\",\"next\":1}'");
+    app.add_option("--fault", faults,
+                   "Fault spec as JSON (repeatable), e.g. '{\"kind\":\"reset\",\"next\":1}'");
     app.add_option("--max-body", opts.max_body_bytes, "Largest request body in bytes (larger: 413)")
         ->capture_default_str();
     app.add_flag("-v,--verbose", opts.verbose, "Print one line per SCIM request on stderr");
@@ -128,7 +129,8 @@ int main(int argc, char** argv) {
         std::cerr << "eightsync-emulator: --fault: " << error << "\n";
         return 2;
       }
-      for (auto& s : *specs) opts.faults.push_back(std::move(s));
+      for (auto& s : *specs)
+        opts.faults.push_back(std::move(s));
     }
 
     net::io_context ioc{1};

@@ -55,9 +55,11 @@ std::string read_token_file(const std::string& path) {
   if (!in) throw std::runtime_error("--token-file: cannot read " + path);
   std::string line;
   std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.pop_back();
   std::size_t start = 0;
-  while (start < line.size() && (line[start] == ' ' || line[start] == '\t')) ++start;
+  while (start < line.size() && (line[start] == ' ' || line[start] == '\t'))
+    ++start;
   line.erase(0, start);
   if (line.empty()) throw std::runtime_error("--token-file: " + path + " has an empty first line");
   return line;

@@ -14,17 +14,17 @@ namespace eightsync::emulator {
 
 /// Everything the emulator needs to start, as the command line gives it.
 struct emulator_options {
-  std::string host = "127.0.0.1";     ///< loopback address to listen on
-  std::uint16_t port = 0;             ///< 0: any free port (printed on stdout's first line)
-  std::string cert_file;              ///< PEM certificate chain; with key_file, serve HTTPS
-  std::string key_file;               ///< PEM private key
-  std::optional<std::string> token;   ///< accepted bearer token (never printed)
-  std::uint64_t seed = 1;             ///< makes ids and fault draws reproducible
-  emulator_settings settings;         ///< the behaviour switches
-  std::vector<fault_spec> faults;     ///< faults active from the start
-  std::size_t max_body_bytes = 256u << 20;      ///< larger request bodies answer 413
-  std::chrono::seconds idle_timeout{60};        ///< keep-alive connections idle longer are closed
-  bool verbose = false;               ///< one line per SCIM request on stderr
+  std::string host = "127.0.0.1";           ///< loopback address to listen on
+  std::uint16_t port = 0;                   ///< 0: any free port (printed on stdout's first line)
+  std::string cert_file;                    ///< PEM certificate chain; with key_file, serve HTTPS
+  std::string key_file;                     ///< PEM private key
+  std::optional<std::string> token;         ///< accepted bearer token (never printed)
+  std::uint64_t seed = 1;                   ///< makes ids and fault draws reproducible
+  emulator_settings settings;               ///< the behaviour switches
+  std::vector<fault_spec> faults;           ///< faults active from the start
+  std::size_t max_body_bytes = 256u << 20;  ///< larger request bodies answer 413
+  std::chrono::seconds idle_timeout{60};    ///< keep-alive connections idle longer are closed
+  bool verbose = false;                     ///< one line per SCIM request on stderr
 };
 
 /// Splits `HOST:PORT` (or `[V6]:PORT`) and checks HOST is a loopback address. Returns false with

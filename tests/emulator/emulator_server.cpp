@@ -78,6 +78,8 @@ scim_answer guarded(const auto& f) {
     return f();
   } catch (const std::exception& e) {
     return scim_answer::from_error(make_error(500, "", std::string("emulator bug: ") + e.what()));
+  } catch (...) {
+    return scim_answer::from_error(make_error(500, "", "emulator bug: unknown exception"));
   }
 }
 
@@ -173,7 +175,8 @@ struct emulator_server::impl {
     res.result(a.status);
     res.set(http::field::server, "eightsync-emulator");
     if (!a.body.empty()) res.set(http::field::content_type, a.content_type);
-    for (const auto& [name, value] : a.headers) res.set(name, value);
+    for (const auto& [name, value] : a.headers)
+      res.set(name, value);
     res.body() = std::move(a.body);
     res.keep_alive(keep_alive);
     res.prepare_payload();
@@ -190,7 +193,8 @@ struct emulator_server::impl {
                       std::string(http::obsolete_reason(http::int_to_status(a.status))) +
                       "\r\nServer: eightsync-emulator\r\n";
     if (!a.body.empty()) raw += "Content-Type: " + a.content_type + "\r\n";
-    for (const auto& [name, value] : a.headers) raw += name + ": " + value + "\r\n";
+    for (const auto& [name, value] : a.headers)
+      raw += name + ": " + value + "\r\n";
     raw += "Content-Length: " + std::to_string(a.body.size()) + "\r\n\r\n";
     raw.append(a.body, 0, a.body.size() / 2);
     boost::system::error_code ec;
@@ -207,7 +211,7 @@ struct emulator_server::impl {
   net::awaitable<void> answer_protocol_error(Stream& stream, const boost::system::error_code& ec) {
     const unsigned status = protocol_error_status(ec);
     if (status == 0) co_return;
-    const char* what = status == 413 ? "request body over the emulator's limit"
+    const char* what = status == 413   ? "request body over the emulator's limit"
                        : status == 431 ? "request header too large"
                                        : "malformed HTTP request";
     co_await write_answer(stream, scim_answer::from_error(make_error(status, "", what)), false);
@@ -236,9 +240,9 @@ struct emulator_server::impl {
   void record(log_entry& e) {
     e.seq = state_.log.append(e);
     if (opts_.verbose) {
-      std::cerr << "eightsync-emulator: " << e.seq << ' ' << e.time << ' ' << e.method << ' ' << e.target << ' '
-                << e.status << (e.applied ? " applied" : "") << (e.fault.empty() ? "" : " fault=") << e.fault
-                << "\n";
+      std::cerr << "eightsync-emulator: " << e.seq << ' ' << e.time << ' ' << e.method << ' ' << e.target
+                << ' ' << e.status << (e.applied ? " applied" : "") << (e.fault.empty() ? "" : " fault=")
+                << e.fault << "\n";
     }
   }
 
@@ -291,7 +295,8 @@ struct emulator_server::impl {
         ctx.method = req.method;
         ctx.path = route ? std::string_view(route->path) : std::string_view(req.target);
         ctx.full_path = route ? std::string_view(route->full_path) : std::string_view(req.target);
-        if (route && route->kind == scim_route::resource::users && req.method == "GET" && route->start_index) {
+        if (route && route->kind == scim_route::resource::users && req.method == "GET" &&
+            route->start_index) {
           long long start = 0;
           const auto& s = *route->start_index;
           const auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), start);
@@ -314,14 +319,14 @@ struct emulator_server::impl {
 
       scim_answer a;
       if (retry_after) {
-        a = scim_answer::from_error(make_error(429, "", "too many requests; retry after " +
-                                                            std::to_string(retry_after->count()) + " s"));
+        a = scim_answer::from_error(make_error(
+            429, "", "too many requests; retry after " + std::to_string(retry_after->count()) + " s"));
         a.headers.emplace_back("Retry-After", std::to_string(retry_after->count()));
       } else if (!route) {
         a = scim_answer::from_error(make_error(400, "invalidSyntax", "malformed request target"));
       } else if (fault && fault->kind == fault_kind::status) {
-        a = scim_answer::from_error(make_error(fault->status, "", "injected fault: status " +
-                                                                     std::to_string(fault->status)));
+        a = scim_answer::from_error(
+            make_error(fault->status, "", "injected fault: status " + std::to_string(fault->status)));
       } else {
         if (fault && fault->kind == fault_kind::drift) scim_.drift(*fault);
         a = guarded([&] { return scim_.handle(req, *route); });
@@ -372,11 +377,17 @@ struct emulator_server::impl {
 emulator_server::emulator_server(net::io_context& ioc, emulator_options opts)
     : impl_(std::make_unique<impl>(ioc, std::move(opts))) {}
 
-emulator_server::~emulator_server() { stop(); }
+emulator_server::~emulator_server() {
+  stop();
+}
 
-tcp::endpoint emulator_server::local_endpoint() const { return impl_->acceptor_.local_endpoint(); }
+tcp::endpoint emulator_server::local_endpoint() const {
+  return impl_->acceptor_.local_endpoint();
+}
 
-std::string emulator_server::local_address_text() const { return impl_->address_text(); }
+std::string emulator_server::local_address_text() const {
+  return impl_->address_text();
+}
 
 void emulator_server::start() {
   net::co_spawn(impl_->acceptor_.get_executor(), impl_->accept_loop(), [](std::exception_ptr e) {

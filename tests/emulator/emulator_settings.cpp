@@ -27,7 +27,8 @@ std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::stri
   std::string_view window = slash == std::string_view::npos ? std::string_view{} : text.substr(slash + 1);
   std::string_view unit;
   std::size_t digits = 0;
-  while (digits < window.size() && window[digits] >= '0' && window[digits] <= '9') ++digits;
+  while (digits < window.size() && window[digits] >= '0' && window[digits] <= '9')
+    ++digits;
   unit = window.substr(digits);
   window = window.substr(0, digits);
   if (slash == std::string_view::npos || !parse_size(text.substr(0, slash), requests) || requests == 0 ||

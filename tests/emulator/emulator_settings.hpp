@@ -1,11 +1,12 @@
 #pragma once
-#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <boost/json/value.hpp>
+
+#include "emulator/rate_limit_spec.hpp"
 
 namespace eightsync::emulator {
 
@@ -18,22 +19,16 @@ enum class patch_other_mode { ignore, reject };
 /// Which users GET /Users and filters show: all, or only those not created in Admin Console.
 enum class visibility_mode { all, idp_only };
 
-/// A sliding-window request limit: at most `requests` in any `window`.
-struct rate_limit_spec {
-  std::size_t requests = 0;            ///< requests allowed per window (> 0)
-  std::chrono::milliseconds window{};  ///< window length (> 0)
-};
-
 /// The switches that shape the emulated service. Set from the command line, changeable at
 /// runtime through `/_emulator/settings`.
 struct emulator_settings {
-  std::size_t max_page_size = 100;                       ///< cap on `count` in GET /Users
-  bool filter_external_id = false;                       ///< accept `externalId eq "…"`
-  site_change_mode site_change = site_change_mode::ignore;    ///< PUT changing a set site
-  patch_other_mode patch_other = patch_other_mode::ignore;    ///< PATCH of anything but active
-  bool read_only = false;                                ///< answer 403 to every write
-  visibility_mode visibility = visibility_mode::all;     ///< which users are listable
-  std::optional<rate_limit_spec> rate_limit;             ///< nullopt: no limit
+  std::size_t max_page_size = 100;                          ///< cap on `count` in GET /Users
+  bool filter_external_id = false;                          ///< accept `externalId eq "…"`
+  site_change_mode site_change = site_change_mode::ignore;  ///< PUT changing a set site
+  patch_other_mode patch_other = patch_other_mode::ignore;  ///< PATCH of anything but active
+  bool read_only = false;                                   ///< answer 403 to every write
+  visibility_mode visibility = visibility_mode::all;        ///< which users are listable
+  std::optional<rate_limit_spec> rate_limit;                ///< nullopt: no limit
 
   /// The settings as JSON (the shape `/_emulator/settings` reads and writes).
   boost::json::value to_json() const;

@@ -26,12 +26,12 @@ struct emulator_state {
     if (settings.rate_limit) limiter.emplace(settings.rate_limit->requests, settings.rate_limit->window);
   }
 
-  emulator_settings settings;          ///< current switches
-  std::optional<std::string> token;    ///< accepted bearer token; nullopt when revoked
-  user_store store;                    ///< the users
-  fault_engine faults;                 ///< active faults
-  std::optional<rate_limiter> limiter; ///< nullopt: no rate limit
-  request_log log;                     ///< SCIM requests seen
+  emulator_settings settings;                         ///< current switches
+  std::optional<std::string> token;                   ///< accepted bearer token; nullopt when revoked
+  user_store store;                                   ///< the users
+  fault_engine faults;                                ///< active faults
+  std::optional<rate_limiter> limiter;                ///< nullopt: no rate limit
+  request_log log;                                    ///< SCIM requests seen
   std::string base_url = "http://127.0.0.1/scim/v2";  ///< prefix of meta.location
 };
 

@@ -9,12 +9,17 @@ namespace json = boost::json;
 fault_engine::fault_engine(std::uint64_t seed) noexcept : rng_(seed) {}
 
 void fault_engine::append(std::vector<fault_spec> specs) {
-  for (auto& s : specs) faults_.push_back(std::move(s));
+  for (auto& s : specs)
+    faults_.push_back(std::move(s));
 }
 
-void fault_engine::replace(std::vector<fault_spec> specs) { faults_ = std::move(specs); }
+void fault_engine::replace(std::vector<fault_spec> specs) {
+  faults_ = std::move(specs);
+}
 
-void fault_engine::clear() noexcept { faults_.clear(); }
+void fault_engine::clear() noexcept {
+  faults_.clear();
+}
 
 double fault_engine::draw() {
   // 53 random bits scaled to [0, 1): identical across standard libraries, unlike
@@ -25,7 +30,8 @@ double fault_engine::draw() {
 std::optional<fault_spec> fault_engine::pick(const fault_context& ctx) {
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
     if (!it->method.empty() && it->method != ctx.method) continue;
-    if (!it->path.empty() && !ctx.path.starts_with(it->path) && !ctx.full_path.starts_with(it->path)) continue;
+    if (!it->path.empty() && !ctx.path.starts_with(it->path) && !ctx.full_path.starts_with(it->path))
+      continue;
     if (it->kind == fault_kind::drift && !ctx.list_continuation) continue;
     if (it->rate && draw() >= *it->rate) continue;
     fault_spec fired = *it;
@@ -37,7 +43,8 @@ std::optional<fault_spec> fault_engine::pick(const fault_context& ctx) {
 
 json::value fault_engine::to_json() const {
   json::array out;
-  for (const auto& f : faults_) out.push_back(f.to_json());
+  for (const auto& f : faults_)
+    out.push_back(f.to_json());
   return out;
 }
 

@@ -2,22 +2,14 @@
 #include <cstdint>
 #include <optional>
 #include <random>
-#include <string_view>
 #include <vector>
 
 #include <boost/json/value.hpp>
 
+#include "emulator/fault_context.hpp"
 #include "emulator/fault_spec.hpp"
 
 namespace eightsync::emulator {
-
-/// What the fault engine knows about a request when it decides (after the header is read).
-struct fault_context {
-  std::string_view method;     ///< upper-case method
-  std::string_view path;       ///< path relative to the SCIM base (`/Users/…`), or the full path
-  std::string_view full_path;  ///< the path as sent
-  bool list_continuation = false;  ///< GET /Users with startIndex > 1 (where drift can fire)
-};
 
 /// Holds the active faults and decides, reproducibly from a seed, which one fires on a request.
 class fault_engine {

@@ -115,7 +115,8 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
       (key == "insert" ? spec.insert : spec.remove) = static_cast<std::uint32_t>(*n);
       has_insert_or_delete = true;
     } else {
-      error = "fault." + std::string(key) + ": unknown key for kind " + std::string(fault_kind_name(spec.kind));
+      error =
+          "fault." + std::string(key) + ": unknown key for kind " + std::string(fault_kind_name(spec.kind));
       return std::nullopt;
     }
   }

@@ -6,7 +6,8 @@ rate_limiter::rate_limiter(std::size_t limit, std::chrono::milliseconds window) 
     : limit_(limit), window_(window) {}
 
 std::optional<std::chrono::seconds> rate_limiter::try_acquire(clock::time_point now) {
-  while (!admitted_.empty() && admitted_.front() + window_ <= now) admitted_.pop_front();
+  while (!admitted_.empty() && admitted_.front() + window_ <= now)
+    admitted_.pop_front();
   if (admitted_.size() < limit_) {
     admitted_.push_back(now);
     return std::nullopt;

@@ -37,6 +37,8 @@ json::value request_log::to_json(std::uint64_t since) const {
   return out;
 }
 
-void request_log::clear() noexcept { entries_.clear(); }
+void request_log::clear() noexcept {
+  entries_.clear();
+}
 
 }  // namespace eightsync::emulator

@@ -17,7 +17,9 @@ json::value scim_error::to_json() const {
   return o;
 }
 
-std::string scim_error::body() const { return json::serialize(to_json()); }
+std::string scim_error::body() const {
+  return json::serialize(to_json());
+}
 
 scim_error make_error(unsigned status, std::string scim_type, std::string detail) {
   return scim_error{status, std::move(scim_type), std::move(detail)};

@@ -21,7 +21,9 @@ namespace {
 
 constexpr std::string_view patch_op_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-std::string now_text() { return iso8601_utc_ms(std::chrono::system_clock::now()); }
+std::string now_text() {
+  return iso8601_utc_ms(std::chrono::system_clock::now());
+}
 
 scim_answer json_answer(unsigned status, std::string body) {
   scim_answer a;
@@ -59,7 +61,8 @@ bool iequals(std::string_view a, std::string_view b) {
 bool same_secret(std::string_view a, std::string_view b) noexcept {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   const std::size_t n = a.size() < b.size() ? a.size() : b.size();
-  for (std::size_t i = 0; i < n; ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  for (std::size_t i = 0; i < n; ++i)
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
 
@@ -78,9 +81,11 @@ bool is_write(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
 
-std::string list_response(std::size_t total, std::size_t start_index, const std::vector<const user_record*>& page) {
+std::string list_response(std::size_t total, std::size_t start_index,
+                          const std::vector<const user_record*>& page) {
   std::size_t bytes = 200;
-  for (const auto* r : page) bytes += r->json().size() + 1;
+  for (const auto* r : page)
+    bytes += r->json().size() + 1;
   std::string out;
   out.reserve(bytes);
   out += R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":)";
@@ -112,8 +117,10 @@ bool scim_handler::authorized(std::string_view authorization) const noexcept {
     if (c != scheme[i]) return false;
   }
   std::string_view presented = authorization.substr(scheme.size());
-  while (!presented.empty() && presented.front() == ' ') presented.remove_prefix(1);
-  while (!presented.empty() && presented.back() == ' ') presented.remove_suffix(1);
+  while (!presented.empty() && presented.front() == ' ')
+    presented.remove_prefix(1);
+  while (!presented.empty() && presented.back() == ' ')
+    presented.remove_suffix(1);
   return same_secret(presented, *state_.token);
 }
 
@@ -188,7 +195,8 @@ scim_answer scim_handler::list(const scim_route& route) {
   std::string why;
   const auto f = parse_user_filter(*route.filter, why);
   if (f && f->attr == user_filter::attribute::external_id && !state_.settings.filter_external_id) {
-    return error(400, "invalidFilter", "filtering on externalId is not supported; only userName eq \"VALUE\"");
+    return error(400, "invalidFilter",
+                 "filtering on externalId is not supported; only userName eq \"VALUE\"");
   }
   if (!f) return error(400, "invalidFilter", why);
   std::vector<const user_record*> matches;
@@ -199,11 +207,13 @@ scim_answer scim_handler::list(const scim_route& route) {
   } else {
     // externalId is case-exact (RFC 7643 §3.1).
     state_.store.for_each([&](const user_record& r) {
-      const auto* e = r.resource().if_contains("externalId");
-      if (e && e->is_string() && e->as_string() == f->value && user_store::visible(r, vis)) matches.push_back(&r);
+      if (!r.external_id().empty() && r.external_id() == f->value && user_store::visible(r, vis)) {
+        matches.push_back(&r);
+      }
     });
   }
-  for (std::size_t i = start_index - 1; i < matches.size() && page.size() < page_size; ++i) page.push_back(matches[i]);
+  for (std::size_t i = start_index - 1; i < matches.size() && page.size() < page_size; ++i)
+    page.push_back(matches[i]);
   return json_answer(200, list_response(matches.size(), start_index, page));
 }
 
@@ -226,8 +236,7 @@ scim_answer scim_handler::create(const scim_request& req) {
   }
   if (!attrs->contains("active")) (*attrs)["active"] = true;
   const std::string id = state_.store.new_id();
-  auto resource = finish_user(*attrs, id, new_meta(id, now_text()));
-  user_record rec(id, std::move(resource), false);
+  user_record rec(id, finish_user(std::move(*attrs), id, new_meta(id, now_text())), false);
   auto a = json_answer(201, rec.json());
   a.headers.emplace_back("Location", state_.base_url + "/Users/" + id);
   state_.store.append(std::move(rec));
@@ -243,7 +252,7 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   if (!body) return err;
   auto attrs = normalise_user(*body, user_write::replace);
   if (!attrs) return scim_answer::from_error(attrs.error());
-  const auto& old = r->resource();
+  const json::object old = r->resource();
 
   // userName is read-only: the stored one stays, whatever was sent.
   if (const auto* un = old.if_contains("userName")) (*attrs)["userName"] = *un;
@@ -257,7 +266,8 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
     }
   }
   if (const auto* np = attrs->if_contains("phoneNumbers")) {
-    for (const auto& p : np->as_array()) phones.push_back(p);
+    for (const auto& p : np->as_array())
+      phones.push_back(p);
   }
   if (phones.empty()) {
     attrs->erase("phoneNumbers");
@@ -270,8 +280,9 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   const std::string new_site = user_site(*attrs);
   if (!old_site.empty() && new_site != old_site) {
     if (!new_site.empty() && state_.settings.site_change == site_change_mode::reject) {
-      return error(400, "mutability",
-                   "site is set (\"" + old_site + "\") and cannot be changed through SCIM; an admin must change it");
+      return error(
+          400, "mutability",
+          "site is set (\"" + old_site + "\") and cannot be changed through SCIM; an admin must change it");
     }
     set_user_site(*attrs, old_site);
   }
@@ -284,9 +295,8 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   json::object meta;
   if (const auto* m = old.if_contains("meta"); m && m->is_object()) meta = m->as_object();
   meta["lastModified"] = now_text();
-  auto resource = finish_user(*attrs, r->id(), std::move(meta));
   const std::string id = r->id();
-  state_.store.set_resource(id, std::move(resource));
+  state_.store.set_resource(id, finish_user(std::move(*attrs), id, std::move(meta)));
   auto a = json_answer(200, state_.store.find(id)->json());
   a.applied = true;
   return a;
@@ -301,8 +311,9 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
   const auto* o = body->if_object();
   const auto* ops = o ? find_ci(*o, "Operations") : nullptr;
   if (!ops || !ops->is_array()) {
-    return error(400, "invalidSyntax", std::string("a PatchOp needs an \"Operations\" array (schema ") +
-                                           std::string(patch_op_schema) + ")");
+    return error(
+        400, "invalidSyntax",
+        std::string("a PatchOp needs an \"Operations\" array (schema ") + std::string(patch_op_schema) + ")");
   }
 
   const auto as_active = [](const json::value& v) -> std::optional<bool> {
@@ -327,7 +338,8 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
     const auto* value = find_ci(*op, "value");
     if (path && !path->is_string()) return error(400, "invalidPath", "path must be a string");
     if (kind == "remove") {
-      if (other.empty()) other = "remove " + (path ? std::string(path->as_string()) : std::string("(no path)"));
+      if (other.empty())
+        other = "remove " + (path ? std::string(path->as_string()) : std::string("(no path)"));
       continue;
     }
     if (path && iequals(path->as_string(), "active")) {
@@ -348,21 +360,22 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
       }
       continue;
     }
-    if (other.empty()) other = kind + " " + (path ? std::string(path->as_string()) : std::string("(no path)"));
+    if (other.empty())
+      other = kind + " " + (path ? std::string(path->as_string()) : std::string("(no path)"));
   }
   if (!other.empty() && state_.settings.patch_other == patch_other_mode::reject) {
     return error(400, "mutability", "only active can be patched; refused: " + other);
   }
 
   scim_answer a;
-  const auto* cur = r->resource().if_contains("active");
+  json::object res = r->resource();
+  const auto* cur = res.if_contains("active");
   const bool was = cur && cur->is_bool() ? cur->as_bool() : true;
   if (active && *active != was) {
-    json::object res = r->resource();
     res["active"] = *active;
     if (auto* m = res.if_contains("meta"); m && m->is_object()) m->as_object()["lastModified"] = now_text();
     const std::string id = r->id();
-    state_.store.set_resource(id, std::move(res));
+    state_.store.set_resource(id, res);
     r = state_.store.find(id);
     a.applied = true;
   }
@@ -376,13 +389,13 @@ scim_answer scim_handler::remove(const scim_route& route) {
   if (!r) return error(404, "", "no user with id " + route.id);
   scim_answer a;
   a.status = 204;
-  const auto* cur = r->resource().if_contains("active");
+  json::object res = r->resource();
+  const auto* cur = res.if_contains("active");
   if (!cur || !cur->is_bool() || cur->as_bool()) {
     // No hard delete exists at 8x8: DELETE deactivates.
-    json::object res = r->resource();
     res["active"] = false;
     if (auto* m = res.if_contains("meta"); m && m->is_object()) m->as_object()["lastModified"] = now_text();
-    state_.store.set_resource(r->id(), std::move(res));
+    state_.store.set_resource(r->id(), res);
     a.applied = true;
   }
   return a;
@@ -398,10 +411,11 @@ scim_answer scim_handler::service_provider_config() const {
   o["changePassword"] = json::object{{"supported", false}};
   o["sort"] = json::object{{"supported", false}};
   o["etag"] = json::object{{"supported", false}};
-  o["authenticationSchemes"] = json::array{json::object{{"type", "oauthbearertoken"},
-                                                        {"name", "8x8 API Token"},
-                                                        {"description", "Static bearer token from Admin Console"},
-                                                        {"primary", true}}};
+  o["authenticationSchemes"] =
+      json::array{json::object{{"type", "oauthbearertoken"},
+                               {"name", "8x8 API Token"},
+                               {"description", "Static bearer token from Admin Console"},
+                               {"primary", true}}};
   o["meta"] = json::object{{"resourceType", "ServiceProviderConfig"},
                            {"location", state_.base_url + "/ServiceProviderConfig"}};
   return json_answer(200, json::serialize(o));

@@ -18,8 +18,8 @@ struct scim_route {
 
   resource kind = resource::unknown;  ///< what is addressed
   std::string id;                     ///< the {id} of /Users/{id}, percent-decoded
-  std::string path;                   ///< path relative to the base (`/Users/…`); the full path when unknown
-  std::string full_path;              ///< the path as sent, without the query
+  std::string path;       ///< path relative to the base (`/Users/…`); the full path when unknown
+  std::string full_path;  ///< the path as sent, without the query
   std::optional<std::string> filter;       ///< `filter`, decoded (`+` is a space)
   std::optional<std::string> start_index;  ///< `startIndex`, as sent
   std::optional<std::string> count;        ///< `count`, as sent

@@ -22,7 +22,9 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-scim_error invalid(std::string detail) { return make_error(400, "invalidValue", std::move(detail)); }
+scim_error invalid(std::string detail) {
+  return make_error(400, "invalidValue", std::move(detail));
+}
 
 // A present, non-null member, or nullptr. null counts as absent (SCIM: unassigned).
 const json::value* present(const json::object& o, std::string_view key) {
@@ -35,8 +37,8 @@ constexpr std::array<std::string_view, 6> simple_strings{"externalId", "displayN
 constexpr std::array<std::string_view, 6> name_parts{"formatted",  "familyName",      "givenName",
                                                      "middleName", "honorificPrefix", "honorificSuffix"};
 constexpr std::array<std::string_view, 11> canonical_order{
-    "externalId", "userName",     "name",   "displayName", "title",  "locale", "timezone",
-    "preferredLanguage", "active", "emails", "phoneNumbers"};
+    "externalId", "userName",          "name",   "displayName", "title",       "locale",
+    "timezone",   "preferredLanguage", "active", "emails",      "phoneNumbers"};
 
 }  // namespace
 
@@ -48,10 +50,11 @@ const json::value* find_ci(const json::object& o, std::string_view key) noexcept
   return nullptr;
 }
 
-boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode) {
+boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode,
+                                                               json::storage_ptr sp) {
   const auto* in = body.if_object();
   if (!in) return make_error(400, "invalidSyntax", "the request body must be a SCIM User object");
-  json::object out;
+  json::object out(sp);
   const bool strict = mode != user_write::seed;
 
   for (const auto key : simple_strings) {
@@ -63,13 +66,14 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
 
   if (mode != user_write::replace) {
     const auto* v = present(*in, "userName");
-    if (!v || !v->is_string() || v->as_string().empty()) return invalid("userName is required (a non-empty string)");
+    if (!v || !v->is_string() || v->as_string().empty())
+      return invalid("userName is required (a non-empty string)");
     out["userName"] = v->as_string();
   }
 
   const auto* name = present(*in, "name");
   if (name && !name->is_object()) return invalid("name must be an object");
-  json::object name_out;
+  json::object name_out(sp);
   if (name) {
     for (const auto key : name_parts) {
       if (const auto* v = present(name->as_object(), key)) {
@@ -93,17 +97,18 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
 
   const auto* emails = present(*in, "emails");
   if (emails && !emails->is_array()) return invalid("emails must be an array");
-  json::array emails_out;
+  json::array emails_out(sp);
   if (emails) {
     for (const auto& e : emails->as_array()) {
       if (!e.is_object()) return invalid("each email must be an object");
       const auto* value = present(e.as_object(), "value");
       const auto* type = present(e.as_object(), "type");
       const auto* primary = present(e.as_object(), "primary");
-      if (!value || !value->is_string() || value->as_string().empty()) return invalid("email.value is required");
+      if (!value || !value->is_string() || value->as_string().empty())
+        return invalid("email.value is required");
       if (type && !type->is_string()) return invalid("email.type must be a string");
       if (primary && !primary->is_bool()) return invalid("email.primary must be true or false");
-      json::object eo;
+      json::object eo(sp);
       eo["value"] = value->as_string();
       if (type) eo["type"] = type->as_string();
       if (primary) eo["primary"] = primary->as_bool();
@@ -126,7 +131,7 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
   const auto* phones = present(*in, "phoneNumbers");
   if (phones && !phones->is_array()) return invalid("phoneNumbers must be an array");
   if (phones) {
-    json::array phones_out;
+    json::array phones_out(sp);
     for (const auto& p : phones->as_array()) {
       if (!p.is_object()) return invalid("each phoneNumber must be an object");
       const auto* value = present(p.as_object(), "value");
@@ -137,7 +142,7 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
       if (primary && !primary->is_bool()) return invalid("phoneNumber.primary must be true or false");
       // The work number belongs to 8x8's number inventory: SCIM writes of it are ignored.
       if (strict && type && iequals(type->as_string(), "work")) continue;
-      json::object po;
+      json::object po(sp);
       po["value"] = value->as_string();
       if (type) po["type"] = type->as_string();
       if (primary) po["primary"] = primary->as_bool();
@@ -148,7 +153,7 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
 
   if (const auto* ext = present(*in, enterprise_user_schema)) {
     if (!ext->is_object()) return invalid(std::string(enterprise_user_schema) + " must be an object");
-    json::object eo;
+    json::object eo(sp);
     if (const auto* d = present(ext->as_object(), "department")) {
       if (!d->is_string()) return invalid("department must be a string");
       eo["department"] = d->as_string();
@@ -157,7 +162,7 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
   }
   if (const auto* ext = present(*in, x8_user_schema)) {
     if (!ext->is_object()) return invalid(std::string(x8_user_schema) + " must be an object");
-    json::object eo;
+    json::object eo(sp);
     if (const auto* s = present(ext->as_object(), "site")) {
       if (!s->is_string()) return invalid("site must be a string");
       if (!s->as_string().empty()) eo["site"] = s->as_string();
@@ -167,19 +172,19 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
   return out;
 }
 
-json::object finish_user(const json::object& attrs, std::string_view id, json::object meta) {
-  json::object out;
+json::object finish_user(json::object attrs, std::string_view id, json::object meta) {
+  json::object out(attrs.storage());
   out.reserve(attrs.size() + 3);
-  json::array schemas{core_user_schema};
+  json::array schemas({core_user_schema}, attrs.storage());
   if (attrs.contains(enterprise_user_schema)) schemas.push_back(json::string(enterprise_user_schema));
   if (attrs.contains(x8_user_schema)) schemas.push_back(json::string(x8_user_schema));
   out["schemas"] = std::move(schemas);
   out["id"] = id;
   for (const auto key : canonical_order) {
-    if (const auto* v = attrs.if_contains(key)) out[key] = *v;
+    if (auto* v = attrs.if_contains(key)) out[key] = std::move(*v);
   }
   for (const auto key : {enterprise_user_schema, x8_user_schema}) {
-    if (const auto* v = attrs.if_contains(key)) out[key] = *v;
+    if (auto* v = attrs.if_contains(key)) out[key] = std::move(*v);
   }
   out["meta"] = std::move(meta);
   return out;

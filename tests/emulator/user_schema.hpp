@@ -29,12 +29,14 @@ enum class user_write {
 /// order, without `schemas`, `id` or `meta`. Attribute names match case-insensitively; unknown
 /// attributes are dropped, as the service does. A missing or malformed attribute gives a 400
 /// `invalidValue` error naming it. Never throws except std::bad_alloc.
+/// The result is allocated from `sp` (default: the heap).
 boost::system::result<boost::json::object, scim_error> normalise_user(const boost::json::value& body,
-                                                                      user_write mode);
+                                                                      user_write mode,
+                                                                      boost::json::storage_ptr sp = {});
 
 /// The stored representation: `schemas` (core plus the extensions present), `id`, the
-/// attributes in canonical order, then `meta`.
-boost::json::object finish_user(const boost::json::object& attrs, std::string_view id, boost::json::object meta);
+/// attributes (moved from `attrs`) in canonical order, then `meta`; allocated like `attrs`.
+boost::json::object finish_user(boost::json::object attrs, std::string_view id, boost::json::object meta);
 
 /// The 8x8 `site` of a user representation, empty when unset.
 std::string user_site(const boost::json::object& user);

@@ -16,8 +16,7 @@ std::string user_store::fold_case(std::string_view s) {
 }
 
 std::string user_store::user_name_of(const user_record& r) {
-  const auto* v = r.resource().if_contains("userName");
-  return v && v->is_string() ? fold_case(v->as_string()) : std::string{};
+  return fold_case(r.user_name());
 }
 
 std::string user_store::new_id() {
@@ -44,29 +43,33 @@ const user_record* user_store::find_by_user_name(std::string_view user_name) con
   return it == by_name_.end() ? nullptr : &users_[it->second];
 }
 
-std::size_t user_store::visible_count(visibility_mode v) {
-  if (v == visibility_mode::all) return users_.size();
-  if (visible_dirty_) reindex();
-  return visible_.size();
+std::size_t user_store::visible_count(visibility_mode v) const noexcept {
+  return v == visibility_mode::all ? users_.size() : visible_.size();
 }
 
 void user_store::page(visibility_mode v, std::size_t offset, std::size_t count,
-                      std::vector<const user_record*>& out) {
+                      std::vector<const user_record*>& out) const {
   if (v == visibility_mode::all) {
-    for (std::size_t i = offset; i < users_.size() && i - offset < count; ++i) out.push_back(&users_[i]);
+    for (std::size_t i = offset; i < users_.size() && i - offset < count; ++i)
+      out.push_back(&users_[i]);
     return;
   }
-  if (visible_dirty_) reindex();
   for (std::size_t i = offset; i < visible_.size() && i - offset < count; ++i) {
     out.push_back(&users_[visible_[i]]);
   }
+}
+
+void user_store::reserve(std::size_t additional) {
+  users_.reserve(users_.size() + additional);
+  by_id_.reserve(users_.size() + additional);
+  by_name_.reserve(users_.size() + additional);
 }
 
 void user_store::append(user_record r) {
   const std::size_t pos = users_.size();
   by_id_.emplace(r.id(), pos);
   by_name_.emplace(user_name_of(r), pos);
-  if (!r.admin_console() && !visible_dirty_) visible_.push_back(pos);
+  if (!r.admin_console()) visible_.push_back(pos);
   users_.push_back(std::move(r));
 }
 
@@ -90,9 +93,9 @@ std::size_t user_store::erase_front(std::size_t n, visibility_mode v) {
   return erased;
 }
 
-void user_store::set_resource(std::string_view id, boost::json::object resource) {
+void user_store::set_resource(std::string_view id, const boost::json::object& resource) {
   const auto it = by_id_.find(id);
-  if (it != by_id_.end()) users_[it->second].set_resource(std::move(resource));
+  if (it != by_id_.end()) users_[it->second].set_resource(resource);
 }
 
 void user_store::clear() noexcept {
@@ -100,11 +103,11 @@ void user_store::clear() noexcept {
   by_id_.clear();
   by_name_.clear();
   visible_.clear();
-  visible_dirty_ = false;
 }
 
 void user_store::for_each(const std::function<void(const user_record&)>& f) const {
-  for (const auto& r : users_) f(r);
+  for (const auto& r : users_)
+    f(r);
 }
 
 void user_store::reindex() {
@@ -116,7 +119,6 @@ void user_store::reindex() {
     by_name_.emplace(user_name_of(users_[i]), i);
     if (!users_[i].admin_console()) visible_.push_back(i);
   }
-  visible_dirty_ = false;
 }
 
 }  // namespace eightsync::emulator

@@ -38,10 +38,14 @@ class user_store {
   std::size_t size() const noexcept { return users_.size(); }
 
   /// How many users are listable under `v`.
-  std::size_t visible_count(visibility_mode v);
+  std::size_t visible_count(visibility_mode v) const noexcept;
 
   /// Appends the listable users from 0-based `offset`, at most `count` of them, to `out`.
-  void page(visibility_mode v, std::size_t offset, std::size_t count, std::vector<const user_record*>& out);
+  void page(visibility_mode v, std::size_t offset, std::size_t count,
+            std::vector<const user_record*>& out) const;
+
+  /// Makes room for `additional` more users without rehashing the indexes.
+  void reserve(std::size_t additional);
 
   /// Adds `r` at the end. The caller has checked that its id and userName are free.
   void append(user_record r);
@@ -54,7 +58,7 @@ class user_store {
   std::size_t erase_front(std::size_t n, visibility_mode v);
 
   /// Replaces the representation of user `id` (which must exist). userName must not change.
-  void set_resource(std::string_view id, boost::json::object resource);
+  void set_resource(std::string_view id, const boost::json::object& resource);
 
   /// Removes every user. Never throws.
   void clear() noexcept;
@@ -79,7 +83,6 @@ class user_store {
   index by_id_;
   index by_name_;
   std::vector<std::size_t> visible_;  // positions of users listable under idp_only
-  bool visible_dirty_ = false;
   std::mt19937_64 rng_;
 };
 

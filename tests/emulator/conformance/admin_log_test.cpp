@@ -17,7 +17,8 @@ TEST_F(admin_and_log, RequestLogRecordsTimeMethodTargetStatusAndApplied) {
   const auto id = create("logged@example.com");
   list("?startIndex=1&count=10");
   scim().patch("/scim/v2/Users/" + id,
-               json::object{{"Operations", json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}}});
+               json::object{{"Operations", json::array{json::object{
+                                               {"op", "replace"}, {"path", "active"}, {"value", false}}}}});
   scim().get("/scim/v2/Users/does-not-exist");
   seed(json::array{user("seeded@example.com")});  // admin calls are not logged
 
@@ -59,7 +60,8 @@ TEST_F(admin_and_log, RequestLogRecordsFaults) {
 
 TEST_F(admin_and_log, LogReadsSinceASequenceNumberAndClears) {
   start();
-  for (int i = 0; i < 5; ++i) scim().get("/scim/v2/Users");
+  for (int i = 0; i < 5; ++i)
+    scim().get("/scim/v2/Users");
   const auto all = log();
   ASSERT_EQ(all.size(), 5u);
   const auto third = all[2].at("seq").as_int64();
@@ -80,7 +82,8 @@ TEST_F(admin_and_log, TokenNeverAppearsInTheLogOrTheAdminAnswers) {
   create("t@example.com");
   http_client wrong(port(), "wrong-token-zzz");
   wrong.get("/scim/v2/Users");
-  for (const auto* path : {"/_emulator/log", "/_emulator/users", "/_emulator/settings", "/_emulator/faults"}) {
+  for (const auto* path :
+       {"/_emulator/log", "/_emulator/users", "/_emulator/settings", "/_emulator/faults"}) {
     const auto r = admin().get(path);
     EXPECT_EQ(r.body.find(test_token), std::string::npos) << path;
     EXPECT_EQ(r.body.find("wrong-token-zzz"), std::string::npos) << path;
@@ -108,12 +111,18 @@ TEST_F(admin_and_log, SeedMarksAdminConsoleUsersAndKeepsGivenIds) {
   EXPECT_FALSE(got.contains("_adminConsole")) << "the flag is the emulator's, not 8x8's";
 
   // All or nothing: one taken userName refuses the whole batch.
-  const auto r = admin().post("/_emulator/users", json::array{user("fresh@example.com"), user("MANUAL@example.com")});
+  const auto r =
+      admin().post("/_emulator/users", json::array{user("fresh@example.com"), user("MANUAL@example.com")});
   EXPECT_EQ(r.status, 409u);
   EXPECT_NE(r.body.find("users[1]"), std::string::npos) << r.body;
   EXPECT_EQ(dump().size(), 2u);
-  EXPECT_EQ(admin().post("/_emulator/users", json::array{json::object{{"userName", "x@example.com"}, {"id", "custom-id-1"}}}).status, 409u);
-  EXPECT_EQ(admin().post("/_emulator/users", json::array{json::object{{"name", "no userName"}}}).status, 400u);
+  EXPECT_EQ(admin()
+                .post("/_emulator/users",
+                      json::array{json::object{{"userName", "x@example.com"}, {"id", "custom-id-1"}}})
+                .status,
+            409u);
+  EXPECT_EQ(admin().post("/_emulator/users", json::array{json::object{{"name", "no userName"}}}).status,
+            400u);
   EXPECT_EQ(admin().request("POST", "/_emulator/users", "[{").status, 400u);
 }
 

@@ -22,7 +22,8 @@ pid_t spawn(const std::vector<std::string>& args, int out_fd, bool merge_stderr)
   std::vector<std::string> full{EIGHTSYNC_EMULATOR_BIN};
   full.insert(full.end(), args.begin(), args.end());
   std::vector<char*> argv;
-  for (auto& a : full) argv.push_back(a.data());
+  for (auto& a : full)
+    argv.push_back(a.data());
   argv.push_back(nullptr);
   const pid_t parent = getpid();
   const pid_t pid = fork();
@@ -71,7 +72,8 @@ emulator_process::emulator_process(const std::vector<std::string>& args) {
   std::string line;
   bool done = false;
   while (!done) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{fds[0], POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -94,11 +96,13 @@ emulator_process::emulator_process(const std::vector<std::string>& args) {
   port_ = static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1)));
 }
 
-emulator_process::~emulator_process() { stop(); }
+emulator_process::~emulator_process() {
+  stop();
+}
 
-int emulator_process::stop() noexcept {
+int emulator_process::stop(int signal) noexcept {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   int status = wait_exit(pid_, std::chrono::seconds(5));
   if (status == -2) {
     kill(pid_, SIGKILL);

@@ -26,9 +26,9 @@ class emulator_process {
   /// The first stdout line: `127.0.0.1:PORT`.
   const std::string& first_line() const noexcept { return first_line_; }
 
-  /// Sends SIGTERM and waits (SIGKILL after 5 s). Returns the exit status, or 128+signal when
-  /// killed by a signal, or -1 when already stopped. Never throws.
-  int stop() noexcept;
+  /// Sends `signal` (SIGTERM by default) and waits, SIGKILL after 5 s. Returns the exit status,
+  /// or 128+signal when killed by a signal, or -1 when already stopped. Never throws.
+  int stop(int signal = 15) noexcept;
 
  private:
   pid_t pid_ = -1;

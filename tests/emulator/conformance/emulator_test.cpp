@@ -24,7 +24,8 @@ void emulator_test::TearDown() {
   }
 }
 
-json::object emulator_test::user(std::string_view user_name, std::string_view given, std::string_view family) {
+json::object emulator_test::user(std::string_view user_name, std::string_view given,
+                                 std::string_view family) {
   return json::object{
       {"schemas", json::array{"urn:ietf:params:scim:schemas:core:2.0:User"}},
       {"userName", user_name},
@@ -46,7 +47,8 @@ std::vector<std::string> emulator_test::seed(const json::array& users) {
   std::vector<std::string> ids;
   if (r.status != 201) return ids;
   const auto answer = r.json();
-  for (const auto& id : answer.at("ids").as_array()) ids.emplace_back(id.as_string());
+  for (const auto& id : answer.at("ids").as_array())
+    ids.emplace_back(id.as_string());
   return ids;
 }
 

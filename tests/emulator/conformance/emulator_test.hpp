@@ -4,10 +4,10 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-#include <gtest/gtest.h>
 
 #include "emulator_process.hpp"
 #include "http_client.hpp"

@@ -45,11 +45,13 @@ TEST_F(faults, StatusFaultDoesNotApplyTheWrite) {
 }
 
 TEST_F(faults, RateDrawsAreReproducibleFromTheSeed) {
-  const std::vector<std::string> flags{"--seed", "42", "--fault", R"({"kind":"status","status":503,"rate":0.5})"};
+  const std::vector<std::string> flags{"--seed", "42", "--fault",
+                                       R"({"kind":"status","status":503,"rate":0.5})"};
   const auto pattern = [](std::uint16_t port) {
     http_client c(port, std::string(test_token));
     std::string p;
-    for (int i = 0; i < 40; ++i) p += c.get("/scim/v2/Users").status == 503 ? 'x' : '.';
+    for (int i = 0; i < 40; ++i)
+      p += c.get("/scim/v2/Users").status == 503 ? 'x' : '.';
     return p;
   };
   start(flags);
@@ -61,8 +63,9 @@ TEST_F(faults, RateDrawsAreReproducibleFromTheSeed) {
   EXPECT_NE(first.find('x'), std::string::npos);
   EXPECT_NE(first.find('.'), std::string::npos);
   EXPECT_EQ(second.stop(), 0);
-  std::vector<std::string> other{"--token", std::string(test_token), "--seed", "7", "--fault",
-                                 R"({"kind":"status","status":503,"rate":0.5})"};
+  std::vector<std::string> other{"--token", std::string(test_token),
+                                 "--seed",  "7",
+                                 "--fault", R"({"kind":"status","status":503,"rate":0.5})"};
   emulator_process third(other);
   EXPECT_NE(pattern(third.port()), first) << "another seed, other draws";
 }
@@ -146,7 +149,8 @@ TEST_F(faults, LostResponseAppliesTheWriteThenClosesWithoutAnswering) {
 TEST_F(faults, DriftInsertsAndDeletesUsersBetweenPages) {
   start();
   json::array users;
-  for (int i = 0; i < 10; ++i) users.push_back(user("drift" + std::to_string(i) + "@example.com"));
+  for (int i = 0; i < 10; ++i)
+    users.push_back(user("drift" + std::to_string(i) + "@example.com"));
   const auto ids = seed(users);
   add_fault(json::object{{"kind", "drift"}, {"delete", 2}, {"insert", 1}, {"next", 1}});
   const auto page1 = list("?startIndex=1&count=5");
@@ -183,7 +187,8 @@ TEST_F(faults, FaultFromTheCommandLine) {
 
 TEST_F(faults, FaultsAreListedReplacedAndCleared) {
   start();
-  add_fault(json::array{json::object{{"kind", "status"}, {"status", 500}}, json::object{{"kind", "reset"}, {"next", 3}}});
+  add_fault(json::array{json::object{{"kind", "status"}, {"status", 500}},
+                        json::object{{"kind", "reset"}, {"next", 3}}});
   auto r = admin().get("/_emulator/faults");
   ASSERT_EQ(r.status, 200u);
   EXPECT_EQ(r.json().as_array().size(), 2u);
@@ -192,8 +197,9 @@ TEST_F(faults, FaultsAreListedReplacedAndCleared) {
   EXPECT_EQ(admin().del("/_emulator/faults").status, 204u);
   EXPECT_TRUE(admin().get("/_emulator/faults").json().as_array().empty());
   EXPECT_EQ(scim().get("/scim/v2/Users").status, 200u);
-  for (const char* bad : {R"({"kind":"explode"})", R"({"kind":"status","status":404})", R"({"kind":"reset","colour":1})",
-                          R"({"kind":"drift"})", R"({"kind":"status","rate":2})", R"([1])", "{"}) {
+  for (const char* bad :
+       {R"({"kind":"explode"})", R"({"kind":"status","status":404})", R"({"kind":"reset","colour":1})",
+        R"({"kind":"drift"})", R"({"kind":"status","rate":2})", R"([1])", "{"}) {
     EXPECT_EQ(admin().request("POST", "/_emulator/faults", bad).status, 400u) << bad;
   }
 }
@@ -206,7 +212,8 @@ TEST_F(faults, BadFaultOnTheCommandLineIsAStartupError) {
 
 TEST_F(faults, RateLimitAnswers429WithRetryAfterInSeconds) {
   start({"--rate-limit", "3/60s"});
-  for (int i = 0; i < 3; ++i) EXPECT_EQ(scim().get("/scim/v2/Users").status, 200u);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(scim().get("/scim/v2/Users").status, 200u);
   const auto r = scim().get("/scim/v2/Users");
   ASSERT_EQ(r.status, 429u);
   EXPECT_EQ(r.json().at("status").as_string(), "429");
@@ -233,7 +240,8 @@ TEST_F(faults, RateLimitWindowSlides) {
 
 TEST_F(faults, NoRateLimitByDefault) {
   start();
-  for (int i = 0; i < 60; ++i) ASSERT_EQ(scim().get("/scim/v2/Users").status, 200u);
+  for (int i = 0; i < 60; ++i)
+    ASSERT_EQ(scim().get("/scim/v2/Users").status, 200u);
 }
 
 }  // namespace

@@ -79,13 +79,6 @@ struct http_client::impl {
   }
 };
 
-boost::json::value http_result::json() const { return boost::json::parse(body); }
-
-std::string http_result::header(const std::string& lower_name) const {
-  const auto it = headers.find(lower_name);
-  return it == headers.end() ? std::string{} : it->second;
-}
-
 http_client::http_client(std::uint16_t port, std::string token, std::string ca_file)
     : impl_(std::make_unique<impl>()), token_(std::move(token)) {
   impl_->port = port;
@@ -96,9 +89,13 @@ http_client::http_client(std::uint16_t port, std::string token, std::string ca_f
   }
 }
 
-http_client::~http_client() { impl_->close(); }
+http_client::~http_client() {
+  impl_->close();
+}
 
-void http_client::disconnect() { impl_->close(); }
+void http_client::disconnect() {
+  impl_->close();
+}
 
 http_result http_client::post(std::string_view target, const boost::json::value& v) {
   return request("POST", target, boost::json::serialize(v), {{"Content-Type", "application/scim+json"}});
@@ -134,7 +131,8 @@ http_result http_client::request(std::string_view method, std::string_view targe
   req.set(http::field::host, "127.0.0.1:" + std::to_string(impl_->port));
   req.set(http::field::accept, "application/scim+json");
   if (!token_.empty()) req.set(http::field::authorization, "Bearer " + token_);
-  for (const auto& [k, v] : headers) req.set(k, v);
+  for (const auto& [k, v] : headers)
+    req.set(k, v);
   req.body() = std::move(body);
   req.prepare_payload();
 
@@ -153,7 +151,8 @@ http_result http_client::request(std::string_view method, std::string_view targe
     parser->body_limit(boost::none);
     impl_->lowest().expires_after(timeout_);
     impl_->with_stream([&](auto& s) {
-      http::async_read(s, impl_->buffer, *parser, [&](boost::system::error_code ec, std::size_t) { result = ec; });
+      http::async_read(s, impl_->buffer, *parser,
+                       [&](boost::system::error_code ec, std::size_t) { result = ec; });
     });
     impl_->run();
     if (result) return finish(result);
@@ -162,7 +161,8 @@ http_result http_client::request(std::string_view method, std::string_view targe
   out.status = res.result_int();
   for (const auto& f : res) {
     std::string name(f.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     out.headers[name] = std::string(f.value());
   }
   out.body = std::move(res.body());

@@ -1,7 +1,6 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -9,24 +8,10 @@
 #include <vector>
 
 #include <boost/json/value.hpp>
-#include <boost/system/error_code.hpp>
+
+#include "http_result.hpp"
 
 namespace eightsync::emulator::test {
-
-/// One exchange as the test sees it: a transport error, or a status, headers and body.
-struct http_result {
-  boost::system::error_code error;          ///< set when no complete answer arrived
-  unsigned status = 0;                      ///< HTTP status; 0 with an error
-  std::map<std::string, std::string> headers;  ///< lower-case names
-  std::string body;                         ///< response body
-  std::chrono::milliseconds elapsed{};      ///< time from send to answer (or error)
-
-  /// The body parsed as JSON. Throws boost::system::system_error when it is not JSON.
-  boost::json::value json() const;
-
-  /// A header value, empty when absent.
-  std::string header(const std::string& lower_name) const;
-};
 
 /// A small synchronous HTTP/1.1 keep-alive client for 127.0.0.1, plain or TLS. Reconnects after
 /// any transport error. Every operation has a timeout.
@@ -44,7 +29,7 @@ class http_client {
   http_result request(std::string_view method, std::string_view target, std::string body = {},
                       std::vector<std::pair<std::string, std::string>> headers = {});
 
-  /// Shorthands.
+  /// GET `target`.
   http_result get(std::string_view target) { return request("GET", target); }
   /// POSTs a JSON value.
   http_result post(std::string_view target, const boost::json::value& v);
@@ -52,7 +37,7 @@ class http_client {
   http_result put(std::string_view target, const boost::json::value& v);
   /// PATCHes a JSON value.
   http_result patch(std::string_view target, const boost::json::value& v);
-  /// DELETE.
+  /// DELETE `target`.
   http_result del(std::string_view target) { return request("DELETE", target); }
 
   /// Changes the token sent from now on (empty: no Authorization header).

@@ -19,12 +19,14 @@ std::string user_filter(std::string_view user_name) {
 TEST_F(scim_behaviour, ListIsPagedByOneBasedStartIndexAndCount) {
   start();
   json::array users;
-  for (int i = 1; i <= 7; ++i) users.push_back(user("user" + std::to_string(i) + "@example.com"));
+  for (int i = 1; i <= 7; ++i)
+    users.push_back(user("user" + std::to_string(i) + "@example.com"));
   const auto ids = seed(users);
   ASSERT_EQ(ids.size(), 7u);
 
   const auto first = list("?startIndex=1&count=3");
-  EXPECT_EQ(first.at("schemas").as_array().at(0).as_string(), "urn:ietf:params:scim:api:messages:2.0:ListResponse");
+  EXPECT_EQ(first.at("schemas").as_array().at(0).as_string(),
+            "urn:ietf:params:scim:api:messages:2.0:ListResponse");
   EXPECT_EQ(first.at("totalResults").as_int64(), 7);
   EXPECT_EQ(first.at("itemsPerPage").as_int64(), 3);
   EXPECT_EQ(first.at("startIndex").as_int64(), 1);
@@ -46,7 +48,8 @@ TEST_F(scim_behaviour, ListIsPagedByOneBasedStartIndexAndCount) {
 TEST_F(scim_behaviour, PageSizeIsCappedAtMaxPageSize) {
   start({"--max-page-size", "5"});
   json::array users;
-  for (int i = 0; i < 12; ++i) users.push_back(user("cap" + std::to_string(i) + "@example.com"));
+  for (int i = 0; i < 12; ++i)
+    users.push_back(user("cap" + std::to_string(i) + "@example.com"));
   seed(users);
   const auto page = list("?startIndex=1&count=50");
   EXPECT_EQ(page.at("itemsPerPage").as_int64(), 5);
@@ -59,7 +62,8 @@ TEST_F(scim_behaviour, PageSizeIsCappedAtMaxPageSize) {
 TEST_F(scim_behaviour, DefaultMaxPageSizeIs100) {
   start();
   json::array users;
-  for (int i = 0; i < 150; ++i) users.push_back(user("d" + std::to_string(i) + "@example.com"));
+  for (int i = 0; i < 150; ++i)
+    users.push_back(user("d" + std::to_string(i) + "@example.com"));
   seed(users);
   EXPECT_EQ(list("?count=1000").at("itemsPerPage").as_int64(), 100);
 }
@@ -125,7 +129,8 @@ TEST_F(scim_behaviour, PostAnswers201WithFullObjectIdAndMeta) {
   EXPECT_EQ(u.at("externalId").as_string(), "HR-42");
   EXPECT_EQ(u.at("name").at("givenName").as_string(), "New");
   EXPECT_TRUE(u.at("active").as_bool()) << "active defaults to true";
-  EXPECT_EQ(u.at("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").at("department").as_string(), "R&D");
+  EXPECT_EQ(u.at("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User").at("department").as_string(),
+            "R&D");
   EXPECT_EQ(u.at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User").at("site").as_string(), "HQ");
   const auto& phones = u.at("phoneNumbers").as_array();
   ASSERT_EQ(phones.size(), 1u) << "the work number cannot be set through SCIM";
@@ -137,7 +142,8 @@ TEST_F(scim_behaviour, PostAnswers201WithFullObjectIdAndMeta) {
   EXPECT_TRUE(meta.at("location").as_string().ends_with("/scim/v2/Users/" + id));
   EXPECT_EQ(r.header("location"), meta.at("location").as_string());
   std::set<std::string> schemas;
-  for (const auto& s : u.at("schemas").as_array()) schemas.emplace(s.as_string());
+  for (const auto& s : u.at("schemas").as_array())
+    schemas.emplace(s.as_string());
   EXPECT_TRUE(schemas.contains("urn:ietf:params:scim:schemas:core:2.0:User"));
   EXPECT_TRUE(schemas.contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"));
   EXPECT_TRUE(schemas.contains("urn:ietf:params:scim:schemas:extension:8x8:1.1:User"));
@@ -169,9 +175,11 @@ TEST_F(scim_behaviour, PostWithoutRequiredAttributesAnswers400InvalidValue) {
   no_primary["emails"].as_array()[0].as_object().erase("primary");
 
   const std::vector<std::pair<std::string, json::object>> cases{
-      {"no userName", without("userName")}, {"no name", without("name")},       {"no givenName", no_given},
-      {"no familyName", no_family},         {"no emails", without("emails")},   {"two emails", two_emails},
-      {"home email", home_email},           {"primary false", not_primary},     {"primary missing", no_primary}};
+      {"no userName", without("userName")}, {"no name", without("name")},
+      {"no givenName", no_given},           {"no familyName", no_family},
+      {"no emails", without("emails")},     {"two emails", two_emails},
+      {"home email", home_email},           {"primary false", not_primary},
+      {"primary missing", no_primary}};
   for (const auto& [what, body] : cases) {
     const auto r = scim().post("/scim/v2/Users", body);
     EXPECT_EQ(r.status, 400u) << what;
@@ -194,7 +202,8 @@ TEST_F(scim_behaviour, DuplicateUserNameInAnyCaseAnswers409Uniqueness) {
 
 TEST_F(scim_behaviour, MalformedJsonAnswers400InvalidSyntax) {
   start();
-  const auto r = scim().request("POST", "/scim/v2/Users", "{\"userName\": ", {{"Content-Type", "application/json"}});
+  const auto r =
+      scim().request("POST", "/scim/v2/Users", "{\"userName\": ", {{"Content-Type", "application/json"}});
   EXPECT_EQ(r.status, 400u);
   EXPECT_EQ(r.json().at("scimType").as_string(), "invalidSyntax");
   const auto id = create("a@example.com");
@@ -277,21 +286,24 @@ TEST_F(scim_behaviour, PutSetsSiteWhenUnset) {
   body["urn:ietf:params:scim:schemas:extension:8x8:1.1:User"] = json::object{{"site", "Berlin"}};
   const auto r = scim().put("/scim/v2/Users/" + id, body);
   ASSERT_EQ(r.status, 200u);
-  EXPECT_EQ(r.json().at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User").at("site").as_string(), "Berlin");
+  EXPECT_EQ(r.json().at("urn:ietf:params:scim:schemas:extension:8x8:1.1:User").at("site").as_string(),
+            "Berlin");
 }
 
 TEST_F(scim_behaviour, PatchActiveTakesEffect) {
   start();
   const auto id = create("leaver@example.com");
   json::object op{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
-                  {"Operations", json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}}}}}}};
+                  {"Operations",
+                   json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}}}}}}};
   auto r = scim().patch("/scim/v2/Users/" + id, op);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_FALSE(r.json().at("active").as_bool());
   EXPECT_FALSE(stored(id).at("active").as_bool());
   // The path form, and Azure-style string values, work too.
-  json::object rehire{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
-                      {"Operations", json::array{json::object{{"op", "Replace"}, {"path", "active"}, {"value", "True"}}}}};
+  json::object rehire{
+      {"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+      {"Operations", json::array{json::object{{"op", "Replace"}, {"path", "active"}, {"value", "True"}}}}};
   r = scim().patch("/scim/v2/Users/" + id, rehire);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_TRUE(stored(id).at("active").as_bool());
@@ -372,7 +384,8 @@ TEST_F(scim_behaviour, RealEightByEightBasePathIsAccepted) {
 
 TEST_F(scim_behaviour, KeepAliveServesManyRequestsOnOneConnection) {
   start();
-  for (int i = 0; i < 20; ++i) ASSERT_EQ(scim().get("/scim/v2/Users").status, 200u);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_EQ(scim().get("/scim/v2/Users").status, 200u);
   EXPECT_EQ(scim().connections_opened(), 1);
 }
 

@@ -75,16 +75,18 @@ TEST_F(switches, PatchOtherIgnoreAnswers200AndChangesNothing) {
   start({"--patch-other", "ignore"});
   const auto id = create("p@example.com");
   const auto before = stored(id);
-  const auto r = scim().patch("/scim/v2/Users/" + id,
-                              patch_body(json::array{json::object{{"op", "replace"}, {"path", "title"}, {"value", "Boss"}},
-                                                     json::object{{"op", "remove"}, {"path", "externalId"}}}));
+  const auto r = scim().patch(
+      "/scim/v2/Users/" + id,
+      patch_body(json::array{json::object{{"op", "replace"}, {"path", "title"}, {"value", "Boss"}},
+                             json::object{{"op", "remove"}, {"path", "externalId"}}}));
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_FALSE(r.json().as_object().contains("title"));
   EXPECT_EQ(stored(id), before);
   // Mixed with active: active applies, the rest is ignored.
-  const auto mixed = scim().patch(
-      "/scim/v2/Users/" + id,
-      patch_body(json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
+  const auto mixed =
+      scim().patch("/scim/v2/Users/" + id,
+                   patch_body(json::array{json::object{
+                       {"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
   ASSERT_EQ(mixed.status, 200u);
   EXPECT_FALSE(stored(id).at("active").as_bool());
   EXPECT_FALSE(stored(id).contains("title"));
@@ -93,13 +95,15 @@ TEST_F(switches, PatchOtherIgnoreAnswers200AndChangesNothing) {
 TEST_F(switches, PatchOtherRejectAnswers400) {
   start({"--patch-other", "reject"});
   const auto id = create("p@example.com");
-  const auto r = scim().patch(
-      "/scim/v2/Users/" + id,
-      patch_body(json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
+  const auto r =
+      scim().patch("/scim/v2/Users/" + id,
+                   patch_body(json::array{json::object{
+                       {"op", "replace"}, {"value", json::object{{"active", false}, {"title", "X"}}}}}));
   EXPECT_EQ(r.status, 400u);
   EXPECT_TRUE(stored(id).at("active").as_bool()) << "a refused PATCH applies nothing, active included";
-  const auto ok = scim().patch("/scim/v2/Users/" + id,
-                               patch_body(json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}));
+  const auto ok = scim().patch(
+      "/scim/v2/Users/" + id,
+      patch_body(json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}));
   EXPECT_EQ(ok.status, 200u) << "active alone is still fine";
   EXPECT_FALSE(stored(id).at("active").as_bool());
 }
@@ -110,7 +114,8 @@ TEST_F(switches, VisibilityAllListsAdminConsoleUsers) {
   manual["_adminConsole"] = true;
   const auto ids = seed(json::array{manual, user("idp@example.com")});
   EXPECT_EQ(list().at("totalResults").as_int64(), 2);
-  EXPECT_EQ(list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 1);
+  EXPECT_EQ(
+      list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 1);
   EXPECT_EQ(scim().get("/scim/v2/Users/" + ids[0]).status, 200u);
 }
 
@@ -121,8 +126,10 @@ TEST_F(switches, VisibilityIdpOnlyHidesAdminConsoleUsers) {
   const auto ids = seed(json::array{manual, user("idp@example.com"), user("idp2@example.com")});
   const auto page = list();
   EXPECT_EQ(page.at("totalResults").as_int64(), 2);
-  for (const auto& u : page.at("Resources").as_array()) EXPECT_NE(u.at("id").as_string(), ids[0]);
-  EXPECT_EQ(list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 0)
+  for (const auto& u : page.at("Resources").as_array())
+    EXPECT_NE(u.at("id").as_string(), ids[0]);
+  EXPECT_EQ(
+      list("?filter=" + url_encode(R"(userName eq "manual@example.com")")).at("totalResults").as_int64(), 0)
       << "hidden from filters";
   EXPECT_EQ(scim().get("/scim/v2/Users/" + ids[0]).status, 404u);
   const auto dup = scim().post("/scim/v2/Users", user("Manual@example.com"));

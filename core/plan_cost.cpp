@@ -1,0 +1,29 @@
+#include "core/plan_cost.hpp"
+
+#include <string>
+
+namespace eightsync::core {
+
+std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t per_window,
+                                             std::chrono::milliseconds window) noexcept {
+  if (requests == 0) return std::chrono::milliseconds{0};
+  if (per_window == 0) per_window = 1;
+  const auto windows = static_cast<std::chrono::milliseconds::rep>((requests + per_window - 1) / per_window);
+  return window * windows;
+}
+
+std::string plan_duration_text(std::chrono::milliseconds d) {
+  using namespace std::chrono;
+  const auto total_s = duration_cast<seconds>(d + milliseconds{999}).count();
+  if (total_s < 60) return std::to_string(total_s) + " s";
+  const auto total_min = (total_s + 59) / 60;
+  if (total_min < 60) return std::to_string(total_min) + " min";
+  const auto h = total_min / 60;
+  const auto m = total_min % 60;
+  if (h < 24) return std::to_string(h) + " h" + (m ? " " + std::to_string(m) + " min" : std::string());
+  const auto days = h / 24;
+  const auto rh = h % 24;
+  return std::to_string(days) + " d" + (rh ? " " + std::to_string(rh) + " h" : std::string());
+}
+
+}  // namespace eightsync::core

@@ -1,0 +1,122 @@
+#include "core/plan_text.hpp"
+
+#include <array>
+
+#include "core/attribute.hpp"
+
+namespace eightsync::core {
+
+namespace {
+
+std::string shown(std::string_view v) { return v.empty() ? std::string("(none)") : "\"" + std::string(v) + "\""; }
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+void user_line(std::string& out, std::string_view key, std::string_view user_name, std::string_view id) {
+  out += "  ";
+  out += key.empty() ? std::string_view("(no HR key)") : key;
+  if (!user_name.empty()) out.append("  ").append(user_name);
+  if (!id.empty()) out.append(" (id ").append(id).append(")");
+  out += '\n';
+}
+
+void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
+  out += "  ";
+  if (show_kind) out.append(operation_kind_name(e.kind)).append(" ");
+  out += e.hr_key;
+  if (!e.user_name.empty()) out.append("  ").append(e.user_name);
+  if (!e.scim_id.empty()) out.append(" (id ").append(e.scim_id).append(")");
+  out += '\n';
+  out.append("    ").append(e.reason).append("\n");
+  if (e.hold) out.append("    held: ").append(e.hold->text).append("\n");
+  for (const auto& d : e.diffs) {
+    out.append("    ").append(attribute_name(d.attr)).append(": ").append(shown(d.before)).append(" -> ");
+    out.append(shown(d.after)).append("\n");
+  }
+  if (e.after) out.append("    after this user's ").append(operation_kind_name(*e.after)).append("\n");
+  for (const auto& f : e.follow_ups) out.append("    then, by hand: ").append(f.text).append("\n");
+}
+
+}  // namespace
+
+std::string plan_text(const plan& p, const plan_rate& rate) {
+  std::string out;
+  out += "Plan: " + plural(p.operations.size(), "operation", "operations") + " (" +
+         plural(p.cost.writes, "write", "writes") + "), " + std::to_string(p.held.size()) + " held, " +
+         plural(p.conflicts.size(), "conflict", "conflicts") + ", " +
+         plural(p.manual_actions.size(), "manual action", "manual actions") + ".\n";
+  out += "Read: ";
+  out += p.authoritative ? "a complete listing of every 8x8 user" : "without a complete listing of every 8x8 user";
+  out += "; " + plural(p.desired_users, "HR user", "HR users") + ", " +
+         plural(p.managed_users, "managed user", "managed users") + ", " + std::to_string(p.unchanged_users) +
+         " unchanged" + (p.first_cycle ? "; first cycle" : "") + ".\n";
+
+  constexpr std::array<std::pair<operation_kind, std::string_view>, 5> groups{{
+      {operation_kind::deactivate, "Deactivate"},
+      {operation_kind::reactivate, "Reactivate"},
+      {operation_kind::create, "Create"},
+      {operation_kind::adopt, "Adopt"},
+      {operation_kind::update, "Update"},
+  }};
+  for (const auto& [kind, title] : groups) {
+    std::size_t n = 0;
+    for (const auto& e : p.operations) n += e.kind == kind ? 1 : 0;
+    if (n == 0) continue;
+    out.append("\n").append(title).append(" (").append(std::to_string(n)).append(")\n");
+    for (const auto& e : p.operations) {
+      if (e.kind == kind) entry_lines(out, e, false);
+    }
+  }
+  if (!p.held.empty()) {
+    out += "\nHeld for approval (" + std::to_string(p.held.size()) + ")\n";
+    for (const auto& h : p.holds) out.append("  hold: ").append(h.text).append("\n");
+    for (const auto& e : p.held) entry_lines(out, e, true);
+  }
+  if (!p.conflicts.empty()) {
+    out += "\nConflicts (" + std::to_string(p.conflicts.size()) + ")\n";
+    for (const auto& c : p.conflicts) {
+      out.append("  ").append(c.hr_key);
+      if (!c.user_name.empty()) out.append("  ").append(c.user_name);
+      out.append("  [").append(plan_conflict_kind_name(c.kind)).append("]\n    ").append(c.reason).append("\n");
+      if (!c.scim_ids.empty()) {
+        out += "    8x8 ids:";
+        for (const auto& id : c.scim_ids) out.append(" ").append(id);
+        out += '\n';
+      }
+    }
+  }
+  if (!p.manual_actions.empty()) {
+    out += "\nManual actions (" + std::to_string(p.manual_actions.size()) + ")\n";
+    for (const auto& a : p.manual_actions) {
+      out.append("  [").append(manual_action_kind_name(a.kind)).append("] ").append(a.hr_key);
+      if (a.already_open) out += " (already open)";
+      out.append("\n    ").append(a.text).append("\n");
+    }
+  }
+  if (!p.reads_needed.empty()) {
+    out += "\nStill to read (" + std::to_string(p.reads_needed.size()) + "): undecided until then\n";
+    for (const auto& r : p.reads_needed) {
+      out.append("  ").append(r.hr_key).append("  ").append(plan_read_kind_name(r.kind)).append(" ");
+      out.append(r.target).append("\n    ").append(r.reason).append("\n");
+    }
+  }
+  if (!p.skipped.empty()) {
+    out += "\nLeft alone (" + std::to_string(p.skipped.size()) + ")\n";
+    for (const auto& s : p.skipped) {
+      user_line(out, s.hr_key, s.user_name, s.scim_id);
+      out.append("    ").append(s.reason).append("\n");
+    }
+  }
+  const auto& c = p.cost;
+  out += "\nCost: " + plural(c.listing_pages, "listing page", "listing pages") + ", " +
+         plural(c.gets_by_id, "GET by id", "GETs by id") + ", " + plural(c.lookups, "lookup", "lookups") + ", " +
+         plural(c.writes, "write", "writes") + " = " + plural(c.total(), "request", "requests");
+  if (p.held_writes) out += " (+" + plural(p.held_writes, "held write", "held writes") + ")";
+  out += "; about " + plan_duration_text(plan_cost_duration(c.total(), rate.requests, rate.per)) + " at " +
+         std::to_string(rate.requests) + " requests per " + plan_duration_text(rate.per) + ".\n";
+  return out;
+}
+
+}  // namespace eightsync::core

@@ -1,0 +1,1000 @@
+#include "core/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <string>
+#include <utility>
+
+#include "core/create_rules.hpp"
+#include "core/planner_index.hpp"
+#include "core/scim_user_codec.hpp"
+#include "core/text.hpp"
+
+// The rules, one by one (each has a test in tests/unit/core/planner_*_test.cpp):
+//
+// Matching. A desired user's state link comes first. Without one, each `match` key (externalId,
+// userName case-insensitively, email case-insensitively) is looked up among 8x8's users; a row
+// whose keys find one user adopts it when that user is active, linked to no other HR key,
+// claimed by no other row, and has an empty or equal externalId. Anything else is a conflict:
+// several users, several rows, a deactivated match, another externalId, a match linked to
+// another key, a possible duplicate (no match, but an unlinked user with the same given and
+// family name), a userName already taken. Conflicts are neither created nor touched.
+//
+// Operations, at most one of each kind per user:
+//  - create: HR active, no match, no conflict, 8x8's create rules met, and either a complete
+//    full listing that shows every user or a userName lookup done this cycle;
+//  - update: a PUT from the complete object fetched within max_snapshot_age, changing only
+//    owned, non-create-only attributes whose normalized values differ, never `active` (a
+//    rehire's PUT runs after its reactivation and carries `active: true`), never a set `site`;
+//  - deactivate: HR's `active` says inactive, or a managed user left HR and
+//    leavers.missing_from_source is deactivate; confirmed by a fresh object that shows the
+//    user active;
+//  - reactivate: HR active, 8x8 inactive, and the link's applied `active` is false (eightsync
+//    deactivated them: a rehire). Otherwise an admin deactivated them: a manual action.
+// Protected users (the `protect` globs, on HR's or 8x8's userName) and unmanaged users are
+// never touched.
+//
+// Holds, each holding its whole kind: see finish().
+namespace eightsync::core {
+
+namespace {
+
+namespace json = boost::json;
+using time_point = std::chrono::system_clock::time_point;
+
+constexpr std::uint32_t bit(attribute a) noexcept { return 1U << static_cast<unsigned>(a); }
+constexpr std::uint32_t npos = planner_index::npos;
+
+std::string join_ids(std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  std::string out;
+  for (const auto& id : ids) {
+    if (!out.empty()) out += ',';
+    out += id;
+  }
+  return out;
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string percent_text(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g%%", p);
+  return buf;
+}
+
+// Over a percent limit: count * 100 > percent * base, computed so that an integer percent of an
+// integer base is exact (limit → allowed, limit + 1 → held).
+bool over_percent(std::size_t count, double percent, std::size_t base) noexcept {
+  return static_cast<double>(count) * 100.0 > percent * static_cast<double>(base);
+}
+
+// The externalId an HR row claims: the mapped one, else the HR key (it belongs there).
+std::string_view claimed_external_id(const desired_user& d) noexcept {
+  return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
+}
+
+std::string_view match_value(const desired_user& d, match_key k) noexcept {
+  switch (k) {
+    case match_key::external_id: return claimed_external_id(d);
+    case match_key::user_name: return d.get(attribute::user_name);
+    case match_key::email: return d.get(attribute::email);
+  }
+  return {};
+}
+
+// Why `d` cannot be created in 8x8, or "" when it can.
+std::string create_problem(const desired_user& d) {
+  for (const attribute a : {attribute::user_name, attribute::given_name, attribute::family_name, attribute::email}) {
+    if (!d.owns(a)) return "the mapping does not map " + std::string(attribute_name(a)) + ", which 8x8 requires";
+    if (is_blank(d.get(a))) return std::string(attribute_name(a)) + " is empty, and 8x8 requires it";
+  }
+  if (const auto p = email_problem(trim(d.get(attribute::email)))) return "the email " + std::string(*p);
+  if (const auto p = user_name_problem(d.get(attribute::user_name))) return "the userName " + *p;
+  return {};
+}
+
+// The state of the linked users and the indexes over state, shared by both phases.
+struct state_view {
+  const planner_state& state;
+  planner_index link_by_key;
+  planner_index link_by_id;
+  planner_index quarantined;       // keys of quarantined rows
+  planner_index create_new;        // keys released with --create-new
+  planner_index open_conflicts;    // keys with an open resolve_conflict action
+  planner_index open_actions;      // dedupe keys of open actions
+  std::size_t keyless_quarantined = 0;
+
+  state_view(const mapping_result& desired, const planner_state& s) : state(s), open_conflicts(false) {
+    link_by_key.reserve(s.links.size());
+    link_by_id.reserve(s.links.size());
+    for (std::size_t i = 0; i < s.links.size(); ++i) {
+      link_by_key.add(s.links[i].hr_key, static_cast<std::uint32_t>(i));
+      link_by_id.add(s.links[i].scim_id, static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t i = 0; i < desired.quarantined.size(); ++i) {
+      if (is_blank(desired.quarantined[i].key)) {
+        ++keyless_quarantined;
+      } else {
+        quarantined.add(desired.quarantined[i].key, static_cast<std::uint32_t>(i));
+      }
+    }
+    for (std::size_t i = 0; i < s.create_new.size(); ++i) create_new.add(s.create_new[i], static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < s.open_actions.size(); ++i) {
+      const auto& a = s.open_actions[i];
+      open_actions.add(a.dedupe_key, static_cast<std::uint32_t>(i));
+      if (a.kind == manual_action_kind::resolve_conflict) open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
+    }
+  }
+
+  // The link for `key`, or nullptr.
+  const user_link* link_for(std::string_view key) const noexcept {
+    const auto h = link_by_key.find(key);
+    return h.count ? &state.links[h.first] : nullptr;
+  }
+  std::uint32_t link_index(std::string_view key) const noexcept { return link_by_key.find(key).first; }
+};
+
+bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {
+  return o.now - fetched_at <= o.max_snapshot_age;
+}
+
+// Whether the link's applied values differ from what HR wants now: the user needs a look.
+bool link_changed(const user_link& l, const desired_user& d) noexcept {
+  return !l.applied_hash || *l.applied_hash != d.hash || !l.applied_active || *l.applied_active != d.active;
+}
+
+bool has_fresh_copy(const user_link& l, const planner_options& o) noexcept {
+  return !l.remote_json.empty() && l.fetched_at && is_fresh(*l.fetched_at, o);
+}
+
+bool is_protected(const planner_options& o, std::string_view a, std::string_view b = {}) {
+  return (!is_blank(a) && o.protect.matches(trim(a))) || (!is_blank(b) && o.protect.matches(trim(b)));
+}
+
+// One run of make_plan.
+class plan_builder {
+ public:
+  plan_builder(const mapping_result& desired, const remote_snapshot& remote, const planner_state& state,
+               const planner_options& options)
+      : desired_(desired), remote_(remote), state_(state), opt_(options), sv_(desired, state) {}
+
+  plan run();
+
+ private:
+  struct pending {
+    plan_entry entry;
+    bool missing = false;  // a deactivation of a user missing from HR
+  };
+
+  // Where a remote user comes from: the snapshot, or a fresh copy kept in the link.
+  const remote_user* remote_for(const user_link& l, bool allow_cached);
+  void plan_linked(const desired_user& d, std::uint32_t link_index);
+  void plan_unlinked();
+  void plan_missing(std::uint32_t link_index);
+  // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
+  bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how, bool adopted);
+  void build_match_indexes();
+  void finish();
+
+  void add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids, std::string reason);
+  void add_manual(manual_action_kind kind, std::string_view key, std::string_view id, std::string_view user_name,
+                  std::string text, std::string_view value = {});
+  manual_action make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
+                            std::string_view user_name, std::string text, std::string_view value = {}) const;
+  void add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason);
+  void add_read(plan_read_kind kind, std::string_view key, std::string_view target, std::string reason);
+  void add_refresh(const user_link& l, const remote_user& r, std::optional<std::uint64_t> hash, bool active);
+  void add_deactivation(std::string_view key, const remote_user& r, managed_by how, std::optional<std::uint64_t> hash,
+                        std::string reason, bool missing);
+
+  const mapping_result& desired_;
+  const remote_snapshot& remote_;
+  const planner_state& state_;
+  const planner_options& opt_;
+  state_view sv_;
+  plan out_;
+
+  planner_index remote_by_id_;
+  std::deque<remote_user> cached_;  // parsed link copies (a deque keeps addresses stable)
+  std::vector<char> link_seen_;
+  bool authoritative_ = false;
+  bool first_cycle_with_users_ = false;
+
+  // Match indexes over the snapshot, built only when some HR row has no link.
+  bool match_built_ = false;
+  planner_index by_external_id_;
+  planner_index by_user_name_{true};
+  planner_index by_email_{true};
+  planner_index by_name_{true};  // unlinked users only: possible duplicates
+  planner_index looked_up_{true};
+  std::vector<std::uint8_t> claims_;   // per remote user: HR rows without a link that match it
+
+  std::vector<pending> deactivations_, reactivations_, creates_, adopts_, updates_;
+  std::size_t new_keys_ = 0;
+  std::size_t missing_keys_ = 0;
+  std::vector<std::uint32_t> unlinked_;  // desired indexes
+};
+
+const remote_user* plan_builder::remote_for(const user_link& l, bool allow_cached) {
+  const auto h = remote_by_id_.find(l.scim_id);
+  if (h.count) return &remote_.users[h.first];
+  if (!allow_cached || !has_fresh_copy(l, opt_)) return nullptr;
+  auto parsed = remote_user::from_json(l.remote_json, *l.fetched_at);
+  if (!parsed || parsed->id() != trim(l.scim_id)) return nullptr;
+  cached_.push_back(std::move(*parsed));
+  return &cached_.back();
+}
+
+manual_action plan_builder::make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
+                                        std::string_view user_name, std::string text, std::string_view value) const {
+  manual_action a;
+  a.kind = kind;
+  a.hr_key = std::string(key);
+  a.scim_id = std::string(id);
+  a.user_name = std::string(user_name);
+  a.text = std::move(text);
+  a.dedupe_key.reserve(64);
+  a.dedupe_key.append(manual_action_kind_name(kind)).append(":").append(key).append(":").append(id);
+  if (!value.empty()) a.dedupe_key.append(":").append(value);
+  a.already_open = sv_.open_actions.find(a.dedupe_key).count != 0;
+  return a;
+}
+
+void plan_builder::add_manual(manual_action_kind kind, std::string_view key, std::string_view id,
+                              std::string_view user_name, std::string text, std::string_view value) {
+  out_.manual_actions.push_back(make_manual(kind, key, id, user_name, std::move(text), value));
+}
+
+void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids,
+                                std::string reason) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::string id_list = join_ids(ids);
+  std::string text = "Resolve a conflict for HR key " + d.key + ": " + reason +
+                     " Then run `eightsync link " + d.key + " ID` or `eightsync link " + d.key + " --create-new`.";
+  std::string value = std::string(plan_conflict_kind_name(kind)) + ":" + id_list;
+  out_.manual_actions.push_back(make_manual(manual_action_kind::resolve_conflict, d.key, ids.size() == 1 ? ids[0] : "",
+                                            d.get(attribute::user_name), std::move(text), value));
+  plan_conflict c;
+  c.kind = kind;
+  c.hr_key = d.key;
+  c.user_name = std::string(d.get(attribute::user_name));
+  c.scim_ids = std::move(ids);
+  c.reason = std::move(reason);
+  out_.conflicts.push_back(std::move(c));
+}
+
+void plan_builder::add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason) {
+  out_.skipped.push_back({std::string(key), std::string(id), std::string(user_name), std::move(reason)});
+}
+
+void plan_builder::add_read(plan_read_kind kind, std::string_view key, std::string_view target, std::string reason) {
+  out_.reads_needed.push_back({kind, std::string(key), std::string(target), std::move(reason)});
+}
+
+void plan_builder::add_refresh(const user_link& l, const remote_user& r, std::optional<std::uint64_t> hash,
+                               bool active) {
+  const bool hash_differs = hash && l.applied_hash != hash;
+  if (!hash_differs && l.applied_active == active && l.user_name == r.get(attribute::user_name)) return;
+  out_.link_refreshes.push_back(
+      {l.hr_key, l.scim_id, std::string(r.get(attribute::user_name)), hash ? hash : l.applied_hash, active});
+}
+
+void plan_builder::add_deactivation(std::string_view key, const remote_user& r, managed_by how,
+                                    std::optional<std::uint64_t> hash, std::string reason, bool missing) {
+  pending p;
+  p.missing = missing;
+  plan_entry& e = p.entry;
+  e.kind = operation_kind::deactivate;
+  e.hr_key = std::string(key);
+  e.scim_id = std::string(r.id());
+  e.user_name = std::string(r.get(attribute::user_name));
+  e.reason = std::move(reason);
+  e.body = scim_user_codec::active_patch(false);
+  e.how = how;
+  e.desired_hash = hash;
+  e.desired_active = false;
+  e.follow_ups.push_back(make_manual(manual_action_kind::reclaim_license_and_number, key, r.id(), e.user_name,
+                                     "Reclaim the X Series license and the phone number of " + e.user_name +
+                                         " (deactivated by eightsync) in Admin Console."));
+  deactivations_.push_back(std::move(p));
+}
+
+bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
+                            bool adopted) {
+  const std::string_view user_name = r.get(attribute::user_name);
+  if (!d.active) {
+    if (r.active()) {
+      std::string reason = "HR's active condition says this person has left";
+      if (link && link->applied_active == false) reason += ", but 8x8 shows them active again (reactivated by hand?)";
+      reason += "; 8x8 shows them active.";
+      add_deactivation(d.key, r, how, d.hash, std::move(reason), false);
+    } else if (link) {
+      add_refresh(*link, r, std::nullopt, false);
+      ++out_.unchanged_users;
+    }
+    return false;
+  }
+
+  bool rehire = false;
+  if (!r.active()) {
+    if (link && link->applied_active == false) {
+      pending p;
+      plan_entry& e = p.entry;
+      e.kind = operation_kind::reactivate;
+      e.hr_key = d.key;
+      e.scim_id = std::string(r.id());
+      e.user_name = std::string(user_name);
+      e.reason = "HR marks this person active again after eightsync deactivated them (a rehire).";
+      e.body = scim_user_codec::active_patch(true);
+      e.how = how;
+      e.desired_active = true;
+      reactivations_.push_back(std::move(p));
+      rehire = true;
+    } else {
+      add_manual(manual_action_kind::admin_deactivated, d.key, r.id(), user_name,
+                 "HR says " + std::string(user_name) +
+                     " is active, but an admin deactivated them in 8x8. eightsync does not reactivate users an "
+                     "admin deactivated: reactivate them in Admin Console, or fix HR.");
+      add_note(d.key, r.id(), user_name, "Deactivated in 8x8 while HR says active: left as is (manual action).");
+      return false;
+    }
+  }
+
+  std::uint32_t mask = 0;
+  std::vector<plan_diff> diffs;
+  for (const attribute a : all_attributes) {
+    if (a == attribute::active || !d.owns(a)) continue;
+    const std::string_view want = d.get(a);
+    const std::string_view have = r.get(a);
+    if (scim_user_codec::same(a, want, have)) continue;
+    if (a == attribute::user_name) {
+      add_manual(manual_action_kind::change_user_name, d.key, r.id(), user_name,
+                 "HR's userName for " + std::string(user_name) + " is now " + quoted(want) +
+                     ", but 8x8 makes userName read-only after create: change it in Admin Console (it is "
+                     "also the Federation ID).",
+                 trim(want));
+      continue;
+    }
+    if ((opt_.create_only & bit(a)) != 0) continue;
+    if (a == attribute::site && !is_blank(have)) {
+      add_manual(manual_action_kind::change_site, d.key, r.id(), user_name,
+                 "HR moves " + std::string(user_name) + " from site " + quoted(have) + " to " +
+                     quoted(want.empty() ? "(none)" : want) +
+                     ", but 8x8's site is write-once: change it in Admin Console.",
+                 want.empty() ? std::string_view("(none)") : trim(want));
+      continue;
+    }
+    mask |= bit(a);
+    diffs.push_back({a, std::string(have), std::string(want)});
+  }
+
+  if (mask != 0) {
+    pending p;
+    plan_entry& e = p.entry;
+    e.kind = operation_kind::update;
+    e.hr_key = d.key;
+    e.scim_id = std::string(r.id());
+    e.user_name = std::string(user_name);
+    std::string names;
+    for (const auto& diff : diffs) {
+      if (!names.empty()) names += ", ";
+      names += attribute_name(diff.attr);
+    }
+    const bool hr_changed = !link || !link->applied_hash || *link->applied_hash != d.hash;
+    e.reason = "8x8's " + names + (diffs.size() == 1 ? " differs" : " differ") + " from HR" +
+               (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
+    e.diffs = std::move(diffs);
+    e.body = scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt);
+    if (rehire) {
+      e.after = operation_kind::reactivate;
+    } else if (adopted) {
+      e.after = operation_kind::adopt;
+    }
+    e.how = how;
+    e.desired_hash = d.hash;
+    e.desired_active = true;
+    updates_.push_back(std::move(p));
+    return true;
+  }
+  if (link && !rehire) {
+    add_refresh(*link, r, d.hash, true);
+    ++out_.unchanged_users;
+  }
+  return false;
+}
+
+void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
+  const user_link& l = state_.links[li];
+  link_seen_[li] = 1;
+  if (sv_.link_by_id.find(l.scim_id).count > 1) {
+    add_conflict(plan_conflict_kind::two_rows_one_user, d, {l.scim_id},
+                 "state.db links several HR keys to 8x8 user " + l.scim_id + "; unlink all but one.");
+    return;
+  }
+  const bool changed = link_changed(l, d);
+  const remote_user* r = remote_for(l, changed);
+  const std::string_view user_name = r ? r->get(attribute::user_name) : std::string_view(l.user_name);
+  if (is_protected(opt_, d.get(attribute::user_name), user_name)) {
+    add_note(d.key, l.scim_id, user_name, "On the protect list: eightsync never touches this user.");
+    return;
+  }
+  if (!r) {
+    if (authoritative_) {
+      if (!d.active) {
+        add_note(d.key, l.scim_id, l.user_name, "HR says inactive and the linked 8x8 user is no longer listed.");
+        return;
+      }
+      add_conflict(plan_conflict_kind::linked_user_missing, d, {l.scim_id},
+                   "the linked 8x8 user " + l.scim_id + " (" + l.user_name +
+                       ") is not in a complete listing any more; eightsync will not create a second user "
+                       "on its own.");
+    } else if (changed) {
+      add_read(plan_read_kind::get_by_id, d.key, l.scim_id,
+               "HR changed this user and no copy of the 8x8 user fetched within max_snapshot_age is at hand.");
+    } else {
+      ++out_.unchanged_users;
+    }
+    return;
+  }
+  if (!is_fresh(r->fetched_at(), opt_)) {
+    if (changed) {
+      add_read(plan_read_kind::get_by_id, d.key, l.scim_id,
+               "HR changed this user and the copy of the 8x8 user is older than max_snapshot_age.");
+    } else {
+      ++out_.unchanged_users;
+    }
+    return;
+  }
+  evaluate(d, *r, &l, l.how, false);
+}
+
+void plan_builder::build_match_indexes() {
+  match_built_ = true;
+  const auto n = remote_.users.size();
+  by_external_id_.reserve(n);
+  by_user_name_.reserve(n);
+  by_email_.reserve(n);
+  claims_.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const remote_user& r = remote_.users[i];
+    const auto pos = static_cast<std::uint32_t>(i);
+    by_external_id_.add(r.get(attribute::external_id), pos);
+    by_user_name_.add(r.get(attribute::user_name), pos);
+    by_email_.add(r.get(attribute::email), pos);
+    if (sv_.link_by_id.find(r.id()).count == 0 && !is_blank(r.get(attribute::given_name)) &&
+        !is_blank(r.get(attribute::family_name))) {
+      by_name_.add(r.get(attribute::given_name), r.get(attribute::family_name), pos);
+    }
+  }
+  for (std::size_t i = 0; i < remote_.looked_up.size(); ++i) {
+    looked_up_.add(remote_.looked_up[i], static_cast<std::uint32_t>(i));
+  }
+}
+
+void plan_builder::plan_unlinked() {
+  if (unlinked_.empty()) return;
+  build_match_indexes();
+
+  // Pass 1: each row's candidates. npos: none; npos - 1: already a conflict.
+  constexpr std::uint32_t conflicted = npos - 1;
+  std::vector<std::uint32_t> candidate(unlinked_.size(), npos);
+  std::vector<std::string> matched_by(unlinked_.size());
+  planner_index hr_user_names(true);  // userNames of active rows without a link: two creates collide
+  hr_user_names.reserve(unlinked_.size());
+  for (std::size_t u = 0; u < unlinked_.size(); ++u) {
+    const desired_user& d = desired_.users[unlinked_[u]];
+    if (d.active) {
+      ++new_keys_;
+      hr_user_names.add(d.get(attribute::user_name), unlinked_[u]);
+    }
+    if (is_protected(opt_, d.get(attribute::user_name))) {
+      add_note(d.key, {}, d.get(attribute::user_name), "On the protect list: eightsync never creates or adopts it.");
+      candidate[u] = conflicted;
+      continue;
+    }
+    if (sv_.create_new.find(d.key).count) continue;  // the operator said: create, do not match
+    std::vector<std::uint32_t> found;
+    std::vector<std::string> ids;
+    bool many = false;
+    for (const match_key k : opt_.match) {
+      const planner_index& idx = k == match_key::external_id ? by_external_id_
+                                 : k == match_key::user_name ? by_user_name_
+                                                             : by_email_;
+      const auto h = idx.find(match_value(d, k));
+      if (h.count == 0) continue;
+      if (h.count > 1) {
+        many = true;
+        ids.emplace_back(remote_.users[h.first].id());
+        ids.emplace_back(remote_.users[h.second].id());
+        matched_by[u] = std::string(match_key_name(k));
+        continue;
+      }
+      if (std::find(found.begin(), found.end(), h.first) == found.end()) {
+        found.push_back(h.first);
+        ids.emplace_back(remote_.users[h.first].id());
+        if (!matched_by[u].empty()) matched_by[u] += ", ";
+        matched_by[u] += match_key_name(k);
+      }
+    }
+    if (many || found.size() > 1) {
+      if (d.active || std::any_of(found.begin(), found.end(), [&](auto i) { return remote_.users[i].active(); })) {
+        add_conflict(plan_conflict_kind::one_row_two_users, d, std::move(ids),
+                     "this HR row matches several 8x8 users (by " + matched_by[u] + ").");
+      } else {
+        add_note(d.key, {}, d.get(attribute::user_name), "Inactive in HR; matches several inactive 8x8 users.");
+      }
+      candidate[u] = conflicted;
+      continue;
+    }
+    if (found.size() == 1) {
+      candidate[u] = found[0];
+      if (claims_[found[0]] < 255) ++claims_[found[0]];
+    }
+  }
+
+  // Pass 2: adopt, conflict or create.
+  for (std::size_t u = 0; u < unlinked_.size(); ++u) {
+    if (candidate[u] == conflicted) continue;
+    const desired_user& d = desired_.users[unlinked_[u]];
+    const std::string_view hr_user_name = d.get(attribute::user_name);
+    if (candidate[u] != npos) {
+      const remote_user& r = remote_.users[candidate[u]];
+      const std::string_view user_name = r.get(attribute::user_name);
+      // An inactive HR row is only worth a conflict when the 8x8 user it points at is active.
+      const auto conflict_or_note = [&](plan_conflict_kind kind, std::string reason) {
+        if (d.active || r.active()) {
+          add_conflict(kind, d, {std::string(r.id())}, std::move(reason));
+        } else {
+          add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: not adopted (" + reason + ")");
+        }
+      };
+      if (claims_[candidate[u]] > 1) {
+        conflict_or_note(plan_conflict_kind::two_rows_one_user,
+                         "several HR rows match 8x8 user " + std::string(user_name) + " (" + std::string(r.id()) + ").");
+        continue;
+      }
+      const auto linked = sv_.link_by_id.find(r.id());
+      if (linked.count) {
+        conflict_or_note(plan_conflict_kind::linked_to_other_key,
+                         "the matching 8x8 user " + std::string(user_name) + " is linked to HR key " +
+                             state_.links[linked.first].hr_key + " (re-keyed in HR?).");
+        continue;
+      }
+      if (is_protected(opt_, user_name)) {
+        add_note(d.key, r.id(), user_name, "Matches a user on the protect list: never adopted.");
+        continue;
+      }
+      const std::string_view ext = r.get(attribute::external_id);
+      if (!is_blank(ext) && trim(ext) != trim(claimed_external_id(d))) {
+        conflict_or_note(plan_conflict_kind::other_external_id,
+                         "the matching 8x8 user " + std::string(user_name) + " carries externalId " + quoted(trim(ext)) +
+                             ", not " + quoted(trim(claimed_external_id(d))) + ".");
+        continue;
+      }
+      if (!r.active()) {
+        if (d.active) {
+          add_conflict(plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
+                       "the matching 8x8 user " + std::string(user_name) +
+                           " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
+        } else {
+          add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: nothing to do, not adopted.");
+        }
+        continue;
+      }
+      if (!is_fresh(r.fetched_at(), opt_)) {
+        add_read(plan_read_kind::get_by_id, d.key, r.id(),
+                 "Matches an 8x8 user whose copy is older than max_snapshot_age.");
+        continue;
+      }
+      pending p;
+      plan_entry& e = p.entry;
+      e.kind = operation_kind::adopt;
+      e.hr_key = d.key;
+      e.scim_id = std::string(r.id());
+      e.user_name = std::string(user_name);
+      e.reason = "Matched by " + matched_by[u] + ": active, linked to no other HR key, and its externalId is " +
+                 (is_blank(ext) ? "empty." : "equal.");
+      e.how = managed_by::matched;
+      e.desired_active = true;
+      adopts_.push_back(std::move(p));
+      const std::size_t adopt_index = adopts_.size() - 1;
+      const bool updating = evaluate(d, r, nullptr, managed_by::matched, true);
+      // Only a user already as HR wants is recorded as applied by the adoption itself.
+      if (!updating && d.active) adopts_[adopt_index].entry.desired_hash = d.hash;
+      continue;
+    }
+
+    // No match.
+    if (!d.active) {
+      ++out_.unmatched_inactive;
+      continue;
+    }
+    const bool create_new = sv_.create_new.find(d.key).count != 0;
+    if (const auto taken = by_user_name_.find(hr_user_name); taken.count) {
+      const remote_user& r = remote_.users[taken.first];
+      add_conflict(plan_conflict_kind::user_name_taken, d, {std::string(r.id())},
+                   "the userName " + quoted(trim(hr_user_name)) + " belongs to 8x8 user " + std::string(r.id()) +
+                       ", which the match order did not match; 8x8 would refuse a second one.");
+      continue;
+    }
+    if (const auto twins = hr_user_names.find(hr_user_name); twins.count > 1) {
+      const std::string_view other = desired_.users[twins.first == unlinked_[u] ? twins.second : twins.first].key;
+      add_conflict(plan_conflict_kind::user_name_taken, d, {},
+                   "HR rows " + d.key + " and " + std::string(other) + " both ask for userName " +
+                       quoted(trim(hr_user_name)) + "; 8x8 takes it once.");
+      continue;
+    }
+    if (!create_new) {
+      const auto same_name = by_name_.find(d.get(attribute::given_name), d.get(attribute::family_name));
+      if (same_name.count) {
+        std::vector<std::string> ids{std::string(remote_.users[same_name.first].id())};
+        if (same_name.count > 1) ids.emplace_back(remote_.users[same_name.second].id());
+        add_conflict(plan_conflict_kind::possible_duplicate, d, std::move(ids),
+                     "no 8x8 user matches by key, but an unlinked 8x8 user is also named " +
+                         std::string(trim(d.get(attribute::given_name))) + " " +
+                         std::string(trim(d.get(attribute::family_name))) + " (created by hand?).");
+        continue;
+      }
+      if (!authoritative_ && sv_.open_conflicts.find(d.key).count) {
+        add_note(d.key, {}, hr_user_name, "Has an open conflict: waits for `eightsync link` or a full reconcile.");
+        continue;
+      }
+    }
+    if (const std::string problem = create_problem(d); !problem.empty()) {
+      add_note(d.key, {}, hr_user_name, "Cannot be created: " + problem + ".");
+      continue;
+    }
+    if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
+      add_read(plan_read_kind::lookup_user_name, d.key, trim(hr_user_name),
+               "A create needs a userName lookup first: this cycle has no complete listing of every user.");
+      continue;
+    }
+    pending p;
+    plan_entry& e = p.entry;
+    e.kind = operation_kind::create;
+    e.hr_key = d.key;
+    e.user_name = std::string(trim(hr_user_name));
+    e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
+                          : std::string("HR lists this person as active and no 8x8 user matches them.");
+    e.body = scim_user_codec::create_body(d);
+    for (const attribute a : all_attributes) {
+      if (a != attribute::active && d.owns(a) && !d.get(a).empty()) e.diffs.push_back({a, {}, std::string(d.get(a))});
+    }
+    e.how = managed_by::created;
+    e.desired_hash = d.hash;
+    e.desired_active = true;
+    e.follow_ups.push_back(make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
+                                       "Assign an X Series license to " + e.user_name +
+                                           " in Admin Console (SCIM cannot)."));
+    e.follow_ups.push_back(make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
+                                       "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+    creates_.push_back(std::move(p));
+  }
+}
+
+void plan_builder::plan_missing(std::uint32_t li) {
+  const user_link& l = state_.links[li];
+  if (sv_.quarantined.find(l.hr_key).count) {
+    add_note(l.hr_key, l.scim_id, l.user_name,
+             "The HR row for this key was quarantined: left as is until the row is fixed.");
+    return;
+  }
+  ++missing_keys_;
+  if (!opt_.deactivate_missing) return;
+  if (sv_.link_by_id.find(l.scim_id).count > 1) {
+    add_note(l.hr_key, l.scim_id, l.user_name, "Missing from HR, but state.db links this 8x8 user to several keys.");
+    return;
+  }
+  const remote_user* r = remote_for(l, true);
+  const std::string_view user_name = r ? r->get(attribute::user_name) : std::string_view(l.user_name);
+  if (is_protected(opt_, user_name, l.user_name)) {
+    add_note(l.hr_key, l.scim_id, user_name, "Missing from HR, but on the protect list: never deactivated.");
+    return;
+  }
+  if (!r) {
+    if (authoritative_) {
+      add_note(l.hr_key, l.scim_id, l.user_name, "Missing from HR and no longer in 8x8: nothing to deactivate.");
+    } else {
+      add_read(plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+               "Missing from HR: a deactivation is confirmed by a fresh copy of the 8x8 user first.");
+    }
+    return;
+  }
+  if (!is_fresh(r->fetched_at(), opt_)) {
+    add_read(plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+             "Missing from HR, and the copy of the 8x8 user is older than max_snapshot_age.");
+    return;
+  }
+  if (match_built_) {
+    const auto h = remote_by_id_.find(r->id());
+    if (h.count && claims_[h.first] > 0) {
+      add_note(l.hr_key, l.scim_id, user_name,
+               "Missing from HR, but another HR row matches this 8x8 user (re-keyed?): not deactivated.");
+      return;
+    }
+  }
+  if (!r->active()) {
+    add_refresh(l, *r, std::nullopt, false);
+    return;
+  }
+  add_deactivation(l.hr_key, *r, l.how, std::nullopt,
+                   "The HR key is no longer in the export (leavers.missing_from_source: deactivate); 8x8 shows "
+                   "the user active.",
+                   true);
+}
+
+void plan_builder::finish() {
+  const std::size_t managed = state_.links.size();
+  const std::size_t managed_after = managed + adopts_.size();
+  const auto& s = opt_.safety;
+  const auto n = [](std::size_t v) { return std::to_string(v); };
+
+  // Holds on the source itself hold everything.
+  std::vector<plan_hold> global;
+  if (desired_.users.empty() && managed > 0) {
+    global.push_back({plan_hold_reason::empty_source,
+                      "The HR export has no usable rows while " + n(managed) + " users are managed."});
+  }
+  const std::size_t rows = source_row_count(desired_);
+  if (state_.last_good && state_.last_good->source_rows > rows &&
+      over_percent(state_.last_good->source_rows - rows, s.max_source_shrink_percent, state_.last_good->source_rows)) {
+    global.push_back({plan_hold_reason::source_shrink,
+                      "The HR export shrank from " + n(state_.last_good->source_rows) + " to " + n(rows) +
+                          " rows, more than safety.max_source_shrink_percent (" +
+                          percent_text(s.max_source_shrink_percent) + ") since the last good cycle."});
+  }
+  const auto churn_limit = std::max<std::size_t>(
+      s.key_churn_min, static_cast<std::size_t>(std::floor(s.key_churn_percent * static_cast<double>(managed) / 100.0)));
+  if (new_keys_ > churn_limit && missing_keys_ > churn_limit) {
+    global.push_back({plan_hold_reason::key_churn,
+                      n(new_keys_) + " new HR keys and " + n(missing_keys_) +
+                          " missing ones at once (more than " + n(churn_limit) +
+                          " each): the key column may have changed."});
+  }
+
+  const auto hold_all = [](std::vector<pending>& group, const plan_hold& h) {
+    for (auto& p : group) {
+      if (!p.entry.hold) p.entry.hold = h;
+    }
+  };
+  if (!global.empty()) {
+    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) hold_all(*g, global.front());
+    out_.holds = global;
+  } else {
+    if (sv_.keyless_quarantined > 0) {
+      const plan_hold h{plan_hold_reason::quarantined_without_key,
+                        n(sv_.keyless_quarantined) +
+                            " HR rows were quarantined without a usable key; they may be any of the users missing "
+                            "from HR."};
+      bool used = false;
+      for (auto& p : deactivations_) {
+        if (p.missing && !p.entry.hold) {
+          p.entry.hold = h;
+          used = true;
+        }
+      }
+      if (used) out_.holds.push_back(h);
+    }
+    const std::size_t d = deactivations_.size();
+    if (d > s.max_deactivations) {
+      const plan_hold h{plan_hold_reason::max_deactivations,
+                        n(d) + " deactivations exceed safety.max_deactivations (" + n(s.max_deactivations) + ")."};
+      hold_all(deactivations_, h);
+      out_.holds.push_back(h);
+    } else if (d > 0 && over_percent(d, s.max_deactivation_percent, managed_after)) {
+      const plan_hold h{plan_hold_reason::max_deactivation_percent,
+                        n(d) + " deactivations exceed safety.max_deactivation_percent (" +
+                            percent_text(s.max_deactivation_percent) + " of " + n(managed_after) + " managed users)."};
+      hold_all(deactivations_, h);
+      out_.holds.push_back(h);
+    }
+    if (creates_.size() > s.max_creates) {
+      const plan_hold h{plan_hold_reason::max_creates,
+                        n(creates_.size()) + " creates exceed safety.max_creates (" + n(s.max_creates) + ")."};
+      hold_all(creates_, h);
+      out_.holds.push_back(h);
+    }
+    const std::size_t counted = updates_.size() + (first_cycle_with_users_ ? adopts_.size() : 0);
+    if (counted > s.max_updates) {
+      const plan_hold h{plan_hold_reason::max_updates,
+                        n(counted) + (first_cycle_with_users_ ? " adoptions and updates on a first cycle" : " updates") +
+                            " exceed safety.max_updates (" + n(s.max_updates) + ")."};
+      hold_all(updates_, h);
+      if (first_cycle_with_users_) hold_all(adopts_, h);
+      out_.holds.push_back(h);
+    }
+  }
+
+  // An update waits for its user's reactivation or adoption: held with it.
+  planner_index held_prereq;
+  for (std::size_t i = 0; i < reactivations_.size(); ++i) {
+    if (reactivations_[i].entry.hold) held_prereq.add(reactivations_[i].entry.hr_key, static_cast<std::uint32_t>(i));
+  }
+  for (std::size_t i = 0; i < adopts_.size(); ++i) {
+    if (adopts_[i].entry.hold) held_prereq.add(adopts_[i].entry.hr_key, static_cast<std::uint32_t>(i));
+  }
+  for (auto& p : updates_) {
+    if (!p.entry.hold && p.entry.after && held_prereq.find(p.entry.hr_key).count) {
+      p.entry.hold = plan_hold{plan_hold_reason::waits_for_held,
+                               "Waits for this user's " + std::string(operation_kind_name(*p.entry.after)) +
+                                   ", which is held."};
+    }
+  }
+
+  const auto by_key = [](const pending& a, const pending& b) {
+    return std::tie(a.entry.hr_key, a.entry.scim_id) < std::tie(b.entry.hr_key, b.entry.scim_id);
+  };
+  for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
+    std::stable_sort(g->begin(), g->end(), by_key);
+    for (auto& p : *g) {
+      const bool writes = operation_sends_request(p.entry.kind);
+      if (p.entry.hold) {
+        out_.held_writes += writes ? 1 : 0;
+        out_.held.push_back(std::move(p.entry));
+      } else {
+        out_.cost.writes += writes ? 1 : 0;
+        out_.operations.push_back(std::move(p.entry));
+      }
+    }
+  }
+
+  std::stable_sort(out_.conflicts.begin(), out_.conflicts.end(),
+                   [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });
+  std::stable_sort(out_.manual_actions.begin(), out_.manual_actions.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.hr_key, a.kind, a.dedupe_key) < std::tie(b.hr_key, b.kind, b.dedupe_key);
+  });
+  std::stable_sort(out_.reads_needed.begin(), out_.reads_needed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.hr_key, a.kind, a.target) < std::tie(b.hr_key, b.kind, b.target);
+  });
+  std::stable_sort(out_.skipped.begin(), out_.skipped.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.hr_key, a.scim_id) < std::tie(b.hr_key, b.scim_id);
+  });
+  std::stable_sort(out_.link_refreshes.begin(), out_.link_refreshes.end(),
+                   [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });
+
+  out_.cost += remote_.spent;
+  for (const auto& r : out_.reads_needed) {
+    if (r.kind == plan_read_kind::get_by_id) {
+      ++out_.cost.gets_by_id;
+    } else {
+      ++out_.cost.lookups;
+    }
+  }
+}
+
+plan plan_builder::run() {
+  authoritative_ = remote_.full_listing && remote_.complete && opt_.listing_shows_everyone;
+  out_.authoritative = authoritative_;
+  out_.first_cycle = state_.links.empty();
+  first_cycle_with_users_ = out_.first_cycle && !remote_.users.empty();
+  out_.desired_users = desired_.users.size();
+  out_.managed_users = state_.links.size();
+
+  // The snapshot by id; of two copies of one user, the fresher one counts.
+  remote_by_id_.reserve(remote_.users.size());
+  for (std::size_t i = 0; i < remote_.users.size(); ++i) {
+    const remote_user& r = remote_.users[i];
+    const auto h = remote_by_id_.add(r.id(), static_cast<std::uint32_t>(i));
+    if (h.count > 1 && remote_.users[h.first].fetched_at() < r.fetched_at()) {
+      remote_by_id_.set_first(r.id(), {}, static_cast<std::uint32_t>(i));
+    }
+  }
+
+  link_seen_.assign(state_.links.size(), 0);
+  for (std::size_t i = 0; i < desired_.users.size(); ++i) {
+    const desired_user& d = desired_.users[i];
+    const auto li = sv_.link_index(d.key);
+    if (li != npos) {
+      plan_linked(d, li);
+    } else {
+      unlinked_.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
+  plan_unlinked();
+  for (std::size_t li = 0; li < state_.links.size(); ++li) {
+    if (!link_seen_[li] && sv_.link_by_key.find(state_.links[li].hr_key).first == li) {
+      plan_missing(static_cast<std::uint32_t>(li));
+    }
+  }
+  finish();
+  return std::move(out_);
+}
+
+}  // namespace
+
+std::size_t source_row_count(const mapping_result& desired) noexcept {
+  return desired.rows_read != 0 ? desired.rows_read : desired.users.size() + desired.quarantined.size();
+}
+
+plan make_plan(const mapping_result& desired, const remote_snapshot& remote, const planner_state& state,
+               const planner_options& options) {
+  return plan_builder(desired, remote, state, options).run();
+}
+
+read_plan plan_reads(const mapping_result& desired, const planner_state& state, const planner_options& options) {
+  read_plan out;
+  const state_view sv(desired, state);
+  std::vector<plan_read> gets;
+  std::vector<plan_read> lookups;
+  std::vector<char> seen(state.links.size(), 0);
+
+  for (const desired_user& d : desired.users) {
+    const auto li = sv.link_index(d.key);
+    if (li != npos) {
+      seen[li] = 1;
+      const user_link& l = state.links[li];
+      if (!link_changed(l, d) || has_fresh_copy(l, options)) continue;
+      if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
+      std::string why = "HR changed this user since the last applied state.";
+      if (l.applied_active && *l.applied_active != d.active) {
+        why = d.active ? "HR marks this person active again." : "HR marks this person as left.";
+      }
+      gets.push_back({plan_read_kind::get_by_id, d.key, l.scim_id, std::move(why)});
+      continue;
+    }
+    // Inactive rows without a link are only looked for by a full reconcile.
+    if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
+    if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
+    if (is_blank(d.get(attribute::user_name))) continue;
+    lookups.push_back({plan_read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
+                       "A new HR key: look the userName up before any POST."});
+  }
+  if (options.deactivate_missing) {
+    for (std::size_t li = 0; li < state.links.size(); ++li) {
+      const user_link& l = state.links[li];
+      if (seen[li] || sv.link_by_key.find(l.hr_key).first != li) continue;
+      if (sv.quarantined.find(l.hr_key).count || has_fresh_copy(l, options)) continue;
+      if (is_protected(options, l.user_name)) continue;
+      gets.push_back({plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+                      "Missing from HR: confirm with a fresh copy before deactivating."});
+    }
+  }
+
+  const std::size_t estimate = options.remote_user_estimate != 0 ? options.remote_user_estimate : state.links.size();
+  const std::size_t page = options.page_size == 0 ? 1 : options.page_size;
+  out.listing_pages = std::max<std::size_t>(1, (estimate + page - 1) / page);
+  out.per_user_requests = gets.size() + lookups.size();
+
+  if (state.links.empty()) {
+    out.full_listing = true;
+    out.reason = "First cycle (no links yet): a full listing.";
+  } else if (options.full_listing_requested) {
+    out.full_listing = true;
+    out.reason = "A full listing was requested (--full or schedule.full_reconcile).";
+  } else if (out.listing_pages <= gets.size()) {
+    // Lookups are needed either way unless the listing shows every user, so compare the GETs.
+    out.full_listing = true;
+    out.reason = "A full listing (" + std::to_string(out.listing_pages) + " pages) costs no more than " +
+                 std::to_string(gets.size()) + " GETs by id.";
+  } else if (options.listing_shows_everyone && out.listing_pages <= out.per_user_requests) {
+    out.full_listing = true;
+    out.reason = "A full listing (" + std::to_string(out.listing_pages) + " pages) costs no more than " +
+                 std::to_string(out.per_user_requests) + " GETs and lookups.";
+  } else {
+    out.reason = "Incremental: " + std::to_string(gets.size()) + " GETs by id and " + std::to_string(lookups.size()) +
+                 " lookups cost less than a full listing (" + std::to_string(out.listing_pages) + " pages).";
+  }
+
+  if (out.full_listing) {
+    out.cost.listing_pages = out.listing_pages;
+    if (!options.listing_shows_everyone) {
+      out.cost.lookups = lookups.size();
+      out.reads = std::move(lookups);
+    }
+  } else {
+    out.cost.gets_by_id = gets.size();
+    out.cost.lookups = lookups.size();
+    out.reads = std::move(gets);
+    out.reads.insert(out.reads.end(), std::make_move_iterator(lookups.begin()), std::make_move_iterator(lookups.end()));
+  }
+  std::stable_sort(out.reads.begin(), out.reads.end(), [](const plan_read& a, const plan_read& b) {
+    return std::tie(a.hr_key, a.kind, a.target) < std::tie(b.hr_key, b.kind, b.target);
+  });
+  return out;
+}
+
+}  // namespace eightsync::core

@@ -1,0 +1,36 @@
+#pragma once
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/manual_action_kind.hpp"
+#include "core/user_link.hpp"
+
+namespace eightsync::core {
+
+/// What the planner reads from state.db (the state store fills it).
+struct planner_state {
+  /// An open manual action, so the same one is not raised twice and conflicted keys wait.
+  struct open_action {
+    manual_action_kind kind = manual_action_kind::resolve_conflict;
+    std::string hr_key;
+    std::string dedupe_key;
+  };
+  /// Counts from the last cycle that completed without a hold or a failed read.
+  struct last_good_cycle {
+    std::size_t source_rows = 0;    ///< mapping_result::rows_read
+    std::size_t managed_users = 0;  ///< links after that cycle
+  };
+
+  /// Every link (one per HR key, one per 8x8 id). `eightsync link KEY ID` is a link with
+  /// how == linked and no applied hash; remote_json may be left empty when a full listing is read.
+  std::vector<user_link> links;
+  /// Keys an operator released with `eightsync link KEY --create-new`: created even when a
+  /// possible duplicate exists (never when the userName is taken).
+  std::vector<std::string> create_new;
+  std::vector<open_action> open_actions;
+  std::optional<last_good_cycle> last_good;
+};
+
+}  // namespace eightsync::core

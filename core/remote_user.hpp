@@ -1,0 +1,71 @@
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/attribute.hpp"
+#include "core/expected.hpp"
+
+namespace eightsync::core {
+
+/// One 8x8 user as GET returned it, with the time it was fetched: every member is kept, so a
+/// PUT can start from the complete object (to_object()).
+///
+/// Stored compactly, because a full listing holds one per 8x8 user (100,000 or more) and a
+/// boost::json::object costs about 3 KB each: the attribute values live back to back in one
+/// buffer, members in 8x8's usual shape (`userName` a string, `name` with only the two names,
+/// one work primary email, one mobile phone, the extensions with only their one attribute, the
+/// usual `schemas`) are rebuilt from those values, and only the rest (`meta`, anything
+/// unusual) is kept as JSON text. About 400 bytes per user, and reading a value is O(1).
+class remote_user {
+ public:
+  using time_point = std::chrono::system_clock::time_point;
+
+  /// Reads `user`, fetched at `fetched_at`. Fails, with a sentence, when it has no string `id`.
+  /// Throws only std::bad_alloc.
+  static expected<remote_user, std::string> from_object(const boost::json::object& user, time_point fetched_at);
+
+  /// Parses `json_text` (a user object, as stored in user_link::remote_json) and reads it as
+  /// from_object does. Fails when the text is not a JSON object or has no id. Throws only
+  /// std::bad_alloc.
+  static expected<remote_user, std::string> from_json(std::string_view json_text, time_point fetched_at);
+
+  /// 8x8's id. Never throws.
+  std::string_view id() const noexcept { return slot(0); }
+  /// The value of `a`, untrimmed, as scim_user_codec::read gives it ("" when absent; always ""
+  /// for `active`). Never throws.
+  std::string_view get(attribute a) const noexcept {
+    return a == attribute::active ? std::string_view() : slot(static_cast<std::size_t>(a) + 1);
+  }
+  /// Whether the user is active (8x8's default, true, when `active` is absent). Never throws.
+  bool active() const noexcept { return active_; }
+  /// When the object was fetched. Never throws.
+  time_point fetched_at() const noexcept { return fetched_at_; }
+
+  /// The complete object, equal (as JSON) to the one it was read from. Throws only std::bad_alloc.
+  boost::json::object to_object() const;
+  /// to_object() as JSON text. Throws only std::bad_alloc.
+  std::string to_json() const;
+
+ private:
+  static constexpr std::size_t value_count = attribute_count - 1;  // every attribute but active
+  static constexpr std::size_t slot_count = value_count + 2;       // id, values, the rest as JSON
+
+  std::string_view slot(std::size_t i) const noexcept {
+    const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(buffer_).substr(begin, ends_[i] - begin);
+  }
+
+  std::string buffer_;                          // id, each value, then the rest as JSON text
+  std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
+  std::uint32_t rebuilt_ = 0;                   // which members to_object() rebuilds from values
+  std::uint8_t schemas_ = 0;                    // the rebuilt `schemas`: 2 bits per URN, in order
+  bool active_ = true;
+  time_point fetched_at_{};
+};
+
+}  // namespace eightsync::core

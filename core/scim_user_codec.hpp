@@ -1,0 +1,71 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/attribute.hpp"
+#include "core/desired_user.hpp"
+
+namespace eightsync::core {
+
+/// Reads and writes eightsync's attributes in 8x8 SCIM user objects, and builds the request
+/// bodies: POST (create), PUT (the complete object with owned attributes changed) and the
+/// PATCH of `active`, the only attribute 8x8 patches.
+///
+/// Where each attribute lives: `userName`, `externalId`, `title`, `locale`, `timezone` at the
+/// top; `name.givenName` / `name.familyName`; the email is the `emails` entry of type work (else
+/// the primary one, else the first); the mobile phone is the `phoneNumbers` entry of type
+/// mobile; `department` in the enterprise extension and `site` in 8x8's extension. Member names
+/// are matched exactly first, then case-insensitively (SCIM names are case-insensitive).
+class scim_user_codec {
+ public:
+  static constexpr std::string_view core_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
+  static constexpr std::string_view enterprise_schema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  static constexpr std::string_view x8_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+  static constexpr std::string_view patch_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+
+  /// The value of `a` in `user`: "" when absent, null or not a string (always "" for `active`:
+  /// see read_active). Never throws.
+  static std::string_view read(const boost::json::object& user, attribute a) noexcept;
+
+  /// `active` in `user` (a bool, or the strings "true"/"false"); nullopt when absent. Never throws.
+  static std::optional<bool> read_active(const boost::json::object& user) noexcept;
+
+  /// The `id` in `user`, "" when absent or not a string. Never throws.
+  static std::string_view read_id(const boost::json::object& user) noexcept;
+
+  /// Sets `a` to `value` in `user`, keeping everything else: an empty value removes the
+  /// attribute (a PUT clears what it omits). The email changes the work entry's value (adding
+  /// `{value, type: work, primary: true}` when there is none); the mobile phone likewise with
+  /// type mobile; an extension attribute adds its schema to `schemas`. `active` is ignored (see
+  /// write_active). Throws only std::bad_alloc.
+  static void write(boost::json::object& user, attribute a, std::string_view value);
+
+  /// Sets `active` in `user`. Throws only std::bad_alloc.
+  static void write_active(boost::json::object& user, bool active);
+
+  /// Whether HR's `desired` and 8x8's `remote` value of `a` are the same once normalized: both
+  /// trimmed, and userName and email compared case-insensitively. Never throws.
+  static bool same(attribute a, std::string_view desired, std::string_view remote) noexcept;
+
+  /// The POST /Users body for `u`: `schemas` (core, plus each extension used), every owned,
+  /// non-empty attribute (create-only ones included), exactly one email `{value, type: work,
+  /// primary: true}`, and `active: true`. Throws only std::bad_alloc.
+  static boost::json::object create_body(const desired_user& u);
+
+  /// The PUT /Users/{id} body: a copy of the complete `remote` object with each attribute in
+  /// the `attributes` bit mask set to `u`'s value, nothing else changed. `active` stays as in
+  /// `remote` unless `active` is given (a rehire's PUT after its reactivation). Throws only
+  /// std::bad_alloc.
+  static boost::json::object put_body(const boost::json::object& remote, const desired_user& u,
+                                      std::uint32_t attributes, std::optional<bool> active = std::nullopt);
+
+  /// The PATCH body that sets `active`, 8x8's only patchable attribute:
+  /// `{"schemas":[PatchOp],"Operations":[{"op":"replace","value":{"active":…}}]}`. Throws only
+  /// std::bad_alloc.
+  static boost::json::object active_patch(bool active);
+};
+
+}  // namespace eightsync::core

@@ -1,0 +1,50 @@
+#include "core/state_planner_input.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
+namespace eightsync::core {
+
+planner_state load_planner_state(const state_store& store, state_store::remote_json_loading loading) {
+  planner_state out;
+  out.links = store.load_links(loading);
+  const auto decisions = store.load_decisions();
+  if (!decisions.empty()) {
+    std::unordered_set<std::string_view> linked_keys;
+    std::unordered_set<std::string_view> linked_ids;
+    linked_keys.reserve(out.links.size());
+    linked_ids.reserve(out.links.size());
+    for (const auto& l : out.links) {
+      linked_keys.insert(l.hr_key);
+      linked_ids.insert(l.scim_id);
+    }
+    std::vector<user_link> pending;
+    for (const auto& d : decisions) {
+      if (linked_keys.contains(d.hr_key)) continue;
+      if (d.kind == decision_kind::create_new) {
+        out.create_new.push_back(d.hr_key);
+      } else if (!linked_ids.contains(d.scim_id)) {
+        user_link l;
+        l.hr_key = d.hr_key;
+        l.scim_id = d.scim_id;
+        l.how = managed_by::linked;
+        pending.push_back(std::move(l));
+      }
+    }
+    if (!pending.empty()) {
+      // Inserting may reallocate out.links, which the string_views above point into: done with them.
+      out.links.insert(out.links.end(), std::make_move_iterator(pending.begin()),
+                       std::make_move_iterator(pending.end()));
+      std::sort(out.links.begin(), out.links.end(),
+                [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; });
+    }
+  }
+  if (auto facts = store.last_good_cycle()) {
+    out.last_good = planner_state::last_good_cycle{static_cast<std::size_t>(facts->source_rows),
+                                                   static_cast<std::size_t>(facts->managed_users)};
+  }
+  return out;
+}
+
+}  // namespace eightsync::core

@@ -1,0 +1,213 @@
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/good_cycle_facts.hpp"
+#include "core/operator_decision.hpp"
+#include "core/user_link.hpp"
+#include "migrations/embedded_migrations.hpp"
+
+namespace SQLite {
+class Database;
+}
+namespace spdlog {
+class logger;
+}
+
+namespace eightsync::core {
+
+/// The SQLite state database: which HR key is linked to which 8x8 user and what was last
+/// applied, operator decisions, and the facts the safety holds compare against. One file per
+/// target URL (it refuses any other), shared later with the audit tables.
+///
+/// Opening applies the embedded migrations (migrations/NNNN_name.sql) in order, each in its own
+/// transaction, recording each in `schema_migrations` and `PRAGMA user_version`. Connections use
+/// WAL (file databases), synchronous=FULL, foreign_keys=ON and a busy timeout.
+///
+/// Errors at open are state_error exceptions naming the file (startup). Later read/write
+/// failures (disk full, I/O errors, a broken constraint) are state_error too: callers check
+/// conflicts first (find_link_by_scim_id) so a constraint failure is a bug. Not thread-safe: one
+/// store per thread. Writers hold a db_lock on the same path first.
+class state_store {
+ public:
+  /// How to open. The defaults are what the daemon uses; tests vary them.
+  struct options {
+    std::chrono::milliseconds busy_timeout{5000};  ///< how long to wait for another connection's write
+    const clock* time = nullptr;                   ///< for updated_at / applied_at; nullptr: the wall clock
+    std::shared_ptr<spdlog::logger> logger;  ///< state.migrate, state.journal_mode; nullptr: spdlog's default
+    /// The migrations this binary knows, ordered by version; empty means all embedded ones.
+    /// Tests pass a prefix to build a database "made by an older binary".
+    std::span<const migrations::migration> known_migrations{};
+  };
+
+  /// Which fields load_links fills. remote_json is the bulk of the database (about 1–2 kB a user),
+  /// so cycles that do not need it skip it and fetch single ones with load_remote_json.
+  enum class remote_json_loading : std::uint8_t { skip, include };
+
+  /// The path that opens a private in-memory database (unit tests).
+  static constexpr std::string_view in_memory = ":memory:";
+
+  /// Opens (creating when missing, mode 0640) the database at `path` for `target_url`, migrates it
+  /// to the newest known version and binds it to the normalized URL on first use. Throws
+  /// state_error naming the file when it cannot be opened or created, is not an eightsync state
+  /// database, has a schema newer than the newest known migration, is bound to another URL, or a
+  /// migration fails (that migration is rolled back). Throws std::invalid_argument when
+  /// `target_url` is empty (a bug).
+  state_store(const std::filesystem::path& path, std::string_view target_url, options opts);
+
+  /// As above, with default options.
+  state_store(const std::filesystem::path& path, std::string_view target_url);
+
+  state_store(state_store&&) noexcept;
+  state_store& operator=(state_store&&) noexcept;
+  ~state_store();
+
+  /// `url` as the database binds it: scheme and host lowercased, trailing '/' removed, path kept
+  /// as written. Throws only std::bad_alloc.
+  static std::string normalize_url(std::string_view url);
+
+  /// The newest schema version among the embedded migrations. Never throws.
+  static int newest_schema_version() noexcept;
+
+  /// The file opened (or ":memory:"). Never throws.
+  const std::filesystem::path& path() const noexcept;
+
+  /// The normalized target URL the database is bound to. Never throws.
+  const std::string& target_url() const noexcept;
+
+  /// The schema version (PRAGMA user_version) after migrating. Never throws.
+  int schema_version() const noexcept;
+
+  // ---- links ----------------------------------------------------------------------------
+
+  /// Every link, ordered by HR key (byte order). remote_json and fetched_at stay empty unless
+  /// `loading` is include. Throws state_error on a read failure or a malformed row.
+  std::vector<user_link> load_links(remote_json_loading loading = remote_json_loading::skip) const;
+
+  /// The link of `hr_key` (remote_json included), or nullopt. Throws state_error.
+  std::optional<user_link> find_link(std::string_view hr_key) const;
+
+  /// The link whose 8x8 id is `scim_id` (remote_json included), or nullopt. Throws state_error.
+  std::optional<user_link> find_link_by_scim_id(std::string_view scim_id) const;
+
+  /// The stored remote object of `hr_key`, or nullopt when there is no link or no object.
+  /// Throws state_error.
+  std::optional<std::string> load_remote_json(std::string_view hr_key) const;
+
+  /// How many links there are. Throws state_error.
+  std::size_t link_count() const;
+
+  /// Inserts `link`, or replaces every field of the link with the same HR key. An empty
+  /// remote_json is stored as NULL (with fetched_at). Throws state_error when another key already
+  /// holds link.scim_id (check find_link_by_scim_id first) or on a write failure.
+  void upsert_link(const user_link& link);
+
+  /// upsert_link for each of `links`, in one transaction. Throws state_error (nothing is written).
+  void upsert_links(std::span<const user_link> links);
+
+  /// Removes the link of `hr_key`; returns whether there was one. Throws state_error.
+  bool erase_link(std::string_view hr_key);
+
+  /// Stores `remote_json` (a complete 8x8 object; "" clears it) fetched at `fetched_at` for
+  /// `hr_key`, but only when the text differs from what is stored: an unchanged object leaves
+  /// the row, and its fetched_at, untouched, so a no-change cycle rewrites no per-user rows (use
+  /// record_full_listing, or touch_fetched_at for a single GET, to say when it was last
+  /// confirmed). Returns whether the row was rewritten (false also when no link has that key).
+  /// Throws state_error.
+  bool record_remote(std::string_view hr_key, std::string_view remote_json, clock::time_point fetched_at);
+
+  /// Moves the fetched_at of `hr_key`'s stored object to `fetched_at` (after a GET that returned
+  /// the same object). Returns whether a row with an object was updated. Throws state_error.
+  bool touch_fetched_at(std::string_view hr_key, clock::time_point fetched_at);
+
+  /// Records the content hash of the desired attributes just applied to `hr_key`'s user (after a
+  /// create or a PUT). Returns whether the link exists. Throws state_error.
+  bool record_applied_hash(std::string_view hr_key, std::uint64_t hash);
+
+  /// Records `active` as just applied to `hr_key`'s user (after a create or a PATCH, or as seen
+  /// when adopted). Returns whether the link exists. Throws state_error.
+  bool record_applied_active(std::string_view hr_key, bool active);
+
+  // ---- operator decisions ---------------------------------------------------------------
+
+  /// Every operator decision, ordered by HR key. Throws state_error.
+  std::vector<operator_decision> load_decisions() const;
+
+  /// The decision for `hr_key`, or nullopt. Throws state_error.
+  std::optional<operator_decision> find_decision(std::string_view hr_key) const;
+
+  /// The `link` decision that chose 8x8 id `scim_id`, or nullopt. Throws state_error.
+  std::optional<operator_decision> find_decision_by_scim_id(std::string_view scim_id) const;
+
+  /// Records `d`, replacing any earlier decision for d.hr_key. Throws state_error when d.hr_key is
+  /// empty, when a link decision has no scim_id, when another key's decision already chose that
+  /// id (check find_decision_by_scim_id first), or on a write failure.
+  void put_decision(const operator_decision& d);
+
+  /// Removes the decision for `hr_key`; returns whether there was one. Throws state_error.
+  bool erase_decision(std::string_view hr_key);
+
+  // ---- cycle facts ----------------------------------------------------------------------
+
+  /// What the last good cycle saw, or nullopt before the first one. Throws state_error.
+  std::optional<good_cycle_facts> last_good_cycle() const;
+
+  /// Records `facts` as the last good cycle's. Throws state_error.
+  void record_good_cycle(const good_cycle_facts& facts);
+
+  /// When the last complete GET /Users listing finished, or nullopt. Every linked user that
+  /// listing returned was confirmed as of then, even if its row's fetched_at is older (see
+  /// record_remote). Throws state_error.
+  std::optional<clock::time_point> last_full_listing() const;
+
+  /// Records when a complete listing finished. Throws state_error.
+  void record_full_listing(clock::time_point at);
+
+  // ---- transactions ---------------------------------------------------------------------
+
+  /// Runs `f()` inside one write transaction (BEGIN IMMEDIATE) and commits; rolls back and
+  /// rethrows if `f` throws. Nested calls join the outer transaction. Returns what `f` returns.
+  /// Throws state_error when the transaction cannot begin or commit, or whatever `f` throws.
+  template <class F>
+  decltype(auto) in_transaction(F&& f) {
+    if (!begin_if_outermost()) return std::forward<F>(f)();
+    try {
+      if constexpr (std::is_void_v<decltype(std::forward<F>(f)())>) {
+        std::forward<F>(f)();
+        commit();
+      } else {
+        decltype(auto) result = std::forward<F>(f)();
+        commit();
+        return result;
+      }
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
+
+  /// The underlying connection, for the audit tables that share this file and for tests.
+  /// Never throws.
+  SQLite::Database& database() noexcept;
+
+ private:
+  struct impl;
+
+  bool begin_if_outermost();
+  void commit();
+  void rollback() noexcept;
+
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace eightsync::core

@@ -1,0 +1,171 @@
+// scim_user_codec and remote_user: reading and writing 8x8 user objects, request bodies, and
+// the compact remote copy that must give back the complete object.
+#include "planner_test_support.hpp"
+
+namespace eightsync::core::planner_test {
+namespace {
+
+person zoe() {
+  person p = someone("00103");
+  p.user_name = "zoe.ashworth@example.com";
+  return p;
+}
+
+TEST(planner_codec, reads_every_attribute_from_8x8_shape) {
+  const auto o = scim_object(zoe(), "a1");
+  EXPECT_EQ(scim_user_codec::read_id(o), "a1");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::user_name), "zoe.ashworth@example.com");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::given_name), "Zoë");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::family_name), "Ashworth");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::email), "zoe.ashworth@example.com");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::external_id), "00103");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::title), "Account Executive");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::locale), "en-GB");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::timezone), "Europe/London");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::department), "Sales");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::site), "London HQ");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::mobile_phone), "+44 7700 900123");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::active), "");
+  EXPECT_EQ(scim_user_codec::read_active(o), true);
+}
+
+TEST(planner_codec, reads_work_email_among_several_and_member_names_case_insensitively) {
+  const auto o = json::parse(R"({"id":"a","USERNAME":"Z@x.io","emails":[{"value":"home@x.io","type":"home"},
+      {"value":"work@x.io","type":"Work"}],"phoneNumbers":[{"value":"1","type":"work"},{"value":"2","type":"mobile"}],
+      "active":"False"})").as_object();
+  EXPECT_EQ(scim_user_codec::read(o, attribute::user_name), "Z@x.io");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::email), "work@x.io");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::mobile_phone), "2");
+  EXPECT_EQ(scim_user_codec::read_active(o), false);
+  EXPECT_EQ(scim_user_codec::read(json::object{}, attribute::site), "");
+}
+
+TEST(planner_codec, write_changes_only_the_attribute_and_empty_clears_it) {
+  auto o = scim_object(zoe(), "a1");
+  const auto before = o;
+  scim_user_codec::write(o, attribute::title, "Director");
+  EXPECT_EQ(o.at("title"), "Director");
+  scim_user_codec::write(o, attribute::title, "");
+  EXPECT_FALSE(o.contains("title"));
+  scim_user_codec::write(o, attribute::title, "Account Executive");
+  EXPECT_EQ(o, before);
+
+  scim_user_codec::write(o, attribute::email, "new@example.com");
+  ASSERT_EQ(o.at("emails").as_array().size(), 1U);
+  EXPECT_EQ(o.at("emails").as_array()[0], (json::object{{"value", "new@example.com"}, {"type", "work"}, {"primary", true}}));
+  scim_user_codec::write(o, attribute::mobile_phone, "");
+  EXPECT_TRUE(o.at("phoneNumbers").as_array().empty());
+  scim_user_codec::write(o, attribute::mobile_phone, "+1 555");
+  EXPECT_EQ(o.at("phoneNumbers").as_array()[0], (json::object{{"value", "+1 555"}, {"type", "mobile"}}));
+  scim_user_codec::write(o, attribute::given_name, "Zoe");
+  EXPECT_EQ(o.at("name").at("givenName"), "Zoe");
+  EXPECT_EQ(o.at("name").at("familyName"), "Ashworth");
+}
+
+TEST(planner_codec, writing_an_extension_adds_its_schema) {
+  json::object o{{"schemas", json::array{scim_user_codec::core_schema}}, {"id", "a"}};
+  scim_user_codec::write(o, attribute::department, "Sales");
+  scim_user_codec::write(o, attribute::site, "Austin");
+  EXPECT_EQ(o.at("schemas"), (json::array{scim_user_codec::core_schema, scim_user_codec::enterprise_schema,
+                                          scim_user_codec::x8_schema}));
+  EXPECT_EQ(scim_user_codec::read(o, attribute::department), "Sales");
+  EXPECT_EQ(scim_user_codec::read(o, attribute::site), "Austin");
+}
+
+TEST(planner_codec, same_trims_and_folds_only_user_name_and_email) {
+  EXPECT_TRUE(scim_user_codec::same(attribute::email, " Zoe@Example.COM ", "zoe@example.com"));
+  EXPECT_TRUE(scim_user_codec::same(attribute::user_name, "ZOË@x.io", "zoë@x.io"));
+  EXPECT_TRUE(scim_user_codec::same(attribute::title, "Engineer\u00a0", "Engineer"));
+  EXPECT_FALSE(scim_user_codec::same(attribute::title, "engineer", "Engineer"));
+  EXPECT_FALSE(scim_user_codec::same(attribute::title, "Senior  Engineer", "Senior Engineer"));
+}
+
+TEST(planner_codec, create_body_has_one_work_primary_email_and_schemas) {
+  person p = zoe();
+  p.department = "";
+  const auto body = scim_user_codec::create_body(desired(p));
+  EXPECT_EQ(body.at("schemas"), (json::array{scim_user_codec::core_schema, scim_user_codec::x8_schema}));
+  EXPECT_EQ(body.at("userName"), "zoe.ashworth@example.com");
+  EXPECT_EQ(body.at("name"), (json::object{{"givenName", "Zoë"}, {"familyName", "Ashworth"}}));
+  EXPECT_EQ(body.at("emails"),
+            (json::array{json::object{{"value", "zoe.ashworth@example.com"}, {"type", "work"}, {"primary", true}}}));
+  EXPECT_EQ(body.at("externalId"), "00103");
+  EXPECT_EQ(body.at("active"), true);
+  EXPECT_FALSE(body.contains(scim_user_codec::enterprise_schema));
+  EXPECT_FALSE(body.contains("locale"));  // not owned
+}
+
+TEST(planner_codec, put_body_starts_from_the_complete_object) {
+  const auto remote_obj = scim_object(zoe(), "a1");
+  person hr = zoe();
+  hr.title = "Director";
+  hr.department = "Finance";
+  const auto body = scim_user_codec::put_body(remote_obj, desired(hr), bit(attribute::title));
+  auto expected = remote_obj;
+  expected["title"] = "Director";
+  EXPECT_EQ(body, expected);  // department not in the mask: untouched
+  const auto rehire = scim_user_codec::put_body(scim_object(zoe(), "a1", false), desired(hr), 0, true);
+  EXPECT_EQ(rehire.at("active"), true);
+}
+
+TEST(planner_codec, active_patch_is_exactly_8x8s_body) {
+  EXPECT_EQ(json::serialize(scim_user_codec::active_patch(false)),
+            R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]})");
+}
+
+TEST(planner_codec, remote_user_gives_back_the_complete_object) {
+  const auto o = scim_object(zoe(), "a1", false);
+  const auto r = remote(o, t0);
+  EXPECT_EQ(r.id(), "a1");
+  EXPECT_FALSE(r.active());
+  EXPECT_EQ(r.fetched_at(), t0);
+  EXPECT_EQ(r.get(attribute::site), "London HQ");
+  EXPECT_EQ(r.to_object(), o);
+  EXPECT_EQ(json::parse(r.to_json()), o);
+}
+
+TEST(planner_codec, remote_user_keeps_unusual_shapes_verbatim) {
+  const char* texts[] = {
+      R"({"id":"b","userName":"a@b.c","name":{"givenName":"A","familyName":"B","middleName":"C"},
+          "emails":[{"value":"h@b.c","type":"home"},{"value":"a@b.c","type":"work","primary":true}],
+          "phoneNumbers":[{"value":"1","type":"work"}],"x-custom":{"k":[1,2,null]},"title":null,
+          "schemas":["urn:other","urn:ietf:params:scim:schemas:core:2.0:User"],"active":"true",
+          "urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"HQ","costCenter":"7"}})",
+      R"({"id":"c"})",
+      R"({"id":"d","name":{},"emails":[],"schemas":[],"externalId":"","active":false})",
+  };
+  for (const char* t : texts) {
+    const auto o = json::parse(t).as_object();
+    const auto r = remote(o, t0);
+    EXPECT_EQ(r.to_object(), o) << t;
+  }
+  const auto r = remote(json::parse(texts[0]).as_object(), t0);
+  EXPECT_EQ(r.get(attribute::email), "a@b.c");
+  EXPECT_EQ(r.get(attribute::given_name), "A");
+  EXPECT_EQ(r.get(attribute::site), "HQ");
+  EXPECT_TRUE(r.active());
+}
+
+TEST(planner_codec, remote_user_without_id_is_an_error_value) {
+  const auto r = remote_user::from_object(json::object{{"userName", "x"}}, t0);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "the 8x8 user object has no string \"id\"");
+  EXPECT_FALSE(remote_user::from_json("[1]", t0).has_value());
+  EXPECT_FALSE(remote_user::from_json("{", t0).has_value());
+  EXPECT_TRUE(remote_user::from_json(R"({"id":"q"})", t0).has_value());
+}
+
+TEST(planner_codec, cost_duration_rounds_up_to_whole_windows) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(plan_cost_duration(0, 10, 60s), milliseconds{0});
+  EXPECT_EQ(plan_cost_duration(10, 10, 60s), milliseconds{60'000});
+  EXPECT_EQ(plan_cost_duration(11, 10, 60s), milliseconds{120'000});
+  EXPECT_EQ(plan_cost_duration(1000, 10, 60s), std::chrono::minutes{100});
+  EXPECT_EQ(plan_cost_duration(3, 0, 1s), milliseconds{3000});
+  EXPECT_EQ(plan_duration_text(std::chrono::minutes{100}), "1 h 40 min");
+  EXPECT_EQ(plan_duration_text(std::chrono::seconds{45}), "45 s");
+  EXPECT_EQ(plan_duration_text(std::chrono::hours{51}), "2 d 3 h");
+}
+
+}  // namespace
+}  // namespace eightsync::core::planner_test
