@@ -1,0 +1,149 @@
+// Manual actions: one test per kind, plus deduplication. Never silent.
+#include "planner_test_support.hpp"
+
+namespace eightsync::core::planner_test {
+namespace {
+
+TEST(planner_manual_actions, after_create_assign_license_and_show_in_directory) {
+  world w;
+  w.add_hr(someone("001"));
+  const plan p = w.run();
+  ASSERT_EQ(p.operations.size(), 1U);
+  const auto& follow = p.operations[0].follow_ups;
+  ASSERT_EQ(follow.size(), 2U);
+  EXPECT_EQ(follow[0].kind, manual_action_kind::assign_license);
+  EXPECT_EQ(follow[0].dedupe_key, "assign_license:001:");
+  EXPECT_NE(follow[0].text.find("X Series license"), std::string::npos);
+  EXPECT_EQ(follow[1].kind, manual_action_kind::show_in_directory);
+  EXPECT_NE(follow[1].text.find("Company Directory"), std::string::npos);
+  EXPECT_TRUE(p.manual_actions.empty());  // raised only once the create succeeded
+}
+
+TEST(planner_manual_actions, after_deactivation_reclaim_license_and_number) {
+  world w;
+  w.add_synced(someone("000"), "a0");
+  w.add_remote(someone("001"), "a1");
+  w.add_link(someone("001"), "a1");
+  const plan p = w.run();
+  ASSERT_EQ(p.operations.size(), 1U);
+  ASSERT_EQ(p.operations[0].follow_ups.size(), 1U);
+  const auto& a = p.operations[0].follow_ups[0];
+  EXPECT_EQ(a.kind, manual_action_kind::reclaim_license_and_number);
+  EXPECT_EQ(a.dedupe_key, "reclaim_license_and_number:001:a1");
+  EXPECT_NE(a.text.find("phone number"), std::string::npos);
+}
+
+TEST(planner_manual_actions, site_change_on_a_user_whose_site_is_set) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1");
+  w.add_link(p, "a1");
+  p.site = "Austin";
+  p.title = "Director";
+  w.add_hr(p);
+  const plan pl = w.run();
+  const auto site = actions(pl, manual_action_kind::change_site);
+  ASSERT_EQ(site.size(), 1U);
+  EXPECT_EQ(site[0]->dedupe_key, "change_site:001:a1:Austin");
+  EXPECT_NE(site[0]->text.find("write-once"), std::string::npos);
+  // The title still changes; the PUT keeps 8x8's site.
+  const auto* update = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(scim_user_codec::read(update->body, attribute::site), "London HQ");
+  ASSERT_EQ(update->diffs.size(), 1U);
+  EXPECT_EQ(update->diffs[0].attr, attribute::title);
+}
+
+TEST(planner_manual_actions, site_is_set_by_update_when_8x8_has_none) {
+  world w;
+  person p = someone("001");
+  p.site = "";
+  w.add_remote(p, "a1");
+  w.add_link(p, "a1");
+  p.site = "Austin";
+  w.add_hr(p);
+  const plan pl = w.run();
+  EXPECT_TRUE(actions(pl, manual_action_kind::change_site).empty());
+  const auto* update = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(scim_user_codec::read(update->body, attribute::site), "Austin");
+}
+
+TEST(planner_manual_actions, user_name_change) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1");
+  w.add_link(p, "a1");
+  p.user_name = "zoe.new@example.com";
+  p.email = "u001@example.com";
+  w.add_hr(p);
+  const plan pl = w.run();
+  EXPECT_TRUE(pl.operations.empty());
+  const auto a = actions(pl, manual_action_kind::change_user_name);
+  ASSERT_EQ(a.size(), 1U);
+  EXPECT_EQ(a[0]->dedupe_key, "change_user_name:001:a1:zoe.new@example.com");
+  EXPECT_NE(a[0]->text.find("read-only"), std::string::npos);
+}
+
+TEST(planner_manual_actions, admin_deactivation_that_disagrees_with_hr) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1", false);
+  w.add_link(p, "a1", true);
+  w.add_hr(p);
+  const plan pl = w.run();
+  EXPECT_TRUE(pl.operations.empty());
+  const auto a = actions(pl, manual_action_kind::admin_deactivated);
+  ASSERT_EQ(a.size(), 1U);
+  EXPECT_EQ(a[0]->dedupe_key, "admin_deactivated:001:a1");
+  EXPECT_EQ(a[0]->scim_id, "a1");
+}
+
+TEST(planner_manual_actions, every_conflict_raises_one) {
+  world w;
+  const person dup = someone("001", "Margaret", "Whitfield");
+  w.add_hr(dup);
+  person by_hand = someone("zzz", "Margaret", "Whitfield");
+  by_hand.user_name = "mw@example.com";
+  w.remote_objects.push_back(scim_object(by_hand, "a9", true, false));
+  w.fetched.push_back(t0);
+  const person deact = someone("002", "D", "E");
+  w.add_hr(deact);
+  w.add_remote(deact, "a2", false);
+  const plan pl = w.run();
+  ASSERT_EQ(pl.conflicts.size(), 2U);
+  const auto a = actions(pl, manual_action_kind::resolve_conflict);
+  ASSERT_EQ(a.size(), 2U);
+  EXPECT_EQ(a[0]->hr_key, "001");
+  EXPECT_EQ(a[0]->dedupe_key, "resolve_conflict:001:a9:possible_duplicate:a9");
+  EXPECT_NE(a[0]->text.find("eightsync link 001"), std::string::npos);
+  EXPECT_EQ(a[1]->dedupe_key, "resolve_conflict:002:a2:match_deactivated:a2");
+}
+
+TEST(planner_manual_actions, same_open_action_is_marked_not_raised_twice) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1");
+  w.add_link(p, "a1");
+  p.site = "Austin";
+  w.add_hr(p);
+  const plan first = w.run();
+  const auto a = actions(first, manual_action_kind::change_site);
+  ASSERT_EQ(a.size(), 1U);
+  EXPECT_FALSE(a[0]->already_open);
+  w.state.open_actions.push_back({a[0]->kind, a[0]->hr_key, a[0]->dedupe_key});
+  const plan second = w.run();
+  const auto b = actions(second, manual_action_kind::change_site);
+  ASSERT_EQ(b.size(), 1U);
+  EXPECT_EQ(b[0]->dedupe_key, a[0]->dedupe_key);  // stable across cycles
+  EXPECT_TRUE(b[0]->already_open);
+  // HR asks for yet another site: a new action, not the open one.
+  p.site = "Boston";
+  w.hr[0] = desired(p);
+  const auto c = actions(w.run(), manual_action_kind::change_site);
+  ASSERT_EQ(c.size(), 1U);
+  EXPECT_FALSE(c[0]->already_open);
+}
+
+}  // namespace
+}  // namespace eightsync::core::planner_test
