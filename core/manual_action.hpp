@@ -11,10 +11,10 @@ namespace eightsync::core {
 struct manual_action {
   manual_action_kind kind = manual_action_kind::resolve_conflict;
   std::string hr_key;
-  std::string scim_id;     ///< empty when the user does not exist yet (a create's follow-ups)
+  std::string scim_id;  ///< empty when the user does not exist yet (a create's follow-ups)
   std::string user_name;
-  std::string text;        ///< what to do and why, for a person
-  std::string dedupe_key;  ///< `KIND:HR_KEY:SCIM_ID[:VALUE]`
+  std::string text;           ///< what to do and why, for a person
+  std::string dedupe_key;     ///< `KIND:HR_KEY:SCIM_ID[:VALUE]`
   bool already_open = false;  ///< an open action with this dedupe_key is in planner_state
 };
 

@@ -19,13 +19,20 @@ enum class manual_action_kind : std::uint8_t {
 /// The stable name of `k` (`assign_license`, `show_in_directory`, …). Never throws.
 constexpr std::string_view manual_action_kind_name(manual_action_kind k) noexcept {
   switch (k) {
-    case manual_action_kind::assign_license: return "assign_license";
-    case manual_action_kind::show_in_directory: return "show_in_directory";
-    case manual_action_kind::reclaim_license_and_number: return "reclaim_license_and_number";
-    case manual_action_kind::change_site: return "change_site";
-    case manual_action_kind::change_user_name: return "change_user_name";
-    case manual_action_kind::admin_deactivated: return "admin_deactivated";
-    case manual_action_kind::resolve_conflict: return "resolve_conflict";
+    case manual_action_kind::assign_license:
+      return "assign_license";
+    case manual_action_kind::show_in_directory:
+      return "show_in_directory";
+    case manual_action_kind::reclaim_license_and_number:
+      return "reclaim_license_and_number";
+    case manual_action_kind::change_site:
+      return "change_site";
+    case manual_action_kind::change_user_name:
+      return "change_user_name";
+    case manual_action_kind::admin_deactivated:
+      return "admin_deactivated";
+    case manual_action_kind::resolve_conflict:
+      return "resolve_conflict";
   }
   return "unknown";
 }

@@ -17,16 +17,23 @@ enum class operation_kind : std::uint8_t {
 /// The stable name of `k` (`deactivate`, `reactivate`, `create`, `adopt`, `update`). Never throws.
 constexpr std::string_view operation_kind_name(operation_kind k) noexcept {
   switch (k) {
-    case operation_kind::deactivate: return "deactivate";
-    case operation_kind::reactivate: return "reactivate";
-    case operation_kind::create: return "create";
-    case operation_kind::adopt: return "adopt";
-    case operation_kind::update: return "update";
+    case operation_kind::deactivate:
+      return "deactivate";
+    case operation_kind::reactivate:
+      return "reactivate";
+    case operation_kind::create:
+      return "create";
+    case operation_kind::adopt:
+      return "adopt";
+    case operation_kind::update:
+      return "update";
   }
   return "unknown";
 }
 
 /// Whether `k` sends a request to 8x8 (every kind but `adopt`). Never throws.
-constexpr bool operation_sends_request(operation_kind k) noexcept { return k != operation_kind::adopt; }
+constexpr bool operation_sends_request(operation_kind k) noexcept {
+  return k != operation_kind::adopt;
+}
 
 }  // namespace eightsync::core

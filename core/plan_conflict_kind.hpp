@@ -19,14 +19,22 @@ enum class plan_conflict_kind : std::uint8_t {
 /// The stable name of `k` (`two_rows_one_user`, `possible_duplicate`, …). Never throws.
 constexpr std::string_view plan_conflict_kind_name(plan_conflict_kind k) noexcept {
   switch (k) {
-    case plan_conflict_kind::two_rows_one_user: return "two_rows_one_user";
-    case plan_conflict_kind::one_row_two_users: return "one_row_two_users";
-    case plan_conflict_kind::match_deactivated: return "match_deactivated";
-    case plan_conflict_kind::other_external_id: return "other_external_id";
-    case plan_conflict_kind::linked_to_other_key: return "linked_to_other_key";
-    case plan_conflict_kind::possible_duplicate: return "possible_duplicate";
-    case plan_conflict_kind::user_name_taken: return "user_name_taken";
-    case plan_conflict_kind::linked_user_missing: return "linked_user_missing";
+    case plan_conflict_kind::two_rows_one_user:
+      return "two_rows_one_user";
+    case plan_conflict_kind::one_row_two_users:
+      return "one_row_two_users";
+    case plan_conflict_kind::match_deactivated:
+      return "match_deactivated";
+    case plan_conflict_kind::other_external_id:
+      return "other_external_id";
+    case plan_conflict_kind::linked_to_other_key:
+      return "linked_to_other_key";
+    case plan_conflict_kind::possible_duplicate:
+      return "possible_duplicate";
+    case plan_conflict_kind::user_name_taken:
+      return "user_name_taken";
+    case plan_conflict_kind::linked_user_missing:
+      return "linked_user_missing";
   }
   return "unknown";
 }

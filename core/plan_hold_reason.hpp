@@ -20,15 +20,24 @@ enum class plan_hold_reason : std::uint8_t {
 /// The stable name of `r` (`max_deactivations`, `source_shrink`, …). Never throws.
 constexpr std::string_view plan_hold_reason_name(plan_hold_reason r) noexcept {
   switch (r) {
-    case plan_hold_reason::max_deactivations: return "max_deactivations";
-    case plan_hold_reason::max_deactivation_percent: return "max_deactivation_percent";
-    case plan_hold_reason::max_creates: return "max_creates";
-    case plan_hold_reason::max_updates: return "max_updates";
-    case plan_hold_reason::source_shrink: return "source_shrink";
-    case plan_hold_reason::empty_source: return "empty_source";
-    case plan_hold_reason::key_churn: return "key_churn";
-    case plan_hold_reason::quarantined_without_key: return "quarantined_without_key";
-    case plan_hold_reason::waits_for_held: return "waits_for_held";
+    case plan_hold_reason::max_deactivations:
+      return "max_deactivations";
+    case plan_hold_reason::max_deactivation_percent:
+      return "max_deactivation_percent";
+    case plan_hold_reason::max_creates:
+      return "max_creates";
+    case plan_hold_reason::max_updates:
+      return "max_updates";
+    case plan_hold_reason::source_shrink:
+      return "source_shrink";
+    case plan_hold_reason::empty_source:
+      return "empty_source";
+    case plan_hold_reason::key_churn:
+      return "key_churn";
+    case plan_hold_reason::quarantined_without_key:
+      return "quarantined_without_key";
+    case plan_hold_reason::waits_for_held:
+      return "waits_for_held";
   }
   return "unknown";
 }

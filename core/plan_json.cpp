@@ -8,7 +8,9 @@ namespace json = boost::json;
 
 namespace {
 
-json::string str(std::string_view s) { return json::string(s); }
+json::string str(std::string_view s) {
+  return json::string(s);
+}
 
 json::object action_json(const manual_action& a) {
   json::object o;
@@ -49,7 +51,8 @@ json::object entry_json(const plan_entry& e) {
   o["after"] = e.after ? json::value(str(operation_kind_name(*e.after))) : json::value(nullptr);
   o["how"] = str(managed_by_name(e.how));
   json::array follow;
-  for (const auto& f : e.follow_ups) follow.emplace_back(action_json(f));
+  for (const auto& f : e.follow_ups)
+    follow.emplace_back(action_json(f));
   o["follow_ups"] = std::move(follow);
   if (e.hold) o["hold"] = hold_json(*e.hold);
   return o;
@@ -84,13 +87,16 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   out["summary"] = std::move(summary);
 
   json::array ops;
-  for (const auto& e : p.operations) ops.emplace_back(entry_json(e));
+  for (const auto& e : p.operations)
+    ops.emplace_back(entry_json(e));
   out["operations"] = std::move(ops);
   json::array held;
-  for (const auto& e : p.held) held.emplace_back(entry_json(e));
+  for (const auto& e : p.held)
+    held.emplace_back(entry_json(e));
   out["held"] = std::move(held);
   json::array holds;
-  for (const auto& h : p.holds) holds.emplace_back(hold_json(h));
+  for (const auto& h : p.holds)
+    holds.emplace_back(hold_json(h));
   out["holds"] = std::move(holds);
 
   json::array conflicts;
@@ -100,7 +106,8 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
     o["hr_key"] = str(c.hr_key);
     o["user_name"] = str(c.user_name);
     json::array ids;
-    for (const auto& id : c.scim_ids) ids.emplace_back(str(id));
+    for (const auto& id : c.scim_ids)
+      ids.emplace_back(str(id));
     o["scim_ids"] = std::move(ids);
     o["reason"] = str(c.reason);
     conflicts.emplace_back(std::move(o));
@@ -108,7 +115,8 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   out["conflicts"] = std::move(conflicts);
 
   json::array actions;
-  for (const auto& a : p.manual_actions) actions.emplace_back(action_json(a));
+  for (const auto& a : p.manual_actions)
+    actions.emplace_back(action_json(a));
   out["manual_actions"] = std::move(actions);
 
   json::array reads;

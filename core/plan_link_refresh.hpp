@@ -10,7 +10,7 @@ namespace eightsync::core {
 struct plan_link_refresh {
   std::string hr_key;
   std::string scim_id;
-  std::string user_name;                    ///< 8x8's userName now
+  std::string user_name;                      ///< 8x8's userName now
   std::optional<std::uint64_t> applied_hash;  ///< unset for a user missing from HR
   bool applied_active = true;
 };

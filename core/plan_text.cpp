@@ -8,7 +8,9 @@ namespace eightsync::core {
 
 namespace {
 
-std::string shown(std::string_view v) { return v.empty() ? std::string("(none)") : "\"" + std::string(v) + "\""; }
+std::string shown(std::string_view v) {
+  return v.empty() ? std::string("(none)") : "\"" + std::string(v) + "\"";
+}
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
@@ -36,7 +38,8 @@ void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
     out.append(shown(d.after)).append("\n");
   }
   if (e.after) out.append("    after this user's ").append(operation_kind_name(*e.after)).append("\n");
-  for (const auto& f : e.follow_ups) out.append("    then, by hand: ").append(f.text).append("\n");
+  for (const auto& f : e.follow_ups)
+    out.append("    then, by hand: ").append(f.text).append("\n");
 }
 
 }  // namespace
@@ -48,7 +51,8 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
          plural(p.conflicts.size(), "conflict", "conflicts") + ", " +
          plural(p.manual_actions.size(), "manual action", "manual actions") + ".\n";
   out += "Read: ";
-  out += p.authoritative ? "a complete listing of every 8x8 user" : "without a complete listing of every 8x8 user";
+  out += p.authoritative ? "a complete listing of every 8x8 user"
+                         : "without a complete listing of every 8x8 user";
   out += "; " + plural(p.desired_users, "HR user", "HR users") + ", " +
          plural(p.managed_users, "managed user", "managed users") + ", " + std::to_string(p.unchanged_users) +
          " unchanged" + (p.first_cycle ? "; first cycle" : "") + ".\n";
@@ -62,7 +66,8 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   }};
   for (const auto& [kind, title] : groups) {
     std::size_t n = 0;
-    for (const auto& e : p.operations) n += e.kind == kind ? 1 : 0;
+    for (const auto& e : p.operations)
+      n += e.kind == kind ? 1 : 0;
     if (n == 0) continue;
     out.append("\n").append(title).append(" (").append(std::to_string(n)).append(")\n");
     for (const auto& e : p.operations) {
@@ -71,18 +76,25 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   }
   if (!p.held.empty()) {
     out += "\nHeld for approval (" + std::to_string(p.held.size()) + ")\n";
-    for (const auto& h : p.holds) out.append("  hold: ").append(h.text).append("\n");
-    for (const auto& e : p.held) entry_lines(out, e, true);
+    for (const auto& h : p.holds)
+      out.append("  hold: ").append(h.text).append("\n");
+    for (const auto& e : p.held)
+      entry_lines(out, e, true);
   }
   if (!p.conflicts.empty()) {
     out += "\nConflicts (" + std::to_string(p.conflicts.size()) + ")\n";
     for (const auto& c : p.conflicts) {
       out.append("  ").append(c.hr_key);
       if (!c.user_name.empty()) out.append("  ").append(c.user_name);
-      out.append("  [").append(plan_conflict_kind_name(c.kind)).append("]\n    ").append(c.reason).append("\n");
+      out.append("  [")
+          .append(plan_conflict_kind_name(c.kind))
+          .append("]\n    ")
+          .append(c.reason)
+          .append("\n");
       if (!c.scim_ids.empty()) {
         out += "    8x8 ids:";
-        for (const auto& id : c.scim_ids) out.append(" ").append(id);
+        for (const auto& id : c.scim_ids)
+          out.append(" ").append(id);
         out += '\n';
       }
     }
@@ -111,8 +123,8 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   }
   const auto& c = p.cost;
   out += "\nCost: " + plural(c.listing_pages, "listing page", "listing pages") + ", " +
-         plural(c.gets_by_id, "GET by id", "GETs by id") + ", " + plural(c.lookups, "lookup", "lookups") + ", " +
-         plural(c.writes, "write", "writes") + " = " + plural(c.total(), "request", "requests");
+         plural(c.gets_by_id, "GET by id", "GETs by id") + ", " + plural(c.lookups, "lookup", "lookups") +
+         ", " + plural(c.writes, "write", "writes") + " = " + plural(c.total(), "request", "requests");
   if (p.held_writes) out += " (+" + plural(p.held_writes, "held write", "held writes") + ")";
   out += "; about " + plan_duration_text(plan_cost_duration(c.total(), rate.requests, rate.per)) + " at " +
          std::to_string(rate.requests) + " requests per " + plan_duration_text(rate.per) + ".\n";

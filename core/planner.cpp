@@ -9,6 +9,7 @@
 
 #include "core/create_rules.hpp"
 #include "core/planner_index.hpp"
+#include "core/planner_text.hpp"
 #include "core/scim_user_codec.hpp"
 #include "core/text.hpp"
 
@@ -44,7 +45,9 @@ namespace {
 namespace json = boost::json;
 using time_point = std::chrono::system_clock::time_point;
 
-constexpr std::uint32_t bit(attribute a) noexcept { return 1U << static_cast<unsigned>(a); }
+constexpr std::uint32_t bit(attribute a) noexcept {
+  return 1U << static_cast<unsigned>(a);
+}
 constexpr std::uint32_t npos = planner_index::npos;
 
 std::string join_ids(std::vector<std::string> ids) {
@@ -57,7 +60,9 @@ std::string join_ids(std::vector<std::string> ids) {
   return out;
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+  return "\"" + std::string(s) + "\"";
+}
 
 std::string percent_text(double p) {
   char buf[32];
@@ -76,19 +81,12 @@ std::string_view claimed_external_id(const desired_user& d) noexcept {
   return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
 }
 
-std::string_view match_value(const desired_user& d, match_key k) noexcept {
-  switch (k) {
-    case match_key::external_id: return claimed_external_id(d);
-    case match_key::user_name: return d.get(attribute::user_name);
-    case match_key::email: return d.get(attribute::email);
-  }
-  return {};
-}
-
 // Why `d` cannot be created in 8x8, or "" when it can.
 std::string create_problem(const desired_user& d) {
-  for (const attribute a : {attribute::user_name, attribute::given_name, attribute::family_name, attribute::email}) {
-    if (!d.owns(a)) return "the mapping does not map " + std::string(attribute_name(a)) + ", which 8x8 requires";
+  for (const attribute a :
+       {attribute::user_name, attribute::given_name, attribute::family_name, attribute::email}) {
+    if (!d.owns(a))
+      return "the mapping does not map " + std::string(attribute_name(a)) + ", which 8x8 requires";
     if (is_blank(d.get(a))) return std::string(attribute_name(a)) + " is empty, and 8x8 requires it";
   }
   if (const auto p = email_problem(trim(d.get(attribute::email)))) return "the email " + std::string(*p);
@@ -96,24 +94,19 @@ std::string create_problem(const desired_user& d) {
   return {};
 }
 
-// The state of the linked users and the indexes over state, shared by both phases.
+// The indexes over state, shared by both phases, and which link each HR row has.
 struct state_view {
   const planner_state& state;
-  planner_index link_by_key;
-  planner_index link_by_id;
-  planner_index quarantined;       // keys of quarantined rows
-  planner_index create_new;        // keys released with --create-new
-  planner_index open_conflicts;    // keys with an open resolve_conflict action
-  planner_index open_actions;      // dedupe keys of open actions
+  std::vector<std::uint32_t> link_of;  // per desired user: its link, or npos
+  std::vector<char> link_used;         // per link: an HR row has it, or it repeats an earlier link's key
+  planner_index quarantined;           // keys of quarantined rows
+  planner_index create_new;            // keys released with --create-new
+  planner_index open_conflicts;        // keys with an open resolve_conflict action
+  planner_index open_actions;          // dedupe keys of open actions
   std::size_t keyless_quarantined = 0;
 
-  state_view(const mapping_result& desired, const planner_state& s) : state(s), open_conflicts(false) {
-    link_by_key.reserve(s.links.size());
-    link_by_id.reserve(s.links.size());
-    for (std::size_t i = 0; i < s.links.size(); ++i) {
-      link_by_key.add(s.links[i].hr_key, static_cast<std::uint32_t>(i));
-      link_by_id.add(s.links[i].scim_id, static_cast<std::uint32_t>(i));
-    }
+  state_view(const mapping_result& desired, const planner_state& s) : state(s) {
+    join_links(desired);
     for (std::size_t i = 0; i < desired.quarantined.size(); ++i) {
       if (is_blank(desired.quarantined[i].key)) {
         ++keyless_quarantined;
@@ -121,20 +114,59 @@ struct state_view {
         quarantined.add(desired.quarantined[i].key, static_cast<std::uint32_t>(i));
       }
     }
-    for (std::size_t i = 0; i < s.create_new.size(); ++i) create_new.add(s.create_new[i], static_cast<std::uint32_t>(i));
+    for (std::size_t i = 0; i < s.create_new.size(); ++i)
+      create_new.add(s.create_new[i], static_cast<std::uint32_t>(i));
     for (std::size_t i = 0; i < s.open_actions.size(); ++i) {
       const auto& a = s.open_actions[i];
       open_actions.add(a.dedupe_key, static_cast<std::uint32_t>(i));
-      if (a.kind == manual_action_kind::resolve_conflict) open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
+      if (a.kind == manual_action_kind::resolve_conflict)
+        open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
     }
   }
 
-  // The link for `key`, or nullptr.
-  const user_link* link_for(std::string_view key) const noexcept {
-    const auto h = link_by_key.find(key);
-    return h.count ? &state.links[h.first] : nullptr;
+ private:
+  // HR's users come sorted by key; when the links are too (the state store reads them ORDER BY
+  // hr_key), a merge join pairs them without hashing. Otherwise a hash index over the links.
+  // Of several links with one key (a broken state.db), the first counts.
+  void join_links(const mapping_result& desired) {
+    const auto& users = desired.users;
+    const auto& links = state.links;
+    link_of.assign(users.size(), npos);
+    link_used.assign(links.size(), 0);
+    const auto by_user_key = [](const desired_user& a, const desired_user& b) { return a.key < b.key; };
+    const auto by_link_key = [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; };
+    if (std::is_sorted(users.begin(), users.end(), by_user_key) &&
+        std::is_sorted(links.begin(), links.end(), by_link_key)) {
+      std::size_t j = 0;
+      for (std::size_t i = 0; i < users.size() && j < links.size();) {
+        const int c = users[i].key.compare(links[j].hr_key);
+        if (c < 0) {
+          ++i;
+          continue;
+        }
+        if (c == 0) {
+          link_of[i] = static_cast<std::uint32_t>(j);
+          link_used[j] = 1;
+          ++i;
+        }
+        for (++j; j < links.size() && links[j].hr_key == links[j - 1].hr_key; ++j)
+          link_used[j] = 1;
+      }
+      return;
+    }
+    planner_index by_key;
+    by_key.reserve(links.size());
+    for (std::size_t j = 0; j < links.size(); ++j) {
+      if (by_key.add(links[j].hr_key, static_cast<std::uint32_t>(j)).count > 1) link_used[j] = 1;
+    }
+    for (std::size_t i = 0; i < users.size(); ++i) {
+      const auto h = by_key.find(users[i].key);
+      if (h.count) {
+        link_of[i] = h.first;
+        link_used[h.first] = 1;
+      }
+    }
   }
-  std::uint32_t link_index(std::string_view key) const noexcept { return link_by_key.find(key).first; }
 };
 
 bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {
@@ -151,8 +183,65 @@ bool has_fresh_copy(const user_link& l, const planner_options& o) noexcept {
 }
 
 bool is_protected(const planner_options& o, std::string_view a, std::string_view b = {}) {
-  return (!is_blank(a) && o.protect.matches(trim(a))) || (!is_blank(b) && o.protect.matches(trim(b)));
+  a = planner_trim(a);
+  b = planner_trim(b);
+  return (!a.empty() && o.protect.matches(a)) || (!b.empty() && o.protect.matches(b));
 }
+
+// What one HR row without a link matches among 8x8's users.
+struct row_match {
+  std::uint32_t first = npos;  // distinct candidates, in listing order
+  std::uint32_t second = npos;
+  std::uint32_t count = 0;
+  std::uint32_t taken = npos;      // an 8x8 user holding the row's userName
+  std::uint32_t dup_first = npos;  // unlinked, unmatched users with the row's given and family name
+  std::uint32_t dup_second = npos;
+  std::uint32_t dup_count = 0;
+  std::uint8_t keys = 0;    // bit per match_key that found a candidate
+  bool create_new = false;  // released with `eightsync link KEY --create-new`
+  bool done = false;        // already decided (protected)
+
+  void add(std::uint32_t remote, match_key k) noexcept {
+    keys = static_cast<std::uint8_t>(keys | (1U << static_cast<unsigned>(k)));
+    if (remote == first || remote == second) return;
+    if (count == 0) first = remote;
+    if (count == 1) second = remote;
+    ++count;
+  }
+  void add_duplicate(std::uint32_t remote) noexcept {
+    if (dup_count == 0) dup_first = remote;
+    if (dup_count == 1) dup_second = remote;
+    ++dup_count;
+  }
+};
+
+// A planner_index whose keys may repeat: each position links to the previous one with the same
+// key, so every position of a key can be visited.
+class chained_index {
+ public:
+  chained_index(bool case_insensitive, std::size_t positions)
+      : index_(case_insensitive), next_(positions, npos) {
+    index_.reserve(positions);
+  }
+  void add(std::string_view a, std::string_view b, std::uint32_t position) {
+    const auto h = index_.add(a, b, position);
+    if (h.count > 1) {
+      next_[position] = h.first;
+      index_.set_first(a, b, position);
+    }
+  }
+  template <class F>
+  void for_each(std::string_view a, std::string_view b, F&& f) const {
+    const auto h = index_.find(a, b);
+    for (std::uint32_t p = h.count ? h.first : npos; p != npos; p = next_[p])
+      f(p);
+  }
+  std::size_t size() const noexcept { return index_.size(); }
+
+ private:
+  planner_index index_;
+  std::vector<std::uint32_t> next_;
+};
 
 // One run of make_plan.
 class plan_builder {
@@ -170,25 +259,26 @@ class plan_builder {
   };
 
   // Where a remote user comes from: the snapshot, or a fresh copy kept in the link.
-  const remote_user* remote_for(const user_link& l, bool allow_cached);
+  const remote_user* remote_for(std::uint32_t link_index, bool allow_cached);
   void plan_linked(const desired_user& d, std::uint32_t link_index);
   void plan_unlinked();
   void plan_missing(std::uint32_t link_index);
   // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
-  bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how, bool adopted);
-  void build_match_indexes();
+  bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
+                bool adopted);
   void finish();
 
-  void add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids, std::string reason);
-  void add_manual(manual_action_kind kind, std::string_view key, std::string_view id, std::string_view user_name,
-                  std::string text, std::string_view value = {});
+  void add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids,
+                    std::string reason);
+  void add_manual(manual_action_kind kind, std::string_view key, std::string_view id,
+                  std::string_view user_name, std::string text, std::string_view value = {});
   manual_action make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
                             std::string_view user_name, std::string text, std::string_view value = {}) const;
   void add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason);
   void add_read(plan_read_kind kind, std::string_view key, std::string_view target, std::string reason);
   void add_refresh(const user_link& l, const remote_user& r, std::optional<std::uint64_t> hash, bool active);
-  void add_deactivation(std::string_view key, const remote_user& r, managed_by how, std::optional<std::uint64_t> hash,
-                        std::string reason, bool missing);
+  void add_deactivation(std::string_view key, const remote_user& r, managed_by how,
+                        std::optional<std::uint64_t> hash, std::string reason, bool missing);
 
   const mapping_result& desired_;
   const remote_snapshot& remote_;
@@ -198,19 +288,18 @@ class plan_builder {
   plan out_;
 
   planner_index remote_by_id_;
-  std::deque<remote_user> cached_;  // parsed link copies (a deque keeps addresses stable)
-  std::vector<char> link_seen_;
+  std::deque<remote_user> cached_;             // parsed link copies (a deque keeps addresses stable)
+  std::vector<std::uint32_t> remote_of_link_;  // per link: its user in the snapshot, or npos
+  std::vector<std::uint32_t> link_of_remote_;  // per snapshot user: its link, or npos
+  std::vector<char> shared_id_;                // per link: another link has the same 8x8 id
+  std::vector<char> superseded_;               // per snapshot user: a fresher copy of it is there too
   bool authoritative_ = false;
   bool first_cycle_with_users_ = false;
 
-  // Match indexes over the snapshot, built only when some HR row has no link.
-  bool match_built_ = false;
-  planner_index by_external_id_;
-  planner_index by_user_name_{true};
-  planner_index by_email_{true};
-  planner_index by_name_{true};  // unlinked users only: possible duplicates
+  // Matching, done only when some HR row has no link.
+  bool matching_ = false;
   planner_index looked_up_{true};
-  std::vector<std::uint8_t> claims_;   // per remote user: HR rows without a link that match it
+  std::vector<std::uint8_t> claims_;  // per remote user: HR rows without a link that match it
 
   std::vector<pending> deactivations_, reactivations_, creates_, adopts_, updates_;
   std::size_t new_keys_ = 0;
@@ -218,9 +307,9 @@ class plan_builder {
   std::vector<std::uint32_t> unlinked_;  // desired indexes
 };
 
-const remote_user* plan_builder::remote_for(const user_link& l, bool allow_cached) {
-  const auto h = remote_by_id_.find(l.scim_id);
-  if (h.count) return &remote_.users[h.first];
+const remote_user* plan_builder::remote_for(std::uint32_t li, bool allow_cached) {
+  if (remote_of_link_[li] != npos) return &remote_.users[remote_of_link_[li]];
+  const user_link& l = state_.links[li];
   if (!allow_cached || !has_fresh_copy(l, opt_)) return nullptr;
   auto parsed = remote_user::from_json(l.remote_json, *l.fetched_at);
   if (!parsed || parsed->id() != trim(l.scim_id)) return nullptr;
@@ -229,7 +318,8 @@ const remote_user* plan_builder::remote_for(const user_link& l, bool allow_cache
 }
 
 manual_action plan_builder::make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
-                                        std::string_view user_name, std::string text, std::string_view value) const {
+                                        std::string_view user_name, std::string text,
+                                        std::string_view value) const {
   manual_action a;
   a.kind = kind;
   a.hr_key = std::string(key);
@@ -253,11 +343,12 @@ void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, 
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   const std::string id_list = join_ids(ids);
-  std::string text = "Resolve a conflict for HR key " + d.key + ": " + reason +
-                     " Then run `eightsync link " + d.key + " ID` or `eightsync link " + d.key + " --create-new`.";
+  std::string text = "Resolve a conflict for HR key " + d.key + ": " + reason + " Then run `eightsync link " +
+                     d.key + " ID` or `eightsync link " + d.key + " --create-new`.";
   std::string value = std::string(plan_conflict_kind_name(kind)) + ":" + id_list;
-  out_.manual_actions.push_back(make_manual(manual_action_kind::resolve_conflict, d.key, ids.size() == 1 ? ids[0] : "",
-                                            d.get(attribute::user_name), std::move(text), value));
+  out_.manual_actions.push_back(make_manual(manual_action_kind::resolve_conflict, d.key,
+                                            ids.size() == 1 ? ids[0] : "", d.get(attribute::user_name),
+                                            std::move(text), value));
   plan_conflict c;
   c.kind = kind;
   c.hr_key = d.key;
@@ -267,11 +358,13 @@ void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, 
   out_.conflicts.push_back(std::move(c));
 }
 
-void plan_builder::add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason) {
+void plan_builder::add_note(std::string_view key, std::string_view id, std::string_view user_name,
+                            std::string reason) {
   out_.skipped.push_back({std::string(key), std::string(id), std::string(user_name), std::move(reason)});
 }
 
-void plan_builder::add_read(plan_read_kind kind, std::string_view key, std::string_view target, std::string reason) {
+void plan_builder::add_read(plan_read_kind kind, std::string_view key, std::string_view target,
+                            std::string reason) {
   out_.reads_needed.push_back({kind, std::string(key), std::string(target), std::move(reason)});
 }
 
@@ -303,17 +396,19 @@ void plan_builder::add_deactivation(std::string_view key, const remote_user& r, 
   deactivations_.push_back(std::move(p));
 }
 
-bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
-                            bool adopted) {
+bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const user_link* link,
+                            managed_by how, bool adopted) {
   const std::string_view user_name = r.get(attribute::user_name);
   if (!d.active) {
     if (r.active()) {
       std::string reason = "HR's active condition says this person has left";
-      if (link && link->applied_active == false) reason += ", but 8x8 shows them active again (reactivated by hand?)";
+      if (link && link->applied_active == false)
+        reason += ", but 8x8 shows them active again (reactivated by hand?)";
       reason += "; 8x8 shows them active.";
       add_deactivation(d.key, r, how, d.hash, std::move(reason), false);
     } else if (link) {
-      add_refresh(*link, r, std::nullopt, false);
+      // Nothing to do for this HR version: record it, so incremental cycles stop re-reading.
+      add_refresh(*link, r, d.hash, false);
       ++out_.unchanged_users;
     }
     return false;
@@ -335,11 +430,14 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
       reactivations_.push_back(std::move(p));
       rehire = true;
     } else {
-      add_manual(manual_action_kind::admin_deactivated, d.key, r.id(), user_name,
-                 "HR says " + std::string(user_name) +
-                     " is active, but an admin deactivated them in 8x8. eightsync does not reactivate users an "
-                     "admin deactivated: reactivate them in Admin Console, or fix HR.");
-      add_note(d.key, r.id(), user_name, "Deactivated in 8x8 while HR says active: left as is (manual action).");
+      add_manual(
+          manual_action_kind::admin_deactivated, d.key, r.id(), user_name,
+          "HR says " + std::string(user_name) +
+              " is active, but an admin deactivated them in 8x8. eightsync does not reactivate users an "
+              "admin deactivated: reactivate them in Admin Console, or fix HR.");
+      add_note(d.key, r.id(), user_name,
+               "Deactivated in 8x8 while HR says active: left as is (manual action).");
+      if (link) add_refresh(*link, r, d.hash, true);
       return false;
     }
   }
@@ -388,7 +486,8 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     e.reason = "8x8's " + names + (diffs.size() == 1 ? " differs" : " differ") + " from HR" +
                (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
     e.diffs = std::move(diffs);
-    e.body = scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt);
+    e.body =
+        scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt);
     if (rehire) {
       e.after = operation_kind::reactivate;
     } else if (adopted) {
@@ -400,7 +499,9 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     updates_.push_back(std::move(p));
     return true;
   }
-  if (link && !rehire) {
+  if (rehire) {
+    reactivations_.back().entry.desired_hash = d.hash;  // nothing else to apply
+  } else if (link) {
     add_refresh(*link, r, d.hash, true);
     ++out_.unchanged_users;
   }
@@ -409,14 +510,13 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
 
 void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
   const user_link& l = state_.links[li];
-  link_seen_[li] = 1;
-  if (sv_.link_by_id.find(l.scim_id).count > 1) {
+  if (shared_id_[li]) {
     add_conflict(plan_conflict_kind::two_rows_one_user, d, {l.scim_id},
                  "state.db links several HR keys to 8x8 user " + l.scim_id + "; unlink all but one.");
     return;
   }
   const bool changed = link_changed(l, d);
-  const remote_user* r = remote_for(l, changed);
+  const remote_user* r = remote_for(li, changed);
   const std::string_view user_name = r ? r->get(attribute::user_name) : std::string_view(l.user_name);
   if (is_protected(opt_, d.get(attribute::user_name), user_name)) {
     add_note(d.key, l.scim_id, user_name, "On the protect list: eightsync never touches this user.");
@@ -425,7 +525,8 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
   if (!r) {
     if (authoritative_) {
       if (!d.active) {
-        add_note(d.key, l.scim_id, l.user_name, "HR says inactive and the linked 8x8 user is no longer listed.");
+        add_note(d.key, l.scim_id, l.user_name,
+                 "HR says inactive and the linked 8x8 user is no longer listed.");
         return;
       }
       add_conflict(plan_conflict_kind::linked_user_missing, d, {l.scim_id},
@@ -433,8 +534,9 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
                        ") is not in a complete listing any more; eightsync will not create a second user "
                        "on its own.");
     } else if (changed) {
-      add_read(plan_read_kind::get_by_id, d.key, l.scim_id,
-               "HR changed this user and no copy of the 8x8 user fetched within max_snapshot_age is at hand.");
+      add_read(
+          plan_read_kind::get_by_id, d.key, l.scim_id,
+          "HR changed this user and no copy of the 8x8 user fetched within max_snapshot_age is at hand.");
     } else {
       ++out_.unchanged_users;
     }
@@ -452,97 +554,113 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
   evaluate(d, *r, &l, l.how, false);
 }
 
-void plan_builder::build_match_indexes() {
-  match_built_ = true;
-  const auto n = remote_.users.size();
-  by_external_id_.reserve(n);
-  by_user_name_.reserve(n);
-  by_email_.reserve(n);
-  claims_.assign(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const remote_user& r = remote_.users[i];
-    const auto pos = static_cast<std::uint32_t>(i);
-    by_external_id_.add(r.get(attribute::external_id), pos);
-    by_user_name_.add(r.get(attribute::user_name), pos);
-    by_email_.add(r.get(attribute::email), pos);
-    if (sv_.link_by_id.find(r.id()).count == 0 && !is_blank(r.get(attribute::given_name)) &&
-        !is_blank(r.get(attribute::family_name))) {
-      by_name_.add(r.get(attribute::given_name), r.get(attribute::family_name), pos);
-    }
-  }
+void plan_builder::plan_unlinked() {
+  if (unlinked_.empty()) return;
+  const std::size_t rows = unlinked_.size();
+  matching_ = true;
+  claims_.assign(remote_.users.size(), 0);
   for (std::size_t i = 0; i < remote_.looked_up.size(); ++i) {
     looked_up_.add(remote_.looked_up[i], static_cast<std::uint32_t>(i));
   }
-}
 
-void plan_builder::plan_unlinked() {
-  if (unlinked_.empty()) return;
-  build_match_indexes();
-
-  // Pass 1: each row's candidates. npos: none; npos - 1: already a conflict.
-  constexpr std::uint32_t conflicted = npos - 1;
-  std::vector<std::uint32_t> candidate(unlinked_.size(), npos);
-  std::vector<std::string> matched_by(unlinked_.size());
-  planner_index hr_user_names(true);  // userNames of active rows without a link: two creates collide
-  hr_user_names.reserve(unlinked_.size());
-  for (std::size_t u = 0; u < unlinked_.size(); ++u) {
+  // The indexes hold the HR rows without a link (usually a handful), and 8x8's users are
+  // scanned once against them: small tables that stay in cache, whatever the account's size.
+  std::vector<row_match> m(rows);
+  chained_index by_external_id(false, rows);
+  chained_index by_user_name(true, rows);  // every row: matching, a taken userName, two rows on one
+  chained_index by_email(true, rows);
+  const auto uses = [&](match_key k) {
+    return std::find(opt_.match.begin(), opt_.match.end(), k) != opt_.match.end();
+  };
+  for (std::size_t u = 0; u < rows; ++u) {
     const desired_user& d = desired_.users[unlinked_[u]];
-    if (d.active) {
-      ++new_keys_;
-      hr_user_names.add(d.get(attribute::user_name), unlinked_[u]);
-    }
+    if (d.active) ++new_keys_;
     if (is_protected(opt_, d.get(attribute::user_name))) {
-      add_note(d.key, {}, d.get(attribute::user_name), "On the protect list: eightsync never creates or adopts it.");
-      candidate[u] = conflicted;
+      add_note(d.key, {}, d.get(attribute::user_name),
+               "On the protect list: eightsync never creates or adopts it.");
+      m[u].done = true;
       continue;
     }
-    if (sv_.create_new.find(d.key).count) continue;  // the operator said: create, do not match
-    std::vector<std::uint32_t> found;
-    std::vector<std::string> ids;
-    bool many = false;
+    const auto pos = static_cast<std::uint32_t>(u);
+    by_user_name.add(d.get(attribute::user_name), {}, pos);
+    m[u].create_new = sv_.create_new.find(d.key).count != 0;
+    if (m[u].create_new) continue;  // the operator said: create, do not match
+    if (uses(match_key::external_id)) by_external_id.add(claimed_external_id(d), {}, pos);
+    if (uses(match_key::email)) by_email.add(d.get(attribute::email), {}, pos);
+  }
+
+  // Each row's distinct candidates, and whether its userName is taken.
+  const bool match_user_name = uses(match_key::user_name);
+  for (std::size_t i = 0; i < remote_.users.size(); ++i) {
+    if (superseded_[i]) continue;
+    const remote_user& r = remote_.users[i];
+    const auto pos = static_cast<std::uint32_t>(i);
     for (const match_key k : opt_.match) {
-      const planner_index& idx = k == match_key::external_id ? by_external_id_
-                                 : k == match_key::user_name ? by_user_name_
-                                                             : by_email_;
-      const auto h = idx.find(match_value(d, k));
-      if (h.count == 0) continue;
-      if (h.count > 1) {
-        many = true;
-        ids.emplace_back(remote_.users[h.first].id());
-        ids.emplace_back(remote_.users[h.second].id());
-        matched_by[u] = std::string(match_key_name(k));
-        continue;
-      }
-      if (std::find(found.begin(), found.end(), h.first) == found.end()) {
-        found.push_back(h.first);
-        ids.emplace_back(remote_.users[h.first].id());
-        if (!matched_by[u].empty()) matched_by[u] += ", ";
-        matched_by[u] += match_key_name(k);
-      }
+      if (k == match_key::user_name) continue;  // below
+      const chained_index& idx = k == match_key::external_id ? by_external_id : by_email;
+      const attribute a = k == match_key::external_id ? attribute::external_id : attribute::email;
+      idx.for_each(r.get(a), {}, [&](std::uint32_t u) { m[u].add(pos, k); });
     }
-    if (many || found.size() > 1) {
-      if (d.active || std::any_of(found.begin(), found.end(), [&](auto i) { return remote_.users[i].active(); })) {
-        add_conflict(plan_conflict_kind::one_row_two_users, d, std::move(ids),
-                     "this HR row matches several 8x8 users (by " + matched_by[u] + ").");
-      } else {
-        add_note(d.key, {}, d.get(attribute::user_name), "Inactive in HR; matches several inactive 8x8 users.");
+    by_user_name.for_each(r.get(attribute::user_name), {}, [&](std::uint32_t u) {
+      if (match_user_name && !m[u].create_new) {
+        m[u].add(pos, match_key::user_name);
+      } else if (m[u].taken == npos) {
+        m[u].taken = pos;
       }
-      candidate[u] = conflicted;
-      continue;
-    }
-    if (found.size() == 1) {
-      candidate[u] = found[0];
-      if (claims_[found[0]] < 255) ++claims_[found[0]];
+    });
+  }
+  // A user two rows point at is contested, even when one of them also points elsewhere.
+  for (const auto& x : m) {
+    if (x.done) continue;
+    for (const auto c : {x.first, x.second}) {
+      if (c != npos && claims_[c] < 255) ++claims_[c];
     }
   }
 
-  // Pass 2: adopt, conflict or create.
-  for (std::size_t u = 0; u < unlinked_.size(); ++u) {
-    if (candidate[u] == conflicted) continue;
+  // Possible duplicates: unlinked users no HR row matched (a user another row adopts now is
+  // that row's, not a duplicate) with the name of a row that would be created.
+  chained_index by_name(true, rows);
+  for (std::size_t u = 0; u < rows; ++u) {
+    const desired_user& d = desired_.users[unlinked_[u]];
+    if (m[u].done || m[u].count != 0 || !d.active || m[u].create_new) continue;
+    if (is_blank(d.get(attribute::given_name)) || is_blank(d.get(attribute::family_name))) continue;
+    by_name.add(d.get(attribute::given_name), d.get(attribute::family_name), static_cast<std::uint32_t>(u));
+  }
+  if (by_name.size() != 0) {
+    for (std::size_t i = 0; i < remote_.users.size(); ++i) {
+      if (claims_[i] != 0 || superseded_[i]) continue;
+      const remote_user& r = remote_.users[i];
+      by_name.for_each(r.get(attribute::given_name), r.get(attribute::family_name), [&](std::uint32_t u) {
+        if (link_of_remote_[i] == npos) m[u].add_duplicate(static_cast<std::uint32_t>(i));
+      });
+    }
+  }
+
+  // Adopt, conflict or create, row by row.
+  for (std::size_t u = 0; u < rows; ++u) {
+    if (m[u].done) continue;
     const desired_user& d = desired_.users[unlinked_[u]];
     const std::string_view hr_user_name = d.get(attribute::user_name);
-    if (candidate[u] != npos) {
-      const remote_user& r = remote_.users[candidate[u]];
+    std::string matched_by;
+    for (const match_key k : opt_.match) {
+      if ((m[u].keys & (1U << static_cast<unsigned>(k))) == 0) continue;
+      if (!matched_by.empty()) matched_by += ", ";
+      matched_by += match_key_name(k);
+    }
+    if (m[u].count > 1) {
+      const remote_user& a = remote_.users[m[u].first];
+      const remote_user& b = remote_.users[m[u].second];
+      if (d.active || a.active() || b.active()) {
+        add_conflict(
+            plan_conflict_kind::one_row_two_users, d, {std::string(a.id()), std::string(b.id())},
+            "this HR row matches " + std::to_string(m[u].count) + " 8x8 users (by " + matched_by + ").");
+      } else {
+        add_note(d.key, {}, hr_user_name, "Inactive in HR; matches several inactive 8x8 users.");
+      }
+      continue;
+    }
+    if (m[u].count == 1) {
+      const remote_user& r = remote_.users[m[u].first];
       const std::string_view user_name = r.get(attribute::user_name);
       // An inactive HR row is only worth a conflict when the 8x8 user it points at is active.
       const auto conflict_or_note = [&](plan_conflict_kind kind, std::string reason) {
@@ -552,16 +670,16 @@ void plan_builder::plan_unlinked() {
           add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: not adopted (" + reason + ")");
         }
       };
-      if (claims_[candidate[u]] > 1) {
-        conflict_or_note(plan_conflict_kind::two_rows_one_user,
-                         "several HR rows match 8x8 user " + std::string(user_name) + " (" + std::string(r.id()) + ").");
+      if (claims_[m[u].first] > 1) {
+        conflict_or_note(
+            plan_conflict_kind::two_rows_one_user,
+            "several HR rows match 8x8 user " + std::string(user_name) + " (" + std::string(r.id()) + ").");
         continue;
       }
-      const auto linked = sv_.link_by_id.find(r.id());
-      if (linked.count) {
+      if (const auto owner = link_of_remote_[m[u].first]; owner != npos) {
         conflict_or_note(plan_conflict_kind::linked_to_other_key,
                          "the matching 8x8 user " + std::string(user_name) + " is linked to HR key " +
-                             state_.links[linked.first].hr_key + " (re-keyed in HR?).");
+                             state_.links[owner].hr_key + " (re-keyed in HR?).");
         continue;
       }
       if (is_protected(opt_, user_name)) {
@@ -571,15 +689,16 @@ void plan_builder::plan_unlinked() {
       const std::string_view ext = r.get(attribute::external_id);
       if (!is_blank(ext) && trim(ext) != trim(claimed_external_id(d))) {
         conflict_or_note(plan_conflict_kind::other_external_id,
-                         "the matching 8x8 user " + std::string(user_name) + " carries externalId " + quoted(trim(ext)) +
-                             ", not " + quoted(trim(claimed_external_id(d))) + ".");
+                         "the matching 8x8 user " + std::string(user_name) + " carries externalId " +
+                             quoted(trim(ext)) + ", not " + quoted(trim(claimed_external_id(d))) + ".");
         continue;
       }
       if (!r.active()) {
         if (d.active) {
-          add_conflict(plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
-                       "the matching 8x8 user " + std::string(user_name) +
-                           " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
+          add_conflict(
+              plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
+              "the matching 8x8 user " + std::string(user_name) +
+                  " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
         } else {
           add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: nothing to do, not adopted.");
         }
@@ -596,10 +715,11 @@ void plan_builder::plan_unlinked() {
       e.hr_key = d.key;
       e.scim_id = std::string(r.id());
       e.user_name = std::string(user_name);
-      e.reason = "Matched by " + matched_by[u] + ": active, linked to no other HR key, and its externalId is " +
+      e.reason = "Matched by " + matched_by + ": active, linked to no other HR key, and its externalId is " +
                  (is_blank(ext) ? "empty." : "equal.");
       e.how = managed_by::matched;
-      e.desired_active = true;
+      // It runs after this plan's deactivations: record what 8x8 will show by then.
+      e.desired_active = d.active;
       adopts_.push_back(std::move(p));
       const std::size_t adopt_index = adopts_.size() - 1;
       const bool updating = evaluate(d, r, nullptr, managed_by::matched, true);
@@ -613,26 +733,30 @@ void plan_builder::plan_unlinked() {
       ++out_.unmatched_inactive;
       continue;
     }
-    const bool create_new = sv_.create_new.find(d.key).count != 0;
-    if (const auto taken = by_user_name_.find(hr_user_name); taken.count) {
-      const remote_user& r = remote_.users[taken.first];
+    const bool create_new = m[u].create_new;
+    if (m[u].taken != npos) {
+      const remote_user& r = remote_.users[m[u].taken];
       add_conflict(plan_conflict_kind::user_name_taken, d, {std::string(r.id())},
-                   "the userName " + quoted(trim(hr_user_name)) + " belongs to 8x8 user " + std::string(r.id()) +
+                   "the userName " + quoted(trim(hr_user_name)) + " belongs to 8x8 user " +
+                       std::string(r.id()) +
                        ", which the match order did not match; 8x8 would refuse a second one.");
       continue;
     }
-    if (const auto twins = hr_user_names.find(hr_user_name); twins.count > 1) {
-      const std::string_view other = desired_.users[twins.first == unlinked_[u] ? twins.second : twins.first].key;
+    std::uint32_t twin = npos;
+    by_user_name.for_each(hr_user_name, {}, [&](std::uint32_t v) {
+      if (v != u && twin == npos && desired_.users[unlinked_[v]].active) twin = v;
+    });
+    if (twin != npos) {
+      const std::string_view other = desired_.users[unlinked_[twin]].key;
       add_conflict(plan_conflict_kind::user_name_taken, d, {},
                    "HR rows " + d.key + " and " + std::string(other) + " both ask for userName " +
                        quoted(trim(hr_user_name)) + "; 8x8 takes it once.");
       continue;
     }
     if (!create_new) {
-      const auto same_name = by_name_.find(d.get(attribute::given_name), d.get(attribute::family_name));
-      if (same_name.count) {
-        std::vector<std::string> ids{std::string(remote_.users[same_name.first].id())};
-        if (same_name.count > 1) ids.emplace_back(remote_.users[same_name.second].id());
+      if (m[u].dup_count) {
+        std::vector<std::string> ids{std::string(remote_.users[m[u].dup_first].id())};
+        if (m[u].dup_count > 1) ids.emplace_back(remote_.users[m[u].dup_second].id());
         add_conflict(plan_conflict_kind::possible_duplicate, d, std::move(ids),
                      "no 8x8 user matches by key, but an unlinked 8x8 user is also named " +
                          std::string(trim(d.get(attribute::given_name))) + " " +
@@ -640,7 +764,8 @@ void plan_builder::plan_unlinked() {
         continue;
       }
       if (!authoritative_ && sv_.open_conflicts.find(d.key).count) {
-        add_note(d.key, {}, hr_user_name, "Has an open conflict: waits for `eightsync link` or a full reconcile.");
+        add_note(d.key, {}, hr_user_name,
+                 "Has an open conflict: waits for `eightsync link` or a full reconcile.");
         continue;
       }
     }
@@ -662,16 +787,18 @@ void plan_builder::plan_unlinked() {
                           : std::string("HR lists this person as active and no 8x8 user matches them.");
     e.body = scim_user_codec::create_body(d);
     for (const attribute a : all_attributes) {
-      if (a != attribute::active && d.owns(a) && !d.get(a).empty()) e.diffs.push_back({a, {}, std::string(d.get(a))});
+      if (a != attribute::active && d.owns(a) && !d.get(a).empty())
+        e.diffs.push_back({a, {}, std::string(d.get(a))});
     }
     e.how = managed_by::created;
     e.desired_hash = d.hash;
     e.desired_active = true;
-    e.follow_ups.push_back(make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
-                                       "Assign an X Series license to " + e.user_name +
-                                           " in Admin Console (SCIM cannot)."));
-    e.follow_ups.push_back(make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
-                                       "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+    e.follow_ups.push_back(
+        make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
+                    "Assign an X Series license to " + e.user_name + " in Admin Console (SCIM cannot)."));
+    e.follow_ups.push_back(
+        make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
+                    "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
     creates_.push_back(std::move(p));
   }
 }
@@ -685,11 +812,12 @@ void plan_builder::plan_missing(std::uint32_t li) {
   }
   ++missing_keys_;
   if (!opt_.deactivate_missing) return;
-  if (sv_.link_by_id.find(l.scim_id).count > 1) {
-    add_note(l.hr_key, l.scim_id, l.user_name, "Missing from HR, but state.db links this 8x8 user to several keys.");
+  if (shared_id_[li]) {
+    add_note(l.hr_key, l.scim_id, l.user_name,
+             "Missing from HR, but state.db links this 8x8 user to several keys.");
     return;
   }
-  const remote_user* r = remote_for(l, true);
+  const remote_user* r = remote_for(li, true);
   const std::string_view user_name = r ? r->get(attribute::user_name) : std::string_view(l.user_name);
   if (is_protected(opt_, user_name, l.user_name)) {
     add_note(l.hr_key, l.scim_id, user_name, "Missing from HR, but on the protect list: never deactivated.");
@@ -697,7 +825,8 @@ void plan_builder::plan_missing(std::uint32_t li) {
   }
   if (!r) {
     if (authoritative_) {
-      add_note(l.hr_key, l.scim_id, l.user_name, "Missing from HR and no longer in 8x8: nothing to deactivate.");
+      add_note(l.hr_key, l.scim_id, l.user_name,
+               "Missing from HR and no longer in 8x8: nothing to deactivate.");
     } else {
       add_read(plan_read_kind::get_by_id, l.hr_key, l.scim_id,
                "Missing from HR: a deactivation is confirmed by a fresh copy of the 8x8 user first.");
@@ -709,22 +838,20 @@ void plan_builder::plan_missing(std::uint32_t li) {
              "Missing from HR, and the copy of the 8x8 user is older than max_snapshot_age.");
     return;
   }
-  if (match_built_) {
-    const auto h = remote_by_id_.find(r->id());
-    if (h.count && claims_[h.first] > 0) {
-      add_note(l.hr_key, l.scim_id, user_name,
-               "Missing from HR, but another HR row matches this 8x8 user (re-keyed?): not deactivated.");
-      return;
-    }
+  if (matching_ && remote_of_link_[li] != npos && claims_[remote_of_link_[li]] > 0) {
+    add_note(l.hr_key, l.scim_id, user_name,
+             "Missing from HR, but another HR row matches this 8x8 user (re-keyed?): not deactivated.");
+    return;
   }
   if (!r->active()) {
     add_refresh(l, *r, std::nullopt, false);
     return;
   }
-  add_deactivation(l.hr_key, *r, l.how, std::nullopt,
-                   "The HR key is no longer in the export (leavers.missing_from_source: deactivate); 8x8 shows "
-                   "the user active.",
-                   true);
+  add_deactivation(
+      l.hr_key, *r, l.how, std::nullopt,
+      "The HR key is no longer in the export (leavers.missing_from_source: deactivate); 8x8 shows "
+      "the user active.",
+      true);
 }
 
 void plan_builder::finish() {
@@ -741,19 +868,20 @@ void plan_builder::finish() {
   }
   const std::size_t rows = source_row_count(desired_);
   if (state_.last_good && state_.last_good->source_rows > rows &&
-      over_percent(state_.last_good->source_rows - rows, s.max_source_shrink_percent, state_.last_good->source_rows)) {
+      over_percent(state_.last_good->source_rows - rows, s.max_source_shrink_percent,
+                   state_.last_good->source_rows)) {
     global.push_back({plan_hold_reason::source_shrink,
                       "The HR export shrank from " + n(state_.last_good->source_rows) + " to " + n(rows) +
                           " rows, more than safety.max_source_shrink_percent (" +
                           percent_text(s.max_source_shrink_percent) + ") since the last good cycle."});
   }
   const auto churn_limit = std::max<std::size_t>(
-      s.key_churn_min, static_cast<std::size_t>(std::floor(s.key_churn_percent * static_cast<double>(managed) / 100.0)));
+      s.key_churn_min,
+      static_cast<std::size_t>(std::floor(s.key_churn_percent * static_cast<double>(managed) / 100.0)));
   if (new_keys_ > churn_limit && missing_keys_ > churn_limit) {
-    global.push_back({plan_hold_reason::key_churn,
-                      n(new_keys_) + " new HR keys and " + n(missing_keys_) +
-                          " missing ones at once (more than " + n(churn_limit) +
-                          " each): the key column may have changed."});
+    global.push_back({plan_hold_reason::key_churn, n(new_keys_) + " new HR keys and " + n(missing_keys_) +
+                                                       " missing ones at once (more than " + n(churn_limit) +
+                                                       " each): the key column may have changed."});
   }
 
   const auto hold_all = [](std::vector<pending>& group, const plan_hold& h) {
@@ -762,14 +890,16 @@ void plan_builder::finish() {
     }
   };
   if (!global.empty()) {
-    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) hold_all(*g, global.front());
+    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
+      hold_all(*g, global.front());
     out_.holds = global;
   } else {
     if (sv_.keyless_quarantined > 0) {
-      const plan_hold h{plan_hold_reason::quarantined_without_key,
-                        n(sv_.keyless_quarantined) +
-                            " HR rows were quarantined without a usable key; they may be any of the users missing "
-                            "from HR."};
+      const plan_hold h{
+          plan_hold_reason::quarantined_without_key,
+          n(sv_.keyless_quarantined) +
+              " HR rows were quarantined without a usable key; they may be any of the users missing "
+              "from HR."};
       bool used = false;
       for (auto& p : deactivations_) {
         if (p.missing && !p.entry.hold) {
@@ -781,28 +911,32 @@ void plan_builder::finish() {
     }
     const std::size_t d = deactivations_.size();
     if (d > s.max_deactivations) {
-      const plan_hold h{plan_hold_reason::max_deactivations,
-                        n(d) + " deactivations exceed safety.max_deactivations (" + n(s.max_deactivations) + ")."};
+      const plan_hold h{
+          plan_hold_reason::max_deactivations,
+          n(d) + " deactivations exceed safety.max_deactivations (" + n(s.max_deactivations) + ")."};
       hold_all(deactivations_, h);
       out_.holds.push_back(h);
     } else if (d > 0 && over_percent(d, s.max_deactivation_percent, managed_after)) {
       const plan_hold h{plan_hold_reason::max_deactivation_percent,
                         n(d) + " deactivations exceed safety.max_deactivation_percent (" +
-                            percent_text(s.max_deactivation_percent) + " of " + n(managed_after) + " managed users)."};
+                            percent_text(s.max_deactivation_percent) + " of " + n(managed_after) +
+                            " managed users)."};
       hold_all(deactivations_, h);
       out_.holds.push_back(h);
     }
     if (creates_.size() > s.max_creates) {
-      const plan_hold h{plan_hold_reason::max_creates,
-                        n(creates_.size()) + " creates exceed safety.max_creates (" + n(s.max_creates) + ")."};
+      const plan_hold h{
+          plan_hold_reason::max_creates,
+          n(creates_.size()) + " creates exceed safety.max_creates (" + n(s.max_creates) + ")."};
       hold_all(creates_, h);
       out_.holds.push_back(h);
     }
     const std::size_t counted = updates_.size() + (first_cycle_with_users_ ? adopts_.size() : 0);
     if (counted > s.max_updates) {
-      const plan_hold h{plan_hold_reason::max_updates,
-                        n(counted) + (first_cycle_with_users_ ? " adoptions and updates on a first cycle" : " updates") +
-                            " exceed safety.max_updates (" + n(s.max_updates) + ")."};
+      const plan_hold h{
+          plan_hold_reason::max_updates,
+          n(counted) + (first_cycle_with_users_ ? " adoptions and updates on a first cycle" : " updates") +
+              " exceed safety.max_updates (" + n(s.max_updates) + ")."};
       hold_all(updates_, h);
       if (first_cycle_with_users_) hold_all(adopts_, h);
       out_.holds.push_back(h);
@@ -812,16 +946,17 @@ void plan_builder::finish() {
   // An update waits for its user's reactivation or adoption: held with it.
   planner_index held_prereq;
   for (std::size_t i = 0; i < reactivations_.size(); ++i) {
-    if (reactivations_[i].entry.hold) held_prereq.add(reactivations_[i].entry.hr_key, static_cast<std::uint32_t>(i));
+    if (reactivations_[i].entry.hold)
+      held_prereq.add(reactivations_[i].entry.hr_key, static_cast<std::uint32_t>(i));
   }
   for (std::size_t i = 0; i < adopts_.size(); ++i) {
     if (adopts_[i].entry.hold) held_prereq.add(adopts_[i].entry.hr_key, static_cast<std::uint32_t>(i));
   }
   for (auto& p : updates_) {
     if (!p.entry.hold && p.entry.after && held_prereq.find(p.entry.hr_key).count) {
-      p.entry.hold = plan_hold{plan_hold_reason::waits_for_held,
-                               "Waits for this user's " + std::string(operation_kind_name(*p.entry.after)) +
-                                   ", which is held."};
+      p.entry.hold = plan_hold{
+          plan_hold_reason::waits_for_held,
+          "Waits for this user's " + std::string(operation_kind_name(*p.entry.after)) + ", which is held."};
     }
   }
 
@@ -876,29 +1011,45 @@ plan plan_builder::run() {
 
   // The snapshot by id; of two copies of one user, the fresher one counts.
   remote_by_id_.reserve(remote_.users.size());
+  superseded_.assign(remote_.users.size(), 0);
   for (std::size_t i = 0; i < remote_.users.size(); ++i) {
     const remote_user& r = remote_.users[i];
     const auto h = remote_by_id_.add(r.id(), static_cast<std::uint32_t>(i));
-    if (h.count > 1 && remote_.users[h.first].fetched_at() < r.fetched_at()) {
+    if (h.count < 2) continue;
+    if (remote_.users[h.first].fetched_at() < r.fetched_at()) {
+      superseded_[h.first] = 1;
       remote_by_id_.set_first(r.id(), {}, static_cast<std::uint32_t>(i));
+    } else {
+      superseded_[i] = 1;
+    }
+  }
+  // Each link's user in the snapshot, and each user's link.
+  const auto links = state_.links.size();
+  remote_of_link_.assign(links, npos);
+  link_of_remote_.assign(remote_.users.size(), npos);
+  shared_id_.assign(links, 0);
+  for (std::size_t li = 0; li < links; ++li) {
+    const auto h = remote_by_id_.find(state_.links[li].scim_id);
+    if (!h.count) continue;
+    remote_of_link_[li] = h.first;
+    if (const auto other = link_of_remote_[h.first]; other != npos) {
+      shared_id_[li] = 1;
+      shared_id_[other] = 1;
+    } else {
+      link_of_remote_[h.first] = static_cast<std::uint32_t>(li);
     }
   }
 
-  link_seen_.assign(state_.links.size(), 0);
   for (std::size_t i = 0; i < desired_.users.size(); ++i) {
-    const desired_user& d = desired_.users[i];
-    const auto li = sv_.link_index(d.key);
-    if (li != npos) {
-      plan_linked(d, li);
+    if (const auto li = sv_.link_of[i]; li != npos) {
+      plan_linked(desired_.users[i], li);
     } else {
       unlinked_.push_back(static_cast<std::uint32_t>(i));
     }
   }
   plan_unlinked();
-  for (std::size_t li = 0; li < state_.links.size(); ++li) {
-    if (!link_seen_[li] && sv_.link_by_key.find(state_.links[li].hr_key).first == li) {
-      plan_missing(static_cast<std::uint32_t>(li));
-    }
+  for (std::size_t li = 0; li < links; ++li) {
+    if (!sv_.link_used[li]) plan_missing(static_cast<std::uint32_t>(li));
   }
   finish();
   return std::move(out_);
@@ -915,17 +1066,15 @@ plan make_plan(const mapping_result& desired, const remote_snapshot& remote, con
   return plan_builder(desired, remote, state, options).run();
 }
 
-read_plan plan_reads(const mapping_result& desired, const planner_state& state, const planner_options& options) {
+read_plan plan_reads(const mapping_result& desired, const planner_state& state,
+                     const planner_options& options) {
   read_plan out;
   const state_view sv(desired, state);
   std::vector<plan_read> gets;
   std::vector<plan_read> lookups;
-  std::vector<char> seen(state.links.size(), 0);
-
-  for (const desired_user& d : desired.users) {
-    const auto li = sv.link_index(d.key);
-    if (li != npos) {
-      seen[li] = 1;
+  for (std::size_t i = 0; i < desired.users.size(); ++i) {
+    const desired_user& d = desired.users[i];
+    if (const auto li = sv.link_of[i]; li != npos) {
       const user_link& l = state.links[li];
       if (!link_changed(l, d) || has_fresh_copy(l, options)) continue;
       if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
@@ -940,13 +1089,14 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state, 
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
     if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
     if (is_blank(d.get(attribute::user_name))) continue;
-    lookups.push_back({plan_read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
+    lookups.push_back({plan_read_kind::lookup_user_name, d.key,
+                       std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."});
   }
   if (options.deactivate_missing) {
     for (std::size_t li = 0; li < state.links.size(); ++li) {
       const user_link& l = state.links[li];
-      if (seen[li] || sv.link_by_key.find(l.hr_key).first != li) continue;
+      if (sv.link_used[li]) continue;
       if (sv.quarantined.find(l.hr_key).count || has_fresh_copy(l, options)) continue;
       if (is_protected(options, l.user_name)) continue;
       gets.push_back({plan_read_kind::get_by_id, l.hr_key, l.scim_id,
@@ -954,7 +1104,8 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state, 
     }
   }
 
-  const std::size_t estimate = options.remote_user_estimate != 0 ? options.remote_user_estimate : state.links.size();
+  const std::size_t estimate =
+      options.remote_user_estimate != 0 ? options.remote_user_estimate : state.links.size();
   const std::size_t page = options.page_size == 0 ? 1 : options.page_size;
   out.listing_pages = std::max<std::size_t>(1, (estimate + page - 1) / page);
   out.per_user_requests = gets.size() + lookups.size();
@@ -975,8 +1126,9 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state, 
     out.reason = "A full listing (" + std::to_string(out.listing_pages) + " pages) costs no more than " +
                  std::to_string(out.per_user_requests) + " GETs and lookups.";
   } else {
-    out.reason = "Incremental: " + std::to_string(gets.size()) + " GETs by id and " + std::to_string(lookups.size()) +
-                 " lookups cost less than a full listing (" + std::to_string(out.listing_pages) + " pages).";
+    out.reason = "Incremental: " + std::to_string(gets.size()) + " GETs by id and " +
+                 std::to_string(lookups.size()) + " lookups cost less than a full listing (" +
+                 std::to_string(out.listing_pages) + " pages).";
   }
 
   if (out.full_listing) {
@@ -989,7 +1141,8 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state, 
     out.cost.gets_by_id = gets.size();
     out.cost.lookups = lookups.size();
     out.reads = std::move(gets);
-    out.reads.insert(out.reads.end(), std::make_move_iterator(lookups.begin()), std::make_move_iterator(lookups.end()));
+    out.reads.insert(out.reads.end(), std::make_move_iterator(lookups.begin()),
+                     std::make_move_iterator(lookups.end()));
   }
   std::stable_sort(out.reads.begin(), out.reads.end(), [](const plan_read& a, const plan_read& b) {
     return std::tie(a.hr_key, a.kind, a.target) < std::tie(b.hr_key, b.kind, b.target);

@@ -58,7 +58,7 @@ class planner_index {
   void rehash(std::size_t slots);
 
   std::vector<entry> entries_;
-  std::vector<std::uint32_t> slots_;  // entry index + 1; 0 is empty
+  std::vector<std::uint64_t> slots_;  // hash's high half | entry index + 1; 0 is empty
   bool folded_;
 };
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -15,12 +16,16 @@ namespace eightsync::core {
 /// config's defaults (config/config_defaults.hpp), except the key-churn settings, which the
 /// config does not have yet.
 struct planner_options {
+  /// The config's default `match` order.
+  static constexpr std::array<match_key, 3> default_match{match_key::external_id, match_key::user_name,
+                                                          match_key::email};
+
   /// `safety:` limits. A count over its limit holds the whole kind; at the limit is allowed.
   struct safety_limits {
     std::size_t max_deactivations = 10;
     double max_deactivation_percent = 5;  ///< of managed users (links + this cycle's adoptions)
     std::size_t max_creates = 100;
-    std::size_t max_updates = 500;  ///< first cycle: adoptions count too
+    std::size_t max_updates = 500;          ///< first cycle: adoptions count too
     double max_source_shrink_percent = 10;  ///< HR rows read vs the last good cycle
     /// Key churn: both the new keys (active HR rows without a link) and the missing keys
     /// (links whose key left HR) exceed max(key_churn_min, key_churn_percent of managed users).
@@ -31,7 +36,7 @@ struct planner_options {
   std::chrono::system_clock::time_point now{};  ///< the planner never reads a clock
   /// A remote object older than this cannot back a PUT or confirm a deactivation (target.max_snapshot_age).
   std::chrono::milliseconds max_snapshot_age{std::chrono::minutes{15}};
-  std::vector<match_key> match{match_key::external_id, match_key::user_name, match_key::email};
+  std::vector<match_key> match{default_match.begin(), default_match.end()};
   /// Bit i set for each create-only attribute (mapping_rules::create_only_mask(); userName is
   /// always treated as create-only).
   std::uint32_t create_only = 1U << static_cast<unsigned>(attribute::user_name);

@@ -51,7 +51,8 @@ constexpr std::array<std::string_view, 3> known_schemas{
 bool only_string_members(const json::object& o, std::initializer_list<std::string_view> allowed) {
   for (const auto& kv : o) {
     bool ok = false;
-    for (const auto k : allowed) ok = ok || kv.key() == k;
+    for (const auto k : allowed)
+      ok = ok || kv.key() == k;
     if (!ok || !kv.value().is_string()) return false;
   }
   return true;
@@ -121,7 +122,8 @@ expected<remote_user, std::string> remote_user::from_object(const json::object& 
     } else if (key == "name") {
       const auto* o = v.if_object();
       if (o && only_string_members(*o, {"givenName", "familyName"})) {
-        rebuilt |= m_name | (o->contains("givenName") ? m_given : 0U) | (o->contains("familyName") ? m_family : 0U);
+        rebuilt |=
+            m_name | (o->contains("givenName") ? m_given : 0U) | (o->contains("familyName") ? m_family : 0U);
       }
     } else if (key == "emails") {
       if (is_single_entry(v, "work", true)) rebuilt |= m_emails;
@@ -245,11 +247,14 @@ json::object remote_user::to_object() const {
   if (!rest.empty()) {
     // Written by from_object from a valid object, so it parses.
     json::value extra = json::parse(rest);
-    for (auto& kv : extra.get_object()) o[kv.key()] = std::move(kv.value());
+    for (auto& kv : extra.get_object())
+      o[kv.key()] = std::move(kv.value());
   }
   return o;
 }
 
-std::string remote_user::to_json() const { return json::serialize(to_object()); }
+std::string remote_user::to_json() const {
+  return json::serialize(to_object());
+}
 
 }  // namespace eightsync::core

@@ -27,7 +27,8 @@ class remote_user {
 
   /// Reads `user`, fetched at `fetched_at`. Fails, with a sentence, when it has no string `id`.
   /// Throws only std::bad_alloc.
-  static expected<remote_user, std::string> from_object(const boost::json::object& user, time_point fetched_at);
+  static expected<remote_user, std::string> from_object(const boost::json::object& user,
+                                                        time_point fetched_at);
 
   /// Parses `json_text` (a user object, as stored in user_link::remote_json) and reads it as
   /// from_object does. Fails when the text is not a JSON object or has no id. Throws only
@@ -60,10 +61,10 @@ class remote_user {
     return std::string_view(buffer_).substr(begin, ends_[i] - begin);
   }
 
-  std::string buffer_;                          // id, each value, then the rest as JSON text
+  std::string buffer_;                            // id, each value, then the rest as JSON text
   std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
-  std::uint32_t rebuilt_ = 0;                   // which members to_object() rebuilds from values
-  std::uint8_t schemas_ = 0;                    // the rebuilt `schemas`: 2 bits per URN, in order
+  std::uint32_t rebuilt_ = 0;                     // which members to_object() rebuilds from values
+  std::uint8_t schemas_ = 0;                      // the rebuilt `schemas`: 2 bits per URN, in order
   bool active_ = true;
   time_point fetched_at_{};
 };

@@ -3,7 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 
-#include "core/text.hpp"
+#include "core/planner_text.hpp"
 
 namespace eightsync::core {
 
@@ -150,27 +150,36 @@ void write_entry(json::object& o, std::string_view key, std::ptrdiff_t i, std::s
 
 std::string_view scim_user_codec::read(const json::object& user, attribute a) noexcept {
   switch (a) {
-    case attribute::user_name: return as_text(member(&user, "userName"));
-    case attribute::given_name: return as_text(member(object_member(&user, "name"), "givenName"));
-    case attribute::family_name: return as_text(member(object_member(&user, "name"), "familyName"));
+    case attribute::user_name:
+      return as_text(member(&user, "userName"));
+    case attribute::given_name:
+      return as_text(member(object_member(&user, "name"), "givenName"));
+    case attribute::family_name:
+      return as_text(member(object_member(&user, "name"), "familyName"));
     case attribute::email: {
       const auto* arr = member(&user, "emails");
       if (!arr || !arr->is_array()) return {};
       return entry_value(arr, email_index(arr->get_array()));
     }
-    case attribute::external_id: return as_text(member(&user, "externalId"));
-    case attribute::title: return as_text(member(&user, "title"));
-    case attribute::locale: return as_text(member(&user, "locale"));
-    case attribute::timezone: return as_text(member(&user, "timezone"));
+    case attribute::external_id:
+      return as_text(member(&user, "externalId"));
+    case attribute::title:
+      return as_text(member(&user, "title"));
+    case attribute::locale:
+      return as_text(member(&user, "locale"));
+    case attribute::timezone:
+      return as_text(member(&user, "timezone"));
     case attribute::department:
       return as_text(member(object_member(&user, enterprise_schema), "department"));
-    case attribute::site: return as_text(member(object_member(&user, x8_schema), "site"));
+    case attribute::site:
+      return as_text(member(object_member(&user, x8_schema), "site"));
     case attribute::mobile_phone: {
       const auto* arr = member(&user, "phoneNumbers");
       if (!arr || !arr->is_array()) return {};
       return entry_value(arr, typed_index(arr->get_array(), "mobile"));
     }
-    case attribute::active: return {};
+    case attribute::active:
+      return {};
   }
   return {};
 }
@@ -190,19 +199,33 @@ std::string_view scim_user_codec::read_id(const json::object& user) noexcept {
 
 void scim_user_codec::write(json::object& user, attribute a, std::string_view value) {
   switch (a) {
-    case attribute::user_name: set_or_erase(user, "userName", value); return;
-    case attribute::given_name: set_or_erase(object_at(user, "name"), "givenName", value); return;
-    case attribute::family_name: set_or_erase(object_at(user, "name"), "familyName", value); return;
+    case attribute::user_name:
+      set_or_erase(user, "userName", value);
+      return;
+    case attribute::given_name:
+      set_or_erase(object_at(user, "name"), "givenName", value);
+      return;
+    case attribute::family_name:
+      set_or_erase(object_at(user, "name"), "familyName", value);
+      return;
     case attribute::email: {
       const json::value* arr = member(&user, "emails");
       const std::ptrdiff_t i = arr && arr->is_array() ? email_index(arr->get_array()) : -1;
       write_entry(user, "emails", i, "work", true, value);
       return;
     }
-    case attribute::external_id: set_or_erase(user, "externalId", value); return;
-    case attribute::title: set_or_erase(user, "title", value); return;
-    case attribute::locale: set_or_erase(user, "locale", value); return;
-    case attribute::timezone: set_or_erase(user, "timezone", value); return;
+    case attribute::external_id:
+      set_or_erase(user, "externalId", value);
+      return;
+    case attribute::title:
+      set_or_erase(user, "title", value);
+      return;
+    case attribute::locale:
+      set_or_erase(user, "locale", value);
+      return;
+    case attribute::timezone:
+      set_or_erase(user, "timezone", value);
+      return;
     case attribute::department:
       if (!value.empty()) add_schema(user, enterprise_schema);
       set_or_erase(object_at(user, enterprise_schema), "department", value);
@@ -217,7 +240,8 @@ void scim_user_codec::write(json::object& user, attribute a, std::string_view va
       write_entry(user, "phoneNumbers", i, "mobile", false, value);
       return;
     }
-    case attribute::active: return;
+    case attribute::active:
+      return;
   }
 }
 
@@ -230,8 +254,8 @@ void scim_user_codec::write_active(json::object& user, bool active) {
 }
 
 bool scim_user_codec::same(attribute a, std::string_view desired, std::string_view remote) noexcept {
-  desired = trim(desired);
-  remote = trim(remote);
+  desired = planner_trim(desired);
+  remote = planner_trim(remote);
   if (a == attribute::user_name || a == attribute::email) return iequals(desired, remote);
   return desired == remote;
 }
@@ -249,8 +273,8 @@ json::object scim_user_codec::create_body(const desired_user& u) {
   return o;
 }
 
-json::object scim_user_codec::put_body(const json::object& remote, const desired_user& u, std::uint32_t attributes,
-                                       std::optional<bool> active) {
+json::object scim_user_codec::put_body(const json::object& remote, const desired_user& u,
+                                       std::uint32_t attributes, std::optional<bool> active) {
   json::object o(remote);
   for (const attribute a : all_attributes) {
     if (a == attribute::active || ((attributes >> static_cast<unsigned>(a)) & 1U) == 0) continue;

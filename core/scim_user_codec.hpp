@@ -22,7 +22,8 @@ namespace eightsync::core {
 class scim_user_codec {
  public:
   static constexpr std::string_view core_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
-  static constexpr std::string_view enterprise_schema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+  static constexpr std::string_view enterprise_schema =
+      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
   static constexpr std::string_view x8_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
   static constexpr std::string_view patch_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 

@@ -32,7 +32,8 @@ TEST(planner_codec, reads_every_attribute_from_8x8_shape) {
 TEST(planner_codec, reads_work_email_among_several_and_member_names_case_insensitively) {
   const auto o = json::parse(R"({"id":"a","USERNAME":"Z@x.io","emails":[{"value":"home@x.io","type":"home"},
       {"value":"work@x.io","type":"Work"}],"phoneNumbers":[{"value":"1","type":"work"},{"value":"2","type":"mobile"}],
-      "active":"False"})").as_object();
+      "active":"False"})")
+                     .as_object();
   EXPECT_EQ(scim_user_codec::read(o, attribute::user_name), "Z@x.io");
   EXPECT_EQ(scim_user_codec::read(o, attribute::email), "work@x.io");
   EXPECT_EQ(scim_user_codec::read(o, attribute::mobile_phone), "2");
@@ -52,7 +53,8 @@ TEST(planner_codec, write_changes_only_the_attribute_and_empty_clears_it) {
 
   scim_user_codec::write(o, attribute::email, "new@example.com");
   ASSERT_EQ(o.at("emails").as_array().size(), 1U);
-  EXPECT_EQ(o.at("emails").as_array()[0], (json::object{{"value", "new@example.com"}, {"type", "work"}, {"primary", true}}));
+  EXPECT_EQ(o.at("emails").as_array()[0],
+            (json::object{{"value", "new@example.com"}, {"type", "work"}, {"primary", true}}));
   scim_user_codec::write(o, attribute::mobile_phone, "");
   EXPECT_TRUE(o.at("phoneNumbers").as_array().empty());
   scim_user_codec::write(o, attribute::mobile_phone, "+1 555");
@@ -88,7 +90,8 @@ TEST(planner_codec, create_body_has_one_work_primary_email_and_schemas) {
   EXPECT_EQ(body.at("userName"), "zoe.ashworth@example.com");
   EXPECT_EQ(body.at("name"), (json::object{{"givenName", "Zoë"}, {"familyName", "Ashworth"}}));
   EXPECT_EQ(body.at("emails"),
-            (json::array{json::object{{"value", "zoe.ashworth@example.com"}, {"type", "work"}, {"primary", true}}}));
+            (json::array{
+                json::object{{"value", "zoe.ashworth@example.com"}, {"type", "work"}, {"primary", true}}}));
   EXPECT_EQ(body.at("externalId"), "00103");
   EXPECT_EQ(body.at("active"), true);
   EXPECT_FALSE(body.contains(scim_user_codec::enterprise_schema));
@@ -109,8 +112,9 @@ TEST(planner_codec, put_body_starts_from_the_complete_object) {
 }
 
 TEST(planner_codec, active_patch_is_exactly_8x8s_body) {
-  EXPECT_EQ(json::serialize(scim_user_codec::active_patch(false)),
-            R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]})");
+  EXPECT_EQ(
+      json::serialize(scim_user_codec::active_patch(false)),
+      R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]})");
 }
 
 TEST(planner_codec, remote_user_gives_back_the_complete_object) {

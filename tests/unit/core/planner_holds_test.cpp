@@ -69,7 +69,8 @@ TEST(planner_holds, hr_inactive_rows_count_as_deactivations_too) {
 TEST(planner_holds, creates_over_max_are_held_whole) {
   world w;
   w.add_synced(someone("000"), "a0");
-  for (int i = 0; i < 4; ++i) w.add_hr(someone("n" + std::to_string(i), "N" + std::to_string(i), "J"));
+  for (int i = 0; i < 4; ++i)
+    w.add_hr(someone("n" + std::to_string(i), "N" + std::to_string(i), "J"));
   w.options.safety.max_creates = 4;
   EXPECT_EQ(count(w.run(), operation_kind::create), 4U);
   w.options.safety.max_creates = 3;
@@ -107,7 +108,7 @@ TEST(planner_holds, first_cycle_adoptions_count_against_update_limit) {
   person drift = someone("k9");
   w.add_remote(drift, "a9");
   drift.title = "Changed";
-  w.add_hr(drift);  // adopt + update
+  w.add_hr(drift);                   // adopt + update
   w.options.safety.max_updates = 5;  // 4 adoptions + 1 update
   plan p = w.run();
   EXPECT_TRUE(p.held.empty());
@@ -149,7 +150,8 @@ TEST(planner_holds, key_churn_holds_everything) {
     world w = with_leavers(100, n);
     w.options.safety.key_churn_min = 10;
     w.options.safety.key_churn_percent = 20;
-    for (int i = 0; i < n; ++i) w.add_hr(someone("new" + std::to_string(i), "N" + std::to_string(i), "K"));
+    for (int i = 0; i < n; ++i)
+      w.add_hr(someone("new" + std::to_string(i), "N" + std::to_string(i), "K"));
     return w.run();
   };
   plan p = churn(20);

@@ -140,7 +140,8 @@ TEST(planner_manual_actions, same_open_action_is_marked_not_raised_twice) {
   // HR asks for yet another site: a new action, not the open one.
   p.site = "Boston";
   w.hr[0] = desired(p);
-  const auto c = actions(w.run(), manual_action_kind::change_site);
+  const plan third = w.run();
+  const auto c = actions(third, manual_action_kind::change_site);
   ASSERT_EQ(c.size(), 1U);
   EXPECT_FALSE(c[0]->already_open);
 }

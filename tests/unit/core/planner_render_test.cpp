@@ -39,7 +39,8 @@ TEST(planner_render, text_groups_by_kind_with_reasons_diffs_and_cost) {
   EXPECT_NE(t.find("\nHeld for approval (1)\n  hold: 1 creates exceed safety.max_creates (0).\n  create 002"),
             std::string::npos)
       << t;
-  EXPECT_NE(t.find("\nConflicts (1)\n  004  u004@example.com  [possible_duplicate]\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("\nConflicts (1)\n  004  u004@example.com  [possible_duplicate]\n"), std::string::npos)
+      << t;
   EXPECT_NE(t.find("[change_site] 001"), std::string::npos);
   EXPECT_NE(t.find("[resolve_conflict] 004"), std::string::npos);
   EXPECT_NE(t.find("\nCost: 0 listing pages, 0 GETs by id, 0 lookups, 2 writes = 2 requests (+1 held write); "
@@ -59,7 +60,8 @@ TEST(planner_render, json_carries_the_same_plan_with_bodies) {
   EXPECT_EQ(ops[0].at("body"), scim_user_codec::active_patch(false));
   EXPECT_EQ(ops[1].at("kind"), "update");
   EXPECT_EQ(ops[1].at("diffs"),
-            (json::array{json::object{{"attribute", "title"}, {"before", "Account Executive"}, {"after", "Director"}}}));
+            (json::array{json::object{
+                {"attribute", "title"}, {"before", "Account Executive"}, {"after", "Director"}}}));
   EXPECT_EQ(ops[1].at("body").at("title"), "Director");
   const auto& held = j.at("held").as_array();
   ASSERT_EQ(held.size(), 1U);
@@ -76,11 +78,12 @@ TEST(planner_render, empty_plan_says_so_briefly) {
   world w;
   w.add_synced(someone("001"), "a1");
   const std::string t = plan_text(w.run(), {});
-  EXPECT_EQ(t,
-            "Plan: 0 operations (0 writes), 0 held, 0 conflicts, 0 manual actions.\n"
-            "Read: a complete listing of every 8x8 user; 1 HR user, 1 managed user, 1 unchanged.\n"
-            "\nCost: 0 listing pages, 0 GETs by id, 0 lookups, 0 writes = 0 requests; about 0 s at 10 requests "
-            "per 1 min.\n");
+  EXPECT_EQ(
+      t,
+      "Plan: 0 operations (0 writes), 0 held, 0 conflicts, 0 manual actions.\n"
+      "Read: a complete listing of every 8x8 user; 1 HR user, 1 managed user, 1 unchanged.\n"
+      "\nCost: 0 listing pages, 0 GETs by id, 0 lookups, 0 writes = 0 requests; about 0 s at 10 requests "
+      "per 1 min.\n");
 }
 
 }  // namespace

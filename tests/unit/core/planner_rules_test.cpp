@@ -103,8 +103,10 @@ TEST(planner_rules, adopted_user_already_in_step_needs_no_update) {
 
 TEST(planner_rules, relinks_by_external_id_after_state_loss) {
   world w;  // no links at all: state.db was lost
-  for (int i = 0; i < 5; ++i) w.add_hr(someone("00" + std::to_string(i)));
-  for (int i = 0; i < 5; ++i) w.add_remote(someone("00" + std::to_string(i)), "a" + std::to_string(i));
+  for (int i = 0; i < 5; ++i)
+    w.add_hr(someone("00" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    w.add_remote(someone("00" + std::to_string(i)), "a" + std::to_string(i));
   const plan pl = w.run();
   EXPECT_TRUE(pl.first_cycle);
   EXPECT_EQ(count(pl, operation_kind::adopt), 5U);
@@ -480,6 +482,21 @@ TEST(planner_rules, update_uses_the_links_fresh_copy_without_a_listing) {
   EXPECT_EQ(pl.reads_needed.size(), 1U);
 }
 
+TEST(planner_rules, fresher_copy_of_a_user_wins) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1", true, t0 - 1h);  // from an old listing: stale
+  w.add_link(p, "a1");
+  p.title = "Director";
+  w.add_hr(p);
+  person fetched = p;  // a GET by id just now: HR's title is already there
+  w.add_remote(fetched, "a1", true, t0 - 10s);
+  const plan pl = w.run();
+  EXPECT_TRUE(pl.operations.empty());
+  EXPECT_TRUE(pl.reads_needed.empty());
+  EXPECT_TRUE(pl.conflicts.empty());
+}
+
 TEST(planner_rules, link_refresh_when_8x8_already_matches_hr) {
   world w;
   person p = someone("001");
@@ -539,7 +556,7 @@ TEST(planner_rules, deactivation_is_confirmed_by_a_fresh_object) {
   world w;
   w.complete = false;
   w.add_synced(someone("000"), "a0");
-  w.add_link(someone("001"), "a1");  // missing from HR; not in the partial listing
+  w.add_link(someone("001"), "a1");                   // missing from HR; not in the partial listing
   w.add_remote(someone("002"), "a2", true, t0 - 1h);  // missing from HR; copy too old
   w.add_link(someone("002"), "a2");
   const plan pl = w.run();
@@ -643,6 +660,60 @@ TEST(planner_rules, never_reactivates_a_user_an_admin_deactivated) {
   EXPECT_EQ(actions(pl, manual_action_kind::admin_deactivated).size(), 1U);
 }
 
+TEST(planner_rules, reactivation_alone_records_the_applied_hash) {
+  world w;
+  const person p = someone("001");
+  w.add_remote(p, "a1", false);
+  w.add_link(p, "a1", false);
+  w.add_hr(p);
+  const plan pl = w.run();
+  ASSERT_EQ(pl.operations.size(), 1U);
+  EXPECT_EQ(pl.operations[0].kind, operation_kind::reactivate);
+  EXPECT_EQ(pl.operations[0].desired_hash, desired(p).hash);
+}
+
+TEST(planner_rules, adopts_and_deactivates_a_matched_leaver) {
+  world w;  // HR lists a leaver 8x8 still shows active, never linked
+  person p = someone("001");
+  w.add_remote(p, "a1");
+  p.active = false;
+  w.add_hr(p);
+  const plan pl = w.run();
+  ASSERT_EQ(pl.operations.size(), 2U);
+  EXPECT_EQ(pl.operations[0].kind, operation_kind::deactivate);
+  EXPECT_EQ(pl.operations[0].how, managed_by::matched);
+  EXPECT_EQ(pl.operations[1].kind, operation_kind::adopt);
+  EXPECT_FALSE(pl.operations[1].desired_active);  // runs after the deactivation
+}
+
+TEST(planner_rules, links_in_any_order_pair_with_hr_alike) {
+  // The state store may return links sorted by key (merge join) or not (hash index); of two
+  // links with one key, the first counts and the other is never acted on.
+  for (const bool sorted : {true, false}) {
+    SCOPED_TRACE(sorted ? "sorted" : "unsorted");
+    world w;
+    w.add_synced(someone("001"), "a1");
+    w.add_remote(someone("002"), "a2");
+    w.add_link(someone("002"), "a2");  // missing from HR
+    w.add_remote(someone("001"), "a9");
+    w.add_link(someone("001"), "a9");  // a second link for 001
+    w.add_hr(someone("000", "Al", "Pha"));
+    if (sorted) {
+      std::stable_sort(w.state.links.begin(), w.state.links.end(),
+                       [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });
+    } else {
+      std::swap(w.state.links.front(), w.state.links.back());
+      std::swap(w.state.links[0], w.state.links[1]);
+    }
+    const plan pl = w.run();
+    std::vector<std::pair<operation_kind, std::string>> got;
+    for (const auto& e : pl.operations)
+      got.emplace_back(e.kind, e.scim_id.empty() ? e.hr_key : e.scim_id);
+    EXPECT_EQ(got, (std::vector<std::pair<operation_kind, std::string>>{{operation_kind::deactivate, "a2"},
+                                                                        {operation_kind::create, "000"}}));
+  }
+}
+
 // ---------------------------------------------------------------- never touched
 
 TEST(planner_rules, never_touches_protected_user) {
@@ -670,7 +741,8 @@ TEST(planner_rules, never_touches_protected_user) {
   EXPECT_TRUE(pl.operations.empty());
   EXPECT_TRUE(pl.held.empty());
   EXPECT_EQ(pl.skipped.size(), 4U);
-  for (const auto& s : pl.skipped) EXPECT_NE(s.reason.find("protect"), std::string::npos) << s.reason;
+  for (const auto& s : pl.skipped)
+    EXPECT_NE(s.reason.find("protect"), std::string::npos) << s.reason;
 }
 
 TEST(planner_rules, never_touches_unmanaged_user) {
@@ -713,10 +785,12 @@ TEST(planner_rules, plan_is_ordered_deactivations_reactivations_creates_adopts_u
   w.add_hr(hr_leaver);  // deactivate
   const plan pl = w.run();
   std::vector<std::pair<operation_kind, std::string>> got;
-  for (const auto& e : pl.operations) got.emplace_back(e.kind, e.hr_key);
+  for (const auto& e : pl.operations)
+    got.emplace_back(e.kind, e.hr_key);
   const std::vector<std::pair<operation_kind, std::string>> want{
-      {operation_kind::deactivate, "000"}, {operation_kind::deactivate, "003"}, {operation_kind::reactivate, "004"},
-      {operation_kind::create, "002"},     {operation_kind::adopt, "005"},      {operation_kind::update, "001"}};
+      {operation_kind::deactivate, "000"}, {operation_kind::deactivate, "003"},
+      {operation_kind::reactivate, "004"}, {operation_kind::create, "002"},
+      {operation_kind::adopt, "005"},      {operation_kind::update, "001"}};
   EXPECT_EQ(got, want);
   EXPECT_EQ(pl.cost.writes, 5U);  // the adoption sends nothing
 }
@@ -750,7 +824,7 @@ TEST(planner_rules, cost_counts_pages_gets_lookups_and_writes) {
   person changed = someone("001");
   w.add_link(changed, "a1");
   changed.title = "X";
-  w.add_hr(changed);                  // needs a GET
+  w.add_hr(changed);                   // needs a GET
   w.add_hr(someone("002", "N", "J"));  // needs a lookup
   person upd = someone("003");
   w.add_remote(upd, "a3");
@@ -778,20 +852,19 @@ TEST(planner_reads, first_cycle_reads_a_full_listing) {
 TEST(planner_reads, incremental_when_per_user_reads_are_cheaper) {
   world w;
   w.options.remote_user_estimate = 1000;  // 10 pages
-  for (int i = 0; i < 20; ++i) w.add_synced(someone("k" + std::to_string(100 + i)), "a" + std::to_string(i));
+  for (int i = 0; i < 20; ++i)
+    w.add_synced(someone("k" + std::to_string(100 + i)), "a" + std::to_string(i));
   person changed = someone("k100");
   changed.title = "Director";
   w.hr[0] = desired(changed);
   w.add_hr(someone("n1", "New", "One"));
-  person leaver = someone("k105");
-  w.hr.erase(w.hr.begin() + 5);
-  (void)leaver;
+  w.hr.erase(w.hr.begin() + 5);  // k105 left HR
   const read_plan r = w.reads();
   EXPECT_FALSE(r.full_listing);
   EXPECT_EQ(r.listing_pages, 10U);
   ASSERT_EQ(r.reads.size(), 3U);
-  EXPECT_EQ(r.reads[0].target, "a0");   // k100 changed
-  EXPECT_EQ(r.reads[1].target, "a5");   // k105 left HR
+  EXPECT_EQ(r.reads[0].target, "a0");  // k100 changed
+  EXPECT_EQ(r.reads[1].target, "a5");  // k105 left HR
   EXPECT_EQ(r.reads[2].kind, plan_read_kind::lookup_user_name);
   EXPECT_EQ(r.cost, (plan_cost{0, 2, 1, 0}));
 }

@@ -31,14 +31,15 @@ using time_point = std::chrono::system_clock::time_point;
 /// The moment every test plans at.
 inline const time_point t0 = std::chrono::sys_days{std::chrono::year{2024} / 6 / 3} + 9h;
 
-constexpr std::uint32_t bit(attribute a) { return 1U << static_cast<unsigned>(a); }
+constexpr std::uint32_t bit(attribute a) {
+  return 1U << static_cast<unsigned>(a);
+}
 
 /// What the tests' mapping owns: locale and timezone are left to 8x8 (unowned).
-constexpr std::uint32_t default_owned = bit(attribute::user_name) | bit(attribute::given_name) |
-                                        bit(attribute::family_name) | bit(attribute::email) |
-                                        bit(attribute::external_id) | bit(attribute::title) |
-                                        bit(attribute::department) | bit(attribute::site) |
-                                        bit(attribute::mobile_phone);
+constexpr std::uint32_t default_owned =
+    bit(attribute::user_name) | bit(attribute::given_name) | bit(attribute::family_name) |
+    bit(attribute::email) | bit(attribute::external_id) | bit(attribute::title) | bit(attribute::department) |
+    bit(attribute::site) | bit(attribute::mobile_phone);
 
 /// One person, as HR and (when in sync) 8x8 know them.
 struct person {
@@ -102,10 +103,13 @@ inline json::object scim_object(const person& p, const std::string& id, bool act
   if (!p.title.empty()) o["title"] = p.title;
   o["locale"] = "en-GB";
   o["timezone"] = "Europe/London";
-  if (!p.mobile.empty()) o["phoneNumbers"] = json::array{json::object{{"value", p.mobile}, {"type", "mobile"}}};
-  if (!p.department.empty()) o[scim_user_codec::enterprise_schema] = json::object{{"department", p.department}};
+  if (!p.mobile.empty())
+    o["phoneNumbers"] = json::array{json::object{{"value", p.mobile}, {"type", "mobile"}}};
+  if (!p.department.empty())
+    o[scim_user_codec::enterprise_schema] = json::object{{"department", p.department}};
   if (!p.site.empty()) o[scim_user_codec::x8_schema] = json::object{{"site", p.site}};
-  o["meta"] = json::object{{"resourceType", "User"}, {"created", "2023-01-09T10:00:00Z"}, {"version", "W/\"3\""}};
+  o["meta"] =
+      json::object{{"resourceType", "User"}, {"created", "2023-01-09T10:00:00Z"}, {"version", "W/\"3\""}};
   return o;
 }
 
@@ -147,7 +151,8 @@ struct world {
     return hr.back();
   }
   /// An 8x8 user for `p` (no link).
-  json::object& add_remote(const person& p, const std::string& id, bool active = true, time_point at = t0 - 1min) {
+  json::object& add_remote(const person& p, const std::string& id, bool active = true,
+                           time_point at = t0 - 1min) {
     remote_objects.push_back(scim_object(p, id, active));
     fetched.push_back(at);
     return remote_objects.back();
@@ -182,7 +187,8 @@ struct world {
   }
   remote_snapshot snapshot() const {
     remote_snapshot s;
-    for (std::size_t i = 0; i < remote_objects.size(); ++i) s.users.push_back(remote(remote_objects[i], fetched[i]));
+    for (std::size_t i = 0; i < remote_objects.size(); ++i)
+      s.users.push_back(remote(remote_objects[i], fetched[i]));
     s.complete = complete;
     s.full_listing = full_listing;
     s.looked_up = looked_up;
@@ -201,7 +207,9 @@ inline std::vector<const plan_entry*> entries(const plan& p, operation_kind kind
   return out;
 }
 
-inline std::size_t count(const plan& p, operation_kind kind, bool held = false) { return entries(p, kind, held).size(); }
+inline std::size_t count(const plan& p, operation_kind kind, bool held = false) {
+  return entries(p, kind, held).size();
+}
 
 inline const plan_entry* find_entry(const plan& p, operation_kind kind, const std::string& key) {
   for (const auto& e : p.operations) {
@@ -253,14 +261,16 @@ class fake_8x8 {
     remote_snapshot s;
     s.complete = true;
     s.full_listing = true;
-    for (const auto& [id, o] : users) s.users.push_back(remote(o, at));
+    for (const auto& [id, o] : users)
+      s.users.push_back(remote(o, at));
     return s;
   }
 
   /// Applies every operation of `p` in order, and its link refreshes, to this model and to
   /// `state` (held entries are not applied). `owned` is the mapping's attribute mask.
   void apply(const plan& p, planner_state& state, std::uint32_t owned) {
-    for (const auto& e : p.operations) apply_one(e, state, owned);
+    for (const auto& e : p.operations)
+      apply_one(e, state, owned);
     for (const auto& r : p.link_refreshes) {
       user_link* l = link_for(state, r.hr_key);
       ASSERT_NE(l, nullptr) << r.hr_key;
@@ -313,7 +323,8 @@ class fake_8x8 {
         const auto un = scim_user_codec::read(e.body, attribute::user_name);
         ASSERT_FALSE(un.empty());
         for (const auto& [id, o] : users) {
-          ASSERT_FALSE(iequals(scim_user_codec::read(o, attribute::user_name), un)) << "duplicate userName " << un;
+          ASSERT_FALSE(iequals(scim_user_codec::read(o, attribute::user_name), un))
+              << "duplicate userName " << un;
         }
         const auto& emails = e.body.at("emails").as_array();
         ASSERT_EQ(emails.size(), 1U);
@@ -342,8 +353,9 @@ class fake_8x8 {
         for (const auto& kv : before) {
           const std::string_view k = kv.key();
           const bool mapped = k == "userName" || k == "name" || k == "emails" || k == "externalId" ||
-                              k == "title" || k == "phoneNumbers" || k == scim_user_codec::enterprise_schema ||
-                              k == scim_user_codec::x8_schema || k == "schemas";
+                              k == "title" || k == "phoneNumbers" ||
+                              k == scim_user_codec::enterprise_schema || k == scim_user_codec::x8_schema ||
+                              k == "schemas";
           if (!mapped) {
             EXPECT_TRUE(body.contains(k) && body.at(k) == kv.value()) << "a PUT dropped or changed " << k;
           }
