@@ -7,6 +7,10 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -24,10 +28,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509.h>
-#include <spdlog/spdlog.h>
 
 namespace eightsync::connectors {
 
@@ -56,14 +56,22 @@ std::string authority(const std::string& host, std::uint16_t port, bool omit_def
 
 std::string_view stage_text(http_stage s) {
   switch (s) {
-    case http_stage::resolve: return "resolving";
-    case http_stage::connect: return "connecting";
-    case http_stage::proxy: return "the proxy CONNECT";
-    case http_stage::handshake: return "the TLS handshake";
-    case http_stage::write: return "sending the request";
-    case http_stage::read_header: return "waiting for the answer";
-    case http_stage::read_body: return "reading the answer body";
-    case http_stage::done: return "done";
+    case http_stage::resolve:
+      return "resolving";
+    case http_stage::connect:
+      return "connecting";
+    case http_stage::proxy:
+      return "the proxy CONNECT";
+    case http_stage::handshake:
+      return "the TLS handshake";
+    case http_stage::write:
+      return "sending the request";
+    case http_stage::read_header:
+      return "waiting for the answer";
+    case http_stage::read_body:
+      return "reading the answer body";
+    case http_stage::done:
+      return "done";
   }
   return "?";
 }
@@ -185,7 +193,8 @@ struct http_connection::impl {
       // and host_name_verification checks it again, as bmcweb does.
       secure_->set_verify_callback(ssl::host_name_verification(opts_.host));
       lowest().expires_after(opts_.timeout);
-      co_await secure_->async_handshake(ssl::stream_base::client, net::redirect_error(net::use_awaitable, ec));
+      co_await secure_->async_handshake(ssl::stream_base::client,
+                                        net::redirect_error(net::use_awaitable, ec));
       if (ec) {
         std::string what = "TLS handshake with " + opts_.host;
         const long verify = SSL_get_verify_result(secure_->native_handle());
@@ -300,13 +309,20 @@ http_connection::http_connection(net::any_io_executor executor, http_connection_
     : impl_(std::make_unique<impl>(std::move(executor), std::move(options),
                                    logger ? std::move(logger) : spdlog::default_logger())) {}
 
-http_connection::~http_connection() { impl_->close(); }
+http_connection::~http_connection() {
+  impl_->close();
+}
 
-bool http_connection::is_open() const noexcept { return impl_->is_open(); }
+bool http_connection::is_open() const noexcept {
+  return impl_->is_open();
+}
 
-std::size_t http_connection::connections_opened() const noexcept { return impl_->opened_; }
+std::size_t http_connection::connections_opened() const noexcept {
+  return impl_->opened_;
+}
 
-net::awaitable<http_exchange> http_connection::send(std::string method, std::string target, std::string body) {
+net::awaitable<http_exchange> http_connection::send(std::string method, std::string target,
+                                                    std::string body) {
   auto& d = *impl_;
   if (d.busy_) throw std::logic_error("http_connection: a request is already in flight");
   d.busy_ = true;
@@ -345,7 +361,8 @@ net::awaitable<http_exchange> http_connection::send(std::string method, std::str
     value += d.opts_.token.reveal();
     req.set(http::field::authorization, value);
     volatile char* p = value.data();
-    for (std::size_t i = 0; i < value.size(); ++i) p[i] = 0;
+    for (std::size_t i = 0; i < value.size(); ++i)
+      p[i] = 0;
   }
   if (!body.empty()) {
     req.set(http::field::content_type, "application/scim+json; charset=utf-8");

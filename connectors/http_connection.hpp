@@ -2,9 +2,9 @@
 #include <memory>
 #include <string>
 
+#include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <spdlog/logger.h>
 
 #include "connectors/http_connection_options.hpp"
 #include "connectors/http_exchange.hpp"

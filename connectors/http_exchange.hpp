@@ -21,15 +21,15 @@ enum class http_stage {
 
 /// One request and its answer, or how it failed. Never carries request headers.
 struct http_exchange {
-  http_stage stage = http_stage::resolve;  ///< `done`, or the stage that failed
-  boost::system::error_code error;          ///< why it failed; clear when done
-  std::string error_text;                   ///< a human description of the failure, if any
-  std::size_t bytes_written = 0;            ///< request bytes the socket (or TLS layer) accepted
-  bool reused = false;                      ///< sent on a kept-alive connection
-  bool certificate_rejected = false;        ///< the server's certificate failed verification
-  unsigned status = 0;                      ///< status, once the header was read
-  std::string retry_after;                  ///< the Retry-After header, empty when absent
-  std::string body;                         ///< the answer body, when done
+  http_stage stage = http_stage::resolve;         ///< `done`, or the stage that failed
+  boost::system::error_code error;                ///< why it failed; clear when done
+  std::string error_text;                         ///< a human description of the failure, if any
+  std::size_t bytes_written = 0;                  ///< request bytes the socket (or TLS layer) accepted
+  bool reused = false;                            ///< sent on a kept-alive connection
+  bool certificate_rejected = false;              ///< the server's certificate failed verification
+  unsigned status = 0;                            ///< status, once the header was read
+  std::string retry_after;                        ///< the Retry-After header, empty when absent
+  std::string body;                               ///< the answer body, when done
   std::chrono::steady_clock::duration latency{};  ///< from the start to the answer (or failure)
 
   /// True when no byte of the request can have reached the server: it failed before the write,

@@ -3,10 +3,10 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <openssl/evp.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-#include <openssl/evp.h>
 
 namespace eightsync::connectors {
 
@@ -16,8 +16,9 @@ namespace {
 
 std::string base64(std::string_view in) {
   std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
   out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   return out;
 }
@@ -49,8 +50,10 @@ bool no_proxy_matches(std::string_view list, std::string_view host) {
     const auto comma = list.find(',');
     std::string_view item = list.substr(0, comma);
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    while (!item.empty() && item.front() == ' ')
+      item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+      item.remove_suffix(1);
     if (item.empty()) continue;
     if (item == "*") return true;
     std::string entry = lower(item);
@@ -95,7 +98,8 @@ proxy_endpoint proxy_endpoint::parse(std::string_view url) {
   }
   if (u.has_userinfo()) {
     // Decoded user:password, as Basic wants it.
-    p.authorization = core::secret_token("Basic " + base64(std::string(u.user()) + ":" + std::string(u.password())));
+    p.authorization =
+        core::secret_token("Basic " + base64(std::string(u.user()) + ":" + std::string(u.password())));
   }
   return p;
 }
@@ -107,7 +111,8 @@ std::optional<proxy_endpoint> proxy_endpoint::select(std::string_view target_hos
   if (!use_environment || is_loopback_host(target_host)) return std::nullopt;
   const char* url = env("HTTPS_PROXY", "https_proxy");
   if (!url) return std::nullopt;
-  if (const char* no = env("NO_PROXY", "no_proxy"); no && no_proxy_matches(no, target_host)) return std::nullopt;
+  if (const char* no = env("NO_PROXY", "no_proxy"); no && no_proxy_matches(no, target_host))
+    return std::nullopt;
   return parse(url);
 }
 

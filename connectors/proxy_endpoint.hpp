@@ -10,9 +10,9 @@ namespace eightsync::connectors {
 
 /// An HTTP proxy reached with CONNECT, and the credentials it wants.
 struct proxy_endpoint {
-  std::string host;                   ///< DNS name or IP literal (no brackets)
-  std::uint16_t port = 0;             ///< TCP port
-  core::secret_token authorization;   ///< `Basic …` for Proxy-Authorization; empty: none
+  std::string host;                  ///< DNS name or IP literal (no brackets)
+  std::uint16_t port = 0;            ///< TCP port
+  core::secret_token authorization;  ///< `Basic …` for Proxy-Authorization; empty: none
 
   /// `HOST:PORT` for log lines (never the credentials).
   std::string display() const;
@@ -24,8 +24,8 @@ struct proxy_endpoint {
 
   /// The proxy for a request to `target_host`: `explicit_url` when given, else, when
   /// `use_environment`, $HTTPS_PROXY / $https_proxy unless $NO_PROXY / $no_proxy names the host
-  /// (exact, `.suffix`, or `*`); the environment is never used for a loopback host. Throws std::invalid_argument for
-  /// a malformed proxy URL.
+  /// (exact, `.suffix`, or `*`); the environment is never used for a loopback host. Throws
+  /// std::invalid_argument for a malformed proxy URL.
   static std::optional<proxy_endpoint> select(std::string_view target_host,
                                               const std::optional<std::string>& explicit_url,
                                               bool use_environment);

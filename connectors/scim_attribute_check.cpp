@@ -66,7 +66,8 @@ bool same(const json::value* want, const json::value* got, bool case_insensitive
   if (is_empty(want)) return is_empty(got);
   if (!got) return false;
   if (want->is_string() && got->is_string()) {
-    return case_insensitive ? iequals(want->as_string(), got->as_string()) : want->as_string() == got->as_string();
+    return case_insensitive ? iequals(want->as_string(), got->as_string())
+                            : want->as_string() == got->as_string();
   }
   return *want == *got;
 }
@@ -82,14 +83,16 @@ std::vector<std::string> attributes_not_applied(const json::object& sent, const 
   check("userName", find_ci(&sent, "userName"), find_ci(&answer, "userName"), true);
   if (const auto* name = object_at(&sent, "name")) {
     const auto* got = object_at(&answer, "name");
-    for (const auto& [k, v] : *name) check("name." + std::string(k), &v, find_ci(got, k));
+    for (const auto& [k, v] : *name)
+      check("name." + std::string(k), &v, find_ci(got, k));
   }
   check(R"(emails[type eq "work"].value)", typed_value(&sent, "emails", "work"),
         typed_value(&answer, "emails", "work"), true);
   for (const std::string_view key : {"externalId", "title", "locale", "timezone"}) {
     check(std::string(key), find_ci(&sent, key), find_ci(&answer, key));
   }
-  check(std::string(enterprise_schema) + ":department", find_ci(object_at(&sent, enterprise_schema), "department"),
+  check(std::string(enterprise_schema) + ":department",
+        find_ci(object_at(&sent, enterprise_schema), "department"),
         find_ci(object_at(&answer, enterprise_schema), "department"));
   check(std::string(x8_schema) + ":site", find_ci(object_at(&sent, x8_schema), "site"),
         find_ci(object_at(&answer, x8_schema), "site"));

@@ -12,6 +12,7 @@ namespace eightsync::connectors {
 /// active and the mobile phone's value. Attribute names match case-insensitively; userName and
 /// the email compare case-insensitively; an empty string sent matches an absent attribute.
 /// Never throws except std::bad_alloc.
-std::vector<std::string> attributes_not_applied(const boost::json::object& sent, const boost::json::object& answer);
+std::vector<std::string> attributes_not_applied(const boost::json::object& sent,
+                                                const boost::json::object& answer);
 
 }  // namespace eightsync::connectors

@@ -39,8 +39,10 @@ scim_base_url scim_base_url::parse(std::string_view url) {
   } else {
     throw std::invalid_argument("target url: the scheme must be https, got " + std::string(u.scheme()));
   }
-  if (u.has_userinfo()) throw std::invalid_argument("target url: must not carry user info (the token goes in token_file)");
-  if (u.has_query() || u.has_fragment()) throw std::invalid_argument("target url: must not have a query or fragment");
+  if (u.has_userinfo())
+    throw std::invalid_argument("target url: must not carry user info (the token goes in token_file)");
+  if (u.has_query() || u.has_fragment())
+    throw std::invalid_argument("target url: must not have a query or fragment");
   if (u.host_type() == urls::host_type::ipv6) {
     out.host = u.host_ipv6_address().to_string();
   } else if (u.host_type() == urls::host_type::ipv4 || u.host_type() == urls::host_type::name) {
@@ -51,7 +53,8 @@ scim_base_url scim_base_url::parse(std::string_view url) {
   }
   if (out.host.empty()) throw std::invalid_argument("target url: has no host");
   if (!out.tls && !is_loopback(out.host)) {
-    throw std::invalid_argument("target url: http is allowed for loopback hosts only; use https for " + out.host);
+    throw std::invalid_argument("target url: http is allowed for loopback hosts only; use https for " +
+                                out.host);
   }
   if (u.has_port()) {
     if (u.port().empty() || u.port_number() == 0) throw std::invalid_argument("target url: bad port");
@@ -60,7 +63,8 @@ scim_base_url scim_base_url::parse(std::string_view url) {
     out.port = out.tls ? 443 : 80;
   }
   out.path = u.encoded_path();
-  while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();
+  while (!out.path.empty() && out.path.back() == '/')
+    out.path.pop_back();
   return out;
 }
 
@@ -73,7 +77,9 @@ std::string scim_base_url::filter_target(std::string_view filter) const {
   return path + "/Users?filter=" + urls::encode(filter, urls::unreserved_chars);
 }
 
-std::string scim_base_url::users_target() const { return path + "/Users"; }
+std::string scim_base_url::users_target() const {
+  return path + "/Users";
+}
 
 std::string scim_base_url::user_target(std::string_view id) const {
   return path + "/Users/" + urls::encode(id, urls::unreserved_chars);

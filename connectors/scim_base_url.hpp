@@ -8,10 +8,10 @@ namespace eightsync::connectors {
 
 /// The parsed SCIM base URL and the request targets built from it (Boost.URL).
 struct scim_base_url {
-  bool tls = true;          ///< https
-  std::string host;         ///< DNS name or IP literal, without brackets
+  bool tls = true;           ///< https
+  std::string host;          ///< DNS name or IP literal, without brackets
   std::uint16_t port = 443;  ///< explicit or the scheme's default
-  std::string path;         ///< percent-encoded base path without a trailing '/', e.g. `/scim/v2`
+  std::string path;          ///< percent-encoded base path without a trailing '/', e.g. `/scim/v2`
 
   /// Parses `url`. Throws std::invalid_argument, naming what is wrong, when it is not an
   /// absolute http(s) URL with a host, when it is http for a host that is not loopback, or when

@@ -4,6 +4,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,7 +12,6 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <spdlog/spdlog.h>
 
 #include "connectors/http_connection.hpp"
 #include "connectors/scim_attribute_check.hpp"
@@ -28,7 +28,9 @@ namespace {
 
 constexpr std::string_view patch_op_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-milliseconds to_ms(std::chrono::steady_clock::duration d) { return std::chrono::duration_cast<milliseconds>(d); }
+milliseconds to_ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration_cast<milliseconds>(d);
+}
 
 // Fills scim_type and detail from a SCIM error body; a body that is not one is described, never
 // copied (an HTML error page from a gateway tells the operator nothing useful).
@@ -41,8 +43,10 @@ void read_error_body(const std::string& body, scim_result& r) {
     if (const auto* t = o->if_contains("scimType"); t && t->is_string()) r.scim_type = t->as_string();
   }
   if (r.detail.empty()) {
-    r.detail = "HTTP " + std::to_string(r.status) +
-               (body.empty() ? std::string(" without a body") : " with a " + std::to_string(body.size()) + "-byte body that is not a SCIM error");
+    r.detail =
+        "HTTP " + std::to_string(r.status) +
+        (body.empty() ? std::string(" without a body")
+                      : " with a " + std::to_string(body.size()) + "-byte body that is not a SCIM error");
   }
 }
 
@@ -69,7 +73,7 @@ struct busy_guard {
 
 /// One SCIM call as execute() runs it.
 struct scim_client::call {
-  std::string_view op;     // stable name for logs: list, find, get, create, replace, set_active
+  std::string_view op;  // stable name for logs: list, find, get, create, replace, set_active
   std::string method;
   std::string target;
   std::string body;
@@ -88,10 +92,13 @@ scim_client::scim_client(net::any_io_executor executor, scim_client_options opti
       rng_(std::random_device{}()) {
   if (!options_.rate_limiter) throw std::invalid_argument("scim client: a rate limiter is required");
   if (options_.page_size == 0) throw std::invalid_argument("scim client: page_size must be at least 1");
-  if (options_.retry.attempts == 0) throw std::invalid_argument("scim client: retry attempts must be at least 1");
-  if (options_.timeout <= milliseconds::zero()) throw std::invalid_argument("scim client: timeout must be positive");
+  if (options_.retry.attempts == 0)
+    throw std::invalid_argument("scim client: retry attempts must be at least 1");
+  if (options_.timeout <= milliseconds::zero())
+    throw std::invalid_argument("scim client: timeout must be positive");
   if (!options_.clock) {
-    options_.clock = std::shared_ptr<const core::clock>(&core::wall_clock::instance(), [](const core::clock*) {});
+    options_.clock =
+        std::shared_ptr<const core::clock>(&core::wall_clock::instance(), [](const core::clock*) {});
   }
   http_connection_options h;
   h.host = base_.host;
@@ -108,7 +115,9 @@ scim_client::scim_client(net::any_io_executor executor, scim_client_options opti
 
 scim_client::~scim_client() = default;
 
-std::size_t scim_client::connections_opened() const noexcept { return connection_->connections_opened(); }
+std::size_t scim_client::connections_opened() const noexcept {
+  return connection_->connections_opened();
+}
 
 net::awaitable<void> scim_client::sleep_until(core::clock::time_point t) {
   const auto wait = t - options_.clock->now();
@@ -140,8 +149,8 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
 
     if (ex.stage != http_stage::done) {
       r.status = ex.stage == http_stage::read_body ? ex.status : 0;
-      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} error=\"{}\"", c.op,
-                  c.method, c.target, attempt, r.status, r.latency.count(), ex.error_text);
+      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} error=\"{}\"",
+                  c.op, c.method, c.target, attempt, r.status, r.latency.count(), ex.error_text);
       if (is_post && !ex.never_left()) {
         // Invariant 1: it may have been applied. Only a lookup can tell; resending could duplicate.
         r.outcome = scim_outcome::outcome_unknown;
@@ -192,7 +201,8 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
           }
         }
         if (r.outcome == scim_outcome::protocol) {
-          log_->warn("scim.protocol op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target, r.detail);
+          log_->warn("scim.protocol op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
+                     r.detail);
         }
       } else if (s == 429 || (s == 503 && !ex.retry_after.empty())) {
         ++paused;
@@ -220,8 +230,8 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
         if (is_post) {
           // A gateway may answer 5xx after forwarding the POST: it may have been applied.
           r.outcome = scim_outcome::outcome_unknown;
-          log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"status {}\"", c.op, c.method, c.target,
-                     s);
+          log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"status {}\"", c.op, c.method,
+                     c.target, s);
           break;
         }
         r.outcome = scim_outcome::server;
@@ -229,16 +239,27 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
       } else {
         read_error_body(ex.body, r);
         switch (s) {
-          case 401: r.outcome = scim_outcome::auth_failed; break;
-          case 403: r.outcome = scim_outcome::write_forbidden; break;
-          case 404: r.outcome = scim_outcome::not_found; break;
-          case 409: r.outcome = scim_outcome::conflict; break;
-          default: r.outcome = s >= 400 ? scim_outcome::invalid : scim_outcome::protocol; break;
+          case 401:
+            r.outcome = scim_outcome::auth_failed;
+            break;
+          case 403:
+            r.outcome = scim_outcome::write_forbidden;
+            break;
+          case 404:
+            r.outcome = scim_outcome::not_found;
+            break;
+          case 409:
+            r.outcome = scim_outcome::conflict;
+            break;
+          default:
+            r.outcome = s >= 400 ? scim_outcome::invalid : scim_outcome::protocol;
+            break;
         }
         if (s == 401) {
-          log_->error("scim.auth_failed op={} method={} target={} detail=\"the token was refused (revoked, or SCIM "
-                      "switched off)\"",
-                      c.op, c.method, c.target);
+          log_->error(
+              "scim.auth_failed op={} method={} target={} detail=\"the token was refused (revoked, or SCIM "
+              "switched off)\"",
+              c.op, c.method, c.target);
         } else if (s == 403) {
           log_->warn("scim.write_forbidden op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
                      r.detail);
@@ -248,8 +269,8 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
 
     if (!retry || !policy.may_try_again(attempt)) break;
     const auto delay = wait_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
-    log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op, c.method,
-               c.target, attempt, scim_outcome_name(r.outcome), r.status, delay.count());
+    log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op,
+               c.method, c.target, attempt, scim_outcome_name(r.outcome), r.status, delay.count());
     if (delay > milliseconds::zero()) co_await sleep_until(options_.clock->now() + delay);
   }
   r.elapsed = to_ms(std::chrono::steady_clock::now() - started);
@@ -404,11 +425,14 @@ net::awaitable<scim_result> scim_client::set_active(std::string id, bool active)
   busy_guard guard(busy_);
   const json::object body{
       {"schemas", json::array{patch_op_schema}},
-      {"Operations", json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", active}}}}}}};
+      {"Operations",
+       json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", active}}}}}}};
   call c{"set_active", "PATCH", base_.user_target(id), json::serialize(body), false, false};
   co_return co_await execute(c);
 }
 
-net::awaitable<void> scim_client::shutdown() { co_await connection_->shutdown(); }
+net::awaitable<void> scim_client::shutdown() {
+  co_await connection_->shutdown();
+}
 
 }  // namespace eightsync::connectors

@@ -4,10 +4,10 @@
 #include <random>
 #include <string>
 
+#include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
-#include <spdlog/logger.h>
 
 #include "connectors/scim_base_url.hpp"
 #include "connectors/scim_client_options.hpp"

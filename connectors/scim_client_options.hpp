@@ -26,12 +26,12 @@ struct scim_client_options {
   /// `http://[user:password@]HOST:PORT` of an HTTP CONNECT proxy. nullopt: $HTTPS_PROXY (or
   /// $https_proxy) for an https base, unless $NO_PROXY names the host; never for loopback.
   std::optional<std::string> proxy;
-  bool proxy_from_environment = true;  ///< whether nullopt `proxy` consults the environment
-  std::chrono::milliseconds timeout{30'000};  ///< for each resolve, connect, handshake, write, read
-  std::size_t page_size = 100;         ///< `count` asked for in each GET /Users page (>= 1)
-  std::size_t body_limit = 256u << 20;  ///< largest answer body accepted, in bytes
+  bool proxy_from_environment = true;                ///< whether nullopt `proxy` consults the environment
+  std::chrono::milliseconds timeout{30'000};         ///< for each resolve, connect, handshake, write, read
+  std::size_t page_size = 100;                       ///< `count` asked for in each GET /Users page (>= 1)
+  std::size_t body_limit = 256u << 20;               ///< largest answer body accepted, in bytes
   std::shared_ptr<core::rate_limiter> rate_limiter;  ///< paces every request; required
-  core::retry_policy retry;            ///< attempts and backoff
+  core::retry_policy retry;                          ///< attempts and backoff
   /// Time for the limiter's slots and for Retry-After dates; must be the clock the limiter
   /// reads. nullptr: the wall clock.
   std::shared_ptr<const core::clock> clock;

@@ -32,16 +32,16 @@ struct scim_listing {
   /// True only when every page succeeded, totalResults was the same on every page, and the
   /// number of unique ids equals it. The planner makes "missing means gone" decisions only then.
   bool complete = false;
-  std::size_t pages = 0;         ///< pages received
-  std::size_t requests = 0;      ///< requests sent, retries included
-  std::size_t duplicates = 0;    ///< resources dropped because their id was already seen
-  std::size_t without_id = 0;    ///< resources dropped because they had no string id
-  std::size_t body_bytes = 0;    ///< JSON bytes received and parsed
-  std::optional<std::uint64_t> first_total;  ///< totalResults of the first page
-  std::optional<std::uint64_t> last_total;   ///< totalResults of the last page
-  bool total_changed = false;    ///< totalResults differed between pages
+  std::size_t pages = 0;                            ///< pages received
+  std::size_t requests = 0;                         ///< requests sent, retries included
+  std::size_t duplicates = 0;                       ///< resources dropped because their id was already seen
+  std::size_t without_id = 0;                       ///< resources dropped because they had no string id
+  std::size_t body_bytes = 0;                       ///< JSON bytes received and parsed
+  std::optional<std::uint64_t> first_total;         ///< totalResults of the first page
+  std::optional<std::uint64_t> last_total;          ///< totalResults of the last page
+  bool total_changed = false;                       ///< totalResults differed between pages
   scim_listing_end end = scim_listing_end::failed;  ///< why the listing stopped
-  scim_result last;              ///< the last page's call (its outcome when the listing failed)
+  scim_result last;  ///< the last page's call (its outcome when the listing failed)
 };
 
 }  // namespace eightsync::connectors

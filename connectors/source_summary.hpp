@@ -9,10 +9,10 @@ namespace eightsync::connectors {
 /// What reading one HR export found, for the cycle record and the preview summary.
 struct source_summary {
   std::filesystem::path path;
-  std::uintmax_t bytes = 0;       ///< bytes read from the file, as stored (before conversion)
-  std::string sha256;             ///< lowercase hex SHA-256 of those bytes
-  std::size_t rows_read = 0;      ///< data records seen, quarantined ones included
-  std::size_t quarantined = 0;    ///< records the reader itself set aside
+  std::uintmax_t bytes = 0;     ///< bytes read from the file, as stored (before conversion)
+  std::string sha256;           ///< lowercase hex SHA-256 of those bytes
+  std::size_t rows_read = 0;    ///< data records seen, quarantined ones included
+  std::size_t quarantined = 0;  ///< records the reader itself set aside
 };
 
 /// A file-level problem: the whole export is rejected and nothing from it may be used.

@@ -6,8 +6,8 @@ namespace eightsync::core {
 namespace {
 
 constexpr std::array<std::string_view, attribute_count> names{
-    "userName", "name.givenName", "name.familyName", "email",      "externalId",  "title",
-    "locale",   "timezone",       "department",      "site",       "mobilePhone", "active"};
+    "userName", "name.givenName", "name.familyName", "email", "externalId",  "title",
+    "locale",   "timezone",       "department",      "site",  "mobilePhone", "active"};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 12> unwritable{{
     {"id", "8x8 generates the id; it is read-only"},
@@ -20,13 +20,16 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> unwritab
     {"profilePicture", "the profile picture cannot be set through SCIM"},
     {"password", "8x8 users sign in through SAML SSO; SCIM does not take passwords"},
     {"groups", "8x8's SCIM API does not manage groups"},
-    {"companyDirectory", "showing a user in the Company Directory is done in Admin Console; eightsync raises a manual action"},
+    {"companyDirectory",
+     "showing a user in the Company Directory is done in Admin Console; eightsync raises a manual action"},
     {"emails", "map the work email as `email`; 8x8 takes exactly one, type work, primary"},
 }};
 
 }  // namespace
 
-std::string_view attribute_name(attribute a) noexcept { return names[static_cast<std::size_t>(a)]; }
+std::string_view attribute_name(attribute a) noexcept {
+  return names[static_cast<std::size_t>(a)];
+}
 
 std::optional<attribute> attribute_from_name(std::string_view name) noexcept {
   for (std::size_t i = 0; i < names.size(); ++i) {

@@ -29,9 +29,9 @@ inline constexpr std::size_t attribute_count = 12;
 
 /// Every attribute, in the canonical order used for hashing and display.
 inline constexpr std::array<attribute, attribute_count> all_attributes{
-    attribute::user_name, attribute::given_name, attribute::family_name, attribute::email,
-    attribute::external_id, attribute::title, attribute::locale, attribute::timezone,
-    attribute::department, attribute::site, attribute::mobile_phone, attribute::active};
+    attribute::user_name,   attribute::given_name, attribute::family_name,  attribute::email,
+    attribute::external_id, attribute::title,      attribute::locale,       attribute::timezone,
+    attribute::department,  attribute::site,       attribute::mobile_phone, attribute::active};
 
 /// The name an admin writes in `mapping:` (`userName`, `name.givenName`, `email`, …). Never throws.
 std::string_view attribute_name(attribute a) noexcept;

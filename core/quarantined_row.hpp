@@ -13,7 +13,7 @@ struct quarantined_row {
   std::size_t record = 0;  ///< 1-based ordinal of the data record
   std::string key;         ///< the HR key, when one could be read; empty otherwise
   quarantine_reason reason = quarantine_reason::field_count;
-  std::string detail;      ///< a sentence for a person: what was wrong, naming the column
+  std::string detail;  ///< a sentence for a person: what was wrong, naming the column
 };
 
 }  // namespace eightsync::core

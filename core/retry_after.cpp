@@ -16,7 +16,9 @@ constexpr std::array<std::string_view, 7> day_names{"Mon", "Tue", "Wed", "Thu", 
 constexpr std::array<std::string_view, 7> long_day_names{"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                          "Friday", "Saturday", "Sunday"};
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 // A small cursor over the header value; every reader returns false without moving on a mismatch.
 struct cursor {
@@ -29,7 +31,8 @@ struct cursor {
   }
   bool spaces() noexcept {
     if (s.empty() || s.front() != ' ') return false;
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.front() == ' ')
+      s.remove_prefix(1);
     return true;
   }
   // Exactly `n` digits (n <= 4).
@@ -80,9 +83,9 @@ std::optional<clock::time_point> parse_http_date(std::string_view text) noexcept
   cursor probe = c;
   // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
   if (probe.one_of(day_names, ignored) && probe.literal(", ")) {
-    if (probe.digits(2, day) && probe.literal(" ") && probe.one_of(month_names, month) && probe.literal(" ") &&
-        probe.digits(4, year) && probe.literal(" ") && probe.time_of_day(h, m, sec) && probe.literal(" GMT") &&
-        probe.s.empty()) {
+    if (probe.digits(2, day) && probe.literal(" ") && probe.one_of(month_names, month) &&
+        probe.literal(" ") && probe.digits(4, year) && probe.literal(" ") && probe.time_of_day(h, m, sec) &&
+        probe.literal(" GMT") && probe.s.empty()) {
       return to_time_point(year, month + 1, day, h, m, sec);
     }
     return std::nullopt;
@@ -90,9 +93,9 @@ std::optional<clock::time_point> parse_http_date(std::string_view text) noexcept
   // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"
   probe = c;
   if (probe.one_of(long_day_names, ignored) && probe.literal(", ")) {
-    if (probe.digits(2, day) && probe.literal("-") && probe.one_of(month_names, month) && probe.literal("-") &&
-        probe.digits(2, year) && probe.literal(" ") && probe.time_of_day(h, m, sec) && probe.literal(" GMT") &&
-        probe.s.empty()) {
+    if (probe.digits(2, day) && probe.literal("-") && probe.one_of(month_names, month) &&
+        probe.literal("-") && probe.digits(2, year) && probe.literal(" ") && probe.time_of_day(h, m, sec) &&
+        probe.literal(" GMT") && probe.s.empty()) {
       return to_time_point(year < 70 ? 2000 + year : 1900 + year, month + 1, day, h, m, sec);
     }
     return std::nullopt;
@@ -113,8 +116,10 @@ std::optional<clock::time_point> parse_http_date(std::string_view text) noexcept
 }  // namespace
 
 std::optional<clock::time_point> parse_retry_after(std::string_view value, clock::time_point now) noexcept {
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+    value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   constexpr std::int64_t year_in_seconds = 366LL * 24 * 3600;
   if (is_digit(value.front())) {

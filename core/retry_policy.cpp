@@ -12,7 +12,8 @@ std::chrono::milliseconds retry_policy::backoff_cap(std::size_t attempt) const n
   const auto max = std::max<std::chrono::milliseconds::rep>(max_delay.count(), 0);
   auto cap = std::max<std::chrono::milliseconds::rep>(base_delay.count(), 0);
   // Doubling stops at max: no overflow however large `attempt` is.
-  for (std::size_t i = 1; i < attempt && cap < max; ++i) cap = cap > max / 2 ? max : cap * 2;
+  for (std::size_t i = 1; i < attempt && cap < max; ++i)
+    cap = cap > max / 2 ? max : cap * 2;
   return std::chrono::milliseconds{std::min(cap, max)};
 }
 

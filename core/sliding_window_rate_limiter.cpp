@@ -9,8 +9,10 @@ sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, c
                                                          const clock& clk, clock::duration guard)
     : requests_(requests), window_(window), guard_(guard), clock_(clk) {
   if (requests == 0) throw std::invalid_argument("rate limit: requests per window must be at least 1");
-  if (window <= clock::duration::zero()) throw std::invalid_argument("rate limit: the window must be positive");
-  if (guard < clock::duration::zero()) throw std::invalid_argument("rate limit: the guard must not be negative");
+  if (window <= clock::duration::zero())
+    throw std::invalid_argument("rate limit: the window must be positive");
+  if (guard < clock::duration::zero())
+    throw std::invalid_argument("rate limit: the guard must not be negative");
 }
 
 clock::time_point sliding_window_rate_limiter::acquire() {
@@ -21,7 +23,8 @@ clock::time_point sliding_window_rate_limiter::acquire() {
   // Slots never go back in time, even when the wall clock does: that keeps sent_ sorted.
   if (!sent_.empty()) slot = std::max(slot, sent_.back());
   sent_.push_back(slot);
-  while (sent_.size() > requests_) sent_.pop_front();
+  while (sent_.size() > requests_)
+    sent_.pop_front();
   return slot;
 }
 

@@ -14,21 +14,21 @@ enum class source_encoding : std::uint8_t { utf8, cp1252, latin1 };
 
 /// How the key column is repaired after trimming (spreadsheets turn `00123` into `123`).
 enum class key_normalization : std::uint8_t {
-  none,                ///< keep the key as written (trimmed)
-  strip_leading_zeros, ///< `00123` → `123` (an all-zero key stays `0`)
-  zero_pad,            ///< `123` → `00123`, left-padded with zeros to `key_width`
+  none,                 ///< keep the key as written (trimmed)
+  strip_leading_zeros,  ///< `00123` → `123` (an all-zero key stays `0`)
+  zero_pad,             ///< `123` → `00123`, left-padded with zeros to `key_width`
 };
 
 /// The `source:` section of the config: where the HR export is and how to read it.
 struct source_options {
   source_type type = source_type::csv;
-  std::filesystem::path path;          ///< the export file
-  std::string key = "employee_id";     ///< the column holding the HR key
-  char delimiter = ',';                ///< CSV only
+  std::filesystem::path path;       ///< the export file
+  std::string key = "employee_id";  ///< the column holding the HR key
+  char delimiter = ',';             ///< CSV only
   source_encoding encoding = source_encoding::utf8;
-  std::size_t min_rows = 1;            ///< fewer data rows than this rejects the whole file
+  std::size_t min_rows = 1;  ///< fewer data rows than this rejects the whole file
   key_normalization key_normalize = key_normalization::none;
-  std::size_t key_width = 0;           ///< with zero_pad: the width to pad to
+  std::size_t key_width = 0;  ///< with zero_pad: the width to pad to
 };
 
 }  // namespace eightsync::core

@@ -17,9 +17,12 @@ enum class managed_by : std::uint8_t {
 /// The stable name of `m` (`created`, `matched`, `linked`). Never throws.
 constexpr std::string_view managed_by_name(managed_by m) noexcept {
   switch (m) {
-    case managed_by::created: return "created";
-    case managed_by::matched: return "matched";
-    case managed_by::linked: return "linked";
+    case managed_by::created:
+      return "created";
+    case managed_by::matched:
+      return "matched";
+    case managed_by::linked:
+      return "linked";
   }
   return "unknown";
 }

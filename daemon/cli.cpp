@@ -21,7 +21,8 @@ std::optional<config::eightsync_config> load_or_report(const std::filesystem::pa
   try {
     return config::load_config_file(file);
   } catch (const config::config_error& e) {
-    for (const auto& msg : e.errors()) std::cerr << msg << '\n';
+    for (const auto& msg : e.errors())
+      std::cerr << msg << '\n';
     std::cerr << "eightsync: " << file.string() << ": " << e.errors().size()
               << (e.errors().size() == 1 ? " problem" : " problems") << "; nothing was done\n";
     return std::nullopt;
@@ -144,7 +145,8 @@ int run_cli(int argc, char** argv) {
   if (prev->parsed()) return preview(config_file, limit, as_json);
   if (link->parsed() || unlink->parsed()) {
     if (link->parsed() && !link_req.create_new && link_req.scim_id.empty()) {
-      std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more information.\n";
+      std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more "
+                   "information.\n";
       return exit_usage;
     }
     auto cfg = load_or_report(config_file);

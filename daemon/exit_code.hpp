@@ -7,11 +7,12 @@ enum exit_code : int {
   exit_ok = 0,               ///< the command did what was asked
   exit_config_invalid = 1,   ///< the config file could not be loaded or is invalid
   exit_source_rejected = 2,  ///< the HR export was rejected as a whole (nothing from it was used)
-  exit_state_unusable = 3,  ///< the state database cannot be used: unopenable, newer schema, another target URL
-  exit_state_locked = 4,    ///< another eightsync process holds the state database's writer lock
-  exit_refused = 5,         ///< refused because it conflicts with the recorded state; nothing was changed
-  exit_usage = 64,           ///< the command line was wrong (EX_USAGE)
-  exit_internal = 70,        ///< a bug: please report it (EX_SOFTWARE)
+  exit_state_unusable =
+      3,                  ///< the state database cannot be used: unopenable, newer schema, another target URL
+  exit_state_locked = 4,  ///< another eightsync process holds the state database's writer lock
+  exit_refused = 5,       ///< refused because it conflicts with the recorded state; nothing was changed
+  exit_usage = 64,        ///< the command line was wrong (EX_USAGE)
+  exit_internal = 70,     ///< a bug: please report it (EX_SOFTWARE)
 };
 
 }  // namespace eightsync::daemon

@@ -13,14 +13,14 @@ namespace {
 
 // Display width of UTF-8 text, counting code points (good enough for names and emails).
 std::size_t display_width(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
 void pad_to(std::ostream& out, std::string_view s, std::size_t width) {
   out << s;
-  for (std::size_t w = display_width(s); w < width; ++w) out << ' ';
+  for (std::size_t w = display_width(s); w < width; ++w)
+    out << ' ';
 }
 
 std::string where(std::size_t line, std::size_t record) {
@@ -74,8 +74,7 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
     out << "\n  … and " << (m.users.size() - shown) << " more (--limit 0 shows all)\n";
   }
 
-  out << "\nQuarantined rows (" << m.quarantined.size() << "):"
-      << (m.quarantined.empty() ? " none\n" : "\n");
+  out << "\nQuarantined rows (" << m.quarantined.size() << "):" << (m.quarantined.empty() ? " none\n" : "\n");
   for (const auto& q : m.quarantined) {
     out << "  ";
     pad_to(out, where(q.line, q.record), 11);
@@ -86,8 +85,8 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
 
   const std::size_t active = count_active(m);
   out << "\nSummary: " << m.rows_read << " rows read: " << m.users.size() << " users (" << active
-      << " active, " << (m.users.size() - active) << " inactive), " << m.quarantined.size() << " quarantined, "
-      << m.out_of_scope << " out of scope\n";
+      << " active, " << (m.users.size() - active) << " inactive), " << m.quarantined.size()
+      << " quarantined, " << m.out_of_scope << " out of scope\n";
   if (!m.quarantined.empty()) {
     out << "Quarantined rows are left out of the cycle until the export is fixed. While a row without "
            "a usable key is quarantined, nobody is deactivated for being missing from HR.\n";
@@ -98,11 +97,15 @@ void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t 
   namespace json = boost::json;
   const auto& m = snap.mapped;
   json::object doc;
-  doc["source"] = {{"path", snap.source.path.string()}, {"bytes", snap.source.bytes}, {"sha256", snap.source.sha256}};
+  doc["source"] = {
+      {"path", snap.source.path.string()}, {"bytes", snap.source.bytes}, {"sha256", snap.source.sha256}};
   const std::size_t active = count_active(m);
-  doc["summary"] = {{"rows_read", m.rows_read},       {"in_scope", m.in_scope},
-                    {"out_of_scope", m.out_of_scope}, {"quarantined", m.quarantined.size()},
-                    {"users", m.users.size()},        {"active", active},
+  doc["summary"] = {{"rows_read", m.rows_read},
+                    {"in_scope", m.in_scope},
+                    {"out_of_scope", m.out_of_scope},
+                    {"quarantined", m.quarantined.size()},
+                    {"users", m.users.size()},
+                    {"active", active},
                     {"inactive", m.users.size() - active}};
   json::array users;
   const std::size_t shown = limit == 0 ? m.users.size() : std::min(limit, m.users.size());
@@ -112,8 +115,12 @@ void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t 
     for (auto a : core::all_attributes) {
       if (a != core::attribute::active && u.owns(a)) attrs[core::attribute_name(a)] = u.get(a);
     }
-    users.push_back({{"key", u.key},       {"line", u.line},     {"record", u.record},
-                     {"active", u.active}, {"hash", hex64(u.hash)}, {"attributes", std::move(attrs)}});
+    users.push_back({{"key", u.key},
+                     {"line", u.line},
+                     {"record", u.record},
+                     {"active", u.active},
+                     {"hash", hex64(u.hash)},
+                     {"attributes", std::move(attrs)}});
   }
   doc["users"] = std::move(users);
   json::array quarantined;

@@ -4,11 +4,11 @@
 // Run: ./build/tests/bench/bench_parse_map
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "config/config_loader.hpp"
 #include "daemon/allocator_tuning.hpp"
@@ -46,7 +46,8 @@ void parse_and_map_100k(benchmark::State& state) {
   fs::create_directories(dir);
   const fs::path csv = dir / "hr.csv";
   const auto bytes = write_export(csv, 100'000);
-  auto cfg = eightsync::config::load_config_file(fs::path(EIGHTSYNC_SOURCE_DIR) / "config/eightsync.example.yaml");
+  auto cfg =
+      eightsync::config::load_config_file(fs::path(EIGHTSYNC_SOURCE_DIR) / "config/eightsync.example.yaml");
   cfg.source.path = csv;
   std::size_t users = 0;
   for (auto _ : state) {

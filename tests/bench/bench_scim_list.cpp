@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <spdlog/spdlog.h>
 
 #include "connectors/http_connection.hpp"
 #include "connectors/scim_client.hpp"
@@ -49,10 +49,11 @@ class emulator {
   emulator() {
     const char* env = std::getenv("EIGHTSYNC_EMULATOR");
     std::string bin = env && *env ? env : EIGHTSYNC_EMULATOR_BIN;
-    std::vector<std::string> args{bin, "--listen", "127.0.0.1:0", "--token", token, "--max-page-size",
-                                  std::to_string(page_size)};
+    std::vector<std::string> args{
+        bin, "--listen", "127.0.0.1:0", "--token", token, "--max-page-size", std::to_string(page_size)};
     std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
+    for (auto& a : args)
+      argv.push_back(a.data());
     argv.push_back(nullptr);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -69,7 +70,8 @@ class emulator {
     std::string line;
     char c = 0;
     pollfd p{fds[0], POLLIN, 0};
-    while (poll(&p, 1, 10'000) > 0 && read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+    while (poll(&p, 1, 10'000) > 0 && read(fds[0], &c, 1) == 1 && c != '\n')
+      line += c;
     close(fds[0]);
     const auto colon = line.rfind(':');
     if (colon == std::string::npos) throw std::runtime_error("the emulator printed no address: " + line);
@@ -115,18 +117,20 @@ void seed(net::io_context& ioc, std::uint16_t port) {
   for (std::size_t start = 0; start < user_count; start += 10'000) {
     std::string body = "[";
     for (std::size_t i = start; i < start + 10'000; ++i) {
-      std::snprintf(buf, sizeof buf,
-                    R"(%s{"userName":"user%06zu@example.com","externalId":"E%06zu","name":{"givenName":"Given%zu",)"
-                    R"("familyName":"Family%zu"},"title":"Engineer","locale":"en-US","timezone":"Europe/London",)"
-                    R"("emails":[{"value":"user%06zu@example.com","type":"work","primary":true}],)"
-                    R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Engineering"},)"
-                    R"("urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London"}})",
-                    i == start ? "" : ",", i, i, i, i, i);
+      std::snprintf(
+          buf, sizeof buf,
+          R"(%s{"userName":"user%06zu@example.com","externalId":"E%06zu","name":{"givenName":"Given%zu",)"
+          R"("familyName":"Family%zu"},"title":"Engineer","locale":"en-US","timezone":"Europe/London",)"
+          R"("emails":[{"value":"user%06zu@example.com","type":"work","primary":true}],)"
+          R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Engineering"},)"
+          R"("urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London"}})",
+          i == start ? "" : ",", i, i, i, i, i);
       body += buf;
     }
     body += "]";
     const auto ex = run(ioc, admin.send("POST", "/_emulator/users", std::move(body)));
-    if (ex.status != 201) throw std::runtime_error("seeding failed: " + std::to_string(ex.status) + " " + ex.error_text);
+    if (ex.status != 201)
+      throw std::runtime_error("seeding failed: " + std::to_string(ex.status) + " " + ex.error_text);
   }
 }
 
@@ -161,8 +165,9 @@ void list_100k_users(benchmark::State& state) {
   state.counters["users"] = static_cast<double>(users);
   state.counters["requests"] = static_cast<double>(requests);
   state.counters["MB_json"] = static_cast<double>(bytes) / 1e6;
-  state.counters["MB/s"] = benchmark::Counter(static_cast<double>(bytes) / 1e6 * static_cast<double>(state.iterations()),
-                                              benchmark::Counter::kIsRate);
+  state.counters["MB/s"] =
+      benchmark::Counter(static_cast<double>(bytes) / 1e6 * static_cast<double>(state.iterations()),
+                         benchmark::Counter::kIsRate);
   state.counters["peak_rss_MB"] = static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 

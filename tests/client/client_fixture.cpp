@@ -62,7 +62,8 @@ std::vector<std::string> client_test::seed(const json::array& users) {
   std::vector<std::string> ids;
   if (r.status != 201) return ids;
   const auto answer = r.json();  // a range-for over r.json().… would dangle
-  for (const auto& id : answer.at("ids").as_array()) ids.emplace_back(id.as_string());
+  for (const auto& id : answer.at("ids").as_array())
+    ids.emplace_back(id.as_string());
   return ids;
 }
 

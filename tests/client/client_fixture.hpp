@@ -7,12 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <gtest/gtest.h>
 
 #include "connectors/scim_client.hpp"
 #include "emulator_process.hpp"  // tests/emulator/conformance: the shared process fixture

@@ -33,7 +33,8 @@ struct connect_proxy::impl : std::enable_shared_from_this<impl> {
     std::array<char, 16384> buf{};
     for (;;) {
       boost::system::error_code ec;
-      const auto n = co_await from->async_read_some(net::buffer(buf), net::redirect_error(net::use_awaitable, ec));
+      const auto n =
+          co_await from->async_read_some(net::buffer(buf), net::redirect_error(net::use_awaitable, ec));
       if (ec) break;
       co_await net::async_write(*to, net::buffer(buf.data(), n), net::redirect_error(net::use_awaitable, ec));
       if (ec) break;
@@ -66,7 +67,8 @@ struct connect_proxy::impl : std::enable_shared_from_this<impl> {
     const auto colon = target.rfind(':');
     auto upstream = std::make_shared<tcp::socket>(acceptor.get_executor());
     co_await upstream->async_connect(
-        tcp::endpoint(net::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1)))),
+        tcp::endpoint(net::ip::make_address("127.0.0.1"),
+                      static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1)))),
         net::redirect_error(net::use_awaitable, ec));
     if (ec) co_return;
     const std::string ok = "HTTP/1.1 200 Connection established\r\n\r\n";
@@ -93,10 +95,16 @@ connect_proxy::~connect_proxy() {
   impl_->acceptor.close(ec);
 }
 
-std::uint16_t connect_proxy::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t connect_proxy::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
-int connect_proxy::tunnels() const { return impl_->tunnels; }
+int connect_proxy::tunnels() const {
+  return impl_->tunnels;
+}
 
-std::string connect_proxy::last_target() const { return impl_->last_target; }
+std::string connect_proxy::last_target() const {
+  return impl_->last_target;
+}
 
 }  // namespace eightsync::client_test

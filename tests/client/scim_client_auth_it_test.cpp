@@ -25,7 +25,8 @@ TEST_F(auth, RevokedTokenIsAuthFailedAtOnce) {
   EXPECT_EQ(p.attempts, 1u);
   const auto entries = log();
   EXPECT_EQ(entries.size(), 3u) << "one request per call, no retries";
-  for (const auto& e : entries) EXPECT_EQ(e.status, 401u);
+  for (const auto& e : entries)
+    EXPECT_EQ(e.status, 401u);
 }
 
 TEST_F(auth, WrongTokenIsAuthFailed) {

@@ -1,7 +1,7 @@
 // The client against the emulator's faults: what is retried, what is never resent, and what
 // comes back as which outcome.
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "client_fixture.hpp"
@@ -15,7 +15,8 @@ using namespace std::chrono_literals;
 
 std::size_t count(const std::vector<logged_request>& log, std::string_view method) {
   std::size_t n = 0;
-  for (const auto& e : log) n += e.method == method ? 1 : 0;
+  for (const auto& e : log)
+    n += e.method == method ? 1 : 0;
   return n;
 }
 

@@ -11,13 +11,15 @@ using connectors::scim_outcome;
 
 std::set<std::string> ids_of(const connectors::scim_listing& l) {
   std::set<std::string> out;
-  for (const auto& u : l.users) out.emplace(u.at("id").as_string());
+  for (const auto& u : l.users)
+    out.emplace(u.at("id").as_string());
   return out;
 }
 
 std::size_t list_requests(const std::vector<logged_request>& log) {
   std::size_t n = 0;
-  for (const auto& e : log) n += e.method == "GET" && e.target.find("/Users?") != std::string::npos ? 1 : 0;
+  for (const auto& e : log)
+    n += e.method == "GET" && e.target.find("/Users?") != std::string::npos ? 1 : 0;
   return n;
 }
 

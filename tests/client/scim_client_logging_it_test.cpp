@@ -51,7 +51,8 @@ TEST_F(logging, TokenAppearsInNoLogLineAtTraceLevel) {
   EXPECT_EQ(text.find("Bearer"), std::string::npos) << "an Authorization header was logged";
   EXPECT_EQ(text.find("uthorization"), std::string::npos) << "a header was logged";
   std::size_t requests = 0;
-  for (auto p = text.find("scim.request"); p != std::string::npos; p = text.find("scim.request", p + 1)) ++requests;
+  for (auto p = text.find("scim.request"); p != std::string::npos; p = text.find("scim.request", p + 1))
+    ++requests;
   EXPECT_EQ(requests, log().size()) << "one scim.request line per request sent";
 }
 

@@ -126,7 +126,8 @@ TEST_F(ops, SetActivePatchesActiveOnly) {
   const auto on = run(c.set_active(ids[0], true));
   ASSERT_EQ(on.outcome, scim_outcome::ok);
   EXPECT_TRUE(run(c.get(ids[0])).resource->at("active").as_bool());
-  for (const auto& e : log()) EXPECT_NE(e.method, "DELETE") << "the client never sends DELETE";
+  for (const auto& e : log())
+    EXPECT_NE(e.method, "DELETE") << "the client never sends DELETE";
 }
 
 }  // namespace

@@ -36,11 +36,13 @@ TEST_F(pacing, NothingIsSentBeforeRetryAfter) {
   EXPECT_GE(pause, 1s) << "Retry-After was honoured as given (the header is at least 1 s)";
   for (std::size_t i = 3; i < entries.size(); ++i) {
     // Log times are truncated to the millisecond; the deadline is not.
-    EXPECT_GE(entries[i].time + 1ms, *r.retry_after) << "request " << entries[i].seq << " came before Retry-After";
+    EXPECT_GE(entries[i].time + 1ms, *r.retry_after)
+        << "request " << entries[i].seq << " came before Retry-After";
     EXPECT_NE(entries[i].status, 429u);
   }
   ASSERT_TRUE(limiter->export_state().paused_until);
-  EXPECT_EQ(*limiter->export_state().paused_until, *r.retry_after) << "the pause lives in the limiter's state";
+  EXPECT_EQ(*limiter->export_state().paused_until, *r.retry_after)
+      << "the pause lives in the limiter's state";
 }
 
 TEST_F(pacing, A429BeyondMaxDelayReturnsAndPausesTheNextCall) {
@@ -91,8 +93,8 @@ TEST_F(pacing, SameLimitNeverExceedsTheWindowAndNever429s) {
     EXPECT_NE(entries[i].status, 429u) << "request " << entries[i].seq;
     if (i + 3 < entries.size()) {
       // Any 4 consecutive requests span more than the window (log times truncated to ms).
-      EXPECT_GE(entries[i + 3].time - entries[i].time + 1ms, 2s) << "requests " << entries[i].seq << ".."
-                                                                   << entries[i + 3].seq;
+      EXPECT_GE(entries[i + 3].time - entries[i].time + 1ms, 2s)
+          << "requests " << entries[i].seq << ".." << entries[i + 3].seq;
     }
   }
 }

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include "connectors/proxy_endpoint.hpp"
 #include "connectors/scim_attribute_check.hpp"
@@ -59,10 +59,13 @@ TEST(scim_filter, ValuesAreJsonEscapedThenPercentEncoded) {
   const auto u = scim_base_url::parse("https://example.com/scim/v2");
   EXPECT_EQ(u.filter_target(scim_eq_filter("userName", "a+b&c=d@x.com")),
             "/scim/v2/Users?filter=userName%20eq%20%22a%2Bb%26c%3Dd%40x.com%22");
-  EXPECT_EQ(u.filter_target(scim_eq_filter("userName", "zoë")), "/scim/v2/Users?filter=userName%20eq%20%22zo%C3%AB%22");
+  EXPECT_EQ(u.filter_target(scim_eq_filter("userName", "zoë")),
+            "/scim/v2/Users?filter=userName%20eq%20%22zo%C3%AB%22");
 }
 
-json::object obj(std::string_view text) { return json::parse(text).as_object(); }
+json::object obj(std::string_view text) {
+  return json::parse(text).as_object();
+}
 
 TEST(attributes_not_applied, NothingWhenTheAnswerMatches) {
   const auto sent = obj(R"({"userName":"j@x.com","name":{"givenName":"J","familyName":"D"},
@@ -86,8 +89,9 @@ TEST(attributes_not_applied, ListsEachDifference) {
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Ops"},
     "urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"London"}})");
   const std::vector<std::string> expected{
-      "name.familyName", "title", "timezone", "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site", "active",
-      R"(phoneNumbers[type eq "mobile"].value)"};
+      "name.familyName", "title",
+      "timezone",        "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site",
+      "active",          R"(phoneNumbers[type eq "mobile"].value)"};
   EXPECT_EQ(attributes_not_applied(sent, answer), expected);
 }
 
@@ -100,7 +104,8 @@ TEST(attributes_not_applied, OnlyAttributesSentAreChecked) {
 TEST(attributes_not_applied, WorkEmailComparedCaseInsensitively) {
   const auto sent = obj(R"({"emails":[{"value":"J@x.com","type":"work"}]})");
   EXPECT_TRUE(attributes_not_applied(sent, obj(R"({"emails":[{"value":"j@X.com","type":"Work"}]})")).empty());
-  EXPECT_EQ(attributes_not_applied(sent, obj(R"({"emails":[{"value":"k@x.com","type":"work"}]})")).size(), 1u);
+  EXPECT_EQ(attributes_not_applied(sent, obj(R"({"emails":[{"value":"k@x.com","type":"work"}]})")).size(),
+            1u);
 }
 
 TEST(proxy_endpoint, ParsesHostPortAndCredentials) {
@@ -133,8 +138,10 @@ TEST(proxy_endpoint, SelectsFromTheEnvironment) {
   EXPECT_FALSE(proxy_endpoint::select("platform-cloud.8x8.com", std::nullopt, false));
   EXPECT_FALSE(proxy_endpoint::select("internal.corp", std::nullopt, true));
   EXPECT_FALSE(proxy_endpoint::select("a.skip.example", std::nullopt, true));
-  EXPECT_FALSE(proxy_endpoint::select("127.0.0.1", std::nullopt, true)) << "never for loopback from the environment";
-  EXPECT_EQ(proxy_endpoint::select("127.0.0.1", std::string("http://p:1"), true)->host, "p") << "explicit wins";
+  EXPECT_FALSE(proxy_endpoint::select("127.0.0.1", std::nullopt, true))
+      << "never for loopback from the environment";
+  EXPECT_EQ(proxy_endpoint::select("127.0.0.1", std::string("http://p:1"), true)->host, "p")
+      << "explicit wins";
   ::unsetenv("HTTPS_PROXY");
   ::unsetenv("NO_PROXY");
   EXPECT_FALSE(proxy_endpoint::select("platform-cloud.8x8.com", std::nullopt, true));

@@ -28,13 +28,16 @@ void write(const fs::path& p, const std::string& text) {
 }
 
 // A server certificate for `san`, signed by the CA.
-void signed_cert(const fs::path& dir, const std::string& name, const std::string& cn, const std::string& san) {
-  write(dir / (name + ".ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
-                               "extendedKeyUsage=serverAuth\nsubjectAltName=" + san + "\n");
+void signed_cert(const fs::path& dir, const std::string& name, const std::string& cn,
+                 const std::string& san) {
+  write(dir / (name + ".ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n"
+        "extendedKeyUsage=serverAuth\nsubjectAltName=" +
+            san + "\n");
   run(dir, "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout " + name +
                ".key -out " + name + ".csr -subj '/CN=" + cn + "'");
-  run(dir, "openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " + name +
-               ".pem -extfile " + name + ".ext");
+  run(dir, "openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out " +
+               name + ".pem -extfile " + name + ".ext");
 }
 
 }  // namespace
@@ -43,13 +46,16 @@ tls_files::tls_files() {
   std::string tmpl = (fs::temp_directory_path() / "eightsync-tls-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   dir = tmpl;
-  run(dir, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem "
-           "-days 2 -subj '/CN=eightsync test CA' -addext 'basicConstraints=critical,CA:TRUE' "
-           "-addext 'keyUsage=critical,keyCertSign,cRLSign'");
+  run(dir,
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem "
+      "-days 2 -subj '/CN=eightsync test CA' -addext 'basicConstraints=critical,CA:TRUE' "
+      "-addext 'keyUsage=critical,keyCertSign,cRLSign'");
   signed_cert(dir, "good", "localhost", "IP:127.0.0.1,DNS:localhost");
   signed_cert(dir, "wrong", "wrong.example", "DNS:wrong.example");
-  run(dir, "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout self.key -out self.pem "
-           "-days 2 -subj '/CN=localhost' -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost'");
+  run(dir,
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout self.key -out "
+      "self.pem "
+      "-days 2 -subj '/CN=localhost' -addext 'subjectAltName=IP:127.0.0.1,DNS:localhost'");
   ca = (dir / "ca.pem").string();
   good_cert = (dir / "good.pem").string();
   good_key = (dir / "good.key").string();

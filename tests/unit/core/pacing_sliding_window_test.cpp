@@ -137,7 +137,8 @@ TEST_F(pacing, DefaultGuardIsApplied) {
 
 TEST_F(pacing, UnlimitedHonoursOnlyThePause) {
   unlimited_rate_limiter limiter(clock_);
-  for (int i = 0; i < 1000; ++i) ASSERT_EQ(limiter.acquire(), t0_);
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(limiter.acquire(), t0_);
   limiter.on_retry_after(t0_ + 7s);
   EXPECT_EQ(limiter.acquire(), t0_ + 7s);
   EXPECT_TRUE(limiter.export_state().sent.empty());

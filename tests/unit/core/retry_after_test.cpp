@@ -10,7 +10,8 @@ using namespace std::chrono;
 using namespace std::chrono_literals;
 
 // 1994-11-06T08:49:37Z, RFC 9110's example date.
-const clock::time_point example_date = time_point_cast<clock::duration>(sys_days{1994y / November / 6} + 8h + 49min + 37s);
+const clock::time_point example_date =
+    time_point_cast<clock::duration>(sys_days{1994y / November / 6} + 8h + 49min + 37s);
 
 TEST(retry_after, DelaySeconds) {
   const auto now = example_date;
@@ -42,8 +43,9 @@ TEST(retry_after, ADateInThePastMeansNow) {
 
 TEST(retry_after, GarbageIsRefused) {
   const auto now = example_date;
-  for (const char* bad : {"", " ", "-5", "1.5", "12abc", "soon", "Sun, 06 Nov 1994 08:49:37", "Sun, 31 Feb 1994 08:49:37 GMT",
-                          "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"}) {
+  for (const char* bad :
+       {"", " ", "-5", "1.5", "12abc", "soon", "Sun, 06 Nov 1994 08:49:37", "Sun, 31 Feb 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT"}) {
     EXPECT_FALSE(parse_retry_after(bad, now)) << '"' << bad << '"';
   }
 }

@@ -13,8 +13,10 @@ using namespace std::chrono_literals;
 TEST(retry_policy, DefaultsRetryTheUsual5xx) {
   const retry_policy p;
   EXPECT_EQ(p.attempts, 5u);
-  for (unsigned s : {500u, 502u, 503u, 504u}) EXPECT_TRUE(p.is_retryable_status(s)) << s;
-  for (unsigned s : {400u, 401u, 403u, 404u, 409u, 429u, 501u}) EXPECT_FALSE(p.is_retryable_status(s)) << s;
+  for (unsigned s : {500u, 502u, 503u, 504u})
+    EXPECT_TRUE(p.is_retryable_status(s)) << s;
+  for (unsigned s : {400u, 401u, 403u, 404u, 409u, 429u, 501u})
+    EXPECT_FALSE(p.is_retryable_status(s)) << s;
   EXPECT_TRUE(p.retry_transport_errors);
 }
 
@@ -62,7 +64,8 @@ TEST(retry_policy, FullJitterStaysWithinTheCapAndSpreads) {
       sum += static_cast<double>(d.count());
     }
     const double mean = sum / draws;
-    EXPECT_NEAR(mean, static_cast<double>(cap.count()) / 2, static_cast<double>(cap.count()) * 0.05) << attempt;
+    EXPECT_NEAR(mean, static_cast<double>(cap.count()) / 2, static_cast<double>(cap.count()) * 0.05)
+        << attempt;
     EXPECT_LT(lo, cap / 10) << "full jitter reaches near zero";
     EXPECT_GT(hi, cap * 9 / 10) << "and near the cap";
   }
@@ -72,14 +75,16 @@ TEST(retry_policy, SameSeedSameDelays) {
   const retry_policy p;
   std::mt19937_64 a(7);
   std::mt19937_64 b(7);
-  for (std::size_t i = 1; i < 20; ++i) EXPECT_EQ(p.delay_for(i, a), p.delay_for(i, b));
+  for (std::size_t i = 1; i < 20; ++i)
+    EXPECT_EQ(p.delay_for(i, a), p.delay_for(i, b));
 }
 
 TEST(retry_policy, ZeroBaseDelayMeansNoWait) {
   retry_policy p;
   p.base_delay = 0ms;
   std::mt19937_64 rng(1);
-  for (std::size_t i = 1; i < 10; ++i) EXPECT_EQ(p.delay_for(i, rng), 0ms);
+  for (std::size_t i = 1; i < 10; ++i)
+    EXPECT_EQ(p.delay_for(i, rng), 0ms);
 }
 
 TEST(retry_policy, RetryableStatusesAreData) {
