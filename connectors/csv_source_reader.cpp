@@ -4,6 +4,7 @@
 #include <new>
 
 #include "connectors/text_chunk_reader.hpp"
+#include "connectors/text_line_pump.hpp"
 #include "connectors/text_utf8.hpp"
 
 namespace eightsync::connectors {
@@ -148,20 +149,12 @@ core::expected<source_summary, source_error> csv_source_reader::read() {
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
-  for (;;) {
-    auto chunk = in.next();
-    if (!chunk) {
-      return core::unexpected<source_error>{std::move(chunk).error()};
-    }
-    if (chunk->empty()) {
-      break;
-    }
-    lines_.split(*chunk, segment);
-    if (error_) {
-      return core::unexpected<source_error>{source_error{std::move(*error_)}};
-    }
+  if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
+    return core::unexpected<source_error>{std::move(*err)};
   }
-  lines_.finish(segment);
+  if (error_) {
+    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+  }
   // At the end, and only there, an open quoted field is an error: it would have swallowed
   // every row after the line it began on.
   ::csv_set_opts(&parser_, CSV_STRICT | CSV_STRICT_FINI);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "connectors/text_chunk_reader.hpp"
+#include "connectors/text_line_pump.hpp"
 
 namespace eightsync::connectors {
 namespace {
@@ -224,20 +225,12 @@ core::expected<source_summary, source_error> json_source_reader::read() {
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
-  for (;;) {
-    auto chunk = in.next();
-    if (!chunk) {
-      return core::unexpected<source_error>{std::move(chunk).error()};
-    }
-    if (chunk->empty()) {
-      break;
-    }
-    lines_.split(*chunk, segment);
-    if (error_) {
-      return core::unexpected<source_error>{source_error{std::move(*error_)}};
-    }
+  if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
+    return core::unexpected<source_error>{std::move(*err)};
   }
-  lines_.finish(segment);
+  if (error_) {
+    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+  }
   if (layout_ == layout::array && !error_ && !parser_.done()) {
     boost::json::error_code ec;
     parser_.write_some(false, "", 0, ec);
