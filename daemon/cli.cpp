@@ -10,6 +10,7 @@
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"
+#include "daemon/plan_command.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -78,9 +79,10 @@ int run_cli(int argc, char** argv) {
       "Start here:\n"
       "  eightsync check-config -c /etc/eightsync/eightsync.yaml\n"
       "  eightsync preview -c /etc/eightsync/eightsync.yaml\n"
+      "  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
       "Exit codes: 0 ok, 1 config invalid, 2 HR export rejected, 3 state database unusable,\n"
       "4 state database locked by another eightsync, 5 refused (conflicts with the recorded state),\n"
-      "64 usage error, 70 internal error.\n"
+      "6 no token or 8x8 refused it (401), 7 8x8 could not be read, 64 usage error, 70 internal error.\n"
       "Run `eightsync COMMAND --help` for a command's options.");
 
   std::string config_file = default_config;
@@ -102,6 +104,24 @@ int run_cli(int argc, char** argv) {
       "Example, while editing the mapping:\n  eightsync preview -c eightsync.yaml --limit 5\n"
       "Nothing is sent to 8x8 and no state is written. Exits 0, or 1 on a bad config, or 2 when\n"
       "the HR export is rejected as a whole.");
+
+  plan_request plan_req;
+  auto* plan = app.add_subcommand(
+      "plan", "Dry run: read HR and 8x8 and show what a cycle would change now, and why; change nothing");
+  plan->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  plan->add_flag(
+      "--full", plan_req.full,
+      "Read every 8x8 user (a full reconcile), even when per-user reads would cost fewer requests");
+  plan->add_flag("--json", plan_req.json, "Print one JSON document instead of text (for scripts)");
+  plan->add_flag("-v,--verbose", plan_req.verbose, "Log each request to 8x8 on stderr");
+  plan->footer(
+      "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
+      "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
+      "operations grouped by kind with a reason and before -> after for each user, what is held by a\n"
+      "safety limit, conflicts to settle with `eightsync link`, manual actions, and the cost in requests\n"
+      "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
+      "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
+      "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL).");
 
   link_request link_req;
   auto* link = app.add_subcommand(
@@ -143,6 +163,11 @@ int run_cli(int argc, char** argv) {
 
   if (check->parsed()) return check_config(config_file);
   if (prev->parsed()) return preview(config_file, limit, as_json);
+  if (plan->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_plan(*cfg, plan_req, std::cout, std::cerr);
+  }
   if (link->parsed() || unlink->parsed()) {
     if (link->parsed() && !link_req.create_new && link_req.scim_id.empty()) {
       std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more "

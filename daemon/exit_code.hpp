@@ -11,8 +11,11 @@ enum exit_code : int {
       3,                  ///< the state database cannot be used: unopenable, newer schema, another target URL
   exit_state_locked = 4,  ///< another eightsync process holds the state database's writer lock
   exit_refused = 5,       ///< refused because it conflicts with the recorded state; nothing was changed
-  exit_usage = 64,        ///< the command line was wrong (EX_USAGE)
-  exit_internal = 70,     ///< a bug: please report it (EX_SOFTWARE)
+  exit_auth_failed = 6,   ///< 8x8 refused the token (401), or no token could be read: nothing was written
+  exit_target_unreachable =
+      7,               ///< 8x8 could not be read (connection, TLS, timeout, 5xx or 429 after the retries)
+  exit_usage = 64,     ///< the command line was wrong (EX_USAGE)
+  exit_internal = 70,  ///< a bug: please report it (EX_SOFTWARE)
 };
 
 }  // namespace eightsync::daemon

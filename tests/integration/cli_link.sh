@@ -25,8 +25,10 @@ expect_not_in "$WORK/err" "warning"
 expect_sql "SELECT decision || '|' || scim_id FROM operator_decisions WHERE hr_key = '00201'" "link|id-201"
 expect_sql "SELECT decided_by LIKE '$ME%' AND decided_at LIKE '____-__-__T__:__:__.___Z' FROM operator_decisions" "1"
 expect_sql "SELECT value FROM meta WHERE key = 'target_url'" "http://127.0.0.1:8443/scim/v2"
-expect_sql "PRAGMA user_version" "2"
-expect_sql "SELECT group_concat(file_name, ' ') FROM schema_migrations" "0001_initial.sql 0002_operator_decisions.sql"
+# Every shipped migration applied, in order (the list grows with each one).
+shipped=$(cd "$EIGHTSYNC_SOURCE_DIR/migrations" && ls [0-9][0-9][0-9][0-9]_*.sql | tr '\n' ' ')
+expect_sql "PRAGMA user_version" "$(wc -w <<<"$shipped")"
+expect_sql "SELECT group_concat(file_name, ' ') || ' ' FROM schema_migrations ORDER BY version" "$shipped"
 expect_sql "PRAGMA journal_mode" "wal"
 [ -e "$DB.lock" ] || fail "no lock file next to the database"
 

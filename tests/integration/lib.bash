@@ -34,3 +34,49 @@ expect_not_in() {
 }
 
 done_ok() { echo "$checks passed, 0 failed"; }
+
+# start_emulator [FLAGS...]: starts eightsync-emulator on 127.0.0.1 port 0 with token
+# "it-token" (override with --token), sets EMU (host:port) and EMU_PID, and stops it on exit.
+start_emulator() {
+  : "${EIGHTSYNC_EMULATOR:?EIGHTSYNC_EMULATOR (path to eightsync-emulator) must be set by CTest}"
+  local fifo="$WORK/emu.addr.$$.$RANDOM"
+  mkfifo "$fifo"
+  "$EIGHTSYNC_EMULATOR" --listen 127.0.0.1:0 --token it-token "$@" >"$fifo" 2>>"$WORK/emulator.log" &
+  EMU_PID=$!
+  read -r EMU <"$fifo" || fail "the emulator printed no address (see $WORK/emulator.log)"
+  rm -f "$fifo"
+  EMU=${EMU##* }
+  trap 'kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+}
+
+# emu_curl METHOD PATH [BODY]: an admin or SCIM request to the emulator over bash's /dev/tcp
+# (no HTTP client is needed on the machine); prints the answer's body.
+emu_curl() {
+  local method=$1 path=$2 body=${3-} len answer
+  len=$(LC_ALL=C; printf '%s' "$body" | wc -c)
+  exec 9<>"/dev/tcp/${EMU%:*}/${EMU##*:}" || fail "cannot connect to the emulator at $EMU"
+  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$method" "$path" "$EMU" "$len" "$body" >&9
+  answer=$(cat <&9; printf x)
+  exec 9>&-
+  answer=${answer%x}
+  local status=${answer%%$'\r\n'*}
+  case "$status" in
+    "HTTP/1.1 2"*) ;;
+    *) fail "emulator: $method $path answered ${status:-nothing}: ${answer#*$'\r\n\r\n'}" ;;
+  esac
+  printf '%s\n' "${answer#*$'\r\n\r\n'}"
+}
+
+# example_config FILE: the shipped example config, pointed at the emulator, the shipped HR
+# export, a state database in $WORK, a fast rate, one try per request and a token from
+# $EIGHTSYNC_TOKEN.
+example_config() {
+  sed -e "s#url: http://127.0.0.1:8443/scim/v2#url: http://$EMU/scim/v2#" \
+      -e "s#path: examples/hr.csv#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#" \
+      -e "s#/var/lib/eightsync/state.db#$WORK/state.db#" \
+      -e "s#requests: 10#requests: 1000#" \
+      -e "s#attempts: 5#attempts: 2#" \
+      -e "s#base_delay: 1s#base_delay: 10ms#" \
+      "$EIGHTSYNC_SOURCE_DIR/config/eightsync.example.yaml" >"$1"
+}

@@ -1,0 +1,55 @@
+#include "daemon/cycle_options.hpp"
+
+#include <utility>
+
+#include "config/leaver_action.hpp"
+#include "config/visibility_mode.hpp"
+
+namespace eightsync::daemon {
+
+connectors::scim_client_options client_options(const config::eightsync_config& cfg, core::secret_token token,
+                                               std::shared_ptr<core::rate_limiter> limiter,
+                                               std::shared_ptr<const core::clock> clk,
+                                               std::shared_ptr<spdlog::logger> logger) {
+  connectors::scim_client_options o;
+  o.base_url = cfg.target.url;
+  o.token = std::move(token);
+  if (cfg.target.ca_file) o.ca_file = cfg.target.ca_file->string();
+  o.proxy = cfg.target.proxy;
+  o.timeout = cfg.target.timeout;
+  o.page_size = cfg.target.page_size;
+  o.rate_limiter = std::move(limiter);
+  o.retry.attempts = cfg.target.retry.attempts;
+  o.retry.base_delay = cfg.target.retry.base_delay;
+  o.retry.max_delay = cfg.target.retry.max_delay;
+  o.clock = std::move(clk);
+  o.logger = std::move(logger);
+  o.user_agent = "eightsync/" EIGHTSYNC_VERSION;
+  return o;
+}
+
+core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
+                                           bool full) {
+  core::planner_options o;
+  o.now = now;
+  o.max_snapshot_age = cfg.target.max_snapshot_age;
+  o.match = cfg.match;
+  o.create_only = cfg.mapping.create_only_mask();
+  o.protect = core::protect_list(cfg.protect);
+  o.deactivate_missing = cfg.leavers.missing_from_source == config::leaver_action::deactivate;
+  o.safety.max_deactivations = cfg.safety.max_deactivations;
+  o.safety.max_deactivation_percent = cfg.safety.max_deactivation_percent;
+  o.safety.max_creates = cfg.safety.max_creates;
+  o.safety.max_updates = cfg.safety.max_updates;
+  o.safety.max_source_shrink_percent = cfg.safety.max_source_shrink_percent;
+  o.listing_shows_everyone = cfg.target.visibility == config::visibility_mode::all;
+  o.page_size = cfg.target.page_size;
+  o.full_listing_requested = full;
+  return o;
+}
+
+core::plan_rate plan_rate_from(const config::eightsync_config& cfg) noexcept {
+  return core::plan_rate{cfg.target.rate_limit.requests, cfg.target.rate_limit.per};
+}
+
+}  // namespace eightsync::daemon

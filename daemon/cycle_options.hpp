@@ -1,0 +1,34 @@
+#pragma once
+#include <memory>
+
+#include <spdlog/logger.h>
+
+#include "config/eightsync_config.hpp"
+#include "connectors/scim_client_options.hpp"
+#include "core/clock.hpp"
+#include "core/plan_rate.hpp"
+#include "core/planner_options.hpp"
+#include "core/rate_limiter.hpp"
+#include "core/secret_token.hpp"
+
+// The config, turned into what core and connectors take: they never include config headers, so
+// this is the one place each config key meets the code that obeys it.
+namespace eightsync::daemon {
+
+/// The SCIM client's options from `cfg.target`: URL, CA file, proxy, timeout, page size, retry
+/// policy, with `token`, `limiter` (required), `clk` and `logger`. Throws only std::bad_alloc.
+connectors::scim_client_options client_options(const config::eightsync_config& cfg, core::secret_token token,
+                                               std::shared_ptr<core::rate_limiter> limiter,
+                                               std::shared_ptr<const core::clock> clk,
+                                               std::shared_ptr<spdlog::logger> logger);
+
+/// The planner's options from `cfg` at `now`: match order, create-only attributes, protect list,
+/// leavers, safety limits, snapshot age, visibility and page size. `full` asks for a full listing
+/// (`--full`). Throws only std::bad_alloc.
+core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
+                                           bool full);
+
+/// target.rate_limit as the rate a plan's cost is stated in. Never throws.
+core::plan_rate plan_rate_from(const config::eightsync_config& cfg) noexcept;
+
+}  // namespace eightsync::daemon

@@ -1,0 +1,203 @@
+#include "daemon/plan_command.hpp"
+
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "connectors/scim_client.hpp"
+#include "core/plan_cost.hpp"
+#include "core/plan_json.hpp"
+#include "core/plan_text.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
+#include "core/state_error.hpp"
+#include "core/state_store.hpp"
+#include "core/wall_clock.hpp"
+#include "daemon/cycle_options.hpp"
+#include "daemon/cycle_plan.hpp"
+#include "daemon/exit_code.hpp"
+#include "daemon/hr_preview.hpp"
+#include "daemon/token_source.hpp"
+
+namespace eightsync::daemon {
+namespace {
+
+namespace net = boost::asio;
+using connectors::scim_outcome;
+
+// Why reading stopped, and what the admin can do about it.
+std::string stop_text(const connectors::scim_result& r, const std::string& url) {
+  std::string s;
+  switch (r.outcome) {
+    case scim_outcome::auth_failed:
+      s = "8x8 refused the token (401). It was revoked, or SCIM was switched off and on again in 8x8 Admin "
+          "Console (which issues a new token). Put the new token in target.token_file and try again.";
+      break;
+    case scim_outcome::transport:
+      s = "8x8 could not be reached at " + url + ": " + r.detail +
+          ". Check the URL, DNS, the proxy and the firewall (`eightsync check-connection` tells which step "
+          "fails).";
+      break;
+    case scim_outcome::rate_limited:
+      s = "8x8 asked eightsync to slow down (429) for longer than one call waits. Try again later, or lower "
+          "target.rate_limit.";
+      break;
+    default:
+      s = std::string("reading 8x8 failed: ") + std::string(connectors::scim_outcome_name(r.outcome)) +
+          (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : std::string()) +
+          (r.detail.empty() ? std::string() : ": " + r.detail);
+  }
+  return s;
+}
+
+std::string read_text(const cycle_plan& c) {
+  const auto& rm = c.remote;
+  std::string s;
+  if (c.reads.full_listing) {
+    s = "8x8 read: full listing, " + std::to_string(rm.snapshot.users.size()) + " users in " +
+        std::to_string(rm.listing_pages) + (rm.listing_pages == 1 ? " page" : " pages") +
+        (rm.snapshot.complete ? " (complete)" : " (INCOMPLETE: nobody is deactivated as missing)");
+  } else {
+    s = "8x8 read: per user, " + std::to_string(rm.snapshot.spent.gets_by_id) + " GETs by id and " +
+        std::to_string(rm.snapshot.spent.lookups) + " userName lookups";
+  }
+  return s + "; " + std::to_string(rm.requests) + (rm.requests == 1 ? " request" : " requests") +
+         " sent. Why: " + c.reads.reason;
+}
+
+}  // namespace
+
+int run_plan(const config::eightsync_config& cfg, const plan_request& request, std::ostream& out,
+             std::ostream& err) {
+  auto hr = read_and_map(cfg);
+  if (!hr) {
+    err << "eightsync plan: HR export rejected: " << hr.error().message << '\n'
+        << "eightsync plan: nothing was planned; fix the export and run plan again\n";
+    return exit_source_rejected;
+  }
+
+  auto token = read_token(cfg.target);
+  if (!token) {
+    err << "eightsync plan: " << token.error() << '\n';
+    return exit_auth_failed;
+  }
+
+  // The state database is read, never created: a plan against a new account starts from no
+  // state, exactly as the first cycle would.
+  std::optional<core::state_store> store;
+  std::error_code ec;
+  if (std::filesystem::exists(cfg.state.path, ec)) {
+    try {
+      store.emplace(cfg.state.path, cfg.target.url);
+    } catch (const core::state_error& e) {
+      err << "eightsync plan: " << e.what() << '\n';
+      return exit_state_unusable;
+    }
+  }
+
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(err);
+  auto logger = std::make_shared<spdlog::logger>("eightsync", sink);
+  logger->set_pattern("%n: %l: %v");
+  logger->set_level(request.verbose ? spdlog::level::info : spdlog::level::warn);
+
+  const auto& clk = core::wall_clock::instance();
+  std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
+  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
+                                                                     cfg.target.rate_limit.per, clk);
+  std::optional<cycle_plan> planned;
+  std::exception_ptr failure;
+  try {
+    net::io_context ioc;
+    connectors::scim_client client(ioc.get_executor(),
+                                   client_options(cfg, std::move(*token), limiter, clk_ptr, logger));
+    net::co_spawn(
+        ioc,
+        [&]() -> net::awaitable<void> {
+          planned = co_await plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
+                                        planner_options_from(cfg, clk.now(), request.full));
+          co_await client.shutdown();
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    ioc.run();
+  } catch (const std::invalid_argument& e) {
+    err << "eightsync plan: " << e.what() << '\n';
+    return exit_config_invalid;
+  }
+  if (failure) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const core::state_error& e) {
+      err << "eightsync plan: " << e.what() << '\n';
+      return exit_state_unusable;
+    }
+  }
+
+  const cycle_plan& c = *planned;
+  const auto rate = plan_rate_from(cfg);
+  if (c.remote.stopped && c.remote.stopped->outcome == scim_outcome::auth_failed) {
+    err << "eightsync plan: " << stop_text(*c.remote.stopped, cfg.target.url) << '\n';
+    return exit_auth_failed;
+  }
+
+  if (request.json) {
+    auto doc = core::plan_json(c.plan, rate);
+    boost::json::object read;
+    read["full_listing"] = c.reads.full_listing;
+    read["reason"] = c.reads.reason;
+    read["complete"] = c.remote.snapshot.complete;
+    read["users_read"] = c.remote.snapshot.users.size();
+    read["requests_sent"] = c.remote.requests;
+    read["rounds"] = c.read_rounds;
+    boost::json::array failures;
+    for (const auto& f : c.remote.failures) {
+      failures.push_back({{"hr_key", f.read.hr_key},
+                          {"kind", core::plan_read_kind_name(f.read.kind)},
+                          {"target", f.read.target},
+                          {"outcome", connectors::scim_outcome_name(f.outcome)},
+                          {"status", f.status},
+                          {"detail", f.detail}});
+    }
+    read["failures"] = std::move(failures);
+    if (c.remote.stopped) read["stopped"] = stop_text(*c.remote.stopped, cfg.target.url);
+    doc["read"] = std::move(read);
+    doc["source"] = {{"path", hr->source.path.string()},
+                     {"sha256", hr->source.sha256},
+                     {"rows_read", hr->source.rows_read},
+                     {"users", hr->mapped.users.size()},
+                     {"quarantined", hr->mapped.quarantined.size()}};
+    out << boost::json::serialize(doc) << '\n';
+  } else {
+    out << "eightsync plan for " << cfg.target.url << "\n"
+        << "HR export: " << hr->source.path.string() << ", " << hr->source.rows_read << " rows, "
+        << hr->mapped.users.size() << " users, " << hr->mapped.quarantined.size() << " quarantined"
+        << (hr->mapped.quarantined.empty() ? "" : " (see `eightsync preview`)") << '\n'
+        << read_text(c) << "\n\n"
+        << core::plan_text(c.plan, rate) << '\n'
+        << "Nothing was changed: this was a dry run. `eightsync sync` applies the operations above.\n";
+  }
+  for (const auto& f : c.remote.failures) {
+    err << "eightsync plan: warning: could not read " << f.read.target << " (HR key " << f.read.hr_key
+        << "): " << connectors::scim_outcome_name(f.outcome)
+        << (f.status != 0 ? " (HTTP " + std::to_string(f.status) + ")" : std::string())
+        << (f.detail.empty() ? std::string() : ": " + f.detail) << "; left undecided\n";
+  }
+  if (c.remote.stopped) {
+    err << "eightsync plan: " << stop_text(*c.remote.stopped, cfg.target.url) << '\n'
+        << "eightsync plan: the plan above is PARTIAL: it holds only what is safe without the missing "
+           "reads\n";
+    return exit_target_unreachable;
+  }
+  return exit_ok;
+}
+
+}  // namespace eightsync::daemon

@@ -1,0 +1,24 @@
+#pragma once
+#include <iosfwd>
+
+#include "config/eightsync_config.hpp"
+
+namespace eightsync::daemon {
+
+/// What `eightsync plan` was asked for.
+struct plan_request {
+  bool full = false;     ///< `--full`: read every 8x8 user (a full reconcile), whatever it costs
+  bool json = false;     ///< `--json`: one JSON document on `out`
+  bool verbose = false;  ///< `--verbose`: log every request on `err`
+};
+
+/// `eightsync plan`: reads the HR export and 8x8 (never writes to either, nor to the state
+/// database) and prints what a cycle would do now, with a reason for each user, the held items,
+/// conflicts, manual actions and the request cost with the time it takes at the configured rate.
+/// Returns exit_ok when it printed a plan from a complete read; exit_source_rejected,
+/// exit_state_unusable, exit_auth_failed (no token, or 401) or exit_target_unreachable (8x8 could
+/// not be read; a partial plan is still printed, marked as such). Throws only on bugs.
+int run_plan(const config::eightsync_config& cfg, const plan_request& request, std::ostream& out,
+             std::ostream& err);
+
+}  // namespace eightsync::daemon

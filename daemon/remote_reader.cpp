@@ -1,0 +1,84 @@
+#include "daemon/remote_reader.hpp"
+
+#include <utility>
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/remote_user.hpp"
+
+namespace eightsync::daemon {
+
+using connectors::scim_outcome;
+
+bool remote_reader::stops_reading(const connectors::scim_result& r) const noexcept {
+  // 401: nothing else will work. Transport after the client's retries: 8x8 is unreachable, and
+  // each further read would wait out its own retries. A 429 the client gave up on: reading on
+  // would only be refused again.
+  return r.outcome == scim_outcome::auth_failed || r.outcome == scim_outcome::transport ||
+         r.outcome == scim_outcome::rate_limited;
+}
+
+void remote_reader::add_user(const connectors::scim_result& r, core::clock::time_point fetched_at,
+                             remote_read& into) {
+  if (!r.resource) return;
+  auto user = core::remote_user::from_object(*r.resource, fetched_at);
+  if (user) into.snapshot.users.push_back(std::move(*user));
+}
+
+boost::asio::awaitable<void> remote_reader::list_all(remote_read& into) {
+  const auto started = clock_.now();
+  connectors::scim_listing listing = co_await client_.list_all();
+  into.requests += listing.requests;
+  into.listing_pages = listing.pages;
+  into.listing_duplicates = listing.duplicates;
+  into.listing_dropped = listing.without_id;
+  into.listing_end = listing.end;
+  into.snapshot.full_listing = true;
+  into.snapshot.complete = listing.complete;
+  into.snapshot.spent.listing_pages += listing.requests;
+  into.snapshot.users.reserve(into.snapshot.users.size() + listing.users.size());
+  for (auto& obj : listing.users) {
+    auto user = core::remote_user::from_object(obj, started);
+    if (user) {
+      into.snapshot.users.push_back(std::move(*user));
+    } else {
+      ++into.listing_dropped;
+    }
+    // Each page's objects share one arena; dropping them as they are converted keeps the peak
+    // to one copy of the account, not two.
+    obj = boost::json::object();
+  }
+  // A listing that failed part way (after the client's retries) means 8x8 is not answering
+  // well: stop here rather than spend requests on per-user reads that would fail the same way.
+  if (listing.end == connectors::scim_listing_end::failed) into.stopped = std::move(listing.last);
+  co_return;
+}
+
+boost::asio::awaitable<void> remote_reader::read(std::span<const core::plan_read> reads, remote_read& into) {
+  for (const auto& rd : reads) {
+    if (into.stopped) co_return;
+    const auto at = clock_.now();
+    connectors::scim_result r;
+    if (rd.kind == core::plan_read_kind::get_by_id) {
+      r = co_await client_.get(rd.target);
+      ++into.snapshot.spent.gets_by_id;
+    } else {
+      r = co_await client_.find_by_user_name(rd.target);
+      ++into.snapshot.spent.lookups;
+    }
+    into.requests += r.attempts;
+    if (r.ok()) {
+      add_user(r, at, into);
+      if (rd.kind == core::plan_read_kind::lookup_user_name) into.snapshot.looked_up.push_back(rd.target);
+      continue;
+    }
+    if (r.outcome == scim_outcome::not_found && rd.kind == core::plan_read_kind::lookup_user_name) {
+      into.snapshot.looked_up.push_back(rd.target);
+      continue;
+    }
+    into.failures.push_back({rd, r.outcome, r.status, r.detail});
+    if (stops_reading(r)) into.stopped = std::move(r);
+  }
+}
+
+}  // namespace eightsync::daemon

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `eightsync plan` against the emulator, seeded with the hand-made users of
+# config/examples/emulator-users.json, for the shipped example: the right adopts, possible
+# duplicates, conflicts and creates, with reasons and cost; nothing written to 8x8 or to disk;
+# and a clear exit code for a missing token, a revoked token and an unreachable 8x8.
+source "$(dirname "$0")/lib.bash"
+
+start_emulator
+emu_curl POST /_emulator/users "$(cat "$EIGHTSYNC_SOURCE_DIR/config/examples/emulator-users.json")" >/dev/null
+example_config "$WORK/cfg.yaml"
+export EIGHTSYNC_TOKEN=it-token
+# The 8x8 id of a seeded userName (each user's top-level fields sit before its first '{').
+id_of() {
+  local id
+  id=$(emu_curl GET /_emulator/users | tr '{' '\n' | grep -F "\"userName\":\"$1\"" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+  [ -n "$id" ] || fail "no seeded user $1"
+  printf '%s' "$id"
+}
+
+# The dry run: every kind of decision, each with its reason.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
+out="$WORK/out"
+expect_in "$out" "8x8 read: full listing, 8 users in 1 page (complete); 1 request sent."
+expect_in "$out" "Plan: 28 operations (25 writes), 0 held, 3 conflicts, 4 manual actions."
+expect_in "$out" "Create (22)"
+expect_in "$out" "  00104  jose.garcia@example.com"
+expect_in "$out" "  00129  tomas.obriain@example.com"
+expect_in "$out" "Adopt (3)"
+expect_in "$out" "  00101  margaret.whitfield@example.com (id $(id_of margaret.whitfield@example.com))"
+expect_in "$out" "Matched by externalId, userName, email: active, linked to no other HR key, and its externalId is equal."
+expect_in "$out" "  00102  robert.chen@example.com (id $(id_of robert.chen@example.com))"
+expect_in "$out" "Matched by userName, email: active, linked to no other HR key, and its externalId is empty."
+expect_in "$out" "  00103  zashworth@example.com (id $(id_of zashworth@example.com))"
+expect_in "$out" "Matched by email: active"
+expect_in "$out" "Update (3)"
+expect_in "$out" 'title: "CEO" -> "Chief Executive Officer"'
+expect_in "$out" "Conflicts (3)"
+expect_in "$out" "00110  juergen.mueller@example.com  [possible_duplicate]"
+expect_in "$out" "an unlinked 8x8 user is also named Jürgen Müller"
+expect_in "$out" "8x8 ids: $(id_of jmueller@example.com)"
+expect_in "$out" "00113  priya.raman@example.com  [other_external_id]"
+expect_in "$out" "00130  sarah.jenkins@example.com  [match_deactivated]"
+expect_in "$out" "[change_user_name] 00103"
+expect_in "$out" "Then run \`eightsync link 00110 ID\` or \`eightsync link 00110 --create-new\`."
+expect_in "$out" "Cost: 1 listing page, 0 GETs by id, 0 lookups, 25 writes = 26 requests; about 1 min at 1000 requests per 1 min."
+expect_in "$out" "Nothing was changed: this was a dry run."
+# Out of scope (a contractor), a leaver never in 8x8, a protected admin and a hand-made user
+# nobody in HR matches: none of them gets an operation.
+expect_not_in "$out" "00121"
+expect_not_in "$out" "00115  william.hart"
+expect_not_in "$out" "admin@example.com"
+expect_not_in "$out" "reception@example.com"
+expect_not_in "$WORK/err" "warning"
+
+# Nothing was written: the emulator saw only GETs, still holds the 8 seeded users unchanged,
+# and no state database was created.
+log=$(emu_curl GET /_emulator/log)
+grep -q '"method":"GET"' <<<"$log" || fail "the emulator logged no GET"
+if grep -qE '"method":"(POST|PUT|PATCH|DELETE)"' <<<"$log"; then fail "plan sent a write: $log"; fi
+checks=$((checks + 1))
+expect_in <(emu_curl GET /_emulator/health) '"users":8'
+[ ! -e "$WORK/state.db" ] || fail "plan created the state database"
+checks=$((checks + 1))
+
+# --json: the same plan for scripts, with the read and the source described.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --json
+expect_in "$WORK/out" '"summary":{"operations":28,"held":0,"conflicts":3,"manual_actions":4'
+expect_in "$WORK/out" '"kind":"possible_duplicate"'
+expect_in "$WORK/out" '"read":{"full_listing":true'
+expect_in "$WORK/out" '"complete":true'
+expect_in "$WORK/out" '"source":{"path":"'"$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv"
+[ "$(wc -l <"$WORK/out")" -eq 1 ] || fail "--json printed more than one line"
+checks=$((checks + 1))
+
+# An operator's link settles the possible duplicate: the next plan updates that user instead.
+run_cmd 0 "$EIGHTSYNC" link -c "$WORK/cfg.yaml" 00110 "$(id_of jmueller@example.com)"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --full
+expect_in "$WORK/out" "Conflicts (2)"
+expect_in "$WORK/out" "  00110  jmueller@example.com (id $(id_of jmueller@example.com))"
+expect_in "$WORK/out" "[change_user_name] 00110"
+expect_not_in "$WORK/out" "[possible_duplicate]"
+
+# No token: says where it looked, exits 6, reads nothing.
+run_cmd 6 env -u EIGHTSYNC_TOKEN "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
+expect_in "$WORK/err" "environment variable EIGHTSYNC_TOKEN is not set"
+expect_not_in "$WORK/err" "it-token"
+
+# A revoked token (SCIM switched off and on in Admin Console): 401, exit 6, no plan printed.
+emu_curl DELETE /_emulator/token >/dev/null
+run_cmd 6 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
+expect_in "$WORK/err" "8x8 refused the token (401)"
+expect_not_in "$WORK/out" "Create ("
+expect_not_in "$WORK/err" "it-token"
+
+# 8x8 unreachable: the emulator is gone and its port is closed. Exit 7, marked PARTIAL, and the
+# plan holds no write at all.
+kill "$EMU_PID"
+wait "$EMU_PID" 2>/dev/null || true
+run_cmd 7 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
+expect_in "$WORK/err" "8x8 could not be reached at http://$EMU/scim/v2"
+expect_in "$WORK/err" "the plan above is PARTIAL"
+expect_in "$WORK/out" "0 writes"
+done_ok

@@ -1,0 +1,79 @@
+#include "daemon/cycle_options.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "config/config_loader.hpp"
+#include "core/attribute.hpp"
+#include "core/manual_clock.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
+
+namespace eightsync::daemon {
+namespace {
+
+using namespace std::chrono_literals;
+
+config::eightsync_config example() {
+  return config::load_config_file(std::filesystem::path(EIGHTSYNC_SOURCE_DIR) /
+                                  "config/eightsync.example.yaml");
+}
+
+TEST(cycle_options, planner_options_carry_every_config_key_they_obey) {
+  auto cfg = example();
+  cfg.safety.max_creates = 7;
+  cfg.safety.max_deactivation_percent = 2.5;
+  cfg.leavers.missing_from_source = config::leaver_action::ignore;
+  cfg.target.visibility = config::visibility_mode::idp_only;
+  cfg.target.page_size = 250;
+  cfg.target.max_snapshot_age = 5min;
+  const auto now = core::clock::time_point{} + 1000h;
+  const auto o = planner_options_from(cfg, now, true);
+  EXPECT_EQ(o.now, now);
+  EXPECT_TRUE(o.full_listing_requested);
+  EXPECT_EQ(o.max_snapshot_age, 5min);
+  EXPECT_EQ(o.match, cfg.match);
+  EXPECT_EQ(o.create_only, cfg.mapping.create_only_mask());
+  EXPECT_TRUE(o.create_only &
+              (1U << static_cast<unsigned>(core::attribute::site)));  // example: create_only [site]
+  EXPECT_TRUE(o.protect.matches("admin.jane@example.com"));
+  EXPECT_FALSE(o.protect.matches("jane@example.com"));
+  EXPECT_FALSE(o.deactivate_missing);
+  EXPECT_EQ(o.safety.max_creates, 7U);
+  EXPECT_EQ(o.safety.max_deactivations, 10U);
+  EXPECT_DOUBLE_EQ(o.safety.max_deactivation_percent, 2.5);
+  EXPECT_EQ(o.safety.max_updates, 500U);
+  EXPECT_DOUBLE_EQ(o.safety.max_source_shrink_percent, 10);
+  EXPECT_FALSE(o.listing_shows_everyone);
+  EXPECT_EQ(o.page_size, 250U);
+}
+
+TEST(cycle_options, client_options_carry_target_settings) {
+  auto cfg = example();
+  cfg.target.timeout = 12s;
+  cfg.target.retry.attempts = 3;
+  core::manual_clock clk;
+  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(10, 60s, clk);
+  const auto o = client_options(cfg, core::secret_token("t"), limiter, nullptr, nullptr);
+  EXPECT_EQ(o.base_url, cfg.target.url);
+  EXPECT_EQ(o.token.reveal(), "t");
+  EXPECT_EQ(o.timeout, 12s);
+  EXPECT_EQ(o.page_size, 100U);
+  EXPECT_EQ(o.retry.attempts, 3U);
+  EXPECT_EQ(o.retry.base_delay, 1s);
+  EXPECT_EQ(o.retry.max_delay, 60s);
+  EXPECT_EQ(o.rate_limiter, limiter);
+  EXPECT_EQ(o.user_agent.rfind("eightsync/", 0), 0U);
+}
+
+TEST(cycle_options, plan_rate_is_the_configured_rate) {
+  auto cfg = example();
+  cfg.target.rate_limit.requests = 25;
+  cfg.target.rate_limit.per = 30s;
+  const auto r = plan_rate_from(cfg);
+  EXPECT_EQ(r.requests, 25U);
+  EXPECT_EQ(r.per, 30s);
+}
+
+}  // namespace
+}  // namespace eightsync::daemon

@@ -1,0 +1,92 @@
+#include "daemon/token_source.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+namespace eightsync::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+class token_source : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("eightsync-token-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    ::unsetenv("EIGHTSYNC_TEST_TOKEN");
+  }
+  config::target_config from_file(const std::string& content) {
+    const fs::path f = dir_ / "token";
+    std::ofstream(f, std::ios::binary) << content;
+    config::target_config t;
+    t.token_file = f;
+    return t;
+  }
+  fs::path dir_;
+};
+
+TEST_F(token_source, file_token_loses_its_trailing_newline_and_spaces) {
+  auto t = read_token(from_file("  s3cr3t-token\r\n"));
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(t->reveal(), "s3cr3t-token");
+}
+
+TEST_F(token_source, missing_file_is_named_without_any_token) {
+  config::target_config t;
+  t.token_file = dir_ / "absent";
+  auto r = read_token(t);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("cannot read the token file " + (dir_ / "absent").string()), std::string::npos)
+      << r.error();
+  EXPECT_NE(r.error().find("No such file"), std::string::npos) << r.error();
+}
+
+TEST_F(token_source, empty_file_is_refused) {
+  auto r = read_token(from_file("\n"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("is empty: put the 8x8 API token in it"), std::string::npos) << r.error();
+}
+
+TEST_F(token_source, two_lines_are_refused_and_not_echoed) {
+  auto r = read_token(from_file("first-line\nsecond-line\n"));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("must hold the token alone, on one line"), std::string::npos) << r.error();
+  EXPECT_EQ(r.error().find("first-line"), std::string::npos) << "the error must not echo the token";
+}
+
+TEST_F(token_source, environment_variable_token) {
+  ::setenv("EIGHTSYNC_TEST_TOKEN", "env-token\n", 1);
+  config::target_config t;
+  t.token_env = "EIGHTSYNC_TEST_TOKEN";
+  auto r = read_token(t);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->reveal(), "env-token");
+}
+
+TEST_F(token_source, unset_environment_variable_is_named) {
+  config::target_config t;
+  t.token_env = "EIGHTSYNC_TEST_TOKEN";
+  auto r = read_token(t);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(),
+            "environment variable EIGHTSYNC_TEST_TOKEN is not set: export it with the 8x8 API token, "
+            "or use target.token_file");
+}
+
+TEST_F(token_source, no_source_says_what_to_configure) {
+  auto r = read_token(config::target_config{});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().find("set target.token_file (or target.token_env)"), std::string::npos) << r.error();
+}
+
+}  // namespace
+}  // namespace eightsync::daemon
