@@ -65,6 +65,9 @@ inline constexpr double safety_max_source_shrink_percent = 10;
 // state:
 inline constexpr std::string_view state_path = "/var/lib/eightsync/state.db";
 
+// audit:
+inline constexpr milliseconds audit_retention = std::chrono::days{400};
+
 // log:
 inline constexpr log_level log_level_default = log_level::info;
 inline constexpr log_format log_format_default = log_format::text;

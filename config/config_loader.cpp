@@ -27,9 +27,9 @@ using std::chrono::milliseconds;
 using sv = std::string_view;
 
 // The schema: which keys each section accepts, in documentation order.
-constexpr std::array<sv, 14> top_keys{"source",      "target", "schedule", "match",   "mapping",
+constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "match",   "mapping",
                                       "create_only", "maps",   "scope",    "protect", "leavers",
-                                      "safety",      "state",  "log",      "metrics"};
+                                      "safety",      "state",  "audit",    "log",     "metrics"};
 constexpr std::array<sv, 8> source_keys{"type",     "path",     "key",           "delimiter",
                                         "encoding", "min_rows", "key_normalize", "key_width"};
 constexpr std::array<sv, 11> target_keys{
@@ -42,6 +42,7 @@ constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
 constexpr std::array<sv, 5> safety_keys{"max_deactivations", "max_deactivation_percent", "max_creates",
                                         "max_updates", "max_source_shrink_percent"};
 constexpr std::array<sv, 1> state_keys{"path"};
+constexpr std::array<sv, 1> audit_keys{"retention"};
 constexpr std::array<sv, 2> log_keys{"level", "format"};
 constexpr std::array<sv, 1> metrics_keys{"listen"};
 
@@ -144,6 +145,8 @@ class loader {
     read_safety(s.get("safety"), cfg.safety);
     const section state = open(s.get("state"), state_keys, "a key of state");
     if (auto p = path_value(state.get("path"))) cfg.state.path = *p;
+    const section audit = open(s.get("audit"), audit_keys, "a key of audit");
+    duration(audit.get("retention"), cfg.audit.retention);
     read_log(s.get("log"), cfg.log);
     const section metrics = open(s.get("metrics"), metrics_keys, "a key of metrics");
     read_listen(metrics.get("listen"), cfg.metrics.listen);
@@ -1026,6 +1029,7 @@ std::vector<std::string> known_config_keys() {
   add("leavers", leavers_keys);
   add("safety", safety_keys);
   add("state", state_keys);
+  add("audit", audit_keys);
   add("log", log_keys);
   add("metrics", metrics_keys);
   return out;

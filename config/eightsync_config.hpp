@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/audit_config.hpp"
 #include "config/config_defaults.hpp"
 #include "config/leavers_config.hpp"
 #include "config/log_config.hpp"
@@ -31,6 +32,7 @@ struct eightsync_config {
   leavers_config leavers;
   safety_config safety;
   state_config state;
+  audit_config audit;
   log_config log;
   metrics_config metrics;
 

@@ -14,6 +14,7 @@ enum class manual_action_kind : std::uint8_t {
   change_user_name,            ///< HR names another userName, but 8x8's is read-only after create
   admin_deactivated,           ///< deactivated in 8x8 while HR says active: not reactivated
   resolve_conflict,            ///< a conflict: `eightsync link KEY ID` or `link KEY --create-new`
+  set_by_hand,                 ///< 8x8 accepted a PUT but did not apply an attribute: set it by hand
 };
 
 /// The stable name of `k` (`assign_license`, `show_in_directory`, …). Never throws.
@@ -33,6 +34,8 @@ constexpr std::string_view manual_action_kind_name(manual_action_kind k) noexcep
       return "admin_deactivated";
     case manual_action_kind::resolve_conflict:
       return "resolve_conflict";
+    case manual_action_kind::set_by_hand:
+      return "set_by_hand";
   }
   return "unknown";
 }

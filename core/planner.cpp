@@ -457,7 +457,8 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
                  trim(want));
       continue;
     }
-    if ((opt_.create_only & bit(a)) != 0) continue;
+    // A site HR changes on a user whose site is set cannot be sent (write-once in 8x8), whether
+    // or not the mapping lists site as create_only: the admin must hear that HR moved the person.
     if (a == attribute::site && !is_blank(have)) {
       add_manual(manual_action_kind::change_site, d.key, r.id(), user_name,
                  "HR moves " + std::string(user_name) + " from site " + quoted(have) + " to " +
@@ -466,6 +467,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
                  want.empty() ? std::string_view("(none)") : trim(want));
       continue;
     }
+    if ((opt_.create_only & bit(a)) != 0) continue;
     mask |= bit(a);
     diffs.push_back({a, std::string(have), std::string(want)});
   }

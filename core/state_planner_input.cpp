@@ -4,6 +4,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "core/audit_log.hpp"
+
 namespace eightsync::core {
 
 planner_state load_planner_state(const state_store& store, state_store::remote_json_loading loading) {
@@ -38,6 +40,14 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
                        std::make_move_iterator(pending.end()));
       std::sort(out.links.begin(), out.links.end(),
                 [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; });
+    }
+  }
+  {
+    // Reading only: audit_log wants a mutable store because most of what it does is writing.
+    const audit_log audit(const_cast<state_store&>(store));
+    for (auto& a : audit.manual_actions(true)) {
+      out.open_actions.push_back(planner_state::open_action{a.action.kind, std::move(a.action.hr_key),
+                                                            std::move(a.action.dedupe_key)});
     }
   }
   if (auto facts = store.last_good_cycle()) {

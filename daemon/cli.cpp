@@ -11,6 +11,7 @@
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"
 #include "daemon/plan_command.hpp"
+#include "daemon/sync_command.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -123,6 +124,23 @@ int run_cli(int argc, char** argv) {
       "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
       "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL).");
 
+  sync_request sync_req;
+  auto* sync = app.add_subcommand(
+      "sync", "Run one cycle now: apply the plan to 8x8 and record it in the audit tables");
+  sync->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  sync->add_flag("--full", sync_req.full, "Read every 8x8 user (a full reconcile), whatever it costs");
+  sync->add_flag("-v,--verbose", sync_req.verbose, "Log each operation and request on stderr");
+  sync->footer(
+      "Example, once `eightsync plan` shows what you expect:\n"
+      "  sudo -u eightsync eightsync sync -c /etc/eightsync/eightsync.yaml\n"
+      "Runs one cycle as the service would: settles writes an earlier run left unfinished (by a lookup,\n"
+      "never by resending), reads HR and 8x8, plans, and sends POST, PUT and PATCH through the rate\n"
+      "limiter (its budget is kept in the state database, shared with the service). Every write has an\n"
+      "audit row. Takes the state database's writer lock: while the service runs it exits 4.\n"
+      "Exits 0 ok; 2 HR export rejected; 3 state database unusable; 4 locked; 6 no token or 401;\n"
+      "8 partial (some users failed, see the audit rows); 9 held by a safety limit (approve it);\n"
+      "10 write_forbidden (403 for several users: another client is primary).");
+
   link_request link_req;
   auto* link = app.add_subcommand(
       "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
@@ -163,6 +181,11 @@ int run_cli(int argc, char** argv) {
 
   if (check->parsed()) return check_config(config_file);
   if (prev->parsed()) return preview(config_file, limit, as_json);
+  if (sync->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_sync(*cfg, sync_req, std::cout, std::cerr);
+  }
   if (plan->parsed()) {
     auto cfg = load_or_report(config_file);
     if (!cfg) return exit_config_invalid;

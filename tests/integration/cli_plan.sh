@@ -9,13 +9,6 @@ start_emulator
 emu_curl POST /_emulator/users "$(cat "$EIGHTSYNC_SOURCE_DIR/config/examples/emulator-users.json")" >/dev/null
 example_config "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token
-# The 8x8 id of a seeded userName (each user's top-level fields sit before its first '{').
-id_of() {
-  local id
-  id=$(emu_curl GET /_emulator/users | tr '{' '\n' | grep -F "\"userName\":\"$1\"" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
-  [ -n "$id" ] || fail "no seeded user $1"
-  printf '%s' "$id"
-}
 
 # The dry run: every kind of decision, each with its reason.
 run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"

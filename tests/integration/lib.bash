@@ -5,7 +5,9 @@ set -euo pipefail
 : "${EIGHTSYNC_SOURCE_DIR:?}"
 : "${EIGHTSYNC_FIXTURES_DIR:?}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/eightsync-it.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# EIGHTSYNC_KEEP_WORK=1 keeps the temp dir (state.db, logs) for a look after a failure.
+cleanup_work() { if [ "${EIGHTSYNC_KEEP_WORK:-0}" = 1 ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi; }
+trap cleanup_work EXIT
 checks=0
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -46,17 +48,20 @@ start_emulator() {
   read -r EMU <"$fifo" || fail "the emulator printed no address (see $WORK/emulator.log)"
   rm -f "$fifo"
   EMU=${EMU##* }
-  trap 'kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  trap 'kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; cleanup_work' EXIT
 }
 
 # emu_curl METHOD PATH [BODY]: an admin or SCIM request to the emulator over bash's /dev/tcp
-# (no HTTP client is needed on the machine); prints the answer's body.
+# (no HTTP client is needed on the machine); prints the answer's body. With EMU_AUTH set, sends
+# it as the bearer token (a SCIM call made "by an admin").
 emu_curl() {
-  local method=$1 path=$2 body=${3-} len answer
+  local method=$1 path=$2 body=${3-} len answer auth=""
+  [ -n "${EMU_AUTH:-}" ] && auth="Authorization: Bearer $EMU_AUTH"$'\r\n'
+
   len=$(LC_ALL=C; printf '%s' "$body" | wc -c)
   exec 9<>"/dev/tcp/${EMU%:*}/${EMU##*:}" || fail "cannot connect to the emulator at $EMU"
-  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-    "$method" "$path" "$EMU" "$len" "$body" >&9
+  printf '%s %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$method" "$path" "$EMU" "$auth" "$len" "$body" >&9
   answer=$(cat <&9; printf x)
   exec 9>&-
   answer=${answer%x}
@@ -79,4 +84,24 @@ example_config() {
       -e "s#attempts: 5#attempts: 2#" \
       -e "s#base_delay: 1s#base_delay: 10ms#" \
       "$EIGHTSYNC_SOURCE_DIR/config/eightsync.example.yaml" >"$1"
+}
+
+# The 8x8 id of the emulator's user with this userName (each user's top-level fields sit
+# before its first '{' in the dump).
+id_of() {
+  local id
+  id=$(emu_curl GET /_emulator/users | tr '{' '\n' | grep -F "\"userName\":\"$1\"" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+  [ -n "$id" ] || fail "the emulator has no user $1"
+  printf '%s' "$id"
+}
+
+# emu_user USERNAME: that user's top-level JSON fields as the emulator stores them (one line).
+emu_user() {
+  emu_curl GET /_emulator/users | sed 's/},{"schemas"/}\n{"schemas"/g' | grep -F "\"userName\":\"$1\""
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+  [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+  checks=$((checks + 1))
 }

@@ -54,6 +54,7 @@ TEST(config_loader, defaults_apply_to_everything_left_out) {
   EXPECT_EQ(cfg.safety.max_updates, 500U);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, 10.0);
   EXPECT_EQ(cfg.state.path, "/var/lib/eightsync/state.db");
+  EXPECT_EQ(cfg.audit.retention, std::chrono::days{400});
   EXPECT_EQ(cfg.log.level, log_level::info);
   EXPECT_EQ(cfg.log.format, log_format::text);
   EXPECT_FALSE(cfg.metrics.listen);
@@ -109,6 +110,7 @@ safety:
   max_updates: 2
   max_source_shrink_percent: 100
 state: {path: state/eightsync.db}
+audit: {retention: 30d}
 log: {level: debug, format: json}
 metrics: {listen: "[::1]:9464"}
 )");
@@ -154,6 +156,7 @@ metrics: {listen: "[::1]:9464"}
   EXPECT_EQ(cfg.safety.max_updates, 2U);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, 100.0);
   EXPECT_EQ(cfg.state.path, "/etc/eightsync/state/eightsync.db");
+  EXPECT_EQ(cfg.audit.retention, std::chrono::days{30});
   EXPECT_EQ(cfg.log.level, log_level::debug);
   EXPECT_EQ(cfg.log.format, log_format::json);
   EXPECT_EQ(cfg.metrics.listen, "[::1]:9464");
@@ -228,7 +231,8 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 41U);
+  EXPECT_EQ(keys.size(), 42U);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_EQ(keys.front(), "source.type");
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.rate_limit.per"), keys.end());
   EXPECT_EQ(keys.back(), "metrics.listen");
@@ -253,7 +257,7 @@ TEST(config_errors, unknown_top_level_key) {
   EXPECT_EQ(
       error_of(minimal("sceduled: {}\n")),
       "cfg.yaml:11:1: sceduled: expected a top-level section (source, target, schedule, match, mapping, "
-      "create_only, maps, scope, protect, leavers, safety, state, log or metrics), found unknown key "
+      "create_only, maps, scope, protect, leavers, safety, state, audit, log or metrics), found unknown key "
       "\"sceduled\"; did you mean \"schedule\"?");
 }
 
@@ -288,6 +292,19 @@ TEST(config_errors, bad_duration) {
       "cfg.yaml:11:22: schedule.interval: expected a duration such as 30s, 15m or 24h, found \"5 minutes\"");
   EXPECT_EQ(error_of(minimal("schedule: {full_reconcile: 0s}\n")),
             "cfg.yaml:11:28: schedule.full_reconcile: expected a duration greater than 0s, found \"0s\"");
+}
+
+TEST(config_errors, bad_audit_retention) {
+  EXPECT_EQ(
+      error_of(minimal("audit: {retention: 400}\n")),
+      "cfg.yaml:11:20: audit.retention: expected a duration such as 30s, 15m or 24h, found \"400\"; add a "
+      "unit, e.g. \"400s\"");
+  EXPECT_EQ(error_of(minimal("audit: {retention: 0d}\n")),
+            "cfg.yaml:11:20: audit.retention: expected a duration greater than 0s, found \"0d\"");
+  EXPECT_EQ(error_of(minimal("audit: {retension: 30d}\n")),
+            "cfg.yaml:11:9: audit.retension: expected a key of audit (retention), found unknown key "
+            "\"retension\"; did "
+            "you mean \"retention\"?");
 }
 
 TEST(config_errors, bad_rate_limit) {

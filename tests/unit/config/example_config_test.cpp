@@ -133,6 +133,7 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.safety.max_updates, defaults::safety_max_updates);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, defaults::safety_max_source_shrink_percent);
   EXPECT_EQ(cfg.state.path, std::filesystem::path(std::string(defaults::state_path)));
+  EXPECT_EQ(cfg.audit.retention, defaults::audit_retention);
   EXPECT_EQ(cfg.log.level, defaults::log_level_default);
   EXPECT_EQ(cfg.log.format, defaults::log_format_default);
   EXPECT_FALSE(cfg.metrics.listen);

@@ -40,9 +40,10 @@ std::vector<std::string> table_names(SQLite::Database& db) {
 
 TEST(state_store_migrations, fresh_database_replays_every_migration) {
   const auto& all = migrations::all();
-  ASSERT_GE(all.size(), 2u);
+  ASSERT_GE(all.size(), 3u);
   EXPECT_EQ(all.front().file_name, "0001_initial.sql");
   EXPECT_EQ(all[1].file_name, "0002_operator_decisions.sql");
+  EXPECT_EQ(all[2].file_name, "0003_audit.sql");
 
   state_store store(state_store::in_memory, test_url);
   EXPECT_EQ(store.schema_version(), all.back().version);
@@ -59,8 +60,10 @@ TEST(state_store_migrations, fresh_database_replays_every_migration) {
     EXPECT_FALSE(q.getColumn(2).getString().empty());
   }
   EXPECT_FALSE(q.executeStep());
-  EXPECT_EQ(table_names(db),
-            (std::vector<std::string>{"meta", "operator_decisions", "schema_migrations", "user_links"}));
+  EXPECT_EQ(table_names(db), (std::vector<std::string>{
+                                 "approvals", "cycles", "held_operations", "manual_actions", "meta",
+                                 "operations", "operator_decisions", "quarantined_rows", "rate_limit_slots",
+                                 "schema_migrations", "sqlite_sequence", "user_backoff", "user_links"}));
 }
 
 TEST(state_store_migrations, empty_database_is_a_normal_state) {
@@ -123,7 +126,7 @@ TEST(state_store_migrations, upgrade_from_a_database_made_by_the_first_migration
   store.put_decision({"00456", decision_kind::create_new, "", clock::time_point{}, "alice"});
   EXPECT_EQ(store.load_decisions().size(), 1u);
   EXPECT_EQ(store.database().execAndGet("SELECT group_concat(version) FROM schema_migrations").getString(),
-            "1,2");
+            "1,2,3");
 }
 
 TEST(state_store_migrations, upgrade_from_the_raw_sql_of_the_first_migration) {
@@ -159,12 +162,11 @@ TEST(state_store_migrations, a_newer_database_is_refused_and_left_untouched) {
     SQLite::Database raw(file, SQLite::OPEN_READWRITE);
     raw.exec("PRAGMA user_version = 99");
   }
-  EXPECT_EQ(
-      message_of([&] { state_store store(file, test_url); }),
-      file.string() +
-          " has schema version 99, newer than this eightsync binary knows (version 2, "
-          "0002_operator_decisions.sql): a newer eightsync wrote it. Run that version or a later one, or "
-          "restore a backup made by this one; eightsync never downgrades a database.");
+  EXPECT_EQ(message_of([&] { state_store store(file, test_url); }),
+            file.string() +
+                " has schema version 99, newer than this eightsync binary knows (version 3, "
+                "0003_audit.sql): a newer eightsync wrote it. Run that version or a later one, or "
+                "restore a backup made by this one; eightsync never downgrades a database.");
   SQLite::Database raw(file, SQLite::OPEN_READONLY);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 99);
 }
@@ -177,7 +179,7 @@ TEST(state_store_migrations, an_older_binary_refuses_a_database_a_newer_one_migr
   old.known_migrations = std::span(migrations::all()).first(1);
   const auto msg = message_of([&] { state_store store(file, test_url, old); });
   EXPECT_NE(
-      msg.find("has schema version 2, newer than this eightsync binary knows (version 1, 0001_initial.sql)"),
+      msg.find("has schema version 3, newer than this eightsync binary knows (version 1, 0001_initial.sql)"),
       std::string::npos)
       << msg;
 }

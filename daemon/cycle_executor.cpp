@@ -1,0 +1,459 @@
+#include "daemon/cycle_executor.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/json/serialize.hpp>
+
+#include "core/attribute.hpp"
+#include "core/audit_intent.hpp"
+#include "core/audit_operation_kind.hpp"
+#include "core/audit_outcome.hpp"
+#include "core/scim_user_codec.hpp"
+#include "core/text.hpp"
+
+namespace eightsync::daemon {
+
+namespace json = boost::json;
+using connectors::scim_outcome;
+using core::audit_operation_outcome;
+using core::audit_resolution;
+using core::operation_kind;
+
+namespace {
+
+core::audit_intent intent_of(const core::plan_entry& e) {
+  core::audit_intent i;
+  i.kind = core::audit_operation_kind_of(e.kind);
+  i.hr_key = e.hr_key;
+  i.scim_id = e.scim_id;
+  i.user_name = e.user_name;
+  i.external_id = std::string(core::scim_user_codec::read(e.body, core::attribute::external_id));
+  i.reason = e.reason;
+  i.diffs = e.diffs;
+  switch (e.kind) {
+    case operation_kind::create:
+      i.method = "POST";
+      i.path = "/Users";
+      break;
+    case operation_kind::update:
+      i.method = "PUT";
+      i.path = "/Users/" + e.scim_id;
+      break;
+    case operation_kind::deactivate:
+    case operation_kind::reactivate:
+      i.method = "PATCH";
+      i.path = "/Users/" + e.scim_id;
+      break;
+    case operation_kind::adopt:
+      break;
+  }
+  if (operation_sends_request(e.kind)) i.body_json = json::serialize(e.body);
+  return i;
+}
+
+core::audit_outcome outcome_of(const connectors::scim_result& r, audit_operation_outcome o,
+                               audit_resolution by = audit_resolution::response) {
+  core::audit_outcome out;
+  out.outcome = o;
+  out.resolved_by = by;
+  if (r.status != 0) out.status = static_cast<int>(r.status);
+  out.attempts = static_cast<std::uint32_t>(r.attempts);
+  out.latency = r.latency;
+  if (!r.ok()) {
+    out.error_detail = std::string(connectors::scim_outcome_name(r.outcome));
+    if (!r.detail.empty()) out.error_detail += ": " + r.detail;
+  }
+  return out;
+}
+
+core::audit_outcome local_outcome(audit_operation_outcome o, std::string detail = {}) {
+  core::audit_outcome out;
+  out.outcome = o;
+  out.resolved_by = audit_resolution::local;
+  out.error_detail = std::move(detail);
+  return out;
+}
+
+}  // namespace
+
+cycle_executor::cycle_executor(connectors::scim_client& client, core::state_store& store,
+                               core::audit_log& audit, std::int64_t cycle, const core::clock& clk,
+                               std::shared_ptr<spdlog::logger> log) noexcept
+    : client_(client), store_(store), audit_(audit), cycle_(cycle), clock_(clk), log_(std::move(log)) {}
+
+void cycle_executor::record_link(const core::plan_entry& e, const std::string& scim_id,
+                                 const json::object* resource) {
+  core::user_link l;
+  if (auto old = store_.find_link(e.hr_key)) {
+    l = std::move(*old);
+    if (e.kind == operation_kind::create || e.kind == operation_kind::adopt) l.how = e.how;
+  } else if (auto d = store_.find_decision(e.hr_key);
+             d && d->kind == core::decision_kind::link && d->scim_id == scim_id) {
+    // The first write to a user an operator linked (`eightsync link KEY ID`) makes the link real.
+    l.how = core::managed_by::linked;
+  } else {
+    l.how = e.how;
+  }
+  l.hr_key = e.hr_key;
+  l.scim_id = scim_id;
+  if (resource != nullptr) {
+    l.user_name = std::string(core::scim_user_codec::read(*resource, core::attribute::user_name));
+    l.remote_json = json::serialize(*resource);
+    l.fetched_at = clock_.now();
+  } else if (l.user_name.empty()) {
+    l.user_name = e.user_name;
+  }
+  if (e.desired_hash) l.applied_hash = e.desired_hash;
+  l.applied_active = e.desired_active;
+  store_.upsert_link(l);
+}
+
+void cycle_executor::raise_follow_ups(const core::plan_entry& e, const std::string& scim_id,
+                                      execution_summary& summary) {
+  for (auto a : e.follow_ups) {
+    if (a.scim_id.empty()) a.scim_id = scim_id;
+    if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
+  }
+}
+
+void cycle_executor::skip(const core::plan_entry& e, const std::string& why, execution_summary& summary) {
+  audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::skipped, why));
+  ++summary.skipped;
+  failed_keys_.insert(e.hr_key);
+}
+
+void cycle_executor::record_failure(const core::plan_entry& e, std::int64_t op,
+                                    const connectors::scim_result& r, execution_summary& summary) {
+  audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::failed));
+  ++summary.failed;
+  failed_keys_.insert(e.hr_key);
+  const std::string detail = std::string(connectors::scim_outcome_name(r.outcome)) +
+                             (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : "") +
+                             (r.detail.empty() ? "" : ": " + r.detail);
+  if (r.outcome == scim_outcome::auth_failed) {
+    summary.auth_failed = true;
+    summary.error = "8x8 refused the token (401) while writing " + e.user_name +
+                    "; nothing more was sent. Put a new token in place (SCIM was switched off and on, or the "
+                    "token was revoked).";
+    log_->error("op.{}.auth_failed hr_key={} user={}", operation_kind_name(e.kind), e.hr_key, e.user_name);
+    return;
+  }
+  if (r.outcome == scim_outcome::write_forbidden) {
+    forbidden_users_.insert(e.hr_key);
+    if (forbidden_users_.size() >= 2 && !summary.write_forbidden) {
+      summary.write_forbidden = true;
+      summary.error = "8x8 answered 403 to writes for " + std::to_string(forbidden_users_.size()) +
+                      " different users: another client is primary (or SCIM is read-only); the rest of "
+                      "the cycle only read.";
+      log_->error("cycle.write_forbidden users={}", forbidden_users_.size());
+    }
+  }
+  audit_.record_user_failure(e.hr_key, cycle_, detail);
+  log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name, detail);
+}
+
+boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::plan_entry& e, std::int64_t op,
+                                                                  const connectors::scim_result& post,
+                                                                  execution_summary& summary) {
+  // 409: the userName exists. Look it up and apply the planner's adoption rules to it.
+  auto found = co_await client_.find_by_user_name(e.user_name);
+  summary.requests_sent += found.attempts;
+  std::string why;
+  if (found.ok() && found.resource) {
+    const auto& r = *found.resource;
+    const std::string id(core::scim_user_codec::read_id(r));
+    const auto ext = core::scim_user_codec::read(r, core::attribute::external_id);
+    const bool active = core::scim_user_codec::read_active(r).value_or(true);
+    const auto other = store_.find_link_by_scim_id(id);
+    if (!active) {
+      why = "8x8 user " + id + " has this userName but is deactivated";
+    } else if (other && other->hr_key != e.hr_key) {
+      why = "8x8 user " + id + " has this userName but is linked to HR key " + other->hr_key;
+    } else if (!ext.empty() && ext != e.hr_key) {
+      why = "8x8 user " + id + " has this userName but carries externalId \"" + std::string(ext) + "\"";
+    } else {
+      store_.in_transaction([&] {
+        auto out = outcome_of(post, audit_operation_outcome::conflict);
+        out.scim_id = id;
+        out.error_detail = "409: the userName exists; adopted 8x8 user " + id +
+                           " (active, unlinked, externalId " + (ext.empty() ? "empty" : "equal") + ")";
+        audit_.record_outcome(op, out);
+        core::plan_entry adopted = e;
+        adopted.kind = operation_kind::adopt;
+        adopted.how = core::managed_by::matched;
+        adopted.desired_hash.reset();  // attributes still differ: the next cycle updates them
+        record_link(adopted, id, &r);
+        audit_.record_completed(cycle_, intent_of(adopted), local_outcome(audit_operation_outcome::ok));
+      });
+      ++summary.ok;
+      log_->info("op.create.adopted hr_key={} user={} id={}", e.hr_key, e.user_name, id);
+      co_return;
+    }
+  } else {
+    why = "the lookup after the 409 gave " + std::string(connectors::scim_outcome_name(found.outcome));
+  }
+  auto out = outcome_of(post, audit_operation_outcome::conflict);
+  out.error_detail = "409: " + why;
+  audit_.record_outcome(op, out);
+  core::manual_action a;
+  a.kind = core::manual_action_kind::resolve_conflict;
+  a.hr_key = e.hr_key;
+  a.user_name = e.user_name;
+  a.text = "Creating " + e.user_name + " for HR key " + e.hr_key + " met an existing user (409): " + why +
+           ". Run `eightsync link " + e.hr_key + " ID` or `eightsync link " + e.hr_key + " --create-new`.";
+  a.dedupe_key = "resolve_conflict:" + e.hr_key + ":409";
+  if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
+  ++summary.conflicts;
+  failed_keys_.insert(e.hr_key);
+}
+
+boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, std::int64_t op,
+                                                    execution_summary& summary) {
+  auto r = co_await client_.create(e.body);
+  summary.requests_sent += r.attempts;
+  if (r.ok() && r.resource) {
+    const std::string id(core::scim_user_codec::read_id(*r.resource));
+    store_.in_transaction([&] {
+      auto out = outcome_of(r, audit_operation_outcome::ok);
+      out.scim_id = id;
+      audit_.record_outcome(op, out);
+      record_link(e, id, &*r.resource);
+      audit_.record_user_success(e.hr_key);
+    });
+    raise_follow_ups(e, id, summary);
+    ++summary.ok;
+    log_->info("op.create.ok hr_key={} user={} id={}", e.hr_key, e.user_name, id);
+    co_return;
+  }
+  if (r.outcome == scim_outcome::conflict) {
+    co_await adopt_after_conflict(e, op, r, summary);
+    co_return;
+  }
+  if (r.outcome == scim_outcome::outcome_unknown) {
+    // The POST may have created the user: look, never resend (invariant 1).
+    auto found = co_await client_.find_by_user_name(e.user_name);
+    summary.requests_sent += found.attempts;
+    if (found.ok() && found.resource) {
+      const std::string id(core::scim_user_codec::read_id(*found.resource));
+      store_.in_transaction([&] {
+        auto out = outcome_of(r, audit_operation_outcome::resolved_applied, audit_resolution::lookup);
+        out.scim_id = id;
+        audit_.record_outcome(op, out);
+        record_link(e, id, &*found.resource);
+      });
+      raise_follow_ups(e, id, summary);
+      ++summary.ok;
+      log_->info("op.create.resolved hr_key={} user={} id={} applied=true", e.hr_key, e.user_name, id);
+    } else if (found.outcome == scim_outcome::not_found) {
+      audit_.record_outcome(
+          op, outcome_of(r, audit_operation_outcome::resolved_not_applied, audit_resolution::lookup));
+      audit_.record_user_failure(e.hr_key, cycle_,
+                                 "the create's answer was lost and the user was not created");
+      ++summary.failed;
+      failed_keys_.insert(e.hr_key);
+      log_->warn("op.create.resolved hr_key={} user={} applied=false", e.hr_key, e.user_name);
+    } else {
+      // Still unknown: the intent stays open and the next start settles it.
+      ++summary.failed;
+      failed_keys_.insert(e.hr_key);
+      log_->warn("op.create.unknown hr_key={} user={}: left for the next start to look up", e.hr_key,
+                 e.user_name);
+      if (found.outcome == scim_outcome::auth_failed) record_failure(e, op, found, summary);
+    }
+    co_return;
+  }
+  record_failure(e, op, r, summary);
+}
+
+boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, execution_summary& summary) {
+  if (e.kind == operation_kind::adopt) {
+    store_.in_transaction([&] {
+      audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::ok));
+      record_link(e, e.scim_id, nullptr);
+    });
+    ++summary.ok;
+    log_->info("op.adopt.ok hr_key={} user={} id={}", e.hr_key, e.user_name, e.scim_id);
+    co_return;
+  }
+  const std::int64_t op = audit_.record_intent(cycle_, intent_of(e));
+  if (e.kind == operation_kind::create) {
+    co_await create(e, op, summary);
+    co_return;
+  }
+  if (e.kind == operation_kind::update) {
+    auto rr = co_await client_.replace(e.scim_id, e.body);
+    summary.requests_sent += rr.result.attempts;
+    if (!rr.result.ok()) {
+      record_failure(e, op, rr.result, summary);
+      co_return;
+    }
+    store_.in_transaction([&] {
+      auto out = outcome_of(rr.result, rr.not_applied.empty() ? audit_operation_outcome::ok
+                                                              : audit_operation_outcome::not_applied);
+      if (!rr.not_applied.empty()) {
+        out.error_detail = "8x8 did not apply:";
+        for (const auto& a : rr.not_applied)
+          out.error_detail += " " + a;
+      }
+      audit_.record_outcome(op, out);
+      // The hash records what was asked, and 8x8's object what it holds: the next cycle sees
+      // no change to send, so an attribute 8x8 refuses is not sent again and again.
+      record_link(e, e.scim_id, rr.result.resource ? &*rr.result.resource : nullptr);
+      audit_.record_user_success(e.hr_key);
+    });
+    for (const auto& a : rr.not_applied) {
+      core::manual_action m;
+      m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
+                   ? core::manual_action_kind::change_site
+                   : core::manual_action_kind::set_by_hand;
+      m.hr_key = e.hr_key;
+      m.scim_id = e.scim_id;
+      m.user_name = e.user_name;
+      m.text = "8x8 accepted the update of " + e.user_name + " but did not apply " + a +
+               ": set it by hand in Admin Console.";
+      m.dedupe_key = "not_applied:" + e.hr_key + ":" + e.scim_id + ":" + a;
+      if (audit_.raise_manual_action(cycle_, m)) ++summary.manual_actions_raised;
+    }
+    if (rr.not_applied.empty()) {
+      ++summary.ok;
+    } else {
+      ++summary.not_applied;
+    }
+    log_->info("op.update.{} hr_key={} user={} id={}", rr.not_applied.empty() ? "ok" : "not_applied",
+               e.hr_key, e.user_name, e.scim_id);
+    co_return;
+  }
+  // deactivate / reactivate: PATCH active only.
+  auto r = co_await client_.set_active(e.scim_id, e.kind == operation_kind::reactivate);
+  summary.requests_sent += r.attempts;
+  if (!r.ok()) {
+    record_failure(e, op, r, summary);
+    co_return;
+  }
+  store_.in_transaction([&] {
+    audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::ok));
+    store_.record_applied_active(e.hr_key, e.kind == operation_kind::reactivate);
+    if (r.resource) store_.record_remote(e.hr_key, json::serialize(*r.resource), clock_.now());
+    audit_.record_user_success(e.hr_key);
+  });
+  raise_follow_ups(e, e.scim_id, summary);
+  ++summary.ok;
+  log_->info("op.{}.ok hr_key={} user={} id={}", operation_kind_name(e.kind), e.hr_key, e.user_name,
+             e.scim_id);
+}
+
+boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
+                                                     const std::set<std::string>& backoff,
+                                                     execution_summary& summary) {
+  for (const auto& e : p.operations) {
+    if (summary.auth_failed) {
+      skip(e, "not sent: the cycle stopped when 8x8 refused the token (401)", summary);
+      continue;
+    }
+    if (summary.write_forbidden && operation_sends_request(e.kind)) {
+      skip(e, "not sent: the cycle turned read-only after 403s for several users", summary);
+      continue;
+    }
+    if (backoff.count(e.hr_key) != 0) {
+      skip(e, "not sent: this user failed in earlier cycles and is backing off (see `eightsync status`)",
+           summary);
+      continue;
+    }
+    if (e.after && failed_keys_.count(e.hr_key) != 0) {
+      skip(e,
+           std::string("not sent: this user's ") + std::string(operation_kind_name(*e.after)) +
+               " did not succeed this cycle",
+           summary);
+      continue;
+    }
+    co_await run_one(e, summary);
+  }
+  // Links 8x8 already shows as HR wants: record them without a request.
+  if (!p.link_refreshes.empty()) {
+    store_.in_transaction([&] {
+      for (const auto& r : p.link_refreshes) {
+        auto l = store_.find_link(r.hr_key);
+        if (!l) continue;
+        l->user_name = r.user_name;
+        l->applied_hash = r.applied_hash;
+        l->applied_active = r.applied_active;
+        store_.upsert_link(*l);
+      }
+    });
+  }
+}
+
+boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& summary) {
+  for (const auto& pending : audit_.unresolved_intents()) {
+    const auto& in = pending.intent;
+    connectors::scim_result r;
+    if (in.kind == core::audit_operation_kind::create) {
+      r = co_await client_.find_by_user_name(in.user_name);
+    } else if (!in.scim_id.empty()) {
+      r = co_await client_.get(in.scim_id);
+    } else {
+      continue;
+    }
+    summary.requests_sent += r.attempts;
+    if (r.outcome == scim_outcome::auth_failed) {
+      summary.auth_failed = true;
+      summary.error = "8x8 refused the token (401) while settling an earlier run's unfinished write";
+      co_return false;
+    }
+    core::audit_outcome out;
+    out.resolved_by = audit_resolution::lookup;
+    if (r.status != 0) out.status = static_cast<int>(r.status);
+    out.attempts = static_cast<std::uint32_t>(r.attempts);
+    if (r.ok() && r.resource) {
+      const auto& obj = *r.resource;
+      bool applied = true;
+      if (in.kind == core::audit_operation_kind::deactivate ||
+          in.kind == core::audit_operation_kind::reactivate) {
+        applied = core::scim_user_codec::read_active(obj).value_or(true) ==
+                  (in.kind == core::audit_operation_kind::reactivate);
+      } else {
+        for (const auto& d : in.diffs) {
+          if (d.attr == core::attribute::active) continue;
+          if (!core::scim_user_codec::same(d.attr, d.after, core::scim_user_codec::read(obj, d.attr)))
+            applied = false;
+        }
+      }
+      out.outcome =
+          applied ? audit_operation_outcome::resolved_applied : audit_operation_outcome::resolved_not_applied;
+      const std::string id(core::scim_user_codec::read_id(obj));
+      out.scim_id = id;
+      store_.in_transaction([&] {
+        audit_.record_outcome(pending.id, out);
+        if (in.kind == core::audit_operation_kind::create && applied && !store_.find_link(in.hr_key) &&
+            !store_.find_link_by_scim_id(id)) {
+          // The create went through before the crash: the user is eightsync's. No applied hash,
+          // so the next cycle compares every attribute with HR.
+          core::user_link l;
+          l.hr_key = in.hr_key;
+          l.scim_id = id;
+          l.user_name = std::string(core::scim_user_codec::read(obj, core::attribute::user_name));
+          l.how = core::managed_by::created;
+          l.applied_active = core::scim_user_codec::read_active(obj).value_or(true);
+          l.remote_json = json::serialize(obj);
+          l.fetched_at = clock_.now();
+          store_.upsert_link(l);
+        }
+      });
+      log_->info("intent.resolved op={} kind={} hr_key={} applied={}", pending.id,
+                 core::audit_operation_kind_name(in.kind), in.hr_key, applied);
+    } else if (r.outcome == scim_outcome::not_found) {
+      out.outcome = audit_operation_outcome::resolved_not_applied;
+      audit_.record_outcome(pending.id, out);
+      log_->info("intent.resolved op={} kind={} hr_key={} applied=false", pending.id,
+                 core::audit_operation_kind_name(in.kind), in.hr_key);
+    } else {
+      log_->warn("intent.unresolved op={} kind={} hr_key={}: the lookup gave {}; trying again next start",
+                 pending.id, core::audit_operation_kind_name(in.kind), in.hr_key,
+                 connectors::scim_outcome_name(r.outcome));
+    }
+  }
+  co_return true;
+}
+
+}  // namespace eightsync::daemon

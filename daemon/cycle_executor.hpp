@@ -1,0 +1,91 @@
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include <spdlog/logger.h>
+#include <boost/asio/awaitable.hpp>
+
+#include "connectors/scim_client.hpp"
+#include "core/audit_log.hpp"
+#include "core/clock.hpp"
+#include "core/plan.hpp"
+#include "core/state_store.hpp"
+
+namespace eightsync::daemon {
+
+/// What executing one plan did.
+struct execution_summary {
+  std::size_t requests_sent = 0;  ///< writes and their lookups, retries included
+  std::size_t ok = 0;             ///< operations done (adopts included)
+  std::size_t failed = 0;         ///< operations 8x8 refused, or whose outcome stays unknown
+  std::size_t skipped = 0;        ///< not sent: the cycle stopped or turned read-only, backoff, dependency
+  std::size_t not_applied = 0;    ///< PUTs 8x8 answered without applying everything
+  std::size_t conflicts = 0;      ///< creates that met an existing userName they could not adopt
+  std::size_t manual_actions_raised = 0;
+  bool auth_failed = false;      ///< 401: the cycle stopped
+  bool write_forbidden = false;  ///< 403 for two or more users: the rest of the cycle only read
+  std::string error;             ///< why the cycle stopped or turned read-only, for a person
+};
+
+/// Carries out a plan against 8x8, crash-safely (invariants 1, 6, 7, 10).
+///
+/// Each write is: commit an intent row (audit_log::record_intent), send the request, commit
+/// the outcome together with what the state store learns (the link, the applied hash and
+/// `active`, 8x8's object). A crash between the two leaves an intent without an outcome, which
+/// resolve_intents settles at the next start by looking the user up, never by resending. A
+/// create whose answer is lost (outcome_unknown) is settled the same way, at once.
+///
+/// One user's failure is recorded (and backs the user off for 1, 2, 4 … cycles) and the rest
+/// goes on. 401 stops the cycle. 403 for one user is that user's failure; for a second user the
+/// rest of the cycle only reads. A 409 on create looks the userName up and adopts it when the
+/// adoption rules allow (active, linked to no other key, externalId empty or equal), otherwise
+/// records a conflict for an operator.
+///
+/// It lives in daemon/ rather than core/ because it awaits the SCIM client (connectors/), which
+/// core may not depend on; every rule it applies is decided in core (planner, audit_log).
+class cycle_executor {
+ public:
+  /// An executor for cycle `cycle` (an audit cycles.id) writing to `store` and `audit`, sending
+  /// with `client`, timing with `clk`, logging to `log`. All must outlive it. Never throws.
+  cycle_executor(connectors::scim_client& client, core::state_store& store, core::audit_log& audit,
+                 std::int64_t cycle, const core::clock& clk, std::shared_ptr<spdlog::logger> log) noexcept;
+
+  /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
+  /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
+  /// (compared with what was sent). An intent whose lookup fails stays unresolved for the next
+  /// start. Returns false when 8x8 refused the token (the cycle must stop). Throws state_error.
+  boost::asio::awaitable<bool> resolve_intents(execution_summary& summary);
+
+  /// Executes `p`: its operations in plan order (skipping users in `backoff`), then its link
+  /// refreshes, standalone manual actions, held entries and the quarantined rows are recorded
+  /// by the caller. Throws state_error (the caller ends the cycle).
+  boost::asio::awaitable<void> execute(const core::plan& p, const std::set<std::string>& backoff,
+                                       execution_summary& summary);
+
+ private:
+  struct step;
+  boost::asio::awaitable<void> run_one(const core::plan_entry& e, execution_summary& summary);
+  boost::asio::awaitable<void> create(const core::plan_entry& e, std::int64_t op, execution_summary& summary);
+  boost::asio::awaitable<void> adopt_after_conflict(const core::plan_entry& e, std::int64_t op,
+                                                    const connectors::scim_result& post,
+                                                    execution_summary& summary);
+  void record_link(const core::plan_entry& e, const std::string& scim_id,
+                   const boost::json::object* resource);
+  void record_failure(const core::plan_entry& e, std::int64_t op, const connectors::scim_result& r,
+                      execution_summary& summary);
+  void raise_follow_ups(const core::plan_entry& e, const std::string& scim_id, execution_summary& summary);
+  void skip(const core::plan_entry& e, const std::string& why, execution_summary& summary);
+
+  connectors::scim_client& client_;
+  core::state_store& store_;
+  core::audit_log& audit_;
+  std::int64_t cycle_;
+  const core::clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::set<std::string> forbidden_users_;  // HR keys whose write got 403 this cycle
+  std::set<std::string> failed_keys_;      // HR keys with a failed operation this cycle
+};
+
+}  // namespace eightsync::daemon

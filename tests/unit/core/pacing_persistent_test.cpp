@@ -1,0 +1,227 @@
+// persistent_rate_limiter: every process sharing a state file shares one request budget and
+// one Retry-After pause, across restarts (invariant 8); when the file cannot be used, pacing
+// goes on in memory and the failure is reported once.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+#include "core/persistent_rate_limiter.hpp"
+#include "core/state_store.hpp"
+#include "unit/core/state_test_support.hpp"
+
+namespace eightsync::core {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::temp_dir;
+using testing::test_url;
+
+constexpr std::size_t per_window = 3;
+constexpr auto window = 60s;
+constexpr auto guard = 250ms;
+
+// No window of `window` holds more than `per_window` of `slots`.
+::testing::AssertionResult within_budget(std::vector<clock::time_point> slots) {
+  std::sort(slots.begin(), slots.end());
+  for (std::size_t i = 0; i + per_window < slots.size(); ++i) {
+    if (slots[i + per_window] - slots[i] < window + guard) {
+      return ::testing::AssertionFailure()
+             << "slots " << i << " and " << i + per_window << " are only "
+             << std::chrono::duration_cast<std::chrono::milliseconds>(slots[i + per_window] - slots[i])
+                    .count()
+             << " ms apart";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+struct captured_log {
+  std::ostringstream text;
+  std::shared_ptr<spdlog::logger> logger =
+      std::make_shared<spdlog::logger>("pacing-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(text));
+
+  std::size_t count(std::string_view event) const {
+    const std::string all = text.str();
+    std::size_t n = 0;
+    for (auto at = all.find(event); at != std::string::npos; at = all.find(event, at + 1))
+      ++n;
+    return n;
+  }
+};
+
+class pacing_persistent_test : public ::testing::Test {
+ protected:
+  temp_dir dir_;
+  std::filesystem::path file_ = dir_ / "state.db";
+  manual_clock clock_;
+  captured_log log_;
+  state_store store_{file_, test_url};  // creates and migrates the file, as the daemon does
+
+  persistent_rate_limiter::options opts(std::chrono::milliseconds busy = 5000ms) {
+    persistent_rate_limiter::options o;
+    o.guard = guard;
+    o.busy_timeout = busy;
+    o.logger = log_.logger;
+    return o;
+  }
+
+  std::unique_ptr<persistent_rate_limiter> process(std::chrono::milliseconds busy = 5000ms) {
+    return std::make_unique<persistent_rate_limiter>(file_, per_window, window, clock_, opts(busy));
+  }
+
+  int stored_slots() {
+    return store_.database().execAndGet("SELECT count(*) FROM rate_limit_slots").getInt();
+  }
+};
+
+TEST_F(pacing_persistent_test, two_processes_on_one_file_never_exceed_the_budget_together) {
+  auto a = process();
+  auto b = process();
+  std::vector<clock::time_point> slots;
+  for (int i = 0; i < 12; ++i) {
+    auto& p = (i % 3 == 0) ? *b : *a;
+    const auto slot = p.acquire();
+    slots.push_back(slot);
+    // The caller waits for its slot; sometimes it is early, sometimes later.
+    if (slot > clock_.now() && i % 2 == 0) clock_.set(slot);
+  }
+  EXPECT_TRUE(within_budget(slots));
+  std::sort(slots.begin(), slots.end());
+  const auto start = manual_clock{}.now();
+  EXPECT_EQ(slots[0], start);
+  EXPECT_EQ(slots[2], start);
+  EXPECT_EQ(slots[3], start + window + guard);
+  EXPECT_FALSE(a->persist_failed());
+  EXPECT_FALSE(b->persist_failed());
+  EXPECT_EQ(log_.count("pacing.persist_failed"), 0u);
+}
+
+TEST_F(pacing_persistent_test, a_retry_after_pause_set_by_one_process_is_honoured_by_another) {
+  auto a = process();
+  auto b = process();
+  const auto deadline = clock_.now() + 30s + 500us;
+  a->on_retry_after(deadline);
+  const auto slot = b->acquire();
+  EXPECT_GE(slot, deadline);
+  EXPECT_EQ(slot, clock_.now() + 30s + 1ms);  // rounded up, never down
+  EXPECT_EQ(store_.database()
+                .execAndGet("SELECT value FROM meta WHERE key = 'rate_limit.paused_until'")
+                .getString(),
+            "2024-01-01T00:00:30.001Z");
+  // An earlier deadline changes nothing.
+  b->on_retry_after(clock_.now() + 1s);
+  EXPECT_GE(a->acquire(), deadline);
+}
+
+TEST_F(pacing_persistent_test, a_restart_keeps_the_budget) {
+  std::vector<clock::time_point> slots;
+  {
+    auto first = process();
+    for (std::size_t i = 0; i < per_window; ++i)
+      slots.push_back(first->acquire());
+  }
+  clock_.advance(5s);
+  auto second = process();
+  const auto next = second->acquire();
+  EXPECT_EQ(next, slots[0] + window + guard);
+  slots.push_back(next);
+  EXPECT_TRUE(within_budget(slots));
+  EXPECT_EQ(second->export_state().sent.size(), per_window);
+}
+
+TEST_F(pacing_persistent_test, slots_outside_the_window_are_not_kept) {
+  auto a = process();
+  for (std::size_t i = 0; i < per_window; ++i)
+    a->acquire();
+  EXPECT_EQ(stored_slots(), 3);
+  clock_.advance(2 * window);
+  a->acquire();
+  EXPECT_EQ(stored_slots(), 1);
+}
+
+TEST_F(pacing_persistent_test, an_imported_state_joins_the_stored_one_without_counting_a_slot_twice) {
+  auto a = process();
+  const auto s1 = a->acquire();
+  // The same slot imported again, plus one more.
+  a->import_state({{s1, s1 + 1s}, std::nullopt});
+  EXPECT_EQ(stored_slots(), 2);
+  auto b = process();
+  EXPECT_EQ(b->acquire(), s1 + 1s);  // two used: the third is free (slots never go back in time)
+  EXPECT_EQ(b->acquire(), s1 + window + guard);
+}
+
+TEST_F(pacing_persistent_test, an_in_memory_store_can_be_shared_through_its_connection) {
+  state_store memory(state_store::in_memory, test_url);
+  persistent_rate_limiter a(memory, per_window, window, clock_, opts());
+  persistent_rate_limiter b(memory, per_window, window, clock_, opts());
+  std::vector<clock::time_point> slots;
+  for (int i = 0; i < 8; ++i)
+    slots.push_back((i % 2 == 0 ? a : b).acquire());
+  EXPECT_TRUE(within_budget(slots));
+  EXPECT_FALSE(a.persist_failed());
+}
+
+TEST_F(pacing_persistent_test, a_locked_file_falls_back_to_memory_and_says_so_once) {
+  auto a = process(20ms);
+  SQLite::Database other(file_, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");  // another writer holds the file past the busy timeout
+  std::vector<clock::time_point> slots;
+  for (int i = 0; i < 7; ++i)
+    slots.push_back(a->acquire());
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(a->persist_failed());
+  EXPECT_TRUE(within_budget(slots));  // still paced, in memory
+  EXPECT_EQ(slots[3], slots[0] + window + guard);
+  EXPECT_EQ(log_.count("pacing.persist_failed"), 1u);
+  EXPECT_NE(log_.text.str().find(file_.string()), std::string::npos);
+}
+
+TEST_F(pacing_persistent_test, a_file_that_refuses_writes_falls_back_and_reports) {
+  auto a = process();
+  a->acquire();
+  // What a full disk or a read-only file looks like from here: every write of the table fails.
+  store_.database().exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON rate_limit_slots BEGIN SELECT RAISE(ABORT, 'disk I/O error'); "
+      "END");
+  std::vector<clock::time_point> slots{clock_.now()};
+  for (int i = 0; i < 5; ++i)
+    slots.push_back(a->acquire());
+  EXPECT_TRUE(a->persist_failed());
+  EXPECT_TRUE(within_budget(slots));
+  EXPECT_EQ(log_.count("pacing.persist_failed"), 1u);
+  a->on_retry_after(clock_.now() + 1h);  // no throw, no second report
+  EXPECT_GE(a->acquire(), clock_.now() + 1h);
+  EXPECT_EQ(log_.count("pacing.persist_failed"), 1u);
+  // The failed transaction left the stored state as it was.
+  EXPECT_EQ(stored_slots(), 1);
+}
+
+TEST_F(pacing_persistent_test, a_missing_or_unmigrated_file_falls_back_at_once) {
+  persistent_rate_limiter missing(dir_ / "no-such.db", per_window, window, clock_, opts());
+  EXPECT_TRUE(missing.persist_failed());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "no-such.db"));  // never created here
+  {
+    SQLite::Database raw(dir_ / "empty.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec("CREATE TABLE x (a INTEGER)");
+  }
+  persistent_rate_limiter unmigrated(dir_ / "empty.db", per_window, window, clock_, opts());
+  EXPECT_TRUE(unmigrated.persist_failed());
+  std::vector<clock::time_point> slots;
+  for (int i = 0; i < 5; ++i)
+    slots.push_back(unmigrated.acquire());
+  EXPECT_TRUE(within_budget(slots));
+  EXPECT_EQ(log_.count("pacing.persist_failed"), 2u);  // once per limiter
+}
+
+TEST_F(pacing_persistent_test, invalid_limits_are_refused) {
+  EXPECT_THROW(persistent_rate_limiter(file_, 0, window, clock_), std::invalid_argument);
+  EXPECT_THROW(persistent_rate_limiter(store_, 1, 0s, clock_), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace eightsync::core
