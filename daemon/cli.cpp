@@ -7,9 +7,11 @@
 
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "daemon/approve_command.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"
+#include "daemon/manual_actions_command.hpp"
 #include "daemon/plan_command.hpp"
 #include "daemon/sync_command.hpp"
 
@@ -141,6 +143,44 @@ int run_cli(int argc, char** argv) {
       "8 partial (some users failed, see the audit rows); 9 held by a safety limit (approve it);\n"
       "10 write_forbidden (403 for several users: another client is primary).");
 
+  std::int64_t approve_cycle = 0;
+  std::string approve_only = "all";
+  auto* approve =
+      app.add_subcommand("approve", "Consent to the operations a cycle held back at a safety limit");
+  approve->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  approve->add_option("CYCLE", approve_cycle, "The cycle that held them (its number in `sync`'s summary)")
+      ->required();
+  approve->add_option("--only", approve_only, "Approve only these: deactivations, creates or updates")
+      ->check(CLI::IsMember({"all", "deactivations", "creates", "updates"}));
+  approve->footer(
+      "Example, after a cycle ended `held` (exit 9):\n"
+      "  eightsync approve -c /etc/eightsync/eightsync.yaml 42 --only creates\n"
+      "Records your consent, with who and when, and lists what it covers. Nothing is sent now: the next\n"
+      "cycle applies each approved operation it still plans against fresh 8x8 and HR data. Works while\n"
+      "the service runs. Exits 0 when recorded; 5 when the cycle does not exist, held nothing of that\n"
+      "kind, or is already approved; 3 when the state database cannot be used.");
+
+  manual_actions_request ma_req;
+  auto* manual = app.add_subcommand("manual-actions",
+                                    "List what a person must do in 8x8 Admin Console, or mark it done");
+  manual->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  manual->add_flag("--json", ma_req.json, "Print one JSON array instead of text (for scripts)");
+  manual->add_flag("--all", ma_req.all, "Include resolved actions");
+  manual->add_option("--resolve", ma_req.resolve, "Mark these action ids resolved")->expected(1, -1);
+  manual->add_option("--resolve-kind", ma_req.resolve_kind,
+                     "Mark every open action of this kind resolved (e.g. assign_license)");
+  manual->add_option("--note", ma_req.note, "A note kept with the resolution");
+  manual->footer(
+      "Examples:\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve 12 13 --note \"licenses "
+      "assigned\"\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve-kind show_in_directory\n"
+      "Kinds: assign_license, show_in_directory, reclaim_license_and_number, change_site, change_user_name,\n"
+      "admin_deactivated, resolve_conflict, set_by_hand. The same open action is never raised twice.\n"
+      "Exits 0; 5 when none of the ids was open; 64 for an unknown kind; 3 when the state database\n"
+      "cannot be used.");
+
   link_request link_req;
   auto* link = app.add_subcommand(
       "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
@@ -181,6 +221,13 @@ int run_cli(int argc, char** argv) {
 
   if (check->parsed()) return check_config(config_file);
   if (prev->parsed()) return preview(config_file, limit, as_json);
+  if (approve->parsed() || manual->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    if (manual->parsed()) return run_manual_actions(*cfg, ma_req, std::cout, std::cerr);
+    return run_approve(*cfg, approve_cycle, *core::approval_scope_from_name(approve_only), std::cout,
+                       std::cerr);
+  }
   if (sync->parsed()) {
     auto cfg = load_or_report(config_file);
     if (!cfg) return exit_config_invalid;

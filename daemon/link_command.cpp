@@ -23,26 +23,10 @@
 #include "core/wall_clock.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
+#include "daemon/os_user.hpp"
 
 namespace eightsync::daemon {
 namespace {
-
-// The OS user running the command, as recorded with each decision. Under sudo, the person too.
-std::string os_user() {
-  std::string name;
-  std::vector<char> buf(16384);
-  passwd pw{};
-  passwd* found = nullptr;
-  if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
-    name = found->pw_name;
-  } else {
-    name = "uid " + std::to_string(::geteuid());
-  }
-  const char* sudo_user = std::getenv("SUDO_USER");
-  if (sudo_user != nullptr && *sudo_user != '\0' && name != sudo_user)
-    name += " (sudo by " + std::string(sudo_user) + ")";
-  return name;
-}
 
 std::string_view how_text(core::managed_by m) {
   switch (m) {

@@ -1,5 +1,6 @@
 #include "daemon/sync_command.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "core/approval_scope.hpp"
 #include "core/audit_cycle_end.hpp"
 #include "core/audit_cycle_start.hpp"
 #include "core/audit_log.hpp"
@@ -64,6 +66,7 @@ struct cycle_report {
   execution_summary exec;
   std::optional<cycle_plan> planned;
   std::size_t read_failures = 0;
+  std::size_t held = 0;  ///< operations still held after approved ones were released
 };
 
 // One cycle, after the lock, the state and the audit row are in place.
@@ -77,6 +80,7 @@ struct cycle_context {
   const core::clock& clk;
   std::int64_t cycle_id;
   cycle_report& report;
+  spdlog::logger& logger;
 };
 
 // GCC 12 reports a false -Wmismatched-new-delete on this coroutine's frame (Asio's
@@ -93,6 +97,7 @@ net::awaitable<void> run_cycle(cycle_context x) {
   const auto& clk = x.clk;
   const auto cycle_id = x.cycle_id;
   auto& report = x.report;
+  auto* logger = &x.logger;
   auto& end = report.end;
   if (!co_await exec.resolve_intents(report.exec)) {
     end.outcome = cycle_outcome::auth_failed;
@@ -125,14 +130,43 @@ net::awaitable<void> run_cycle(cycle_context x) {
     co_return;
   }
 
+  // Held operations an operator approved, that this cycle still plans against fresh data, run
+  // with the rest; the approvals are used up either way (a new hold needs a new approval).
+  core::plan released = c.plan;
+  std::vector<std::int64_t> used;
+  for (const auto& a : audit.pending_approvals()) {
+    used.push_back(a.id);
+    for (const auto& h : audit.held(a.cycle_id)) {
+      if (!core::approval_covers(a.scope, h.kind)) continue;
+      for (auto it = released.held.begin(); it != released.held.end(); ++it) {
+        if (it->kind == h.kind && it->hr_key == h.hr_key) {
+          logger->info("op.{}.approved hr_key={} approval={} held_in_cycle={}",
+                       core::operation_kind_name(h.kind), h.hr_key, a.id, a.cycle_id);
+          it->hold.reset();
+          released.operations.push_back(std::move(*it));
+          released.held.erase(it);
+          break;
+        }
+      }
+    }
+  }
+  if (!used.empty()) {
+    audit.consume_approvals(used, cycle_id);
+    std::stable_sort(released.operations.begin(), released.operations.end(),
+                     [](const core::plan_entry& a, const core::plan_entry& b) {
+                       return a.kind != b.kind ? a.kind < b.kind : a.hr_key < b.hr_key;
+                     });
+  }
+
   std::set<std::string> backoff;
   for (const auto& b : audit.users_in_backoff(cycle_id))
     backoff.insert(b.hr_key);
-  co_await exec.execute(c.plan, backoff, report.exec);
+  co_await exec.execute(released, backoff, report.exec);
 
   for (const auto& a : c.plan.manual_actions)
     if (audit.raise_manual_action(cycle_id, a)) ++report.exec.manual_actions_raised;
-  audit.record_held(cycle_id, c.plan.held);
+  audit.record_held(cycle_id, released.held);
+  report.held = released.held.size();
 
   // What 8x8 holds for each linked user, as listed: rewritten only where it changed.
   if (c.remote.snapshot.full_listing) {
@@ -158,9 +192,9 @@ net::awaitable<void> run_cycle(cycle_context x) {
              report.read_failures > 0 || c.remote.stopped) {
     end.outcome = cycle_outcome::partial;
     if (c.remote.stopped) end.error = "reading 8x8 stopped: " + c.remote.stopped->detail;
-  } else if (!c.plan.held.empty()) {
+  } else if (!released.held.empty()) {
     end.outcome = cycle_outcome::held;
-    end.error = std::to_string(c.plan.held.size()) +
+    end.error = std::to_string(released.held.size()) +
                 " operations held by a safety limit; approve with "
                 "`eightsync approve " +
                 std::to_string(cycle_id) + "`";
@@ -241,9 +275,10 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
     connectors::scim_client client(ioc.get_executor(),
                                    client_options(cfg, std::move(*token), limiter, clk_ptr, logger));
     cycle_executor exec(client, *store, audit, cycle_id, clk, logger);
-    net::co_spawn(ioc,
-                  run_cycle(cycle_context{cfg, request, client, exec, *store, audit, clk, cycle_id, report}),
-                  [&](std::exception_ptr e) { failure = e; });
+    net::co_spawn(
+        ioc,
+        run_cycle(cycle_context{cfg, request, client, exec, *store, audit, clk, cycle_id, report, *logger}),
+        [&](std::exception_ptr e) { failure = e; });
     ioc.run();
     if (failure) {
       try {
@@ -281,7 +316,7 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
   if (report.planned) {
     const auto& p = report.planned->plan;
     out << " (" << x.ok << " done, " << x.failed << " failed, " << x.skipped << " skipped, " << x.conflicts
-        << " create conflicts, " << x.not_applied << " not fully applied; " << p.held.size() << " held, "
+        << " create conflicts, " << x.not_applied << " not fully applied; " << report.held << " held, "
         << p.conflicts.size() << " conflicts, " << x.manual_actions_raised << " new manual actions; "
         << report.end.requests_sent << " requests sent, " << report.end.requests_planned << " planned)";
   }

@@ -1,0 +1,28 @@
+#include "daemon/state_access.hpp"
+
+#include <filesystem>
+#include <ostream>
+#include <system_error>
+
+#include "core/state_error.hpp"
+#include "daemon/exit_code.hpp"
+
+namespace eightsync::daemon {
+
+core::expected<core::state_store, int> open_existing_state(const config::eightsync_config& cfg,
+                                                           std::string_view command, std::ostream& err) {
+  std::error_code ec;
+  if (!std::filesystem::exists(cfg.state.path, ec)) {
+    err << "eightsync " << command << ": no state database at " << cfg.state.path.string()
+        << " yet: `eightsync sync` (or the service) creates it with its first cycle\n";
+    return core::unexpected<int>{exit_state_unusable};
+  }
+  try {
+    return core::state_store(cfg.state.path, cfg.target.url);
+  } catch (const core::state_error& e) {
+    err << "eightsync " << command << ": " << e.what() << '\n';
+    return core::unexpected<int>{exit_state_unusable};
+  }
+}
+
+}  // namespace eightsync::daemon
