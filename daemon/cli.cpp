@@ -8,11 +8,13 @@
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "daemon/approve_command.hpp"
+#include "daemon/audit_command.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"
 #include "daemon/manual_actions_command.hpp"
 #include "daemon/plan_command.hpp"
+#include "daemon/status_command.hpp"
 #include "daemon/sync_command.hpp"
 
 namespace eightsync::daemon {
@@ -181,6 +183,44 @@ int run_cli(int argc, char** argv) {
       "Exits 0; 5 when none of the ids was open; 64 for an unknown kind; 3 when the state database\n"
       "cannot be used.");
 
+  bool status_json = false;
+  auto* status = app.add_subcommand("status", "What the last cycle did, and what waits for a person");
+  status->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  status->add_flag("--json", status_json, "Print one JSON document instead of text (for scripts)");
+  status->footer(
+      "Example, after each cycle:\n  eightsync status -c /etc/eightsync/eightsync.yaml\n"
+      "Shows the last cycle (outcome, counts, duration), whether the service holds the writer lock and\n"
+      "when its next cycle is due, held operations waiting for `eightsync approve`, open manual actions,\n"
+      "quarantined HR rows and users backing off after failures. Reads the state database only.\n"
+      "Exits 0, or 3 when the state database cannot be read.");
+
+  audit_request audit_req;
+  auto* audit =
+      app.add_subcommand("audit", "Read the audit database: cycles, one cycle, or one user's history");
+  audit->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  audit->require_subcommand(1);
+  auto* audit_cycles = audit->add_subcommand("cycles", "The newest cycles, newest first");
+  audit_cycles->add_option("--limit", audit_req.limit, "How many cycles")->capture_default_str();
+  audit_cycles->add_flag("--json", audit_req.json, "One JSON array (for scripts)");
+  audit_cycles->add_option("-c,--config", config_file, "The YAML config file");
+  auto* audit_show = audit->add_subcommand(
+      "show", "One cycle: every operation with before -> after, held and quarantined rows");
+  audit_show->add_option("CYCLE", audit_req.cycle, "The cycle number")->required();
+  audit_show->add_flag("--json", audit_req.json, "One JSON document (for scripts)");
+  audit_show->add_option("-c,--config", config_file, "The YAML config file");
+  auto* audit_user = audit->add_subcommand("user", "Every operation on one user, oldest first");
+  audit_user->add_option("KEY_OR_USERNAME", audit_req.user, "An HR key, or a userName (any case)")
+      ->required();
+  audit_user->add_flag("--json", audit_req.json, "One JSON array (for scripts)");
+  audit_user->add_option("-c,--config", config_file, "The YAML config file");
+  audit->footer(
+      "Examples:\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml cycles --limit 5\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml show 42\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml user jose.garcia@example.com\n"
+      "Reads the state database only (members of the eightsync group can, while the service runs).\n"
+      "Exits 0; 5 for an unknown cycle or user; 3 when the state database cannot be read.");
+
   link_request link_req;
   auto* link = app.add_subcommand(
       "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
@@ -221,6 +261,15 @@ int run_cli(int argc, char** argv) {
 
   if (check->parsed()) return check_config(config_file);
   if (prev->parsed()) return preview(config_file, limit, as_json);
+  if (status->parsed() || audit->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    if (status->parsed()) return run_status(*cfg, status_json, std::cout, std::cerr);
+    audit_req.what = audit_show->parsed()   ? audit_request::view::show
+                     : audit_user->parsed() ? audit_request::view::user
+                                            : audit_request::view::cycles;
+    return run_audit(*cfg, audit_req, std::cout, std::cerr);
+  }
   if (approve->parsed() || manual->parsed()) {
     auto cfg = load_or_report(config_file);
     if (!cfg) return exit_config_invalid;

@@ -1,0 +1,155 @@
+#include "daemon/audit_text.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include <boost/json/array.hpp>
+
+#include "core/attribute.hpp"
+#include "core/cycle_kind.hpp"
+#include "core/cycle_outcome.hpp"
+#include "core/cycle_trigger.hpp"
+#include "core/plan_hold_reason.hpp"
+#include "core/state_time.hpp"
+
+namespace eightsync::daemon {
+namespace {
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+std::string quoted_or_none(const std::string& v) {
+  return v.empty() ? "(none)" : "\"" + v + "\"";
+}
+
+std::string outcome_name(const std::optional<core::audit_outcome>& o) {
+  return o ? std::string(core::audit_operation_outcome_name(o->outcome)) : "in flight (unresolved)";
+}
+
+}  // namespace
+
+std::string counts_phrase(const core::audit_cycle_counts& counts) {
+  std::string s;
+  for (const auto& e : counts.entries) {
+    if (!s.empty()) s += ", ";
+    s += std::string(core::audit_operation_kind_name(e.kind)) + " " +
+         (e.outcome ? std::string(core::audit_operation_outcome_name(*e.outcome)) : "unresolved") + " " +
+         std::to_string(e.count);
+  }
+  return s.empty() ? "no operations" : s;
+}
+
+std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {
+  std::string s = "cycle " + std::to_string(c.id) + "  " +
+                  (c.outcome ? std::string(core::cycle_outcome_name(*c.outcome)) : "running") + "  " +
+                  std::string(core::cycle_kind_name(c.kind)) + "  " +
+                  std::string(core::cycle_trigger_name(c.trigger)) + "  " +
+                  core::format_utc_time(c.started_at);
+  if (c.ended_at)
+    s += "  " +
+         seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*c.ended_at - c.started_at));
+  s += "  " + std::to_string(counts.total()) + " ops  " + std::to_string(c.requests_sent) + "/" +
+       std::to_string(c.requests_planned) + " requests sent/planned";
+  return s;
+}
+
+std::string operation_text(const core::audit_operation_row& op) {
+  const auto& in = op.intent;
+  std::string s = "#" + std::to_string(op.id) + "  " + std::string(core::audit_operation_kind_name(in.kind)) +
+                  "  " + outcome_name(op.outcome) + "  HR key " + in.hr_key + "  " + in.user_name;
+  if (!in.scim_id.empty()) s += " (id " + in.scim_id + ")";
+  s += "\n";
+  if (!in.method.empty()) {
+    s += "    " + in.method + " " + in.path;
+    if (op.outcome) {
+      if (op.outcome->status) s += " -> " + std::to_string(*op.outcome->status);
+      s += ", " + std::to_string(op.outcome->attempts) +
+           (op.outcome->attempts == 1 ? " attempt" : " attempts");
+      if (op.outcome->latency) s += ", " + std::to_string(op.outcome->latency->count()) + " ms";
+      if (op.outcome->resolved_by == core::audit_resolution::lookup) s += ", settled by a lookup";
+    }
+    s += "\n";
+  }
+  if (!in.reason.empty()) s += "    why: " + in.reason + "\n";
+  for (const auto& d : in.diffs)
+    s += "    " + std::string(core::attribute_name(d.attr)) + ": " + quoted_or_none(d.before) + " -> " +
+         quoted_or_none(d.after) + "\n";
+  if (op.outcome && !op.outcome->error_detail.empty()) s += "    detail: " + op.outcome->error_detail + "\n";
+  return s;
+}
+
+std::string held_text(const core::audit_held_row& h) {
+  return std::string(core::operation_kind_name(h.kind)) + "  HR key " + h.hr_key + "  " + h.user_name +
+         (h.scim_id.empty() ? "" : " (id " + h.scim_id + ")") + "\n    held: " + h.hold.text + "\n";
+}
+
+boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {
+  boost::json::object o{{"id", c.id},
+                        {"started_at", core::format_utc_time(c.started_at)},
+                        {"kind", core::cycle_kind_name(c.kind)},
+                        {"triggered_by", core::cycle_trigger_name(c.trigger)},
+                        {"source_path", c.source_path},
+                        {"source_sha256", c.source_sha256},
+                        {"requests_planned", c.requests_planned},
+                        {"requests_sent", c.requests_sent},
+                        {"error", c.error}};
+  o["ended_at"] =
+      c.ended_at ? boost::json::value(core::format_utc_time(*c.ended_at)) : boost::json::value(nullptr);
+  o["outcome"] =
+      c.outcome ? boost::json::value(core::cycle_outcome_name(*c.outcome)) : boost::json::value(nullptr);
+  if (c.rows_read) o["rows_read"] = *c.rows_read;
+  if (c.rows_in_scope) o["rows_in_scope"] = *c.rows_in_scope;
+  if (c.rows_quarantined) o["rows_quarantined"] = *c.rows_quarantined;
+  boost::json::array arr;
+  for (const auto& e : counts.entries)
+    arr.push_back({{"kind", core::audit_operation_kind_name(e.kind)},
+                   {"outcome", e.outcome ? boost::json::value(core::audit_operation_outcome_name(*e.outcome))
+                                         : boost::json::value(nullptr)},
+                   {"count", e.count}});
+  o["counts"] = std::move(arr);
+  return o;
+}
+
+boost::json::object operation_json(const core::audit_operation_row& op) {
+  const auto& in = op.intent;
+  boost::json::array diffs;
+  for (const auto& d : in.diffs)
+    diffs.push_back({{"attribute", core::attribute_name(d.attr)}, {"before", d.before}, {"after", d.after}});
+  boost::json::object o{{"id", op.id},
+                        {"cycle_id", op.cycle_id},
+                        {"kind", core::audit_operation_kind_name(in.kind)},
+                        {"hr_key", in.hr_key},
+                        {"scim_id", in.scim_id},
+                        {"user_name", in.user_name},
+                        {"reason", in.reason},
+                        {"diffs", std::move(diffs)},
+                        {"method", in.method},
+                        {"path", in.path},
+                        {"intent_at", core::format_utc_time(op.intent_at)}};
+  if (op.outcome) {
+    o["outcome"] = core::audit_operation_outcome_name(op.outcome->outcome);
+    o["status"] = op.outcome->status ? boost::json::value(*op.outcome->status) : boost::json::value(nullptr);
+    o["attempts"] = op.outcome->attempts;
+    o["latency_ms"] =
+        op.outcome->latency ? boost::json::value(op.outcome->latency->count()) : boost::json::value(nullptr);
+    o["error_detail"] = op.outcome->error_detail;
+  } else {
+    o["outcome"] = nullptr;
+  }
+  return o;
+}
+
+boost::json::object held_json(const core::audit_held_row& h) {
+  return {{"kind", core::operation_kind_name(h.kind)},
+          {"hr_key", h.hr_key},
+          {"scim_id", h.scim_id},
+          {"user_name", h.user_name},
+          {"hold", core::plan_hold_reason_name(h.hold.reason)},
+          {"hold_text", h.hold.text},
+          {"reason", h.reason}};
+}
+
+}  // namespace eightsync::daemon

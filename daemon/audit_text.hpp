@@ -1,0 +1,37 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/audit_cycle_counts.hpp"
+#include "core/audit_cycle_row.hpp"
+#include "core/audit_held_row.hpp"
+#include "core/audit_operation_row.hpp"
+
+// How the audit rows read for a person (`eightsync audit`, `eightsync status`) and for scripts
+// (`--json`), in one place so both commands say the same thing the same way.
+namespace eightsync::daemon {
+
+/// "cycle 12  ok  full  cli  2026-11-24T02:39:44Z  1.2 s  28 ops  26/26 requests": one line.
+/// Throws only std::bad_alloc.
+std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts);
+
+/// "create ok 22, adopt ok 3, update failed 1": the counts in one phrase ("no operations").
+/// Throws only std::bad_alloc.
+std::string counts_phrase(const core::audit_cycle_counts& counts);
+
+/// An operation on a few lines: kind, outcome, HR key, userName, 8x8 id, method, status,
+/// attempts, latency; the reason; each attribute before -> after; the error. Throws only
+/// std::bad_alloc.
+std::string operation_text(const core::audit_operation_row& op);
+
+/// A held operation in two lines: kind, HR key, userName, and the hold. Throws only std::bad_alloc.
+std::string held_text(const core::audit_held_row& h);
+
+/// The JSON forms of the same rows (stable snake_case keys). Throw only std::bad_alloc.
+boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts);
+boost::json::object operation_json(const core::audit_operation_row& op);
+boost::json::object held_json(const core::audit_held_row& h);
+
+}  // namespace eightsync::daemon
