@@ -42,28 +42,38 @@ void csv_source_reader::field(std::string_view text) {
   if (discarding_) {
     return;
   }
-  fields_.emplace_back(text);
+  if (field_count_ < fields_.size()) {
+    // clear + append: a plain copy into the warm buffer (assign also guards against aliasing).
+    std::string& f = fields_[field_count_];
+    f.clear();
+    f.append(text);
+  } else {
+    fields_.emplace_back(text);
+  }
+  ++field_count_;
   field_line_ = line_;  // the next field starts right after this one's delimiter
 }
 
 void csv_source_reader::record_end() {
   in_record_ = false;
+  const std::size_t count = field_count_;
+  field_count_ = 0;
   if (discarding_ || error_) {
-    fields_.clear();
     return;
   }
+  // Spare strings past the record would count as its fields.
+  fields_.resize(count);
   if (!have_header_) {
     have_header_ = true;
     if (auto problem = emitter_.accept_header(std::move(fields_))) {
       fail(record_line_, *problem);
     }
+    fields_.clear();
   } else if (std::any_of(fields_.begin(), fields_.end(), [](const std::string& f) { return !f.empty(); })) {
     emitter_.emit(record_line_, std::move(fields_), record_line_ == line_, record_utf8_);
   }
   // else: a row of bare delimiters (",,,,"), which spreadsheets append to a sheet: like a
   // blank line, it holds nothing and is skipped.
-  fields_ = {};
-  fields_.reserve(emitter_.header().size());
 }
 
 bool csv_source_reader::starts_record(std::string_view text) const noexcept {
@@ -110,7 +120,7 @@ void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_
 }
 
 void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
-  const std::size_t column = fields_.size();
+  const std::size_t column = field_count_;
   const std::string where = column < emitter_.header().size() ? "column \"" + emitter_.header()[column] + "\""
                                                               : "column " + std::to_string(column + 1);
   const std::string what = where +
@@ -122,7 +132,7 @@ void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
     return;
   }
   std::string key;
-  if (record_line_ == line && emitter_.key_index() == 0 && !fields_.empty()) {
+  if (record_line_ == line && emitter_.key_index() == 0 && field_count_ != 0) {
     key = emitter_.usable_key(std::move(fields_[0]));
   }
   emitter_.quarantine(record_line_, core::quarantine_reason::invalid_record, what, std::move(key));
@@ -131,7 +141,7 @@ void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
   discarding_ = true;
   ::csv_fini(&parser_, on_field, on_record_end, this);
   discarding_ = false;
-  fields_.clear();
+  field_count_ = 0;
   in_record_ = false;
   skip_to_line_end_ = !ends_line;
 }
@@ -159,7 +169,7 @@ core::expected<source_summary, source_error> csv_source_reader::read() {
   // every row after the line it began on.
   ::csv_set_opts(&parser_, CSV_STRICT | CSV_STRICT_FINI);
   if (::csv_fini(&parser_, on_field, on_record_end, this) != 0) {
-    fail(fields_.empty() ? record_line_ : field_line_, "a quoted field begins here and is never closed");
+    fail(field_count_ == 0 ? record_line_ : field_line_, "a quoted field begins here and is never closed");
   }
   if (error_) {
     return core::unexpected<source_error>{source_error{std::move(*error_)}};

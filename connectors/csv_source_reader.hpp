@@ -51,7 +51,10 @@ class csv_source_reader {
   text_row_emitter emitter_;
   text_line_splitter lines_;
   csv_parser parser_{};
+  /// The record being parsed: its first field_count_ entries. Entries past that are spare
+  /// strings kept from earlier records, so a field is copied into a warm buffer, not allocated.
   std::vector<std::string> fields_;
+  std::size_t field_count_ = 0;
   std::size_t line_ = 0;         // the line being fed
   std::size_t record_line_ = 0;  // where the record being parsed started
   std::size_t field_line_ = 0;   // where its current field started

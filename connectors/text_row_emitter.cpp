@@ -134,7 +134,11 @@ void text_row_emitter::emit(std::size_t line, std::vector<std::string>&& fields,
     return;
   }
   ++rows_read_;
-  sink_.on_row(core::source_row{line, rows_read_, std::move(fields)});
+  core::source_row row{line, rows_read_, std::move(fields)};
+  sink_.on_row(std::move(row));
+  // The sink only reads a row (or takes what it keeps), so its strings come back for the
+  // caller to refill: a reader then allocates nothing per row once warm.
+  fields = std::move(row.fields);
 }
 
 }  // namespace eightsync::connectors

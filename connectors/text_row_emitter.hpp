@@ -33,8 +33,9 @@ class text_row_emitter {
   /// reason and a sentence naming the column. `line` is where the record starts.
   /// `key_trusted` says the record was read whole (false for CSV records spanning lines, whose
   /// extent is uncertain): only then may a quarantined row carry its key. `utf8_checked` says
-  /// the caller already found all of the record's text valid UTF-8. Throws only
-  /// std::bad_alloc, or what the sink throws.
+  /// the caller already found all of the record's text valid UTF-8. After on_row, `fields`
+  /// holds what the sink left of the row's strings (their values unspecified), so the caller
+  /// can reuse their buffers. Throws only std::bad_alloc, or what the sink throws.
   void emit(std::size_t line, std::vector<std::string>&& fields, bool key_trusted, bool utf8_checked = false);
 
   /// Counts one data record and quarantines it for `reason`, described by `detail`, with

@@ -198,7 +198,7 @@ bool condition_expr::evaluate(render_context& ctx, bool& result) const {
   append_lower(ctx.condition_folded, trim(value));
   bool hit = false;
   for (const auto& v : values_) {
-    if (v == ctx.condition_folded) {
+    if (same_bytes(v, ctx.condition_folded)) {
       hit = true;
       break;
     }

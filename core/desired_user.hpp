@@ -2,6 +2,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,22 @@ class desired_user {
     slots_[static_cast<std::size_t>(a)] = {static_cast<std::uint32_t>(packed_.size()),
                                            static_cast<std::uint32_t>(value.size())};
     packed_.append(value);
+  }
+
+  /// Replaces every value at once, copying `values[i]` as attribute i's value, back to back in
+  /// one allocation. Throws only std::bad_alloc.
+  void assign_values(const std::array<std::string_view, attribute_count>& values) {
+    std::size_t total = 0;
+    for (const auto& v : values)
+      total += v.size();
+    packed_.resize(total);
+    std::uint32_t at = 0;
+    for (std::size_t i = 0; i < attribute_count; ++i) {
+      const auto size = static_cast<std::uint32_t>(values[i].size());
+      if (size != 0) std::memcpy(packed_.data() + at, values[i].data(), size);
+      slots_[i] = {at, size};
+      at += size;
+    }
   }
 
   /// Replaces every value at once: `packed` holds them back to back, attribute i at `slots[i]`.

@@ -18,6 +18,11 @@ std::optional<std::string> lookup_map::add(std::string_view key, std::string val
            std::string(key) + "\", which repeats \"" + it->second + "\"";
   }
   originals_.emplace(folded, std::string(key));
+  if (entries_.size() < scan_limit) {
+    scanned_.emplace_back(folded, value);
+  } else {
+    scanned_.clear();
+  }
   entries_.emplace(std::move(folded), std::move(value));
   return std::nullopt;
 }
@@ -25,6 +30,12 @@ std::optional<std::string> lookup_map::add(std::string_view key, std::string val
 const std::string* lookup_map::find(std::string_view value, std::string& scratch) const {
   scratch.clear();
   append_lower(scratch, trim(value));
+  if (entries_.size() <= scan_limit) {
+    for (const auto& [key, mapped] : scanned_) {
+      if (same_bytes(key, scratch)) return &mapped;
+    }
+    return default_ ? &*default_ : nullptr;
+  }
   if (auto it = entries_.find(std::string_view(scratch)); it != entries_.end()) return &it->second;
   return default_ ? &*default_ : nullptr;
 }

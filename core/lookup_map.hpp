@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace eightsync::core {
 
@@ -40,8 +42,13 @@ class lookup_map {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
 
+  /// Up to this many entries, find scans a copy of them instead of hashing: mapping tables
+  /// (offices, departments) are usually this small, and a lookup runs for every row.
+  static constexpr std::size_t scan_limit = 8;
+
   std::string name_;
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>> entries_;
+  std::vector<std::pair<std::string, std::string>> scanned_;  ///< entries_ while it is this small
   std::unordered_map<std::string, std::string, string_hash, std::equal_to<>>
       originals_;  // folded → as written
   std::optional<std::string> default_;

@@ -194,10 +194,12 @@ bool template_expr::has_expression() const noexcept {
   return false;
 }
 
-bool template_expr::evaluate(const part& p, render_context& ctx, std::string_view& value) {
+bool template_expr::evaluate(const part& p, std::size_t filters, render_context& ctx,
+                             std::string_view& value) {
   value = ctx.columns[p.slot];
   unsigned next_buffer = 0;
-  for (const auto& f : p.filters) {
+  for (std::size_t n = 0; n < filters; ++n) {
+    const filter& f = p.filters[n];
     switch (f.kind) {
       case filter_kind::lower:
       case filter_kind::upper: {
@@ -244,15 +246,26 @@ bool template_expr::render(render_context& ctx, std::string& out) const {
       out += p.literal;
       continue;
     }
+    // A last lower or upper writes straight into `out` rather than into a buffer first.
+    const filter_kind last = p.filters.empty() ? filter_kind::trim : p.filters.back().kind;
+    const bool cased = last == filter_kind::lower || last == filter_kind::upper;
     std::string_view value;
-    if (!evaluate(p, ctx, value)) return false;
-    out += value;
+    if (!evaluate(p, p.filters.size() - (cased ? 1 : 0), ctx, value)) return false;
+    if (!cased) {
+      out += value;
+    } else if (last == filter_kind::lower) {
+      append_lower(out, value);
+    } else {
+      append_upper(out, value);
+    }
   }
   return true;
 }
 
 bool template_expr::render_view(render_context& ctx, std::string& buffer, std::string_view& out) const {
-  if (parts_.size() == 1 && parts_[0].slot != no_slot) return evaluate(parts_[0], ctx, out);
+  if (parts_.size() == 1 && parts_[0].slot != no_slot) {
+    return evaluate(parts_[0], parts_[0].filters.size(), ctx, out);
+  }
   buffer.clear();
   if (!render(ctx, buffer)) return false;
   out = buffer;

@@ -61,8 +61,8 @@ class template_expr {
   };
   static constexpr std::uint32_t no_slot = 0xFFFFFFFFU;
 
-  // The value of expression part `p` after its filters; false on a map miss.
-  static bool evaluate(const part& p, render_context& ctx, std::string_view& value);
+  // The value of expression part `p` after its first `filters` filters; false on a map miss.
+  static bool evaluate(const part& p, std::size_t filters, render_context& ctx, std::string_view& value);
 
   std::string text_;
   std::vector<part> parts_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace eightsync::core {
@@ -61,6 +62,21 @@ std::uint32_t decode_pair(std::string_view s, std::size_t i) noexcept {
   return ((static_cast<unsigned char>(s[i]) & 0x1FU) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3FU);
 }
 
+constexpr std::uint64_t ones = 0x0101010101010101ULL;
+constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+
+// Eight ASCII bytes (every high bit clear) with A-Z lowered, or a-z raised. Adding to a byte
+// below 0x80 never carries into the next, so each sum's high bit says "at least" per byte.
+template <bool Upper>
+std::uint64_t fold_ascii(std::uint64_t word) noexcept {
+  constexpr unsigned first = Upper ? 'a' : 'A';
+  constexpr unsigned last = Upper ? 'z' : 'Z';
+  const std::uint64_t at_least_first = word + (0x80U - first) * ones;
+  const std::uint64_t above_last = word + (0x7FU - last) * ones;
+  const std::uint64_t in_range = (at_least_first & ~above_last) & high_bits;
+  return word ^ (in_range >> 2);  // 0x80 >> 2 is 0x20, the case bit
+}
+
 template <bool Upper>
 void append_cased(std::string& out, std::string_view s) {
   // Case mapping never makes this text longer (a pair maps to a pair or to one ASCII byte), so
@@ -70,6 +86,17 @@ void append_cased(std::string& out, std::string_view s) {
   char* const begin = out.data() + old;
   char* w = begin;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // HR text is mostly ASCII (emails, statuses, offices): fold it eight bytes at a time.
+    while (s.size() - i >= 8) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if ((word & high_bits) != 0) break;
+      const std::uint64_t folded = fold_ascii<Upper>(word);
+      std::memcpy(w, &folded, sizeof folded);
+      w += 8;
+      i += 8;
+    }
+    if (i == s.size()) break;
     const char c = s[i];
     if (static_cast<unsigned char>(c) < 0x80) {
       if constexpr (Upper) {
@@ -107,7 +134,7 @@ std::uint32_t next_folded(std::string_view s, std::size_t& i) noexcept {
 
 }  // namespace
 
-std::string_view trim(std::string_view s) noexcept {
+std::string_view trim_slow(std::string_view s) noexcept {
   for (;;) {
     if (!s.empty() && is_ascii_space(s.front())) {
       s.remove_prefix(1);

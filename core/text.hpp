@@ -14,9 +14,30 @@
 // exports hold; it is what `lower`, `upper` and every case-insensitive comparison use.
 namespace eightsync::core {
 
+/// trim() for text that has whitespace at one of its ends. Never throws.
+std::string_view trim_slow(std::string_view s) noexcept;
+
 /// `s` without leading and trailing whitespace: ASCII space, \t, \r, \n, \v, \f and the UTF-8
 /// no-break space U+00A0 (spreadsheets leave it behind). Never throws.
-std::string_view trim(std::string_view s) noexcept;
+inline std::string_view trim(std::string_view s) noexcept {
+  // Most values have nothing to trim, and this runs several times per HR row: look at the two
+  // end bytes inline, and leave the loop to trim_slow. A U+00A0 starts with 0xC2, ends with 0xA0.
+  auto may_be_space = [](char c, char nbsp_byte) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == nbsp_byte;
+  };
+  if (s.empty() || may_be_space(s.front(), '\xC2') || may_be_space(s.back(), '\xA0')) return trim_slow(s);
+  return s;
+}
+
+/// Whether `a` and `b` hold the same bytes. Inline, without a library call, for the short
+/// values (statuses, offices, map keys) compared for every HR row. Never throws.
+inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 /// Whether `s` is empty once trimmed. Never throws.
 bool is_blank(std::string_view s) noexcept;

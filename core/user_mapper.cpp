@@ -38,7 +38,15 @@ user_mapper::user_mapper(const mapping_rules& rules, std::string key_column)
   ctx_.maps = rules_.maps();
   ctx_.columns.resize(rules_.columns().size());
   for (auto a : all_attributes) {
-    if (rules_.template_for(a) != nullptr) mapped_.push_back(a);
+    const template_expr* expr = rules_.template_for(a);
+    if (expr == nullptr) continue;
+    mapped_attribute m{a, expr, std::string(attribute_name(a)) + "=", npos};
+    // A template renders the same text from the same row (userName and email are often both
+    // "{email|trim|lower}"), so a repeat copies the earlier value instead of rendering again.
+    for (std::size_t j = 0; j < mapped_.size() && m.same_as == npos; ++j) {
+      if (mapped_[j].expr->text() == expr->text()) m.same_as = j;
+    }
+    mapped_.push_back(std::move(m));
   }
 }
 
@@ -73,26 +81,10 @@ void user_mapper::on_header(const std::vector<std::string>& header) {
   header_error_ = std::move(msg);
 }
 
-const char* user_mapper::store(std::string_view bytes) {
-  // 1 MiB blocks, touched once each, rather than one buffer that doubles and copies.
-  constexpr std::size_t block_size = std::size_t{1} << 20;
-  if (bytes.size() > block_left_) {
-    const std::size_t size = std::max(block_size, bytes.size());
-    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    block_pos_ = blocks_.back().get();
-    block_left_ = size;
-  }
-  char* at = block_pos_;
-  if (!bytes.empty()) std::memcpy(at, bytes.data(), bytes.size());
-  block_pos_ += bytes.size();
-  block_left_ -= bytes.size();
-  return at;
-}
-
 std::string_view user_mapper::key_of(const outcome& o) const {
   switch (o.kind) {
     case outcome_kind::user:
-      return pending_key(pending_[o.index]);
+      return users_[o.index].key;
     case outcome_kind::quarantined:
       return quarantined_[o.index].key;
     case outcome_kind::out_of_scope:
@@ -102,40 +94,65 @@ std::string_view user_mapper::key_of(const outcome& o) const {
 }
 
 void user_mapper::grow_index() {
-  std::vector<std::uint32_t> old = std::move(key_table_);
-  key_table_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+  std::vector<key_slot> old = std::move(key_table_);
+  key_table_.assign(std::max<std::size_t>(1024, old.size() * 2), key_slot{0, 0});
   const std::size_t mask = key_table_.size() - 1;
-  for (std::uint32_t entry : old) {
-    if (entry == 0) continue;
-    std::size_t i = outcomes_[entry - 1].key_hash & mask;
-    while (key_table_[i] != 0)
+  for (const key_slot entry : old) {
+    if (entry.outcome == 0) continue;
+    std::size_t i = entry.hash & mask;
+    while (key_table_[i].outcome != 0)
       i = (i + 1) & mask;
     key_table_[i] = entry;
   }
 }
 
-void user_mapper::note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record,
-                           bool from_reader) {
-  if ((outcomes_.size() + 1) * 2 > key_table_.size()) grow_index();
-  outcomes_.push_back(outcome{0, line, record, static_cast<std::uint32_t>(index), kind, from_reader, false});
-  outcome& o = outcomes_.back();
+void user_mapper::index_outcome(std::size_t position) {
+  if ((position + 1) * 2 > key_table_.size()) grow_index();
+  outcome& o = outcomes_[position];
   const std::string_view key = key_of(o);
-  o.key_hash = xxh64(key);
+  const auto hash = static_cast<std::uint32_t>(xxh64(key));
   const std::size_t mask = key_table_.size() - 1;
-  for (std::size_t i = o.key_hash & mask;; i = (i + 1) & mask) {
-    const std::uint32_t entry = key_table_[i];
-    if (entry == 0) {
-      key_table_[i] = static_cast<std::uint32_t>(outcomes_.size());
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const key_slot entry = key_table_[i];
+    if (entry.outcome == 0) {
+      key_table_[i] = key_slot{hash, static_cast<std::uint32_t>(position + 1)};
       return;
     }
-    outcome& first = outcomes_[entry - 1];
-    if (first.key_hash == o.key_hash && key_of(first) == key) {
+    if (entry.hash != hash) continue;
+    outcome& first = outcomes_[entry.outcome - 1];
+    if (key_of(first) == key) {
       first.duplicate = true;
       o.duplicate = true;
       ++duplicates_;
       return;
     }
   }
+}
+
+void user_mapper::note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record,
+                           bool from_reader) {
+  outcomes_.push_back(outcome{line, record, static_cast<std::uint32_t>(index), kind, from_reader, false});
+  const std::size_t position = outcomes_.size() - 1;
+  if (keys_ascending_) {
+    if (position == 0 || key_of(outcomes_[position - 1]) < key_of(outcomes_[position])) return;
+    // The first key out of order: index every earlier key (none repeats), then go on hashing.
+    keys_ascending_ = false;
+    for (std::size_t i = 0; i < position; ++i)
+      index_outcome(i);
+  }
+  index_outcome(position);
+}
+
+void user_mapper::reserve_users(const source_row& row) {
+  // Sample the first rows' length (each field plus its delimiter or line end), then reserve
+  // for the rows the expected size holds, with a little to spare for rows longer than these.
+  constexpr std::size_t sample_rows = 64;
+  for (const auto& f : row.fields)
+    sample_bytes_ += f.size() + 1;
+  if (++sampled_rows_ < sample_rows) return;
+  const std::uintmax_t rows = expected_bytes_ / (sample_bytes_ / sampled_rows_ + 1);
+  users_.reserve(static_cast<std::size_t>(rows + rows / 16 + sample_rows));
+  expected_bytes_ = 0;
 }
 
 void user_mapper::quarantine(const source_row& row, const std::string& key, quarantine_reason reason,
@@ -160,6 +177,7 @@ void user_mapper::on_row(source_row&& row) {
   }
   for (std::size_t slot = 0; slot < slot_fields_.size(); ++slot)
     ctx_.columns[slot] = field(slot_fields_[slot]);
+  if (expected_bytes_ != 0) reserve_users(row);
 
   for (const auto& cond : rules_.scope()) {
     bool holds = false;
@@ -184,27 +202,31 @@ void user_mapper::on_row(source_row&& row) {
     return;
   }
 
-  // Render the key and every mapped value into row_buf_, back to back.
-  pending_user p{row.line, row.record, 0, nullptr, {}, active};
-  row_buf_.assign(key);
-  p.lengths[0] = static_cast<std::uint32_t>(key.size());
-  for (auto a : mapped_) {
-    const std::size_t before = row_buf_.size();
-    if (!rules_.template_for(a)->render(ctx_, row_buf_)) {
+  // Render every mapped value in content_hash's canonical form, so hashing needs no copy.
+  canonical_.clear();
+  std::array<std::size_t, attribute_count> starts{};
+  std::array<std::size_t, attribute_count> sizes{};
+  for (std::size_t m = 0; m < mapped_.size(); ++m) {
+    const mapped_attribute& ma = mapped_[m];
+    canonical_ += ma.prefix;
+    const std::size_t start = canonical_.size();
+    if (ma.same_as != npos) {
+      const std::size_t size = sizes[ma.same_as];
+      canonical_.resize(start + size);
+      std::memcpy(canonical_.data() + start, canonical_.data() + starts[ma.same_as], size);
+    } else if (!ma.expr->render(ctx_, canonical_)) {
       quarantine(row, key, quarantine_reason::map_missing,
-                 std::string(attribute_name(a)) + " " + in_quotes(rules_.template_for(a)->text()) + ": " +
-                     ctx_.error);
+                 std::string(attribute_name(ma.a)) + " " + in_quotes(ma.expr->text()) + ": " + ctx_.error);
       return;
     }
-    p.lengths[1 + static_cast<std::size_t>(a)] = static_cast<std::uint32_t>(row_buf_.size() - before);
+    starts[m] = start;
+    sizes[m] = canonical_.size() - start;
+    canonical_ += '\0';
   }
   // Views only now: rendering may have moved the buffer.
   std::array<std::string_view, attribute_count> values{};
-  std::size_t at = p.lengths[0];
-  for (auto a : mapped_) {
-    const auto i = static_cast<std::size_t>(a);
-    values[i] = std::string_view(row_buf_).substr(at, p.lengths[1 + i]);
-    at += p.lengths[1 + i];
+  for (std::size_t m = 0; m < mapped_.size(); ++m) {
+    values[static_cast<std::size_t>(mapped_[m].a)] = std::string_view(canonical_).substr(starts[m], sizes[m]);
   }
   auto value = [&](attribute a) { return values[static_cast<std::size_t>(a)]; };
 
@@ -232,10 +254,15 @@ void user_mapper::on_row(source_row&& row) {
     quarantine(row, key, *reason, std::move(detail));
     return;
   }
-  p.hash = content_hash(values, rules_.owned_mask(), hash_scratch_);
-  p.data = store(row_buf_);
-  pending_.push_back(p);
-  note_key(outcome_kind::user, pending_.size() - 1, row.line, row.record, false);
+  desired_user& u = users_.emplace_back();
+  u.key.append(key);
+  u.line = row.line;
+  u.record = row.record;
+  u.hash = xxh64(canonical_);  // content_hash(u), taken over the bytes it would serialize
+  u.owned = rules_.owned_mask();
+  u.active = active;
+  u.assign_values(values);
+  note_key(outcome_kind::user, users_.size() - 1, row.line, row.record, false);
 }
 
 void user_mapper::on_quarantine(quarantined_row&& row) {
@@ -253,7 +280,7 @@ mapping_result user_mapper::finish() {
   result.out_of_scope = out_of_scope_;
   if (header_error_) return result;
 
-  std::vector<bool> drop(pending_.size(), false);
+  std::vector<bool> drop(users_.size(), false);
   if (duplicates_ > 0) {
     // Group the rows of each duplicated key (rare, so a map is fine), in file order.
     std::map<std::string_view, std::vector<std::size_t>> groups;
@@ -288,36 +315,25 @@ mapping_result user_mapper::finish() {
       quarantined_.push_back(std::move(q));
   }
 
-  // Sort indices, not users (exports are often sorted already), then build each desired_user
-  // once, in a vector of exactly the right size.
-  std::vector<std::uint32_t> order;
-  order.reserve(pending_.size());
-  for (std::size_t i = 0; i < pending_.size(); ++i) {
-    if (!drop[i]) order.push_back(static_cast<std::uint32_t>(i));
-  }
-  auto by_key = [this](std::uint32_t a, std::uint32_t b) {
-    return pending_key(pending_[a]) < pending_key(pending_[b]);
-  };
-  if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
-  result.users.resize(order.size());
-  const std::uint32_t owned = rules_.owned_mask();
-  for (std::size_t n = 0; n < order.size(); ++n) {
-    const pending_user& p = pending_[order[n]];
-    desired_user& u = result.users[n];
-    u.key.assign(p.data, p.lengths[0]);
-    std::array<desired_user::value_slot, attribute_count> slots{};
-    std::uint32_t at = 0;
-    for (auto a : mapped_) {
-      const auto i = static_cast<std::size_t>(a);
-      slots[i] = {at, p.lengths[1 + i]};
-      at += p.lengths[1 + i];
+  // Exports are often sorted by key already; then the users move out as they are. Otherwise
+  // sort indices, not users, and move each user once.
+  auto by_key = [this](std::uint32_t a, std::uint32_t b) { return users_[a].key < users_[b].key; };
+  const bool sorted = keys_ascending_ || std::is_sorted(users_.begin(), users_.end(),
+                                                        [](const desired_user& a, const desired_user& b) {
+                                                          return a.key < b.key;
+                                                        });
+  if (sorted && duplicates_ == 0) {
+    result.users = std::move(users_);
+  } else {
+    std::vector<std::uint32_t> order;
+    order.reserve(users_.size());
+    for (std::size_t i = 0; i < users_.size(); ++i) {
+      if (!drop[i]) order.push_back(static_cast<std::uint32_t>(i));
     }
-    u.assign_packed(std::string_view(p.data + p.lengths[0], at), slots);
-    u.line = p.line;
-    u.record = p.record;
-    u.owned = owned;
-    u.active = p.active;
-    u.hash = p.hash;
+    if (!sorted) std::sort(order.begin(), order.end(), by_key);
+    result.users.reserve(order.size());
+    for (const std::uint32_t i : order)
+      result.users.push_back(std::move(users_[i]));
   }
 
   std::stable_sort(quarantined_.begin(), quarantined_.end(),
@@ -326,12 +342,13 @@ mapping_result user_mapper::finish() {
                    });
   result.quarantined = std::move(quarantined_);
   quarantined_.clear();
-  blocks_.clear();
-  block_pos_ = nullptr;
-  block_left_ = 0;
-  pending_.clear();
+  users_.clear();
   out_of_scope_keys_.clear();
   outcomes_.clear();
+  keys_ascending_ = true;
+  expected_bytes_ = 0;
+  sample_bytes_ = 0;
+  sampled_rows_ = 0;
   key_table_.clear();
   duplicates_ = 0;
   return result;

@@ -2,7 +2,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +49,11 @@ class user_mapper : public row_sink {
   /// Throws only std::bad_alloc.
   void on_quarantine(quarantined_row&& row) override;
 
+  /// A hint that the export holds about `bytes` bytes of delimited text (CSV). Once a few rows
+  /// have shown how long a row is, the mapper reserves room for the users that size implies,
+  /// so building them never moves them. Without it the mapper grows as it goes. Never throws.
+  void expect_bytes(std::uintmax_t bytes) noexcept { expected_bytes_ = bytes; }
+
   /// The file-level error when the header lacks a column the config uses (names every missing
   /// one, with a hint when a close name exists); rows after such a header are ignored. Never throws.
   const std::optional<std::string>& header_error() const noexcept { return header_error_; }
@@ -62,32 +66,35 @@ class user_mapper : public row_sink {
   enum class outcome_kind : std::uint8_t { user, quarantined, out_of_scope };
   // What became of one row that had a key, for duplicate detection at finish.
   struct outcome {
-    std::uint64_t key_hash;
     std::size_t line;
     std::size_t record;
-    std::uint32_t index;  ///< into pending_, quarantined_ or out_of_scope_keys_, by kind
+    std::uint32_t index;  ///< into users_, quarantined_ or out_of_scope_keys_, by kind
     outcome_kind kind;
     bool from_reader;
     bool duplicate;
   };
-  // A mapped user whose strings wait, back to back, in a block of blocks_ until finish knows how
-  // many users there are and builds each desired_user once, in a vector of the exact size.
-  struct pending_user {
-    std::size_t line;
-    std::size_t record;
-    std::uint64_t hash;
-    const char* data;  ///< the key, then each mapped value in canonical order
-    std::array<std::uint32_t, attribute_count + 1> lengths;  ///< key, then each attribute's value
-    bool active;
+  // One slot of the duplicate-key index. It keeps the low bits of the key's hash, so a probe
+  // reads a key (a cache miss) only on a likely match, and growing never rereads a key.
+  struct key_slot {
+    std::uint32_t hash;     ///< the low 32 bits of xxh64(key)
+    std::uint32_t outcome;  ///< outcome position + 1; 0 = empty slot
   };
+  // One mapped attribute, in canonical order, as the row is rendered.
+  struct mapped_attribute {
+    attribute a;
+    const template_expr* expr;
+    std::string prefix;          ///< `NAME=`: the value is rendered in content_hash's canonical form
+    std::size_t same_as = npos;  ///< an earlier mapped_ entry with the same template text
+  };
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   void quarantine(const source_row& row, const std::string& key, quarantine_reason reason,
                   std::string detail);
   void note_key(outcome_kind kind, std::size_t index, std::size_t line, std::size_t record, bool from_reader);
   std::string_view key_of(const outcome& o) const;
-  std::string_view pending_key(const pending_user& p) const { return {p.data, p.lengths[0]}; }
-  const char* store(std::string_view bytes);
   void grow_index();
+  void index_outcome(std::size_t position);
+  void reserve_users(const source_row& row);
 
   const mapping_rules& rules_;
   std::string key_column_;
@@ -95,20 +102,28 @@ class user_mapper : public row_sink {
   bool have_header_ = false;
   std::optional<std::string> header_error_;
   std::vector<std::size_t> slot_fields_;  ///< column slot → field index
-  std::vector<attribute> mapped_;         ///< the attributes with a template, in canonical order
+  std::vector<mapped_attribute> mapped_;  ///< the attributes with a template, in canonical order
   render_context ctx_;
-  std::string hash_scratch_;
 
-  std::string row_buf_;                          ///< the row being mapped: key, then values
-  std::vector<std::unique_ptr<char[]>> blocks_;  ///< fixed blocks: growing never moves old rows
-  char* block_pos_ = nullptr;
-  std::size_t block_left_ = 0;
-  std::vector<pending_user> pending_;
+  /// The row being mapped, in content_hash's canonical form (`NAME=VALUE\0` for each mapped
+  /// attribute), so the hash is taken over it in place rather than over a second copy.
+  std::string canonical_;
+  /// Users in file order, built once each, in place; finish only sorts (when the export is not
+  /// sorted already) and drops duplicates.
+  std::vector<desired_user> users_;
   std::vector<quarantined_row> quarantined_;
   std::vector<std::string> out_of_scope_keys_;
   std::vector<outcome> outcomes_;
-  /// Open-addressing index of first occurrences: outcome position + 1, 0 = empty slot.
-  std::vector<std::uint32_t> key_table_;
+  /// Whether every key so far came in strictly ascending byte order. HR exports are usually
+  /// sorted by key, and then no key can repeat: the index below is built only when a key
+  /// first comes out of order, so a sorted export costs one comparison per row, not a hash
+  /// and a random memory access.
+  bool keys_ascending_ = true;
+  /// Open-addressing index of first occurrences (power-of-two size, at most half full).
+  std::vector<key_slot> key_table_;
+  std::uintmax_t expected_bytes_ = 0;  ///< expect_bytes()
+  std::uintmax_t sample_bytes_ = 0;    ///< the text of the first rows, delimiters included
+  std::size_t sampled_rows_ = 0;
   std::size_t duplicates_ = 0;
   std::size_t rows_read_ = 0;
   std::size_t in_scope_ = 0;

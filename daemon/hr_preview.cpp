@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <ostream>
 #include <string_view>
 
@@ -42,6 +43,13 @@ std::size_t count_active(const core::mapping_result& m) {
 
 core::expected<hr_snapshot, connectors::source_error> read_and_map(const config::eightsync_config& cfg) {
   core::user_mapper mapper(cfg.mapping, cfg.source.key);
+  if (cfg.source.type == core::source_type::csv) {
+    // Lets the mapper size its users once instead of growing; an unreadable file is the
+    // reader's to report.
+    std::error_code ec;
+    const std::uintmax_t bytes = std::filesystem::file_size(cfg.source.path, ec);
+    if (!ec) mapper.expect_bytes(bytes);
+  }
   auto read = connectors::read_hr_export(cfg.source, mapper);
   if (!read) return core::unexpected<connectors::source_error>{read.error()};
   if (mapper.header_error()) {

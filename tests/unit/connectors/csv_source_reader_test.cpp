@@ -478,5 +478,46 @@ TEST_F(csv_source, RejectsDelimiterThatCannotSeparateFields) {
   EXPECT_EQ(read_error("employee_id\n1\n"), "PATH: source.delimiter cannot be a quote, a line end or NUL");
 }
 
+// --- a sink that only reads -----------------------------------------------------------------
+
+// Like the mapper, it copies what it needs and leaves the row's strings to the reader, which
+// then refills them for the next record.
+class reading_sink : public core::row_sink {
+ public:
+  void on_header(const std::vector<std::string>& names) override { header = names; }
+  void on_row(core::source_row&& row) override { rows.push_back(row.fields); }
+  void on_quarantine(core::quarantined_row&& row) override { quarantined.push_back(std::move(row)); }
+
+  std::vector<std::string> header;
+  std::vector<strings> rows;
+  std::vector<core::quarantined_row> quarantined;
+};
+
+TEST_F(csv_source, ReusedFieldBuffersNeverLeakIntoTheNextRecord) {
+  options.path = dir.write("export.csv",
+                           "employee_id,name,title\n"
+                           "1,A much longer name than the rest,\"Director, Sales\"\n"
+                           "2,,\n"
+                           "3,Bo\n"
+                           "4,Cy,x\"y\n"
+                           "5,Di,\"multi\nline\"\n"
+                           "6,,,,\n"
+                           "7,Ed,\n");
+  reading_sink reading;
+  ASSERT_TRUE(read_hr_export(options, reading).has_value());
+  ASSERT_EQ(reading.rows.size(), 4u);
+  EXPECT_EQ(reading.rows[0], (strings{"1", "A much longer name than the rest", "Director, Sales"}));
+  EXPECT_EQ(reading.rows[1], (strings{"2", "", ""}));
+  EXPECT_EQ(reading.rows[2], (strings{"5", "Di", "multi\nline"}));
+  EXPECT_EQ(reading.rows[3], (strings{"7", "Ed", ""}));
+  ASSERT_EQ(reading.quarantined.size(), 3u);
+  EXPECT_EQ(reading.quarantined[0].reason, quarantine_reason::field_count);
+  EXPECT_EQ(reading.quarantined[0].key, "3");
+  EXPECT_EQ(reading.quarantined[1].reason, quarantine_reason::invalid_record);
+  EXPECT_EQ(reading.quarantined[1].key, "4");
+  EXPECT_EQ(reading.quarantined[2].reason, quarantine_reason::field_count);
+  EXPECT_EQ(reading.quarantined[2].key, "6");
+}
+
 }  // namespace
 }  // namespace eightsync::connectors::test

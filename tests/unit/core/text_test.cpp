@@ -18,6 +18,26 @@ TEST(text, lower_and_upper_ascii) {
   EXPECT_EQ(to_upper("Hello, World 123"), "HELLO, WORLD 123");
 }
 
+TEST(text, lower_and_upper_agree_with_one_byte_at_a_time) {
+  // Long ASCII runs are folded eight bytes at a time: every byte value below 0x80, at every
+  // offset, and ASCII next to two-byte letters must fold exactly as one byte at a time.
+  std::string all;
+  for (int c = 1; c < 0x80; ++c)
+    all += static_cast<char>(c);
+  std::string lower;
+  std::string upper;
+  for (char c : all) {
+    lower += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    upper += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+  }
+  for (std::size_t skip = 0; skip < 9; ++skip) {
+    EXPECT_EQ(to_lower(all.substr(skip)), lower.substr(skip));
+    EXPECT_EQ(to_upper(all.substr(skip)), upper.substr(skip));
+  }
+  EXPECT_EQ(to_lower("Kowalski.JÓZEF@Example.COM"), "kowalski.józef@example.com");
+  EXPECT_EQ(to_upper("MARGARET.whitfield-ŁUKASZ@example.com"), "MARGARET.WHITFIELD-ŁUKASZ@EXAMPLE.COM");
+}
+
 TEST(text, latin1_supplement) {
   EXPECT_EQ(to_lower("ÀÉÎÕÜÝÞ×ØÆÇ"), "àéîõüýþ×øæç");
   EXPECT_EQ(to_upper("àéîõüýþ÷øæçÿ"), "ÀÉÎÕÜÝÞ÷ØÆÇŸ");

@@ -277,6 +277,64 @@ TEST(user_mapper, duplicate_with_a_reader_quarantined_row_keeps_the_reader_reaso
   EXPECT_EQ(res.rows_read, 4U);
 }
 
+TEST(user_mapper, duplicates_are_found_whether_keys_come_sorted_or_not) {
+  // A sorted export needs no key index until a key first comes out of order; duplicates must be
+  // found on both sides of that point, and next to each other.
+  const auto r = rules();
+  auto keys_of = [](const std::vector<quarantined_row>& q) {
+    std::vector<std::string> keys;
+    for (const auto& row : q)
+      keys.push_back(row.key);
+    return keys;
+  };
+  auto adjacent =
+      map_rows(r, {row(1, person("1")), row(2, person("2")), row(3, person("2")), row(4, person("3"))});
+  ASSERT_EQ(adjacent.users.size(), 2U);
+  EXPECT_EQ(keys_of(adjacent.quarantined), (std::vector<std::string>{"2", "2"}));
+
+  auto before_break = map_rows(r, {row(1, person("1")), row(2, person("3")), row(3, person("2")),
+                                   row(4, person("4")), row(5, person("3"))});
+  ASSERT_EQ(before_break.users.size(), 3U);
+  EXPECT_EQ(before_break.users[0].key, "1");
+  EXPECT_EQ(before_break.users[1].key, "2");
+  EXPECT_EQ(before_break.users[2].key, "4");
+  EXPECT_EQ(keys_of(before_break.quarantined), (std::vector<std::string>{"3", "3"}));
+  EXPECT_EQ(before_break.quarantined[0].record, 2U);
+  EXPECT_EQ(before_break.quarantined[1].record, 5U);
+
+  auto sorted = map_rows(r, {row(1, person("1")), row(2, person("2")), row(3, person("3"))});
+  EXPECT_EQ(sorted.users.size(), 3U);
+  EXPECT_TRUE(sorted.quarantined.empty());
+}
+
+TEST(user_mapper, a_size_hint_changes_nothing_but_memory) {
+  // The hint only reserves room; a wrong one (far too small or too large) must not matter.
+  const auto r = rules();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i)
+    ids.push_back(std::to_string(1000 + (i * 7919) % 300));  // every id once, out of order
+  auto run = [&](std::uintmax_t hint) {
+    user_mapper m(r, "id");
+    if (hint != 0) m.expect_bytes(hint);
+    m.on_header(header);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      m.on_row(row(i + 1, person(ids[i])));
+    return m.finish();
+  };
+  const auto plain = run(0);
+  ASSERT_EQ(plain.users.size(), 300U);
+  for (std::uintmax_t hint : {std::uintmax_t{1}, std::uintmax_t{20'000}, std::uintmax_t{1} << 24}) {
+    const auto hinted = run(hint);
+    ASSERT_EQ(hinted.users.size(), plain.users.size());
+    for (std::size_t i = 0; i < plain.users.size(); ++i) {
+      EXPECT_EQ(hinted.users[i].key, plain.users[i].key);
+      EXPECT_EQ(hinted.users[i].record, plain.users[i].record);
+      EXPECT_EQ(hinted.users[i].hash, plain.users[i].hash);
+      EXPECT_EQ(hinted.users[i].hash, content_hash(hinted.users[i]));
+    }
+  }
+}
+
 TEST(user_mapper, empty_key_is_quarantined_without_a_key) {
   const auto r = rules();
   auto res = map_rows(r, {row(1, person(""))});
