@@ -1,8 +1,10 @@
 #include "connectors/scim_client.hpp"
 
+#include <iterator>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
@@ -278,6 +280,19 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
 }
 
 net::awaitable<scim_listing> scim_client::list_all() {
+  std::vector<json::object> users;
+  auto out = co_await list_all([&users](std::vector<json::object>&& page) {
+    if (users.empty()) {
+      users = std::move(page);
+    } else {
+      users.insert(users.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    }
+  });
+  out.users = std::move(users);
+  co_return out;
+}
+
+net::awaitable<scim_listing> scim_client::list_all(page_sink on_page) {
   busy_guard guard(busy_);
   scim_listing out;
   std::unordered_set<std::string> seen;
@@ -314,9 +329,11 @@ net::awaitable<scim_listing> scim_client::list_all() {
 
     std::size_t returned = 0;
     std::size_t added = 0;
+    std::vector<json::object> fresh;
     if (resources) {
       auto& arr = resources->as_array();
       returned = arr.size();
+      fresh.reserve(returned);
       for (auto& item : arr) {
         auto* user = item.if_object();
         const auto* id = user ? user->if_contains("id") : nullptr;
@@ -328,10 +345,13 @@ net::awaitable<scim_listing> scim_client::list_all() {
           ++out.duplicates;
           continue;
         }
-        out.users.push_back(std::move(*user));
+        fresh.push_back(std::move(*user));
         ++added;
       }
     }
+    out.user_count += added;
+    // Handed over before the page's DOM goes, so the peak is one page, not the account.
+    if (!fresh.empty()) on_page(std::move(fresh));
     log_->debug("scim.list.page start={} returned={} new={} total={}", start, returned, added, *total);
     r.resource.reset();
     out.last = std::move(r);
@@ -351,10 +371,10 @@ net::awaitable<scim_listing> scim_client::list_all() {
     }
   }
   out.complete = out.end != scim_listing_end::failed && !out.total_changed && out.without_id == 0 &&
-                 out.first_total && *out.first_total == out.users.size();
+                 out.first_total && *out.first_total == out.user_count;
   const auto level = out.complete ? spdlog::level::info : spdlog::level::warn;
   log_->log(level, "scim.list.done users={} pages={} requests={} total={} complete={} duplicates={} end={}",
-            out.users.size(), out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
+            out.user_count, out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
             out.duplicates, scim_listing_end_name(out.end));
   co_return out;
 }

@@ -1,8 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <spdlog/logger.h>
 #include <boost/asio/any_io_executor.hpp>
@@ -38,10 +40,21 @@ class scim_client {
   scim_client(const scim_client&) = delete;
   scim_client& operator=(const scim_client&) = delete;
 
+  /// Receives the users of one listing page that carry an id not seen before, in listing order,
+  /// as soon as the page is read. They share the page's arena (see scim_listing::users).
+  using page_sink = std::function<void(std::vector<boost::json::object>&& users)>;
+
   /// Pages through GET /Users (startIndex advancing by the Resources returned), deduplicating by
   /// id, until an empty page, totalResults reached, or a page of known ids. `complete` says
   /// whether the result can be trusted as the whole account. Never throws except std::bad_alloc.
   boost::asio::awaitable<scim_listing> list_all();
+
+  /// As list_all(), but hands each page's new users to `on_page` as the page arrives instead of
+  /// collecting them: the result's `users` stays empty and `user_count` counts what was handed
+  /// over. Memory stays at one page of JSON plus what `on_page` keeps. A listing that fails part
+  /// way has already handed over the pages before the failure. Throws std::bad_alloc, or what
+  /// `on_page` throws (the listing stops there).
+  boost::asio::awaitable<scim_listing> list_all(page_sink on_page);
 
   /// GET /Users?filter=userName eq "…": ok with the user, not_found when nobody matches,
   /// protocol when several do. Never throws except std::bad_alloc.

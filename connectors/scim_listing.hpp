@@ -25,10 +25,13 @@ std::string_view scim_listing_end_name(scim_listing_end e) noexcept;
 /// Every user GET /Users gave, deduplicated by id, and whether the listing can be trusted as
 /// the whole account.
 struct scim_listing {
-  /// One per id, in the order first seen. The users of one page share that page's monotonic
-  /// arena (their storage()): it is freed when the last of them goes, and copies or edits of a
-  /// user allocate from it too; copy into default storage what must outlive the listing.
+  /// One per id, in the order first seen; empty when the listing handed each page to a page sink
+  /// instead (scim_client::list_all(page_sink)). The users of one page share that page's
+  /// monotonic arena (their storage()): it is freed when the last of them goes, and copies or
+  /// edits of a user allocate from it too; copy into default storage what must outlive the listing.
   std::vector<boost::json::object> users;
+  /// Unique ids listed: users.size(), or how many were handed to the page sink.
+  std::size_t user_count = 0;
   /// True only when every page succeeded, totalResults was the same on every page, and the
   /// number of unique ids equals it. The planner makes "missing means gone" decisions only then.
   bool complete = false;

@@ -1,5 +1,7 @@
 #include "core/remote_user.hpp"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -253,8 +255,114 @@ json::object remote_user::to_object() const {
   return o;
 }
 
+namespace {
+
+// `s` as a JSON string, escaped as boost::json::serialize escapes it.
+void append_quoted(std::string& out, std::string_view s) {
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+  } else {
+    out += json::serialize(json::string_view(s.data(), s.size()));
+  }
+}
+
+}  // namespace
+
 std::string remote_user::to_json() const {
-  return json::serialize(to_object());
+  std::string out;
+  append_json(out);
+  return out;
+}
+
+void remote_user::append_json(std::string& out) const {
+  // The members in to_object()'s order, then the kept JSON text's members as they are (it was
+  // written by boost::json::serialize, and parsing and serializing it again gives it back).
+  // No DOM: a full cycle writes one of these per listed user to compare with the stored copy.
+  out.reserve(out.size() + buffer_.size() + 400);
+  out += '{';
+  bool first = true;
+  const auto key = [&](std::string_view k) {
+    if (!first) out += ',';
+    first = false;
+    append_quoted(out, k);
+    out += ':';
+  };
+  if (rebuilt_ & m_schemas) {
+    key("schemas");
+    out += '[';
+    bool any = false;
+    for (unsigned i = 0; i < known_schemas.size(); ++i) {
+      const unsigned which = (schemas_ >> (2 * i)) & 3U;
+      if (which == 0) continue;
+      if (any) out += ',';
+      any = true;
+      append_quoted(out, known_schemas[which - 1]);
+    }
+    out += ']';
+  }
+  if (rebuilt_ & m_id) {
+    key("id");
+    append_quoted(out, id());
+  }
+  for (const auto& m : simple_members) {
+    if (rebuilt_ & m.bit) {
+      key(m.key);
+      append_quoted(out, get(m.attr));
+    }
+  }
+  if (rebuilt_ & m_name) {
+    key("name");
+    out += '{';
+    if (rebuilt_ & m_given) {
+      out += "\"givenName\":";
+      append_quoted(out, get(attribute::given_name));
+    }
+    if (rebuilt_ & m_family) {
+      if (rebuilt_ & m_given) out += ',';
+      out += "\"familyName\":";
+      append_quoted(out, get(attribute::family_name));
+    }
+    out += '}';
+  }
+  if (rebuilt_ & m_active) {
+    key("active");
+    out += active_ ? "true" : "false";
+  }
+  if (rebuilt_ & m_emails) {
+    key("emails");
+    out += "[{\"value\":";
+    append_quoted(out, get(attribute::email));
+    out += ",\"type\":\"work\",\"primary\":true}]";
+  }
+  if (rebuilt_ & m_phones) {
+    key("phoneNumbers");
+    out += "[{\"value\":";
+    append_quoted(out, get(attribute::mobile_phone));
+    out += ",\"type\":\"mobile\"}]";
+  }
+  if (rebuilt_ & m_enterprise) {
+    key(scim_user_codec::enterprise_schema);
+    out += "{\"department\":";
+    append_quoted(out, get(attribute::department));
+    out += '}';
+  }
+  if (rebuilt_ & m_x8) {
+    key(scim_user_codec::x8_schema);
+    out += "{\"site\":";
+    append_quoted(out, get(attribute::site));
+    out += '}';
+  }
+  const std::string_view rest = slot(slot_count - 1);
+  if (rest.size() > 2) {  // "{…}" with at least one member
+    if (!first) out += ',';
+    out += rest.substr(1, rest.size() - 2);
+  }
+  out += '}';
 }
 
 }  // namespace eightsync::core

@@ -49,8 +49,11 @@ class remote_user {
 
   /// The complete object, equal (as JSON) to the one it was read from. Throws only std::bad_alloc.
   boost::json::object to_object() const;
-  /// to_object() as JSON text. Throws only std::bad_alloc.
+  /// to_object() as JSON text (byte for byte what boost::json::serialize(to_object()) gives),
+  /// written straight from the compact form. Throws only std::bad_alloc.
   std::string to_json() const;
+  /// to_json(), appended to `out` (reusing its capacity). Throws only std::bad_alloc.
+  void append_json(std::string& out) const;
 
  private:
   static constexpr std::size_t value_count = attribute_count - 1;  // every attribute but active

@@ -10,11 +10,14 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/remote_user.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 #include "core/wall_clock.hpp"
@@ -93,8 +96,8 @@ struct state_store::impl {
 
   // Prepared once, on first use.
   std::optional<SQLite::Statement> all_links, all_links_full, link_by_key, link_by_id, remote_by_key,
-      count_links, upsert_link, delete_link, set_remote, touch_fetched, set_hash, set_active, all_decisions,
-      decision_by_key, decision_by_id, upsert_decision, delete_decision, get_meta, put_meta;
+      count_links, upsert_link, delete_link, set_remote, listed_scan, touch_fetched, set_hash, set_active,
+      all_decisions, decision_by_key, decision_by_id, upsert_decision, delete_decision, get_meta, put_meta;
 
   SQLite::Statement& stmt(std::optional<SQLite::Statement>& slot, const std::string& sql) {
     if (!slot) slot.emplace(*db, sql);
@@ -380,15 +383,20 @@ std::vector<user_link> state_store::load_links(remote_json_loading loading) cons
   impl& s = *impl_;
   return s.guard("loading the links", [&] {
     const bool full = loading == remote_json_loading::include;
-    statement_use q(full ? s.stmt(s.all_links_full,
-                                  std::string("SELECT ") + link_columns + " FROM user_links ORDER BY hr_key")
-                         : s.stmt(s.all_links,
-                                  "SELECT hr_key, scim_id, user_name, managed_by, applied_hash, "
-                                  "applied_active FROM user_links ORDER BY hr_key"));
+    // In table order, then sorted here: ORDER BY hr_key walks the key index and fetches each
+    // row at random, reading every page of the table (remote_json fills most of it) twice.
+    statement_use q(full
+                        ? s.stmt(s.all_links_full, std::string("SELECT ") + link_columns + " FROM user_links")
+                        : s.stmt(s.all_links,
+                                 "SELECT hr_key, scim_id, user_name, managed_by, applied_hash, "
+                                 "applied_active FROM user_links"));
     std::vector<user_link> out;
     out.reserve(static_cast<std::size_t>(s.db->execAndGet("SELECT count(*) FROM user_links").getInt64()));
     while (q->executeStep())
       out.push_back(s.read_link(*q, full));
+    // Byte order, as SQLite's BINARY collation compares.
+    std::sort(out.begin(), out.end(),
+              [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; });
     return out;
   });
 }
@@ -508,6 +516,63 @@ bool state_store::record_remote(std::string_view hr_key, std::string_view remote
     q->bind(4, s.now_text());
     return q->exec() > 0;
   });
+}
+
+std::size_t state_store::record_listed_remotes(std::span<const remote_user> listed) {
+  impl& s = *impl_;
+  if (listed.empty()) return 0;
+  struct changed_row {
+    std::string hr_key;
+    std::size_t index;  // into `listed`
+  };
+  std::vector<changed_row> changed;
+  s.guard("comparing the listed remote objects", [&] {
+    std::unordered_map<std::string_view, std::size_t> by_id;
+    by_id.reserve(listed.size());
+    for (std::size_t i = 0; i < listed.size(); ++i)
+      by_id.emplace(listed[i].id(), i);
+    std::string text;
+    std::string stored_text;
+    std::optional<clock::time_point> last_time;
+    std::string last_time_text;
+    statement_use q(s.stmt(s.listed_scan, "SELECT hr_key, scim_id, remote_json, fetched_at FROM user_links"));
+    while (q->executeStep()) {
+      const auto column = [&](int i) {
+        const SQLite::Column c = q->getColumn(i);
+        return std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes()));
+      };
+      const auto it = by_id.find(column(1));
+      if (it == by_id.end()) continue;
+      const remote_user& u = listed[it->second];
+      if (!q->isColumnNull(2)) {
+        if (last_time != u.fetched_at()) {
+          last_time = u.fetched_at();
+          last_time_text = format_utc_time(u.fetched_at());
+        }
+        // Never replace an object with an older one (same-format UTC text sorts by time).
+        if (!q->isColumnNull(3) && column(3) > std::string_view(last_time_text)) continue;
+        text.clear();
+        u.append_json(text);
+        const std::string_view stored = column(2);
+        if (stored == text) continue;
+        // The same content in another member order (an answer stored as 8x8 sent it): unchanged.
+        if (auto parsed = remote_user::from_json(stored, u.fetched_at())) {
+          stored_text.clear();
+          parsed->append_json(stored_text);
+          if (stored_text == text) continue;
+        }
+      }
+      changed.push_back({std::string(column(0)), it->second});
+    }
+  });
+  std::size_t rewritten = 0;
+  std::string text;
+  for (const auto& c : changed) {
+    text.clear();
+    listed[c.index].append_json(text);
+    if (record_remote(c.hr_key, text, listed[c.index].fetched_at())) ++rewritten;
+  }
+  return rewritten;
 }
 
 bool state_store::touch_fetched_at(std::string_view hr_key, clock::time_point fetched_at) {

@@ -26,6 +26,8 @@ class logger;
 
 namespace eightsync::core {
 
+class remote_user;
+
 /// The SQLite state database: which HR key is linked to which 8x8 user and what was last
 /// applied, operator decisions, and the facts the safety holds compare against. One file per
 /// target URL (it refuses any other), shared later with the audit tables.
@@ -125,6 +127,15 @@ class state_store {
   /// confirmed). Returns whether the row was rewritten (false also when no link has that key).
   /// Throws state_error.
   bool record_remote(std::string_view hr_key, std::string_view remote_json, clock::time_point fetched_at);
+
+  /// After a full listing: record_remote for every linked user among `listed` (matched by 8x8
+  /// id), in one pass over the links instead of a lookup per user. A row is rewritten only when
+  /// its stored object differs from the listed one, as text and then as content (an object
+  /// stored from a write's answer may order its members differently), and was not fetched after
+  /// the listed one (a write in the same cycle stored a newer answer). Call it inside
+  /// in_transaction to make it atomic with what goes with it. Returns how many rows were
+  /// rewritten. Throws state_error.
+  std::size_t record_listed_remotes(std::span<const remote_user> listed);
 
   /// Moves the fetched_at of `hr_key`'s stored object to `fetched_at` (after a GET that returned
   /// the same object). Returns whether a row with an object was updated. Throws state_error.

@@ -14,6 +14,7 @@
 #include "daemon/link_command.hpp"
 #include "daemon/manual_actions_command.hpp"
 #include "daemon/plan_command.hpp"
+#include "daemon/service.hpp"
 #include "daemon/status_command.hpp"
 #include "daemon/sync_command.hpp"
 
@@ -127,6 +128,18 @@ int run_cli(int argc, char** argv) {
       "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
       "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
       "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL).");
+
+  auto* run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
+  run->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  run->footer(
+      "Normally started by systemd (eightsync.service); by hand, for a test:\n"
+      "  sudo -u eightsync eightsync run -c /etc/eightsync/eightsync.yaml\n"
+      "Runs a full reconcile at once, then a cycle every schedule.interval (a full one every\n"
+      "schedule.full_reconcile), and with schedule.on_source_change soon after the HR export changes.\n"
+      "Signals: HUP reloads the config (a bad one is logged and the old one kept), USR1 runs a cycle\n"
+      "now, TERM or INT stops after the request in flight. Holds the state database's writer lock:\n"
+      "a second `run` (or `sync`) on it exits 4. Exits 0 after a clean stop; 1 bad config; 3 state\n"
+      "database unusable; 4 locked; 6 no token.");
 
   sync_request sync_req;
   auto* sync = app.add_subcommand(
@@ -276,6 +289,11 @@ int run_cli(int argc, char** argv) {
     if (manual->parsed()) return run_manual_actions(*cfg, ma_req, std::cout, std::cerr);
     return run_approve(*cfg, approve_cycle, *core::approval_scope_from_name(approve_only), std::cout,
                        std::cerr);
+  }
+  if (run->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_service(config_file, std::move(*cfg), std::cerr);
   }
   if (sync->parsed()) {
     auto cfg = load_or_report(config_file);

@@ -140,7 +140,7 @@ void cycle_executor::record_failure(const core::plan_entry& e, std::int64_t op,
     return;
   }
   if (r.outcome == scim_outcome::write_forbidden) {
-    forbidden_users_.insert(e.hr_key);
+    forbidden_users_.emplace(e.hr_key, detail);
     if (forbidden_users_.size() >= 2 && !summary.write_forbidden) {
       summary.write_forbidden = true;
       summary.error = "8x8 answered 403 to writes for " + std::to_string(forbidden_users_.size()) +
@@ -148,6 +148,12 @@ void cycle_executor::record_failure(const core::plan_entry& e, std::int64_t op,
                       "the cycle only read.";
       log_->error("cycle.write_forbidden users={}", forbidden_users_.size());
     }
+    // Whose fault it is is known only at the end of the cycle: a single 403 is that user's (it
+    // backs off), 403s for several users are the account's (read-only), and backing those users
+    // off would delay them after 8x8 is writable again. The end of execute() decides.
+    log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name,
+               detail);
+    return;
   }
   audit_.record_user_failure(e.hr_key, cycle_, detail);
   log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name, detail);
@@ -259,7 +265,16 @@ boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, s
       failed_keys_.insert(e.hr_key);
       log_->warn("op.create.unknown hr_key={} user={}: left for the next start to look up", e.hr_key,
                  e.user_name);
-      if (found.outcome == scim_outcome::auth_failed) record_failure(e, op, found, summary);
+      if (found.outcome == scim_outcome::auth_failed) {
+        // Stop the cycle, but leave the intent open: the POST may have been applied, and only a
+        // lookup (at the next start, with a working token) can say. Recording it `failed` would
+        // hide a user 8x8 may hold.
+        summary.auth_failed = true;
+        summary.error = "8x8 refused the token (401) while looking up " + e.user_name +
+                        " after its create got no answer; nothing more was sent. Put a new token in place "
+                        "(SCIM was switched off and on, or the token was revoked).";
+        log_->error("op.create.auth_failed hr_key={} user={}", e.hr_key, e.user_name);
+      }
     }
     co_return;
   }
@@ -345,8 +360,15 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
 
 boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
                                                      const std::set<std::string>& backoff,
-                                                     execution_summary& summary) {
+                                                     execution_summary& summary,
+                                                     const std::atomic<bool>* stop) {
   for (const auto& e : p.operations) {
+    if (stop != nullptr && stop->load()) {
+      // SIGTERM: the request in flight finished; nothing new starts. Unsent operations are
+      // not recorded: the next cycle plans them afresh.
+      summary.interrupted = true;
+      break;
+    }
     if (summary.auth_failed) {
       skip(e, "not sent: the cycle stopped when 8x8 refused the token (401)", summary);
       continue;
@@ -368,6 +390,11 @@ boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
       continue;
     }
     co_await run_one(e, summary);
+  }
+  // A lone 403 was that user's failure: it backs off like any other.
+  if (!summary.write_forbidden) {
+    for (const auto& [key, detail] : forbidden_users_)
+      audit_.record_user_failure(key, cycle_, detail);
   }
   // Links 8x8 already shows as HR wants: record them without a request.
   if (!p.link_refreshes.empty()) {

@@ -1,6 +1,8 @@
 #pragma once
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 
@@ -26,6 +28,7 @@ struct execution_summary {
   std::size_t manual_actions_raised = 0;
   bool auth_failed = false;      ///< 401: the cycle stopped
   bool write_forbidden = false;  ///< 403 for two or more users: the rest of the cycle only read
+  bool interrupted = false;      ///< a stop request ended the cycle before every operation ran
   std::string error;             ///< why the cycle stopped or turned read-only, for a person
 };
 
@@ -38,8 +41,9 @@ struct execution_summary {
 /// create whose answer is lost (outcome_unknown) is settled the same way, at once.
 ///
 /// One user's failure is recorded (and backs the user off for 1, 2, 4 … cycles) and the rest
-/// goes on. 401 stops the cycle. 403 for one user is that user's failure; for a second user the
-/// rest of the cycle only reads. A 409 on create looks the userName up and adopts it when the
+/// goes on. 401 stops the cycle. 403 for one user is that user's failure (it backs off); for a
+/// second user the rest of the cycle only reads, and none of those users backs off for it (the
+/// account is read-only, not they). A 409 on create looks the userName up and adopts it when the
 /// adoption rules allow (active, linked to no other key, externalId empty or equal), otherwise
 /// records a conflict for an operator.
 ///
@@ -62,7 +66,7 @@ class cycle_executor {
   /// refreshes, standalone manual actions, held entries and the quarantined rows are recorded
   /// by the caller. Throws state_error (the caller ends the cycle).
   boost::asio::awaitable<void> execute(const core::plan& p, const std::set<std::string>& backoff,
-                                       execution_summary& summary);
+                                       execution_summary& summary, const std::atomic<bool>* stop = nullptr);
 
  private:
   struct step;
@@ -84,8 +88,8 @@ class cycle_executor {
   std::int64_t cycle_;
   const core::clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
-  std::set<std::string> forbidden_users_;  // HR keys whose write got 403 this cycle
-  std::set<std::string> failed_keys_;      // HR keys with a failed operation this cycle
+  std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
+  std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
 };
 
 }  // namespace eightsync::daemon

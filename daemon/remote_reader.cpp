@@ -1,6 +1,7 @@
 #include "daemon/remote_reader.hpp"
 
 #include <utility>
+#include <vector>
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -27,27 +28,28 @@ void remote_reader::add_user(const connectors::scim_result& r, core::clock::time
 
 boost::asio::awaitable<void> remote_reader::list_all(remote_read& into) {
   const auto started = clock_.now();
-  connectors::scim_listing listing = co_await client_.list_all();
+  auto& users = into.snapshot.users;
+  std::size_t dropped = 0;
+  // Each page becomes compact remote_users as it arrives and its JSON goes with it, so the peak
+  // is one page of JSON plus the compact account, not the whole account as JSON.
+  connectors::scim_listing listing = co_await client_.list_all([&](std::vector<boost::json::object>&& page) {
+    for (const auto& obj : page) {
+      auto user = core::remote_user::from_object(obj, started);
+      if (user) {
+        users.push_back(std::move(*user));
+      } else {
+        ++dropped;
+      }
+    }
+  });
   into.requests += listing.requests;
   into.listing_pages = listing.pages;
   into.listing_duplicates = listing.duplicates;
-  into.listing_dropped = listing.without_id;
+  into.listing_dropped = listing.without_id + dropped;
   into.listing_end = listing.end;
   into.snapshot.full_listing = true;
   into.snapshot.complete = listing.complete;
   into.snapshot.spent.listing_pages += listing.requests;
-  into.snapshot.users.reserve(into.snapshot.users.size() + listing.users.size());
-  for (auto& obj : listing.users) {
-    auto user = core::remote_user::from_object(obj, started);
-    if (user) {
-      into.snapshot.users.push_back(std::move(*user));
-    } else {
-      ++into.listing_dropped;
-    }
-    // Each page's objects share one arena; dropping them as they are converted keeps the peak
-    // to one copy of the account, not two.
-    obj = boost::json::object();
-  }
   // A listing that failed part way (after the client's retries) means 8x8 is not answering
   // well: stop here rather than spend requests on per-user reads that would fail the same way.
   if (listing.end == connectors::scim_listing_end::failed) into.stopped = std::move(listing.last);

@@ -4,9 +4,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string_view>
+#include <system_error>
 
 namespace eightsync::daemon {
 namespace {
@@ -34,9 +37,18 @@ core::expected<core::secret_token, std::string> checked(std::string raw, const s
 }  // namespace
 
 core::expected<core::secret_token, std::string> read_token(const config::target_config& target) {
-  if (target.token_file) {
-    const std::string where = "token file " + target.token_file->string();
-    std::ifstream in(*target.token_file, std::ios::binary);
+  // Under systemd, LoadCredential=eightsync-token hands the token over at start: it wins over
+  // token_file, so one config serves the service and an admin's interactive commands (which
+  // read token_file directly).
+  std::optional<std::filesystem::path> file = target.token_file;
+  if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir != nullptr && *dir != '\0') {
+    const auto credential = std::filesystem::path(dir) / "eightsync-token";
+    std::error_code ec;
+    if (std::filesystem::exists(credential, ec)) file = credential;
+  }
+  if (file) {
+    const std::string where = "token file " + file->string();
+    std::ifstream in(*file, std::ios::binary);
     if (!in) {
       const int err = errno;
       return core::unexpected<std::string>(

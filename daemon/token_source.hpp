@@ -7,9 +7,9 @@
 
 namespace eightsync::daemon {
 
-/// Reads the 8x8 API token from where `target` says: the file `token_file` (under systemd,
-/// $CREDENTIALS_DIRECTORY/eightsync-token from LoadCredential=) or the environment variable
-/// `token_env`. Surrounding whitespace and a trailing newline are dropped. Fails with a sentence
+/// Reads the 8x8 API token: $CREDENTIALS_DIRECTORY/eightsync-token when it exists (systemd's
+/// LoadCredential=), else from where `target` says: the file `token_file` or the environment
+/// variable `token_env`. Surrounding whitespace and a trailing newline are dropped. Fails with a sentence
 /// that names the file or variable (never the token) when no source is configured, the file
 /// cannot be read, or the token is empty or holds spaces or control characters. Throws only
 /// std::bad_alloc.

@@ -105,3 +105,84 @@ expect_eq() {
   [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
   checks=$((checks + 1))
 }
+
+# ---- helpers for the fault and crash tests ----
+
+# hr_export FILE N [FIRST] [KEY_PREFIX] [DOMAIN]: an HR CSV in the shipped example's columns
+# with N in-scope employees, numbered from FIRST (default 1): key KEY_PREFIX + five digits
+# (default prefix "E"), userName/email user<i>@DOMAIN (default example.com), office alternating
+# London/Austin.
+hr_export() {
+  local file=$1 n=$2 first=${3:-1} prefix=${4:-E} domain=${5:-example.com}
+  {
+    echo "employee_id,first_name,last_name,preferred_name,email,title,department,office,employment_type,status,mobile,manager_id,start_date"
+    awk -v n="$n" -v first="$first" -v p="$prefix" -v d="$domain" 'BEGIN {
+      for (i = first; i < first + n; i++)
+        printf "%s%05d,Given%d,Family%d,,user%d@%s,Engineer,Engineering,%s,Employee,Active,,,2024-01-01\n",
+          p, i, i, i, i, d, (i % 2 ? "London" : "Austin")
+    }'
+  } >"$file"
+}
+
+# emu_save PATH FILE: an emulator admin answer (e.g. /_emulator/log) saved to FILE.
+emu_save() { emu_curl GET "$1" >"$2"; }
+
+# emu_json_sql FILE SQL: runs SQL in sqlite3 with the JSON array in FILE as the table-valued
+# `j` (one row per element, the element in `value`), so tests read the emulator's answers
+# without jq. Example: emu_json_sql log.json "SELECT count(*) FROM j WHERE value->>'status' = 429"
+emu_json_sql() {
+  sqlite3 -batch :memory: "CREATE TEMP VIEW j AS SELECT value FROM json_each(readfile('$1')); $2"
+}
+
+# emu_duplicate_user_names: prints each userName the emulator holds more than once
+# (case-insensitive, as 8x8 compares them); nothing when there is none.
+emu_duplicate_user_names() {
+  emu_save /_emulator/users "$WORK/dup-users.json"
+  emu_json_sql "$WORK/dup-users.json" \
+    "SELECT lower(value->>'userName') FROM j GROUP BY 1 HAVING count(*) > 1"
+}
+
+# emu_applied_writes_without_audit DB: checks invariant 10 against the emulator's log. Prints
+# one line per applied write (POST/PUT/PATCH/DELETE with applied:true) that DB's operations
+# table cannot account for; nothing when every one is accounted for:
+#  - PUT/PATCH/DELETE on /Users/ID: the applied requests to that method and path are at most the
+#    attempts the operations rows with that method and path recorded (a retried PUT can apply
+#    twice, once per attempt); DELETE is never sent, so any applied DELETE is reported.
+#  - POST: each user the emulator holds has a create row with its id and an applied outcome
+#    (ok, resolved_applied), and the applied POSTs in the log are exactly as many as those rows.
+#    So call it on an emulator that was not seeded (users a drift fault inserted, userName
+#    drift-…, are left out).
+emu_applied_writes_without_audit() {
+  local db=$1 log="$WORK/audit-log.json" users="$WORK/audit-users.json"
+  emu_save /_emulator/log "$log"
+  emu_save /_emulator/users "$users"
+  sqlite3 -batch "$db" "
+    CREATE TEMP TABLE w AS
+      SELECT value->>'method' AS method,
+             substr(value->>'target', instr(value->>'target', '/Users')) AS path
+      FROM json_each(readfile('$log'))
+      WHERE value->>'applied' AND value->>'method' IN ('POST', 'PUT', 'PATCH', 'DELETE');
+    CREATE TEMP TABLE u AS
+      SELECT value->>'id' AS id, value->>'userName' AS user_name FROM json_each(readfile('$users'))
+      WHERE value->>'userName' NOT LIKE 'drift-%';
+    SELECT 'applied ' || w.method || ' ' || w.path || ' x' || count(*) || ', audited attempts ' ||
+           (SELECT coalesce(sum(o.attempts), 0) FROM operations o WHERE o.method = w.method AND o.path = w.path)
+      FROM w WHERE w.method <> 'POST' GROUP BY w.method, w.path
+      HAVING count(*) > (SELECT coalesce(sum(o.attempts), 0) FROM operations o
+                         WHERE o.method = w.method AND o.path = w.path);
+    SELECT 'user ' || u.user_name || ' (' || u.id || ') has no applied create row'
+      FROM u WHERE NOT EXISTS (
+        SELECT 1 FROM operations o WHERE o.kind = 'create' AND o.scim_id = u.id
+          AND o.outcome IN ('ok', 'resolved_applied'));
+    SELECT 'applied POSTs ' || (SELECT count(*) FROM w WHERE method = 'POST') || ' <> audited creates ' ||
+           (SELECT count(DISTINCT scim_id) FROM operations WHERE kind = 'create' AND outcome IN ('ok', 'resolved_applied'))
+      WHERE (SELECT count(*) FROM w WHERE method = 'POST') <>
+            (SELECT count(DISTINCT scim_id) FROM operations WHERE kind = 'create' AND outcome IN ('ok', 'resolved_applied'));
+  "
+}
+
+# stop_emulator: stops the emulator start_emulator started (so a test can start a fresh one).
+stop_emulator() {
+  kill "$EMU_PID" 2>/dev/null || true
+  wait "$EMU_PID" 2>/dev/null || true
+}

@@ -90,3 +90,28 @@ TEST_F(token_source, no_source_says_what_to_configure) {
 
 }  // namespace
 }  // namespace eightsync::daemon
+
+namespace eightsync::daemon {
+namespace {
+
+TEST_F(token_source, systemd_credential_wins_over_token_file) {
+  const auto creds = dir_ / "creds";
+  std::filesystem::create_directories(creds);
+  std::ofstream(creds / "eightsync-token") << "from-systemd\n";
+  ::setenv("CREDENTIALS_DIRECTORY", creds.c_str(), 1);
+  auto r = read_token(from_file("from-file\n"));
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->reveal(), "from-systemd");
+}
+
+TEST_F(token_source, credentials_directory_without_the_token_falls_back_to_token_file) {
+  ::setenv("CREDENTIALS_DIRECTORY", dir_.c_str(), 1);
+  auto r = read_token(from_file("from-file\n"));
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->reveal(), "from-file");
+}
+
+}  // namespace
+}  // namespace eightsync::daemon

@@ -1,0 +1,367 @@
+#include "daemon/service.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <string>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "config/config_error.hpp"
+#include "config/config_loader.hpp"
+#include "core/audit_cycle_end.hpp"
+#include "core/audit_log.hpp"
+#include "core/cycle_outcome.hpp"
+#include "core/db_lock.hpp"
+#include "core/persistent_rate_limiter.hpp"
+#include "core/state_error.hpp"
+#include "core/state_store.hpp"
+#include "core/state_time.hpp"
+#include "core/wall_clock.hpp"
+#include "daemon/cycle_runner.hpp"
+#include "daemon/exit_code.hpp"
+#include "daemon/log_setup.hpp"
+#include "daemon/sd_notifier.hpp"
+#include "daemon/source_watcher.hpp"
+#include "daemon/token_source.hpp"
+
+namespace eightsync::daemon {
+namespace {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+using core::cycle_outcome;
+using core::cycle_trigger;
+
+constexpr auto source_settle = 3s;      // a changed export must stay the same this long
+constexpr auto auth_backoff = 1h;       // the least wait after a 401, until the token changes
+constexpr auto stop_grace_margin = 5s;  // beyond target.timeout, for the request in flight
+
+// What the loop is asked to do next; set by signals, timers and the source watcher.
+struct pending {
+  bool cycle = false;
+  bool full = false;
+  cycle_trigger trigger = cycle_trigger::schedule;
+  bool reload = false;
+};
+
+class service {
+ public:
+  service(std::filesystem::path file, config::eightsync_config cfg, std::ostream& err)
+      : file_(std::move(file)),
+        cfg_(std::move(cfg)),
+        err_(err),
+        wake_(ioc_),
+        watchdog_(ioc_),
+        signals_(ioc_, SIGHUP, SIGTERM, SIGINT),
+        rng_(std::random_device{}()) {
+    signals_.add(SIGUSR1);
+  }
+
+  int run();
+
+ private:
+  net::awaitable<void> loop();
+  void watch_signals();
+  void pet_watchdog();
+  void start_watcher();
+  void trigger(cycle_trigger why, bool full = false);
+  void reload();
+  void begin_stop();
+  std::string status_line(const cycle_result& r) const;
+  std::chrono::milliseconds jittered(std::chrono::milliseconds d);
+
+  std::filesystem::path file_;
+  config::eightsync_config cfg_;
+  std::ostream& err_;
+  net::io_context ioc_{1};
+  net::steady_timer wake_;
+  net::steady_timer watchdog_;
+  net::signal_set signals_;
+  std::mt19937_64 rng_;
+  sd_notifier sd_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::optional<core::state_store> store_;
+  std::optional<core::audit_log> audit_;
+  std::shared_ptr<core::persistent_rate_limiter> limiter_;
+  std::unique_ptr<cycle_runner> runner_;
+  std::unique_ptr<source_watcher> watcher_;
+  std::atomic<bool> stop_{false};
+  bool in_cycle_ = false;
+  pending pending_;
+  std::optional<std::chrono::steady_clock::time_point> last_full_;
+  std::string last_status_ = "no cycle yet";
+  std::string token_fingerprint_;  // of the token a 401 refused; a different one ends the backoff
+  bool auth_backoff_ = false;
+};
+
+std::chrono::milliseconds service::jittered(std::chrono::milliseconds d) {
+  // Up to 5% later, so many installations started together do not hit 8x8 in step.
+  const auto spread = std::max<std::int64_t>(d.count() / 20, 0);
+  return d + std::chrono::milliseconds(
+                 spread == 0 ? 0 : std::uniform_int_distribution<std::int64_t>(0, spread)(rng_));
+}
+
+void service::trigger(cycle_trigger why, bool full) {
+  if (stop_) return;
+  if (!pending_.cycle) pending_.trigger = why;
+  pending_.cycle = true;
+  pending_.full = pending_.full || full;
+  if (!in_cycle_) wake_.cancel();  // a trigger during a cycle folds into one follow-up cycle
+}
+
+void service::begin_stop() {
+  if (stop_.exchange(true)) return;
+  log_->info("service.stopping running_cycle={}", runner_ ? runner_->running_cycle() : 0);
+  sd_.stopping("stopping: " + last_status_);
+  wake_.cancel();
+  watchdog_.cancel();
+  if (watcher_) watcher_->stop();
+  boost::system::error_code ec;
+  signals_.cancel(ec);
+  // The request in flight may take up to target.timeout; after that, stop regardless: every
+  // write's intent is already committed, so the next start settles it by a lookup.
+  auto grace = std::make_shared<net::steady_timer>(ioc_);
+  grace->expires_after(cfg_.target.timeout + stop_grace_margin);
+  grace->async_wait([this, grace](const boost::system::error_code& e) {
+    if (e) return;
+    if (runner_ && runner_->running_cycle() != 0) {
+      log_->warn("service.stop_forced cycle={}: the request in flight did not finish in time",
+                 runner_->running_cycle());
+      try {
+        core::audit_cycle_end end;
+        end.outcome = cycle_outcome::interrupted;
+        end.error = "stopped by SIGTERM while a request was in flight; the next start settles it";
+        audit_->end_cycle(runner_->running_cycle(), end);
+      } catch (const std::exception& ex) {
+        log_->error("service.stop_record_failed {}", ex.what());
+      }
+    }
+    ioc_.stop();
+  });
+}
+
+void service::watch_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    switch (sig) {
+      case SIGHUP:
+        log_->info("signal.hup: reloading {} before the next cycle", file_.string());
+        pending_.reload = true;
+        if (!in_cycle_) wake_.cancel();
+        break;
+      case SIGUSR1:
+        log_->info("signal.usr1: a cycle now");
+        auth_backoff_ = false;
+        trigger(cycle_trigger::signal);
+        break;
+      default:
+        log_->info("signal.term: stopping");
+        begin_stop();
+        return;
+    }
+    watch_signals();
+  });
+}
+
+void service::pet_watchdog() {
+  const auto interval = sd_.watchdog_interval();
+  if (!interval || stop_) return;
+  sd_.watchdog();
+  watchdog_.expires_after(*interval);
+  watchdog_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) pet_watchdog();
+  });
+}
+
+void service::start_watcher() {
+  watcher_.reset();
+  if (!cfg_.schedule.on_source_change) return;
+  try {
+    watcher_ = std::make_unique<source_watcher>(ioc_.get_executor(), cfg_.source.path, source_settle, [this] {
+      log_->info("source.changed path={}", cfg_.source.path.string());
+      trigger(cycle_trigger::source_change);
+    });
+  } catch (const std::exception& e) {
+    log_->error("source.watch_failed path={}: {}; cycles run on the schedule only", cfg_.source.path.string(),
+                e.what());
+  }
+}
+
+void service::reload() {
+  pending_.reload = false;
+  sd_.reloading();
+  try {
+    auto fresh = config::load_config_file(file_);
+    if (fresh.state.path != cfg_.state.path || core::state_store::normalize_url(fresh.target.url) !=
+                                                   core::state_store::normalize_url(cfg_.target.url)) {
+      log_->error(
+          "config.reload_refused {}: state.path and target.url cannot change while running; restart "
+          "the service for that. The old config stays in use.",
+          file_.string());
+    } else {
+      cfg_ = std::move(fresh);
+      log_->set_level(make_daemon_logger(cfg_.log)->level());
+      runner_ = std::make_unique<cycle_runner>(cfg_, *store_, *audit_, limiter_, log_,
+                                               core::wall_clock::instance());
+      start_watcher();
+      auth_backoff_ = false;
+      log_->info("config.reloaded {}", file_.string());
+    }
+  } catch (const config::config_error& e) {
+    for (const auto& m : e.errors())
+      log_->error("config.reload_failed {}", m);
+    log_->error("config.reload_failed {}: {} problems; the old config stays in use", file_.string(),
+                e.errors().size());
+  }
+  sd_.reloaded(last_status_);
+}
+
+std::string service::status_line(const cycle_result& r) const {
+  return "last " + cycle_summary(r);
+}
+
+// GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+net::awaitable<void> service::loop() {
+  // The first cycle runs at once, and is a full reconcile.
+  trigger(cycle_trigger::startup, true);
+  auto next_due = std::chrono::steady_clock::now();
+  while (!stop_) {
+    if (!pending_.cycle && !pending_.reload) {
+      wake_.expires_at(next_due);
+      boost::system::error_code ec;
+      co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
+      if (stop_) break;
+      if (!ec) {
+        // The schedule is due. After a 401, only a changed token ends the long wait early.
+        trigger(cycle_trigger::schedule);
+      }
+    }
+    if (pending_.reload) reload();
+    if (!pending_.cycle) continue;
+    if (auth_backoff_ && pending_.trigger != cycle_trigger::signal) {
+      auto token = read_token(cfg_.target);
+      const std::string fp = token ? std::to_string(std::hash<std::string_view>{}(token->reveal())) : "";
+      if (fp == token_fingerprint_ && std::chrono::steady_clock::now() < next_due) {
+        pending_.cycle = false;
+        continue;
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const bool full = pending_.full || !last_full_ || now - *last_full_ >= cfg_.schedule.full_reconcile;
+    const auto why = pending_.trigger;
+    pending_ = pending{false, false, cycle_trigger::schedule, pending_.reload};
+    in_cycle_ = true;
+    sd_.status("cycle running (" + std::string(core::cycle_trigger_name(why)) + "); " + last_status_);
+    std::optional<cycle_result> result;
+    try {
+      result = co_await runner_->run(ioc_.get_executor(), why, full, &stop_);
+    } catch (const core::state_error& e) {
+      log_->error("cycle.state_failed {}", e.what());
+      last_status_ = std::string("last cycle failed on the state database: ") + e.what();
+    }
+    in_cycle_ = false;
+    if (stop_) break;
+    next_due = std::chrono::steady_clock::now() + jittered(cfg_.schedule.interval);
+    if (result) {
+      if (full && result->end.outcome != cycle_outcome::auth_failed) last_full_ = now;
+      last_status_ = status_line(*result);
+      if (result->end.outcome == cycle_outcome::auth_failed) {
+        auth_backoff_ = true;
+        auto token = read_token(cfg_.target);
+        token_fingerprint_ = token ? std::to_string(std::hash<std::string_view>{}(token->reveal())) : "";
+        next_due = std::chrono::steady_clock::now() +
+                   std::max<std::chrono::milliseconds>(cfg_.schedule.interval, auth_backoff);
+        last_status_ +=
+            "; 8x8 refused the token: waiting for a new one (replace it, then systemctl restart "
+            "eightsync)";
+        log_->error(
+            "service.auth_backoff next_cycle_in={}s: {}",
+            std::chrono::duration_cast<std::chrono::seconds>(next_due - std::chrono::steady_clock::now())
+                .count(),
+            result->end.error);
+      } else {
+        auth_backoff_ = false;
+      }
+    }
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::seconds>(next_due - std::chrono::steady_clock::now());
+    sd_.status(last_status_ + "; next in " + std::to_string(std::max<std::int64_t>(wait.count(), 0)) + " s");
+  }
+  ioc_.stop();
+}
+#pragma GCC diagnostic pop
+
+int service::run() {
+  std::optional<core::db_lock> lock;
+  try {
+    auto l = core::db_lock::try_acquire(cfg_.state.path);
+    if (!l) {
+      err_ << "eightsync run: " << l.error().message() << '\n';
+      return exit_state_locked;
+    }
+    lock.emplace(std::move(*l));
+  } catch (const core::state_error& e) {
+    err_ << "eightsync run: " << e.what() << '\n';
+    return exit_state_unusable;
+  }
+  log_ = make_daemon_logger(cfg_.log);
+  const auto& clk = core::wall_clock::instance();
+  try {
+    core::state_store::options so;
+    so.logger = log_;
+    store_.emplace(cfg_.state.path, cfg_.target.url, so);
+    audit_.emplace(*store_, clk);
+    if (const auto n = audit_->mark_interrupted_cycles(); n > 0)
+      log_->warn("cycle.interrupted count={}: an earlier run ended during its cycle", n);
+  } catch (const core::state_error& e) {
+    err_ << "eightsync run: " << e.what() << '\n';
+    log_->error("service.state_unusable {}", e.what());
+    return exit_state_unusable;
+  }
+  if (auto token = read_token(cfg_.target); !token) {
+    err_ << "eightsync run: " << token.error() << '\n';
+    log_->error("service.no_token {}", token.error());
+    return exit_auth_failed;
+  }
+  core::persistent_rate_limiter::options lo;
+  lo.logger = log_;
+  limiter_ = std::make_shared<core::persistent_rate_limiter>(cfg_.state.path, cfg_.target.rate_limit.requests,
+                                                             cfg_.target.rate_limit.per, clk, lo);
+  runner_ = std::make_unique<cycle_runner>(cfg_, *store_, *audit_, limiter_, log_, clk);
+  watch_signals();
+  start_watcher();
+  log_->info("service.ready pid={} config={} state={} target={}", ::getpid(), file_.string(),
+             cfg_.state.path.string(), cfg_.target.url);
+  sd_.ready("started; the first cycle (a full reconcile) runs now");
+  pet_watchdog();
+  std::exception_ptr failure;
+  net::co_spawn(ioc_, loop(), [&](std::exception_ptr e) { failure = e; });
+  ioc_.run();
+  if (failure) std::rethrow_exception(failure);
+  log_->info("service.stopped");
+  sd_.stopping("stopped");
+  return exit_ok;
+}
+
+}  // namespace
+
+int run_service(const std::filesystem::path& config_file, config::eightsync_config cfg, std::ostream& err) {
+  service s(config_file, std::move(cfg), err);
+  return s.run();
+}
+
+}  // namespace eightsync::daemon

@@ -1,0 +1,21 @@
+# Run by `cmake --install` (see CMakeLists.txt): installs eightsync.service with ExecStart= and
+# Documentation= naming where this install puts the binary and the docs. CMAKE_INSTALL_PREFIX
+# here is the install-time prefix; file(INSTALL) adds $DESTDIR and records the file in
+# install_manifest.txt.
+foreach(var IN ITEMS EIGHTSYNC_UNIT_DIR EIGHTSYNC_BINDIR EIGHTSYNC_DOCDIR)
+  if(NOT IS_ABSOLUTE "${${var}}")
+    set(${var} "${CMAKE_INSTALL_PREFIX}/${${var}}")
+  endif()
+endforeach()
+
+file(READ "${EIGHTSYNC_UNIT_SOURCE}" unit)
+string(REPLACE "ExecStart=/usr/bin/eightsync " "ExecStart=${EIGHTSYNC_BINDIR}/eightsync " unit "${unit}")
+string(REPLACE "file:///usr/share/doc/eightsync/" "file://${EIGHTSYNC_DOCDIR}/" unit "${unit}")
+string(FIND "${unit}" "ExecStart=${EIGHTSYNC_BINDIR}/eightsync run " found)
+if(found EQUAL -1)
+  message(FATAL_ERROR "eightsync.service: no `ExecStart=/usr/bin/eightsync run` line to point at ${EIGHTSYNC_BINDIR}")
+endif()
+# file(WRITE), not configure_file(): "@privileged @resources" must stay as it is.
+file(WRITE "${EIGHTSYNC_UNIT_STAGED}" "${unit}")
+file(INSTALL DESTINATION "${EIGHTSYNC_UNIT_DIR}" TYPE FILE PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ
+     FILES "${EIGHTSYNC_UNIT_STAGED}")

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# `eightsync sync` end to end under faults, each scenario against a fresh emulator and a fresh
+# state database: a revoked token, read-only mode, 30% 5xx, page drift, lost POST responses, the
+# rate limit across two runs, a truncated export (held, then approved), key churn (held) and
+# create_only. Each asserts on the emulator's store and log (GET /_emulator/users,
+# /_emulator/log) and on the audit database (sqlite3).
+source "$(dirname "$0")/lib.bash"
+
+export EIGHTSYNC_TOKEN=it-token
+SOURCE_LINE="path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv"
+
+# scenario NAME [EMULATOR FLAGS...]: a fresh emulator, and a directory $S with its own config
+# ($S/cfg.yaml, reading $S/hr.csv) and state database ($DB).
+scenario() {
+  local name=$1; shift
+  echo "--- $name"
+  [ -n "${EMU_PID:-}" ] && stop_emulator
+  S="$WORK/$name"
+  mkdir -p "$S"
+  DB="$S/state.db"
+  start_emulator "$@"
+  example_config "$S/cfg.yaml"
+  sed -i -e "s#$SOURCE_LINE#path: $S/hr.csv#" -e "s#$WORK/state.db#$DB#" "$S/cfg.yaml"
+}
+# cfg SED_EXPRESSION: edits this scenario's config.
+cfg() { sed -i -e "$1" "$S/cfg.yaml"; }
+sql() { sqlite3 -batch "$DB" "$1"; }
+expect_sql() { expect_eq "sqlite3: $1" "$(sql "$1")" "$2"; }
+sync_expect() { run_cmd "$1" "$EIGHTSYNC" sync -c "$S/cfg.yaml" "${@:2}"; }
+last_seq() { emu_curl GET /_emulator/log | grep -o '"seq":[0-9]*' | tail -1 | cut -d: -f2; }
+# log_sql SINCE SQL: SQL over the emulator's log entries after SEQ, as the view j (see emu_json_sql).
+log_sql() {
+  emu_save "/_emulator/log?since=$1" "$S/log.json"
+  emu_json_sql "$S/log.json" "$2"
+}
+writes_since() { log_sql "$1" "SELECT count(*) FROM j WHERE value->>'method' IN ('POST','PUT','PATCH','DELETE')"; }
+users_sql() {
+  emu_save /_emulator/users "$S/users.json"
+  emu_json_sql "$S/users.json" "$1"
+}
+no_duplicates() { expect_eq "duplicate userNames" "$(emu_duplicate_user_names)" ""; }
+every_write_audited() { expect_eq "applied writes without an audit row" "$(emu_applied_writes_without_audit "$DB")" ""; }
+db_sane() {
+  expect_sql "SELECT count(*) FROM operations WHERE outcome IS NULL" "0"
+  expect_sql "SELECT count(*) FROM cycles WHERE outcome IS NULL" "0"
+  expect_sql "PRAGMA integrity_check" "ok"
+}
+# set_title FROM TO: every HR row's title.
+set_title() { sed -i "s/,$1,Engineering,/,$2,Engineering,/" "$S/hr.csv"; }
+
+# ---- a revoked token: 401 on the first read ends the cycle; nothing is written, and the token
+# is nowhere in what eightsync prints or stores.
+scenario revoked_token
+hr_export "$S/hr.csv" 5
+sync_expect 0
+set_title Engineer "Staff Engineer"  # five updates to send
+seq=$(last_seq)
+emu_curl DELETE /_emulator/token >/dev/null
+sync_expect 6 -v
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "auth_failed"
+expect_in <(sql "SELECT error FROM cycles WHERE id = 2") "8x8 refused the token (401)"
+expect_not_in <(sql "SELECT error FROM cycles WHERE id = 2") "Bearer"
+expect_eq "writes after the revocation" "$(writes_since "$seq")" "0"
+expect_eq "401s" "$(log_sql "$seq" "SELECT count(*) > 0 FROM j WHERE value->>'status' = 401")" "1"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND outcome NOT IN ('skipped')" "0"
+for f in "$WORK/out" "$WORK/err" "$DB" "$DB-wal" "$S/log.json"; do
+  [ -e "$f" ] || continue
+  if grep -qaF it-token "$f"; then fail "the token appears in $f"; fi
+  checks=$((checks + 1))
+done
+# A new token: the next cycle sends the updates.
+emu_curl POST /_emulator/token '{"token":"it-token"}' >/dev/null
+sync_expect 0
+expect_eq "titles after a new token" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "5"
+db_sane
+
+# ---- read-only mode (another client is primary): 403 for a first user is that user's failure,
+# for a second one the rest of the cycle only reads (skipped, not sent).
+scenario read_only
+hr_export "$S/hr.csv" 6
+sync_expect 0
+set_title Engineer "Staff Engineer"
+seq=$(last_seq)
+emu_curl PATCH /_emulator/settings '{"read_only":true}' >/dev/null
+sync_expect 10
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "write_forbidden"
+expect_in <(sql "SELECT error FROM cycles WHERE id = 2") "403"
+expect_sql "SELECT outcome || ':' || count(*) FROM operations WHERE cycle_id = 2 GROUP BY outcome ORDER BY outcome" \
+  "$(printf 'failed:2\nskipped:4')"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND outcome = 'failed' AND status = 403" "2"
+# The two 403s came first; everything after them was recorded, not sent.
+expect_sql "SELECT max(id) FROM operations WHERE cycle_id = 2 AND outcome = 'failed'" \
+  "$(sql "SELECT min(id) - 1 FROM operations WHERE cycle_id = 2 AND outcome = 'skipped'")"
+expect_eq "writes sent in read-only mode" "$(writes_since "$seq")" "2"
+expect_eq "titles changed in read-only mode" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "0"
+# 8x8 writable again: the next cycle completes all six (a read-only account is nobody's fault,
+# so no user backs off for it).
+emu_curl PATCH /_emulator/settings '{"read_only":false}' >/dev/null
+sync_expect 0
+expect_sql "SELECT kind || ':' || outcome || ':' || count(*) FROM operations WHERE cycle_id = 3 GROUP BY kind, outcome" "update:ok:6"
+expect_eq "titles after read-only ended" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "6"
+db_sane
+
+# ---- 30% of requests answer 503 (fixed seed): a first load of 40 users converges over a few
+# cycles (partial on the way), with no duplicate and every applied write audited.
+scenario faults_5xx --seed 11 --fault '{"kind":"status","status":503,"rate":0.3}'
+hr_export "$S/hr.csv" 40
+cfg "s#max_deactivation_percent: 5#max_deactivation_percent: 50#"
+runs=0 outcomes=""
+while :; do
+  runs=$((runs + 1))
+  [ "$runs" -le 15 ] || fail "no clean cycle after 15 runs under 30% 503s: $outcomes"
+  got=0
+  "$EIGHTSYNC" sync -c "$S/cfg.yaml" >"$WORK/out" 2>"$WORK/err" || got=$?
+  outcomes="$outcomes $got"
+  case "$got" in
+    0) [ "$(users_sql "SELECT count(*) FROM j")" = 40 ] && break ;;
+    8) ;;
+    *) cat "$WORK/out" "$WORK/err"; fail "sync exited $got under 503s (0 or 8 expected)" ;;
+  esac
+done
+echo "exits under 30% 503s:$outcomes"
+expect_in <(echo "$outcomes") " 8"  # at least one partial cycle on the way
+expect_eq "users after convergence" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "40"
+expect_eq "users with their HR key" "$(users_sql "SELECT count(*) FROM j WHERE value->>'externalId' LIKE 'E000%'")" "40"
+expect_eq "503s answered" "$(log_sql 0 "SELECT count(*) > 5 FROM j WHERE value->>'status' = 503")" "1"
+no_duplicates
+every_write_audited
+expect_sql "SELECT count(*) FROM user_links" "40"
+# A 503 on a POST is an unknown outcome: looked up, never resent.
+expect_sql "SELECT count(*) > 0 FROM operations WHERE kind = 'create' AND resolved_by = 'lookup'" "1"
+# Once converged, a second cycle has nothing to do.
+seq=$(last_seq)
+emu_curl DELETE /_emulator/faults >/dev/null
+sync_expect 0
+expect_eq "writes after convergence" "$(writes_since "$seq")" "0"
+db_sane
+
+# ---- page drift: users inserted at the front of the listing while it is paged shift the later
+# pages, so the listing misses existing users. It is not trusted as the whole account: nothing
+# is deactivated or created, the drift users are left alone.
+scenario drift
+hr_export "$S/hr.csv" 40
+cfg "s#page_size: 100#page_size: 10#"
+sync_expect 0
+listed_at=$(sql "SELECT value FROM meta WHERE key = 'last_full_listing_at'")
+[ -n "$listed_at" ] || fail "no full listing recorded by the first cycle"
+seq=$(last_seq)
+emu_curl POST /_emulator/faults '{"kind":"drift","insert":5,"next":1}' >/dev/null
+got=0
+"$EIGHTSYNC" sync -c "$S/cfg.yaml" --full >"$WORK/out" 2>"$WORK/err" || got=$?
+case "$got" in 0 | 8) checks=$((checks + 1)) ;; *) cat "$WORK/out" "$WORK/err"; fail "sync during drift exited $got" ;; esac
+expect_in "$WORK/err" "complete=false"
+expect_eq "drift users inserted" "$(users_sql "SELECT count(*) FROM j WHERE value->>'userName' LIKE 'drift-%'")" "5"
+expect_eq "writes during drift" "$(writes_since "$seq")" "0"
+expect_eq "active users after drift" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active' AND value->>'userName' LIKE 'user%'")" "40"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND kind IN ('deactivate', 'create', 'adopt')" "0"
+expect_sql "SELECT value FROM meta WHERE key = 'last_full_listing_at'" "$listed_at"
+no_duplicates
+db_sane
+
+# ---- lost responses: three POSTs are applied but their answers never come. Each is looked up,
+# found and recorded resolved_applied; none is sent again.
+scenario lost_response --fault '{"kind":"lost_response","method":"POST","next":3}'
+hr_export "$S/hr.csv" 10
+sync_expect 0
+expect_eq "users" "$(users_sql "SELECT count(*) FROM j")" "10"
+no_duplicates
+expect_eq "POSTs sent" "$(log_sql 0 "SELECT count(*) FROM j WHERE value->>'method' = 'POST'")" "10"
+expect_eq "answers lost" "$(log_sql 0 "SELECT count(*) FROM j WHERE value->>'fault' = 'lost_response'")" "3"
+expect_sql "SELECT count(*) FROM operations WHERE kind = 'create' AND outcome = 'resolved_applied' AND resolved_by = 'lookup' AND scim_id IS NOT NULL" "3"
+expect_sql "SELECT count(*) FROM operations WHERE kind = 'create' AND outcome = 'ok'" "7"
+expect_sql "SELECT count(*) FROM user_links WHERE managed_by = 'created'" "10"
+every_write_audited
+db_sane
+# The users whose answer was lost get their follow-ups like any other, and the next cycle is quiet.
+seq=$(last_seq)
+sync_expect 0
+expect_eq "writes in the next cycle" "$(writes_since "$seq")" "0"
+
+# ---- the rate limit across two consecutive runs: the emulator admits 4 requests per 2 s, the
+# config says the same, and two runs need 13 requests between them. The persisted window keeps
+# the second run from spending the budget the first already used.
+scenario rate_limit --rate-limit 4/2s
+hr_export "$S/hr.csv" 6
+cfg "s#requests: 1000#requests: 4#"
+cfg "s#per: 60s#per: 2s#"
+sync_expect 0  # 1 listing page + 6 POSTs
+set_title Engineer "Staff Engineer"
+sync_expect 0  # 6 PUTs (the created objects are fresh copies)
+expect_eq "titles" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "6"
+expect_eq "429s" "$(log_sql 0 "SELECT count(*) FROM j WHERE value->>'status' = 429")" "0"
+expect_eq "requests" "$(log_sql 0 "SELECT count(*) > 8 FROM j")" "1"
+# No 2-second window (from any request's arrival) holds more than 4 requests.
+expect_eq "busiest 2 s window" "$(log_sql 0 "
+  SELECT max(n) FROM (SELECT (SELECT count(*) FROM j b
+                              WHERE julianday(b.value->>'time') >= julianday(a.value->>'time')
+                                AND (julianday(b.value->>'time') - julianday(a.value->>'time')) * 86400000 < 2000) AS n
+                      FROM j a)")" "4"
+db_sane
+
+# ---- a truncated export (40 rows, then 10): held, nothing deactivated; approved, the next
+# cycle applies what it still plans.
+scenario truncated
+hr_export "$S/hr.csv" 40
+sync_expect 0
+head -n 11 "$S/hr.csv" >"$S/hr.short" && mv "$S/hr.short" "$S/hr.csv"
+seq=$(last_seq)
+sync_expect 9
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "held"
+expect_eq "writes while held" "$(writes_since "$seq")" "0"
+expect_eq "active users while held" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "40"
+expect_sql "SELECT count(*) FROM held_operations WHERE cycle_id = 2 AND kind = 'deactivate'" "30"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2" "0"
+expect_in <(sql "SELECT group_concat(DISTINCT hold_reason) FROM held_operations WHERE cycle_id = 2") "source_shrink"
+# Held again while nobody approves.
+sync_expect 9
+expect_eq "active users, held twice" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "40"
+# An operator approves cycle 2: the next cycle deactivates the 30.
+run_cmd 0 "$EIGHTSYNC" approve -c "$S/cfg.yaml" 2
+expect_sql "SELECT count(*) FROM approvals WHERE cycle_id = 2" "1"
+sync_expect 0
+expect_eq "active users after approval" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "10"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 4 AND kind = 'deactivate' AND outcome = 'ok' AND method = 'PATCH'" "30"
+every_write_audited
+db_sane
+
+# ---- key churn. First a wrong export: every key new and every old one missing, and nobody
+# matching an 8x8 user (another company's file, say). Held as a whole: nothing is deactivated
+# or created.
+scenario key_churn
+hr_export "$S/hr.csv" 40
+sync_expect 0
+hr_export "$S/hr.csv" 40 101 K example.org
+seq=$(last_seq)
+sync_expect 9
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "held"
+expect_sql "SELECT group_concat(DISTINCT hold_reason) FROM held_operations WHERE cycle_id = 2" "key_churn"
+expect_sql "SELECT kind || ':' || count(*) FROM held_operations WHERE cycle_id = 2 GROUP BY kind ORDER BY kind" \
+  "$(printf 'create:40\ndeactivate:40')"
+expect_eq "writes while held" "$(writes_since "$seq")" "0"
+expect_eq "users while held" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "40"
+# Then the same people under new keys (the key column changed). Each new key matches an 8x8
+# user linked to an old key: nothing is deactivated, created or re-linked.
+# TODO(planner): this is not held as key_churn (outcome ok, 40 linked_to_other_key conflicts and
+# 40 resolve_conflict manual actions), because the hold only covers operations and none is
+# planned; see the report on issue 6. Only the safety is asserted here.
+hr_export "$S/hr.csv" 40 1 K
+seq=$(last_seq)
+got=0
+"$EIGHTSYNC" sync -c "$S/cfg.yaml" >"$WORK/out" 2>"$WORK/err" || got=$?
+case "$got" in 0 | 9) checks=$((checks + 1)) ;; *) cat "$WORK/out" "$WORK/err"; fail "re-keyed sync exited $got" ;; esac
+expect_eq "writes after re-keying" "$(writes_since "$seq")" "0"
+expect_eq "active users after re-keying" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active'")" "40"
+expect_eq "externalIds after re-keying" "$(users_sql "SELECT count(*) FROM j WHERE value->>'externalId' LIKE 'E%'")" "40"
+expect_sql "SELECT count(*) FROM user_links WHERE hr_key LIKE 'E%'" "40"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 3" "0"
+no_duplicates
+db_sane
+
+# ---- create_only: site and title are set when eightsync creates the user, never sent again.
+# HR moves a person to another office and renames every title: the PUT carries the new timezone
+# but keeps 8x8's site and title; the site move is a manual action (8x8's site is write-once).
+scenario create_only
+hr_export "$S/hr.csv" 4
+cfg "s#^create_only: \[site\]#create_only: [site, title]#"
+sync_expect 0
+expect_sql "SELECT count(*) FROM operations WHERE kind = 'create' AND body_json LIKE '%\"site\":\"London HQ\"%'" "2"
+expect_sql "SELECT count(*) FROM operations WHERE kind = 'create' AND body_json LIKE '%\"title\":\"Engineer\"%'" "4"
+expect_in <(emu_user user1@example.com) '"title":"Engineer"'
+set_title Engineer "Staff Engineer"
+sed -i "s/^E00001,\(.*\),London,/E00001,\1,Austin,/" "$S/hr.csv"
+seq=$(last_seq)
+sync_expect 0
+# Only user1 changed an owned, updatable attribute (its timezone): one PUT, no title, old site.
+expect_sql "SELECT kind || ':' || outcome FROM operations WHERE cycle_id = 2" "update:ok"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND (diff_json LIKE '%site%' OR diff_json LIKE '%title%')" "0"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND (body_json LIKE '%Staff Engineer%' OR body_json LIKE '%\"site\":\"Austin\"%')" "0"
+expect_in <(emu_user user1@example.com) '"timezone":"America/Chicago"'
+expect_in <(emu_user user1@example.com) '"site":"London HQ"'
+expect_in <(emu_user user1@example.com) '"title":"Engineer"'
+expect_eq "writes" "$(writes_since "$seq")" "1"
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE kind = 'change_site' AND hr_key = 'E00001'" "1"
+# And never again: the next cycle sends nothing.
+seq=$(last_seq)
+sync_expect 0
+expect_eq "writes in the next cycle" "$(writes_since "$seq")" "0"
+db_sane
+
+done_ok
