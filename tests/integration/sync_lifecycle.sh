@@ -32,6 +32,7 @@ $H
 00116,Ana,Perez,,ana.perez@example.com,Senior Software Engineer,Engineering,Austin,Employee,On Leave,+1 512-555-0116,00110,2019-09-02
 00120,Aiko,Tanaka,,aiko.tanaka@example.com,QA Engineer,Engineering,Austin,Employee,Active,+1 512-555-0120,00105,2023-01-09
 00121,Daniel,Brooks,Dan,daniel.brooks@example.com,Contract Writer,Engineering,Austin,Contractor,Active,+1 512-555-0121,00110,2024-02-05
+00140,IT,Admin,,admin@example.com,IT Administrator,IT,Austin,Employee,Active,+1 512-555-0140,00101,2015-01-05
 CSV
 row() { sed -i "s/^$1,.*/$2/" "$WORK/hr.csv"; }
 
@@ -56,6 +57,12 @@ expect_sql "SELECT diff_json LIKE '%\"title\"%CEO%Chief Executive Officer%' FROM
 expect_in <(emu_user admin@example.com) '"userName":"admin@example.com"'
 [ -z "$(sql "SELECT 1 FROM operations WHERE user_name IN ('admin@example.com','reception@example.com','jmueller@example.com')")" ] ||
   fail "a hand-made or protected user was touched"
+# HR row 00140 names admin@example.com, which matches `protect: admin*@example.com`: it is never
+# adopted, updated or created, although its userName would match.
+expect_sql "SELECT count(*) FROM operations WHERE hr_key = '00140'" "0"
+expect_sql "SELECT count(*) FROM user_links WHERE hr_key = '00140'" "0"
+expect_not_in <(emu_user admin@example.com) '"externalId"'
+expect_not_in <(emu_user admin@example.com) '"title"'
 sql "SELECT 1" >/dev/null
 expect_sql "PRAGMA integrity_check" "ok"
 
