@@ -9,6 +9,7 @@
 #include "config/config_loader.hpp"
 #include "daemon/approve_command.hpp"
 #include "daemon/audit_command.hpp"
+#include "daemon/check_connection_command.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"
@@ -128,6 +129,17 @@ int run_cli(int argc, char** argv) {
       "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
       "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
       "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL).");
+
+  auto* checkc =
+      app.add_subcommand("check-connection", "Check step by step that eightsync can reach and use 8x8");
+  checkc->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
+  checkc->footer(
+      "Example, after putting the URL and the token in place:\n"
+      "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
+      "Reads the token, then resolves, connects (through target.proxy if set), verifies TLS, sends the\n"
+      "token and reads one page of users (a lookup that matches nobody), and says which step failed and\n"
+      "what to do about it. Changes nothing. Exits 0; 1 unusable URL, proxy or CA file; 6 no token or\n"
+      "401; 7 8x8 could not be reached or read.");
 
   auto* run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
   run->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
@@ -289,6 +301,11 @@ int run_cli(int argc, char** argv) {
     if (manual->parsed()) return run_manual_actions(*cfg, ma_req, std::cout, std::cerr);
     return run_approve(*cfg, approve_cycle, *core::approval_scope_from_name(approve_only), std::cout,
                        std::cerr);
+  }
+  if (checkc->parsed()) {
+    auto cfg = load_or_report(config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_check_connection(*cfg, std::cout, std::cerr);
   }
   if (run->parsed()) {
     auto cfg = load_or_report(config_file);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# check-connection names the step that fails and what to do: all good; a revoked token (401);
+# nothing listening (connect); a certificate the system does not trust (TLS); no token at all.
+source "$(dirname "$0")/lib.bash"
+
+start_emulator
+example_config "$WORK/cfg.yaml"
+export EIGHTSYNC_TOKEN=it-token
+
+run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "  ok    token       accepted by 8x8"
+expect_in "$WORK/out" "  ok    read        GET /Users answered 200"
+expect_in "$WORK/out" "Everything eightsync needs from 8x8 works."
+expect_not_in "$WORK/out" "it-token"
+
+run_cmd 6 env EIGHTSYNC_TOKEN=wrong-token "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "  FAIL  token       8x8 answered 401: the token is wrong or was revoked"
+expect_not_in "$WORK/out" "wrong-token"
+
+run_cmd 6 env -u EIGHTSYNC_TOKEN "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "  FAIL  token       environment variable EIGHTSYNC_TOKEN is not set"
+
+# A self-signed certificate for the right name, which nothing trusts: the TLS step fails.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+  -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+plain=$EMU
+kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true
+start_emulator --cert "$WORK/cert.pem" --key "$WORK/key.pem"
+sed "s#url: http://$plain/scim/v2#url: https://$EMU/scim/v2#" "$WORK/cfg.yaml" >"$WORK/tls.yaml"
+run_cmd 7 "$EIGHTSYNC" check-connection -c "$WORK/tls.yaml"
+expect_in "$WORK/out" "  FAIL  TLS         TLS handshake with 127.0.0.1 (certificate: self-signed certificate)"
+expect_in "$WORK/out" "target.ca_file"
+# Trusting that certificate through target.ca_file makes every step pass.
+sed -i "s#^  url: https://$EMU/scim/v2#  url: https://$EMU/scim/v2\n  ca_file: $WORK/cert.pem#" "$WORK/tls.yaml"
+run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/tls.yaml"
+expect_in "$WORK/out" "  ok    TLS         8x8's certificate verified for its host name"
+
+# Nothing listening any more: the connect step fails.
+kill "$EMU_PID"; wait "$EMU_PID" 2>/dev/null || true
+run_cmd 7 "$EIGHTSYNC" check-connection -c "$WORK/tls.yaml"
+expect_in "$WORK/out" "  FAIL  connect     connecting to 127.0.0.1:"
+done_ok
