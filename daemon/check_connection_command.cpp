@@ -15,8 +15,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/scim_client.hpp"
-#include "core/persistent_rate_limiter.hpp"
-#include "core/sliding_window_rate_limiter.hpp"
 #include "core/wall_clock.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
@@ -50,18 +48,8 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
   step(out, true, "token", "read (it is never printed or logged)");
 
   const auto& clk = core::wall_clock::instance();
-  std::shared_ptr<core::rate_limiter> limiter;
-  std::error_code ec;
   auto quiet = std::make_shared<spdlog::logger>("eightsync", std::make_shared<spdlog::sinks::null_sink_mt>());
-  if (std::filesystem::exists(cfg.state.path, ec)) {
-    core::persistent_rate_limiter::options lo;
-    lo.logger = quiet;
-    limiter = std::make_shared<core::persistent_rate_limiter>(cfg.state.path, cfg.target.rate_limit.requests,
-                                                              cfg.target.rate_limit.per, clk, lo);
-  } else {
-    limiter = std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
-                                                                  cfg.target.rate_limit.per, clk);
-  }
+  auto limiter = make_rate_limiter(cfg, clk, quiet);
   std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
   net::io_context ioc;
   std::optional<connectors::scim_client> client;
@@ -73,11 +61,9 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
     step(out, false, "URL", e.what());
     return exit_config_invalid;
   }
-  const auto& base = client->base();
   step(out, true, "URL",
        std::string(cfg.target.url.rfind("https://", 0) == 0 ? "TLS" : "plain HTTP (loopback only)") +
            (cfg.target.proxy ? ", through proxy " + *cfg.target.proxy : ", direct (no proxy)"));
-  (void)base;
 
   connectors::scim_result r;
   net::co_spawn(

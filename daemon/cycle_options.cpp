@@ -1,6 +1,11 @@
 #include "daemon/cycle_options.hpp"
 
+#include <filesystem>
+#include <system_error>
 #include <utility>
+
+#include "core/persistent_rate_limiter.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
 
 #include "config/leaver_action.hpp"
 #include "config/visibility_mode.hpp"
@@ -46,6 +51,20 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.page_size = cfg.target.page_size;
   o.full_listing_requested = full;
   return o;
+}
+
+std::shared_ptr<core::rate_limiter> make_rate_limiter(const config::eightsync_config& cfg,
+                                                      const core::clock& clk,
+                                                      std::shared_ptr<spdlog::logger> logger) {
+  std::error_code ec;
+  if (std::filesystem::exists(cfg.state.path, ec)) {
+    core::persistent_rate_limiter::options o;
+    o.logger = std::move(logger);
+    return std::make_shared<core::persistent_rate_limiter>(cfg.state.path, cfg.target.rate_limit.requests,
+                                                           cfg.target.rate_limit.per, clk, o);
+  }
+  return std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
+                                                             cfg.target.rate_limit.per, clk);
 }
 
 core::plan_rate plan_rate_from(const config::eightsync_config& cfg) noexcept {

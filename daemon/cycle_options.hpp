@@ -28,6 +28,14 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
 core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
                                            bool full);
 
+/// The rate limiter for a command's requests to 8x8: the budget persisted in the state database
+/// when that file exists, shared with the service and every other eightsync process on it
+/// (invariant 8); one in memory before the first cycle created the database. Throws
+/// std::invalid_argument as the limiters do (a zero rate: the config forbids it).
+std::shared_ptr<core::rate_limiter> make_rate_limiter(const config::eightsync_config& cfg,
+                                                      const core::clock& clk,
+                                                      std::shared_ptr<spdlog::logger> logger);
+
 /// target.rate_limit as the rate a plan's cost is stated in. Never throws.
 core::plan_rate plan_rate_from(const config::eightsync_config& cfg) noexcept;
 

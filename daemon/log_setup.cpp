@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
 namespace eightsync::daemon {
@@ -104,6 +105,14 @@ spdlog::level::level_enum level_of(config::log_level l) {
 }
 
 }  // namespace
+
+std::shared_ptr<spdlog::logger> make_cli_logger(std::ostream& err, bool verbose) {
+  auto logger =
+      std::make_shared<spdlog::logger>("eightsync", std::make_shared<spdlog::sinks::ostream_sink_mt>(err));
+  logger->set_pattern("%n: %l: %v");
+  logger->set_level(verbose ? spdlog::level::info : spdlog::level::warn);
+  return logger;
+}
 
 bool stderr_is_journal() noexcept {
   const char* js = std::getenv("JOURNAL_STREAM");

@@ -17,6 +17,11 @@ namespace eightsync::daemon {
 /// At `log.level`. Throws only std::bad_alloc.
 std::shared_ptr<spdlog::logger> make_daemon_logger(const config::log_config& log);
 
+/// The logger of an interactive command (`plan`, `sync`): `eightsync: LEVEL: message` lines on
+/// `err`, warnings and errors only unless `verbose` (then every request and operation too).
+/// Throws only std::bad_alloc.
+std::shared_ptr<spdlog::logger> make_cli_logger(std::ostream& err, bool verbose);
+
 /// Whether stderr is connected to journald ($JOURNAL_STREAM names stderr's device and inode).
 /// Never throws.
 bool stderr_is_journal() noexcept;

@@ -8,7 +8,6 @@
 #include <string>
 #include <utility>
 
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,7 +18,6 @@
 #include "core/plan_cost.hpp"
 #include "core/plan_json.hpp"
 #include "core/plan_text.hpp"
-#include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/wall_clock.hpp"
@@ -27,6 +25,7 @@
 #include "daemon/cycle_plan.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
+#include "daemon/log_setup.hpp"
 #include "daemon/token_source.hpp"
 
 namespace eightsync::daemon {
@@ -105,15 +104,12 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     }
   }
 
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(err);
-  auto logger = std::make_shared<spdlog::logger>("eightsync", sink);
-  logger->set_pattern("%n: %l: %v");
-  logger->set_level(request.verbose ? spdlog::level::info : spdlog::level::warn);
+  auto logger = make_cli_logger(err, request.verbose);
 
   const auto& clk = core::wall_clock::instance();
   std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
-  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
-                                                                     cfg.target.rate_limit.per, clk);
+  // A plan's reads count against the same budget as the service's requests.
+  auto limiter = make_rate_limiter(cfg, clk, logger);
   std::optional<cycle_plan> planned;
   std::exception_ptr failure;
   try {

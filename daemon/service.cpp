@@ -81,6 +81,7 @@ class service {
   void begin_stop();
   std::string status_line(const cycle_result& r) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds d);
+  std::size_t token_fingerprint() const;
 
   std::filesystem::path file_;
   config::eightsync_config cfg_;
@@ -102,7 +103,7 @@ class service {
   pending pending_;
   std::optional<std::chrono::steady_clock::time_point> last_full_;
   std::string last_status_ = "no cycle yet";
-  std::string token_fingerprint_;  // of the token a 401 refused; a different one ends the backoff
+  std::size_t token_fingerprint_ = 0;  // of the token a 401 refused; a different one ends the backoff
   bool auth_backoff_ = false;
 };
 
@@ -111,6 +112,13 @@ std::chrono::milliseconds service::jittered(std::chrono::milliseconds d) {
   const auto spread = std::max<std::int64_t>(d.count() / 20, 0);
   return d + std::chrono::milliseconds(
                  spread == 0 ? 0 : std::uniform_int_distribution<std::int64_t>(0, spread)(rng_));
+}
+
+// A hash of the token as it reads now (0 when it cannot be read), so a replaced token ends the
+// backoff after a 401 without the token itself being kept.
+std::size_t service::token_fingerprint() const {
+  auto token = read_token(cfg_.target);
+  return token ? std::hash<std::string_view>{}(token->reveal()) : 0;
 }
 
 void service::trigger(cycle_trigger why, bool full) {
@@ -253,9 +261,7 @@ net::awaitable<void> service::loop() {
     if (pending_.reload) reload();
     if (!pending_.cycle) continue;
     if (auth_backoff_ && pending_.trigger != cycle_trigger::signal) {
-      auto token = read_token(cfg_.target);
-      const std::string fp = token ? std::to_string(std::hash<std::string_view>{}(token->reveal())) : "";
-      if (fp == token_fingerprint_ && std::chrono::steady_clock::now() < next_due) {
+      if (token_fingerprint() == token_fingerprint_ && std::chrono::steady_clock::now() < next_due) {
         pending_.cycle = false;
         continue;
       }
@@ -281,8 +287,7 @@ net::awaitable<void> service::loop() {
       last_status_ = status_line(*result);
       if (result->end.outcome == cycle_outcome::auth_failed) {
         auth_backoff_ = true;
-        auto token = read_token(cfg_.target);
-        token_fingerprint_ = token ? std::to_string(std::hash<std::string_view>{}(token->reveal())) : "";
+        token_fingerprint_ = token_fingerprint();
         next_due = std::chrono::steady_clock::now() +
                    std::max<std::chrono::milliseconds>(cfg_.schedule.interval, auth_backoff);
         last_status_ +=
@@ -346,6 +351,9 @@ int service::run() {
   start_watcher();
   log_->info("service.ready pid={} config={} state={} target={}", ::getpid(), file_.string(),
              cfg_.state.path.string(), cfg_.target.url);
+  if (cfg_.metrics.listen)
+    log_->warn("metrics.not_served listen={}: this eightsync does not serve metrics yet; the key is ignored",
+               *cfg_.metrics.listen);
   sd_.ready("started; the first cycle (a full reconcile) runs now");
   pet_watchdog();
   std::exception_ptr failure;

@@ -7,7 +7,6 @@
 #include <string>
 #include <utility>
 
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,6 +20,7 @@
 #include "core/wall_clock.hpp"
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
+#include "daemon/log_setup.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -64,10 +64,7 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
     return exit_state_unusable;
   }
 
-  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(err);
-  auto logger = std::make_shared<spdlog::logger>("eightsync", sink);
-  logger->set_pattern("%n: %l: %v");
-  logger->set_level(request.verbose ? spdlog::level::info : spdlog::level::warn);
+  auto logger = make_cli_logger(err, request.verbose);
 
   const auto& clk = core::wall_clock::instance();
   std::optional<core::state_store> store;

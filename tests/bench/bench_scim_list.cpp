@@ -23,6 +23,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "bench_emulator.hpp"
 #include "connectors/http_connection.hpp"
 #include "connectors/scim_client.hpp"
 #include "core/unlimited_rate_limiter.hpp"
@@ -42,54 +43,6 @@ using namespace eightsync;
 constexpr std::size_t user_count = 100'000;
 constexpr std::size_t page_size = 1'000;
 constexpr const char* token = "bench-token-7d1f";
-
-// The emulator as a child process on 127.0.0.1:0; its port is its first stdout line.
-class emulator {
- public:
-  emulator() {
-    const char* env = std::getenv("EIGHTSYNC_EMULATOR");
-    std::string bin = env && *env ? env : EIGHTSYNC_EMULATOR_BIN;
-    std::vector<std::string> args{
-        bin, "--listen", "127.0.0.1:0", "--token", token, "--max-page-size", std::to_string(page_size)};
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    const int rc = posix_spawnp(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (rc != 0) {
-      close(fds[0]);
-      throw std::runtime_error("cannot start " + bin);
-    }
-    std::string line;
-    char c = 0;
-    pollfd p{fds[0], POLLIN, 0};
-    while (poll(&p, 1, 10'000) > 0 && read(fds[0], &c, 1) == 1 && c != '\n')
-      line += c;
-    close(fds[0]);
-    const auto colon = line.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("the emulator printed no address: " + line);
-    port_ = static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1)));
-  }
-  ~emulator() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  emulator(const emulator&) = delete;
-  emulator& operator=(const emulator&) = delete;
-  std::uint16_t port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-};
 
 template <class T>
 T run(net::io_context& ioc, net::awaitable<T> aw) {
@@ -136,7 +89,8 @@ void seed(net::io_context& ioc, std::uint16_t port) {
 
 void list_100k_users(benchmark::State& state) {
   spdlog::set_level(spdlog::level::warn);
-  emulator emu;
+  const char* env = std::getenv("EIGHTSYNC_EMULATOR");
+  eightsync::bench::bench_emulator emu(env && *env ? env : EIGHTSYNC_EMULATOR_BIN, token, page_size);
   net::io_context ioc{1};
   seed(ioc, emu.port());
   connectors::scim_client_options o;

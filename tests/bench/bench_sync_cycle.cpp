@@ -50,6 +50,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 
+#include "bench_emulator.hpp"
 #include "connectors/http_connection.hpp"
 
 extern char** environ;
@@ -171,63 +172,6 @@ double seconds(const timeval& t) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
 }
 
-// The emulator as a child process on 127.0.0.1:0; its port is its first stdout line.
-class emulator {
- public:
-  emulator() {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    try {
-      pid_ =
-          spawn({binary("EIGHTSYNC_EMULATOR", emulator_bin, "tests/emulator/eightsync-emulator"), "--listen",
-                 "127.0.0.1:0", "--token", token, "--max-page-size", std::to_string(page_size)},
-                &fa);
-    } catch (...) {
-      posix_spawn_file_actions_destroy(&fa);
-      close(fds[0]);
-      close(fds[1]);
-      throw;
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    std::string line;
-    char c = 0;
-    pollfd p{fds[0], POLLIN, 0};
-    while (poll(&p, 1, 10'000) > 0 && read(fds[0], &c, 1) == 1 && c != '\n')
-      line += c;
-    close(fds[0]);
-    const auto colon = line.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("the emulator printed no address: " + line);
-    port_ = static_cast<std::uint16_t>(std::stoul(line.substr(colon + 1)));
-  }
-  ~emulator() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  emulator(const emulator&) = delete;
-  emulator& operator=(const emulator&) = delete;
-  std::uint16_t port() const { return port_; }
-  // The emulator's own CPU so far (user+sys), from /proc.
-  double cpu_seconds() const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i)
-      if (i >= 14) ticks += std::stod(field);
-    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::uint16_t port_ = 0;
-};
-
 struct child_run {
   int exit_code = -1;
   double user_s = 0;
@@ -247,7 +191,8 @@ class environment {
     db_ = dir_ / "state.db";
     setenv("EIGHTSYNC_BENCH_TOKEN", token, 1);
     write_export(csv_, false);
-    emu_ = std::make_unique<emulator>();
+    emu_ = std::make_unique<eightsync::bench::bench_emulator>(
+        binary("EIGHTSYNC_EMULATOR", emulator_bin, "tests/emulator/eightsync-emulator"), token, page_size);
     http_ = std::make_unique<connectors::http_connection>(ioc_.get_executor(), admin_options(),
                                                           spdlog::default_logger());
     write_config();
@@ -274,7 +219,7 @@ class environment {
   environment& operator=(const environment&) = delete;
 
   void write_export_file(bool changed) { write_export(csv_, changed); }
-  const emulator& emu() const { return *emu_; }
+  const eightsync::bench::bench_emulator& emu() const { return *emu_; }
 
   // `eightsync sync [--full]` as a child; its CPU and peak RSS from wait4.
   child_run run_sync(bool full) {
@@ -419,7 +364,7 @@ class environment {
   fs::path dir_;
   fs::path csv_;
   fs::path db_;
-  std::unique_ptr<emulator> emu_;
+  std::unique_ptr<eightsync::bench::bench_emulator> emu_;
   net::io_context ioc_{1};
   std::unique_ptr<connectors::http_connection> http_;
 };

@@ -67,7 +67,12 @@ checks=$((checks + 1))
 
 # An operator's link settles the possible duplicate: the next plan updates that user instead.
 run_cmd 0 "$EIGHTSYNC" link -c "$WORK/cfg.yaml" 00110 "$(id_of jmueller@example.com)"
+# From here a state database exists: the plan's reads are paced by the budget stored there,
+# shared with the service (invariant 8).
 run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --full
+[ "$(sqlite3 -batch "$WORK/state.db" "SELECT count(*) FROM rate_limit_slots")" -ge 1 ] ||
+  fail "plan's request was not counted in the shared rate-limit budget"
+checks=$((checks + 1))
 expect_in "$WORK/out" "Conflicts (2)"
 expect_in "$WORK/out" "  00110  jmueller@example.com (id $(id_of jmueller@example.com))"
 expect_in "$WORK/out" "[change_user_name] 00110"
