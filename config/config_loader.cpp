@@ -1,5 +1,7 @@
 #include "config/config_loader.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -543,13 +545,28 @@ class loader {
     auto t = text(f, expected);
     if (!t) return;
     const auto colon = t->rfind(':');
-    const bool ok = colon != std::string::npos && colon > 0 && valid_port(sv(*t).substr(colon + 1)) &&
+    const sv port = colon == std::string::npos ? sv{} : sv(*t).substr(colon + 1);
+    const bool ok = colon != std::string::npos && colon > 0 && (port == "0" || valid_port(port)) &&
                     (t->front() != '[' || (*t)[colon - 1] == ']');
     if (!ok) {
       error(f, "expected " + std::string(expected) + ", found " + in_quotes(*t));
       return;
     }
+    if (!loopback_host(sv(*t).substr(0, colon))) {
+      error(f, in_quotes(*t) +
+                   " is not a loopback address: the metrics endpoint has no authentication, so eightsync "
+                   "serves it on 127.0.0.1, [::1] or localhost only (scrape it from this machine, or "
+                   "through a proxy that adds authentication)");
+      return;
+    }
     out = *t;
+  }
+
+  // 127.0.0.0/8 as a dotted quad, [::1], or localhost.
+  static bool loopback_host(sv host) {
+    if (host == "localhost" || host == "[::1]") return true;
+    in_addr a{};
+    return inet_pton(AF_INET, std::string(host).c_str(), &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
   }
 
   static bool env_name(sv s) {

@@ -138,8 +138,22 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
   std::size_t paused = 0;  // 429s (or 503s with Retry-After) in a row
   scim_result r;
   for (std::size_t attempt = 1;; ++attempt) {
-    co_await sleep_until(options_.rate_limiter->acquire());
+    const auto slot = options_.rate_limiter->acquire();
+    if (options_.tally) {
+      const auto wait = slot - options_.clock->now();
+      if (wait > core::clock::duration::zero())
+        options_.tally->cost.rate_limit_wait += std::chrono::ceil<milliseconds>(wait);
+    }
+    co_await sleep_until(slot);
     auto ex = co_await connection_->send(c.method, c.target, c.body);
+    if (auto* t = options_.tally.get()) {
+      ++t->sent;
+      if (attempt > 1) ++t->cost.retried;
+      const unsigned answered =
+          ex.stage == http_stage::done || ex.stage == http_stage::read_body ? ex.status : 0;
+      ++t->by_method_status[{c.method, answered}];
+      if (answered == 429) ++t->cost.responses_429;
+    }
     const auto pause = r.retry_after;  // a pause met on an earlier attempt stays reported
     r = scim_result{};
     r.retry_after = pause;
@@ -223,9 +237,11 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
         } else {
           r.outcome = is_post ? scim_outcome::outcome_unknown : scim_outcome::server;
         }
-        // A POST is never resent (a 429 is a refusal: the caller may send it again later). Other
-        // calls wait inside the call only up to max_delay; the limiter holds the pause anyway.
-        retry = !is_post && wait <= policy.max_delay;
+        // A 429 is a refusal made before 8x8 processed the request, so even a POST is sent again
+        // once Retry-After has passed: it cannot duplicate. A 503 on a POST may come from a
+        // gateway after it forwarded the request: that POST stays outcome_unknown, never resent.
+        // Calls wait inside the call only up to max_delay; the limiter holds the pause anyway.
+        retry = (s == 429 || !is_post) && wait <= policy.max_delay;
         wait_backoff = false;
       } else if (s >= 500) {
         read_error_body(ex.body, r);

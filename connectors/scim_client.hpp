@@ -24,10 +24,11 @@ class http_connection;
 /// The 8x8 SCIM 2.0 client: one keep-alive connection on the caller's io_context, every request
 /// paced by the shared rate limiter and retried by the retry policy. GET, PUT and PATCH are
 /// retried on retryable statuses, timeouts, resets and truncated answers; a POST is resent only
-/// when it provably never left (failed before any byte was written), otherwise its outcome is
-/// `outcome_unknown`. 401 and 403 are never retried. It never sends DELETE. It logs one line per
-/// event (`scim.request`, `scim.retry`, `scim.rate_limited`, …) and never logs a header or the
-/// token. Calls must not overlap: await one before starting the next.
+/// when it provably never left (failed before any byte was written) or 8x8 refused it with 429
+/// (after Retry-After, within retry.max_delay), otherwise its outcome is `outcome_unknown`. 401 and 403 are
+/// never retried. It never sends DELETE. It logs one line per event (`scim.request`, `scim.retry`,
+/// `scim.rate_limited`, …) and never logs a header or the token. Calls must not overlap: await one before
+/// starting the next.
 class scim_client {
  public:
   /// A client for `options` on `executor`. Throws std::invalid_argument for a bad base URL,
@@ -64,8 +65,8 @@ class scim_client {
   boost::asio::awaitable<scim_result> get(std::string id);
 
   /// POST /Users with `user`; ok carries the created user (with its id). Never resent once it
-  /// may have left: then outcome_unknown, to be resolved with find_by_user_name. Never throws
-  /// except std::bad_alloc.
+  /// may have left (then outcome_unknown, to be resolved with find_by_user_name), except after
+  /// a 429, which 8x8 answers without applying anything. Never throws except std::bad_alloc.
   boost::asio::awaitable<scim_result> create(boost::json::object user);
 
   /// PUT /Users/{id} with the full object `user`, then compares the answer with what was sent

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/cycle_kind.hpp"
 #include "core/cycle_outcome.hpp"
+#include "core/request_cost.hpp"
 
 namespace eightsync::core {
 
@@ -16,6 +17,7 @@ struct audit_cycle_end {
   std::string error;                              ///< for a person; empty: none (redacted when stored)
   std::uint64_t requests_planned = 0;             ///< requests the plan expected (plan::cost)
   std::uint64_t requests_sent = 0;                ///< requests actually sent, retries and 429s included
+  request_cost cost;                              ///< retries, 429s and rate-limit waits among them
   std::string source_sha256;                      ///< hex SHA-256 of the export read; empty: not read
   std::optional<std::uint64_t> rows_read;         ///< data records read
   std::optional<std::uint64_t> rows_in_scope;     ///< of those, in scope

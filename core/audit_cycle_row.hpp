@@ -7,6 +7,7 @@
 #include "core/cycle_kind.hpp"
 #include "core/cycle_outcome.hpp"
 #include "core/cycle_trigger.hpp"
+#include "core/request_cost.hpp"
 
 namespace eightsync::core {
 
@@ -25,6 +26,7 @@ struct audit_cycle_row {
   std::optional<std::uint64_t> rows_quarantined;
   std::uint64_t requests_planned = 0;
   std::uint64_t requests_sent = 0;
+  request_cost cost;  ///< retries, 429s and rate-limit waits (0 for cycles before migration 0004)
   std::optional<cycle_outcome> outcome;
   std::string error;
 };

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <utility>
@@ -28,7 +29,8 @@ constexpr const char* operation_columns =
     "status, attempts, latency_ms, intent_at, outcome_at, outcome, resolved_by, error_detail";
 constexpr const char* cycle_columns =
     "id, started_at, ended_at, kind, triggered_by, source_path, source_sha256, rows_read, rows_in_scope, "
-    "rows_quarantined, requests_planned, requests_sent, outcome, error";
+    "rows_quarantined, requests_planned, requests_sent, outcome, error, requests_retried, responses_429, "
+    "rate_limit_wait_ms";
 constexpr const char* manual_action_columns =
     "id, kind, hr_key, scim_id, user_name, text, dedupe_key, raised_in_cycle, raised_at, status, "
     "resolved_at, "
@@ -219,6 +221,9 @@ class audit_row_reader {
     if (!q.isColumnNull(12))
       r.outcome = named<cycle_outcome>(q.getColumn(12), cycle_outcome_name, "cycles.outcome");
     r.error = text_or_empty(q.getColumn(13));
+    r.cost.retried = static_cast<std::uint64_t>(q.getColumn(14).getInt64());
+    r.cost.responses_429 = static_cast<std::uint64_t>(q.getColumn(15).getInt64());
+    r.cost.rate_limit_wait = std::chrono::milliseconds(q.getColumn(16).getInt64());
     return r;
   }
 
@@ -308,7 +313,8 @@ void audit_log::end_cycle(std::int64_t id, const audit_cycle_end& end) {
                         "UPDATE cycles SET ended_at = ?2, outcome = ?3, error = ?4, requests_planned = ?5, "
                         "requests_sent = ?6, source_sha256 = coalesce(?7, source_sha256), "
                         "rows_read = coalesce(?8, rows_read), rows_in_scope = coalesce(?9, rows_in_scope), "
-                        "rows_quarantined = coalesce(?10, rows_quarantined), kind = coalesce(?11, kind) "
+                        "rows_quarantined = coalesce(?10, rows_quarantined), kind = coalesce(?11, kind), "
+                        "requests_retried = ?12, responses_429 = ?13, rate_limit_wait_ms = ?14 "
                         "WHERE id = ?1 AND outcome IS NULL");
     q.bind(1, id);
     q.bind(2, format_utc_time(end.ended_at.value_or(clock_.now())));
@@ -321,6 +327,9 @@ void audit_log::end_cycle(std::int64_t id, const audit_cycle_end& end) {
     bind_count_or_null(q, 9, end.rows_in_scope);
     bind_count_or_null(q, 10, end.rows_quarantined);
     if (end.kind) q.bind(11, std::string(cycle_kind_name(*end.kind)));
+    q.bind(12, static_cast<std::int64_t>(end.cost.retried));
+    q.bind(13, static_cast<std::int64_t>(end.cost.responses_429));
+    q.bind(14, static_cast<std::int64_t>(std::max<std::int64_t>(end.cost.rate_limit_wait.count(), 0)));
     return q.exec();
   });
   if (changed == 0) {
@@ -705,6 +714,18 @@ std::optional<audit_cycle_row> audit_log::cycle(std::int64_t id) const {
     SQLite::Statement q(store_.database(),
                         std::string("SELECT ") + cycle_columns + " FROM cycles WHERE id = ?1");
     q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read.cycle(q);
+  });
+}
+
+std::optional<audit_cycle_row> audit_log::last_cycle_with(cycle_outcome outcome) const {
+  const audit_row_reader read(store_);
+  const std::string name(cycle_outcome_name(outcome));
+  return guarded(store_, "reading the last " + name + " cycle", [&]() -> std::optional<audit_cycle_row> {
+    SQLite::Statement q(store_.database(), std::string("SELECT ") + cycle_columns +
+                                               " FROM cycles WHERE outcome = ?1 ORDER BY id DESC LIMIT 1");
+    q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return read.cycle(q);
   });

@@ -42,7 +42,7 @@ namespace eightsync::core {
 /// Not thread-safe, like the store it wraps.
 class audit_log {
  public:
-  /// An audit log over `store` (already migrated to 0003 or later), reading time from `time`;
+  /// An audit log over `store` (already migrated to 0004 or later), reading time from `time`;
   /// both must outlive it. Never throws.
   explicit audit_log(state_store& store, const clock& time = wall_clock::instance()) noexcept;
 
@@ -151,6 +151,9 @@ class audit_log {
 
   /// Cycle `id`, or nullopt. Throws state_error.
   std::optional<audit_cycle_row> cycle(std::int64_t id) const;
+
+  /// The newest cycle that ended with `outcome`, if any. Throws state_error.
+  std::optional<audit_cycle_row> last_cycle_with(cycle_outcome outcome) const;
 
   /// The operations of `cycle`, in the order recorded. Throws state_error.
   std::vector<audit_operation_row> operations(std::int64_t cycle) const;

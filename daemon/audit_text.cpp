@@ -42,6 +42,17 @@ std::string counts_phrase(const core::audit_cycle_counts& counts) {
   return s.empty() ? "no operations" : s;
 }
 
+std::string cost_phrase(const core::request_cost& c) {
+  std::string s;
+  const auto add = [&s](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
+  if (c.retried > 0) add(std::to_string(c.retried) + (c.retried == 1 ? " retry" : " retries"));
+  if (c.responses_429 > 0) add(std::to_string(c.responses_429) + " answered 429");
+  // Pacing below a tenth of a second is the limiter doing its job, not news.
+  if (c.rate_limit_wait >= std::chrono::milliseconds(100))
+    add(seconds_text(c.rate_limit_wait) + " waiting on the rate limit");
+  return s;
+}
+
 std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {
   std::string s = "cycle " + std::to_string(c.id) + "  " +
                   (c.outcome ? std::string(core::cycle_outcome_name(*c.outcome)) : "running") + "  " +
@@ -53,6 +64,7 @@ std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_c
          seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*c.ended_at - c.started_at));
   s += "  " + std::to_string(counts.total()) + " ops  " + std::to_string(c.requests_sent) + "/" +
        std::to_string(c.requests_planned) + " requests sent/planned";
+  if (const auto cost = cost_phrase(c.cost); !cost.empty()) s += " (" + cost + ")";
   return s;
 }
 
@@ -95,6 +107,9 @@ boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit
                         {"source_sha256", c.source_sha256},
                         {"requests_planned", c.requests_planned},
                         {"requests_sent", c.requests_sent},
+                        {"requests_retried", c.cost.retried},
+                        {"responses_429", c.cost.responses_429},
+                        {"rate_limit_wait_ms", c.cost.rate_limit_wait.count()},
                         {"error", c.error}};
   o["ended_at"] =
       c.ended_at ? boost::json::value(core::format_utc_time(*c.ended_at)) : boost::json::value(nullptr);

@@ -8,6 +8,7 @@
 #include "core/audit_cycle_row.hpp"
 #include "core/audit_held_row.hpp"
 #include "core/audit_operation_row.hpp"
+#include "core/request_cost.hpp"
 
 // How the audit rows read for a person (`eightsync audit`, `eightsync status`) and for scripts
 // (`--json`), in one place so both commands say the same thing the same way.
@@ -16,6 +17,10 @@ namespace eightsync::daemon {
 /// "cycle 12  ok  full  cli  2026-11-24T02:39:44Z  1.2 s  28 ops  26/26 requests": one line.
 /// Throws only std::bad_alloc.
 std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts);
+
+/// "2 retries, 1 answered 429, 3.0 s waiting on the rate limit": what requests cost beyond the
+/// plan, naming only what happened ("" when nothing did). Throws only std::bad_alloc.
+std::string cost_phrase(const core::request_cost& c);
 
 /// "create ok 22, adopt ok 3, update failed 1": the counts in one phrase ("no operations").
 /// Throws only std::bad_alloc.

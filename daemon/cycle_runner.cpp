@@ -13,6 +13,7 @@
 #include "core/good_cycle_facts.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
+#include "daemon/audit_text.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/token_source.hpp"
@@ -58,8 +59,15 @@ net::awaitable<cycle_result> cycle_runner::run(net::any_io_executor executor, co
     report.end.error = token.error();
   } else {
     std::shared_ptr<const core::clock> clk_ptr(&clock_, [](const core::clock*) {});
-    connectors::scim_client client(executor,
-                                   client_options(cfg_, std::move(*token), limiter_, clk_ptr, log_));
+    auto options = client_options(cfg_, std::move(*token), limiter_, clk_ptr, log_);
+    auto tally = std::make_shared<connectors::request_tally>();
+    options.tally = tally;
+    connectors::scim_client client(executor, std::move(options));
+    struct keep_tally {
+      const connectors::request_tally& from;
+      cycle_result& into;
+      ~keep_tally() { into.requests = from; }
+    } keep{*tally, report};
     cycle_executor exec(client, store_, audit_, report.cycle_id, clock_, log_);
     std::exception_ptr failure;
     try {
@@ -85,6 +93,7 @@ net::awaitable<cycle_result> cycle_runner::run(net::any_io_executor executor, co
     }
   }
   report.end.requests_sent = report.exec.requests_sent + report.read_requests;
+  report.end.cost = report.requests.cost;
   audit_.end_cycle(report.cycle_id, report.end);
   audit_.prune(clock_.now() - cfg_.audit.retention);
   log_->info("cycle.end {}", cycle_summary(report));
@@ -230,7 +239,9 @@ std::string cycle_summary(const cycle_result& r) {
          std::to_string(x.not_applied) + " not fully applied; " + std::to_string(r.held) + " held, " +
          std::to_string(r.conflicts) + " conflicts, " + std::to_string(x.manual_actions_raised) +
          " new manual actions; " + std::to_string(r.end.requests_sent) + " requests sent, " +
-         std::to_string(r.end.requests_planned) + " planned)";
+         std::to_string(r.end.requests_planned) + " planned";
+    if (const auto cost = cost_phrase(r.end.cost); !cost.empty()) s += "; " + cost;
+    s += ")";
   }
   return s;
 }

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "config/eightsync_config.hpp"
+#include "connectors/request_tally.hpp"
 #include "connectors/scim_client.hpp"
 #include "core/audit_cycle_end.hpp"
 #include "core/audit_log.hpp"
@@ -32,7 +33,8 @@ struct cycle_result {
   std::size_t held = 0;       ///< operations still held after approved ones were released
   std::size_t conflicts = 0;  ///< planner conflicts (each a manual action)
   std::size_t read_failures = 0;
-  std::size_t read_requests = 0;  ///< requests the reads of 8x8 sent
+  std::size_t read_requests = 0;       ///< requests the reads of 8x8 sent
+  connectors::request_tally requests;  ///< every request by method and status, retries, 429s, waits
 };
 
 /// Runs whole cycles, for `eightsync sync` and for the daemon alike: begin the audit row, read

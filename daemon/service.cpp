@@ -32,7 +32,10 @@
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"
+#include "daemon/metrics_server.hpp"
+#include "daemon/operator_snapshot.hpp"
 #include "daemon/sd_notifier.hpp"
+#include "daemon/service_metrics.hpp"
 #include "daemon/source_watcher.hpp"
 #include "daemon/token_source.hpp"
 
@@ -82,6 +85,8 @@ class service {
   std::string status_line(const cycle_result& r) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds d);
   std::size_t token_fingerprint() const;
+  void start_metrics();
+  void refresh_metrics();
 
   std::filesystem::path file_;
   config::eightsync_config cfg_;
@@ -98,6 +103,9 @@ class service {
   std::shared_ptr<core::persistent_rate_limiter> limiter_;
   std::unique_ptr<cycle_runner> runner_;
   std::unique_ptr<source_watcher> watcher_;
+  service_metrics metrics_{EIGHTSYNC_VERSION, core::wall_clock::instance().now()};
+  std::unique_ptr<metrics_server> metrics_server_;
+  std::optional<std::string> metrics_listen_;  // what metrics_server_ was bound for
   std::atomic<bool> stop_{false};
   bool in_cycle_ = false;
   pending pending_;
@@ -136,6 +144,7 @@ void service::begin_stop() {
   wake_.cancel();
   watchdog_.cancel();
   if (watcher_) watcher_->stop();
+  if (metrics_server_) metrics_server_->stop();
   boost::system::error_code ec;
   signals_.cancel(ec);
   // The request in flight may take up to target.timeout; after that, stop regardless: every
@@ -207,6 +216,34 @@ void service::start_watcher() {
   }
 }
 
+// (Re)binds metrics.listen when it changed; a bind that fails is logged and the service goes on
+// without the endpoint: provisioning matters more than its metrics, and a scraper notices the
+// endpoint is down.
+void service::start_metrics() {
+  if (metrics_server_ && metrics_listen_ == cfg_.metrics.listen) return;
+  metrics_server_.reset();
+  metrics_listen_ = cfg_.metrics.listen;
+  if (!cfg_.metrics.listen) return;
+  try {
+    metrics_server_ = std::make_unique<metrics_server>(
+        ioc_.get_executor(), *cfg_.metrics.listen, [this] { return metrics_.render(); }, log_);
+    log_->info("metrics.listening address={} path=/metrics",
+               endpoint_text(metrics_server_->local_endpoint()));
+  } catch (const std::exception& e) {
+    log_->error("metrics.failed {}; the service runs without its metrics endpoint", e.what());
+  }
+}
+
+// The gauges that mirror `eightsync status`, read from the audit tables between cycles.
+void service::refresh_metrics() {
+  metrics_.set_auth_backoff(auth_backoff_);
+  try {
+    metrics_.set_snapshot(take_operator_snapshot(*audit_));
+  } catch (const core::state_error& e) {
+    log_->warn("metrics.refresh_failed {}", e.what());
+  }
+}
+
 void service::reload() {
   pending_.reload = false;
   sd_.reloading();
@@ -224,6 +261,7 @@ void service::reload() {
       runner_ = std::make_unique<cycle_runner>(cfg_, *store_, *audit_, limiter_, log_,
                                                core::wall_clock::instance());
       start_watcher();
+      start_metrics();
       auth_backoff_ = false;
       log_->info("config.reloaded {}", file_.string());
     }
@@ -271,6 +309,7 @@ net::awaitable<void> service::loop() {
     const auto why = pending_.trigger;
     pending_ = pending{false, false, cycle_trigger::schedule, pending_.reload};
     in_cycle_ = true;
+    metrics_.set_cycle_running(true);
     sd_.status("cycle running (" + std::string(core::cycle_trigger_name(why)) + "); " + last_status_);
     std::optional<cycle_result> result;
     try {
@@ -280,6 +319,14 @@ net::awaitable<void> service::loop() {
       last_status_ = std::string("last cycle failed on the state database: ") + e.what();
     }
     in_cycle_ = false;
+    metrics_.set_cycle_running(false);
+    if (result) {
+      try {
+        metrics_.record_cycle(result->end.outcome, audit_->counts(result->cycle_id), result->requests);
+      } catch (const core::state_error& e) {
+        log_->warn("metrics.refresh_failed {}", e.what());
+      }
+    }
     if (stop_) break;
     next_due = std::chrono::steady_clock::now() + jittered(cfg_.schedule.interval);
     if (result) {
@@ -302,6 +349,7 @@ net::awaitable<void> service::loop() {
         auth_backoff_ = false;
       }
     }
+    refresh_metrics();
     const auto wait =
         std::chrono::duration_cast<std::chrono::seconds>(next_due - std::chrono::steady_clock::now());
     sd_.status(last_status_ + "; next in " + std::to_string(std::max<std::int64_t>(wait.count(), 0)) + " s");
@@ -351,9 +399,8 @@ int service::run() {
   start_watcher();
   log_->info("service.ready pid={} config={} state={} target={}", ::getpid(), file_.string(),
              cfg_.state.path.string(), cfg_.target.url);
-  if (cfg_.metrics.listen)
-    log_->warn("metrics.not_served listen={}: this eightsync does not serve metrics yet; the key is ignored",
-               *cfg_.metrics.listen);
+  refresh_metrics();
+  start_metrics();
   sd_.ready("started; the first cycle (a full reconcile) runs now");
   pet_watchdog();
   std::exception_ptr failure;

@@ -15,6 +15,7 @@
 #include "daemon/audit_text.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/lock_holder.hpp"
+#include "daemon/operator_snapshot.hpp"
 #include "daemon/state_access.hpp"
 
 namespace eightsync::daemon {
@@ -24,42 +25,21 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
   if (!store) return store.error();
   try {
     const core::audit_log audit(*store);
-    const auto last = audit.cycles(1);
+    const auto snap = take_operator_snapshot(audit);
     const auto holder = lock_holder(cfg.state.path);
-
-    // Held operations no approval covers yet: those of the newest cycle that held any (older
-    // holds were planned again since, and are held again there if still over a limit).
-    std::vector<core::audit_held_row> waiting;
-    std::int64_t held_cycle = 0;
-    for (const auto& c : audit.cycles(20)) {
-      auto h = audit.held(c.id);
-      if (h.empty()) continue;
-      bool approved = false;
-      for (const auto& a : audit.pending_approvals())
-        if (a.cycle_id == c.id) approved = true;
-      if (!approved) {
-        waiting = std::move(h);
-        held_cycle = c.id;
-      }
-      break;
-    }
-    std::map<std::string, std::size_t> open_by_kind;
-    std::size_t open_total = 0;
-    for (const auto& a : audit.manual_actions(true)) {
-      ++open_by_kind[std::string(core::manual_action_kind_name(a.action.kind))];
-      ++open_total;
-    }
-    const auto quarantined =
-        last.empty() ? std::vector<core::quarantined_row>{} : audit.quarantined(last[0].id);
-    const auto failing = audit.failing_users();
+    const auto& waiting = snap.waiting;
+    const auto held_cycle = snap.held_cycle;
+    const auto& open_by_kind = snap.open_by_kind;
+    const auto open_total = snap.open_total;
+    const auto& failing = snap.failing;
     std::optional<core::clock::time_point> next;
-    if (holder && !last.empty() && last[0].ended_at) next = *last[0].ended_at + cfg.schedule.interval;
+    if (holder && snap.last && snap.last->ended_at) next = *snap.last->ended_at + cfg.schedule.interval;
 
     if (json) {
       boost::json::object doc;
       doc["state_database"] = cfg.state.path.string();
-      doc["last_cycle"] = last.empty() ? boost::json::value(nullptr)
-                                       : boost::json::value(cycle_json(last[0], audit.counts(last[0].id)));
+      doc["last_cycle"] = snap.last ? boost::json::value(cycle_json(*snap.last, snap.last_counts))
+                                    : boost::json::value(nullptr);
       doc["lock_holder_pid"] = holder ? boost::json::value(*holder) : boost::json::value(nullptr);
       doc["next_cycle_at"] =
           next ? boost::json::value(core::format_utc_time(*next)) : boost::json::value(nullptr);
@@ -72,7 +52,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
       for (const auto& [k, n] : open_by_kind)
         kinds[k] = n;
       doc["open_manual_actions"] = std::move(kinds);
-      doc["quarantined_rows"] = quarantined.size();
+      doc["quarantined_rows"] = snap.quarantined;
       boost::json::array f;
       for (const auto& b : failing)
         f.push_back({{"hr_key", b.hr_key},
@@ -85,13 +65,12 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     }
 
     out << "eightsync status (" << cfg.state.path.string() << ")\n";
-    if (last.empty()) {
+    if (!snap.last) {
       out << "  last cycle   none yet\n";
     } else {
-      const auto counts = audit.counts(last[0].id);
-      out << "  last cycle   " << cycle_line(last[0], counts) << "\n               " << counts_phrase(counts)
-          << '\n';
-      if (!last[0].error.empty()) out << "               " << last[0].error << '\n';
+      out << "  last cycle   " << cycle_line(*snap.last, snap.last_counts) << "\n               "
+          << counts_phrase(snap.last_counts) << '\n';
+      if (!snap.last->error.empty()) out << "               " << snap.last->error << '\n';
     }
     if (holder) {
       out << "  service      running: eightsync pid " << *holder << " holds the writer lock\n";
@@ -123,8 +102,8 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
       out << "): eightsync manual-actions";
     }
     out << '\n';
-    out << "  quarantined  " << quarantined.size() << " HR rows in the last cycle";
-    if (!quarantined.empty()) out << ": eightsync audit show " << last[0].id;
+    out << "  quarantined  " << snap.quarantined << " HR rows in the last cycle";
+    if (snap.quarantined > 0) out << ": eightsync audit show " << snap.last->id;
     out << '\n';
     if (!failing.empty()) {
       out << "  failing      " << failing.size() << " users back off after failures:\n";

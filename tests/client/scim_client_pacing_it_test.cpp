@@ -64,9 +64,32 @@ TEST_F(pacing, A429BeyondMaxDelayReturnsAndPausesTheNextCall) {
   EXPECT_GE(entries[2].time + 1ms, *limited.retry_after);
 }
 
-TEST_F(pacing, A429OnPostIsNotResent) {
+TEST_F(pacing, A429OnPostIsSentAgainAfterRetryAfter) {
+  // 429 is a refusal before processing: the POST is sent again once the pause has passed, and
+  // exactly one user is created.
+  start({"--rate-limit", "1/2s"});
+  auto o = options();
+  o.retry.max_delay = 10s;
+  auto& c = client(o);
+  ASSERT_EQ(run(c.create(user("a@example.com"))).outcome, scim_outcome::ok);
+  const auto r = run(c.create(user("b@example.com")));
+  EXPECT_EQ(r.outcome, scim_outcome::ok) << r.detail;
+  EXPECT_EQ(r.attempts, 2u);
+  ASSERT_TRUE(r.retry_after);
+  const auto entries = log();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].status, 429u);
+  EXPECT_FALSE(entries[1].applied);
+  EXPECT_GE(entries[2].time + 1ms, *r.retry_after) << "the POST came back before Retry-After";
+  EXPECT_EQ(entries[2].status, 201u);
+  EXPECT_EQ(dump().size(), 2u);
+}
+
+TEST_F(pacing, A429OnPostBeyondMaxDelayIsNotResent) {
   start({"--rate-limit", "1/5s"});
-  auto& c = client();
+  auto o = options();
+  o.retry.max_delay = 100ms;  // too short to wait for a 5 s Retry-After inside the call
+  auto& c = client(o);
   ASSERT_EQ(run(c.create(user("a@example.com"))).outcome, scim_outcome::ok);
   const auto r = run(c.create(user("b@example.com")));
   EXPECT_EQ(r.outcome, scim_outcome::rate_limited);

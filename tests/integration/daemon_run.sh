@@ -18,18 +18,7 @@ sed -i -e "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr/h
 cp "$WORK/cfg.yaml" "$WORK/cfg.good"
 export EIGHTSYNC_TOKEN=it-token
 DB="$WORK/state.db"
-sql() { sqlite3 -batch "$DB" "$1" 2>/dev/null || true; }
-# wait_for SECONDS SQL WANT: polls the audit database until SQL prints WANT.
-wait_for() {
-  local deadline=$((SECONDS + $1)) got
-  while [ $SECONDS -lt $deadline ]; do
-    got=$(sql "$2")
-    [ "$got" = "$3" ] && { checks=$((checks + 1)); return 0; }
-    sleep 0.2
-  done
-  echo "--- daemon log"; cat "$WORK/daemon.log"
-  fail "waited $1 s for '$2' to be '$3' (last: '$got')"
-}
+sql() { state_sql "$1"; }
 
 "$EIGHTSYNC_NOTIFY_LISTENER" "$WORK/notify.sock" >"$WORK/notify.log" &
 listener=$!

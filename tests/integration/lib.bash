@@ -106,6 +106,25 @@ expect_eq() {
   checks=$((checks + 1))
 }
 
+# ---- helpers for the daemon tests ----
+
+# state_sql SQL: runs SQL on the state database $DB while a daemon may be writing it; prints
+# nothing when it cannot (the file does not exist yet, or is busy for a moment).
+state_sql() { sqlite3 -batch "$DB" "$1" 2>/dev/null || true; }
+
+# wait_for SECONDS SQL WANT: polls $DB until SQL prints WANT; otherwise prints
+# $WORK/daemon.log and fails.
+wait_for() {
+  local deadline=$((SECONDS + $1)) got
+  while [ $SECONDS -lt $deadline ]; do
+    got=$(state_sql "$2")
+    [ "$got" = "$3" ] && { checks=$((checks + 1)); return 0; }
+    sleep 0.2
+  done
+  echo "--- daemon log"; cat "$WORK/daemon.log" 2>/dev/null
+  fail "waited $1 s for '$2' to be '$3' (last: '$got')"
+}
+
 # ---- helpers for the fault and crash tests ----
 
 # hr_export FILE N [FIRST] [KEY_PREFIX] [DOMAIN]: an HR CSV in the shipped example's columns

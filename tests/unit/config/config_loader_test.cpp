@@ -654,7 +654,20 @@ TEST(config_errors, delimiter_is_one_character) {
 TEST(config_errors, listen_and_proxy_addresses) {
   EXPECT_EQ(error_of(minimal("metrics: {listen: 9464}\n")),
             "cfg.yaml:11:19: metrics.listen: expected HOST:PORT such as 127.0.0.1:9464, found \"9464\"");
-  EXPECT_EQ(load(minimal("metrics: {listen: \"0.0.0.0:9464\"}\n")).metrics.listen, "0.0.0.0:9464");
+  // Loopback only: /metrics has no authentication.
+  EXPECT_EQ(
+      error_of(minimal("metrics: {listen: \"0.0.0.0:9464\"}\n")),
+      "cfg.yaml:11:19: metrics.listen: \"0.0.0.0:9464\" is not a loopback address: the metrics endpoint "
+      "has no authentication, so eightsync serves it on 127.0.0.1, [::1] or localhost only (scrape it "
+      "from this machine, or through a proxy that adds authentication)");
+  EXPECT_NE(error_of(minimal("metrics: {listen: \"192.168.1.5:9464\"}\n")).find("is not a loopback address"),
+            std::string::npos);
+  EXPECT_NE(error_of(minimal("metrics: {listen: \"[::]:9464\"}\n")).find("is not a loopback address"),
+            std::string::npos);
+  EXPECT_NE(error_of(minimal("metrics: {listen: \"127.0.0.1:65536\"}\n")).find("expected HOST:PORT"),
+            std::string::npos);
+  for (const char* ok : {"127.0.0.1:9464", "127.1.2.3:9464", "localhost:9464", "[::1]:9464", "127.0.0.1:0"})
+    EXPECT_EQ(load(minimal(std::string("metrics: {listen: \"") + ok + "\"}\n")).metrics.listen, ok) << ok;
   std::string y = minimal();
   y.replace(y.find("mapping:"), 0, "  proxy: proxy.example.com:3128\n");
   EXPECT_EQ(error_of(y),

@@ -96,6 +96,9 @@ TEST_F(audit_log_test, a_cycle_is_recorded_from_begin_to_end) {
   end.error = "1 user failed";
   end.requests_planned = 12;
   end.requests_sent = 15;
+  end.cost.retried = 2;
+  end.cost.responses_429 = 1;
+  end.cost.rate_limit_wait = 2500ms;
   end.source_sha256 = "ab12";
   end.rows_read = 30;
   end.rows_in_scope = 29;
@@ -110,6 +113,8 @@ TEST_F(audit_log_test, a_cycle_is_recorded_from_begin_to_end) {
   EXPECT_EQ(done->error, "1 user failed");
   EXPECT_EQ(done->requests_planned, 12u);
   EXPECT_EQ(done->requests_sent, 15u);
+  EXPECT_EQ(done->cost, (request_cost{2, 1, 2500ms}));
+  EXPECT_EQ(running->cost, request_cost{}) << "a running cycle has cost nothing yet";
   EXPECT_EQ(done->source_path, "/srv/hr.csv");
   EXPECT_EQ(done->source_sha256, "ab12");
   EXPECT_EQ(done->rows_read, 30u);
@@ -519,7 +524,7 @@ TEST(audit_log_migration, a_database_made_by_0002_is_upgraded_to_0003_keeping_it
     store.put_decision({"00456", decision_kind::create_new, "", clock::time_point{}, "alice"});
   }
   state_store store(file, test_url);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), state_store::newest_schema_version());
   EXPECT_EQ(store.find_link("00123"), link);
   EXPECT_EQ(store.load_decisions().size(), 1u);
   for (const char* table : {"cycles", "operations", "quarantined_rows", "manual_actions", "held_operations",
@@ -532,13 +537,51 @@ TEST(audit_log_migration, a_database_made_by_0002_is_upgraded_to_0003_keeping_it
                       "ORDER BY name)")
           .getString(),
       "cycle_counts,last_cycle,open_manual_actions,user_history");
-  EXPECT_EQ(store.database().execAndGet("SELECT group_concat(version) FROM schema_migrations").getString(),
-            "1,2,3");
+  EXPECT_EQ(store.database().execAndGet("SELECT count(*) FROM schema_migrations").getInt(),
+            static_cast<int>(migrations::all().size()));
   manual_clock clk;
   audit_log log(store, clk);
   const auto c = log.begin_cycle({cycle_kind::full, cycle_trigger::startup, "", std::nullopt});
   EXPECT_EQ(log.record_intent(c, create_intent("00789")), 1);
   EXPECT_EQ(store.database().execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
+TEST_F(audit_log_test, the_last_cycle_with_an_outcome) {
+  EXPECT_FALSE(log_.last_cycle_with(cycle_outcome::ok).has_value());
+  const auto first = log_.begin_cycle({cycle_kind::full, cycle_trigger::cli, "/srv/hr.csv", std::nullopt});
+  log_.end_cycle(first, audit_cycle_end{});
+  const auto second = log_.begin_cycle({cycle_kind::full, cycle_trigger::cli, "/srv/hr.csv", std::nullopt});
+  audit_cycle_end held;
+  held.outcome = cycle_outcome::held;
+  log_.end_cycle(second, held);
+  log_.begin_cycle({cycle_kind::full, cycle_trigger::cli, "/srv/hr.csv", std::nullopt});  // still running
+  ASSERT_TRUE(log_.last_cycle_with(cycle_outcome::ok).has_value());
+  EXPECT_EQ(log_.last_cycle_with(cycle_outcome::ok)->id, first);
+  EXPECT_EQ(log_.last_cycle_with(cycle_outcome::held)->id, second);
+  EXPECT_FALSE(log_.last_cycle_with(cycle_outcome::partial).has_value());
+}
+
+TEST(audit_log_migration, a_cycle_recorded_before_0004_reads_as_costing_nothing_extra) {
+  temp_dir dir;
+  const auto file = dir / "state.db";
+  const auto& all = migrations::all();
+  ASSERT_GE(all.size(), 4u);
+  EXPECT_EQ(all[3].file_name, "0004_cycle_cost.sql");
+  {
+    state_store::options old;
+    old.known_migrations = std::span(all).first(3);
+    state_store store(file, test_url, old);
+    store.database().exec(
+        "INSERT INTO cycles (started_at, ended_at, kind, triggered_by, requests_planned, requests_sent, "
+        "outcome) "
+        "VALUES ('2026-11-01T00:00:00Z', '2026-11-01T00:01:00Z', 'full', 'cli', 5, 9, 'ok')");
+  }
+  state_store store(file, test_url);
+  const audit_log log(store);
+  const auto c = log.cycle(1);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->requests_sent, 9u);
+  EXPECT_EQ(c->cost, request_cost{});
 }
 
 TEST(audit_log_migration, the_unresolved_intent_index_serves_the_startup_query) {
