@@ -67,6 +67,26 @@ core::audit_outcome outcome_of(const connectors::scim_result& r, audit_operation
   return out;
 }
 
+// Whether 8x8's object `obj` shows the write `in` intended: `active` for a PATCH, every changed
+// attribute for a create or a PUT.
+bool shows_applied(const core::audit_intent& in, const json::object& obj) {
+  if (in.kind == core::audit_operation_kind::deactivate || in.kind == core::audit_operation_kind::reactivate)
+    return core::scim_user_codec::read_active(obj).value_or(true) ==
+           (in.kind == core::audit_operation_kind::reactivate);
+  for (const auto& d : in.diffs) {
+    if (d.attr == core::attribute::active) continue;
+    if (!core::scim_user_codec::same(d.attr, d.after, core::scim_user_codec::read(obj, d.attr))) return false;
+  }
+  return true;
+}
+
+// Whether a PUT or PATCH that did not succeed may still have been applied: the answer was lost
+// or cut short, or a 5xx may come from a gateway after 8x8 applied it. A 4xx was a refusal.
+bool may_have_applied(const connectors::scim_result& r) {
+  return r.outcome == scim_outcome::transport || r.outcome == scim_outcome::protocol ||
+         r.outcome == scim_outcome::server;
+}
+
 core::audit_outcome local_outcome(audit_operation_outcome o, std::string detail = {}) {
   core::audit_outcome out;
   out.outcome = o;
@@ -126,6 +146,11 @@ void cycle_executor::skip(const core::plan_entry& e, const std::string& why, exe
 void cycle_executor::record_failure(const core::plan_entry& e, std::int64_t op,
                                     const connectors::scim_result& r, execution_summary& summary) {
   audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::failed));
+  count_failure(e, r, summary);
+}
+
+void cycle_executor::count_failure(const core::plan_entry& e, const connectors::scim_result& r,
+                                   execution_summary& summary) {
   ++summary.failed;
   failed_keys_.insert(e.hr_key);
   const std::string detail = std::string(connectors::scim_outcome_name(r.outcome)) +
@@ -300,7 +325,11 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
     auto rr = co_await client_.replace(e.scim_id, e.body);
     summary.requests_sent += rr.result.attempts;
     if (!rr.result.ok()) {
-      record_failure(e, op, rr.result, summary);
+      if (may_have_applied(rr.result)) {
+        co_await settle_uncertain_write(e, op, rr.result, summary);
+      } else {
+        record_failure(e, op, rr.result, summary);
+      }
       co_return;
     }
     store_.in_transaction([&] {
@@ -343,19 +372,91 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
   auto r = co_await client_.set_active(e.scim_id, e.kind == operation_kind::reactivate);
   summary.requests_sent += r.attempts;
   if (!r.ok()) {
-    record_failure(e, op, r, summary);
+    if (may_have_applied(r)) {
+      co_await settle_uncertain_write(e, op, r, summary);
+    } else {
+      record_failure(e, op, r, summary);
+    }
     co_return;
   }
-  store_.in_transaction([&] {
-    audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::ok));
-    store_.record_applied_active(e.hr_key, e.kind == operation_kind::reactivate);
-    if (r.resource) store_.record_remote(e.hr_key, json::serialize(*r.resource), clock_.now());
-    audit_.record_user_success(e.hr_key);
-  });
-  raise_follow_ups(e, e.scim_id, summary);
-  ++summary.ok;
+  record_success(e, op, outcome_of(r, audit_operation_outcome::ok), r.resource ? &*r.resource : nullptr,
+                 summary);
   log_->info("op.{}.ok hr_key={} user={} id={}", operation_kind_name(e.kind), e.hr_key, e.user_name,
              e.scim_id);
+}
+
+// A PATCH or a PUT 8x8 applied, by its answer or as a GET showed: the outcome, the link (the
+// applied hash and `active`, and 8x8's object when known), the end of any backoff, follow-ups.
+void cycle_executor::record_success(const core::plan_entry& e, std::int64_t op,
+                                    const core::audit_outcome& out, const json::object* resource,
+                                    execution_summary& summary) {
+  store_.in_transaction([&] {
+    audit_.record_outcome(op, out);
+    if (e.kind == operation_kind::update) {
+      record_link(e, e.scim_id, resource);
+    } else {
+      store_.record_applied_active(e.hr_key, e.kind == operation_kind::reactivate);
+      if (resource != nullptr) store_.record_remote(e.hr_key, json::serialize(*resource), clock_.now());
+    }
+    audit_.record_user_success(e.hr_key);
+  });
+  if (e.kind != operation_kind::update) raise_follow_ups(e, e.scim_id, summary);
+  ++summary.ok;
+}
+
+// A PUT or PATCH whose fate the answer does not tell (lost, cut short, 5xx): one GET of the user
+// settles it, as an interrupted intent is settled at start. Applied: recorded resolved_applied
+// and treated as done. Not applied: resolved_not_applied, a failure that backs off. The GET
+// failing too: recorded failed with both errors (the next cycle compares 8x8 with HR afresh and
+// sends what is still missing); a 401 leaves the intent open for the next start.
+boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const core::plan_entry& e,
+                                                                    std::int64_t op,
+                                                                    const connectors::scim_result& r,
+                                                                    execution_summary& summary) {
+  const std::string kind(operation_kind_name(e.kind));
+  log_->warn(
+      "op.{}.uncertain hr_key={} user={} id={} outcome={}: reading the user to see whether 8x8 applied it",
+      kind, e.hr_key, e.user_name, e.scim_id, connectors::scim_outcome_name(r.outcome));
+  auto found = co_await client_.get(e.scim_id);
+  summary.requests_sent += found.attempts;
+  const std::string first = std::string(connectors::scim_outcome_name(r.outcome)) +
+                            (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : "") +
+                            (r.detail.empty() ? "" : ": " + r.detail);
+  if (found.outcome == scim_outcome::auth_failed) {
+    ++summary.failed;
+    failed_keys_.insert(e.hr_key);
+    summary.auth_failed = true;
+    summary.error = "8x8 refused the token (401) while reading " + e.user_name + " to settle its " + kind +
+                    "; nothing more was sent. Put a new token in place (SCIM was switched off and on, or the "
+                    "token was revoked).";
+    log_->error("op.{}.auth_failed hr_key={} user={}: the write stays open for the next start to settle",
+                kind, e.hr_key, e.user_name);
+    co_return;
+  }
+  if (found.ok() && found.resource) {
+    const bool applied = shows_applied(intent_of(e), *found.resource);
+    auto out = outcome_of(
+        r,
+        applied ? audit_operation_outcome::resolved_applied : audit_operation_outcome::resolved_not_applied,
+        audit_resolution::lookup);
+    out.error_detail =
+        first + (applied ? "; a GET showed 8x8 applied it" : "; a GET showed 8x8 did not apply it");
+    if (applied) {
+      record_success(e, op, out, &*found.resource, summary);
+      log_->info("op.{}.resolved hr_key={} user={} id={} applied=true", kind, e.hr_key, e.user_name,
+                 e.scim_id);
+      co_return;
+    }
+    audit_.record_outcome(op, out);
+    count_failure(e, r, summary);
+    co_return;
+  }
+  auto out = outcome_of(r, audit_operation_outcome::failed);
+  out.error_detail += "; reading the user to settle it gave " +
+                      std::string(connectors::scim_outcome_name(found.outcome)) +
+                      (found.detail.empty() ? "" : ": " + found.detail);
+  audit_.record_outcome(op, out);
+  count_failure(e, r, summary);
 }
 
 boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
@@ -434,18 +535,7 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
     out.attempts = static_cast<std::uint32_t>(r.attempts);
     if (r.ok() && r.resource) {
       const auto& obj = *r.resource;
-      bool applied = true;
-      if (in.kind == core::audit_operation_kind::deactivate ||
-          in.kind == core::audit_operation_kind::reactivate) {
-        applied = core::scim_user_codec::read_active(obj).value_or(true) ==
-                  (in.kind == core::audit_operation_kind::reactivate);
-      } else {
-        for (const auto& d : in.diffs) {
-          if (d.attr == core::attribute::active) continue;
-          if (!core::scim_user_codec::same(d.attr, d.after, core::scim_user_codec::read(obj, d.attr)))
-            applied = false;
-        }
-      }
+      const bool applied = shows_applied(in, obj);
       out.outcome =
           applied ? audit_operation_outcome::resolved_applied : audit_operation_outcome::resolved_not_applied;
       const std::string id(core::scim_user_codec::read_id(obj));

@@ -11,6 +11,7 @@
 
 #include "connectors/scim_client.hpp"
 #include "core/audit_log.hpp"
+#include "core/audit_outcome.hpp"
 #include "core/clock.hpp"
 #include "core/plan.hpp"
 #include "core/state_store.hpp"
@@ -77,8 +78,14 @@ class cycle_executor {
                                                     execution_summary& summary);
   void record_link(const core::plan_entry& e, const std::string& scim_id,
                    const boost::json::object* resource);
+  boost::asio::awaitable<void> settle_uncertain_write(const core::plan_entry& e, std::int64_t op,
+                                                      const connectors::scim_result& r,
+                                                      execution_summary& summary);
+  void record_success(const core::plan_entry& e, std::int64_t op, const core::audit_outcome& out,
+                      const boost::json::object* resource, execution_summary& summary);
   void record_failure(const core::plan_entry& e, std::int64_t op, const connectors::scim_result& r,
                       execution_summary& summary);
+  void count_failure(const core::plan_entry& e, const connectors::scim_result& r, execution_summary& summary);
   void raise_follow_ups(const core::plan_entry& e, const std::string& scim_id, execution_summary& summary);
   void skip(const core::plan_entry& e, const std::string& why, execution_summary& summary);
 

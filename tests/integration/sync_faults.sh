@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `eightsync sync` end to end under faults, each scenario against a fresh emulator and a fresh
-# state database: a revoked token, read-only mode, 30% 5xx, page drift, lost POST responses, the
-# rate limit across two runs, a truncated export (held, then approved), key churn (held) and
+# state database: a revoked token, read-only mode, 30% 5xx, page drift, lost POST responses,
+# PUT/PATCH answers lost or 503 (settled by a GET), the rate limit across two runs, a truncated export (held, then approved), key churn (held) and
 # create_only. Each asserts on the emulator's store and log (GET /_emulator/users,
 # /_emulator/log) and on the audit database (sqlite3).
 source "$(dirname "$0")/lib.bash"
@@ -177,6 +177,43 @@ db_sane
 seq=$(last_seq)
 sync_expect 0
 expect_eq "writes in the next cycle" "$(writes_since "$seq")" "0"
+
+# ---- a PUT or PATCH whose fate the answer does not tell is settled by a GET in the same cycle:
+# applied (every attempt's answer lost) is resolved_applied and done; not applied (503 on every
+# attempt) is resolved_not_applied, a failure; neither is left `failed` on a guess.
+scenario uncertain_writes
+hr_export "$S/hr.csv" 4
+sync_expect 0
+set_title Engineer "Staff Engineer"
+emu_curl POST /_emulator/faults '{"kind":"lost_response","method":"PUT","next":2}' >/dev/null
+sync_expect 0
+expect_sql "SELECT outcome || ':' || resolved_by || ':' || attempts FROM operations WHERE cycle_id = 2 AND kind = 'update' AND outcome <> 'ok'" \
+  "resolved_applied:lookup:2"
+expect_in <(sql "SELECT error_detail FROM operations WHERE cycle_id = 2 AND outcome = 'resolved_applied'") "a GET showed 8x8 applied it"
+expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND kind = 'update' AND outcome = 'ok'" "3"
+expect_eq "titles after lost answers" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "4"
+every_write_audited
+# A PATCH with its answers lost: settled by a GET as well.
+head -n 4 "$S/hr.csv" >"$S/hr.short" && mv "$S/hr.short" "$S/hr.csv"   # one leaver
+cfg "s#max_deactivation_percent: 5#max_deactivation_percent: 50#"
+cfg "s#max_source_shrink_percent: 10#max_source_shrink_percent: 50#"
+emu_curl POST /_emulator/faults '{"kind":"lost_response","method":"PATCH","next":2}' >/dev/null
+sync_expect 0
+expect_sql "SELECT outcome || ':' || resolved_by FROM operations WHERE cycle_id = 3 AND kind = 'deactivate'" \
+  "resolved_applied:lookup"
+expect_sql "SELECT count(*) FROM manual_actions WHERE kind = 'reclaim_license_and_number'" "1"
+expect_eq "inactive users" "$(users_sql "SELECT count(*) FROM j WHERE NOT value->>'active'")" "1"
+every_write_audited
+set_title "Staff Engineer" "Principal Engineer"
+emu_curl POST /_emulator/faults '{"kind":"status","status":503,"method":"PUT","next":2}' >/dev/null
+sync_expect 8
+expect_sql "SELECT outcome || ':' || resolved_by FROM operations WHERE cycle_id = 4 AND kind = 'update' AND outcome <> 'ok'" \
+  "resolved_not_applied:lookup"
+expect_in <(sql "SELECT error_detail FROM operations WHERE cycle_id = 4 AND outcome = 'resolved_not_applied'") "a GET showed 8x8 did not apply it"
+expect_eq "titles after 503s" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Principal Engineer'")" "2"
+expect_sql "SELECT count(*) FROM user_backoff" "1"
+every_write_audited
+db_sane
 
 # ---- the rate limit across two consecutive runs: the emulator admits 4 requests per 2 s, the
 # config says the same, and two runs need 13 requests between them. The persisted window keeps
