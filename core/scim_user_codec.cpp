@@ -4,6 +4,7 @@
 #include <boost/json/string.hpp>
 
 #include "core/planner_text.hpp"
+#include "core/text.hpp"
 
 namespace eightsync::core {
 
@@ -11,24 +12,12 @@ namespace json = boost::json;
 
 namespace {
 
-bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // The member named `key`: exact first, then case-insensitive.
 const json::value* member(const json::object* o, std::string_view key) noexcept {
   if (!o) return nullptr;
   if (const auto* v = o->if_contains(key)) return v;
   for (const auto& kv : *o) {
-    if (ascii_iequals(kv.key(), key)) return &kv.value();
+    if (iequals(kv.key(), key)) return &kv.value();
   }
   return nullptr;
 }
@@ -36,7 +25,7 @@ const json::value* member(const json::object* o, std::string_view key) noexcept 
 json::value* member(json::object& o, std::string_view key) noexcept {
   if (auto* v = o.if_contains(key)) return v;
   for (auto& kv : o) {
-    if (ascii_iequals(kv.key(), key)) return &kv.value();
+    if (iequals(kv.key(), key)) return &kv.value();
   }
   return nullptr;
 }
@@ -61,7 +50,7 @@ std::ptrdiff_t email_index(const json::array& arr) noexcept {
     const auto* e = arr[i].if_object();
     if (!e) continue;
     if (first < 0) first = static_cast<std::ptrdiff_t>(i);
-    if (ascii_iequals(as_text(member(e, "type")), "work")) return static_cast<std::ptrdiff_t>(i);
+    if (iequals(as_text(member(e, "type")), "work")) return static_cast<std::ptrdiff_t>(i);
     const auto* p = member(e, "primary");
     if (primary < 0 && p && p->is_bool() && p->get_bool()) primary = static_cast<std::ptrdiff_t>(i);
   }
@@ -71,7 +60,7 @@ std::ptrdiff_t email_index(const json::array& arr) noexcept {
 std::ptrdiff_t typed_index(const json::array& arr, std::string_view type) noexcept {
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const auto* e = arr[i].if_object();
-    if (e && ascii_iequals(as_text(member(e, "type")), type)) return static_cast<std::ptrdiff_t>(i);
+    if (e && iequals(as_text(member(e, "type")), type)) return static_cast<std::ptrdiff_t>(i);
   }
   return -1;
 }
@@ -188,8 +177,8 @@ std::optional<bool> scim_user_codec::read_active(const json::object& user) noexc
   const auto* v = member(&user, "active");
   if (!v) return std::nullopt;
   if (v->is_bool()) return v->get_bool();
-  if (ascii_iequals(as_text(v), "true")) return true;
-  if (ascii_iequals(as_text(v), "false")) return false;
+  if (iequals(as_text(v), "true")) return true;
+  if (iequals(as_text(v), "false")) return false;
   return std::nullopt;
 }
 
