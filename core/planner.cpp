@@ -881,9 +881,27 @@ void plan_builder::finish() {
       s.key_churn_min,
       static_cast<std::size_t>(std::floor(s.key_churn_percent * static_cast<double>(managed) / 100.0)));
   if (new_keys_ > churn_limit && missing_keys_ > churn_limit) {
-    global.push_back({plan_hold_reason::key_churn, n(new_keys_) + " new HR keys and " + n(missing_keys_) +
-                                                       " missing ones at once (more than " + n(churn_limit) +
-                                                       " each): the key column may have changed."});
+    std::string text = n(new_keys_) + " new HR keys and " + n(missing_keys_) +
+                       " missing ones at once (more than " + n(churn_limit) +
+                       " each): the key column may have changed.";
+    // A re-keyed export makes every person a conflict (their 8x8 user carries, or is linked to,
+    // the old key). One manual action per person would bury the one thing to fix, the key
+    // column: while the hold stands, those conflicts stay in the plan but raise no action.
+    planner_index rekeyed;
+    for (std::size_t i = 0; i < out_.conflicts.size(); ++i) {
+      const auto k = out_.conflicts[i].kind;
+      if (k == plan_conflict_kind::other_external_id || k == plan_conflict_kind::linked_to_other_key)
+        rekeyed.add(out_.conflicts[i].hr_key, static_cast<std::uint32_t>(i));
+    }
+    const auto before = out_.manual_actions.size();
+    std::erase_if(out_.manual_actions, [&](const manual_action& a) {
+      return a.kind == manual_action_kind::resolve_conflict && rekeyed.find(a.hr_key).count > 0;
+    });
+    if (const auto quiet = before - out_.manual_actions.size(); quiet > 0)
+      text += " The " + n(quiet) +
+              " HR keys whose 8x8 user carries or is linked to another key raise no conflict action while "
+              "this holds: fix source.key (or the export), or settle them with `eightsync link`.";
+    global.push_back({plan_hold_reason::key_churn, std::move(text)});
   }
 
   const auto hold_all = [](std::vector<pending>& group, const plan_hold& h) {

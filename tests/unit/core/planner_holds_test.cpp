@@ -164,6 +164,34 @@ TEST(planner_holds, key_churn_holds_everything) {
   EXPECT_EQ(p.holds[0].reason, plan_hold_reason::key_churn);
 }
 
+TEST(planner_holds, a_re_keyed_export_raises_no_conflict_action_per_person) {
+  // The same 30 people under new keys: each matches (by userName) an 8x8 user linked to its old
+  // key. Held as key churn; the conflicts are planned but raise no manual action each.
+  world w;
+  for (int i = 0; i < 30; ++i) {
+    person old_key = someone("k" + std::to_string(1000 + i));
+    old_key.user_name = "person" + std::to_string(i) + "@example.com";
+    const std::string id = "a" + std::to_string(i);
+    w.add_remote(old_key, id);
+    w.add_link(old_key, id);
+    person new_key = old_key;
+    new_key.key = "N" + std::to_string(1000 + i);
+    w.add_hr(new_key);
+  }
+  w.options.safety.key_churn_min = 10;
+  const plan p = w.run();
+  ASSERT_FALSE(p.holds.empty());
+  EXPECT_EQ(p.holds[0].reason, plan_hold_reason::key_churn);
+  EXPECT_EQ(p.conflicts.size(), 30U);
+  for (const auto& a : p.manual_actions)
+    EXPECT_NE(a.kind, manual_action_kind::resolve_conflict) << a.hr_key << ": " << a.text;
+  EXPECT_NE(p.holds[0].text.find("The 30 HR keys whose 8x8 user carries or is linked to another key raise no "
+                                 "conflict action while this holds"),
+            std::string::npos)
+      << p.holds[0].text;
+  EXPECT_TRUE(p.operations.empty());
+}
+
 TEST(planner_holds, quarantined_row_without_key_holds_missing_from_hr_deactivations) {
   world w = with_leavers(100, 1);
   person hr_leaver = someone("k1050");
