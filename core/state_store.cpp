@@ -9,7 +9,9 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -17,6 +19,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/content_hash.hpp"
 #include "core/remote_user.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
@@ -44,6 +47,27 @@ std::optional<std::uint64_t> parse_hash(std::string_view s) noexcept {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
   if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+// user_links.remote_hash of an object whose canonical text (remote_user::append_json) is
+// `canonical`: XXH64 with seeds 0 and 1, as 32 lowercase hex digits (migrations/0005). 128 bits,
+// because an equal fingerprint is taken as an unchanged object and the row is not rewritten.
+std::string fingerprint(std::string_view canonical) {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(xxh64(canonical, 0)),
+                static_cast<unsigned long long>(xxh64(canonical, 1)));
+  return std::string(buf, 32);
+}
+
+// The fingerprint of stored text `json` (any member order), or nullopt when it is not a user
+// object with an id: such a row keeps a NULL remote_hash and is compared as text.
+std::optional<std::string> fingerprint_of_json(std::string_view json) {
+  if (json.empty()) return std::nullopt;
+  auto user = remote_user::from_json(json, {});
+  if (!user) return std::nullopt;
+  std::string canonical;
+  user->append_json(canonical);
+  return fingerprint(canonical);
 }
 
 std::string lower_ascii(std::string_view s) {
@@ -93,11 +117,16 @@ struct state_store::impl {
   std::shared_ptr<spdlog::logger> log;
   std::optional<SQLite::Database> db;
   int version = 0;
+  // Whether user_links has remote_hash and the user_links_summary index (migrations/0005). A
+  // store opened with fewer known migrations (tests: "a database made by an older binary")
+  // works without them.
+  bool link_summary = false;
 
   // Prepared once, on first use.
   std::optional<SQLite::Statement> all_links, all_links_full, link_by_key, link_by_id, remote_by_key,
       count_links, upsert_link, delete_link, set_remote, listed_scan, touch_fetched, set_hash, set_active,
-      all_decisions, decision_by_key, decision_by_id, upsert_decision, delete_decision, get_meta, put_meta;
+      fill_remote_hash, all_decisions, decision_by_key, decision_by_id, upsert_decision, delete_decision,
+      get_meta, put_meta;
 
   SQLite::Statement& stmt(std::optional<SQLite::Statement>& slot, const std::string& sql) {
     if (!slot) slot.emplace(*db, sql);
@@ -118,6 +147,27 @@ struct state_store::impl {
     } catch (const SQLite::Exception& e) {
       fail(doing, e);
     }
+  }
+
+  // Stores `remote_json` ("" clears it) fetched at `fetched_at` with its fingerprint `hash`
+  // (nullopt: NULL) for `hr_key`, only when the text differs. Returns whether it was written.
+  bool write_remote(std::string_view hr_key, std::string_view remote_json, clock::time_point fetched_at,
+                    const std::optional<std::string>& hash) {
+    statement_use q(link_summary
+                        ? stmt(set_remote,
+                               "UPDATE user_links SET remote_json = ?2, fetched_at = ?3, updated_at = ?4, "
+                               "remote_hash = ?5 WHERE hr_key = ?1 AND remote_json IS NOT ?2")
+                        : stmt(set_remote,
+                               "UPDATE user_links SET remote_json = ?2, fetched_at = ?3, updated_at = ?4 "
+                               "WHERE hr_key = ?1 AND remote_json IS NOT ?2"));
+    bind_text(*q, 1, hr_key);
+    if (!remote_json.empty()) {
+      bind_text(*q, 2, remote_json);
+      bind_time(*q, 3, fetched_at);
+      if (link_summary && hash) q->bind(5, *hash);
+    }
+    q->bind(4, now_text());
+    return q->exec() > 0;
   }
 
   user_link read_link(SQLite::Statement& s, bool with_remote) const {
@@ -273,6 +323,66 @@ struct state_store::impl {
     }
   }
 
+  // options::read_only. SQLite's URI `mode=ro` shares a running writer's -wal and -shm files
+  // even when they are not writable. With the writer stopped there are none, and a reader that
+  // may not create them in the directory cannot open a WAL database that way: it then reads the
+  // file as `immutable`, which is what a stopped writer leaves (a clean stop checkpoints the WAL
+  // into the file; after a crash, the -wal's last writes are not seen, and a warning says so).
+  void open_read_only(std::span<const migrations::migration> known, std::chrono::milliseconds busy) {
+    std::string uri = "file:";
+    for (const char c : path.string()) {
+      if (c == '%' || c == '?' || c == '#') {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        uri += '%';
+        uri += hex[static_cast<unsigned char>(c) >> 4];
+        uri += hex[static_cast<unsigned char>(c) & 0xF];
+      } else {
+        uri += c;
+      }
+    }
+    const auto open = [&](const std::string& query) {
+      db.reset();
+      db.emplace(uri + query, SQLite::OPEN_READONLY | SQLite::OPEN_URI, static_cast<int>(busy.count()));
+      db->execAndGet("SELECT count(*) FROM sqlite_master");  // opening is lazy: this reads
+    };
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+      throw state_error("cannot read the state database " + path.string() + ": it does not exist");
+    try {
+      try {
+        open("?mode=ro");
+      } catch (const SQLite::Exception& e) {
+        if (e.getErrorCode() != SQLITE_READONLY && e.getErrorCode() != SQLITE_CANTOPEN) throw;
+        open("?mode=ro&immutable=1");
+        const auto wal = std::filesystem::path(path.string() + "-wal");
+        if (std::filesystem::file_size(wal, ec) > 0 && !ec) {
+          log->warn(
+              "state.read_immutable path={}: {} is left from a writer that did not stop cleanly; its "
+              "last writes are not shown until the service or `eightsync sync` opens the database",
+              path.string(), wal.string());
+        }
+      }
+    } catch (const SQLite::Exception& e) {
+      throw state_error("cannot read the state database " + path.string() + ": " + e.what() +
+                        " (as a reader, you need read access to the file, and to its -wal and -shm "
+                        "files while the service runs)");
+    }
+    guard("opening", [&] {
+      check_identity(known);
+      const auto& newest = known.back();
+      if (version < newest.version) {
+        throw state_error(path.string() + " has schema version " + std::to_string(version) +
+                          "; this eightsync reads version " + std::to_string(newest.version) +
+                          ". The service (or `eightsync sync`) upgrades it when it next opens it; read "
+                          "it after that.");
+      }
+      check_binding();
+      link_summary =
+          db->execAndGet("SELECT count(*) FROM pragma_table_info('user_links') WHERE name = 'remote_hash'")
+              .getInt() > 0;
+    });
+  }
+
   void bind_url() {
     SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
     if (auto bound = meta("target_url")) {
@@ -300,6 +410,10 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
   s.time = opts.time != nullptr ? opts.time : &wall_clock::instance();
   s.log = opts.logger ? std::move(opts.logger) : spdlog::default_logger();
   const bool memory = path == in_memory;
+  if (opts.read_only && !memory) {
+    s.open_read_only(known, opts.busy_timeout);
+    return;
+  }
 
   if (!memory) {
     // Create the file ourselves, so that it is not world-readable: it holds names and emails.
@@ -337,6 +451,9 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     if (s.version >= 1) s.check_binding();
     s.migrate(known);
     s.bind_url();
+    s.link_summary =
+        s.db->execAndGet("SELECT count(*) FROM pragma_table_info('user_links') WHERE name = 'remote_hash'")
+            .getInt() > 0;
   });
 }
 
@@ -383,20 +500,25 @@ std::vector<user_link> state_store::load_links(remote_json_loading loading) cons
   impl& s = *impl_;
   return s.guard("loading the links", [&] {
     const bool full = loading == remote_json_loading::include;
-    // In table order, then sorted here: ORDER BY hr_key walks the key index and fetches each
-    // row at random, reading every page of the table (remote_json fills most of it) twice.
-    statement_use q(full
-                        ? s.stmt(s.all_links_full, std::string("SELECT ") + link_columns + " FROM user_links")
-                        : s.stmt(s.all_links,
-                                 "SELECT hr_key, scim_id, user_name, managed_by, applied_hash, "
-                                 "applied_active FROM user_links"));
+    // Without remote_json, the user_links_summary index holds every column asked for, in hr_key
+    // order: SQLite scans it (about a tenth of the table's pages) and the rows come sorted.
+    // Otherwise in table order, then sorted here: ORDER BY hr_key would walk the key index and
+    // fetch each row at random, reading every page of the table twice.
+    const bool from_index = !full && s.link_summary;
+    statement_use q(
+        full ? s.stmt(s.all_links_full, std::string("SELECT ") + link_columns + " FROM user_links")
+             : s.stmt(s.all_links, std::string("SELECT hr_key, scim_id, user_name, managed_by, applied_hash, "
+                                               "applied_active FROM user_links") +
+                                       (from_index ? " ORDER BY hr_key" : "")));
     std::vector<user_link> out;
     out.reserve(static_cast<std::size_t>(s.db->execAndGet("SELECT count(*) FROM user_links").getInt64()));
     while (q->executeStep())
       out.push_back(s.read_link(*q, full));
     // Byte order, as SQLite's BINARY collation compares.
-    std::sort(out.begin(), out.end(),
-              [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; });
+    if (!from_index) {
+      std::sort(out.begin(), out.end(),
+                [](const user_link& a, const user_link& b) { return a.hr_key < b.hr_key; });
+    }
     return out;
   });
 }
@@ -445,19 +567,23 @@ std::size_t state_store::link_count() const {
 void state_store::upsert_link(const user_link& link) {
   impl& s = *impl_;
   try {
+    const std::string hash_column = s.link_summary ? ", remote_hash" : "";
     statement_use q(s.stmt(
         s.upsert_link,
         "INSERT INTO user_links (hr_key, scim_id, user_name, managed_by, applied_hash, applied_active, "
-        "remote_json, fetched_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-        "ON CONFLICT (hr_key) DO UPDATE SET scim_id = excluded.scim_id, user_name = excluded.user_name, "
-        "managed_by = excluded.managed_by, applied_hash = excluded.applied_hash, "
-        "applied_active = excluded.applied_active, remote_json = excluded.remote_json, "
-        "fetched_at = excluded.fetched_at, updated_at = excluded.updated_at "
-        // An identical upsert writes nothing, so a no-change cycle rewrites no rows.
-        "WHERE scim_id IS NOT excluded.scim_id OR user_name IS NOT excluded.user_name "
-        "OR managed_by IS NOT excluded.managed_by OR applied_hash IS NOT excluded.applied_hash "
-        "OR applied_active IS NOT excluded.applied_active OR remote_json IS NOT excluded.remote_json "
-        "OR fetched_at IS NOT excluded.fetched_at"));
+        "remote_json, fetched_at, updated_at" +
+            hash_column + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9" + (s.link_summary ? ", ?10" : "") +
+            ") "
+            "ON CONFLICT (hr_key) DO UPDATE SET scim_id = excluded.scim_id, user_name = excluded.user_name, "
+            "managed_by = excluded.managed_by, applied_hash = excluded.applied_hash, "
+            "applied_active = excluded.applied_active, remote_json = excluded.remote_json, "
+            "fetched_at = excluded.fetched_at, updated_at = excluded.updated_at" +
+            (s.link_summary ? ", remote_hash = excluded.remote_hash " : " ") +
+            // An identical upsert writes nothing, so a no-change cycle rewrites no rows.
+            "WHERE scim_id IS NOT excluded.scim_id OR user_name IS NOT excluded.user_name "
+            "OR managed_by IS NOT excluded.managed_by OR applied_hash IS NOT excluded.applied_hash "
+            "OR applied_active IS NOT excluded.applied_active OR remote_json IS NOT excluded.remote_json "
+            "OR fetched_at IS NOT excluded.fetched_at"));
     q->bind(1, link.hr_key);
     q->bind(2, link.scim_id);
     q->bind(3, link.user_name);
@@ -467,6 +593,9 @@ void state_store::upsert_link(const user_link& link) {
     if (!link.remote_json.empty()) {
       q->bind(7, link.remote_json);
       q->bind(8, format_utc_time(link.fetched_at.value_or(s.time->now())));
+      if (s.link_summary) {
+        if (auto hash = fingerprint_of_json(link.remote_json)) q->bind(10, *hash);
+      }
     }
     q->bind(9, s.now_text());
     q->exec();
@@ -505,16 +634,8 @@ bool state_store::record_remote(std::string_view hr_key, std::string_view remote
                                 clock::time_point fetched_at) {
   impl& s = *impl_;
   return s.guard("recording a remote object", [&] {
-    statement_use q(s.stmt(s.set_remote,
-                           "UPDATE user_links SET remote_json = ?2, fetched_at = ?3, updated_at = ?4 "
-                           "WHERE hr_key = ?1 AND remote_json IS NOT ?2"));
-    bind_text(*q, 1, hr_key);
-    if (!remote_json.empty()) {
-      bind_text(*q, 2, remote_json);
-      bind_time(*q, 3, fetched_at);
-    }
-    q->bind(4, s.now_text());
-    return q->exec() > 0;
+    return s.write_remote(hr_key, remote_json, fetched_at,
+                          s.link_summary ? fingerprint_of_json(remote_json) : std::nullopt);
   });
 }
 
@@ -526,6 +647,9 @@ std::size_t state_store::record_listed_remotes(std::span<const remote_user> list
     std::size_t index;  // into `listed`
   };
   std::vector<changed_row> changed;
+  // Rows whose stored object has no fingerprint (written before migration 0005, or by hand):
+  // compared as text after the scan.
+  std::vector<changed_row> unfingerprinted;
   s.guard("comparing the listed remote objects", [&] {
     std::unordered_map<std::string_view, std::size_t> by_id;
     by_id.reserve(listed.size());
@@ -535,7 +659,13 @@ std::size_t state_store::record_listed_remotes(std::span<const remote_user> list
     std::string stored_text;
     std::optional<clock::time_point> last_time;
     std::string last_time_text;
-    statement_use q(s.stmt(s.listed_scan, "SELECT hr_key, scim_id, remote_json, fetched_at FROM user_links"));
+    // With migration 0005 this reads the user_links_summary index, not the table: the listed
+    // object is compared with the stored one by fingerprint, so a no-change cycle reads no
+    // remote_json at all (the table is about ten times the index).
+    statement_use q(
+        s.link_summary
+            ? s.stmt(s.listed_scan, "SELECT hr_key, scim_id, fetched_at, remote_hash FROM user_links")
+            : s.stmt(s.listed_scan, "SELECT hr_key, scim_id, fetched_at, remote_json FROM user_links"));
     while (q->executeStep()) {
       const auto column = [&](int i) {
         const SQLite::Column c = q->getColumn(i);
@@ -544,33 +674,82 @@ std::size_t state_store::record_listed_remotes(std::span<const remote_user> list
       const auto it = by_id.find(column(1));
       if (it == by_id.end()) continue;
       const remote_user& u = listed[it->second];
+      // fetched_at is NULL exactly when remote_json is (a CHECK of user_links).
       if (!q->isColumnNull(2)) {
         if (last_time != u.fetched_at()) {
           last_time = u.fetched_at();
           last_time_text = format_utc_time(u.fetched_at());
         }
         // Never replace an object with an older one (same-format UTC text sorts by time).
-        if (!q->isColumnNull(3) && column(3) > std::string_view(last_time_text)) continue;
+        if (column(2) > std::string_view(last_time_text)) continue;
         text.clear();
         u.append_json(text);
-        const std::string_view stored = column(2);
-        if (stored == text) continue;
-        // The same content in another member order (an answer stored as 8x8 sent it): unchanged.
-        if (auto parsed = remote_user::from_json(stored, u.fetched_at())) {
-          stored_text.clear();
-          parsed->append_json(stored_text);
-          if (stored_text == text) continue;
+        if (s.link_summary) {
+          if (q->isColumnNull(3)) {
+            unfingerprinted.push_back({std::string(column(0)), it->second});
+            continue;
+          }
+          // The fingerprint is of the stored object in canonical member order, so this is the
+          // content comparison below, without reading the object.
+          if (column(3) == fingerprint(text)) continue;
+        } else {
+          const std::string_view stored = column(3);
+          if (stored == text) continue;
+          // The same content in another member order (an answer stored as 8x8 sent it): unchanged.
+          if (auto parsed = remote_user::from_json(stored, u.fetched_at())) {
+            stored_text.clear();
+            parsed->append_json(stored_text);
+            if (stored_text == text) continue;
+          }
         }
       }
       changed.push_back({std::string(column(0)), it->second});
     }
   });
-  std::size_t rewritten = 0;
   std::string text;
+  if (!unfingerprinted.empty()) {
+    s.guard("comparing the listed remote objects", [&] {
+      std::string stored_text;
+      for (auto& c : unfingerprinted) {
+        const remote_user& u = listed[c.index];
+        text.clear();
+        u.append_json(text);
+        const auto stored = load_remote_json(c.hr_key);
+        bool same = stored && *stored == text;
+        std::optional<std::string> hash;
+        if (stored) {
+          if (auto parsed = remote_user::from_json(*stored, u.fetched_at())) {
+            stored_text.clear();
+            parsed->append_json(stored_text);
+            same = same || stored_text == text;
+            hash = fingerprint(stored_text);
+          }
+        }
+        if (!same) {
+          changed.push_back(std::move(c));
+        } else if (hash) {
+          // Fill the fingerprint in, so the next cycle compares without reading the object.
+          // remote_json and updated_at stay as they are: the row's content is unchanged.
+          statement_use q(
+              s.stmt(s.fill_remote_hash,
+                     "UPDATE user_links SET remote_hash = ?2 WHERE hr_key = ?1 AND remote_hash IS NULL"));
+          bind_text(*q, 1, c.hr_key);
+          q->bind(2, *hash);
+          q->exec();
+        }
+      }
+    });
+  }
+  std::size_t rewritten = 0;
   for (const auto& c : changed) {
     text.clear();
     listed[c.index].append_json(text);
-    if (record_remote(c.hr_key, text, listed[c.index].fetched_at())) ++rewritten;
+    const auto written = s.guard("recording a remote object", [&] {
+      // `text` is canonical already: its fingerprint needs no parse.
+      return s.write_remote(c.hr_key, text, listed[c.index].fetched_at(),
+                            s.link_summary ? std::optional<std::string>(fingerprint(text)) : std::nullopt);
+    });
+    if (written) ++rewritten;
   }
   return rewritten;
 }

@@ -50,6 +50,11 @@ class state_store {
     /// The migrations this binary knows, ordered by version; empty means all embedded ones.
     /// Tests pass a prefix to build a database "made by an older binary".
     std::span<const migrations::migration> known_migrations{};
+    /// Open an existing database for reading only (`status`, `audit`): nothing is created,
+    /// migrated or written, so a member of the service's group without write access can read it,
+    /// while the service runs (sharing its -wal and -shm files) or not. A database not at the
+    /// newest schema is refused (the service or `sync` upgrades it first).
+    bool read_only = false;
   };
 
   /// Which fields load_links fills. remote_json is the bulk of the database (about 1–2 kB a user),
@@ -60,7 +65,8 @@ class state_store {
   static constexpr std::string_view in_memory = ":memory:";
 
   /// Opens (creating when missing, mode 0640) the database at `path` for `target_url`, migrates it
-  /// to the newest known version and binds it to the normalized URL on first use. Throws
+  /// to the newest known version and binds it to the normalized URL on first use (with
+  /// options::read_only: opens it as it is, checking the same things). Throws
   /// state_error naming the file when it cannot be opened or created, is not an eightsync state
   /// database, has a schema newer than the newest known migration, is bound to another URL, or a
   /// migration fails (that migration is rolled back). Throws std::invalid_argument when
@@ -132,9 +138,11 @@ class state_store {
   /// id), in one pass over the links instead of a lookup per user. A row is rewritten only when
   /// its stored object differs from the listed one, as text and then as content (an object
   /// stored from a write's answer may order its members differently), and was not fetched after
-  /// the listed one (a write in the same cycle stored a newer answer). Call it inside
-  /// in_transaction to make it atomic with what goes with it. Returns how many rows were
-  /// rewritten. Throws state_error.
+  /// the listed one (a write in the same cycle stored a newer answer). The content comparison
+  /// uses each row's remote_hash (migrations/0005), so no stored object is read; a row without
+  /// one is compared as text and, when unchanged, gets its remote_hash filled in (nothing else
+  /// of the row changes). Call it inside in_transaction to make it atomic with what goes with
+  /// it. Returns how many rows were rewritten. Throws state_error.
   std::size_t record_listed_remotes(std::span<const remote_user> listed);
 
   /// Moves the fetched_at of `hr_key`'s stored object to `fetched_at` (after a GET that returned

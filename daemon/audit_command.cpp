@@ -114,7 +114,7 @@ int show_user(const core::audit_log& audit, const audit_request& r, std::ostream
 
 int run_audit(const config::eightsync_config& cfg, const audit_request& request, std::ostream& out,
               std::ostream& err) {
-  auto store = open_existing_state(cfg, "audit", err);
+  auto store = open_existing_state(cfg, "audit", err, true);
   if (!store) return store.error();
   try {
     const core::audit_log audit(*store);

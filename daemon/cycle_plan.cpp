@@ -44,7 +44,7 @@ boost::asio::awaitable<cycle_plan> plan_cycle(connectors::scim_client& client, c
   }
 
   remote_reader reader(client, clk);
-  if (out.reads.full_listing) co_await reader.list_all(out.remote);
+  if (out.reads.full_listing) co_await reader.list_all(out.remote, options.remote_user_estimate);
   co_await reader.read(out.reads.reads, out.remote);
   out.read_rounds = 1;
 

@@ -50,11 +50,13 @@ int run_manual_actions(const config::eightsync_config& cfg, const manual_actions
       return exit_usage;
     }
   }
-  auto store = open_existing_state(cfg, "manual-actions", err);
+  // Listing only reads: a member of the service's group without write access can list.
+  const bool resolving = !request.resolve.empty() || kind.has_value();
+  auto store = open_existing_state(cfg, "manual-actions", err, !resolving);
   if (!store) return store.error();
   try {
     core::audit_log audit(*store);
-    if (!request.resolve.empty() || kind) {
+    if (resolving) {
       const std::string by = os_user();
       std::size_t n = 0;
       if (!request.resolve.empty()) n += audit.resolve_manual_actions(request.resolve, by, request.note);

@@ -52,8 +52,9 @@ class remote_reader {
 
   /// Pages through GET /Users into `into.snapshot` (complete only when the listing was). Users
   /// are stamped with the time the listing started, which is never later than when any page
-  /// was fetched. Throws only std::bad_alloc.
-  boost::asio::awaitable<void> list_all(remote_read& into);
+  /// was fetched. `expected_users` (e.g. how many links the state holds; 0 if unknown) sizes
+  /// the snapshot up front. Throws only std::bad_alloc.
+  boost::asio::awaitable<void> list_all(remote_read& into, std::size_t expected_users = 0);
 
   /// Does each of `reads` in order (GET by id, or lookup by userName), adding what it finds to
   /// `into.snapshot` (a lookup's userName goes to `looked_up` when the answer is clear: found

@@ -10,7 +10,8 @@
 namespace eightsync::daemon {
 
 core::expected<core::state_store, int> open_existing_state(const config::eightsync_config& cfg,
-                                                           std::string_view command, std::ostream& err) {
+                                                           std::string_view command, std::ostream& err,
+                                                           bool read_only) {
   std::error_code ec;
   if (!std::filesystem::exists(cfg.state.path, ec)) {
     err << "eightsync " << command << ": no state database at " << cfg.state.path.string()
@@ -18,7 +19,9 @@ core::expected<core::state_store, int> open_existing_state(const config::eightsy
     return core::unexpected<int>{exit_state_unusable};
   }
   try {
-    return core::state_store(cfg.state.path, cfg.target.url);
+    core::state_store::options o;
+    o.read_only = read_only;
+    return core::state_store(cfg.state.path, cfg.target.url, o);
   } catch (const core::state_error& e) {
     err << "eightsync " << command << ": " << e.what() << '\n';
     return core::unexpected<int>{exit_state_unusable};

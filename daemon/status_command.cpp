@@ -21,7 +21,7 @@
 namespace eightsync::daemon {
 
 int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out, std::ostream& err) {
-  auto store = open_existing_state(cfg, "status", err);
+  auto store = open_existing_state(cfg, "status", err, true);
   if (!store) return store.error();
   try {
     const core::audit_log audit(*store);

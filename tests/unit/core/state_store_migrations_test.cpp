@@ -271,5 +271,65 @@ TEST(state_store_migrations, pragmas_in_memory) {
   EXPECT_EQ(db.execAndGet("PRAGMA busy_timeout").getInt(), 1234);
 }
 
+state_store::options read_only() {
+  state_store::options o;
+  o.read_only = true;
+  return o;
+}
+
+TEST(state_store_read_only, reads_what_a_writer_left_and_writes_nothing) {
+  temp_dir dir;
+  const auto file = dir / "state.db";
+  user_link link;
+  link.hr_key = "00123";
+  link.scim_id = "id-1";
+  link.user_name = "ada@example.com";
+  link.how = managed_by::matched;
+  { state_store(file, test_url).upsert_link(link); }  // closed cleanly
+  state_store reader(file, test_url, read_only());
+  EXPECT_EQ(reader.find_link("00123"), link);
+  EXPECT_THROW(reader.upsert_link(link), state_error);
+  // Next to a running writer (which holds the -wal and -shm files), it sees committed writes.
+  state_store writer(file, test_url);
+  link.user_name = "ada.lovelace@example.com";
+  writer.upsert_link(link);
+  state_store again(file, test_url, read_only());
+  EXPECT_EQ(again.find_link("00123")->user_name, "ada.lovelace@example.com");
+}
+
+TEST(state_store_read_only, never_creates_a_database) {
+  temp_dir dir;
+  const auto file = dir / "state.db";
+  const auto msg = message_of([&] { state_store s(file, test_url, read_only()); });
+  EXPECT_EQ(msg, "cannot read the state database " + file.string() + ": it does not exist");
+  EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+TEST(state_store_read_only, an_older_schema_is_refused_untouched) {
+  temp_dir dir;
+  const auto file = dir / "state.db";
+  {
+    state_store::options old;
+    old.known_migrations = std::span(migrations::all()).first(2);
+    state_store s(file, test_url, old);
+  }
+  const auto msg = message_of([&] { state_store s(file, test_url, read_only()); });
+  EXPECT_NE(msg.find("has schema version 2; this eightsync reads version " +
+                     std::to_string(state_store::newest_schema_version()) +
+                     ". The service (or `eightsync sync`) upgrades it"),
+            std::string::npos)
+      << msg;
+  SQLite::Database raw(file, SQLite::OPEN_READONLY);
+  EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), 2);
+}
+
+TEST(state_store_read_only, another_target_is_refused_as_for_a_writer) {
+  temp_dir dir;
+  const auto file = dir / "state.db";
+  { state_store s(file, test_url); }
+  const auto msg = message_of([&] { state_store s(file, "https://other.example.com/scim/v2", read_only()); });
+  EXPECT_NE(msg.find("is bound to target"), std::string::npos) << msg;
+}
+
 }  // namespace
 }  // namespace eightsync::core
