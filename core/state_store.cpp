@@ -150,13 +150,16 @@ struct state_store::impl {
   }
 
   // Stores `remote_json` ("" clears it) fetched at `fetched_at` with its fingerprint `hash`
-  // (nullopt: NULL) for `hr_key`, only when the text differs. Returns whether it was written.
+  // (nullopt: NULL) for `hr_key`, only when the content differs: the text, and the fingerprint
+  // when both are known (the same object in another member order is not rewritten, which would
+  // also make the stale-hash trigger clear a correct fingerprint). Returns whether it was written.
   bool write_remote(std::string_view hr_key, std::string_view remote_json, clock::time_point fetched_at,
                     const std::optional<std::string>& hash) {
     statement_use q(link_summary
                         ? stmt(set_remote,
                                "UPDATE user_links SET remote_json = ?2, fetched_at = ?3, updated_at = ?4, "
-                               "remote_hash = ?5 WHERE hr_key = ?1 AND remote_json IS NOT ?2")
+                               "remote_hash = ?5 WHERE hr_key = ?1 AND remote_json IS NOT ?2 "
+                               "AND (?5 IS NULL OR remote_hash IS NULL OR remote_hash IS NOT ?5)")
                         : stmt(set_remote,
                                "UPDATE user_links SET remote_json = ?2, fetched_at = ?3, updated_at = ?4 "
                                "WHERE hr_key = ?1 AND remote_json IS NOT ?2"));
@@ -568,6 +571,14 @@ void state_store::upsert_link(const user_link& link) {
   impl& s = *impl_;
   try {
     const std::string hash_column = s.link_summary ? ", remote_hash" : "";
+    // Whether the stored object's content differs from the new one: the text, unless both
+    // fingerprints are known and equal (the same object in another member order keeps its text,
+    // so the stale-hash trigger does not clear a correct fingerprint).
+    const std::string differs =
+        s.link_summary
+            ? "(remote_json IS NOT excluded.remote_json AND (remote_hash IS NULL OR excluded.remote_hash "
+              "IS NULL OR remote_hash IS NOT excluded.remote_hash))"
+            : "remote_json IS NOT excluded.remote_json";
     statement_use q(s.stmt(
         s.upsert_link,
         "INSERT INTO user_links (hr_key, scim_id, user_name, managed_by, applied_hash, applied_active, "
@@ -576,14 +587,17 @@ void state_store::upsert_link(const user_link& link) {
             ") "
             "ON CONFLICT (hr_key) DO UPDATE SET scim_id = excluded.scim_id, user_name = excluded.user_name, "
             "managed_by = excluded.managed_by, applied_hash = excluded.applied_hash, "
-            "applied_active = excluded.applied_active, remote_json = excluded.remote_json, "
+            "applied_active = excluded.applied_active, remote_json = CASE WHEN " +
+            differs +
+            " THEN excluded.remote_json ELSE remote_json END, "
             "fetched_at = excluded.fetched_at, updated_at = excluded.updated_at" +
             (s.link_summary ? ", remote_hash = excluded.remote_hash " : " ") +
             // An identical upsert writes nothing, so a no-change cycle rewrites no rows.
             "WHERE scim_id IS NOT excluded.scim_id OR user_name IS NOT excluded.user_name "
             "OR managed_by IS NOT excluded.managed_by OR applied_hash IS NOT excluded.applied_hash "
-            "OR applied_active IS NOT excluded.applied_active OR remote_json IS NOT excluded.remote_json "
-            "OR fetched_at IS NOT excluded.fetched_at"));
+            "OR applied_active IS NOT excluded.applied_active OR " +
+            differs + (s.link_summary ? " OR remote_hash IS NOT excluded.remote_hash" : "") +
+            " OR fetched_at IS NOT excluded.fetched_at"));
     q->bind(1, link.hr_key);
     q->bind(2, link.scim_id);
     q->bind(3, link.user_name);

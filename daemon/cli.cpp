@@ -150,8 +150,9 @@ int run_cli(int argc, char** argv) {
       "schedule.full_reconcile), and with schedule.on_source_change soon after the HR export changes.\n"
       "Signals: HUP reloads the config (a bad one is logged and the old one kept), USR1 runs a cycle\n"
       "now, TERM or INT stops after the request in flight. Holds the state database's writer lock:\n"
-      "a second `run` (or `sync`) on it exits 4. Exits 0 after a clean stop; 1 bad config; 3 state\n"
-      "database unusable; 4 locked; 6 no token.");
+      "a second `run` (or `sync`) on it exits 4. With metrics.listen (e.g. 127.0.0.1:9464) it serves\n"
+      "Prometheus metrics at http://127.0.0.1:9464/metrics. Exits 0 after a clean stop; 1 bad config;\n"
+      "3 state database unusable; 4 locked; 6 no token.");
 
   sync_request sync_req;
   auto* sync = app.add_subcommand(
