@@ -105,7 +105,8 @@ class service {
   std::unique_ptr<source_watcher> watcher_;
   service_metrics metrics_{EIGHTSYNC_VERSION, core::wall_clock::instance().now()};
   std::unique_ptr<metrics_server> metrics_server_;
-  std::optional<std::string> metrics_listen_;  // what metrics_server_ was bound for
+  std::optional<std::string> metrics_listen_;                  // what metrics_server_ was bound for
+  std::chrono::steady_clock::time_point metrics_refreshed_{};  // when refresh_metrics last read
   std::atomic<bool> stop_{false};
   bool in_cycle_ = false;
   pending pending_;
@@ -226,7 +227,16 @@ void service::start_metrics() {
   if (!cfg_.metrics.listen) return;
   try {
     metrics_server_ = std::make_unique<metrics_server>(
-        ioc_.get_executor(), *cfg_.metrics.listen, [this] { return metrics_.render(); }, log_);
+        ioc_.get_executor(), *cfg_.metrics.listen,
+        [this] {
+          // Between cycles, a scrape reads the audit tables afresh (at most once a second), so
+          // an admin's `manual-actions --resolve` or `approve` shows without waiting for a cycle.
+          // During a cycle it shows what the last refresh read.
+          const auto now = std::chrono::steady_clock::now();
+          if (!in_cycle_ && now - metrics_refreshed_ >= std::chrono::seconds(1)) refresh_metrics();
+          return metrics_.render();
+        },
+        log_);
     log_->info("metrics.listening address={} path=/metrics",
                endpoint_text(metrics_server_->local_endpoint()));
   } catch (const std::exception& e) {
@@ -236,6 +246,7 @@ void service::start_metrics() {
 
 // The gauges that mirror `eightsync status`, read from the audit tables between cycles.
 void service::refresh_metrics() {
+  metrics_refreshed_ = std::chrono::steady_clock::now();
   metrics_.set_auth_backoff(auth_backoff_);
   try {
     metrics_.set_snapshot(take_operator_snapshot(*audit_));

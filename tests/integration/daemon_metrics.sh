@@ -5,8 +5,8 @@
 # outcome, requests by method and status, 429s, time waited — and the gauges equal what
 # `eightsync status` reads: open manual actions, quarantined rows, the last success. A truncated
 # export then holds deactivations, and eightsync_held_deactivations counts them. Unknown paths are
-# 404, other methods 405; a non-loopback metrics.listen is a config error; after SIGTERM the port
-# is closed.
+# 404, other methods 405; resolving manual actions shows at the next scrape; a non-loopback
+# metrics.listen is a config error; after SIGTERM the port is closed.
 source "$(dirname "$0")/lib.bash"
 
 start_emulator --rate-limit 12/2s
@@ -107,6 +107,14 @@ held=$(sql "SELECT count(*) FROM held_operations WHERE cycle_id = 2 AND kind = '
 expect_eq "held_deactivations" "$(metric eightsync_held_deactivations)" "$held"
 expect_eq "cycles_total held" "$(metric 'eightsync_cycles_total{outcome="held"}')" 1
 expect_eq "last_cycle_outcome held" "$(metric 'eightsync_last_cycle_outcome{outcome="held"}')" 1
+
+# Between cycles a scrape reads the audit tables afresh: an admin resolving manual actions
+# while the service runs shows at once, not after the next cycle.
+open_before=$(metric 'eightsync_open_manual_actions{kind="assign_license"}')
+[ "$open_before" -gt 0 ] || fail "no open assign_license action to resolve"
+run_cmd 0 "$EIGHTSYNC" manual-actions -c "$WORK/cfg.yaml" --resolve-kind assign_license
+sleep 1.1  # scrapes read afresh at most once a second
+expect_eq "assign_license actions after resolving" "$(metric 'eightsync_open_manual_actions{kind="assign_license"}')" 0
 
 # Anything but GET/HEAD /metrics.
 expect_in <(scrape GET /users) "HTTP/1.1 404 Not Found"
