@@ -261,9 +261,9 @@ int run_cli(int argc, char** argv) {
       "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 --create-new\n"
       "Records the decision, with who and when, in the state database (state.path). Nothing is sent to\n"
       "8x8 now: the next cycle checks the user against fresh 8x8 data, then manages it (or creates the\n"
-      "new one). Run it as the service's user (sudo -u eightsync ...). It waits for no one: while the\n"
-      "service is running it exits 4, so stop the service first. Exits 0 when recorded, 3 when the state\n"
-      "database cannot be used, 5 when the ID is already linked to another key (named).");
+      "new one). Run it as the service's user (sudo -u eightsync ...); it works while the service runs.\n"
+      "Exits 0 when recorded, 3 when the state database cannot be used, 5 when the ID is already linked\n"
+      "to another key (named).");
 
   std::string unlink_key;
   auto* unlink =
@@ -275,7 +275,9 @@ int run_cli(int argc, char** argv) {
       "Removes KEY's link and any `link` decision from the state database and says what it removed.\n"
       "Nothing is sent to 8x8 and the 8x8 user is left as it is. The next cycle matches KEY afresh: a\n"
       "user whose externalId is KEY is adopted again (add it to `protect` to keep eightsync away).\n"
-      "Exits 0 (also when there was nothing to remove), 3 or 4 as `link` does.");
+      "It takes the state database's writer lock: while the service runs it exits 4 (a cycle could\n"
+      "rewrite the link), so stop the service first. Exits 0 (also when there was nothing to remove),\n"
+      "3 when the state database cannot be used, 4 when locked.");
 
   try {
     app.parse(argc, argv);

@@ -53,18 +53,23 @@ std::string describe(const core::operator_decision& d) {
 }
 
 struct writable_state {
-  core::db_lock lock;
+  std::optional<core::db_lock> lock;
   core::state_store store;
 };
 
-// Takes the writer lock, then opens the state database; on failure reports why and gives the
-// exit code.
-core::expected<writable_state, int> open_for_writing(const config::eightsync_config& cfg, std::ostream& err) {
+// Opens the state database, first taking the writer lock when `locked`; on failure reports why
+// and gives the exit code.
+core::expected<writable_state, int> open_for_writing(const config::eightsync_config& cfg, std::ostream& err,
+                                                     bool locked) {
   try {
-    auto lock = core::db_lock::try_acquire(cfg.state.path);
-    if (!lock) {
-      err << "eightsync: " << lock.error().message() << '\n';
-      return core::unexpected<int>{exit_state_locked};
+    std::optional<core::db_lock> lock;
+    if (locked) {
+      auto l = core::db_lock::try_acquire(cfg.state.path);
+      if (!l) {
+        err << "eightsync: " << l.error().message() << '\n';
+        return core::unexpected<int>{exit_state_locked};
+      }
+      lock.emplace(std::move(*l));
     }
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
     auto log = std::make_shared<spdlog::logger>("state", sink);
@@ -73,7 +78,7 @@ core::expected<writable_state, int> open_for_writing(const config::eightsync_con
     core::state_store::options opts;
     opts.logger = std::move(log);
     core::state_store store(cfg.state.path, cfg.target.url, opts);
-    return writable_state{std::move(*lock), std::move(store)};
+    return writable_state{std::move(lock), std::move(store)};
   } catch (const core::state_error& e) {
     err << "eightsync: " << e.what() << '\n';
     return core::unexpected<int>{exit_state_unusable};
@@ -138,7 +143,10 @@ int run_link(const config::eightsync_config& cfg, const link_request& request, s
     }
   }
 
-  auto state = open_for_writing(cfg, err);
+  // No writer lock: like `approve`, `link` only records a decision (one transaction, which
+  // waits for the service's writes), and the next cycle checks it against fresh data. So it works
+  // while the service runs.
+  auto state = open_for_writing(cfg, err, false);
   if (!state) return state.error();
   auto& store = state->store;
   warn_if_not_in_hr(cfg, *key, err);
@@ -203,7 +211,9 @@ int run_unlink(const config::eightsync_config& cfg, const std::string& hr_key, s
                std::ostream& err) {
   auto key = normalized_key(cfg, hr_key, err);
   if (!key) return exit_usage;
-  auto state = open_for_writing(cfg, err);
+  // The writer lock: a cycle running now may rewrite the link it is about to remove (an update
+  // it planned before), which would undo the unlink without a word.
+  auto state = open_for_writing(cfg, err, true);
   if (!state) return state.error();
   auto& store = state->store;
 
