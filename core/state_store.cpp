@@ -326,6 +326,14 @@ struct state_store::impl {
     }
   }
 
+  // Whether migration 0005 is in place (a store opened with fewer known migrations has no
+  // remote_hash column and works without it).
+  void detect_link_summary() {
+    link_summary =
+        db->execAndGet("SELECT count(*) FROM pragma_table_info('user_links') WHERE name = 'remote_hash'")
+            .getInt() > 0;
+  }
+
   // options::read_only. SQLite's URI `mode=ro` shares a running writer's -wal and -shm files
   // even when they are not writable. With the writer stopped there are none, and a reader that
   // may not create them in the directory cannot open a WAL database that way: it then reads the
@@ -380,9 +388,7 @@ struct state_store::impl {
                           "it after that.");
       }
       check_binding();
-      link_summary =
-          db->execAndGet("SELECT count(*) FROM pragma_table_info('user_links') WHERE name = 'remote_hash'")
-              .getInt() > 0;
+      detect_link_summary();
     });
   }
 
@@ -454,9 +460,7 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     if (s.version >= 1) s.check_binding();
     s.migrate(known);
     s.bind_url();
-    s.link_summary =
-        s.db->execAndGet("SELECT count(*) FROM pragma_table_info('user_links') WHERE name = 'remote_hash'")
-            .getInt() > 0;
+    s.detect_link_summary();
   });
 }
 

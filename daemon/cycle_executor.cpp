@@ -189,7 +189,6 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::pl
                                                                   execution_summary& summary) {
   // 409: the userName exists. Look it up and apply the planner's adoption rules to it.
   auto found = co_await client_.find_by_user_name(e.user_name);
-  summary.requests_sent += found.attempts;
   std::string why;
   if (found.ok() && found.resource) {
     const auto& r = *found.resource;
@@ -242,7 +241,6 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::pl
 boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, std::int64_t op,
                                                     execution_summary& summary) {
   auto r = co_await client_.create(e.body);
-  summary.requests_sent += r.attempts;
   if (r.ok() && r.resource) {
     const std::string id(core::scim_user_codec::read_id(*r.resource));
     store_.in_transaction([&] {
@@ -264,7 +262,6 @@ boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, s
   if (r.outcome == scim_outcome::outcome_unknown) {
     // The POST may have created the user: look, never resend (invariant 1).
     auto found = co_await client_.find_by_user_name(e.user_name);
-    summary.requests_sent += found.attempts;
     if (found.ok() && found.resource) {
       const std::string id(core::scim_user_codec::read_id(*found.resource));
       store_.in_transaction([&] {
@@ -323,29 +320,18 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
   }
   if (e.kind == operation_kind::update) {
     auto rr = co_await client_.replace(e.scim_id, e.body);
-    summary.requests_sent += rr.result.attempts;
     if (!rr.result.ok()) {
-      if (may_have_applied(rr.result)) {
-        co_await settle_uncertain_write(e, op, rr.result, summary);
-      } else {
-        record_failure(e, op, rr.result, summary);
-      }
+      co_await record_unsuccessful_write(e, op, rr.result, summary);
       co_return;
     }
-    store_.in_transaction([&] {
-      auto out = outcome_of(rr.result, rr.not_applied.empty() ? audit_operation_outcome::ok
-                                                              : audit_operation_outcome::not_applied);
-      if (!rr.not_applied.empty()) {
-        out.error_detail = "8x8 did not apply:";
-        for (const auto& a : rr.not_applied)
-          out.error_detail += " " + a;
-      }
-      audit_.record_outcome(op, out);
-      // The hash records what was asked, and 8x8's object what it holds: the next cycle sees
-      // no change to send, so an attribute 8x8 refuses is not sent again and again.
-      record_link(e, e.scim_id, rr.result.resource ? &*rr.result.resource : nullptr);
-      audit_.record_user_success(e.hr_key);
-    });
+    auto out = outcome_of(rr.result, rr.not_applied.empty() ? audit_operation_outcome::ok
+                                                            : audit_operation_outcome::not_applied);
+    if (!rr.not_applied.empty()) {
+      out.error_detail = "8x8 did not apply:";
+      for (const auto& a : rr.not_applied)
+        out.error_detail += " " + a;
+    }
+    record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
     for (const auto& a : rr.not_applied) {
       core::manual_action m;
       m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
@@ -370,24 +356,22 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
   }
   // deactivate / reactivate: PATCH active only.
   auto r = co_await client_.set_active(e.scim_id, e.kind == operation_kind::reactivate);
-  summary.requests_sent += r.attempts;
   if (!r.ok()) {
-    if (may_have_applied(r)) {
-      co_await settle_uncertain_write(e, op, r, summary);
-    } else {
-      record_failure(e, op, r, summary);
-    }
+    co_await record_unsuccessful_write(e, op, r, summary);
     co_return;
   }
-  record_success(e, op, outcome_of(r, audit_operation_outcome::ok), r.resource ? &*r.resource : nullptr,
+  record_applied(e, op, outcome_of(r, audit_operation_outcome::ok), r.resource ? &*r.resource : nullptr,
                  summary);
+  ++summary.ok;
   log_->info("op.{}.ok hr_key={} user={} id={}", operation_kind_name(e.kind), e.hr_key, e.user_name,
              e.scim_id);
 }
 
-// A PATCH or a PUT 8x8 applied, by its answer or as a GET showed: the outcome, the link (the
-// applied hash and `active`, and 8x8's object when known), the end of any backoff, follow-ups.
-void cycle_executor::record_success(const core::plan_entry& e, std::int64_t op,
+// A PATCH or a PUT 8x8 applied, by its answer or as a GET showed, in one transaction: the
+// outcome, the link (for a PUT the asked hash and 8x8's object, so the next cycle sees no change
+// to send and an attribute 8x8 refuses is not sent again and again; for a PATCH `active` and the
+// object when known), the end of any backoff; then a PATCH's follow-ups. The caller counts it.
+void cycle_executor::record_applied(const core::plan_entry& e, std::int64_t op,
                                     const core::audit_outcome& out, const json::object* resource,
                                     execution_summary& summary) {
   store_.in_transaction([&] {
@@ -401,7 +385,19 @@ void cycle_executor::record_success(const core::plan_entry& e, std::int64_t op,
     audit_.record_user_success(e.hr_key);
   });
   if (e.kind != operation_kind::update) raise_follow_ups(e, e.scim_id, summary);
-  ++summary.ok;
+}
+
+// A PUT or PATCH that did not succeed: settled by a GET when 8x8 may have applied it anyway,
+// otherwise recorded as failed.
+boost::asio::awaitable<void> cycle_executor::record_unsuccessful_write(const core::plan_entry& e,
+                                                                       std::int64_t op,
+                                                                       const connectors::scim_result& r,
+                                                                       execution_summary& summary) {
+  if (may_have_applied(r)) {
+    co_await settle_uncertain_write(e, op, r, summary);
+  } else {
+    record_failure(e, op, r, summary);
+  }
 }
 
 // A PUT or PATCH whose fate the answer does not tell (lost, cut short, 5xx): one GET of the user
@@ -418,7 +414,6 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const core::
       "op.{}.uncertain hr_key={} user={} id={} outcome={}: reading the user to see whether 8x8 applied it",
       kind, e.hr_key, e.user_name, e.scim_id, connectors::scim_outcome_name(r.outcome));
   auto found = co_await client_.get(e.scim_id);
-  summary.requests_sent += found.attempts;
   const std::string first = std::string(connectors::scim_outcome_name(r.outcome)) +
                             (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : "") +
                             (r.detail.empty() ? "" : ": " + r.detail);
@@ -442,7 +437,8 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const core::
     out.error_detail =
         first + (applied ? "; a GET showed 8x8 applied it" : "; a GET showed 8x8 did not apply it");
     if (applied) {
-      record_success(e, op, out, &*found.resource, summary);
+      record_applied(e, op, out, &*found.resource, summary);
+      ++summary.ok;
       log_->info("op.{}.resolved hr_key={} user={} id={} applied=true", kind, e.hr_key, e.user_name,
                  e.scim_id);
       co_return;
@@ -523,7 +519,6 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
     } else {
       continue;
     }
-    summary.requests_sent += r.attempts;
     if (r.outcome == scim_outcome::auth_failed) {
       summary.auth_failed = true;
       summary.error = "8x8 refused the token (401) while settling an earlier run's unfinished write";

@@ -20,12 +20,11 @@ namespace eightsync::daemon {
 
 /// What executing one plan did.
 struct execution_summary {
-  std::size_t requests_sent = 0;  ///< writes and their lookups, retries included
-  std::size_t ok = 0;             ///< operations done (adopts included)
-  std::size_t failed = 0;         ///< operations 8x8 refused, or whose outcome stays unknown
-  std::size_t skipped = 0;        ///< not sent: the cycle stopped or turned read-only, backoff, dependency
-  std::size_t not_applied = 0;    ///< PUTs 8x8 answered without applying everything
-  std::size_t conflicts = 0;      ///< creates that met an existing userName they could not adopt
+  std::size_t ok = 0;           ///< operations done (adopts included)
+  std::size_t failed = 0;       ///< operations 8x8 refused, or whose outcome stays unknown
+  std::size_t skipped = 0;      ///< not sent: the cycle stopped or turned read-only, backoff, dependency
+  std::size_t not_applied = 0;  ///< PUTs 8x8 answered without applying everything
+  std::size_t conflicts = 0;    ///< creates that met an existing userName they could not adopt
   std::size_t manual_actions_raised = 0;
   bool auth_failed = false;      ///< 401: the cycle stopped
   bool write_forbidden = false;  ///< 403 for two or more users: the rest of the cycle only read
@@ -81,7 +80,10 @@ class cycle_executor {
   boost::asio::awaitable<void> settle_uncertain_write(const core::plan_entry& e, std::int64_t op,
                                                       const connectors::scim_result& r,
                                                       execution_summary& summary);
-  void record_success(const core::plan_entry& e, std::int64_t op, const core::audit_outcome& out,
+  boost::asio::awaitable<void> record_unsuccessful_write(const core::plan_entry& e, std::int64_t op,
+                                                         const connectors::scim_result& r,
+                                                         execution_summary& summary);
+  void record_applied(const core::plan_entry& e, std::int64_t op, const core::audit_outcome& out,
                       const boost::json::object* resource, execution_summary& summary);
   void record_failure(const core::plan_entry& e, std::int64_t op, const connectors::scim_result& r,
                       execution_summary& summary);

@@ -63,11 +63,6 @@ net::awaitable<cycle_result> cycle_runner::run(net::any_io_executor executor, co
     auto tally = std::make_shared<connectors::request_tally>();
     options.tally = tally;
     connectors::scim_client client(executor, std::move(options));
-    struct keep_tally {
-      const connectors::request_tally& from;
-      cycle_result& into;
-      ~keep_tally() { into.requests = from; }
-    } keep{*tally, report};
     cycle_executor exec(client, store_, audit_, report.cycle_id, clock_, log_);
     std::exception_ptr failure;
     try {
@@ -76,10 +71,13 @@ net::awaitable<cycle_result> cycle_runner::run(net::any_io_executor executor, co
       failure = std::current_exception();
     }
     co_await client.shutdown();
+    report.requests = *tally;
     if (failure) {
       try {
         core::audit_cycle_end end;
         end.outcome = cycle_outcome::partial;
+        end.requests_sent = report.requests.sent;
+        end.cost = report.requests.cost;
         try {
           std::rethrow_exception(failure);
         } catch (const core::state_error& e) {
@@ -92,7 +90,7 @@ net::awaitable<cycle_result> cycle_runner::run(net::any_io_executor executor, co
       std::rethrow_exception(failure);
     }
   }
-  report.end.requests_sent = report.exec.requests_sent + report.read_requests;
+  report.end.requests_sent = report.requests.sent;
   report.end.cost = report.requests.cost;
   audit_.end_cycle(report.cycle_id, report.end);
   audit_.prune(clock_.now() - cfg_.audit.retention);
@@ -130,7 +128,6 @@ net::awaitable<void> cycle_runner::body(connectors::scim_client& client, cycle_e
       co_await plan_cycle(client, clk, hr->mapped, &*store, planner_options_from(cfg, clk.now(), full));
   const cycle_plan& c = planned;
   report.planned = true;
-  report.read_requests = c.remote.requests;
   report.conflicts = c.plan.conflicts.size();
   end.kind = c.reads.full_listing ? core::cycle_kind::full : core::cycle_kind::incremental;
   end.requests_planned = c.plan.cost.total();

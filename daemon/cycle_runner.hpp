@@ -33,8 +33,7 @@ struct cycle_result {
   std::size_t held = 0;       ///< operations still held after approved ones were released
   std::size_t conflicts = 0;  ///< planner conflicts (each a manual action)
   std::size_t read_failures = 0;
-  std::size_t read_requests = 0;       ///< requests the reads of 8x8 sent
-  connectors::request_tally requests;  ///< every request by method and status, retries, 429s, waits
+  connectors::request_tally requests;  ///< every request sent, by method and status; retries, 429s, waits
 };
 
 /// Runs whole cycles, for `eightsync sync` and for the daemon alike: begin the audit row, read

@@ -24,6 +24,7 @@
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/os_user.hpp"
+#include "daemon/state_access.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -64,11 +65,8 @@ core::expected<writable_state, int> open_for_writing(const config::eightsync_con
   try {
     std::optional<core::db_lock> lock;
     if (locked) {
-      auto l = core::db_lock::try_acquire(cfg.state.path);
-      if (!l) {
-        err << "eightsync: " << l.error().message() << '\n';
-        return core::unexpected<int>{exit_state_locked};
-      }
+      auto l = take_writer_lock(cfg, "unlink", err);
+      if (!l) return core::unexpected<int>{l.error()};
       lock.emplace(std::move(*l));
     }
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();

@@ -37,6 +37,7 @@
 #include "daemon/sd_notifier.hpp"
 #include "daemon/service_metrics.hpp"
 #include "daemon/source_watcher.hpp"
+#include "daemon/state_access.hpp"
 #include "daemon/token_source.hpp"
 
 namespace eightsync::daemon {
@@ -370,18 +371,8 @@ net::awaitable<void> service::loop() {
 #pragma GCC diagnostic pop
 
 int service::run() {
-  std::optional<core::db_lock> lock;
-  try {
-    auto l = core::db_lock::try_acquire(cfg_.state.path);
-    if (!l) {
-      err_ << "eightsync run: " << l.error().message() << '\n';
-      return exit_state_locked;
-    }
-    lock.emplace(std::move(*l));
-  } catch (const core::state_error& e) {
-    err_ << "eightsync run: " << e.what() << '\n';
-    return exit_state_unusable;
-  }
+  auto lock = take_writer_lock(cfg_, "run", err_);
+  if (!lock) return lock.error();
   log_ = make_daemon_logger(cfg_.log);
   const auto& clk = core::wall_clock::instance();
   try {

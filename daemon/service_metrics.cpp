@@ -113,10 +113,6 @@ void service_metrics::record_cycle(core::cycle_outcome outcome, const core::audi
   requests_ += requests;
 }
 
-void service_metrics::set_snapshot(const operator_snapshot& s) {
-  snapshot_ = s;
-}
-
 std::string service_metrics::render() const {
   exposition x;
   x.family("eightsync_build_info", "gauge", "Always 1; the version of the running eightsync.");

@@ -39,8 +39,8 @@ class service_metrics {
   void record_cycle(core::cycle_outcome outcome, const core::audit_cycle_counts& operations,
                     const connectors::request_tally& requests);
 
-  /// The gauges that mirror `eightsync status`. Never throws except std::bad_alloc.
-  void set_snapshot(const operator_snapshot& s);
+  /// The gauges that mirror `eightsync status`. Never throws.
+  void set_snapshot(operator_snapshot s) noexcept { snapshot_ = std::move(s); }
 
   void set_cycle_running(bool running) noexcept { cycle_running_ = running; }
   void set_auth_backoff(bool backoff) noexcept { auth_backoff_ = backoff; }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <ostream>
 #include <system_error>
+#include <utility>
 
 #include "core/state_error.hpp"
 #include "daemon/exit_code.hpp"
@@ -22,6 +23,21 @@ core::expected<core::state_store, int> open_existing_state(const config::eightsy
     core::state_store::options o;
     o.read_only = read_only;
     return core::state_store(cfg.state.path, cfg.target.url, o);
+  } catch (const core::state_error& e) {
+    err << "eightsync " << command << ": " << e.what() << '\n';
+    return core::unexpected<int>{exit_state_unusable};
+  }
+}
+
+core::expected<core::db_lock, int> take_writer_lock(const config::eightsync_config& cfg,
+                                                    std::string_view command, std::ostream& err) {
+  try {
+    auto lock = core::db_lock::try_acquire(cfg.state.path);
+    if (!lock) {
+      err << "eightsync " << command << ": " << lock.error().message() << '\n';
+      return core::unexpected<int>{exit_state_locked};
+    }
+    return std::move(*lock);
   } catch (const core::state_error& e) {
     err << "eightsync " << command << ": " << e.what() << '\n';
     return core::unexpected<int>{exit_state_unusable};

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "config/eightsync_config.hpp"
+#include "core/db_lock.hpp"
 #include "core/expected.hpp"
 #include "core/state_store.hpp"
 
@@ -18,5 +19,12 @@ namespace eightsync::daemon {
 core::expected<core::state_store, int> open_existing_state(const config::eightsync_config& cfg,
                                                            std::string_view command, std::ostream& err,
                                                            bool read_only = false);
+
+/// Takes the state database's writer lock for `command` (run, sync, unlink). When another
+/// process holds it, says so on `err` naming its pid ("eightsync COMMAND: … is locked by eightsync
+/// pid N …") and returns exit_state_locked; when the lock file cannot be made, exit_state_unusable.
+/// Throws only std::bad_alloc.
+core::expected<core::db_lock, int> take_writer_lock(const config::eightsync_config& cfg,
+                                                    std::string_view command, std::ostream& err);
 
 }  // namespace eightsync::daemon

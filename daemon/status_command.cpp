@@ -27,11 +27,6 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     const core::audit_log audit(*store);
     const auto snap = take_operator_snapshot(audit);
     const auto holder = lock_holder(cfg.state.path);
-    const auto& waiting = snap.waiting;
-    const auto held_cycle = snap.held_cycle;
-    const auto& open_by_kind = snap.open_by_kind;
-    const auto open_total = snap.open_total;
-    const auto& failing = snap.failing;
     std::optional<core::clock::time_point> next;
     if (holder && snap.last && snap.last->ended_at) next = *snap.last->ended_at + cfg.schedule.interval;
 
@@ -44,17 +39,17 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
       doc["next_cycle_at"] =
           next ? boost::json::value(core::format_utc_time(*next)) : boost::json::value(nullptr);
       boost::json::array h;
-      for (const auto& row : waiting)
+      for (const auto& row : snap.waiting)
         h.push_back(held_json(row));
-      doc["held_cycle"] = held_cycle;
+      doc["held_cycle"] = snap.held_cycle;
       doc["held_waiting_for_approval"] = std::move(h);
       boost::json::object kinds;
-      for (const auto& [k, n] : open_by_kind)
+      for (const auto& [k, n] : snap.open_by_kind)
         kinds[k] = n;
       doc["open_manual_actions"] = std::move(kinds);
       doc["quarantined_rows"] = snap.quarantined;
       boost::json::array f;
-      for (const auto& b : failing)
+      for (const auto& b : snap.failing)
         f.push_back({{"hr_key", b.hr_key},
                      {"failures", b.failures},
                      {"retry_after_cycle", b.retry_after_cycle},
@@ -80,22 +75,22 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     if (next)
       out << "  next cycle   about " << core::format_utc_time(*next)
           << " (schedule.interval after the last)\n";
-    if (waiting.empty()) {
+    if (snap.waiting.empty()) {
       out << "  held         nothing waits for approval\n";
     } else {
-      out << "  held         " << waiting.size() << " operations from cycle " << held_cycle
-          << " wait for approval: eightsync approve " << held_cycle << '\n';
+      out << "  held         " << snap.waiting.size() << " operations from cycle " << snap.held_cycle
+          << " wait for approval: eightsync approve " << snap.held_cycle << '\n';
       std::size_t shown = 0;
-      for (const auto& w : waiting) {
+      for (const auto& w : snap.waiting) {
         if (++shown > 5) break;
         out << "               " << held_text(w);
       }
     }
-    out << "  manual       " << open_total << " open";
-    if (open_total > 0) {
+    out << "  manual       " << snap.open_total << " open";
+    if (snap.open_total > 0) {
       out << " (";
       bool first = true;
-      for (const auto& [k, n] : open_by_kind) {
+      for (const auto& [k, n] : snap.open_by_kind) {
         out << (first ? "" : ", ") << k << ' ' << n;
         first = false;
       }
@@ -105,9 +100,9 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     out << "  quarantined  " << snap.quarantined << " HR rows in the last cycle";
     if (snap.quarantined > 0) out << ": eightsync audit show " << snap.last->id;
     out << '\n';
-    if (!failing.empty()) {
-      out << "  failing      " << failing.size() << " users back off after failures:\n";
-      for (const auto& b : failing)
+    if (!snap.failing.empty()) {
+      out << "  failing      " << snap.failing.size() << " users back off after failures:\n";
+      for (const auto& b : snap.failing)
         out << "               HR key " << b.hr_key << ": " << b.failures << " in a row, next try in cycle "
             << b.retry_after_cycle << "; " << b.last_error << '\n';
     }

@@ -21,6 +21,7 @@
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"
+#include "daemon/state_access.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -51,18 +52,8 @@ int exit_of(cycle_outcome o) {
 
 int run_sync(const config::eightsync_config& cfg, const sync_request& request, std::ostream& out,
              std::ostream& err) {
-  std::optional<core::db_lock> lock;
-  try {
-    auto l = core::db_lock::try_acquire(cfg.state.path);
-    if (!l) {
-      err << "eightsync sync: " << l.error().message() << '\n';
-      return exit_state_locked;
-    }
-    lock.emplace(std::move(*l));
-  } catch (const core::state_error& e) {
-    err << "eightsync sync: " << e.what() << '\n';
-    return exit_state_unusable;
-  }
+  auto lock = take_writer_lock(cfg, "sync", err);
+  if (!lock) return lock.error();
 
   auto logger = make_cli_logger(err, request.verbose);
 

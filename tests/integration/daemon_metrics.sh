@@ -28,11 +28,7 @@ expect_in "$WORK/err" 'metrics.listen: "0.0.0.0:9464" is not a loopback address'
 "$EIGHTSYNC" run -c "$WORK/cfg.yaml" >>"$WORK/daemon.log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" "$EMU_PID" 2>/dev/null || true; wait 2>/dev/null || true; cleanup_work' EXIT
-deadline=$((SECONDS + 20))
-until grep -q "metrics.listening" "$WORK/daemon.log"; do
-  [ $SECONDS -lt $deadline ] || { cat "$WORK/daemon.log"; fail "no metrics.listening in the log"; }
-  sleep 0.1
-done
+wait_for_log 20 "metrics.listening"
 ADDR=$(sed -n 's/.*metrics.listening address=\([0-9.]*:[0-9]*\).*/\1/p' "$WORK/daemon.log" | head -1)
 [ -n "$ADDR" ] && [ "${ADDR##*:}" != 0 ] || fail "metrics.listening names no port: $(grep metrics.listening "$WORK/daemon.log")"
 
@@ -69,6 +65,8 @@ while IFS='|' read -r method status n; do
   expect_eq "scim_requests_total $method $status" "$(value "eightsync_scim_requests_total{method=\"$method\",status=\"$status\"}")" "$n"
 done < <(emu_json_sql "$WORK/log.json" "SELECT value->>'method', value->>'status', count(*) FROM j GROUP BY 1, 2")
 expect_eq "requests in all" "$(awk '$1 ~ /^eightsync_scim_requests_total\{/ { n += $2 } END { print n + 0 }' "$WORK/m1")" \
+  "$(emu_json_sql "$WORK/log.json" "SELECT count(*) FROM j")"
+expect_eq "cycles.requests_sent: every request the emulator saw" "$(sql "SELECT requests_sent FROM cycles WHERE id = 1")" \
   "$(emu_json_sql "$WORK/log.json" "SELECT count(*) FROM j")"
 # 429s: what the emulator answered, what the cycle row recorded, and more than none.
 n429=$(emu_json_sql "$WORK/log.json" "SELECT count(*) FROM j WHERE value->>'status' = 429")

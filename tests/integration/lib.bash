@@ -125,6 +125,17 @@ wait_for() {
   fail "waited $1 s for '$2' to be '$3' (last: '$got')"
 }
 
+# wait_for_log SECONDS TEXT: waits until $WORK/daemon.log holds TEXT; otherwise prints the log
+# and fails.
+wait_for_log() {
+  local deadline=$((SECONDS + $1))
+  until grep -qF -- "$2" "$WORK/daemon.log" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "--- daemon log"; cat "$WORK/daemon.log" 2>/dev/null; fail "waited $1 s for '$2' in the daemon log"; }
+    sleep 0.1
+  done
+  checks=$((checks + 1))
+}
+
 # ---- helpers for the fault and crash tests ----
 
 # hr_export FILE N [FIRST] [KEY_PREFIX] [DOMAIN]: an HR CSV in the shipped example's columns
