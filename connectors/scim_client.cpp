@@ -1,10 +1,7 @@
 #include "connectors/scim_client.hpp"
 
-#include <iterator>
 #include <stdexcept>
-#include <unordered_set>
 #include <utility>
-#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
@@ -18,12 +15,15 @@
 #include "connectors/http_connection.hpp"
 #include "connectors/scim_attribute_check.hpp"
 #include "core/retry_after.hpp"
+#include "core/user_listing.hpp"
 #include "core/wall_clock.hpp"
 
 namespace eightsync::connectors {
 
 namespace net = boost::asio;
 namespace json = boost::json;
+using core::scim_outcome;
+using core::scim_result;
 using std::chrono::milliseconds;
 
 namespace {
@@ -139,20 +139,17 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
   scim_result r;
   for (std::size_t attempt = 1;; ++attempt) {
     const auto slot = options_.rate_limiter->acquire();
-    if (options_.tally) {
-      const auto wait = slot - options_.clock->now();
-      if (wait > core::clock::duration::zero())
-        options_.tally->cost.rate_limit_wait += std::chrono::ceil<milliseconds>(wait);
-    }
+    if (const auto wait = slot - options_.clock->now(); wait > core::clock::duration::zero())
+      tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(wait);
     co_await sleep_until(slot);
     auto ex = co_await connection_->send(c.method, c.target, c.body);
-    if (auto* t = options_.tally.get()) {
-      ++t->sent;
-      if (attempt > 1) ++t->cost.retried;
+    {
+      ++tally_.sent;
+      if (attempt > 1) ++tally_.cost.retried;
       const unsigned answered =
           ex.stage == http_stage::done || ex.stage == http_stage::read_body ? ex.status : 0;
-      ++t->by_method_status[{c.method, answered}];
-      if (answered == 429) ++t->cost.responses_429;
+      ++tally_.by_method_status[{c.method, answered}];
+      if (answered == 429) ++tally_.cost.responses_429;
     }
     const auto pause = r.retry_after;  // a pause met on an earlier attempt stays reported
     r = scim_result{};
@@ -295,104 +292,18 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
   co_return r;
 }
 
-net::awaitable<scim_listing> scim_client::list_all() {
-  std::vector<json::object> users;
-  auto out = co_await list_all([&users](std::vector<json::object>&& page) {
-    if (users.empty()) {
-      users = std::move(page);
-    } else {
-      users.insert(users.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
-    }
-  });
-  out.users = std::move(users);
-  co_return out;
+net::awaitable<core::scim_listing> scim_client::list_all() {
+  co_return co_await core::list_all_users(*this, options_.page_size, *log_);
 }
 
-net::awaitable<scim_listing> scim_client::list_all(page_sink on_page) {
-  busy_guard guard(busy_);
-  scim_listing out;
-  std::unordered_set<std::string> seen;
-  std::size_t start = 1;
-  for (;;) {
-    call c{"list", "GET", base_.list_target(start, options_.page_size), {}, true, false, true};
-    auto r = co_await execute(c);
-    out.requests += r.attempts;
-    out.body_bytes += r.body_bytes;
-    if (!r.ok()) {
-      out.last = std::move(r);
-      out.end = scim_listing_end::failed;
-      break;
-    }
-    auto& page = *r.resource;
-    const auto total = as_count(page.if_contains("totalResults"));
-    auto* resources = page.if_contains("Resources");
-    if (!total || (resources && !resources->is_array())) {
-      r.outcome = scim_outcome::protocol;
-      r.detail = "the page is not a SCIM ListResponse (totalResults, Resources)";
-      log_->warn("scim.protocol op=list target={} detail=\"{}\"", c.target, r.detail);
-      r.resource.reset();
-      out.last = std::move(r);
-      out.end = scim_listing_end::failed;
-      break;
-    }
-    ++out.pages;
-    if (!out.first_total) {
-      out.first_total = total;
-    } else if (*total != *out.first_total) {
-      out.total_changed = true;
-    }
-    out.last_total = total;
+net::awaitable<core::scim_listing> scim_client::list_all(core::scim_page_sink on_page) {
+  co_return co_await core::list_all_users(*this, options_.page_size, std::move(on_page), *log_);
+}
 
-    std::size_t returned = 0;
-    std::size_t added = 0;
-    std::vector<json::object> fresh;
-    if (resources) {
-      auto& arr = resources->as_array();
-      returned = arr.size();
-      fresh.reserve(returned);
-      for (auto& item : arr) {
-        auto* user = item.if_object();
-        const auto* id = user ? user->if_contains("id") : nullptr;
-        if (!id || !id->is_string() || id->as_string().empty()) {
-          ++out.without_id;
-          continue;
-        }
-        if (!seen.emplace(id->as_string()).second) {
-          ++out.duplicates;
-          continue;
-        }
-        fresh.push_back(std::move(*user));
-        ++added;
-      }
-    }
-    out.user_count += added;
-    // Handed over before the page's DOM goes, so the peak is one page, not the account.
-    if (!fresh.empty()) on_page(std::move(fresh));
-    log_->debug("scim.list.page start={} returned={} new={} total={}", start, returned, added, *total);
-    r.resource.reset();
-    out.last = std::move(r);
-    if (returned == 0) {
-      out.end = scim_listing_end::empty_page;
-      break;
-    }
-    if (added == 0) {
-      // Some servers answer a past-the-end startIndex with page 1 again: stop, do not loop.
-      out.end = scim_listing_end::known_ids;
-      break;
-    }
-    start += returned;
-    if (start - 1 >= *total) {
-      out.end = scim_listing_end::total_reached;
-      break;
-    }
-  }
-  out.complete = out.end != scim_listing_end::failed && !out.total_changed && out.without_id == 0 &&
-                 out.first_total && *out.first_total == out.user_count;
-  const auto level = out.complete ? spdlog::level::info : spdlog::level::warn;
-  log_->log(level, "scim.list.done users={} pages={} requests={} total={} complete={} duplicates={} end={}",
-            out.user_count, out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
-            out.duplicates, scim_listing_end_name(out.end));
-  co_return out;
+net::awaitable<core::scim_result> scim_client::list_page(std::size_t start_index, std::size_t count) {
+  busy_guard guard(busy_);
+  call c{"list", "GET", base_.list_target(start_index, count), {}, true, false, true};
+  co_return co_await execute(c);
 }
 
 net::awaitable<scim_result> scim_client::find_by_user_name(std::string user_name) {
@@ -443,10 +354,10 @@ net::awaitable<scim_result> scim_client::create(json::object user) {
   co_return co_await execute(c);
 }
 
-net::awaitable<scim_replace_result> scim_client::replace(std::string id, json::object user) {
+net::awaitable<core::scim_replace_result> scim_client::replace(std::string id, json::object user) {
   busy_guard guard(busy_);
   call c{"replace", "PUT", base_.user_target(id), json::serialize(user), false, false};
-  scim_replace_result out;
+  core::scim_replace_result out;
   out.result = co_await execute(c);
   if (out.result.ok() && out.result.resource) {
     out.not_applied = attributes_not_applied(user, *out.result.resource);

@@ -13,9 +13,7 @@
 
 #include "connectors/scim_base_url.hpp"
 #include "connectors/scim_client_options.hpp"
-#include "connectors/scim_listing.hpp"
-#include "connectors/scim_replace_result.hpp"
-#include "connectors/scim_result.hpp"
+#include "core/scim_port.hpp"
 
 namespace eightsync::connectors {
 
@@ -28,54 +26,54 @@ class http_connection;
 /// (after Retry-After, within retry.max_delay), otherwise its outcome is `outcome_unknown`. 401 and 403 are
 /// never retried. It never sends DELETE. It logs one line per event (`scim.request`, `scim.retry`,
 /// `scim.rate_limited`, …) and never logs a header or the token. Calls must not overlap: await one before
-/// starting the next.
-class scim_client {
+/// starting the next. It is the engine's core::scim_port.
+class scim_client final : public core::scim_port {
  public:
   /// A client for `options` on `executor`. Throws std::invalid_argument for a bad base URL,
   /// proxy or CA file, a zero page size or attempts, or a missing rate limiter.
   scim_client(boost::asio::any_io_executor executor, scim_client_options options);
 
   /// Closes the connection (without TLS close_notify; await shutdown() for that). Never throws.
-  ~scim_client();
+  ~scim_client() override;
 
   scim_client(const scim_client&) = delete;
   scim_client& operator=(const scim_client&) = delete;
 
-  /// Receives the users of one listing page that carry an id not seen before, in listing order,
-  /// as soon as the page is read. They share the page's arena (see scim_listing::users).
-  using page_sink = std::function<void(std::vector<boost::json::object>&& users)>;
-
-  /// Pages through GET /Users (startIndex advancing by the Resources returned), deduplicating by
-  /// id, until an empty page, totalResults reached, or a page of known ids. `complete` says
-  /// whether the result can be trusted as the whole account. Never throws except std::bad_alloc.
-  boost::asio::awaitable<scim_listing> list_all();
+  /// Pages through GET /Users with core::list_all_users (page_size users a page, deduplicated by
+  /// id, `complete` only when the listing can be trusted as the whole account), collecting every
+  /// user. Never throws except std::bad_alloc.
+  boost::asio::awaitable<core::scim_listing> list_all();
 
   /// As list_all(), but hands each page's new users to `on_page` as the page arrives instead of
   /// collecting them: the result's `users` stays empty and `user_count` counts what was handed
-  /// over. Memory stays at one page of JSON plus what `on_page` keeps. A listing that fails part
-  /// way has already handed over the pages before the failure. Throws std::bad_alloc, or what
-  /// `on_page` throws (the listing stops there).
-  boost::asio::awaitable<scim_listing> list_all(page_sink on_page);
+  /// over. Throws std::bad_alloc, or what `on_page` throws (the listing stops there).
+  boost::asio::awaitable<core::scim_listing> list_all(core::scim_page_sink on_page);
+
+  /// GET /Users?startIndex=…&count=…, the answer parsed into one arena per page (a listing's
+  /// users are moved out of the page and keep the arena alive; no per-node malloc). Never throws
+  /// except std::bad_alloc.
+  boost::asio::awaitable<core::scim_result> list_page(std::size_t start_index, std::size_t count) override;
 
   /// GET /Users?filter=userName eq "…": ok with the user, not_found when nobody matches,
   /// protocol when several do. Never throws except std::bad_alloc.
-  boost::asio::awaitable<scim_result> find_by_user_name(std::string user_name);
+  boost::asio::awaitable<core::scim_result> find_by_user_name(std::string user_name) override;
 
   /// GET /Users/{id}. Never throws except std::bad_alloc.
-  boost::asio::awaitable<scim_result> get(std::string id);
+  boost::asio::awaitable<core::scim_result> get(std::string id) override;
 
   /// POST /Users with `user`; ok carries the created user (with its id). Never resent once it
   /// may have left (then outcome_unknown, to be resolved with find_by_user_name), except after
   /// a 429, which 8x8 answers without applying anything. Never throws except std::bad_alloc.
-  boost::asio::awaitable<scim_result> create(boost::json::object user);
+  boost::asio::awaitable<core::scim_result> create(boost::json::object user) override;
 
   /// PUT /Users/{id} with the full object `user`, then compares the answer with what was sent
   /// and lists the attributes not applied. Never throws except std::bad_alloc.
-  boost::asio::awaitable<scim_replace_result> replace(std::string id, boost::json::object user);
+  boost::asio::awaitable<core::scim_replace_result> replace(std::string id,
+                                                            boost::json::object user) override;
 
   /// PATCH /Users/{id} replacing `active` only (the one attribute 8x8 patches). Never throws
   /// except std::bad_alloc.
-  boost::asio::awaitable<scim_result> set_active(std::string id, bool active);
+  boost::asio::awaitable<core::scim_result> set_active(std::string id, bool active) override;
 
   /// Closes the connection gracefully. Never throws.
   boost::asio::awaitable<void> shutdown();
@@ -86,9 +84,13 @@ class scim_client {
   /// TCP connections opened so far (a test and metrics aid). Never throws.
   std::size_t connections_opened() const noexcept;
 
+  /// Every request sent so far by method and status, retries, 429s and time waited on the
+  /// limiter. Never throws.
+  const core::request_tally& tally() const noexcept override { return tally_; }
+
  private:
   struct call;
-  boost::asio::awaitable<scim_result> execute(const call& c);
+  boost::asio::awaitable<core::scim_result> execute(const call& c);
   boost::asio::awaitable<void> sleep_until(core::clock::time_point t);
 
   boost::asio::any_io_executor executor_;
@@ -97,6 +99,7 @@ class scim_client {
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<http_connection> connection_;
   std::mt19937_64 rng_;
+  core::request_tally tally_;
   bool busy_ = false;
 };
 

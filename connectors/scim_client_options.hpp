@@ -7,7 +7,6 @@
 
 #include <spdlog/logger.h>
 
-#include "connectors/request_tally.hpp"
 #include "core/clock.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/retry_policy.hpp"
@@ -37,10 +36,7 @@ struct scim_client_options {
   /// reads. nullptr: the wall clock.
   std::shared_ptr<const core::clock> clock;
   std::shared_ptr<spdlog::logger> logger;  ///< nullptr: spdlog's default logger
-  /// Counts every request by method and status, retries, 429s and time waited on the limiter;
-  /// nullptr: nothing is counted. Must not be shared with a client on another thread.
-  std::shared_ptr<request_tally> tally;
-  std::string user_agent = "eightsync";  ///< the User-Agent header
+  std::string user_agent = "eightsync";    ///< the User-Agent header
 };
 
 }  // namespace eightsync::connectors

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -20,8 +21,12 @@ namespace eightsync::core {
 struct plan_entry {
   operation_kind kind = operation_kind::update;
   std::string hr_key;
-  std::string scim_id;           ///< empty for a create (8x8 assigns it)
-  std::string user_name;         ///< 8x8's userName (HR's for a create)
+  std::string scim_id;    ///< empty for a create (8x8 assigns it)
+  std::string user_name;  ///< 8x8's userName (HR's for a create)
+  /// A create's claim on an existing user: the externalId its HR row maps (else its HR key). A
+  /// create that meets a 409 adopts the user holding its userName only when that user's
+  /// externalId is empty or this (the planner's adoption rule). Empty for other kinds.
+  std::string claimed_external_id;
   std::string reason;            ///< why, as a sentence
   std::vector<plan_diff> diffs;  ///< attributes changed: create and update
   /// The request body: POST (create), PUT (update, the complete object), PATCH (deactivate,
@@ -36,5 +41,13 @@ struct plan_entry {
   bool desired_active = true;                 ///< to record as applied_active
   std::optional<plan_hold> hold;              ///< set on held entries: why they wait
 };
+
+/// The order in which operations run (plan::operations, plan::held): by kind in operation_kind
+/// order (deactivations first: a leaver's access is a security matter), then by HR key, then by
+/// 8x8 id. The planner and the release of approved held operations both sort with it. Never
+/// throws.
+inline bool runs_before(const plan_entry& a, const plan_entry& b) noexcept {
+  return std::tie(a.kind, a.hr_key, a.scim_id) < std::tie(b.kind, b.hr_key, b.scim_id);
+}
 
 }  // namespace eightsync::core

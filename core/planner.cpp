@@ -785,6 +785,7 @@ void plan_builder::plan_unlinked() {
     e.kind = operation_kind::create;
     e.hr_key = d.key;
     e.user_name = std::string(trim(hr_user_name));
+    e.claimed_external_id = std::string(trim(claimed_external_id(d)));
     e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
                           : std::string("HR lists this person as active and no 8x8 user matches them.");
     e.body = scim_user_codec::create_body(d);
@@ -980,11 +981,7 @@ void plan_builder::finish() {
     }
   }
 
-  const auto by_key = [](const pending& a, const pending& b) {
-    return std::tie(a.entry.hr_key, a.entry.scim_id) < std::tie(b.entry.hr_key, b.entry.scim_id);
-  };
   for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
-    std::stable_sort(g->begin(), g->end(), by_key);
     for (auto& p : *g) {
       const bool writes = operation_sends_request(p.entry.kind);
       if (p.entry.hold) {
@@ -996,6 +993,8 @@ void plan_builder::finish() {
       }
     }
   }
+  std::stable_sort(out_.operations.begin(), out_.operations.end(), runs_before);
+  std::stable_sort(out_.held.begin(), out_.held.end(), runs_before);
 
   std::stable_sort(out_.conflicts.begin(), out_.conflicts.end(),
                    [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });

@@ -24,7 +24,7 @@ namespace eightsync::daemon {
 namespace {
 
 namespace net = boost::asio;
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 void step(std::ostream& out, bool ok, const std::string& name, const std::string& text) {
   out << (ok ? "  ok    " : "  FAIL  ") << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
@@ -65,7 +65,7 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
        std::string(cfg.target.url.rfind("https://", 0) == 0 ? "TLS" : "plain HTTP (loopback only)") +
            (cfg.target.proxy ? ", through proxy " + *cfg.target.proxy : ", direct (no proxy)"));
 
-  connectors::scim_result r;
+  core::scim_result r;
   net::co_spawn(
       ioc,
       [&]() -> net::awaitable<void> {
@@ -103,7 +103,7 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
            d + ". A TLS-inspecting proxy needs its CA certificate in target.ca_file; otherwise check the "
                "system's CA store and clock.");
     } else {
-      step(out, false, "network", d.empty() ? std::string(connectors::scim_outcome_name(r.outcome)) : d);
+      step(out, false, "network", d.empty() ? std::string(core::scim_outcome_name(r.outcome)) : d);
     }
     return exit_target_unreachable;
   }
@@ -127,7 +127,7 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
   }
   step(out, false, "read",
        "GET /Users answered " + std::to_string(r.status) + ": " +
-           std::string(connectors::scim_outcome_name(r.outcome)) + (d.empty() ? "" : ": " + d) +
+           std::string(core::scim_outcome_name(r.outcome)) + (d.empty() ? "" : ": " + d) +
            ". Check that target.url is the SCIM base URL Admin Console shows.");
   (void)err;
   return exit_target_unreachable;

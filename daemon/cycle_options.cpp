@@ -53,6 +53,14 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   return o;
 }
 
+core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg) {
+  core::cycle_settings s;
+  s.planner = planner_options_from(cfg, core::clock::time_point{}, false);
+  s.audit_retention = cfg.audit.retention;
+  s.source_path = cfg.source.path.string();
+  return s;
+}
+
 std::shared_ptr<core::rate_limiter> make_rate_limiter(const config::eightsync_config& cfg,
                                                       const core::clock& clk,
                                                       std::shared_ptr<spdlog::logger> logger) {

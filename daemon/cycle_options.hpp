@@ -6,6 +6,7 @@
 #include "config/eightsync_config.hpp"
 #include "connectors/scim_client_options.hpp"
 #include "core/clock.hpp"
+#include "core/cycle_engine.hpp"
 #include "core/plan_rate.hpp"
 #include "core/planner_options.hpp"
 #include "core/rate_limiter.hpp"
@@ -27,6 +28,10 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
 /// (`--full`). Throws only std::bad_alloc.
 core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
                                            bool full);
+
+/// What core::cycle_engine takes from `cfg`: the planner's options (its clock sets `now`), the
+/// audit retention and the export's path. Throws only std::bad_alloc.
+core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg);
 
 /// The rate limiter for a command's requests to 8x8: the budget persisted in the state database
 /// when that file exists, shared with the service and every other eightsync process on it

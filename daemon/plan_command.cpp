@@ -15,6 +15,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "connectors/scim_client.hpp"
+#include "core/cycle_plan.hpp"
 #include "core/plan_cost.hpp"
 #include "core/plan_json.hpp"
 #include "core/plan_text.hpp"
@@ -22,7 +23,6 @@
 #include "core/state_store.hpp"
 #include "core/wall_clock.hpp"
 #include "daemon/cycle_options.hpp"
-#include "daemon/cycle_plan.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/log_setup.hpp"
@@ -32,10 +32,10 @@ namespace eightsync::daemon {
 namespace {
 
 namespace net = boost::asio;
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 // Why reading stopped, and what the admin can do about it.
-std::string stop_text(const connectors::scim_result& r, const std::string& url) {
+std::string stop_text(const core::scim_result& r, const std::string& url) {
   std::string s;
   switch (r.outcome) {
     case scim_outcome::auth_failed:
@@ -52,14 +52,14 @@ std::string stop_text(const connectors::scim_result& r, const std::string& url) 
           "target.rate_limit.";
       break;
     default:
-      s = std::string("reading 8x8 failed: ") + std::string(connectors::scim_outcome_name(r.outcome)) +
+      s = std::string("reading 8x8 failed: ") + std::string(core::scim_outcome_name(r.outcome)) +
           (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : std::string()) +
           (r.detail.empty() ? std::string() : ": " + r.detail);
   }
   return s;
 }
 
-std::string read_text(const cycle_plan& c) {
+std::string read_text(const core::cycle_plan& c) {
   const auto& rm = c.remote;
   std::string s;
   if (c.reads.full_listing) {
@@ -110,7 +110,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
   std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
   // A plan's reads count against the same budget as the service's requests.
   auto limiter = make_rate_limiter(cfg, clk, logger);
-  std::optional<cycle_plan> planned;
+  std::optional<core::cycle_plan> planned;
   std::exception_ptr failure;
   try {
     net::io_context ioc;
@@ -119,8 +119,8 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
-          planned = co_await plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
-                                        planner_options_from(cfg, clk.now(), request.full));
+          planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
+                                              planner_options_from(cfg, clk.now(), request.full), *logger);
           co_await client.shutdown();
         },
         [&](std::exception_ptr e) { failure = e; });
@@ -138,7 +138,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     }
   }
 
-  const cycle_plan& c = *planned;
+  const core::cycle_plan& c = *planned;
   const auto rate = plan_rate_from(cfg);
   if (c.remote.stopped && c.remote.stopped->outcome == scim_outcome::auth_failed) {
     err << "eightsync plan: " << stop_text(*c.remote.stopped, cfg.target.url) << '\n';
@@ -159,7 +159,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
       failures.push_back({{"hr_key", f.read.hr_key},
                           {"kind", core::plan_read_kind_name(f.read.kind)},
                           {"target", f.read.target},
-                          {"outcome", connectors::scim_outcome_name(f.outcome)},
+                          {"outcome", core::scim_outcome_name(f.outcome)},
                           {"status", f.status},
                           {"detail", f.detail}});
     }
@@ -183,7 +183,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
   }
   for (const auto& f : c.remote.failures) {
     err << "eightsync plan: warning: could not read " << f.read.target << " (HR key " << f.read.hr_key
-        << "): " << connectors::scim_outcome_name(f.outcome)
+        << "): " << core::scim_outcome_name(f.outcome)
         << (f.status != 0 ? " (HTTP " + std::to_string(f.status) + ")" : std::string())
         << (f.detail.empty() ? std::string() : ": " + f.detail) << "; left undecided\n";
   }

@@ -83,7 +83,7 @@ class service {
   void trigger(cycle_trigger why, bool full = false);
   void reload();
   void begin_stop();
-  std::string status_line(const cycle_result& r) const;
+  std::string status_line(const core::cycle_result& r) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds d);
   std::size_t token_fingerprint() const;
   void start_metrics();
@@ -286,7 +286,7 @@ void service::reload() {
   sd_.reloaded(last_status_);
 }
 
-std::string service::status_line(const cycle_result& r) const {
+std::string service::status_line(const core::cycle_result& r) const {
   return "last " + cycle_summary(r);
 }
 
@@ -323,7 +323,7 @@ net::awaitable<void> service::loop() {
     in_cycle_ = true;
     metrics_.set_cycle_running(true);
     sd_.status("cycle running (" + std::string(core::cycle_trigger_name(why)) + "); " + last_status_);
-    std::optional<cycle_result> result;
+    std::optional<core::cycle_result> result;
     try {
       result = co_await runner_->run(ioc_.get_executor(), why, full, &stop_);
     } catch (const core::state_error& e) {

@@ -103,7 +103,7 @@ service_metrics::service_metrics(std::string version, core::clock::time_point st
 }
 
 void service_metrics::record_cycle(core::cycle_outcome outcome, const core::audit_cycle_counts& operations,
-                                   const connectors::request_tally& requests) {
+                                   const core::request_tally& requests) {
   ++cycles_[outcome];
   for (const auto& e : operations.entries) {
     const std::string kind(core::audit_operation_kind_name(e.kind));

@@ -5,10 +5,10 @@
 #include <string>
 #include <utility>
 
-#include "connectors/request_tally.hpp"
 #include "core/audit_cycle_counts.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_outcome.hpp"
+#include "core/scim_port.hpp"
 #include "daemon/operator_snapshot.hpp"
 
 namespace eightsync::daemon {
@@ -37,7 +37,7 @@ class service_metrics {
   /// A finished cycle: its outcome, its operations (audit counts) and its requests. Throws only
   /// std::bad_alloc.
   void record_cycle(core::cycle_outcome outcome, const core::audit_cycle_counts& operations,
-                    const connectors::request_tally& requests);
+                    const core::request_tally& requests);
 
   /// The gauges that mirror `eightsync status`. Never throws.
   void set_snapshot(operator_snapshot s) noexcept { snapshot_ = std::move(s); }
@@ -53,7 +53,7 @@ class service_metrics {
   core::clock::time_point started_;
   std::map<core::cycle_outcome, std::uint64_t> cycles_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> operations_;
-  connectors::request_tally requests_;
+  core::request_tally requests_;
   operator_snapshot snapshot_;
   bool cycle_running_ = false;
   bool auth_backoff_ = false;

@@ -84,7 +84,7 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
   auto limiter = std::make_shared<core::persistent_rate_limiter>(
       cfg.state.path, cfg.target.rate_limit.requests, cfg.target.rate_limit.per, clk, lo);
   cycle_runner runner(cfg, *store, audit, limiter, logger, clk);
-  std::optional<cycle_result> result;
+  std::optional<core::cycle_result> result;
   std::exception_ptr failure;
   net::io_context ioc;
   net::co_spawn(

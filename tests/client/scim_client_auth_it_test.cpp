@@ -4,7 +4,7 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 class auth : public client_test {};
 

@@ -10,7 +10,7 @@ namespace eightsync::client_test {
 namespace {
 
 namespace json = boost::json;
-using connectors::scim_outcome;
+using core::scim_outcome;
 using namespace std::chrono_literals;
 
 std::size_t count(const std::vector<logged_request>& log, std::string_view method) {
@@ -144,7 +144,7 @@ TEST_F(faults, TruncatedAnswerIsAProtocolErrorNotACrash) {
   EXPECT_EQ(r.attempts, 3u) << "a GET is retried after a truncated answer";
   const auto listing = run(c.list_all());
   EXPECT_FALSE(listing.complete);
-  EXPECT_EQ(listing.end, connectors::scim_listing_end::failed);
+  EXPECT_EQ(listing.end, core::scim_listing_end::failed);
   EXPECT_EQ(listing.last.outcome, scim_outcome::protocol);
   ASSERT_EQ(admin().del("/_emulator/faults").status, 204u);
   EXPECT_EQ(run(c.get(ids[0])).outcome, scim_outcome::ok) << "the client goes on working";

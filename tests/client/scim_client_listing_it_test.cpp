@@ -6,10 +6,10 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_listing_end;
-using connectors::scim_outcome;
+using core::scim_listing_end;
+using core::scim_outcome;
 
-std::set<std::string> ids_of(const connectors::scim_listing& l) {
+std::set<std::string> ids_of(const core::scim_listing& l) {
   std::set<std::string> out;
   for (const auto& u : l.users)
     out.emplace(u.at("id").as_string());

@@ -10,7 +10,7 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 class logging : public client_test {};
 

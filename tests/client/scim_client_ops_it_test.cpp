@@ -6,7 +6,7 @@ namespace eightsync::client_test {
 namespace {
 
 namespace json = boost::json;
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 constexpr std::string_view site_urn = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
 

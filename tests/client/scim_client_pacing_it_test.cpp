@@ -6,7 +6,7 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_outcome;
+using core::scim_outcome;
 using namespace std::chrono_literals;
 
 class pacing : public client_test {};

@@ -9,15 +9,15 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_listing_end;
-using connectors::scim_outcome;
+using core::scim_listing_end;
+using core::scim_outcome;
 
 // What a sink saw: the size of each page handed over, and every id.
 struct sink_record {
   std::vector<std::size_t> page_sizes;
   std::vector<std::string> ids;
 
-  connectors::scim_client::page_sink sink() {
+  core::scim_page_sink sink() {
     return [this](std::vector<boost::json::object>&& users) {
       page_sizes.push_back(users.size());
       for (const auto& u : users)

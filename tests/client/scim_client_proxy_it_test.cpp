@@ -8,7 +8,7 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 class proxy : public client_test {
  protected:

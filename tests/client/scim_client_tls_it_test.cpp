@@ -9,7 +9,7 @@
 namespace eightsync::client_test {
 namespace {
 
-using connectors::scim_outcome;
+using core::scim_outcome;
 
 class tls : public client_test {
  protected:

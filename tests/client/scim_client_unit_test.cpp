@@ -9,7 +9,7 @@
 #include "connectors/proxy_endpoint.hpp"
 #include "connectors/scim_attribute_check.hpp"
 #include "connectors/scim_base_url.hpp"
-#include "connectors/scim_outcome.hpp"
+#include "core/scim_port.hpp"
 
 namespace eightsync::connectors {
 namespace {
@@ -148,9 +148,9 @@ TEST(proxy_endpoint, SelectsFromTheEnvironment) {
 }
 
 TEST(scim_outcome, NamesAreStable) {
-  EXPECT_EQ(scim_outcome_name(scim_outcome::outcome_unknown), "outcome_unknown");
-  EXPECT_EQ(scim_outcome_name(scim_outcome::write_forbidden), "write_forbidden");
-  EXPECT_EQ(scim_outcome_name(scim_outcome::auth_failed), "auth_failed");
+  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::outcome_unknown), "outcome_unknown");
+  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::write_forbidden), "write_forbidden");
+  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::auth_failed), "auth_failed");
 }
 
 }  // namespace

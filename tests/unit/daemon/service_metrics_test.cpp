@@ -61,7 +61,7 @@ TEST(service_metrics, cycles_add_up_operations_requests_and_cost) {
   core::audit_cycle_counts ops;
   ops.entries.push_back({core::audit_operation_kind::create, core::audit_operation_outcome::ok, 3});
   ops.entries.push_back({core::audit_operation_kind::update, core::audit_operation_outcome::failed, 1});
-  connectors::request_tally t;
+  core::request_tally t;
   t.by_method_status[{"GET", 200}] = 2;
   t.by_method_status[{"POST", 201}] = 3;
   t.by_method_status[{"PUT", 0}] = 1;

@@ -1,4 +1,4 @@
-#include "daemon/cycle_plan.hpp"
+#include "core/cycle_plan.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -7,13 +7,13 @@
 #include "core/planner.hpp"
 #include "core/state_planner_input.hpp"
 
-namespace eightsync::daemon {
+namespace eightsync::core {
 namespace {
 
 // The reads of `needed` not already tried and failed this cycle (trying again would only spend
 // requests on the same answer).
-std::vector<core::plan_read> untried(const std::vector<core::plan_read>& needed, const remote_read& done) {
-  std::vector<core::plan_read> out;
+std::vector<plan_read> untried(const std::vector<plan_read>& needed, const remote_read& done) {
+  std::vector<plan_read> out;
   for (const auto& r : needed) {
     const bool failed = std::any_of(done.failures.begin(), done.failures.end(), [&](const read_failure& f) {
       return f.read.kind == r.kind && f.read.target == r.target;
@@ -25,40 +25,40 @@ std::vector<core::plan_read> untried(const std::vector<core::plan_read>& needed,
 
 }  // namespace
 
-boost::asio::awaitable<cycle_plan> plan_cycle(connectors::scim_client& client, const core::clock& clk,
-                                              const core::mapping_result& desired,
-                                              const core::state_store* store, core::planner_options options) {
-  using loading = core::state_store::remote_json_loading;
+boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
+                                              const mapping_result& desired, const state_store* store,
+                                              planner_options options, spdlog::logger& log) {
+  using loading = state_store::remote_json_loading;
   cycle_plan out;
   options.now = clk.now();
   if (store != nullptr) {
-    out.state = core::load_planner_state(*store, loading::skip);
+    out.state = load_planner_state(*store, loading::skip);
     if (options.remote_user_estimate == 0) options.remote_user_estimate = out.state.links.size();
   }
-  out.reads = core::plan_reads(desired, out.state, options);
+  out.reads = plan_reads(desired, out.state, options);
   if (store != nullptr && !out.reads.full_listing) {
     // Per-user reads: the planner may use a recent copy kept with each link instead of a GET,
     // so load those copies (a full listing replaces them all, so it never needs them).
-    out.state = core::load_planner_state(*store, loading::include);
-    out.reads = core::plan_reads(desired, out.state, options);
+    out.state = load_planner_state(*store, loading::include);
+    out.reads = plan_reads(desired, out.state, options);
   }
 
-  remote_reader reader(client, clk);
+  remote_reader reader(port, options.page_size, clk, log);
   if (out.reads.full_listing) co_await reader.list_all(out.remote, options.remote_user_estimate);
   co_await reader.read(out.reads.reads, out.remote);
   out.read_rounds = 1;
 
   options.now = clk.now();
-  out.plan = core::make_plan(desired, out.remote.snapshot, out.state, options);
+  out.plan = make_plan(desired, out.remote.snapshot, out.state, options);
   while (out.read_rounds < 3 && !out.remote.stopped && !out.plan.reads_needed.empty()) {
     auto more = untried(out.plan.reads_needed, out.remote);
     if (more.empty()) break;
     co_await reader.read(more, out.remote);
     ++out.read_rounds;
     options.now = clk.now();
-    out.plan = core::make_plan(desired, out.remote.snapshot, out.state, options);
+    out.plan = make_plan(desired, out.remote.snapshot, out.state, options);
   }
   co_return out;
 }
 
-}  // namespace eightsync::daemon
+}  // namespace eightsync::core

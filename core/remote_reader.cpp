@@ -1,17 +1,14 @@
-#include "daemon/remote_reader.hpp"
+#include "core/remote_reader.hpp"
 
 #include <utility>
 #include <vector>
 
-#include <boost/asio/use_awaitable.hpp>
-
 #include "core/remote_user.hpp"
+#include "core/user_listing.hpp"
 
-namespace eightsync::daemon {
+namespace eightsync::core {
 
-using connectors::scim_outcome;
-
-bool remote_reader::stops_reading(const connectors::scim_result& r) const noexcept {
+bool remote_reader::stops_reading(const scim_result& r) const noexcept {
   // 401: nothing else will work. Transport after the client's retries: 8x8 is unreachable, and
   // each further read would wait out its own retries. A 429 the client gave up on: reading on
   // would only be refused again.
@@ -19,10 +16,9 @@ bool remote_reader::stops_reading(const connectors::scim_result& r) const noexce
          r.outcome == scim_outcome::rate_limited;
 }
 
-void remote_reader::add_user(const connectors::scim_result& r, core::clock::time_point fetched_at,
-                             remote_read& into) {
+void remote_reader::add_user(const scim_result& r, clock::time_point fetched_at, remote_read& into) {
   if (!r.resource) return;
-  auto user = core::remote_user::from_object(*r.resource, fetched_at);
+  auto user = remote_user::from_object(*r.resource, fetched_at);
   if (user) into.snapshot.users.push_back(std::move(*user));
 }
 
@@ -35,16 +31,19 @@ boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::siz
   std::size_t dropped = 0;
   // Each page becomes compact remote_users as it arrives and its JSON goes with it, so the peak
   // is one page of JSON plus the compact account, not the whole account as JSON.
-  connectors::scim_listing listing = co_await client_.list_all([&](std::vector<boost::json::object>&& page) {
-    for (const auto& obj : page) {
-      auto user = core::remote_user::from_object(obj, started);
-      if (user) {
-        users.push_back(std::move(*user));
-      } else {
-        ++dropped;
-      }
-    }
-  });
+  scim_listing listing = co_await list_all_users(
+      port_, page_size_,
+      [&](std::vector<boost::json::object>&& page) {
+        for (const auto& obj : page) {
+          auto user = remote_user::from_object(obj, started);
+          if (user) {
+            users.push_back(std::move(*user));
+          } else {
+            ++dropped;
+          }
+        }
+      },
+      log_);
   into.requests += listing.requests;
   into.listing_pages = listing.pages;
   into.listing_duplicates = listing.duplicates;
@@ -55,29 +54,29 @@ boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::siz
   into.snapshot.spent.listing_pages += listing.requests;
   // A listing that failed part way (after the client's retries) means 8x8 is not answering
   // well: stop here rather than spend requests on per-user reads that would fail the same way.
-  if (listing.end == connectors::scim_listing_end::failed) into.stopped = std::move(listing.last);
+  if (listing.end == scim_listing_end::failed) into.stopped = std::move(listing.last);
   co_return;
 }
 
-boost::asio::awaitable<void> remote_reader::read(std::span<const core::plan_read> reads, remote_read& into) {
+boost::asio::awaitable<void> remote_reader::read(std::span<const plan_read> reads, remote_read& into) {
   for (const auto& rd : reads) {
     if (into.stopped) co_return;
     const auto at = clock_.now();
-    connectors::scim_result r;
-    if (rd.kind == core::plan_read_kind::get_by_id) {
-      r = co_await client_.get(rd.target);
+    scim_result r;
+    if (rd.kind == plan_read_kind::get_by_id) {
+      r = co_await port_.get(rd.target);
       ++into.snapshot.spent.gets_by_id;
     } else {
-      r = co_await client_.find_by_user_name(rd.target);
+      r = co_await port_.find_by_user_name(rd.target);
       ++into.snapshot.spent.lookups;
     }
     into.requests += r.attempts;
     if (r.ok()) {
       add_user(r, at, into);
-      if (rd.kind == core::plan_read_kind::lookup_user_name) into.snapshot.looked_up.push_back(rd.target);
+      if (rd.kind == plan_read_kind::lookup_user_name) into.snapshot.looked_up.push_back(rd.target);
       continue;
     }
-    if (r.outcome == scim_outcome::not_found && rd.kind == core::plan_read_kind::lookup_user_name) {
+    if (r.outcome == scim_outcome::not_found && rd.kind == plan_read_kind::lookup_user_name) {
       into.snapshot.looked_up.push_back(rd.target);
       continue;
     }
@@ -86,4 +85,4 @@ boost::asio::awaitable<void> remote_reader::read(std::span<const core::plan_read
   }
 }
 
-}  // namespace eightsync::daemon
+}  // namespace eightsync::core

@@ -1,4 +1,4 @@
-#include "daemon/cycle_executor.hpp"
+#include "core/cycle_executor.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -8,27 +8,28 @@
 #include "core/attribute.hpp"
 #include "core/audit_intent.hpp"
 #include "core/audit_operation_kind.hpp"
-#include "core/audit_outcome.hpp"
+#include "core/planner_text.hpp"
 #include "core/scim_user_codec.hpp"
 #include "core/text.hpp"
 
-namespace eightsync::daemon {
+namespace eightsync::core {
 
 namespace json = boost::json;
-using connectors::scim_outcome;
-using core::audit_operation_outcome;
-using core::audit_resolution;
-using core::operation_kind;
+
+// GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (Asio's awaitable_frame has
+// a matching operator new and delete; GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 
 namespace {
 
-core::audit_intent intent_of(const core::plan_entry& e) {
-  core::audit_intent i;
-  i.kind = core::audit_operation_kind_of(e.kind);
+audit_intent intent_of(const plan_entry& e) {
+  audit_intent i;
+  i.kind = audit_operation_kind_of(e.kind);
   i.hr_key = e.hr_key;
   i.scim_id = e.scim_id;
   i.user_name = e.user_name;
-  i.external_id = std::string(core::scim_user_codec::read(e.body, core::attribute::external_id));
+  i.external_id = std::string(scim_user_codec::read(e.body, attribute::external_id));
   i.reason = e.reason;
   i.diffs = e.diffs;
   switch (e.kind) {
@@ -52,16 +53,16 @@ core::audit_intent intent_of(const core::plan_entry& e) {
   return i;
 }
 
-core::audit_outcome outcome_of(const connectors::scim_result& r, audit_operation_outcome o,
-                               audit_resolution by = audit_resolution::response) {
-  core::audit_outcome out;
+audit_outcome outcome_of(const scim_result& r, audit_operation_outcome o,
+                         audit_resolution by = audit_resolution::response) {
+  audit_outcome out;
   out.outcome = o;
   out.resolved_by = by;
   if (r.status != 0) out.status = static_cast<int>(r.status);
   out.attempts = static_cast<std::uint32_t>(r.attempts);
   out.latency = r.latency;
   if (!r.ok()) {
-    out.error_detail = std::string(connectors::scim_outcome_name(r.outcome));
+    out.error_detail = std::string(scim_outcome_name(r.outcome));
     if (!r.detail.empty()) out.error_detail += ": " + r.detail;
   }
   return out;
@@ -69,56 +70,82 @@ core::audit_outcome outcome_of(const connectors::scim_result& r, audit_operation
 
 // Whether 8x8's object `obj` shows the write `in` intended: `active` for a PATCH, every changed
 // attribute for a create or a PUT.
-bool shows_applied(const core::audit_intent& in, const json::object& obj) {
-  if (in.kind == core::audit_operation_kind::deactivate || in.kind == core::audit_operation_kind::reactivate)
-    return core::scim_user_codec::read_active(obj).value_or(true) ==
-           (in.kind == core::audit_operation_kind::reactivate);
+bool shows_applied(const audit_intent& in, const json::object& obj) {
+  if (in.kind == audit_operation_kind::deactivate || in.kind == audit_operation_kind::reactivate)
+    return scim_user_codec::read_active(obj).value_or(true) == (in.kind == audit_operation_kind::reactivate);
   for (const auto& d : in.diffs) {
-    if (d.attr == core::attribute::active) continue;
-    if (!core::scim_user_codec::same(d.attr, d.after, core::scim_user_codec::read(obj, d.attr))) return false;
+    if (d.attr == attribute::active) continue;
+    if (!scim_user_codec::same(d.attr, d.after, scim_user_codec::read(obj, d.attr))) return false;
   }
   return true;
 }
 
 // Whether a PUT or PATCH that did not succeed may still have been applied: the answer was lost
 // or cut short, or a 5xx may come from a gateway after 8x8 applied it. A 4xx was a refusal.
-bool may_have_applied(const connectors::scim_result& r) {
+bool may_have_applied(const scim_result& r) noexcept {
   return r.outcome == scim_outcome::transport || r.outcome == scim_outcome::protocol ||
          r.outcome == scim_outcome::server;
 }
 
-core::audit_outcome local_outcome(audit_operation_outcome o, std::string detail = {}) {
-  core::audit_outcome out;
+audit_outcome local_outcome(audit_operation_outcome o, std::string detail = {}) {
+  audit_outcome out;
   out.outcome = o;
   out.resolved_by = audit_resolution::local;
   out.error_detail = std::move(detail);
   return out;
 }
 
+// Why the 8x8 user `r`, found by the userName a create met a 409 on, may not become `e`'s: the
+// planner's adoption rules (invariant 4) applied to the lookup's answer. Empty: adopt it.
+std::string adoption_refusal(const plan_entry& e, const json::object& r, const state_store& store,
+                             const protect_list& protect) {
+  const std::string id(scim_user_codec::read_id(r));
+  const std::string_view user_name = planner_trim(scim_user_codec::read(r, attribute::user_name));
+  const std::string_view ext = trim(scim_user_codec::read(r, attribute::external_id));
+  // The planner never plans a create for a protected userName, but 8x8's user may carry another
+  // spelling of it, and the rule must hold whoever planned the create.
+  if ((!user_name.empty() && protect.matches(user_name)) || protect.matches(planner_trim(e.user_name)))
+    return "8x8 user " + id + " has this userName but is on the protect list";
+  if (!scim_user_codec::read_active(r).value_or(true))
+    return "8x8 user " + id + " has this userName but is deactivated";
+  if (const auto other = store.find_link_by_scim_id(id); other && other->hr_key != e.hr_key)
+    return "8x8 user " + id + " has this userName but is linked to HR key " + other->hr_key;
+  // The externalId this row claims is the mapped one (else the HR key), as the planner compares.
+  if (!ext.empty() && ext != trim(e.claimed_external_id))
+    return "8x8 user " + id + " has this userName but carries externalId \"" + std::string(ext) + "\"";
+  return {};
+}
+
 }  // namespace
 
-cycle_executor::cycle_executor(connectors::scim_client& client, core::state_store& store,
-                               core::audit_log& audit, std::int64_t cycle, const core::clock& clk,
+cycle_executor::cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
+                               const protect_list& protect, const clock& clk,
                                std::shared_ptr<spdlog::logger> log) noexcept
-    : client_(client), store_(store), audit_(audit), cycle_(cycle), clock_(clk), log_(std::move(log)) {}
+    : port_(port),
+      store_(store),
+      audit_(audit),
+      cycle_(cycle),
+      protect_(protect),
+      clock_(clk),
+      log_(std::move(log)) {}
 
-void cycle_executor::record_link(const core::plan_entry& e, const std::string& scim_id,
+void cycle_executor::record_link(const plan_entry& e, const std::string& scim_id,
                                  const json::object* resource) {
-  core::user_link l;
+  user_link l;
   if (auto old = store_.find_link(e.hr_key)) {
     l = std::move(*old);
     if (e.kind == operation_kind::create || e.kind == operation_kind::adopt) l.how = e.how;
   } else if (auto d = store_.find_decision(e.hr_key);
-             d && d->kind == core::decision_kind::link && d->scim_id == scim_id) {
+             d && d->kind == decision_kind::link && d->scim_id == scim_id) {
     // The first write to a user an operator linked (`eightsync link KEY ID`) makes the link real.
-    l.how = core::managed_by::linked;
+    l.how = managed_by::linked;
   } else {
     l.how = e.how;
   }
   l.hr_key = e.hr_key;
   l.scim_id = scim_id;
   if (resource != nullptr) {
-    l.user_name = std::string(core::scim_user_codec::read(*resource, core::attribute::user_name));
+    l.user_name = std::string(scim_user_codec::read(*resource, attribute::user_name));
     l.remote_json = json::serialize(*resource);
     l.fetched_at = clock_.now();
   } else if (l.user_name.empty()) {
@@ -129,7 +156,7 @@ void cycle_executor::record_link(const core::plan_entry& e, const std::string& s
   store_.upsert_link(l);
 }
 
-void cycle_executor::raise_follow_ups(const core::plan_entry& e, const std::string& scim_id,
+void cycle_executor::raise_follow_ups(const plan_entry& e, const std::string& scim_id,
                                       execution_summary& summary) {
   for (auto a : e.follow_ups) {
     if (a.scim_id.empty()) a.scim_id = scim_id;
@@ -137,30 +164,31 @@ void cycle_executor::raise_follow_ups(const core::plan_entry& e, const std::stri
   }
 }
 
-void cycle_executor::skip(const core::plan_entry& e, const std::string& why, execution_summary& summary) {
+void cycle_executor::skip(const plan_entry& e, const std::string& why, execution_summary& summary) {
   audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::skipped, why));
   ++summary.skipped;
   failed_keys_.insert(e.hr_key);
 }
 
-void cycle_executor::record_failure(const core::plan_entry& e, std::int64_t op,
-                                    const connectors::scim_result& r, execution_summary& summary) {
+void cycle_executor::stop_for_token(const std::string& while_doing, execution_summary& summary) {
+  summary.auth_failed = true;
+  summary.error = "8x8 refused the token (401) while " + while_doing +
+                  "; nothing more was sent. Put a new token in place (SCIM was switched off and on, or the "
+                  "token was revoked).";
+}
+
+void cycle_executor::record_failure(const plan_entry& e, std::int64_t op, const scim_result& r,
+                                    execution_summary& summary) {
   audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::failed));
   count_failure(e, r, summary);
 }
 
-void cycle_executor::count_failure(const core::plan_entry& e, const connectors::scim_result& r,
-                                   execution_summary& summary) {
+void cycle_executor::count_failure(const plan_entry& e, const scim_result& r, execution_summary& summary) {
   ++summary.failed;
   failed_keys_.insert(e.hr_key);
-  const std::string detail = std::string(connectors::scim_outcome_name(r.outcome)) +
-                             (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : "") +
-                             (r.detail.empty() ? "" : ": " + r.detail);
+  const std::string detail = scim_failure_text(r);
   if (r.outcome == scim_outcome::auth_failed) {
-    summary.auth_failed = true;
-    summary.error = "8x8 refused the token (401) while writing " + e.user_name +
-                    "; nothing more was sent. Put a new token in place (SCIM was switched off and on, or the "
-                    "token was revoked).";
+    stop_for_token("writing " + e.user_name, summary);
     log_->error("op.{}.auth_failed hr_key={} user={}", operation_kind_name(e.kind), e.hr_key, e.user_name);
     return;
   }
@@ -184,34 +212,27 @@ void cycle_executor::count_failure(const core::plan_entry& e, const connectors::
   log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name, detail);
 }
 
-boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::plan_entry& e, std::int64_t op,
-                                                                  const connectors::scim_result& post,
+boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_entry& e, std::int64_t op,
+                                                                  const scim_result& post,
                                                                   execution_summary& summary) {
   // 409: the userName exists. Look it up and apply the planner's adoption rules to it.
-  auto found = co_await client_.find_by_user_name(e.user_name);
+  auto found = co_await port_.find_by_user_name(e.user_name);
   std::string why;
   if (found.ok() && found.resource) {
     const auto& r = *found.resource;
-    const std::string id(core::scim_user_codec::read_id(r));
-    const auto ext = core::scim_user_codec::read(r, core::attribute::external_id);
-    const bool active = core::scim_user_codec::read_active(r).value_or(true);
-    const auto other = store_.find_link_by_scim_id(id);
-    if (!active) {
-      why = "8x8 user " + id + " has this userName but is deactivated";
-    } else if (other && other->hr_key != e.hr_key) {
-      why = "8x8 user " + id + " has this userName but is linked to HR key " + other->hr_key;
-    } else if (!ext.empty() && ext != e.hr_key) {
-      why = "8x8 user " + id + " has this userName but carries externalId \"" + std::string(ext) + "\"";
-    } else {
+    why = adoption_refusal(e, r, store_, protect_);
+    if (why.empty()) {
+      const std::string id(scim_user_codec::read_id(r));
+      const bool ext_empty = is_blank(scim_user_codec::read(r, attribute::external_id));
       store_.in_transaction([&] {
         auto out = outcome_of(post, audit_operation_outcome::conflict);
         out.scim_id = id;
         out.error_detail = "409: the userName exists; adopted 8x8 user " + id +
-                           " (active, unlinked, externalId " + (ext.empty() ? "empty" : "equal") + ")";
+                           " (active, unlinked, externalId " + (ext_empty ? "empty" : "equal") + ")";
         audit_.record_outcome(op, out);
-        core::plan_entry adopted = e;
+        plan_entry adopted = e;
         adopted.kind = operation_kind::adopt;
-        adopted.how = core::managed_by::matched;
+        adopted.how = managed_by::matched;
         adopted.desired_hash.reset();  // attributes still differ: the next cycle updates them
         record_link(adopted, id, &r);
         audit_.record_completed(cycle_, intent_of(adopted), local_outcome(audit_operation_outcome::ok));
@@ -221,13 +242,13 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::pl
       co_return;
     }
   } else {
-    why = "the lookup after the 409 gave " + std::string(connectors::scim_outcome_name(found.outcome));
+    why = "the lookup after the 409 gave " + std::string(scim_outcome_name(found.outcome));
   }
   auto out = outcome_of(post, audit_operation_outcome::conflict);
   out.error_detail = "409: " + why;
   audit_.record_outcome(op, out);
-  core::manual_action a;
-  a.kind = core::manual_action_kind::resolve_conflict;
+  manual_action a;
+  a.kind = manual_action_kind::resolve_conflict;
   a.hr_key = e.hr_key;
   a.user_name = e.user_name;
   a.text = "Creating " + e.user_name + " for HR key " + e.hr_key + " met an existing user (409): " + why +
@@ -238,11 +259,11 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const core::pl
   failed_keys_.insert(e.hr_key);
 }
 
-boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, std::int64_t op,
+boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::int64_t op,
                                                     execution_summary& summary) {
-  auto r = co_await client_.create(e.body);
+  auto r = co_await port_.create(e.body);
   if (r.ok() && r.resource) {
-    const std::string id(core::scim_user_codec::read_id(*r.resource));
+    const std::string id(scim_user_codec::read_id(*r.resource));
     store_.in_transaction([&] {
       auto out = outcome_of(r, audit_operation_outcome::ok);
       out.scim_id = id;
@@ -260,102 +281,99 @@ boost::asio::awaitable<void> cycle_executor::create(const core::plan_entry& e, s
     co_return;
   }
   if (r.outcome == scim_outcome::outcome_unknown) {
-    // The POST may have created the user: look, never resend (invariant 1).
-    auto found = co_await client_.find_by_user_name(e.user_name);
-    if (found.ok() && found.resource) {
-      const std::string id(core::scim_user_codec::read_id(*found.resource));
-      store_.in_transaction([&] {
-        auto out = outcome_of(r, audit_operation_outcome::resolved_applied, audit_resolution::lookup);
-        out.scim_id = id;
-        audit_.record_outcome(op, out);
-        record_link(e, id, &*found.resource);
-      });
-      raise_follow_ups(e, id, summary);
-      ++summary.ok;
-      log_->info("op.create.resolved hr_key={} user={} id={} applied=true", e.hr_key, e.user_name, id);
-    } else if (found.outcome == scim_outcome::not_found) {
-      audit_.record_outcome(
-          op, outcome_of(r, audit_operation_outcome::resolved_not_applied, audit_resolution::lookup));
-      audit_.record_user_failure(e.hr_key, cycle_,
-                                 "the create's answer was lost and the user was not created");
-      ++summary.failed;
-      failed_keys_.insert(e.hr_key);
-      log_->warn("op.create.resolved hr_key={} user={} applied=false", e.hr_key, e.user_name);
-    } else {
-      // Still unknown: the intent stays open and the next start settles it.
-      ++summary.failed;
-      failed_keys_.insert(e.hr_key);
-      log_->warn("op.create.unknown hr_key={} user={}: left for the next start to look up", e.hr_key,
-                 e.user_name);
-      if (found.outcome == scim_outcome::auth_failed) {
-        // Stop the cycle, but leave the intent open: the POST may have been applied, and only a
-        // lookup (at the next start, with a working token) can say. Recording it `failed` would
-        // hide a user 8x8 may hold.
-        summary.auth_failed = true;
-        summary.error = "8x8 refused the token (401) while looking up " + e.user_name +
-                        " after its create got no answer; nothing more was sent. Put a new token in place "
-                        "(SCIM was switched off and on, or the token was revoked).";
-        log_->error("op.create.auth_failed hr_key={} user={}", e.hr_key, e.user_name);
-      }
-    }
+    co_await settle_lost_create(e, op, r, summary);
     co_return;
   }
   record_failure(e, op, r, summary);
 }
 
-boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, execution_summary& summary) {
-  if (e.kind == operation_kind::adopt) {
+// The POST may have created the user: look, never resend (invariant 1).
+boost::asio::awaitable<void> cycle_executor::settle_lost_create(const plan_entry& e, std::int64_t op,
+                                                                const scim_result& post,
+                                                                execution_summary& summary) {
+  auto found = co_await port_.find_by_user_name(e.user_name);
+  if (found.ok() && found.resource) {
+    const std::string id(scim_user_codec::read_id(*found.resource));
     store_.in_transaction([&] {
-      audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::ok));
-      record_link(e, e.scim_id, nullptr);
+      auto out = outcome_of(post, audit_operation_outcome::resolved_applied, audit_resolution::lookup);
+      out.scim_id = id;
+      audit_.record_outcome(op, out);
+      record_link(e, id, &*found.resource);
     });
+    raise_follow_ups(e, id, summary);
     ++summary.ok;
-    log_->info("op.adopt.ok hr_key={} user={} id={}", e.hr_key, e.user_name, e.scim_id);
+    log_->info("op.create.resolved hr_key={} user={} id={} applied=true", e.hr_key, e.user_name, id);
     co_return;
   }
-  const std::int64_t op = audit_.record_intent(cycle_, intent_of(e));
-  if (e.kind == operation_kind::create) {
-    co_await create(e, op, summary);
+  ++summary.failed;
+  failed_keys_.insert(e.hr_key);
+  if (found.outcome == scim_outcome::not_found) {
+    audit_.record_outcome(
+        op, outcome_of(post, audit_operation_outcome::resolved_not_applied, audit_resolution::lookup));
+    audit_.record_user_failure(e.hr_key, cycle_, "the create's answer was lost and the user was not created");
+    log_->warn("op.create.resolved hr_key={} user={} applied=false", e.hr_key, e.user_name);
     co_return;
   }
-  if (e.kind == operation_kind::update) {
-    auto rr = co_await client_.replace(e.scim_id, e.body);
-    if (!rr.result.ok()) {
-      co_await record_unsuccessful_write(e, op, rr.result, summary);
-      co_return;
-    }
-    auto out = outcome_of(rr.result, rr.not_applied.empty() ? audit_operation_outcome::ok
-                                                            : audit_operation_outcome::not_applied);
-    if (!rr.not_applied.empty()) {
-      out.error_detail = "8x8 did not apply:";
-      for (const auto& a : rr.not_applied)
-        out.error_detail += " " + a;
-    }
-    record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
-    for (const auto& a : rr.not_applied) {
-      core::manual_action m;
-      m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
-                   ? core::manual_action_kind::change_site
-                   : core::manual_action_kind::set_by_hand;
-      m.hr_key = e.hr_key;
-      m.scim_id = e.scim_id;
-      m.user_name = e.user_name;
-      m.text = "8x8 accepted the update of " + e.user_name + " but did not apply " + a +
-               ": set it by hand in Admin Console.";
-      m.dedupe_key = "not_applied:" + e.hr_key + ":" + e.scim_id + ":" + a;
-      if (audit_.raise_manual_action(cycle_, m)) ++summary.manual_actions_raised;
-    }
-    if (rr.not_applied.empty()) {
-      ++summary.ok;
-    } else {
-      ++summary.not_applied;
-    }
-    log_->info("op.update.{} hr_key={} user={} id={}", rr.not_applied.empty() ? "ok" : "not_applied",
-               e.hr_key, e.user_name, e.scim_id);
+  // Still unknown: the intent stays open and the next start settles it.
+  log_->warn("op.create.unknown hr_key={} user={}: left for the next start to look up", e.hr_key,
+             e.user_name);
+  if (found.outcome == scim_outcome::auth_failed) {
+    // Stop the cycle, but leave the intent open: the POST may have been applied, and only a
+    // lookup (at the next start, with a working token) can say. Recording it `failed` would
+    // hide a user 8x8 may hold.
+    stop_for_token("looking up " + e.user_name + " after its create got no answer", summary);
+    log_->error("op.create.auth_failed hr_key={} user={}", e.hr_key, e.user_name);
+  }
+}
+
+boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::int64_t op,
+                                                     execution_summary& summary) {
+  auto rr = co_await port_.replace(e.scim_id, e.body);
+  if (!rr.result.ok()) {
+    co_await record_unsuccessful_write(e, op, rr.result, summary);
     co_return;
   }
-  // deactivate / reactivate: PATCH active only.
-  auto r = co_await client_.set_active(e.scim_id, e.kind == operation_kind::reactivate);
+  auto out = outcome_of(
+      rr.result, rr.not_applied.empty() ? audit_operation_outcome::ok : audit_operation_outcome::not_applied);
+  if (!rr.not_applied.empty()) {
+    out.error_detail = "8x8 did not apply:";
+    for (const auto& a : rr.not_applied)
+      out.error_detail += " " + a;
+  }
+  record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
+  raise_not_applied(e, rr.not_applied, summary);
+  if (rr.not_applied.empty()) {
+    ++summary.ok;
+  } else {
+    ++summary.not_applied;
+  }
+  log_->info("op.update.{} hr_key={} user={} id={}", rr.not_applied.empty() ? "ok" : "not_applied", e.hr_key,
+             e.user_name, e.scim_id);
+}
+
+// Each attribute 8x8 accepted but did not apply becomes a manual action: sending the PUT again
+// would only be ignored again. A write-once attribute (site) is a change for Admin Console.
+void cycle_executor::raise_not_applied(const plan_entry& e, const std::vector<std::string>& paths,
+                                       execution_summary& summary) {
+  for (const auto& a : paths) {
+    manual_action m;
+    m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
+                 ? manual_action_kind::change_site
+                 : manual_action_kind::set_by_hand;
+    m.hr_key = e.hr_key;
+    m.scim_id = e.scim_id;
+    m.user_name = e.user_name;
+    m.text = "8x8 accepted the update of " + e.user_name + " but did not apply " + a +
+             ": set it by hand in Admin Console.";
+    m.dedupe_key = "not_applied:" + e.hr_key + ":" + e.scim_id + ":" + a;
+    if (audit_.raise_manual_action(cycle_, m)) ++summary.manual_actions_raised;
+  }
+}
+
+// deactivate / reactivate: PATCH active only.
+boost::asio::awaitable<void> cycle_executor::set_active(const plan_entry& e, std::int64_t op,
+                                                        execution_summary& summary) {
+  auto r = co_await port_.set_active(e.scim_id, e.kind == operation_kind::reactivate);
   if (!r.ok()) {
     co_await record_unsuccessful_write(e, op, r, summary);
     co_return;
@@ -367,13 +385,39 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
              e.scim_id);
 }
 
+boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execution_summary& summary) {
+  if (e.kind == operation_kind::adopt) {
+    store_.in_transaction([&] {
+      audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::ok));
+      record_link(e, e.scim_id, nullptr);
+    });
+    ++summary.ok;
+    log_->info("op.adopt.ok hr_key={} user={} id={}", e.hr_key, e.user_name, e.scim_id);
+    co_return;
+  }
+  const std::int64_t op = audit_.record_intent(cycle_, intent_of(e));
+  switch (e.kind) {
+    case operation_kind::create:
+      co_await create(e, op, summary);
+      break;
+    case operation_kind::update:
+      co_await replace(e, op, summary);
+      break;
+    case operation_kind::deactivate:
+    case operation_kind::reactivate:
+      co_await set_active(e, op, summary);
+      break;
+    case operation_kind::adopt:
+      break;
+  }
+}
+
 // A PATCH or a PUT 8x8 applied, by its answer or as a GET showed, in one transaction: the
 // outcome, the link (for a PUT the asked hash and 8x8's object, so the next cycle sees no change
 // to send and an attribute 8x8 refuses is not sent again and again; for a PATCH `active` and the
 // object when known), the end of any backoff; then a PATCH's follow-ups. The caller counts it.
-void cycle_executor::record_applied(const core::plan_entry& e, std::int64_t op,
-                                    const core::audit_outcome& out, const json::object* resource,
-                                    execution_summary& summary) {
+void cycle_executor::record_applied(const plan_entry& e, std::int64_t op, const audit_outcome& out,
+                                    const json::object* resource, execution_summary& summary) {
   store_.in_transaction([&] {
     audit_.record_outcome(op, out);
     if (e.kind == operation_kind::update) {
@@ -389,9 +433,8 @@ void cycle_executor::record_applied(const core::plan_entry& e, std::int64_t op,
 
 // A PUT or PATCH that did not succeed: settled by a GET when 8x8 may have applied it anyway,
 // otherwise recorded as failed.
-boost::asio::awaitable<void> cycle_executor::record_unsuccessful_write(const core::plan_entry& e,
-                                                                       std::int64_t op,
-                                                                       const connectors::scim_result& r,
+boost::asio::awaitable<void> cycle_executor::record_unsuccessful_write(const plan_entry& e, std::int64_t op,
+                                                                       const scim_result& r,
                                                                        execution_summary& summary) {
   if (may_have_applied(r)) {
     co_await settle_uncertain_write(e, op, r, summary);
@@ -405,25 +448,19 @@ boost::asio::awaitable<void> cycle_executor::record_unsuccessful_write(const cor
 // and treated as done. Not applied: resolved_not_applied, a failure that backs off. The GET
 // failing too: recorded failed with both errors (the next cycle compares 8x8 with HR afresh and
 // sends what is still missing); a 401 leaves the intent open for the next start.
-boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const core::plan_entry& e,
-                                                                    std::int64_t op,
-                                                                    const connectors::scim_result& r,
+boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const plan_entry& e, std::int64_t op,
+                                                                    const scim_result& r,
                                                                     execution_summary& summary) {
   const std::string kind(operation_kind_name(e.kind));
   log_->warn(
       "op.{}.uncertain hr_key={} user={} id={} outcome={}: reading the user to see whether 8x8 applied it",
-      kind, e.hr_key, e.user_name, e.scim_id, connectors::scim_outcome_name(r.outcome));
-  auto found = co_await client_.get(e.scim_id);
-  const std::string first = std::string(connectors::scim_outcome_name(r.outcome)) +
-                            (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : "") +
-                            (r.detail.empty() ? "" : ": " + r.detail);
+      kind, e.hr_key, e.user_name, e.scim_id, scim_outcome_name(r.outcome));
+  auto found = co_await port_.get(e.scim_id);
+  const std::string first = scim_failure_text(r);
   if (found.outcome == scim_outcome::auth_failed) {
     ++summary.failed;
     failed_keys_.insert(e.hr_key);
-    summary.auth_failed = true;
-    summary.error = "8x8 refused the token (401) while reading " + e.user_name + " to settle its " + kind +
-                    "; nothing more was sent. Put a new token in place (SCIM was switched off and on, or the "
-                    "token was revoked).";
+    stop_for_token("reading " + e.user_name + " to settle its " + kind, summary);
     log_->error("op.{}.auth_failed hr_key={} user={}: the write stays open for the next start to settle",
                 kind, e.hr_key, e.user_name);
     co_return;
@@ -449,14 +486,13 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const core::
   }
   auto out = outcome_of(r, audit_operation_outcome::failed);
   out.error_detail += "; reading the user to settle it gave " +
-                      std::string(connectors::scim_outcome_name(found.outcome)) +
+                      std::string(scim_outcome_name(found.outcome)) +
                       (found.detail.empty() ? "" : ": " + found.detail);
   audit_.record_outcome(op, out);
   count_failure(e, r, summary);
 }
 
-boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
-                                                     const std::set<std::string>& backoff,
+boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::set<std::string>& backoff,
                                                      execution_summary& summary,
                                                      const std::atomic<bool>* stop) {
   for (const auto& e : p.operations) {
@@ -493,29 +529,32 @@ boost::asio::awaitable<void> cycle_executor::execute(const core::plan& p,
     for (const auto& [key, detail] : forbidden_users_)
       audit_.record_user_failure(key, cycle_, detail);
   }
-  // Links 8x8 already shows as HR wants: record them without a request.
-  if (!p.link_refreshes.empty()) {
-    store_.in_transaction([&] {
-      for (const auto& r : p.link_refreshes) {
-        auto l = store_.find_link(r.hr_key);
-        if (!l) continue;
-        l->user_name = r.user_name;
-        l->applied_hash = r.applied_hash;
-        l->applied_active = r.applied_active;
-        store_.upsert_link(*l);
-      }
-    });
-  }
+  record_link_refreshes(p);
+}
+
+// Links 8x8 already shows as HR wants: recorded without a request.
+void cycle_executor::record_link_refreshes(const plan& p) {
+  if (p.link_refreshes.empty()) return;
+  store_.in_transaction([&] {
+    for (const auto& r : p.link_refreshes) {
+      auto l = store_.find_link(r.hr_key);
+      if (!l) continue;
+      l->user_name = r.user_name;
+      l->applied_hash = r.applied_hash;
+      l->applied_active = r.applied_active;
+      store_.upsert_link(*l);
+    }
+  });
 }
 
 boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& summary) {
   for (const auto& pending : audit_.unresolved_intents()) {
     const auto& in = pending.intent;
-    connectors::scim_result r;
-    if (in.kind == core::audit_operation_kind::create) {
-      r = co_await client_.find_by_user_name(in.user_name);
+    scim_result r;
+    if (in.kind == audit_operation_kind::create) {
+      r = co_await port_.find_by_user_name(in.user_name);
     } else if (!in.scim_id.empty()) {
-      r = co_await client_.get(in.scim_id);
+      r = co_await port_.get(in.scim_id);
     } else {
       continue;
     }
@@ -524,7 +563,7 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
       summary.error = "8x8 refused the token (401) while settling an earlier run's unfinished write";
       co_return false;
     }
-    core::audit_outcome out;
+    audit_outcome out;
     out.resolved_by = audit_resolution::lookup;
     if (r.status != 0) out.status = static_cast<int>(r.status);
     out.attempts = static_cast<std::uint32_t>(r.attempts);
@@ -533,39 +572,40 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
       const bool applied = shows_applied(in, obj);
       out.outcome =
           applied ? audit_operation_outcome::resolved_applied : audit_operation_outcome::resolved_not_applied;
-      const std::string id(core::scim_user_codec::read_id(obj));
+      const std::string id(scim_user_codec::read_id(obj));
       out.scim_id = id;
       store_.in_transaction([&] {
         audit_.record_outcome(pending.id, out);
-        if (in.kind == core::audit_operation_kind::create && applied && !store_.find_link(in.hr_key) &&
+        if (in.kind == audit_operation_kind::create && applied && !store_.find_link(in.hr_key) &&
             !store_.find_link_by_scim_id(id)) {
           // The create went through before the crash: the user is eightsync's. No applied hash,
           // so the next cycle compares every attribute with HR.
-          core::user_link l;
+          user_link l;
           l.hr_key = in.hr_key;
           l.scim_id = id;
-          l.user_name = std::string(core::scim_user_codec::read(obj, core::attribute::user_name));
-          l.how = core::managed_by::created;
-          l.applied_active = core::scim_user_codec::read_active(obj).value_or(true);
+          l.user_name = std::string(scim_user_codec::read(obj, attribute::user_name));
+          l.how = managed_by::created;
+          l.applied_active = scim_user_codec::read_active(obj).value_or(true);
           l.remote_json = json::serialize(obj);
           l.fetched_at = clock_.now();
           store_.upsert_link(l);
         }
       });
       log_->info("intent.resolved op={} kind={} hr_key={} applied={}", pending.id,
-                 core::audit_operation_kind_name(in.kind), in.hr_key, applied);
+                 audit_operation_kind_name(in.kind), in.hr_key, applied);
     } else if (r.outcome == scim_outcome::not_found) {
       out.outcome = audit_operation_outcome::resolved_not_applied;
       audit_.record_outcome(pending.id, out);
       log_->info("intent.resolved op={} kind={} hr_key={} applied=false", pending.id,
-                 core::audit_operation_kind_name(in.kind), in.hr_key);
+                 audit_operation_kind_name(in.kind), in.hr_key);
     } else {
       log_->warn("intent.unresolved op={} kind={} hr_key={}: the lookup gave {}; trying again next start",
-                 pending.id, core::audit_operation_kind_name(in.kind), in.hr_key,
-                 connectors::scim_outcome_name(r.outcome));
+                 pending.id, audit_operation_kind_name(in.kind), in.hr_key, scim_outcome_name(r.outcome));
     }
   }
   co_return true;
 }
 
-}  // namespace eightsync::daemon
+#pragma GCC diagnostic pop
+
+}  // namespace eightsync::core

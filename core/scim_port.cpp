@@ -1,6 +1,6 @@
-#include "connectors/scim_outcome.hpp"
+#include "core/scim_port.hpp"
 
-namespace eightsync::connectors {
+namespace eightsync::core {
 
 std::string_view scim_outcome_name(scim_outcome o) noexcept {
   switch (o) {
@@ -30,4 +30,24 @@ std::string_view scim_outcome_name(scim_outcome o) noexcept {
   return "unknown";
 }
 
-}  // namespace eightsync::connectors
+std::string scim_failure_text(const scim_result& r) {
+  return std::string(scim_outcome_name(r.outcome)) +
+         (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : std::string()) +
+         (r.detail.empty() ? std::string() : ": " + r.detail);
+}
+
+std::string_view scim_listing_end_name(scim_listing_end e) noexcept {
+  switch (e) {
+    case scim_listing_end::total_reached:
+      return "total_reached";
+    case scim_listing_end::empty_page:
+      return "empty_page";
+    case scim_listing_end::known_ids:
+      return "known_ids";
+    case scim_listing_end::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+}  // namespace eightsync::core

@@ -1,0 +1,228 @@
+#include "core/cycle_engine.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "core/approval_scope.hpp"
+#include "core/audit_cycle_start.hpp"
+#include "core/cycle_kind.hpp"
+#include "core/cycle_outcome.hpp"
+#include "core/good_cycle_facts.hpp"
+#include "core/planner.hpp"
+#include "core/state_error.hpp"
+
+namespace eightsync::core {
+
+// GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (Asio's awaitable_frame has
+// a matching operator new and delete; GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+cycle_engine::cycle_engine(state_store& store, audit_log& audit, const clock& clk,
+                           std::shared_ptr<spdlog::logger> log) noexcept
+    : store_(store), audit_(audit), clock_(clk), log_(std::move(log)) {}
+
+std::int64_t cycle_engine::begin(const cycle_settings& settings, cycle_trigger trigger, bool full) {
+  audit_cycle_start start;
+  start.kind = full ? cycle_kind::full : cycle_kind::incremental;
+  start.trigger = trigger;
+  start.source_path = settings.source_path;
+  const std::int64_t id = audit_.begin_cycle(start);
+  log_->info("cycle.start id={} trigger={} full={}", id, cycle_trigger_name(trigger), full);
+  return id;
+}
+
+void cycle_engine::end(cycle_result& report, const cycle_settings& settings) {
+  audit_.end_cycle(report.cycle_id, report.end);
+  if (settings.audit_retention) audit_.prune(clock_.now() - *settings.audit_retention);
+}
+
+cycle_result cycle_engine::record_unstarted(const cycle_settings& settings, cycle_trigger trigger, bool full,
+                                            cycle_outcome outcome, std::string error) {
+  cycle_result report;
+  report.cycle_id = begin(settings, trigger, full);
+  report.end.outcome = outcome;
+  report.end.error = std::move(error);
+  end(report, settings);
+  return report;
+}
+
+boost::asio::awaitable<cycle_result> cycle_engine::run(scim_port& port, const hr_reader& read_hr,
+                                                       const cycle_settings& settings, cycle_trigger trigger,
+                                                       bool full, const std::atomic<bool>* stop) {
+  cycle_result report;
+  report.cycle_id = begin(settings, trigger, full);
+  running_ = report.cycle_id;
+  struct clear_running {
+    std::int64_t& r;
+    ~clear_running() { r = 0; }
+  } clear{running_};
+
+  // The port may have served earlier cycles: this cycle's requests are what it counts from now.
+  const request_tally before = port.tally();
+  cycle_executor exec(port, store_, audit_, report.cycle_id, settings.planner.protect, clock_, log_);
+  try {
+    co_await body(port, exec, read_hr, settings, full, stop, report);
+  } catch (const state_error& e) {
+    try {
+      audit_cycle_end failed;
+      failed.outcome = cycle_outcome::partial;
+      const request_tally spent = port.tally().since(before);
+      failed.requests_sent = spent.sent;
+      failed.cost = spent.cost;
+      failed.error = e.what();
+      audit_.end_cycle(report.cycle_id, failed);
+    } catch (const state_error&) {
+      // The database is what failed: the next start marks the cycle interrupted.
+    }
+    throw;
+  }
+  report.requests = port.tally().since(before);
+  report.end.requests_sent = report.requests.sent;
+  report.end.cost = report.requests.cost;
+  end(report, settings);
+  co_return report;
+}
+
+boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor& exec,
+                                                const hr_reader& read_hr, const cycle_settings& settings,
+                                                bool full, const std::atomic<bool>* stop,
+                                                cycle_result& report) {
+  auto& end = report.end;
+  if (!co_await exec.resolve_intents(report.exec)) {
+    end.outcome = cycle_outcome::auth_failed;
+    end.error = report.exec.error;
+    co_return;
+  }
+  auto hr = read_hr();
+  if (!hr) {
+    end.outcome = cycle_outcome::source_rejected;
+    end.error = hr.error();
+    co_return;
+  }
+  end.source_sha256 = hr->source_sha256;
+  end.rows_read = hr->rows_read;
+  end.rows_in_scope = hr->mapped.users.size();
+  end.rows_quarantined = hr->mapped.quarantined.size();
+  audit_.record_quarantined(report.cycle_id, hr->mapped.quarantined);
+
+  planner_options options = settings.planner;
+  options.full_listing_requested = full;
+  const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_);
+  report.planned = true;
+  report.conflicts = c.plan.conflicts.size();
+  end.kind = c.reads.full_listing ? cycle_kind::full : cycle_kind::incremental;
+  report.read_failures = c.remote.failures.size();
+  if (c.remote.stopped && c.remote.stopped->outcome == scim_outcome::auth_failed) {
+    end.requests_planned = c.plan.cost.total();
+    end.outcome = cycle_outcome::auth_failed;
+    end.error =
+        "8x8 refused the token (401) while reading; nothing was written. Put a new token in "
+        "place (SCIM was switched off and on, or the token was revoked).";
+    co_return;
+  }
+
+  const plan released = release_approved(c.plan, report.cycle_id);
+  // The writes of approved held operations are planned too: this cycle sends them.
+  end.requests_planned = released.cost.total();
+
+  std::set<std::string> backoff;
+  for (const auto& b : audit_.users_in_backoff(report.cycle_id))
+    backoff.insert(b.hr_key);
+  if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);
+  if (stop != nullptr && stop->load()) {
+    end.outcome = cycle_outcome::interrupted;
+    end.error = "stopped by a signal; the rest waits for the next cycle";
+  }
+
+  for (const auto& a : c.plan.manual_actions)
+    if (audit_.raise_manual_action(report.cycle_id, a)) ++report.exec.manual_actions_raised;
+  audit_.record_held(report.cycle_id, released.held);
+  report.held = released.held.size();
+  record_listing(c);
+  if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, released, *hr, report);
+}
+
+// Held operations an operator approved, that this cycle still plans against fresh data, run with
+// the rest; the approvals are used up either way (a new hold needs a new approval).
+plan cycle_engine::release_approved(const plan& planned, std::int64_t cycle_id) {
+  plan released = planned;
+  std::vector<std::int64_t> used;
+  for (const auto& a : audit_.pending_approvals()) {
+    used.push_back(a.id);
+    for (const auto& h : audit_.held(a.cycle_id)) {
+      if (!approval_covers(a.scope, h.kind)) continue;
+      const auto it = std::find_if(released.held.begin(), released.held.end(), [&](const plan_entry& e) {
+        return e.kind == h.kind && e.hr_key == h.hr_key;
+      });
+      if (it == released.held.end()) continue;
+      log_->info("op.{}.approved hr_key={} approval={} held_in_cycle={}", operation_kind_name(h.kind),
+                 h.hr_key, a.id, a.cycle_id);
+      it->hold.reset();
+      if (operation_sends_request(it->kind)) {
+        ++released.cost.writes;
+        --released.held_writes;
+      }
+      released.operations.push_back(std::move(*it));
+      released.held.erase(it);
+    }
+  }
+  if (!used.empty()) {
+    audit_.consume_approvals(used, cycle_id);
+    std::stable_sort(released.operations.begin(), released.operations.end(), runs_before);
+  }
+  return released;
+}
+
+// What 8x8 holds for each linked user, as listed: rewritten only where it changed.
+void cycle_engine::record_listing(const cycle_plan& c) {
+  if (!c.remote.snapshot.full_listing) return;
+  store_.in_transaction([&] {
+    store_.record_listed_remotes(c.remote.snapshot.users);
+    if (c.remote.snapshot.complete && !c.remote.stopped) store_.record_full_listing(clock_.now());
+  });
+}
+
+void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, const hr_input& hr,
+                                  cycle_result& report) {
+  auto& end = report.end;
+  const auto& x = report.exec;
+  if (x.auth_failed) {
+    end.outcome = cycle_outcome::auth_failed;
+    end.error = x.error;
+  } else if (x.write_forbidden) {
+    end.outcome = cycle_outcome::write_forbidden;
+    end.error = x.error;
+  } else if (x.failed > 0 || x.conflicts > 0 || x.not_applied > 0 || x.skipped > 0 ||
+             report.read_failures > 0 || c.remote.stopped) {
+    // Skipped includes users backing off after earlier failures: their change is still owed.
+    end.outcome = cycle_outcome::partial;
+    if (c.remote.stopped) {
+      end.error = "reading 8x8 stopped: " + c.remote.stopped->detail;
+    } else if (x.skipped > 0) {
+      end.error = std::to_string(x.skipped) +
+                  " operations were not sent (users backing off after failures, or waiting on a failed "
+                  "step); `eightsync status` lists them";
+    }
+  } else if (!released.held.empty() || (!c.plan.holds.empty() && c.plan.held.empty())) {
+    // A hold that tripped holds the cycle even when it caught no operation (key churn where
+    // every new key is a conflict): nothing from this export counts as a good cycle.
+    end.outcome = cycle_outcome::held;
+    end.error = released.held.empty() ? "a safety limit tripped: " + c.plan.holds.front().text
+                                      : std::to_string(released.held.size()) +
+                                            " operations held by a safety limit; approve with "
+                                            "`eightsync approve " +
+                                            std::to_string(report.cycle_id) + "`";
+  } else {
+    end.outcome = cycle_outcome::ok;
+    store_.record_good_cycle(
+        good_cycle_facts{source_row_count(hr.mapped), store_.link_count(), clock_.now()});
+  }
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace eightsync::core

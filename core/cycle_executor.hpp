@@ -1,0 +1,110 @@
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <spdlog/logger.h>
+#include <boost/asio/awaitable.hpp>
+
+#include "core/audit_log.hpp"
+#include "core/audit_outcome.hpp"
+#include "core/clock.hpp"
+#include "core/plan.hpp"
+#include "core/protect_list.hpp"
+#include "core/scim_port.hpp"
+#include "core/state_store.hpp"
+
+namespace eightsync::core {
+
+/// What executing one plan did.
+struct execution_summary {
+  std::size_t ok = 0;           ///< operations done (adopts included)
+  std::size_t failed = 0;       ///< operations 8x8 refused, or whose outcome stays unknown
+  std::size_t skipped = 0;      ///< not sent: the cycle stopped or turned read-only, backoff, dependency
+  std::size_t not_applied = 0;  ///< PUTs 8x8 answered without applying everything
+  std::size_t conflicts = 0;    ///< creates that met an existing userName they could not adopt
+  std::size_t manual_actions_raised = 0;
+  bool auth_failed = false;      ///< 401: the cycle stopped
+  bool write_forbidden = false;  ///< 403 for two or more users: the rest of the cycle only read
+  bool interrupted = false;      ///< a stop request ended the cycle before every operation ran
+  std::string error;             ///< why the cycle stopped or turned read-only, for a person
+};
+
+/// Carries out a plan against 8x8 through a scim_port, crash-safely (invariants 1, 4, 6, 7, 10).
+///
+/// Each write is: commit an intent row (audit_log::record_intent), send the request, commit
+/// the outcome together with what the state store learns (the link, the applied hash and
+/// `active`, 8x8's object). A crash between the two leaves an intent without an outcome, which
+/// resolve_intents settles at the next start by looking the user up, never by resending. A
+/// create whose answer is lost (outcome_unknown) is settled the same way, at once; a PUT or
+/// PATCH whose answer was lost, cut short or a 5xx is settled by one GET.
+///
+/// One user's failure is recorded (and backs the user off for 1, 2, 4 … cycles) and the rest
+/// goes on. 401 stops the cycle. 403 for one user is that user's failure (it backs off); for a
+/// second user the rest of the cycle only reads, and none of those users backs off for it (the
+/// account is read-only, not they). A 409 on create looks the userName up and adopts it when the
+/// adoption rules allow (not protected, active, linked to no other key, externalId empty or the
+/// one the HR row claims), otherwise records a conflict for an operator. Attributes a PUT's
+/// answer does not show as sent become manual actions.
+class cycle_executor {
+ public:
+  /// An executor for cycle `cycle` (an audit cycles.id) writing to `store` and `audit`, sending
+  /// through `port`, never adopting a userName `protect` matches, timing with `clk`, logging to
+  /// `log`. All must outlive it. Never throws.
+  cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
+                 const protect_list& protect, const clock& clk, std::shared_ptr<spdlog::logger> log) noexcept;
+
+  /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
+  /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
+  /// (compared with what was sent). An intent whose lookup fails stays unresolved for the next
+  /// start. Returns false when 8x8 refused the token (the cycle must stop). Throws state_error.
+  boost::asio::awaitable<bool> resolve_intents(execution_summary& summary);
+
+  /// Executes `p`: its operations in plan order (skipping users in `backoff`, and everything
+  /// once `stop` turns true), then records its link refreshes. Standalone manual actions, held
+  /// entries and the quarantined rows are recorded by the caller. Throws state_error (the
+  /// caller ends the cycle).
+  boost::asio::awaitable<void> execute(const plan& p, const std::set<std::string>& backoff,
+                                       execution_summary& summary, const std::atomic<bool>* stop = nullptr);
+
+ private:
+  boost::asio::awaitable<void> run_one(const plan_entry& e, execution_summary& summary);
+  boost::asio::awaitable<void> create(const plan_entry& e, std::int64_t op, execution_summary& summary);
+  boost::asio::awaitable<void> settle_lost_create(const plan_entry& e, std::int64_t op,
+                                                  const scim_result& post, execution_summary& summary);
+  boost::asio::awaitable<void> adopt_after_conflict(const plan_entry& e, std::int64_t op,
+                                                    const scim_result& post, execution_summary& summary);
+  boost::asio::awaitable<void> replace(const plan_entry& e, std::int64_t op, execution_summary& summary);
+  boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
+  void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);
+  boost::asio::awaitable<void> settle_uncertain_write(const plan_entry& e, std::int64_t op,
+                                                      const scim_result& r, execution_summary& summary);
+  boost::asio::awaitable<void> record_unsuccessful_write(const plan_entry& e, std::int64_t op,
+                                                         const scim_result& r, execution_summary& summary);
+  void record_applied(const plan_entry& e, std::int64_t op, const audit_outcome& out,
+                      const boost::json::object* resource, execution_summary& summary);
+  void raise_not_applied(const plan_entry& e, const std::vector<std::string>& paths,
+                         execution_summary& summary);
+  void record_failure(const plan_entry& e, std::int64_t op, const scim_result& r, execution_summary& summary);
+  void count_failure(const plan_entry& e, const scim_result& r, execution_summary& summary);
+  void stop_for_token(const std::string& while_doing, execution_summary& summary);
+  void raise_follow_ups(const plan_entry& e, const std::string& scim_id, execution_summary& summary);
+  void skip(const plan_entry& e, const std::string& why, execution_summary& summary);
+  void record_link_refreshes(const plan& p);
+
+  scim_port& port_;
+  state_store& store_;
+  audit_log& audit_;
+  std::int64_t cycle_;
+  const protect_list& protect_;
+  const clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
+  std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
+};
+
+}  // namespace eightsync::core

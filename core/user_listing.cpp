@@ -1,0 +1,131 @@
+#include "core/user_listing.hpp"
+
+#include <iterator>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+namespace eightsync::core {
+
+namespace json = boost::json;
+
+namespace {
+
+std::optional<std::uint64_t> as_count(const json::value* v) {
+  if (!v) return std::nullopt;
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+  return std::nullopt;
+}
+
+}  // namespace
+
+boost::asio::awaitable<scim_listing> list_all_users(scim_port& port, std::size_t page_size,
+                                                    scim_page_sink on_page, spdlog::logger& log) {
+  scim_listing out;
+  std::unordered_set<std::string> seen;
+  std::size_t start = 1;
+  for (;;) {
+    auto r = co_await port.list_page(start, page_size);
+    out.requests += r.attempts;
+    out.body_bytes += r.body_bytes;
+    if (!r.ok()) {
+      out.last = std::move(r);
+      out.end = scim_listing_end::failed;
+      break;
+    }
+    auto& page = *r.resource;
+    const auto total = as_count(page.if_contains("totalResults"));
+    auto* resources = page.if_contains("Resources");
+    if (!total || (resources && !resources->is_array())) {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the page is not a SCIM ListResponse (totalResults, Resources)";
+      log.warn("scim.protocol op=list start={} detail=\"{}\"", start, r.detail);
+      r.resource.reset();
+      out.last = std::move(r);
+      out.end = scim_listing_end::failed;
+      break;
+    }
+    ++out.pages;
+    if (!out.first_total) {
+      out.first_total = total;
+    } else if (*total != *out.first_total) {
+      out.total_changed = true;
+    }
+    out.last_total = total;
+
+    std::size_t returned = 0;
+    std::size_t added = 0;
+    std::vector<json::object> fresh;
+    if (resources) {
+      auto& arr = resources->as_array();
+      returned = arr.size();
+      fresh.reserve(returned);
+      for (auto& item : arr) {
+        auto* user = item.if_object();
+        const auto* id = user ? user->if_contains("id") : nullptr;
+        if (!id || !id->is_string() || id->as_string().empty()) {
+          ++out.without_id;
+          continue;
+        }
+        if (!seen.emplace(id->as_string()).second) {
+          ++out.duplicates;
+          continue;
+        }
+        fresh.push_back(std::move(*user));
+        ++added;
+      }
+    }
+    out.user_count += added;
+    // Handed over before the page's DOM goes, so the peak is one page, not the account.
+    if (!fresh.empty()) on_page(std::move(fresh));
+    log.debug("scim.list.page start={} returned={} new={} total={}", start, returned, added, *total);
+    r.resource.reset();
+    out.last = std::move(r);
+    if (returned == 0) {
+      out.end = scim_listing_end::empty_page;
+      break;
+    }
+    if (added == 0) {
+      // Some servers answer a past-the-end startIndex with page 1 again: stop, do not loop.
+      out.end = scim_listing_end::known_ids;
+      break;
+    }
+    start += returned;
+    if (start - 1 >= *total) {
+      out.end = scim_listing_end::total_reached;
+      break;
+    }
+  }
+  out.complete = out.end != scim_listing_end::failed && !out.total_changed && out.without_id == 0 &&
+                 out.first_total && *out.first_total == out.user_count;
+  const auto level = out.complete ? spdlog::level::info : spdlog::level::warn;
+  log.log(level, "scim.list.done users={} pages={} requests={} total={} complete={} duplicates={} end={}",
+          out.user_count, out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
+          out.duplicates, scim_listing_end_name(out.end));
+  co_return out;
+}
+
+boost::asio::awaitable<scim_listing> list_all_users(scim_port& port, std::size_t page_size,
+                                                    spdlog::logger& log) {
+  std::vector<json::object> users;
+  auto out = co_await list_all_users(
+      port, page_size,
+      [&users](std::vector<json::object>&& page) {
+        if (users.empty()) {
+          users = std::move(page);
+        } else {
+          users.insert(users.end(), std::make_move_iterator(page.begin()),
+                       std::make_move_iterator(page.end()));
+        }
+      },
+      log);
+  out.users = std::move(users);
+  co_return out;
+}
+
+}  // namespace eightsync::core
