@@ -1,0 +1,285 @@
+// cycle_engine: one whole cycle (read → plan → apply) through the scripted 8x8, with the manual
+// clock: the cycle's outcome, its audit row (requests planned and sent, the export's facts), the
+// release of approved held operations, and what a cycle records of 8x8.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/cycle_engine.hpp"
+#include "unit/core/engine_test_support.hpp"
+
+namespace eightsync::core::engine_test {
+namespace {
+
+using strings = std::vector<std::string>;
+
+class engine : public engine_fixture {
+ protected:
+  std::vector<person> hr_;
+  cycle_settings settings_ = [] {
+    cycle_settings s;
+    s.planner = relaxed_options();
+    s.source_path = "/srv/hr.csv";
+    return s;
+  }();
+  std::string hr_error_;  // non-empty: the export is rejected with this
+
+  hr_reader reader() {
+    return [this]() -> expected<hr_input, std::string> {
+      if (!hr_error_.empty()) return unexpected<std::string>{hr_error_};
+      world w;
+      for (const auto& p : hr_)
+        w.add_hr(p);
+      return hr_input{w.mapping(), "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+                      hr_.size()};
+    };
+  }
+
+  cycle_result run(bool full = false, const std::atomic<bool>* stop = nullptr) {
+    cycle_engine e(store_, audit_, clock_, log_);
+    return run_awaitable(e.run(port_, reader(), settings_, cycle_trigger::cli, full, stop));
+  }
+
+  audit_cycle_row row(const cycle_result& r) { return *audit_.cycle(r.cycle_id); }
+};
+
+// ---- the outcome and the audit row ------------------------------------------------------------
+
+TEST_F(engine, AFirstCycleListsCreatesAndEndsOkAsAGoodCycle) {
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto r = run();
+
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "POST u100@example.com", "POST u101@example.com"}));
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  const auto c = row(r);
+  EXPECT_EQ(c.outcome, cycle_outcome::ok);
+  EXPECT_EQ(c.kind, cycle_kind::full) << "no links yet: a full listing";
+  EXPECT_EQ(c.requests_planned, 3U);
+  EXPECT_EQ(c.requests_sent, 3U);
+  EXPECT_EQ(c.rows_read, 2U);
+  EXPECT_EQ(c.rows_in_scope, 2U);
+  EXPECT_EQ(c.source_sha256, "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8");
+  EXPECT_EQ(c.ended_at, t0);
+  const auto good = store_.last_good_cycle();
+  ASSERT_TRUE(good) << "an ok cycle is the shrink baseline";
+  EXPECT_EQ(good->source_rows, 2U);
+  EXPECT_EQ(good->managed_users, 2U);
+  EXPECT_EQ(store_.last_full_listing(), t0) << "a complete listing is recorded";
+}
+
+TEST_F(engine, RequestsSentAreThePortsCountRetriesIncluded) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::create, {.attempts = 3});
+  const auto first = run();
+  EXPECT_EQ(row(first).requests_planned, 2U);
+  EXPECT_EQ(row(first).requests_sent, 4U) << "one page and a POST sent three times";
+  EXPECT_EQ(row(first).cost.retried, 2U);
+  EXPECT_EQ(first.requests.sent, 4U);
+
+  // The same port serves a second cycle: only that cycle's requests are its.
+  hr_.push_back(someone("101", "Bob", "Builder"));
+  const auto second = run(true);
+  EXPECT_EQ(row(second).requests_sent, 2U) << "one page and one POST";
+  EXPECT_EQ(row(second).cost.retried, 0U);
+}
+
+TEST_F(engine, AFailedWriteMakesTheCyclePartialAndNotAGoodCycle) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "bad email"});
+  const auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  EXPECT_EQ(r.exec.failed, 1U);
+  EXPECT_FALSE(store_.last_good_cycle());
+}
+
+TEST_F(engine, AUserBackingOffKeepsTheCyclePartialWithTheReason) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
+  run();
+  const auto r = run();  // the user backs off for this cycle
+  EXPECT_EQ(port_.requests().back(), "LIST 1") << "no POST while backing off";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  EXPECT_NE(r.end.error.find("1 operations were not sent"), std::string::npos);
+}
+
+TEST_F(engine, AFailedReadMakesTheCyclePartial) {
+  // Three links on pages of one: a GET for the one changed user costs less than the listing.
+  settings_.planner.page_size = 1;
+  auto bob = someone("200", "Bob", "Builder");
+  synced(bob, "x200");
+  for (const auto* key : {"201", "202"}) {
+    synced(someone(key, "Same", key), std::string("x") + key);
+    hr_.push_back(someone(key, "Same", key));
+  }
+  bob.title = "Site Manager";
+  hr_.push_back(bob);
+  port_.script(port_call::get, {.outcome = scim_outcome::server});
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), strings{"GET x200"}) << "incremental: one GET, no write without it";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  EXPECT_EQ(r.read_failures, 1U);
+  EXPECT_EQ(row(r).kind, cycle_kind::incremental);
+}
+
+TEST_F(engine, A401WhileListingEndsTheCycleAuthFailedWithNothingWritten) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::list_page, {.outcome = scim_outcome::auth_failed});
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), strings{"LIST 1"});
+  EXPECT_EQ(r.end.outcome, cycle_outcome::auth_failed);
+  EXPECT_NE(r.end.error.find("while reading; nothing was written"), std::string::npos);
+  EXPECT_EQ(row(r).requests_sent, 1U);
+}
+
+TEST_F(engine, A401WhileWritingEndsTheCycleAuthFailed) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::create, {.outcome = scim_outcome::auth_failed});
+  const auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::auth_failed);
+  EXPECT_NE(r.end.error.find("while writing u100@example.com"), std::string::npos);
+}
+
+TEST_F(engine, A401SettlingAnEarlierIntentStopsBeforeReadingHr) {
+  audit_intent i;
+  i.kind = audit_operation_kind::create;
+  i.hr_key = "100";
+  i.user_name = "u100@example.com";
+  audit_.record_intent(begin_cycle(), i);
+  audit_.mark_interrupted_cycles();
+  port_.script(port_call::find, {.outcome = scim_outcome::auth_failed});
+  hr_error_ = "must not be read";
+  const auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::auth_failed);
+  EXPECT_FALSE(r.planned);
+  EXPECT_EQ(port_.requests(), strings{"FIND u100@example.com"});
+}
+
+TEST_F(engine, ForbiddenWritesForTwoUsersEndTheCycleWriteForbidden) {
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder"), someone("102", "Cy", "Cy")};
+  port_.script(port_call::create, {.outcome = scim_outcome::write_forbidden});
+  port_.script(port_call::create, {.outcome = scim_outcome::write_forbidden});
+  const auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::write_forbidden);
+  EXPECT_EQ(port_.requests().size(), 3U) << "one page and two POSTs; the third is not sent";
+}
+
+TEST_F(engine, ARejectedExportEndsTheCycleSourceRejectedAndSendsNothing) {
+  hr_error_ = "/srv/hr.csv: no key column employee_id";
+  const auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::source_rejected);
+  EXPECT_EQ(r.end.error, hr_error_);
+  EXPECT_TRUE(port_.requests().empty());
+  EXPECT_EQ(row(r).error, hr_error_);
+}
+
+TEST_F(engine, AStopBeforeTheWritesEndsTheCycleInterrupted) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  std::atomic<bool> stop{false};
+  port_.before_each([&](const std::string&) { stop = true; });  // SIGTERM during the listing
+  const auto r = run(false, &stop);
+  EXPECT_EQ(port_.requests(), strings{"LIST 1"}) << "the page in flight finishes; no POST starts";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::interrupted);
+  EXPECT_FALSE(store_.last_good_cycle());
+}
+
+TEST_F(engine, AnOperationOverALimitHoldsTheCycle) {
+  settings_.planner.safety.max_creates = 1;
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), strings{"LIST 1"});
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+  EXPECT_EQ(r.held, 2U);
+  EXPECT_NE(r.end.error.find("eightsync approve " + std::to_string(r.cycle_id)), std::string::npos);
+  EXPECT_EQ(audit_.held(r.cycle_id).size(), 2U);
+  EXPECT_EQ(row(r).requests_planned, 1U) << "held writes are not planned to be sent";
+}
+
+TEST_F(engine, AnUnstartedCycleIsRecordedWithItsReason) {
+  cycle_engine e(store_, audit_, clock_, log_);
+  const auto r = e.record_unstarted(settings_, cycle_trigger::schedule, true, cycle_outcome::auth_failed,
+                                    "no token in /etc/eightsync/token");
+  const auto c = row(r);
+  EXPECT_EQ(c.outcome, cycle_outcome::auth_failed);
+  EXPECT_EQ(c.error, "no token in /etc/eightsync/token");
+  EXPECT_EQ(c.kind, cycle_kind::full);
+  EXPECT_EQ(c.trigger, cycle_trigger::schedule);
+  EXPECT_TRUE(port_.requests().empty());
+}
+
+TEST_F(engine, OldCyclesArePrunedByTheRetention) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  const auto first = run();
+  clock_.advance(std::chrono::hours{24 * 10});
+  settings_.audit_retention = std::chrono::hours{24 * 5};
+  run();
+  EXPECT_FALSE(audit_.cycle(first.cycle_id)) << "ended more than 5 days ago";
+}
+
+// ---- approvals ----------------------------------------------------------------------------------
+
+TEST_F(engine, ApprovedHeldOperationsRunInTheNextCycleAndCountAsPlanned) {
+  settings_.planner.safety.max_creates = 1;
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto held = run();
+  ASSERT_EQ(held.end.outcome, cycle_outcome::held);
+  ASSERT_EQ(audit_.record_approval(held.cycle_id, approval_scope::all, "tester"),
+            audit_approval_result::recorded);
+  port_.clear_requests();
+
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "POST u100@example.com", "POST u101@example.com"}));
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(r.held, 0U);
+  EXPECT_EQ(row(r).requests_planned, 3U) << "the approved POSTs are planned requests";
+  EXPECT_EQ(row(r).requests_sent, 3U);
+  EXPECT_TRUE(audit_.pending_approvals().empty()) << "the approval is used up";
+}
+
+TEST_F(engine, AnApprovalReleasesOnlyWhatTheCycleStillPlans) {
+  settings_.planner.safety.max_creates = 1;
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto held = run();
+  ASSERT_EQ(audit_.record_approval(held.cycle_id, approval_scope::creates, "tester"),
+            audit_approval_result::recorded);
+  hr_.pop_back();  // Bob left the export before the approval was applied
+  settings_.planner.safety.max_creates = 0;
+  port_.clear_requests();
+
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "POST u100@example.com"}));
+  EXPECT_TRUE(audit_.pending_approvals().empty());
+}
+
+TEST_F(engine, AnApprovalOfDeactivationsReleasesNoCreate) {
+  settings_.planner.safety.max_creates = 1;
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto held = run();
+  const auto res = audit_.record_approval(held.cycle_id, approval_scope::deactivations, "tester");
+  EXPECT_EQ(res, audit_approval_result::nothing_held) << "nothing of that scope was held";
+  port_.clear_requests();
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), strings{"LIST 1"});
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+}
+
+TEST_F(engine, ReleasedOperationsRunInPlanOrderLeaversFirst) {
+  settings_.planner.safety.max_deactivations = 0;
+  auto cy = someone("300", "Cy", "Twombly");
+  synced(cy, "x300");
+  cy.active = false;
+  hr_ = {cy};
+  const auto held = run(true);
+  ASSERT_EQ(held.held, 1U) << "the deactivation";
+  ASSERT_EQ(audit_.record_approval(held.cycle_id, approval_scope::deactivations, "tester"),
+            audit_approval_result::recorded);
+  port_.clear_requests();
+
+  hr_.push_back(someone("100", "Ada", "Lovelace"));  // a create, planned and not held
+  run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x300 active=false", "POST u100@example.com"}))
+      << "the released deactivation goes before the create, as the planner orders them";
+}
+
+}  // namespace
+}  // namespace eightsync::core::engine_test
