@@ -4,10 +4,10 @@
 #include <cstddef>
 #include <string_view>
 
-#include "config/leaver_action.hpp"
 #include "config/log_format.hpp"
 #include "config/log_level.hpp"
 #include "config/visibility_mode.hpp"
+#include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
 #include "core/source_options.hpp"
 
@@ -53,7 +53,7 @@ inline constexpr std::array<core::match_key, 3> match{core::match_key::external_
                                                       core::match_key::user_name, core::match_key::email};
 
 // leavers:
-inline constexpr leaver_action leavers_missing_from_source = leaver_action::deactivate;
+inline constexpr core::leaver_action leavers_missing_from_source = core::leaver_action::deactivate;
 
 // safety:
 inline constexpr std::size_t safety_max_deactivations = 10;

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <span>
 #include <sstream>
 #include <utility>
 
@@ -363,6 +364,12 @@ class loader {
 
   template <class E>
   void enum_value(const field& f, E& out, choices<E> options) {
+    enum_value(f, out, std::span<const std::pair<sv, E>>(options.begin(), options.size()));
+  }
+
+  // The value of `f` among `options` (each config spelling with its value), in the order listed.
+  template <class E>
+  void enum_value(const field& f, E& out, std::span<const std::pair<sv, E>> options) {
     std::vector<sv> names;
     for (const auto& [name, value] : options)
       names.push_back(name);
@@ -963,10 +970,10 @@ class loader {
     }
   }
 
-  void read_leavers(const field& f, leavers_config& out) {
+  void read_leavers(const field& f, core::leaver_policy& out) {
     const section s = open(f, leavers_keys, "a key of leavers");
-    enum_value<leaver_action>(s.get("missing_from_source"), out.missing_from_source,
-                              {{"deactivate", leaver_action::deactivate}, {"ignore", leaver_action::ignore}});
+    enum_value<core::leaver_action>(s.get("missing_from_source"), out.missing_from_source,
+                                    core::leaver_action_names);
   }
 
   void read_safety(const field& f, safety_config& out) {

@@ -6,13 +6,13 @@
 
 #include "config/audit_config.hpp"
 #include "config/config_defaults.hpp"
-#include "config/leavers_config.hpp"
 #include "config/log_config.hpp"
 #include "config/metrics_config.hpp"
 #include "config/safety_config.hpp"
 #include "config/schedule_config.hpp"
 #include "config/state_config.hpp"
 #include "config/target_config.hpp"
+#include "core/leaver_rule.hpp"
 #include "core/mapping_rules.hpp"
 #include "core/match_key.hpp"
 #include "core/source_options.hpp"
@@ -29,7 +29,7 @@ struct eightsync_config {
   std::vector<core::match_key> match{defaults::match.begin(), defaults::match.end()};
   core::mapping_rules mapping;       ///< `mapping`, `create_only`, `maps` and `scope`, compiled
   std::vector<std::string> protect;  ///< userName glob patterns (see core::protect_list)
-  leavers_config leavers;
+  core::leaver_policy leavers{defaults::leavers_missing_from_source};  ///< `leavers:` (core::leaver_rule)
   safety_config safety;
   state_config state;
   audit_config audit;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/create_rules.hpp"
+#include "core/leaver_rule.hpp"
 #include "core/planner_index.hpp"
 #include "core/planner_text.hpp"
 #include "core/scim_user_codec.hpp"
@@ -29,9 +30,9 @@
 //  - update: a PUT from the complete object fetched within max_snapshot_age, changing only
 //    owned, non-create-only attributes whose normalized values differ, never `active` (a
 //    rehire's PUT runs after its reactivation and carries `active: true`), never a set `site`;
-//  - deactivate: HR's `active` says inactive, or a managed user left HR and
-//    leavers.missing_from_source is deactivate; confirmed by a fresh object that shows the
-//    user active;
+//  - deactivate: the leaver rule (core/leaver_rule) says the person left: HR's `active` says
+//    inactive, or a managed user left HR and leavers.missing_from_source is deactivate;
+//    confirmed by a fresh object that shows the user active;
 //  - reactivate: HR active, 8x8 inactive, and the link's applied `active` is false (eightsync
 //    deactivated them: a rehire). Otherwise an admin deactivated them: a manual action.
 // Protected users (the `protect` globs, on HR's or 8x8's userName) and unmanaged users are
@@ -248,7 +249,12 @@ class plan_builder {
  public:
   plan_builder(const mapping_result& desired, const remote_snapshot& remote, const planner_state& state,
                const planner_options& options)
-      : desired_(desired), remote_(remote), state_(state), opt_(options), sv_(desired, state) {}
+      : desired_(desired),
+        remote_(remote),
+        state_(state),
+        opt_(options),
+        leavers_(options.leavers),
+        sv_(desired, state) {}
 
   plan run();
 
@@ -284,6 +290,7 @@ class plan_builder {
   const remote_snapshot& remote_;
   const planner_state& state_;
   const planner_options& opt_;
+  leaver_rule leavers_;
   state_view sv_;
   plan out_;
 
@@ -399,9 +406,9 @@ void plan_builder::add_deactivation(std::string_view key, const remote_user& r, 
 bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const user_link* link,
                             managed_by how, bool adopted) {
   const std::string_view user_name = r.get(attribute::user_name);
-  if (!d.active) {
+  if (leavers_.row_has_left(d)) {
     if (r.active()) {
-      std::string reason = "HR's active condition says this person has left";
+      std::string reason(leaver_rule::deactivation_reason(leaver_reason::status));
       if (link && link->applied_active == false)
         reason += ", but 8x8 shows them active again (reactivated by hand?)";
       reason += "; 8x8 shows them active.";
@@ -814,7 +821,7 @@ void plan_builder::plan_missing(std::uint32_t li) {
     return;
   }
   ++missing_keys_;
-  if (!opt_.deactivate_missing) return;
+  if (!leavers_.missing_is_leaver()) return;
   if (shared_id_[li]) {
     add_note(l.hr_key, l.scim_id, l.user_name,
              "Missing from HR, but state.db links this 8x8 user to several keys.");
@@ -850,11 +857,8 @@ void plan_builder::plan_missing(std::uint32_t li) {
     add_refresh(l, *r, std::nullopt, false);
     return;
   }
-  add_deactivation(
-      l.hr_key, *r, l.how, std::nullopt,
-      "The HR key is no longer in the export (leavers.missing_from_source: deactivate); 8x8 shows "
-      "the user active.",
-      true);
+  add_deactivation(l.hr_key, *r, l.how, std::nullopt,
+                   std::string(leaver_rule::deactivation_reason(leaver_reason::missing_from_source)), true);
 }
 
 void plan_builder::finish() {
@@ -1089,6 +1093,7 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
                      const planner_options& options) {
   read_plan out;
   const state_view sv(desired, state);
+  const leaver_rule leavers(options.leavers);
   std::vector<plan_read> gets;
   std::vector<plan_read> lookups;
   for (std::size_t i = 0; i < desired.users.size(); ++i) {
@@ -1099,7 +1104,8 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
       if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
       std::string why = "HR changed this user since the last applied state.";
       if (l.applied_active && *l.applied_active != d.active) {
-        why = d.active ? "HR marks this person active again." : "HR marks this person as left.";
+        why =
+            leavers.row_has_left(d) ? "HR marks this person as left." : "HR marks this person active again.";
       }
       gets.push_back({plan_read_kind::get_by_id, d.key, l.scim_id, std::move(why)});
       continue;
@@ -1112,7 +1118,7 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
                        std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."});
   }
-  if (options.deactivate_missing) {
+  if (leavers.missing_is_leaver()) {
     for (std::size_t li = 0; li < state.links.size(); ++li) {
       const user_link& l = state.links[li];
       if (sv.link_used[li]) continue;

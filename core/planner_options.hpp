@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/attribute.hpp"
+#include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
 #include "core/protect_list.hpp"
 
@@ -40,8 +41,8 @@ struct planner_options {
   /// Bit i set for each create-only attribute (mapping_rules::create_only_mask(); userName is
   /// always treated as create-only).
   std::uint32_t create_only = 1U << static_cast<unsigned>(attribute::user_name);
-  protect_list protect;            ///< `protect:` userName globs
-  bool deactivate_missing = true;  ///< leavers.missing_from_source == deactivate
+  protect_list protect;   ///< `protect:` userName globs
+  leaver_policy leavers;  ///< `leavers:`, as the config has it (see leaver_rule)
   safety_limits safety;
   /// target.visibility == all. When false (idp_only), a listing does not show every user, so
   /// "not listed" never means "not in 8x8" and every POST is looked up first.

@@ -7,7 +7,6 @@
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 
-#include "config/leaver_action.hpp"
 #include "config/visibility_mode.hpp"
 
 namespace eightsync::daemon {
@@ -41,7 +40,7 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.match = cfg.match;
   o.create_only = cfg.mapping.create_only_mask();
   o.protect = core::protect_list(cfg.protect);
-  o.deactivate_missing = cfg.leavers.missing_from_source == config::leaver_action::deactivate;
+  o.leavers = cfg.leavers;
   o.safety.max_deactivations = cfg.safety.max_deactivations;
   o.safety.max_deactivation_percent = cfg.safety.max_deactivation_percent;
   o.safety.max_creates = cfg.safety.max_creates;

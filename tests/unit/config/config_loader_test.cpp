@@ -47,7 +47,7 @@ TEST(config_loader, defaults_apply_to_everything_left_out) {
   EXPECT_EQ(cfg.match, (std::vector<core::match_key>{core::match_key::external_id, core::match_key::user_name,
                                                      core::match_key::email}));
   EXPECT_TRUE(cfg.protect.empty());
-  EXPECT_EQ(cfg.leavers.missing_from_source, leaver_action::deactivate);
+  EXPECT_EQ(cfg.leavers.missing_from_source, core::leaver_action::deactivate);
   EXPECT_EQ(cfg.safety.max_deactivations, 10U);
   EXPECT_EQ(cfg.safety.max_deactivation_percent, 5.0);
   EXPECT_EQ(cfg.safety.max_creates, 100U);
@@ -149,7 +149,7 @@ metrics: {listen: "[::1]:9464"}
   EXPECT_EQ(cfg.protect, std::vector<std::string>{"breakglass@*"});
   EXPECT_TRUE(cfg.matches_protect("BreakGlass@example.com"));
   EXPECT_FALSE(cfg.matches_protect("jane@example.com"));
-  EXPECT_EQ(cfg.leavers.missing_from_source, leaver_action::ignore);
+  EXPECT_EQ(cfg.leavers.missing_from_source, core::leaver_action::ignore);
   EXPECT_EQ(cfg.safety.max_deactivations, 0U);
   EXPECT_EQ(cfg.safety.max_deactivation_percent, 2.5);
   EXPECT_EQ(cfg.safety.max_creates, 1U);

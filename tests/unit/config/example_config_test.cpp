@@ -127,6 +127,8 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.schedule.on_source_change, defaults::schedule_on_source_change);
   EXPECT_TRUE(std::equal(cfg.match.begin(), cfg.match.end(), defaults::match.begin(), defaults::match.end()));
   EXPECT_EQ(cfg.leavers.missing_from_source, defaults::leavers_missing_from_source);
+  EXPECT_EQ(core::leaver_policy{}.missing_from_source, defaults::leavers_missing_from_source)
+      << "core's own initializer agrees with the table";
   EXPECT_EQ(cfg.safety.max_deactivations, defaults::safety_max_deactivations);
   EXPECT_EQ(cfg.safety.max_deactivation_percent, defaults::safety_max_deactivation_percent);
   EXPECT_EQ(cfg.safety.max_creates, defaults::safety_max_creates);

@@ -545,7 +545,7 @@ TEST(planner_rules, deactivate_managed_user_missing_from_hr) {
 
 TEST(planner_rules, missing_from_hr_is_ignored_when_leavers_ignore) {
   world w;
-  w.options.deactivate_missing = false;
+  w.options.leavers.missing_from_source = leaver_action::ignore;
   w.add_synced(someone("000"), "a0");
   w.add_remote(someone("001"), "a1");
   w.add_link(someone("001"), "a1");

@@ -23,7 +23,7 @@ TEST(cycle_options, planner_options_carry_every_config_key_they_obey) {
   auto cfg = example();
   cfg.safety.max_creates = 7;
   cfg.safety.max_deactivation_percent = 2.5;
-  cfg.leavers.missing_from_source = config::leaver_action::ignore;
+  cfg.leavers.missing_from_source = core::leaver_action::ignore;
   cfg.target.visibility = config::visibility_mode::idp_only;
   cfg.target.page_size = 250;
   cfg.target.max_snapshot_age = 5min;
@@ -38,7 +38,8 @@ TEST(cycle_options, planner_options_carry_every_config_key_they_obey) {
               (1U << static_cast<unsigned>(core::attribute::site)));  // example: create_only [site]
   EXPECT_TRUE(o.protect.matches("admin.jane@example.com"));
   EXPECT_FALSE(o.protect.matches("jane@example.com"));
-  EXPECT_FALSE(o.deactivate_missing);
+  EXPECT_EQ(o.leavers, cfg.leavers) << "the leaver policy reaches the planner whole";
+  EXPECT_EQ(o.leavers.missing_from_source, core::leaver_action::ignore);
   EXPECT_EQ(o.safety.max_creates, 7U);
   EXPECT_EQ(o.safety.max_deactivations, 10U);
   EXPECT_DOUBLE_EQ(o.safety.max_deactivation_percent, 2.5);
