@@ -29,6 +29,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include "connectors/http_stream_exchange.hpp"
+
 namespace eightsync::connectors {
 
 namespace net = boost::asio;
@@ -46,42 +48,12 @@ bool is_ip_literal(const std::string& host) {
   return !ec;
 }
 
-// HOST:PORT as it appears in a Host header or a CONNECT target.
-std::string authority(const std::string& host, std::uint16_t port, bool omit_default, bool tls) {
-  std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  const bool default_port = tls ? port == 443 : port == 80;
-  if (!omit_default || !default_port) out += ":" + std::to_string(port);
-  return out;
-}
-
-std::string_view stage_text(http_stage s) {
-  switch (s) {
-    case http_stage::resolve:
-      return "resolving";
-    case http_stage::connect:
-      return "connecting";
-    case http_stage::proxy:
-      return "the proxy CONNECT";
-    case http_stage::handshake:
-      return "the TLS handshake";
-    case http_stage::write:
-      return "sending the request";
-    case http_stage::read_header:
-      return "waiting for the answer";
-    case http_stage::read_body:
-      return "reading the answer body";
-    case http_stage::done:
-      return "done";
-  }
-  return "?";
-}
-
 }  // namespace
 
 struct http_connection::impl {
   impl(net::any_io_executor executor, http_connection_options o, std::shared_ptr<spdlog::logger> l)
       : ex_(std::move(executor)), opts_(std::move(o)), log_(std::move(l)) {
-    host_header_ = authority(opts_.host, opts_.port, true, opts_.tls);
+    host_header_ = http_authority(opts_.host, opts_.port, true, opts_.tls);
     if (!opts_.tls) return;
     ctx_.emplace(ssl::context::tls_client);
     ctx_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -127,13 +99,7 @@ struct http_connection::impl {
   }
 
   void fail(http_exchange& ex, boost::system::error_code ec, std::string what) {
-    ex.error = ec;
-    if (ec == beast::error::timeout) {
-      ex.error_text = "timeout after " + std::to_string(opts_.timeout.count()) + " ms while " +
-                      std::string(stage_text(ex.stage));
-    } else {
-      ex.error_text = std::move(what) + ": " + ec.message();
-    }
+    record_http_failure(ex, ec, std::move(what), opts_.timeout);
   }
 
   net::awaitable<bool> open(http_exchange& ex) {
@@ -168,7 +134,7 @@ struct http_connection::impl {
     stream.expires_after(opts_.timeout);
     co_await stream.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
     if (ec) {
-      fail(ex, ec, "connecting to " + authority(host, port, false, false));
+      fail(ex, ec, "connecting to " + http_authority(host, port, false, false));
       co_return false;
     }
     ++opened_;
@@ -214,7 +180,7 @@ struct http_connection::impl {
 
   net::awaitable<bool> proxy_connect(beast::tcp_stream& stream, http_exchange& ex) {
     ex.stage = http_stage::proxy;
-    const std::string target = authority(opts_.host, opts_.port, false, opts_.tls);
+    const std::string target = http_authority(opts_.host, opts_.port, false, opts_.tls);
     http::request<http::empty_body> req{http::verb::connect, target, 11};
     req.set(http::field::host, target);
     req.set(http::field::user_agent, opts_.user_agent);
@@ -255,46 +221,15 @@ struct http_connection::impl {
 
   template <class Stream>
   net::awaitable<void> exchange(Stream& stream, http::request<http::string_body>& req, http_exchange& ex) {
-    boost::system::error_code ec;
-    ex.stage = http_stage::write;
-    lowest().expires_after(opts_.timeout);
-    ex.bytes_written = co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
-    if (ec) {
-      fail(ex, ec, "sending the request");
+    // tcp_stream's timer covers one operation: it is re-armed before the write and each read.
+    const auto end = co_await exchange_over_stream(
+        stream, buffer_, req, opts_.body_limit, [this] { lowest().expires_after(opts_.timeout); }, ex);
+    if (end.error) {
+      fail(ex, end.error, std::string(end.failed_while));
       close();
-      co_return;
-    }
-
-    ex.stage = http_stage::read_header;
-    // Beast reads at most min(64 KiB, max(512, free capacity)) bytes per read_some, and a
-    // flat_buffer that the parser drains never grows past its first 512 bytes: an 850 KB list
-    // page took ~1,800 recvmsg calls, each with its own epoll_wait and timer re-arm. With 64 KiB
-    // of capacity kept across requests each read takes up to 64 KiB.
-    buffer_.reserve(read_buffer_size);
-    http::response_parser<http::string_body> parser;
-    parser.header_limit(64 * 1024);
-    parser.body_limit(opts_.body_limit);
-    lowest().expires_after(opts_.timeout);
-    co_await http::async_read_header(stream, buffer_, parser, net::redirect_error(net::use_awaitable, ec));
-    if (ec) {
-      fail(ex, ec, "reading the answer header");
+    } else if (!end.keep_alive) {
       close();
-      co_return;
     }
-    ex.status = parser.get().result_int();
-    ex.retry_after = std::string(parser.get()[http::field::retry_after]);
-
-    ex.stage = http_stage::read_body;
-    lowest().expires_after(opts_.timeout);
-    co_await http::async_read(stream, buffer_, parser, net::redirect_error(net::use_awaitable, ec));
-    if (ec) {
-      fail(ex, ec, "reading the answer body");
-      close();
-      co_return;
-    }
-    ex.body = std::move(parser.get().body());
-    ex.stage = http_stage::done;
-    if (!parser.get().keep_alive()) close();
   }
 
   net::any_io_executor ex_;
@@ -303,8 +238,6 @@ struct http_connection::impl {
   std::optional<ssl::context> ctx_;
   std::optional<beast::tcp_stream> plain_;
   std::optional<tls_stream> secure_;
-  static constexpr std::size_t read_buffer_size = 64 * 1024;  // Beast's cap on one read_some
-
   beast::flat_buffer buffer_;
   std::string host_header_;
   bool busy_ = false;
@@ -350,33 +283,7 @@ net::awaitable<http_exchange> http_connection::send(std::string method, std::str
     co_return ex;
   }
 
-  http::request<http::string_body> req;
-  const auto verb = http::string_to_verb(method);
-  if (verb == http::verb::unknown) {
-    req.method_string(method);
-  } else {
-    req.method(verb);
-  }
-  req.target(target);
-  req.version(11);
-  req.set(http::field::host, d.host_header_);
-  req.set(http::field::user_agent, d.opts_.user_agent);
-  req.set(http::field::accept, "application/scim+json, application/json");
-  if (!d.opts_.token.empty()) {
-    // The one place the token is read: it goes on the wire and nowhere else.
-    std::string value = "Bearer ";
-    value += d.opts_.token.reveal();
-    req.set(http::field::authorization, value);
-    volatile char* p = value.data();
-    for (std::size_t i = 0; i < value.size(); ++i)
-      p[i] = 0;
-  }
-  if (!body.empty()) {
-    req.set(http::field::content_type, "application/scim+json; charset=utf-8");
-    req.body() = std::move(body);
-  }
-  req.keep_alive(true);
-  req.prepare_payload();
+  auto req = make_http_request(method, target, std::move(body), d.host_header_, d.opts_);
 
   if (d.secure_) {
     co_await d.exchange(*d.secure_, req, ex);

@@ -8,6 +8,7 @@
 
 #include "connectors/http_connection_options.hpp"
 #include "connectors/http_exchange.hpp"
+#include "connectors/http_transport.hpp"
 
 namespace eightsync::connectors {
 
@@ -15,7 +16,7 @@ namespace eightsync::connectors {
 /// system store plus an optional CA file, SNI, host_name_verification), opened on first use,
 /// through an HTTP CONNECT proxy when configured, and reopened after any failure. Every
 /// resolve, connect, handshake, write, read and shutdown has a timeout. One request at a time.
-class http_connection {
+class http_connection final : public http_transport {
  public:
   /// A connection on `executor` (not opened yet). Throws std::invalid_argument when the CA file
   /// cannot be loaded, boost::system::system_error when the TLS context cannot be set up.
@@ -23,7 +24,7 @@ class http_connection {
                   std::shared_ptr<spdlog::logger> logger);
 
   /// Closes the socket (no TLS close_notify: use shutdown() for that). Never throws.
-  ~http_connection();
+  ~http_connection() override;
 
   http_connection(const http_connection&) = delete;
   http_connection& operator=(const http_connection&) = delete;
@@ -32,16 +33,17 @@ class http_connection {
   /// connection that the server closed while idle is replaced before anything is written.
   /// Failures are in the result; never throws except std::bad_alloc. Throws std::logic_error
   /// if called while another request is in flight.
-  boost::asio::awaitable<http_exchange> send(std::string method, std::string target, std::string body);
+  boost::asio::awaitable<http_exchange> send(std::string method, std::string target,
+                                             std::string body) override;
 
   /// Closes the connection gracefully (TLS close_notify, with a timeout). Never throws.
-  boost::asio::awaitable<void> shutdown();
+  boost::asio::awaitable<void> shutdown() override;
 
   /// Whether a connection is open. Never throws.
   bool is_open() const noexcept;
 
   /// TCP connections opened so far. Never throws.
-  std::size_t connections_opened() const noexcept;
+  std::size_t connections_opened() const noexcept override;
 
  private:
   struct impl;

@@ -87,10 +87,15 @@ struct scim_client::call {
 };
 
 scim_client::scim_client(net::any_io_executor executor, scim_client_options options)
+    : scim_client(std::move(executor), std::move(options), nullptr) {}
+
+scim_client::scim_client(net::any_io_executor executor, scim_client_options options,
+                         std::unique_ptr<http_transport> transport)
     : executor_(std::move(executor)),
       options_(std::move(options)),
       base_(scim_base_url::parse(options_.base_url)),
       log_(options_.logger ? options_.logger : spdlog::default_logger()),
+      connection_(std::move(transport)),
       rng_(std::random_device{}()) {
   if (!options_.rate_limiter) throw std::invalid_argument("scim client: a rate limiter is required");
   if (options_.page_size == 0) throw std::invalid_argument("scim client: page_size must be at least 1");
@@ -102,6 +107,7 @@ scim_client::scim_client(net::any_io_executor executor, scim_client_options opti
     options_.clock =
         std::shared_ptr<const core::clock>(&core::wall_clock::instance(), [](const core::clock*) {});
   }
+  if (connection_) return;  // a given transport carries its own connection settings
   http_connection_options h;
   h.host = base_.host;
   h.port = base_.port;

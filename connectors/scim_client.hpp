@@ -17,7 +17,7 @@
 
 namespace eightsync::connectors {
 
-class http_connection;
+class http_transport;
 
 /// The 8x8 SCIM 2.0 client: one keep-alive connection on the caller's io_context, every request
 /// paced by the shared rate limiter and retried by the retry policy. GET, PUT and PATCH are
@@ -32,6 +32,13 @@ class scim_client final : public core::scim_port {
   /// A client for `options` on `executor`. Throws std::invalid_argument for a bad base URL,
   /// proxy or CA file, a zero page size or attempts, or a missing rate limiter.
   scim_client(boost::asio::any_io_executor executor, scim_client_options options);
+
+  /// A client for `options` that sends through `transport` (a test or fuzz seam), which brings
+  /// its own connection settings: the options' proxy, CA file, token, timeout, body limit and
+  /// User-Agent are the transport's business then. A null `transport`: the http_connection the
+  /// constructor above builds. Throws as the constructor above.
+  scim_client(boost::asio::any_io_executor executor, scim_client_options options,
+              std::unique_ptr<http_transport> transport);
 
   /// Closes the connection (without TLS close_notify; await shutdown() for that). Never throws.
   ~scim_client() override;
@@ -97,7 +104,7 @@ class scim_client final : public core::scim_port {
   scim_client_options options_;
   scim_base_url base_;
   std::shared_ptr<spdlog::logger> log_;
-  std::unique_ptr<http_connection> connection_;
+  std::unique_ptr<http_transport> connection_;
   std::mt19937_64 rng_;
   core::request_tally tally_;
   bool busy_ = false;
