@@ -334,9 +334,8 @@ boost::asio::awaitable<void> cycle_executor::run_one(const core::plan_entry& e, 
     record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
     for (const auto& a : rr.not_applied) {
       core::manual_action m;
-      m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
-                   ? core::manual_action_kind::change_site
-                   : core::manual_action_kind::set_by_hand;
+      m.kind = core::is_write_once(core::attribute_at_scim_path(a)) ? core::manual_action_kind::change_site
+                                                                    : core::manual_action_kind::set_by_hand;
       m.hr_key = e.hr_key;
       m.scim_id = e.scim_id;
       m.user_name = e.user_name;
