@@ -835,6 +835,11 @@ class loader {
       }
     }
 
+    // The message below names the four attributes 8x8 requires on create.
+    static_assert(
+        core::mapping_rules::required == std::array{core::attribute::user_name, core::attribute::given_name,
+                                                    core::attribute::family_name, core::attribute::email},
+        "the mapping error names userName, name.givenName, name.familyName and email");
     std::vector<std::string> missing;
     for (auto a : core::mapping_rules::required) {
       if ((present & (1U << static_cast<unsigned>(a))) == 0) missing.emplace_back(core::attribute_name(a));

@@ -2,12 +2,10 @@
 
 #include <utility>
 
+#include "core/attribute_table.hpp"
+
 namespace eightsync::core {
 namespace {
-
-constexpr std::array<std::string_view, attribute_count> names{
-    "userName", "name.givenName", "name.familyName", "email", "externalId",  "title",
-    "locale",   "timezone",       "department",      "site",  "mobilePhone", "active"};
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 12> unwritable{{
     {"id", "8x8 generates the id; it is read-only"},
@@ -28,12 +26,12 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> unwritab
 }  // namespace
 
 std::string_view attribute_name(attribute a) noexcept {
-  return names[static_cast<std::size_t>(a)];
+  return attribute_row_of(a).name;
 }
 
 std::optional<attribute> attribute_from_name(std::string_view name) noexcept {
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<attribute>(i);
+  for (const auto& row : attribute_rows) {
+    if (row.name == name) return row.attr;
   }
   return std::nullopt;
 }

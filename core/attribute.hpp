@@ -8,7 +8,9 @@
 namespace eightsync::core {
 
 /// The 8x8 user attributes an eightsync mapping can own. `active` is a condition, not a
-/// template; every other one is a string produced by a template.
+/// template; every other one is a string produced by a template. What eightsync knows about
+/// each (where it sits in SCIM, how it compares, whether it is write-once or required) is its
+/// row in attribute_table.hpp, row i for enumerator i.
 enum class attribute : std::uint8_t {
   user_name,     ///< userName (required on create, read-only after)
   given_name,    ///< name.givenName (required on create)
@@ -24,10 +26,12 @@ enum class attribute : std::uint8_t {
   active,        ///< active (a condition in the mapping)
 };
 
-/// How many attributes there are; sizes per-attribute arrays.
+/// How many attributes there are; sizes per-attribute arrays (attribute_table.hpp asserts it
+/// matches the enum and the table).
 inline constexpr std::size_t attribute_count = 12;
 
-/// Every attribute, in the canonical order used for hashing and display.
+/// Every attribute, in the canonical order used for hashing and display: the enum's order
+/// (asserted in attribute_table.hpp; changing it changes every content hash).
 inline constexpr std::array<attribute, attribute_count> all_attributes{
     attribute::user_name,   attribute::given_name, attribute::family_name,  attribute::email,
     attribute::external_id, attribute::title,      attribute::locale,       attribute::timezone,

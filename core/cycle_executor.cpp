@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/attribute.hpp"
+#include "core/attribute_table.hpp"
 #include "core/audit_intent.hpp"
 #include "core/audit_operation_kind.hpp"
 #include "core/planner_text.hpp"
@@ -357,9 +358,8 @@ void cycle_executor::raise_not_applied(const plan_entry& e, const std::vector<st
                                        execution_summary& summary) {
   for (const auto& a : paths) {
     manual_action m;
-    m.kind = a == "urn:ietf:params:scim:schemas:extension:8x8:1.1:User:site"
-                 ? manual_action_kind::change_site
-                 : manual_action_kind::set_by_hand;
+    m.kind = is_write_once(attribute_at_scim_path(a)) ? manual_action_kind::change_site
+                                                      : manual_action_kind::set_by_hand;
     m.hr_key = e.hr_key;
     m.scim_id = e.scim_id;
     m.user_name = e.user_name;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/attribute.hpp"
+#include "core/attribute_table.hpp"
 #include "core/condition_expr.hpp"
 #include "core/expr_error.hpp"
 #include "core/expr_symbols.hpp"
@@ -24,9 +25,9 @@ namespace eightsync::core {
 /// The config loader builds one from YAML; tests build one directly.
 class mapping_rules {
  public:
-  /// The attributes 8x8 requires on create, which a valid mapping must map.
-  static constexpr std::array<attribute, 4> required{attribute::user_name, attribute::given_name,
-                                                     attribute::family_name, attribute::email};
+  /// The attributes 8x8 requires on create, which a valid mapping must map (the table's
+  /// create-required rows, in its order).
+  static constexpr auto required = create_required_attributes;
 
   /// Adds `maps.NAME` with its entries, in order. Returns "expected …, found …" text for the first
   /// duplicate key (the table is then not added), or for a NAME already present. Throws only
@@ -67,12 +68,11 @@ class mapping_rules {
   std::uint32_t owned_mask() const noexcept { return owned_; }
   /// Whether `a` has a template. Never throws.
   bool owns(attribute a) const noexcept { return (owned_ & bit(a)) != 0; }
-  /// Whether `a` is set on create only (always true for userName). Never throws.
-  bool is_create_only(attribute a) const noexcept {
-    return a == attribute::user_name || (create_only_ & bit(a)) != 0;
-  }
+  /// Whether `a` is set on create only (always true for an attribute read-only after create:
+  /// userName). Never throws.
+  bool is_create_only(attribute a) const noexcept { return (create_only_mask() & bit(a)) != 0; }
   /// Bit i set for each create-only attribute, userName included. Never throws.
-  std::uint32_t create_only_mask() const noexcept { return create_only_ | bit(attribute::user_name); }
+  std::uint32_t create_only_mask() const noexcept { return create_only_ | read_only_after_create_mask; }
   /// The required attributes that have no template, in canonical order. Throws only std::bad_alloc.
   std::vector<attribute> missing_required() const;
 

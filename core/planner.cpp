@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "core/attribute_table.hpp"
 #include "core/create_rules.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/planner_index.hpp"
@@ -82,10 +83,18 @@ std::string_view claimed_external_id(const desired_user& d) noexcept {
   return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
 }
 
+// The manual actions evaluate() raises name the attribute in their kind and text
+// (change_user_name, change_site): a new read-only or write-once row needs its own.
+static_assert(read_only_after_create_mask == 1U << static_cast<unsigned>(attribute::user_name),
+              "evaluate()'s change_user_name action is worded for userName alone");
+static_assert(attribute_mask_where([](const attribute_row& r) {
+                return r.update == update_rule::write_once;
+              }) == 1U << static_cast<unsigned>(attribute::site),
+              "evaluate()'s change_site action is worded for site alone");
+
 // Why `d` cannot be created in 8x8, or "" when it can.
 std::string create_problem(const desired_user& d) {
-  for (const attribute a :
-       {attribute::user_name, attribute::given_name, attribute::family_name, attribute::email}) {
+  for (const attribute a : create_required_attributes) {
     if (!d.owns(a))
       return "the mapping does not map " + std::string(attribute_name(a)) + ", which 8x8 requires";
     if (is_blank(d.get(a))) return std::string(attribute_name(a)) + " is empty, and 8x8 requires it";
@@ -451,12 +460,13 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
 
   std::uint32_t mask = 0;
   std::vector<plan_diff> diffs;
-  for (const attribute a : all_attributes) {
-    if (a == attribute::active || !d.owns(a)) continue;
+  for (const auto& row : attribute_rows) {
+    const attribute a = row.attr;
+    if (row.value != value_type::text || !d.owns(a)) continue;
     const std::string_view want = d.get(a);
     const std::string_view have = r.get(a);
     if (scim_user_codec::same(a, want, have)) continue;
-    if (a == attribute::user_name) {
+    if (row.update == update_rule::read_only_after_create) {
       add_manual(manual_action_kind::change_user_name, d.key, r.id(), user_name,
                  "HR's userName for " + std::string(user_name) + " is now " + quoted(want) +
                      ", but 8x8 makes userName read-only after create: change it in Admin Console (it is "
@@ -464,9 +474,9 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
                  trim(want));
       continue;
     }
-    // A site HR changes on a user whose site is set cannot be sent (write-once in 8x8), whether
-    // or not the mapping lists site as create_only: the admin must hear that HR moved the person.
-    if (a == attribute::site && !is_blank(have)) {
+    // A write-once attribute (site) HR changes on a user who has it set cannot be sent, whether
+    // or not the mapping lists it as create_only: the admin must hear that HR moved the person.
+    if (row.update == update_rule::write_once && !is_blank(have)) {
       add_manual(manual_action_kind::change_site, d.key, r.id(), user_name,
                  "HR moves " + std::string(user_name) + " from site " + quoted(have) + " to " +
                      quoted(want.empty() ? "(none)" : want) +

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/attribute.hpp"
+#include "core/attribute_table.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
 #include "core/protect_list.hpp"
@@ -38,9 +39,9 @@ struct planner_options {
   /// A remote object older than this cannot back a PUT or confirm a deactivation (target.max_snapshot_age).
   std::chrono::milliseconds max_snapshot_age{std::chrono::minutes{15}};
   std::vector<match_key> match{default_match.begin(), default_match.end()};
-  /// Bit i set for each create-only attribute (mapping_rules::create_only_mask(); userName is
-  /// always treated as create-only).
-  std::uint32_t create_only = 1U << static_cast<unsigned>(attribute::user_name);
+  /// Bit i set for each create-only attribute (mapping_rules::create_only_mask(); userName,
+  /// read-only after create, is always treated as create-only).
+  std::uint32_t create_only = read_only_after_create_mask;
   protect_list protect;   ///< `protect:` userName globs
   leaver_policy leavers;  ///< `leavers:`, as the config has it (see leaver_rule)
   safety_limits safety;

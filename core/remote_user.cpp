@@ -1,12 +1,15 @@
 #include "core/remote_user.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <optional>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include "core/attribute_table.hpp"
 #include "core/scim_user_codec.hpp"
 
 namespace eightsync::core {
@@ -15,83 +18,248 @@ namespace json = boost::json;
 
 namespace {
 
-// Members to_object() rebuilds from the stored values (bit set) instead of the JSON text.
-enum rebuilt_bit : std::uint32_t {
-  m_id = 1U << 0,
-  m_user_name = 1U << 1,
-  m_external_id = 1U << 2,
-  m_title = 1U << 3,
-  m_locale = 1U << 4,
-  m_timezone = 1U << 5,
-  m_active = 1U << 6,
-  m_name = 1U << 7,
-  m_given = 1U << 8,   // name.givenName is present (with m_name)
-  m_family = 1U << 9,  // name.familyName is present (with m_name)
-  m_emails = 1U << 10,
-  m_phones = 1U << 11,
-  m_enterprise = 1U << 12,
-  m_x8 = 1U << 13,
-  m_schemas = 1U << 14,
+// Which members to_object() rebuilds from the stored values, derived from attribute_rows at
+// compile time: each text attribute's top-level members, its complex members (`name`) and
+// extension objects (each a group of members), and its typed entries (`emails`, type work).
+// Each gets a bit in remote_user::rebuilt_, set when the member is in the usual shape.
+
+// A member rebuilt from the value of `attr`. `shared`: the attribute has other read locations,
+// so this one is rebuilt only when it holds the value read (the first non-empty one).
+struct rebuilt_member {
+  std::string_view key;  // the member's name (a typed entry: its container, `emails`)
+  attribute attr{};
+  bool shared = false;
+  std::uint32_t bit = 0;
+  scim_location at{};  // where it was read from
 };
 
-struct simple_member {
-  std::string_view key;
-  attribute attr;
-  std::uint32_t bit;
+// A complex member or an extension object, rebuilt from its members' values: `name` with only
+// `givenName` and `familyName` (either may be absent, as before the table), an extension with
+// exactly the members the table gives it (one each today). An extension's URN is also one of
+// the `schemas` entries remote_user rebuilds.
+struct rebuilt_group {
+  std::string_view key;  // `name`, or the extension's URN
+  bool extension = false;
+  std::uint32_t bit = 0;
+  std::array<rebuilt_member, attribute_count> members{};
+  std::size_t count = 0;
 };
-constexpr std::array<simple_member, 5> simple_members{{
-    {"userName", attribute::user_name, m_user_name},
-    {"externalId", attribute::external_id, m_external_id},
-    {"title", attribute::title, m_title},
-    {"locale", attribute::locale, m_locale},
-    {"timezone", attribute::timezone, m_timezone},
-}};
 
-constexpr std::array<std::string_view, 3> known_schemas{
-    scim_user_codec::core_schema, scim_user_codec::enterprise_schema, scim_user_codec::x8_schema};
+constexpr std::uint32_t m_id = 1U << 0;
+constexpr std::uint32_t m_active = 1U << 1;
+constexpr std::uint32_t m_schemas = 1U << 2;
+constexpr unsigned first_free_bit = 3;
 
-bool only_string_members(const json::object& o, std::initializer_list<std::string_view> allowed) {
-  for (const auto& kv : o) {
-    bool ok = false;
-    for (const auto k : allowed)
-      ok = ok || kv.key() == k;
-    if (!ok || !kv.value().is_string()) return false;
+constexpr std::string_view active_key = attribute_row_of(attribute::active).read.front().name;
+static_assert(static_cast<std::size_t>(attribute::active) + 1 == attribute_count &&
+                  attribute_row_of(attribute::active).value == value_type::flag,
+              "the value slots are the attributes before active, the last and only flag");
+
+constexpr std::size_t count_text_locations(scim_location_kind kind) noexcept {
+  std::size_t n = 0;
+  for (const auto& row : attribute_rows) {
+    for (const auto& at : row.read)
+      n += row.value == value_type::text && at.kind == kind ? 1 : 0;
+  }
+  return n;
+}
+
+constexpr bool is_group_kind(scim_location_kind kind) noexcept {
+  return kind == scim_location_kind::sub_member || kind == scim_location_kind::extension_member;
+}
+
+// How many distinct complex members and extension objects the text rows read from.
+constexpr std::size_t count_groups() noexcept {
+  std::array<std::string_view, attribute_count * max_read_locations> seen{};
+  std::size_t n = 0;
+  for (const auto& row : attribute_rows) {
+    if (row.value != value_type::text) continue;
+    for (const auto& at : row.read) {
+      if (!is_group_kind(at.kind)) continue;
+      bool known = false;
+      for (std::size_t i = 0; i < n; ++i)
+        known = known || seen[i] == at.container;
+      if (!known) seen[n++] = at.container;
+    }
+  }
+  return n;
+}
+
+constexpr std::size_t simple_count = count_text_locations(scim_location_kind::member);
+constexpr std::size_t entry_count = count_text_locations(scim_location_kind::typed_entry);
+constexpr std::size_t group_count = count_groups();
+
+struct rebuild_layout {
+  std::array<rebuilt_member, simple_count> simple{};        // top-level strings, in table order
+  std::array<rebuilt_member, entry_count> entries{};        // single typed entries, in table order
+  std::array<rebuilt_group, group_count> groups{};          // complex members, then extensions
+  std::array<std::string_view, 1 + group_count> schemas{};  // the core URN, then each extension's
+  std::size_t schema_count = 1;
+  unsigned bits_used = first_free_bit;
+};
+
+constexpr rebuild_layout make_layout() noexcept {
+  rebuild_layout out;
+  unsigned next = first_free_bit;
+  // Past 32 bits there is no bit to give; bits_used says so, and a static_assert stops the build.
+  const auto take_bit = [&next] {
+    const std::uint32_t bit = next < 32 ? 1U << next : 0U;
+    ++next;
+    return bit;
+  };
+  std::size_t s = 0;
+  std::size_t e = 0;
+  for (const auto& row : attribute_rows) {
+    if (row.value != value_type::text) continue;
+    for (const auto& at : row.read) {
+      if (at.kind == scim_location_kind::member) {
+        out.simple[s++] = {at.name, row.attr, row.read.size() > 1, take_bit(), at};
+      } else if (at.kind == scim_location_kind::typed_entry) {
+        out.entries[e++] = {at.container, row.attr, row.read.size() > 1, take_bit(), at};
+      }
+    }
+  }
+  // Complex members first, then extensions: the order to_object() writes them in.
+  std::size_t g = 0;
+  for (const bool extension : {false, true}) {
+    const auto kind = extension ? scim_location_kind::extension_member : scim_location_kind::sub_member;
+    for (const auto& row : attribute_rows) {
+      if (row.value != value_type::text) continue;
+      for (const auto& at : row.read) {
+        if (at.kind != kind) continue;
+        std::size_t i = 0;
+        while (i < g && out.groups[i].key != at.container)
+          ++i;
+        if (i == g) {
+          out.groups[g++] = {at.container, extension, take_bit(), {}, 0};
+          if (extension) out.schemas[out.schema_count++] = at.container;
+        }
+        rebuilt_group& group = out.groups[i];
+        group.members[group.count++] = {at.name, row.attr, row.read.size() > 1, take_bit(), at};
+      }
+    }
+  }
+  out.schemas[0] = core_schema_urn;
+  out.bits_used = next;
+  return out;
+}
+
+constexpr rebuild_layout layout = make_layout();
+
+// Each top-level key is rebuilt by one rule only.
+constexpr bool keys_distinct() noexcept {
+  std::array<std::string_view, 3 + simple_count + entry_count + group_count> keys{"id", "schemas",
+                                                                                  active_key};
+  std::size_t n = 3;
+  for (const auto& m : layout.simple)
+    keys[n++] = m.key;
+  for (const auto& m : layout.entries)
+    keys[n++] = m.key;
+  for (const auto& g : layout.groups)
+    keys[n++] = g.key;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (keys[i] == keys[j]) return false;
+    }
   }
   return true;
 }
 
-// [{"value": "...", "type": TYPE[, "primary": true when `primary`]}], nothing else.
-bool is_single_entry(const json::value& v, std::string_view type, bool primary) {
+// `schemas` is kept as a code: one index into layout.schemas (1-based; 0: none) per position.
+constexpr unsigned schema_code_bits = std::bit_width(layout.schema_count);
+constexpr std::uint16_t schema_code_mask = static_cast<std::uint16_t>((1U << schema_code_bits) - 1);
+
+static_assert(layout.bits_used <= 32, "remote_user::rebuilt_ has one bit per rebuilt member: widen it");
+static_assert(keys_distinct(),
+              "a top-level member is rebuilt by one rule: one attribute per multi-valued member, and no "
+              "complex member or extension shares a name with another member");
+static_assert(layout.schema_count * schema_code_bits <= 16,
+              "remote_user::schemas_ holds one code per known schema URN: widen it");
+
+// The value of `v` when it is [{"<at.name>": "...", "type": <at.type>[, "primary": true for
+// of_type_else_primary]}] and nothing else; nullptr otherwise.
+const json::string* single_entry_value(const json::value& v, const scim_location& at) {
+  const bool primary = at.entry == entry_rule::of_type_else_primary;
   const auto* arr = v.if_array();
-  if (!arr || arr->size() != 1) return false;
+  if (!arr || arr->size() != 1) return nullptr;
   const auto* e = (*arr)[0].if_object();
-  if (!e || e->size() != (primary ? 3U : 2U)) return false;
-  const auto* value = e->if_contains("value");
+  if (!e || e->size() != (primary ? 3U : 2U)) return nullptr;
+  const auto* value = e->if_contains(at.name);
   const auto* t = e->if_contains("type");
-  if (!value || !value->is_string() || !t || !t->is_string() || t->get_string() != type) return false;
-  if (!primary) return true;
-  const auto* p = e->if_contains("primary");
-  return p && p->is_bool() && p->get_bool();
+  if (!value || !value->is_string() || !t || !t->is_string() || t->get_string() != at.type) return nullptr;
+  if (primary) {
+    const auto* p = e->if_contains("primary");
+    if (!p || !p->is_bool() || !p->get_bool()) return nullptr;
+  }
+  return &value->get_string();
 }
 
-// The schemas code (2 bits per URN, 1-based index into known_schemas), or nullopt.
-std::optional<std::uint8_t> schemas_code(const json::value& v) {
+// The schemas code, or nullopt when `v` is not a list of distinct known URNs.
+std::optional<std::uint16_t> schemas_code(const json::value& v) {
   const auto* arr = v.if_array();
-  if (!arr || arr->size() > known_schemas.size()) return std::nullopt;
-  std::uint8_t code = 0;
+  if (!arr || arr->size() > layout.schema_count) return std::nullopt;
+  std::uint16_t code = 0;
   unsigned seen = 0;
   for (std::size_t i = 0; i < arr->size(); ++i) {
     const auto* s = (*arr)[i].if_string();
     if (!s) return std::nullopt;
     unsigned which = 0;
-    for (unsigned k = 0; k < known_schemas.size(); ++k) {
-      if (*s == known_schemas[k]) which = k + 1;
+    for (unsigned k = 0; k < layout.schema_count; ++k) {
+      if (*s == layout.schemas[k]) which = k + 1;
     }
     if (which == 0 || (seen & (1U << which)) != 0) return std::nullopt;
     seen |= 1U << which;
-    code = static_cast<std::uint8_t>(code | (which << (2 * i)));
+    code = static_cast<std::uint16_t>(code | (which << (schema_code_bits * i)));
   }
   return code;
+}
+
+// Whether `key` is `name`. The first byte is compared before the rest: every member of every
+// listed user is looked up among the table's names, and names of one length (`active`,
+// `locale`, `emails`) would otherwise each cost a memcmp call.
+inline bool key_is(std::string_view key, std::string_view name) noexcept {
+  return key.size() == name.size() && (key.empty() || (key.front() == name.front() && key == name));
+}
+
+// The element of `range` (rebuilt members or groups) whose key is `key`, or nullptr.
+template <class Range>
+const typename Range::value_type* find_key(const Range& range, std::string_view key) noexcept {
+  for (const auto& m : range) {
+    if (key_is(key, m.key)) return &m;
+  }
+  return nullptr;
+}
+
+// The bits of `g` and of each member present when `v` is in the shape to_object() rebuilds
+// (an object of the group's members, all strings that `holds_value`), else 0.
+template <class HoldsValue>
+std::uint32_t group_bits(const rebuilt_group& g, const json::value& v, const HoldsValue& holds_value) {
+  const auto* o = v.if_object();
+  if (!o) return 0;
+  std::uint32_t bits = g.bit;
+  std::size_t present = 0;
+  for (const auto& kv : *o) {
+    const rebuilt_member* m = nullptr;
+    for (std::size_t i = 0; i < g.count && !m; ++i) {
+      if (kv.key() == g.members[i].key) m = &g.members[i];
+    }
+    if (!m || !kv.value().is_string() || !holds_value(*m, kv.value().get_string())) return 0;
+    bits |= m->bit;
+    ++present;
+  }
+  // An extension is rebuilt only with all of its members (and so never empty).
+  return g.extension && present != g.count ? 0 : bits;
+}
+
+// The bit of the top-level member `key` (0 when it is not one remote_user rebuilds).
+std::uint32_t key_bit(std::string_view key) noexcept {
+  if (key_is(key, "id")) return m_id;
+  if (key_is(key, active_key)) return m_active;
+  if (key_is(key, "schemas")) return m_schemas;
+  if (const auto* m = find_key(layout.simple, key)) return m->bit;
+  if (const auto* e = find_key(layout.entries, key)) return e->bit;
+  if (const auto* g = find_key(layout.groups, key)) return g->bit;
+  return 0;
 }
 
 }  // namespace
@@ -110,63 +278,56 @@ expected<remote_user, std::string> remote_user::from_object(const json::object& 
     values[i] = scim_user_codec::read(user, static_cast<attribute>(i));
     size += values[i].size();
   }
+  // A member rebuilt from a value must hold that value: with several read locations, only the
+  // one the value came from does.
+  const auto holds_value = [&values](const rebuilt_member& m, const json::string& s) {
+    return !m.shared || std::string_view(s) == values[static_cast<std::size_t>(m.attr)];
+  };
 
-  // Which members are in the shape to_object() rebuilds exactly.
+  // Which members are in the shape to_object() rebuilds exactly. The rule each member's key
+  // falls under is kept (for the first members) so that the second pass need not look again.
   std::uint32_t rebuilt = 0;
-  std::uint8_t schemas = 0;
+  std::uint16_t schemas = 0;
+  std::array<std::uint32_t, 32> key_bits{};
+  std::size_t index = 0;
   for (const auto& kv : user) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
-    if (key == "id") {
+    std::uint32_t k = 0;
+    if (key_is(key, "id")) {
+      k = m_id;
       if (v.is_string()) rebuilt |= m_id;
-    } else if (key == "active") {
+    } else if (key_is(key, active_key)) {
+      k = m_active;
       if (v.is_bool()) rebuilt |= m_active;
-    } else if (key == "name") {
-      const auto* o = v.if_object();
-      if (o && only_string_members(*o, {"givenName", "familyName"})) {
-        rebuilt |=
-            m_name | (o->contains("givenName") ? m_given : 0U) | (o->contains("familyName") ? m_family : 0U);
-      }
-    } else if (key == "emails") {
-      if (is_single_entry(v, "work", true)) rebuilt |= m_emails;
-    } else if (key == "phoneNumbers") {
-      if (is_single_entry(v, "mobile", false)) rebuilt |= m_phones;
-    } else if (key == scim_user_codec::enterprise_schema) {
-      const auto* o = v.if_object();
-      if (o && o->size() == 1 && only_string_members(*o, {"department"})) rebuilt |= m_enterprise;
-    } else if (key == scim_user_codec::x8_schema) {
-      const auto* o = v.if_object();
-      if (o && o->size() == 1 && only_string_members(*o, {"site"})) rebuilt |= m_x8;
-    } else if (key == "schemas") {
+    } else if (key_is(key, "schemas")) {
+      k = m_schemas;
       if (const auto code = schemas_code(v)) {
         rebuilt |= m_schemas;
         schemas = *code;
       }
-    } else {
-      for (const auto& m : simple_members) {
-        if (key == m.key && v.is_string()) rebuilt |= m.bit;
-      }
+    } else if (const auto* m = find_key(layout.simple, key)) {
+      k = m->bit;
+      if (v.is_string() && holds_value(*m, v.get_string())) rebuilt |= m->bit;
+    } else if (const auto* e = find_key(layout.entries, key)) {
+      k = e->bit;
+      const json::string* value = single_entry_value(v, e->at);
+      if (value && holds_value(*e, *value)) rebuilt |= e->bit;
+    } else if (const auto* g = find_key(layout.groups, key)) {
+      k = g->bit;
+      rebuilt |= group_bits(*g, v, holds_value);
     }
+    if (index < key_bits.size()) key_bits[index] = k;
+    ++index;
   }
 
   // Everything else, as compact JSON text ("" when nothing is left).
   std::string rest;
-  const auto bit_of = [&](std::string_view key) -> std::uint32_t {
-    if (key == "id") return m_id;
-    if (key == "active") return m_active;
-    if (key == "name") return m_name;
-    if (key == "emails") return m_emails;
-    if (key == "phoneNumbers") return m_phones;
-    if (key == scim_user_codec::enterprise_schema) return m_enterprise;
-    if (key == scim_user_codec::x8_schema) return m_x8;
-    if (key == "schemas") return m_schemas;
-    for (const auto& m : simple_members) {
-      if (key == m.key) return m.bit;
-    }
-    return 0;
-  };
+  index = 0;
   for (const auto& kv : user) {
-    if ((rebuilt & bit_of(kv.key())) != 0) continue;
+    const std::uint32_t k = index < key_bits.size() ? key_bits[index] : key_bit(kv.key());
+    ++index;
+    if ((rebuilt & k) != 0) continue;
     rest += rest.empty() ? '{' : ',';
     rest += json::serialize(kv.key());
     rest += ':';
@@ -199,51 +360,41 @@ expected<remote_user, std::string> remote_user::from_json(std::string_view json_
 json::object remote_user::to_object() const {
   json::object o;
   const auto value = [&](attribute a) { return json::string(get(a)); };
+  const auto group_object = [&](const rebuilt_group& g) {
+    json::object members;
+    for (std::size_t i = 0; i < g.count; ++i) {
+      if (rebuilt_ & g.members[i].bit) members[g.members[i].key] = value(g.members[i].attr);
+    }
+    return members;
+  };
   if (rebuilt_ & m_schemas) {
     json::array arr;
-    for (unsigned i = 0; i < known_schemas.size(); ++i) {
-      const unsigned which = (schemas_ >> (2 * i)) & 3U;
-      if (which != 0) arr.emplace_back(known_schemas[which - 1]);
+    for (unsigned i = 0; i < layout.schema_count; ++i) {
+      const unsigned which = (schemas_ >> (schema_code_bits * i)) & schema_code_mask;
+      if (which != 0) arr.emplace_back(layout.schemas[which - 1]);
     }
     o["schemas"] = std::move(arr);
   }
   if (rebuilt_ & m_id) o["id"] = json::string(id());
-  for (const auto& m : simple_members) {
+  for (const auto& m : layout.simple) {
     if (rebuilt_ & m.bit) o[m.key] = value(m.attr);
   }
-  if (rebuilt_ & m_name) {
-    json::object name;
-    if (rebuilt_ & m_given) name["givenName"] = value(attribute::given_name);
-    if (rebuilt_ & m_family) name["familyName"] = value(attribute::family_name);
-    o["name"] = std::move(name);
+  for (const auto& g : layout.groups) {
+    if (!g.extension && (rebuilt_ & g.bit)) o[g.key] = group_object(g);
   }
-  if (rebuilt_ & m_active) o["active"] = active_;
-  if (rebuilt_ & m_emails) {
+  if (rebuilt_ & m_active) o[active_key] = active_;
+  for (const auto& m : layout.entries) {
+    if ((rebuilt_ & m.bit) == 0) continue;
     json::object e;
-    e["value"] = value(attribute::email);
-    e["type"] = "work";
-    e["primary"] = true;
+    e[m.at.name] = value(m.attr);
+    e["type"] = m.at.type;
+    if (m.at.entry == entry_rule::of_type_else_primary) e["primary"] = true;
     json::array arr;
     arr.emplace_back(std::move(e));
-    o["emails"] = std::move(arr);
+    o[m.key] = std::move(arr);
   }
-  if (rebuilt_ & m_phones) {
-    json::object p;
-    p["value"] = value(attribute::mobile_phone);
-    p["type"] = "mobile";
-    json::array arr;
-    arr.emplace_back(std::move(p));
-    o["phoneNumbers"] = std::move(arr);
-  }
-  if (rebuilt_ & m_enterprise) {
-    json::object e;
-    e["department"] = value(attribute::department);
-    o[scim_user_codec::enterprise_schema] = std::move(e);
-  }
-  if (rebuilt_ & m_x8) {
-    json::object e;
-    e["site"] = value(attribute::site);
-    o[scim_user_codec::x8_schema] = std::move(e);
+  for (const auto& g : layout.groups) {
+    if (g.extension && (rebuilt_ & g.bit)) o[g.key] = group_object(g);
   }
   const std::string_view rest = slot(slot_count - 1);
   if (!rest.empty()) {
@@ -286,22 +437,42 @@ void remote_user::append_json(std::string& out) const {
   out.reserve(out.size() + buffer_.size() + 400);
   out += '{';
   bool first = true;
+  // Member names come from the table, which holds no character JSON escapes (asserted).
+  const auto plain = [&](std::string_view k) {
+    out += '"';
+    out += k;
+    out += '"';
+  };
   const auto key = [&](std::string_view k) {
     if (!first) out += ',';
     first = false;
-    append_quoted(out, k);
+    plain(k);
     out += ':';
+  };
+  const auto group = [&](const rebuilt_group& g) {
+    key(g.key);
+    out += '{';
+    bool any = false;
+    for (std::size_t i = 0; i < g.count; ++i) {
+      if ((rebuilt_ & g.members[i].bit) == 0) continue;
+      if (any) out += ',';
+      any = true;
+      plain(g.members[i].key);
+      out += ':';
+      append_quoted(out, get(g.members[i].attr));
+    }
+    out += '}';
   };
   if (rebuilt_ & m_schemas) {
     key("schemas");
     out += '[';
     bool any = false;
-    for (unsigned i = 0; i < known_schemas.size(); ++i) {
-      const unsigned which = (schemas_ >> (2 * i)) & 3U;
+    for (unsigned i = 0; i < layout.schema_count; ++i) {
+      const unsigned which = (schemas_ >> (schema_code_bits * i)) & schema_code_mask;
       if (which == 0) continue;
       if (any) out += ',';
       any = true;
-      append_quoted(out, known_schemas[which - 1]);
+      plain(layout.schemas[which - 1]);
     }
     out += ']';
   }
@@ -309,53 +480,33 @@ void remote_user::append_json(std::string& out) const {
     key("id");
     append_quoted(out, id());
   }
-  for (const auto& m : simple_members) {
+  for (const auto& m : layout.simple) {
     if (rebuilt_ & m.bit) {
       key(m.key);
       append_quoted(out, get(m.attr));
     }
   }
-  if (rebuilt_ & m_name) {
-    key("name");
-    out += '{';
-    if (rebuilt_ & m_given) {
-      out += "\"givenName\":";
-      append_quoted(out, get(attribute::given_name));
-    }
-    if (rebuilt_ & m_family) {
-      if (rebuilt_ & m_given) out += ',';
-      out += "\"familyName\":";
-      append_quoted(out, get(attribute::family_name));
-    }
-    out += '}';
+  for (const auto& g : layout.groups) {
+    if (!g.extension && (rebuilt_ & g.bit)) group(g);
   }
   if (rebuilt_ & m_active) {
-    key("active");
+    key(active_key);
     out += active_ ? "true" : "false";
   }
-  if (rebuilt_ & m_emails) {
-    key("emails");
-    out += "[{\"value\":";
-    append_quoted(out, get(attribute::email));
-    out += ",\"type\":\"work\",\"primary\":true}]";
+  for (const auto& m : layout.entries) {
+    if ((rebuilt_ & m.bit) == 0) continue;
+    key(m.key);
+    out += "[{";
+    plain(m.at.name);
+    out += ':';
+    append_quoted(out, get(m.attr));
+    out += ",\"type\":";
+    plain(m.at.type);
+    if (m.at.entry == entry_rule::of_type_else_primary) out += ",\"primary\":true";
+    out += "}]";
   }
-  if (rebuilt_ & m_phones) {
-    key("phoneNumbers");
-    out += "[{\"value\":";
-    append_quoted(out, get(attribute::mobile_phone));
-    out += ",\"type\":\"mobile\"}]";
-  }
-  if (rebuilt_ & m_enterprise) {
-    key(scim_user_codec::enterprise_schema);
-    out += "{\"department\":";
-    append_quoted(out, get(attribute::department));
-    out += '}';
-  }
-  if (rebuilt_ & m_x8) {
-    key(scim_user_codec::x8_schema);
-    out += "{\"site\":";
-    append_quoted(out, get(attribute::site));
-    out += '}';
+  for (const auto& g : layout.groups) {
+    if (g.extension && (rebuilt_ & g.bit)) group(g);
   }
   const std::string_view rest = slot(slot_count - 1);
   if (rest.size() > 2) {  // "{…}" with at least one member

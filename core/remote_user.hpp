@@ -56,8 +56,10 @@ class remote_user {
   void append_json(std::string& out) const;
 
  private:
-  static constexpr std::size_t value_count = attribute_count - 1;  // every attribute but active
-  static constexpr std::size_t slot_count = value_count + 2;       // id, values, the rest as JSON
+  // Every attribute but active, slot i + 1 for attribute i: attribute_table.hpp asserts that
+  // active is the last attribute and the only one without a text value.
+  static constexpr std::size_t value_count = attribute_count - 1;
+  static constexpr std::size_t slot_count = value_count + 2;  // id, values, the rest as JSON
 
   std::string_view slot(std::size_t i) const noexcept {
     const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
@@ -67,7 +69,7 @@ class remote_user {
   std::string buffer_;                            // id, each value, then the rest as JSON text
   std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
   std::uint32_t rebuilt_ = 0;                     // which members to_object() rebuilds from values
-  std::uint8_t schemas_ = 0;                      // the rebuilt `schemas`: 2 bits per URN, in order
+  std::uint16_t schemas_ = 0;                     // the rebuilt `schemas`: a code per URN, in order
   bool active_ = true;
   time_point fetched_at_{};
 };

@@ -12,6 +12,9 @@ namespace json = boost::json;
 
 namespace {
 
+// Where `active` sits (a top-level member: asserted in attribute_table.hpp).
+constexpr std::string_view active_member = attribute_row_of(attribute::active).read.front().name;
+
 // The member named `key`: exact first, then case-insensitive.
 const json::value* member(const json::object* o, std::string_view key) noexcept {
   if (!o) return nullptr;
@@ -41,33 +44,22 @@ const json::object* object_member(const json::object* o, std::string_view key) n
   return v ? v->if_object() : nullptr;
 }
 
-// Index of the entry of the multi-valued `arr` that holds the email (work, else primary, else
-// the first) or the phone of `type`; -1 when none.
-std::ptrdiff_t email_index(const json::array& arr) noexcept {
+// Index of the entry of the multi-valued `arr` that `rule` picks for `type` (see entry_rule);
+// -1 when none.
+std::ptrdiff_t entry_index(const json::array& arr, std::string_view type, entry_rule rule) noexcept {
   std::ptrdiff_t primary = -1;
   std::ptrdiff_t first = -1;
   for (std::size_t i = 0; i < arr.size(); ++i) {
     const auto* e = arr[i].if_object();
     if (!e) continue;
     if (first < 0) first = static_cast<std::ptrdiff_t>(i);
-    if (iequals(as_text(member(e, "type")), "work")) return static_cast<std::ptrdiff_t>(i);
+    if (iequals(as_text(member(e, "type")), type)) return static_cast<std::ptrdiff_t>(i);
+    if (rule == entry_rule::of_type) continue;
     const auto* p = member(e, "primary");
     if (primary < 0 && p && p->is_bool() && p->get_bool()) primary = static_cast<std::ptrdiff_t>(i);
   }
+  if (rule == entry_rule::of_type) return -1;
   return primary >= 0 ? primary : first;
-}
-
-std::ptrdiff_t typed_index(const json::array& arr, std::string_view type) noexcept {
-  for (std::size_t i = 0; i < arr.size(); ++i) {
-    const auto* e = arr[i].if_object();
-    if (e && iequals(as_text(member(e, "type")), type)) return static_cast<std::ptrdiff_t>(i);
-  }
-  return -1;
-}
-
-std::string_view entry_value(const json::value* arr_v, std::ptrdiff_t i) noexcept {
-  if (i < 0) return {};
-  return as_text(member(arr_v->get_array()[static_cast<std::size_t>(i)].if_object(), "value"));
 }
 
 // Sets (or, for an empty value, removes) the member `key` of `o`, reusing its spelling.
@@ -113,68 +105,77 @@ void add_schema(json::object& o, std::string_view urn) {
   schemas.emplace_back(json::string(urn, o.storage()));
 }
 
-// Writes the value of the multi-valued entry at `i` (of type `type` when added), removing the
-// entry when `value` is empty.
-void write_entry(json::object& o, std::string_view key, std::ptrdiff_t i, std::string_view type, bool primary,
-                 std::string_view value) {
+// Writes the value (member `at.name`) of the entry of `at.container` that `at` picks, adding one
+// of type `at.type` when there is none, and removing the entry when `value` is empty.
+void write_entry(json::object& o, const scim_location& at, std::string_view value) {
+  const json::value* found = member(&o, at.container);
+  const std::ptrdiff_t i =
+      found && found->is_array() ? entry_index(found->get_array(), at.type, at.entry) : -1;
   if (value.empty()) {
-    json::value* v = member(o, key);
+    json::value* v = member(o, at.container);
     if (v && v->is_array() && i >= 0) v->get_array().erase(v->get_array().begin() + i);
     return;
   }
-  json::array& arr = array_at(o, key);
+  json::array& arr = array_at(o, at.container);
   if (i >= 0) {
     json::object& e = arr[static_cast<std::size_t>(i)].get_object();
-    set_or_erase(e, "value", value);
+    set_or_erase(e, at.name, value);
     return;
   }
   json::object e(o.storage());
-  e["value"] = json::string(value, o.storage());
-  e["type"] = type;
-  if (primary) e["primary"] = true;
+  e[at.name] = json::string(value, o.storage());
+  e["type"] = at.type;
+  if (at.entry == entry_rule::of_type_else_primary) e["primary"] = true;
   arr.emplace_back(std::move(e));
 }
 
-}  // namespace
-
-std::string_view scim_user_codec::read(const json::object& user, attribute a) noexcept {
-  switch (a) {
-    case attribute::user_name:
-      return as_text(member(&user, "userName"));
-    case attribute::given_name:
-      return as_text(member(object_member(&user, "name"), "givenName"));
-    case attribute::family_name:
-      return as_text(member(object_member(&user, "name"), "familyName"));
-    case attribute::email: {
-      const auto* arr = member(&user, "emails");
+// The string at `at` in `user` (see scim_user_codec::read_at). Here, with internal linkage, so
+// that the hot read() can have it inlined.
+std::string_view value_at(const json::object& user, const scim_location& at) noexcept {
+  switch (at.kind) {
+    case scim_location_kind::member:
+      return as_text(member(&user, at.name));
+    case scim_location_kind::sub_member:
+    case scim_location_kind::extension_member:
+      return as_text(member(object_member(&user, at.container), at.name));
+    case scim_location_kind::typed_entry: {
+      const auto* arr = member(&user, at.container);
       if (!arr || !arr->is_array()) return {};
-      return entry_value(arr, email_index(arr->get_array()));
+      const std::ptrdiff_t i = entry_index(arr->get_array(), at.type, at.entry);
+      if (i < 0) return {};
+      return as_text(member(arr->get_array()[static_cast<std::size_t>(i)].if_object(), at.name));
     }
-    case attribute::external_id:
-      return as_text(member(&user, "externalId"));
-    case attribute::title:
-      return as_text(member(&user, "title"));
-    case attribute::locale:
-      return as_text(member(&user, "locale"));
-    case attribute::timezone:
-      return as_text(member(&user, "timezone"));
-    case attribute::department:
-      return as_text(member(object_member(&user, enterprise_schema), "department"));
-    case attribute::site:
-      return as_text(member(object_member(&user, x8_schema), "site"));
-    case attribute::mobile_phone: {
-      const auto* arr = member(&user, "phoneNumbers");
-      if (!arr || !arr->is_array()) return {};
-      return entry_value(arr, typed_index(arr->get_array(), "mobile"));
-    }
-    case attribute::active:
-      return {};
   }
   return {};
 }
 
+}  // namespace
+
+std::string_view scim_user_codec::read_at(const json::object& user, const scim_location& at) noexcept {
+  return value_at(user, at);
+}
+
+std::string_view scim_user_codec::read(const json::object& user, const attribute_row& row) noexcept {
+  if (row.value != value_type::text) return {};
+  // 8x8 spells some extensions two ways: the first location that holds a value is the one the
+  // account uses.
+  for (const auto& at : row.read) {
+    const std::string_view v = value_at(user, at);
+    if (!v.empty()) return v;
+  }
+  return {};
+}
+
+std::string_view scim_user_codec::read(const json::object& user, attribute a) noexcept {
+  const attribute_row& row = attribute_row_of(a);
+  // The usual case, one location, without the loop: this runs for every attribute of every
+  // listed user.
+  if (row.value == value_type::text && row.read.size() == 1) return value_at(user, row.read.front());
+  return read(user, row);
+}
+
 std::optional<bool> scim_user_codec::read_active(const json::object& user) noexcept {
-  const auto* v = member(&user, "active");
+  const auto* v = member(&user, active_member);
   if (!v) return std::nullopt;
   if (v->is_bool()) return v->get_bool();
   if (iequals(as_text(v), "true")) return true;
@@ -186,88 +187,72 @@ std::string_view scim_user_codec::read_id(const json::object& user) noexcept {
   return as_text(user.if_contains("id"));
 }
 
-void scim_user_codec::write(json::object& user, attribute a, std::string_view value) {
-  switch (a) {
-    case attribute::user_name:
-      set_or_erase(user, "userName", value);
+void scim_user_codec::write(json::object& user, const attribute_row& row, std::string_view value) {
+  if (row.value != value_type::text) return;
+  const scim_location& at = write_location(row);
+  switch (at.kind) {
+    case scim_location_kind::member:
+      set_or_erase(user, at.name, value);
       return;
-    case attribute::given_name:
-      set_or_erase(object_at(user, "name"), "givenName", value);
+    case scim_location_kind::sub_member:
+      set_or_erase(object_at(user, at.container), at.name, value);
       return;
-    case attribute::family_name:
-      set_or_erase(object_at(user, "name"), "familyName", value);
+    case scim_location_kind::extension_member:
+      // SCIM expects every extension an object carries to be listed in its `schemas`.
+      if (!value.empty()) add_schema(user, at.container);
+      set_or_erase(object_at(user, at.container), at.name, value);
       return;
-    case attribute::email: {
-      const json::value* arr = member(&user, "emails");
-      const std::ptrdiff_t i = arr && arr->is_array() ? email_index(arr->get_array()) : -1;
-      write_entry(user, "emails", i, "work", true, value);
-      return;
-    }
-    case attribute::external_id:
-      set_or_erase(user, "externalId", value);
-      return;
-    case attribute::title:
-      set_or_erase(user, "title", value);
-      return;
-    case attribute::locale:
-      set_or_erase(user, "locale", value);
-      return;
-    case attribute::timezone:
-      set_or_erase(user, "timezone", value);
-      return;
-    case attribute::department:
-      if (!value.empty()) add_schema(user, enterprise_schema);
-      set_or_erase(object_at(user, enterprise_schema), "department", value);
-      return;
-    case attribute::site:
-      if (!value.empty()) add_schema(user, x8_schema);
-      set_or_erase(object_at(user, x8_schema), "site", value);
-      return;
-    case attribute::mobile_phone: {
-      const json::value* arr = member(&user, "phoneNumbers");
-      const std::ptrdiff_t i = arr && arr->is_array() ? typed_index(arr->get_array(), "mobile") : -1;
-      write_entry(user, "phoneNumbers", i, "mobile", false, value);
-      return;
-    }
-    case attribute::active:
+    case scim_location_kind::typed_entry:
+      write_entry(user, at, value);
       return;
   }
 }
 
+void scim_user_codec::write(json::object& user, attribute a, std::string_view value) {
+  write(user, attribute_row_of(a), value);
+}
+
 void scim_user_codec::write_active(json::object& user, bool active) {
-  if (json::value* v = member(user, "active")) {
+  if (json::value* v = member(user, active_member)) {
     *v = active;
   } else {
-    user["active"] = active;
+    user[active_member] = active;
   }
 }
 
 bool scim_user_codec::same(attribute a, std::string_view desired, std::string_view remote) noexcept {
   desired = planner_trim(desired);
   remote = planner_trim(remote);
-  if (a == attribute::user_name || a == attribute::email) return iequals(desired, remote);
+  switch (attribute_row_of(a).compare) {
+    case case_rule::ignore_case:
+      return iequals(desired, remote);
+    case case_rule::exact:
+      return desired == remote;
+  }
   return desired == remote;
 }
 
 json::object scim_user_codec::create_body(const desired_user& u) {
   json::object o;
   json::array schemas;
-  schemas.emplace_back(core_schema);
+  schemas.emplace_back(core_schema_urn);
   o["schemas"] = std::move(schemas);
-  for (const attribute a : all_attributes) {
-    if (a == attribute::active || !u.owns(a) || u.get(a).empty()) continue;
-    write(o, a, u.get(a));
+  for (const auto& row : attribute_rows) {
+    const attribute a = row.attr;
+    if (row.value != value_type::text || !u.owns(a) || u.get(a).empty()) continue;
+    write(o, row, u.get(a));
   }
-  o["active"] = true;
+  o[active_member] = true;
   return o;
 }
 
 json::object scim_user_codec::put_body(const json::object& remote, const desired_user& u,
                                        std::uint32_t attributes, std::optional<bool> active) {
   json::object o(remote);
-  for (const attribute a : all_attributes) {
-    if (a == attribute::active || ((attributes >> static_cast<unsigned>(a)) & 1U) == 0) continue;
-    write(o, a, u.get(a));
+  for (const auto& row : attribute_rows) {
+    const attribute a = row.attr;
+    if (row.value != value_type::text || ((attributes >> static_cast<unsigned>(a)) & 1U) == 0) continue;
+    write(o, row, u.get(a));
   }
   if (active) write_active(o, *active);
   return o;

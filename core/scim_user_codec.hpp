@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/attribute.hpp"
+#include "core/attribute_table.hpp"
 #include "core/desired_user.hpp"
 
 namespace eightsync::core {
@@ -14,22 +15,29 @@ namespace eightsync::core {
 /// bodies: POST (create), PUT (the complete object with owned attributes changed) and the
 /// PATCH of `active`, the only attribute 8x8 patches.
 ///
-/// Where each attribute lives: `userName`, `externalId`, `title`, `locale`, `timezone` at the
-/// top; `name.givenName` / `name.familyName`; the email is the `emails` entry of type work (else
-/// the primary one, else the first); the mobile phone is the `phoneNumbers` entry of type
-/// mobile; `department` in the enterprise extension and `site` in 8x8's extension. Member names
-/// are matched exactly first, then case-insensitively (SCIM names are case-insensitive).
+/// Where each attribute lives, and how it compares, is its row in attribute_rows
+/// (attribute_table.hpp): `userName`, `externalId`, `title`, `locale`, `timezone` at the top;
+/// `name.givenName` / `name.familyName`; the email is the `emails` entry of type work (else the
+/// primary one, else the first); the mobile phone is the `phoneNumbers` entry of type mobile;
+/// `department` in the enterprise extension and `site` in 8x8's extension. Member names are
+/// matched exactly first, then case-insensitively (SCIM names are case-insensitive).
 class scim_user_codec {
  public:
-  static constexpr std::string_view core_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
-  static constexpr std::string_view enterprise_schema =
-      "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-  static constexpr std::string_view x8_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+  static constexpr std::string_view core_schema = core_schema_urn;              ///< the core user schema
+  static constexpr std::string_view enterprise_schema = enterprise_schema_urn;  ///< department's extension
+  static constexpr std::string_view x8_schema = x8_schema_urn;                  ///< site's extension
+  /// The PATCH message schema.
   static constexpr std::string_view patch_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-  /// The value of `a` in `user`: "" when absent, null or not a string (always "" for `active`:
-  /// see read_active). Never throws.
+  /// The value of `a` in `user`: the first of its row's read locations that holds a non-empty
+  /// string; "" when none does (always "" for `active`: see read_active). Never throws.
   static std::string_view read(const boost::json::object& user, attribute a) noexcept;
+
+  /// As read(), for `row` (one of attribute_rows, or a row of its shape). Never throws.
+  static std::string_view read(const boost::json::object& user, const attribute_row& row) noexcept;
+
+  /// The string at `at` in `user`, "" when absent, null or not a string. Never throws.
+  static std::string_view read_at(const boost::json::object& user, const scim_location& at) noexcept;
 
   /// `active` in `user` (a bool, or the strings "true"/"false"); nullopt when absent. Never throws.
   static std::optional<bool> read_active(const boost::json::object& user) noexcept;
@@ -37,18 +45,23 @@ class scim_user_codec {
   /// The `id` in `user`, "" when absent or not a string. Never throws.
   static std::string_view read_id(const boost::json::object& user) noexcept;
 
-  /// Sets `a` to `value` in `user`, keeping everything else: an empty value removes the
-  /// attribute (a PUT clears what it omits). The email changes the work entry's value (adding
-  /// `{value, type: work, primary: true}` when there is none); the mobile phone likewise with
-  /// type mobile; an extension attribute adds its schema to `schemas`. `active` is ignored (see
-  /// write_active). Throws only std::bad_alloc.
+  /// Sets `a` to `value` in `user`, at its row's write location, keeping everything else: an
+  /// empty value removes the attribute (a PUT clears what it omits). The email changes the work
+  /// entry's value (adding `{value, type: work, primary: true}` when there is none); the mobile
+  /// phone likewise with type mobile; an extension attribute adds its schema to `schemas`.
+  /// `active` is ignored (see write_active). Throws only std::bad_alloc.
   static void write(boost::json::object& user, attribute a, std::string_view value);
+
+  /// As write(), for `row` (one of attribute_rows, or a row of its shape). Throws only
+  /// std::bad_alloc.
+  static void write(boost::json::object& user, const attribute_row& row, std::string_view value);
 
   /// Sets `active` in `user`. Throws only std::bad_alloc.
   static void write_active(boost::json::object& user, bool active);
 
   /// Whether HR's `desired` and 8x8's `remote` value of `a` are the same once normalized: both
-  /// trimmed, and userName and email compared case-insensitively. Never throws.
+  /// trimmed, then compared by the row's case rule (userName and email case-insensitively).
+  /// Never throws.
   static bool same(attribute a, std::string_view desired, std::string_view remote) noexcept;
 
   /// The POST /Users body for `u`: `schemas` (core, plus each extension used), every owned,

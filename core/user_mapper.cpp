@@ -230,6 +230,10 @@ void user_mapper::on_row(source_row&& row) {
   }
   auto value = [&](attribute a) { return values[static_cast<std::size_t>(a)]; };
 
+  // The detail below names the four attributes 8x8 requires on create.
+  static_assert(mapping_rules::required == std::array{attribute::user_name, attribute::given_name,
+                                                      attribute::family_name, attribute::email},
+                "the missing_required detail names userName, name.givenName, name.familyName and email");
   std::string missing;
   for (auto a : mapping_rules::required) {
     if (!is_blank(value(a))) continue;
