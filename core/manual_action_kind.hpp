@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -39,5 +40,28 @@ constexpr std::string_view manual_action_kind_name(manual_action_kind k) noexcep
   }
   return "unknown";
 }
+
+/// Every kind, in declaration order: what `manual-actions --resolve-kind` accepts and what the
+/// metrics report (one gauge per kind). A new kind goes into the enum, the switch above and here.
+inline constexpr std::array<manual_action_kind, 8> all_manual_action_kinds{
+    manual_action_kind::assign_license,
+    manual_action_kind::show_in_directory,
+    manual_action_kind::reclaim_license_and_number,
+    manual_action_kind::change_site,
+    manual_action_kind::change_user_name,
+    manual_action_kind::admin_deactivated,
+    manual_action_kind::resolve_conflict,
+    manual_action_kind::set_by_hand};
+
+// The list holds each kind once, in order, and each kind has a name (a kind added to the enum
+// but not here fails the build: the last one must be the enum's last).
+static_assert([] {
+  for (std::size_t i = 0; i < all_manual_action_kinds.size(); ++i) {
+    if (static_cast<std::size_t>(all_manual_action_kinds[i]) != i) return false;
+    if (manual_action_kind_name(all_manual_action_kinds[i]) == "unknown") return false;
+  }
+  return manual_action_kind_name(static_cast<manual_action_kind>(all_manual_action_kinds.size())) ==
+         "unknown";
+}());
 
 }  // namespace eightsync::core

@@ -18,22 +18,15 @@ namespace eightsync::daemon {
 namespace {
 
 std::optional<core::manual_action_kind> kind_named(std::string_view name) {
-  for (int i = 0; i < 64; ++i) {
-    const auto k = static_cast<core::manual_action_kind>(i);
-    const auto n = core::manual_action_kind_name(k);
-    if (n == "unknown") break;
-    if (n == name) return k;
-  }
+  for (const auto k : core::all_manual_action_kinds)
+    if (core::manual_action_kind_name(k) == name) return k;
   return std::nullopt;
 }
 
 std::string kind_list() {
   std::string s;
-  for (int i = 0; i < 64; ++i) {
-    const auto n = core::manual_action_kind_name(static_cast<core::manual_action_kind>(i));
-    if (n == "unknown") break;
-    s += (s.empty() ? "" : ", ") + std::string(n);
-  }
+  for (const auto k : core::all_manual_action_kinds)
+    s += (s.empty() ? "" : ", ") + std::string(core::manual_action_kind_name(k));
   return s;
 }
 

@@ -85,15 +85,6 @@ constexpr core::cycle_outcome all_outcomes[] = {core::cycle_outcome::ok,
                                                 core::cycle_outcome::source_rejected,
                                                 core::cycle_outcome::interrupted};
 
-constexpr core::manual_action_kind all_manual_kinds[] = {core::manual_action_kind::assign_license,
-                                                         core::manual_action_kind::show_in_directory,
-                                                         core::manual_action_kind::reclaim_license_and_number,
-                                                         core::manual_action_kind::change_site,
-                                                         core::manual_action_kind::change_user_name,
-                                                         core::manual_action_kind::admin_deactivated,
-                                                         core::manual_action_kind::resolve_conflict,
-                                                         core::manual_action_kind::set_by_hand};
-
 }  // namespace
 
 service_metrics::service_metrics(std::string version, core::clock::time_point started)
@@ -176,7 +167,7 @@ std::string service_metrics::render() const {
   x.sample("eightsync_held_operations", "", s.waiting.size());
   x.family("eightsync_open_manual_actions", "gauge",
            "Follow-ups only an admin can do, by kind (`eightsync manual-actions`).");
-  for (const auto k : all_manual_kinds) {
+  for (const auto k : core::all_manual_action_kinds) {
     const auto name = std::string(core::manual_action_kind_name(k));
     const auto it = s.open_by_kind.find(name);
     x.sample("eightsync_open_manual_actions", label("kind", name),
