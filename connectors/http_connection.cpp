@@ -264,12 +264,7 @@ std::size_t http_connection::connections_opened() const noexcept {
 net::awaitable<http_exchange> http_connection::send(std::string method, std::string target,
                                                     std::string body) {
   auto& d = *impl_;
-  if (d.busy_) throw std::logic_error("http_connection: a request is already in flight");
-  d.busy_ = true;
-  struct release {
-    bool& busy;
-    ~release() { busy = false; }
-  } release_busy{d.busy_};
+  const one_call_at_a_time guard(d.busy_, "http_connection");
 
   http_exchange ex;
   const auto started = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -31,6 +32,24 @@ class http_transport {
   http_transport() = default;
   http_transport(const http_transport&) = default;
   http_transport& operator=(const http_transport&) = default;
+};
+
+/// Enforces "one call at a time" on a flag for as long as it lives: the flag is set while the
+/// call runs and cleared when it ends, however it ends. Throws std::logic_error naming `who`
+/// when the flag is already set (a call overlapped another: a bug in the caller).
+class one_call_at_a_time {
+ public:
+  /// Sets `busy`, or throws std::logic_error("`who`: … in flight") when it is set already.
+  one_call_at_a_time(bool& busy, const char* who) : busy_(busy) {
+    if (busy_) throw std::logic_error(std::string(who) + ": a call is already in flight; await it first");
+    busy_ = true;
+  }
+  ~one_call_at_a_time() { busy_ = false; }
+  one_call_at_a_time(const one_call_at_a_time&) = delete;
+  one_call_at_a_time& operator=(const one_call_at_a_time&) = delete;
+
+ private:
+  bool& busy_;
 };
 
 }  // namespace eightsync::connectors

@@ -175,12 +175,7 @@ std::size_t raw_response_transport::connections_opened() const noexcept {
 net::awaitable<http_exchange> raw_response_transport::send(std::string method, std::string target,
                                                            std::string body) {
   auto& d = *impl_;
-  if (d.busy_) throw std::logic_error("raw_response_transport: a request is already in flight");
-  d.busy_ = true;
-  struct release {
-    bool& busy;
-    ~release() { busy = false; }
-  } release_busy{d.busy_};
+  const one_call_at_a_time guard(d.busy_, "raw_response_transport");
 
   http_exchange ex;
   const auto started = std::chrono::steady_clock::now();

@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "connectors/http_connection.hpp"
+#include "connectors/http_transport.hpp"
 #include "connectors/scim_attribute_check.hpp"
 #include "core/retry_after.hpp"
 #include "core/user_listing.hpp"
@@ -58,18 +59,6 @@ std::optional<std::uint64_t> as_count(const json::value* v) {
   if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
   return std::nullopt;
 }
-
-// RAII for "one call at a time".
-struct busy_guard {
-  explicit busy_guard(bool& busy) : busy_(busy) {
-    if (busy_) throw std::logic_error("scim_client: calls must not overlap; await the previous one first");
-    busy_ = true;
-  }
-  ~busy_guard() { busy_ = false; }
-  busy_guard(const busy_guard&) = delete;
-  busy_guard& operator=(const busy_guard&) = delete;
-  bool& busy_;
-};
 
 }  // namespace
 
@@ -307,13 +296,13 @@ net::awaitable<core::scim_listing> scim_client::list_all(core::scim_page_sink on
 }
 
 net::awaitable<core::scim_result> scim_client::list_page(std::size_t start_index, std::size_t count) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   call c{"list", "GET", base_.list_target(start_index, count), {}, true, false, true};
   co_return co_await execute(c);
 }
 
 net::awaitable<scim_result> scim_client::find_by_user_name(std::string user_name) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   call c{"find", "GET", base_.filter_target(scim_eq_filter("userName", user_name)), {}, true, false};
   auto r = co_await execute(c);
   if (!r.ok()) co_return r;
@@ -349,19 +338,19 @@ net::awaitable<scim_result> scim_client::find_by_user_name(std::string user_name
 }
 
 net::awaitable<scim_result> scim_client::get(std::string id) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   call c{"get", "GET", base_.user_target(id), {}, true, true};
   co_return co_await execute(c);
 }
 
 net::awaitable<scim_result> scim_client::create(json::object user) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   call c{"create", "POST", base_.users_target(), json::serialize(user), true, true};
   co_return co_await execute(c);
 }
 
 net::awaitable<core::scim_replace_result> scim_client::replace(std::string id, json::object user) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   call c{"replace", "PUT", base_.user_target(id), json::serialize(user), false, false};
   core::scim_replace_result out;
   out.result = co_await execute(c);
@@ -375,7 +364,7 @@ net::awaitable<core::scim_replace_result> scim_client::replace(std::string id, j
 }
 
 net::awaitable<scim_result> scim_client::set_active(std::string id, bool active) {
-  busy_guard guard(busy_);
+  const one_call_at_a_time guard(busy_, "scim_client");
   const json::object body{
       {"schemas", json::array{patch_op_schema}},
       {"Operations",
