@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "core/audit_operation_kind.hpp"
+#include "core/manual_action.hpp"
 #include "core/plan_diff.hpp"
 
 namespace eightsync::core {
@@ -22,6 +23,9 @@ struct audit_intent {
   std::string method;            ///< "POST", "PUT", "PATCH", "GET"
   std::string path;              ///< relative to the SCIM base URL, e.g. "/Users/abc"
   std::string body_json;         ///< the request body as sent
+  /// The manual actions the operation makes due once 8x8 applied it (plan_entry::follow_ups),
+  /// kept with the intent so a lookup at the next start raises them too.
+  std::vector<manual_action> follow_ups;
 };
 
 }  // namespace eightsync::core

@@ -15,6 +15,7 @@
 
 #include "core/attribute.hpp"
 #include "core/audit_redaction.hpp"
+#include "core/content_hash.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 
@@ -26,7 +27,8 @@ namespace json = boost::json;
 constexpr const char* operation_columns =
     "id, cycle_id, hr_key, scim_id, user_name, external_id, kind, reason, diff_json, method, path, "
     "body_json, "
-    "status, attempts, latency_ms, intent_at, outcome_at, outcome, resolved_by, error_detail";
+    "status, attempts, latency_ms, intent_at, outcome_at, outcome, resolved_by, error_detail, "
+    "follow_ups_json";
 constexpr const char* cycle_columns =
     "id, started_at, ended_at, kind, triggered_by, source_path, source_sha256, rows_read, rows_in_scope, "
     "rows_quarantined, requests_planned, requests_sent, outcome, error, requests_retried, responses_429, "
@@ -34,7 +36,7 @@ constexpr const char* cycle_columns =
 constexpr const char* manual_action_columns =
     "id, kind, hr_key, scim_id, user_name, text, dedupe_key, raised_in_cycle, raised_at, status, "
     "resolved_at, "
-    "resolved_by, note";
+    "resolved_by, note, hr_hash";
 constexpr const char* approval_columns = "id, cycle_id, scope, approved_at, approved_by, consumed_in_cycle";
 constexpr const char* backoff_columns =
     "hr_key, failures, retry_after_cycle, last_error, first_failed_at, last_failed_at";
@@ -109,6 +111,24 @@ std::string diffs_json(const std::vector<plan_diff>& diffs) {
   return json::serialize(a);
 }
 
+// The follow-ups of an intent as operations.follow_ups_json (migrations/0006); "" for none.
+std::string follow_ups_json(const std::vector<manual_action>& actions) {
+  if (actions.empty()) return {};
+  json::array a;
+  a.reserve(actions.size());
+  for (const auto& m : actions) {
+    json::object o;
+    o["kind"] = manual_action_kind_name(m.kind);
+    o["hr_key"] = m.hr_key;
+    o["scim_id"] = m.scim_id;
+    o["user_name"] = m.user_name;
+    o["text"] = m.text;
+    o["dedupe_key"] = m.dedupe_key;
+    a.emplace_back(std::move(o));
+  }
+  return json::serialize(a);
+}
+
 std::int64_t bounded(std::size_t n) {
   return static_cast<std::int64_t>(
       std::min<std::size_t>(n, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
@@ -168,6 +188,35 @@ class audit_row_reader {
     return out;
   }
 
+  std::vector<manual_action> follow_ups(const SQLite::Column& c) const {
+    std::vector<manual_action> out;
+    if (c.isNull()) return out;
+    const std::string text = c.getString();
+    boost::system::error_code ec;
+    const json::value v = json::parse(text, ec);
+    if (ec || !v.is_array()) malformed("follow_ups_json", text);
+    for (const auto& item : v.as_array()) {
+      const auto* o = item.if_object();
+      if (o == nullptr) malformed("follow_ups_json", text);
+      const auto field = [&](std::string_view key) -> std::string {
+        const auto* f = o->if_contains(key);
+        if (f == nullptr || !f->is_string()) malformed("follow_ups_json", text);
+        return std::string(f->get_string());
+      };
+      manual_action m;
+      const auto kind = enum_from_name<manual_action_kind>(field("kind"), manual_action_kind_name);
+      if (!kind) malformed("follow_ups_json", text);
+      m.kind = *kind;
+      m.hr_key = field("hr_key");
+      m.scim_id = field("scim_id");
+      m.user_name = field("user_name");
+      m.text = field("text");
+      m.dedupe_key = field("dedupe_key");
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
   // A row selected with operation_columns.
   audit_operation_row operation(SQLite::Statement& q) const {
     audit_operation_row r;
@@ -184,6 +233,7 @@ class audit_row_reader {
     in.method = text_or_empty(q.getColumn(9));
     in.path = text_or_empty(q.getColumn(10));
     in.body_json = text_or_empty(q.getColumn(11));
+    in.follow_ups = follow_ups(q.getColumn(20));
     r.intent_at = time(q.getColumn(15), "operations.intent_at");
     if (!q.isColumnNull(17)) {
       audit_outcome o;
@@ -245,6 +295,11 @@ class audit_row_reader {
     r.resolved_at = time_or_null(q.getColumn(10), "manual_actions.resolved_at");
     r.resolved_by = text_or_empty(q.getColumn(11));
     r.note = text_or_empty(q.getColumn(12));
+    if (!q.isColumnNull(13)) {
+      const std::string hash = q.getColumn(13).getString();
+      a.hr_hash = parse_content_hash_text(hash);
+      if (!a.hr_hash) malformed("manual_actions.hr_hash", hash);
+    }
     return r;
   }
 
@@ -360,8 +415,8 @@ std::int64_t audit_log::record_intent(std::int64_t cycle, const audit_intent& in
                    SQLite::Statement q(
                        db,
                        "INSERT INTO operations (cycle_id, hr_key, scim_id, user_name, external_id, "
-                       "kind, reason, diff_json, method, path, body_json, intent_at) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                       "kind, reason, diff_json, method, path, body_json, intent_at, follow_ups_json) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
                    q.bind(1, cycle);
                    q.bind(2, intent.hr_key);
                    bind_text_or_null(q, 3, intent.scim_id);
@@ -374,6 +429,7 @@ std::int64_t audit_log::record_intent(std::int64_t cycle, const audit_intent& in
                    bind_text_or_null(q, 10, intent.path);
                    bind_text_or_null(q, 11, intent.body_json);
                    q.bind(12, format_utc_time(clock_.now()));
+                   bind_text_or_null(q, 13, follow_ups_json(intent.follow_ups));
                    q.exec();
                    return db.getLastInsertRowid();
                  });
@@ -484,7 +540,7 @@ bool audit_log::raise_manual_action(std::int64_t cycle, const manual_action& act
   return guarded(store_, "raising a manual action for HR key " + action.hr_key, [&] {
     SQLite::Statement q(store_.database(),
                         "INSERT INTO manual_actions (kind, hr_key, scim_id, user_name, text, dedupe_key, "
-                        "raised_in_cycle, raised_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                        "raised_in_cycle, raised_at, hr_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                         "ON CONFLICT DO NOTHING");
     q.bind(1, std::string(manual_action_kind_name(action.kind)));
     q.bind(2, action.hr_key);
@@ -494,6 +550,7 @@ bool audit_log::raise_manual_action(std::int64_t cycle, const manual_action& act
     q.bind(6, action.dedupe_key);
     q.bind(7, cycle);
     q.bind(8, format_utc_time(clock_.now()));
+    if (action.hr_hash) q.bind(9, content_hash_text(*action.hr_hash));
     return q.exec() > 0;
   });
 }

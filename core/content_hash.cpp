@@ -1,6 +1,8 @@
 #include "core/content_hash.hpp"
 
 #include <bit>
+#include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace eightsync::core {
@@ -144,6 +146,20 @@ std::uint64_t content_hash(const desired_user& u, std::string& scratch) {
 std::uint64_t content_hash(const desired_user& u) {
   std::string scratch;
   return content_hash(u, scratch);
+}
+
+std::string content_hash_text(std::uint64_t hash) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+std::optional<std::uint64_t> parse_content_hash_text(std::string_view text) noexcept {
+  std::uint64_t v = 0;
+  if (text.size() != 16) return std::nullopt;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return v;
 }
 
 }  // namespace eightsync::core

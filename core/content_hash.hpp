@@ -1,6 +1,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,11 @@ std::uint64_t content_hash(const desired_user& u);
 /// As above, serializing into `scratch` (reused, so a warm call allocates nothing). Throws only
 /// std::bad_alloc.
 std::uint64_t content_hash(const desired_user& u, std::string& scratch);
+
+/// `hash` as the state database stores it: 16 lowercase hex digits. Throws only std::bad_alloc.
+std::string content_hash_text(std::uint64_t hash);
+
+/// The hash content_hash_text wrote, or nullopt when `text` is not 16 hex digits. Never throws.
+std::optional<std::uint64_t> parse_content_hash_text(std::string_view text) noexcept;
 
 }  // namespace eightsync::core

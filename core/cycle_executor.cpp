@@ -51,6 +51,7 @@ audit_intent intent_of(const plan_entry& e) {
       break;
   }
   if (operation_sends_request(e.kind)) i.body_json = json::serialize(e.body);
+  i.follow_ups = e.follow_ups;
   return i;
 }
 
@@ -157,9 +158,9 @@ void cycle_executor::record_link(const plan_entry& e, const std::string& scim_id
   store_.upsert_link(l);
 }
 
-void cycle_executor::raise_follow_ups(const plan_entry& e, const std::string& scim_id,
-                                      execution_summary& summary) {
-  for (auto a : e.follow_ups) {
+void cycle_executor::raise_follow_ups(const std::vector<manual_action>& follow_ups,
+                                      const std::string& scim_id, execution_summary& summary) {
+  for (auto a : follow_ups) {
     if (a.scim_id.empty()) a.scim_id = scim_id;
     if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
   }
@@ -271,8 +272,8 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
       audit_.record_outcome(op, out);
       record_link(e, id, &*r.resource);
       audit_.record_user_success(e.hr_key);
+      raise_follow_ups(e.follow_ups, id, summary);
     });
-    raise_follow_ups(e, id, summary);
     ++summary.ok;
     log_->info("op.create.ok hr_key={} user={} id={}", e.hr_key, e.user_name, id);
     co_return;
@@ -300,8 +301,8 @@ boost::asio::awaitable<void> cycle_executor::settle_lost_create(const plan_entry
       out.scim_id = id;
       audit_.record_outcome(op, out);
       record_link(e, id, &*found.resource);
+      raise_follow_ups(e.follow_ups, id, summary);
     });
-    raise_follow_ups(e, id, summary);
     ++summary.ok;
     log_->info("op.create.resolved hr_key={} user={} id={} applied=true", e.hr_key, e.user_name, id);
     co_return;
@@ -341,8 +342,12 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
     for (const auto& a : rr.not_applied)
       out.error_detail += " " + a;
   }
-  record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
-  raise_not_applied(e, rr.not_applied, summary);
+  // The attributes 8x8 left as they were become manual actions with the outcome, in one
+  // transaction: none is lost to a crash or a full disk between the two.
+  store_.in_transaction([&] {
+    record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
+    raise_not_applied(e, rr.not_applied, summary);
+  });
   if (rr.not_applied.empty()) {
     ++summary.ok;
   } else {
@@ -427,8 +432,8 @@ void cycle_executor::record_applied(const plan_entry& e, std::int64_t op, const 
       if (resource != nullptr) store_.record_remote(e.hr_key, json::serialize(*resource), clock_.now());
     }
     audit_.record_user_success(e.hr_key);
+    raise_follow_ups(e.follow_ups, e.scim_id, summary);
   });
-  if (e.kind != operation_kind::update) raise_follow_ups(e, e.scim_id, summary);
 }
 
 // A PUT or PATCH that did not succeed: settled by a GET when 8x8 may have applied it anyway,
@@ -576,6 +581,9 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
       out.scim_id = id;
       store_.in_transaction([&] {
         audit_.record_outcome(pending.id, out);
+        // The follow-ups the write made due, in the same transaction as the outcome: a create
+        // settled here after a crash or a full disk still gets its license reminder.
+        if (applied) raise_follow_ups(in.follow_ups, id, summary);
         if (in.kind == audit_operation_kind::create && applied && !store_.find_link(in.hr_key) &&
             !store_.find_link_by_scim_id(id)) {
           // The create went through before the crash: the user is eightsync's. No applied hash,

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/manual_action_kind.hpp"
@@ -13,8 +15,11 @@ struct manual_action {
   std::string hr_key;
   std::string scim_id;  ///< empty when the user does not exist yet (a create's follow-ups)
   std::string user_name;
-  std::string text;           ///< what to do and why, for a person
-  std::string dedupe_key;     ///< `KIND:HR_KEY:SCIM_ID[:VALUE]`
+  std::string text;        ///< what to do and why, for a person
+  std::string dedupe_key;  ///< `KIND:HR_KEY:SCIM_ID[:VALUE]`
+  /// The content hash of the HR row it was raised for, where the action depends on that row
+  /// staying as it was (a possible-duplicate conflict); unset otherwise.
+  std::optional<std::uint64_t> hr_hash;
   bool already_open = false;  ///< an open action with this dedupe_key is in planner_state
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct planner_state {
     manual_action_kind kind = manual_action_kind::resolve_conflict;
     std::string hr_key;
     std::string dedupe_key;
+    std::optional<std::uint64_t> hr_hash{};  ///< the HR row's content hash when it was raised, if kept
   };
   /// Counts from the last cycle that completed without a hold or a failed read.
   struct last_good_cycle {

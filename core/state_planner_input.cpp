@@ -46,8 +46,8 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
     // Reading only: audit_log wants a mutable store because most of what it does is writing.
     const audit_log audit(const_cast<state_store&>(store));
     for (auto& a : audit.manual_actions(true)) {
-      out.open_actions.push_back(planner_state::open_action{a.action.kind, std::move(a.action.hr_key),
-                                                            std::move(a.action.dedupe_key)});
+      out.open_actions.push_back(planner_state::open_action{
+          a.action.kind, std::move(a.action.hr_key), std::move(a.action.dedupe_key), a.action.hr_hash});
     }
   }
   if (auto facts = store.last_good_cycle()) {

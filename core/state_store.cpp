@@ -36,17 +36,11 @@ constexpr const char* link_columns =
 constexpr const char* decision_columns = "hr_key, decision, scim_id, decided_at, decided_by";
 
 std::string hash_text(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
+  return content_hash_text(v);
 }
 
 std::optional<std::uint64_t> parse_hash(std::string_view s) noexcept {
-  std::uint64_t v = 0;
-  if (s.size() != 16) return std::nullopt;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 16);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return v;
+  return parse_content_hash_text(s);
 }
 
 // user_links.remote_hash of an object whose canonical text (remote_user::append_json) is

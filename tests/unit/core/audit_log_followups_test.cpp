@@ -333,3 +333,54 @@ TEST_F(audit_followups_test, prune_never_removes_the_last_cycle_or_a_running_one
 
 }  // namespace
 }  // namespace eightsync::core
+
+// Migration 0006: an intent keeps its follow-ups, and an action the HR row it was raised for.
+namespace eightsync::core {
+namespace {
+
+TEST(audit_log_0006, AnIntentKeepsItsFollowUpsUntilItIsSettled) {
+  manual_clock clock;
+  state_store store(state_store::in_memory, testing::test_url);
+  audit_log log(store, clock);
+  const auto cycle = log.begin_cycle({cycle_kind::full, cycle_trigger::cli, "/srv/hr.csv", std::nullopt});
+  audit_intent i;
+  i.kind = audit_operation_kind::create;
+  i.hr_key = "100";
+  i.user_name = "ada@example.com";
+  manual_action m;
+  m.kind = manual_action_kind::assign_license;
+  m.hr_key = "100";
+  m.user_name = "ada@example.com";
+  m.text = "Assign an X Series license to ada@example.com \"now\".";
+  m.dedupe_key = "assign_license:100:";
+  i.follow_ups = {m};
+  log.record_intent(cycle, i);
+  const auto pending = log.unresolved_intents();
+  ASSERT_EQ(pending.size(), 1U);
+  ASSERT_EQ(pending[0].intent.follow_ups.size(), 1U);
+  const auto& back = pending[0].intent.follow_ups[0];
+  EXPECT_EQ(back.kind, manual_action_kind::assign_license);
+  EXPECT_EQ(back.text, m.text);
+  EXPECT_EQ(back.dedupe_key, m.dedupe_key);
+  EXPECT_EQ(back.user_name, m.user_name);
+}
+
+TEST(audit_log_0006, AnActionKeepsTheHashOfItsHrRow) {
+  manual_clock clock;
+  state_store store(state_store::in_memory, testing::test_url);
+  audit_log log(store, clock);
+  const auto cycle = log.begin_cycle({cycle_kind::full, cycle_trigger::cli, "/srv/hr.csv", std::nullopt});
+  manual_action m;
+  m.kind = manual_action_kind::resolve_conflict;
+  m.hr_key = "100";
+  m.text = "Resolve a conflict";
+  m.dedupe_key = "resolve_conflict:100::possible_duplicate:x1";
+  m.hr_hash = 0x0123456789abcdefULL;
+  ASSERT_TRUE(log.raise_manual_action(cycle, m));
+  const auto open = log.manual_actions(true);
+  ASSERT_EQ(open.size(), 1U);
+  EXPECT_EQ(open[0].action.hr_hash, 0x0123456789abcdefULL);
+}
+
+}  // namespace
+}  // namespace eightsync::core

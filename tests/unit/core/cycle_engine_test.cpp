@@ -1,12 +1,14 @@
 // cycle_engine: one whole cycle (read → plan → apply) through the scripted 8x8, with the manual
 // clock: the cycle's outcome, its audit row (requests planned and sent, the export's facts), the
 // release of approved held operations, and what a cycle records of 8x8.
+#include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "core/cycle_engine.hpp"
+#include "core/state_error.hpp"
 #include "unit/core/engine_test_support.hpp"
 
 namespace eightsync::core::engine_test {
@@ -214,6 +216,65 @@ TEST_F(engine, OldCyclesArePrunedByTheRetention) {
   settings_.audit_retention = std::chrono::hours{24 * 5};
   run();
   EXPECT_FALSE(audit_.cycle(first.cycle_id)) << "ended more than 5 days ago";
+}
+
+// ---- follow-ups are raised with the outcome that makes them due ------------------------------
+
+// A full disk while the create's outcome is recorded: the POST was applied, the outcome is not.
+// The next cycle settles the intent by lookup, and the license reminder must come with it.
+TEST_F(engine, ACreateSettledAtTheNextStartRaisesItsFollowUps) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  store_.database().exec(
+      "CREATE TEMP TRIGGER disk_full BEFORE UPDATE OF outcome ON operations "
+      "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+  EXPECT_THROW(run(), state_error);
+  ASSERT_EQ(port_.size(), 1U) << "8x8 holds the user";
+  ASSERT_EQ(audit_.unresolved_intents().size(), 1U);
+  store_.database().exec("DROP TRIGGER disk_full");
+  port_.clear_requests();
+
+  const auto r = run();
+  EXPECT_EQ(port_.requests(), (strings{"FIND u100@example.com", "LIST 1"}))
+      << "settled by lookup, never resent";
+  EXPECT_EQ(store_.find_link("100")->scim_id, "u1");
+  const auto license = open_actions(manual_action_kind::assign_license);
+  ASSERT_EQ(license.size(), 1U) << "a new hire in 8x8 has a license reminder";
+  EXPECT_EQ(license[0].action.scim_id, "u1");
+  EXPECT_EQ(open_actions(manual_action_kind::show_in_directory).size(), 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+}
+
+// The follow-ups are written in the outcome's transaction: when they cannot be, the outcome is
+// not either, and the next start settles the write and raises them then.
+TEST_F(engine, FollowUpsAndTheOutcomeCommitTogether) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  store_.database().exec(
+      "CREATE TEMP TRIGGER disk_full BEFORE INSERT ON manual_actions "
+      "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+  EXPECT_THROW(run(), state_error);
+  EXPECT_EQ(audit_.unresolved_intents().size(), 1U) << "no outcome without its follow-ups";
+  EXPECT_FALSE(store_.find_link("100"));
+  store_.database().exec("DROP TRIGGER disk_full");
+
+  run();
+  EXPECT_EQ(open_actions(manual_action_kind::assign_license).size(), 1U);
+  EXPECT_EQ(store_.find_link("100")->scim_id, "u1");
+  EXPECT_EQ(port_.size(), 1U);
+}
+
+// A deactivation settled at the next start raises its reclaim reminder too.
+TEST_F(engine, ADeactivationSettledAtTheNextStartRaisesItsReclaimAction) {
+  auto cy = someone("300", "Cy", "Twombly");
+  synced(cy, "x300");
+  cy.active = false;
+  hr_ = {cy};
+  store_.database().exec(
+      "CREATE TEMP TRIGGER disk_full BEFORE UPDATE OF outcome ON operations "
+      "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END");
+  EXPECT_THROW(run(true), state_error);
+  store_.database().exec("DROP TRIGGER disk_full");
+  run(true);
+  EXPECT_EQ(open_actions(manual_action_kind::reclaim_license_and_number).size(), 1U);
 }
 
 // ---- approvals ----------------------------------------------------------------------------------
