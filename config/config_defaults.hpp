@@ -61,6 +61,7 @@ inline constexpr double safety_max_deactivation_percent = 5;
 inline constexpr std::size_t safety_max_creates = 100;
 inline constexpr std::size_t safety_max_updates = 500;
 inline constexpr double safety_max_source_shrink_percent = 10;
+inline constexpr double safety_min_listed_linked_percent = 50;
 
 // state:
 inline constexpr std::string_view state_path = "/var/lib/eightsync/state.db";

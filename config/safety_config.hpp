@@ -13,6 +13,8 @@ struct safety_config {
   std::size_t max_updates = defaults::safety_max_updates;                       ///< per cycle
   double max_source_shrink_percent =
       defaults::safety_max_source_shrink_percent;  ///< vs the last good export, 0..100
+  double min_listed_linked_percent =
+      defaults::safety_min_listed_linked_percent;  ///< of linked users a complete listing must show, 0..100
 };
 
 }  // namespace eightsync::config

@@ -15,6 +15,7 @@ enum class plan_hold_reason : std::uint8_t {
   key_churn,                 ///< many new and many missing keys at once: the key column changed?
   quarantined_without_key,   ///< a row was set aside without a usable key: whose was it?
   waits_for_held,            ///< depends on another operation of the same user that is held
+  listing_lost_users,  ///< a complete listing shows fewer linked users than safety.min_listed_linked_percent
 };
 
 /// The stable name of `r` (`max_deactivations`, `source_shrink`, …). Never throws.
@@ -38,6 +39,8 @@ constexpr std::string_view plan_hold_reason_name(plan_hold_reason r) noexcept {
       return "quarantined_without_key";
     case plan_hold_reason::waits_for_held:
       return "waits_for_held";
+    case plan_hold_reason::listing_lost_users:
+      return "listing_lost_users";
   }
   return "unknown";
 }

@@ -104,6 +104,9 @@ std::string create_problem(const desired_user& d) {
   return {};
 }
 
+// What a possible-duplicate conflict's dedupe key holds (add_conflict: `…:possible_duplicate:IDS`).
+constexpr std::string_view possible_duplicate_marker = ":possible_duplicate:";
+
 // The indexes over state, shared by both phases, and which link each HR row has.
 struct state_view {
   const planner_state& state;
@@ -112,6 +115,7 @@ struct state_view {
   planner_index quarantined;           // keys of quarantined rows
   planner_index create_new;            // keys released with --create-new
   planner_index open_conflicts;        // keys with an open resolve_conflict action
+  planner_index open_duplicates;       // keys with an open possible-duplicate conflict (its action)
   planner_index open_actions;          // dedupe keys of open actions
   std::size_t keyless_quarantined = 0;
 
@@ -131,6 +135,9 @@ struct state_view {
       open_actions.add(a.dedupe_key, static_cast<std::uint32_t>(i));
       if (a.kind == manual_action_kind::resolve_conflict)
         open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
+      if (a.kind == manual_action_kind::resolve_conflict &&
+          a.dedupe_key.find(possible_duplicate_marker) != std::string::npos)
+        open_duplicates.add(a.hr_key, static_cast<std::uint32_t>(i));
     }
   }
 
@@ -281,6 +288,8 @@ class plan_builder {
   // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
   bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
                 bool adopted);
+  bool keeps_duplicate_conflict(const desired_user& d);
+  std::optional<plan_hold> listing_hold() const;
   void finish();
 
   void add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids,
@@ -365,6 +374,9 @@ void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, 
   out_.manual_actions.push_back(make_manual(manual_action_kind::resolve_conflict, d.key,
                                             ids.size() == 1 ? ids[0] : "", d.get(attribute::user_name),
                                             std::move(text), value));
+  // A possible duplicate stays raised until an operator settles it or this HR row changes
+  // (keeps_duplicate_conflict): the row it was raised for is remembered with it.
+  if (kind == plan_conflict_kind::possible_duplicate) out_.manual_actions.back().hr_hash = d.hash;
   plan_conflict c;
   c.kind = kind;
   c.hr_key = d.key;
@@ -782,6 +794,7 @@ void plan_builder::plan_unlinked() {
                          std::string(trim(d.get(attribute::family_name))) + " (created by hand?).");
         continue;
       }
+      if (keeps_duplicate_conflict(d)) continue;
       if (!authoritative_ && sv_.open_conflicts.find(d.key).count) {
         add_note(d.key, {}, hr_user_name,
                  "Has an open conflict: waits for `eightsync link` or a full reconcile.");
@@ -821,6 +834,49 @@ void plan_builder::plan_unlinked() {
                     "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
     creates_.push_back(std::move(p));
   }
+}
+
+// An open possible-duplicate conflict for `d`, raised for this very HR row, holds it even when
+// this listing no longer shows the lookalike: 8x8 may have answered with a short or empty list,
+// and creating now would make two accounts for one person (invariant 1). Only an operator
+// (`eightsync link`, or resolving the action) or a change to the row ends it. An action raised
+// before its row was remembered counts as raised for this row.
+bool plan_builder::keeps_duplicate_conflict(const desired_user& d) {
+  const auto h = sv_.open_duplicates.find(d.key);
+  if (h.count == 0) return false;
+  const auto& open = state_.open_actions[h.first];
+  if (open.hr_hash && *open.hr_hash != d.hash) return false;
+  plan_conflict c;
+  c.kind = plan_conflict_kind::possible_duplicate;
+  c.hr_key = d.key;
+  c.user_name = std::string(d.get(attribute::user_name));
+  c.reason =
+      "still a possible duplicate: its conflict is open and this HR row has not changed, though this "
+      "listing no longer shows the lookalike.";
+  out_.conflicts.push_back(std::move(c));
+  add_note(d.key, {}, d.get(attribute::user_name),
+           "An open possible-duplicate conflict holds this person: no create until `eightsync link " + d.key +
+               " ID`, `eightsync link " + d.key + " --create-new`, or a change to the HR row.");
+  return true;
+}
+
+// A complete listing that shows fewer of the linked users than safety.min_listed_linked_percent
+// cannot be trusted to show who is missing: 8x8 may have answered with a short or empty list.
+std::optional<plan_hold> plan_builder::listing_hold() const {
+  const std::size_t linked = state_.links.size();
+  if (!remote_.full_listing || !remote_.complete || linked == 0) return std::nullopt;
+  std::size_t listed = 0;
+  for (const auto r : remote_of_link_)
+    listed += r != npos ? 1 : 0;
+  const double pct = opt_.safety.min_listed_linked_percent;
+  if (static_cast<double>(listed) * 100.0 >= pct * static_cast<double>(linked)) return std::nullopt;
+  return plan_hold{
+      plan_hold_reason::listing_lost_users,
+      "8x8's listing shows " + std::to_string(listed) + " of the " + std::to_string(linked) +
+          " linked users, fewer than safety.min_listed_linked_percent (" + percent_text(pct) +
+          "): creates, adoptions and deactivations wait, so a short answer cannot make a duplicate "
+          "or a leaver. Check 8x8's \"Users that can be retrieved\" setting and the account, then "
+          "approve or wait for the next cycle."};
 }
 
 void plan_builder::plan_missing(std::uint32_t li) {
@@ -924,6 +980,22 @@ void plan_builder::finish() {
       if (!p.entry.hold) p.entry.hold = h;
     }
   };
+  const auto lost = listing_hold();
+  if (const auto& h = lost) {
+    hold_all(creates_, *h);
+    hold_all(adopts_, *h);
+    hold_all(deactivations_, *h);
+    // Each linked user the listing left out is a linked_user_missing conflict; while the listing
+    // itself is suspect, one action per person would bury the one thing to check.
+    planner_index missing;
+    for (std::size_t i = 0; i < out_.conflicts.size(); ++i) {
+      if (out_.conflicts[i].kind == plan_conflict_kind::linked_user_missing)
+        missing.add(out_.conflicts[i].hr_key, static_cast<std::uint32_t>(i));
+    }
+    std::erase_if(out_.manual_actions, [&](const manual_action& a) {
+      return a.kind == manual_action_kind::resolve_conflict && missing.find(a.hr_key).count > 0;
+    });
+  }
   if (!global.empty()) {
     for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
       hold_all(*g, global.front());
@@ -977,6 +1049,8 @@ void plan_builder::finish() {
       out_.holds.push_back(h);
     }
   }
+
+  if (lost) out_.holds.push_back(*lost);
 
   // An update waits for its user's reactivation or adoption: held with it.
   planner_index held_prereq;

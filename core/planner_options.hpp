@@ -29,6 +29,9 @@ struct planner_options {
     std::size_t max_creates = 100;
     std::size_t max_updates = 500;          ///< first cycle: adoptions count too
     double max_source_shrink_percent = 10;  ///< HR rows read vs the last good cycle
+    /// A complete listing that shows fewer than this share of the linked users holds creates,
+    /// adoptions and deactivations: 8x8 may have answered with a short or empty list.
+    double min_listed_linked_percent = 50;
     /// Key churn: both the new keys (active HR rows without a link) and the missing keys
     /// (links whose key left HR) exceed max(key_churn_min, key_churn_percent of managed users).
     double key_churn_percent = 20;

@@ -302,6 +302,8 @@ struct emulator_server::impl {
           const auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), start);
           ctx.list_continuation = e == std::errc{} && p == s.data() + s.size() && start > 1;
         }
+        ctx.listing =
+            route && route->kind == scim_route::resource::users && req.method == "GET" && !route->filter;
         fault = state_.faults.pick(ctx);
       }
       if (fault) entry.fault = std::string(fault_kind_name(fault->kind));
@@ -327,6 +329,8 @@ struct emulator_server::impl {
       } else if (fault && fault->kind == fault_kind::status) {
         a = scim_answer::from_error(
             make_error(fault->status, "", "injected fault: status " + std::to_string(fault->status)));
+      } else if (fault && (fault->kind == fault_kind::empty_listing || fault->kind == fault_kind::listing)) {
+        a = scim_.fake_listing(*fault, *route);
       } else {
         if (fault && fault->kind == fault_kind::drift) scim_.drift(*fault);
         a = guarded([&] { return scim_.handle(req, *route); });

@@ -33,6 +33,7 @@ std::optional<fault_spec> fault_engine::pick(const fault_context& ctx) {
     if (!it->path.empty() && !ctx.path.starts_with(it->path) && !ctx.full_path.starts_with(it->path))
       continue;
     if (it->kind == fault_kind::drift && !ctx.list_continuation) continue;
+    if ((it->kind == fault_kind::empty_listing || it->kind == fault_kind::listing) && !ctx.listing) continue;
     if (it->rate && draw() >= *it->rate) continue;
     fault_spec fired = *it;
     if (it->next && --*it->next == 0) faults_.erase(it);

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<fault_kind, std::string_view>, 7> kind_names{{
+constexpr std::array<std::pair<fault_kind, std::string_view>, 9> kind_names{{
     {fault_kind::status, "status"},
     {fault_kind::reset, "reset"},
     {fault_kind::slow, "slow"},
@@ -22,6 +22,8 @@ constexpr std::array<std::pair<fault_kind, std::string_view>, 7> kind_names{{
     {fault_kind::invalid_json, "invalid_json"},
     {fault_kind::lost_response, "lost_response"},
     {fault_kind::drift, "drift"},
+    {fault_kind::empty_listing, "empty_listing"},
+    {fault_kind::listing, "listing"},
 }};
 
 std::optional<std::uint64_t> as_count(const json::value& v) {
@@ -44,6 +46,7 @@ json::value fault_spec::to_json() const {
   o["kind"] = fault_kind_name(kind);
   if (kind == fault_kind::status) o["status"] = status;
   if (kind == fault_kind::slow) o["delay_ms"] = delay_ms;
+  if (kind == fault_kind::listing) o["total"] = total;
   if (kind == fault_kind::drift) {
     o["insert"] = insert;
     o["delete"] = remove;
@@ -63,7 +66,9 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
   }
   const auto* kind = o->if_contains("kind");
   if (!kind || !kind->is_string()) {
-    error = "fault.kind: required, one of status, reset, slow, truncate, invalid_json, lost_response, drift";
+    error =
+        "fault.kind: required, one of status, reset, slow, truncate, invalid_json, lost_response, drift, "
+        "empty_listing, listing";
     return std::nullopt;
   }
   fault_spec spec;
@@ -109,6 +114,10 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
       auto n = as_count(value);
       if (!n || *n > 600'000) return bad("milliseconds from 0 to 600000");
       spec.delay_ms = static_cast<std::uint32_t>(*n);
+    } else if (key == "total" && spec.kind == fault_kind::listing) {
+      auto n = as_count(value);
+      if (!n) return bad("a count of users (an integer >= 0)");
+      spec.total = *n;
     } else if ((key == "insert" || key == "delete") && spec.kind == fault_kind::drift) {
       auto n = as_count(value);
       if (!n || *n > 1'000'000) return bad("a count from 0 to 1000000");

@@ -439,4 +439,38 @@ void scim_handler::drift(const fault_spec& spec) {
   state_.store.insert_front(std::move(added));
 }
 
+scim_answer scim_handler::fake_listing(const fault_spec& spec, const scim_route& route) {
+  const auto start = route.start_index ? parse_integer(route.start_index) : std::optional<long long>(1);
+  const auto count = route.count
+                         ? parse_integer(route.count)
+                         : std::optional<long long>(static_cast<long long>(state_.settings.max_page_size));
+  const std::size_t start_index = static_cast<std::size_t>(!start || *start < 1 ? 1 : *start);
+  const std::size_t page_size = static_cast<std::size_t>(!count || *count < 0 ? 0 : *count);
+  json::array resources;
+  if (spec.kind == fault_kind::listing) {
+    // Ids that no page repeats (a counter kept across pages), so a client that stops only on a
+    // page of known ids never stops.
+    const std::string now = now_text();
+    for (std::size_t i = 0; i < page_size; ++i) {
+      const std::string tag = "endless-" + std::to_string(++endless_served_);
+      json::object u;
+      u["schemas"] = json::array{"urn:ietf:params:scim:schemas:core:2.0:User"};
+      u["id"] = tag;
+      u["userName"] = tag + "@endless.example";
+      u["name"] = json::object{{"givenName", "Endless"}, {"familyName", tag}};
+      u["active"] = true;
+      u["emails"] =
+          json::array{json::object{{"value", tag + "@endless.example"}, {"type", "work"}, {"primary", true}}};
+      u["meta"] = new_meta(tag, now);
+      resources.push_back(std::move(u));
+    }
+  }
+  json::object page{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:ListResponse"}},
+                    {"totalResults", spec.kind == fault_kind::listing ? spec.total : 0},
+                    {"itemsPerPage", resources.size()},
+                    {"startIndex", start_index},
+                    {"Resources", std::move(resources)}};
+  return json_answer(200, json::serialize(page));
+}
+
 }  // namespace eightsync::emulator

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string_view>
 
 #include "emulator/emulator_state.hpp"
@@ -25,6 +26,11 @@ class scim_handler {
   /// inserts `spec.insert` new users there.
   void drift(const fault_spec& spec);
 
+  /// A listing page that is not the store's: for `empty_listing`, `{"totalResults":0,
+  /// "Resources":[]}`; for `listing`, `spec.total` as totalResults and `count` users whose ids
+  /// and userNames no page ever repeats (an endless listing). Nothing is stored.
+  scim_answer fake_listing(const fault_spec& spec, const scim_route& route);
+
  private:
   bool authorized(std::string_view authorization) const noexcept;
   scim_answer list(const scim_route& route);
@@ -38,6 +44,7 @@ class scim_handler {
   boost::json::object new_meta(std::string_view id, const std::string& now) const;
 
   emulator_state& state_;
+  std::uint64_t endless_served_ = 0;  // users the `listing` fault made up so far
 };
 
 }  // namespace eightsync::emulator

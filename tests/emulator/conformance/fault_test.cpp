@@ -1,5 +1,7 @@
 // One test per fault kind showing it happens (and what the request log says about it), plus
 // targeting, runtime control, reproducibility and the rate limit.
+#include <set>
+#include <string>
 #include <thread>
 
 #include <boost/beast/http/error.hpp>
@@ -164,6 +166,38 @@ TEST_F(faults, DriftInsertsAndDeletesUsersBetweenPages) {
   const auto stored_users = dump();
   EXPECT_EQ(stored_users.size(), 9u);
   EXPECT_TRUE(stored_users.at(0).at("userName").as_string().starts_with("drift-"));
+}
+
+TEST_F(faults, EmptyListingAnswersNoUsersForAListingOnly) {
+  start();
+  const auto ids = seed(json::array{user("a@example.com"), user("b@example.com")});
+  add_fault(json::object{{"kind", "empty_listing"}});
+  const auto page = list("?startIndex=1&count=100");
+  EXPECT_EQ(page.at("totalResults").as_int64(), 0);
+  EXPECT_TRUE(page.at("Resources").as_array().empty());
+  EXPECT_EQ(last_log().at("fault").as_string(), "empty_listing");
+  // A lookup by userName and a GET by id still see the users: only listings are short.
+  const auto found = list("?filter=userName%20eq%20%22a%40example.com%22");
+  EXPECT_EQ(found.at("totalResults").as_int64(), 1);
+  EXPECT_EQ(scim().get("/scim/v2/Users/" + ids[0]).status, 200u);
+  EXPECT_EQ(dump().size(), 2u) << "nothing stored changes";
+}
+
+TEST_F(faults, ListingClaimsATotalAndNeverRepeatsAnId) {
+  start();
+  seed(json::array{user("a@example.com")});
+  add_fault(json::object{{"kind", "listing"}, {"total", 5}});
+  std::set<std::string> seen;
+  for (int start_index = 1; start_index <= 31; start_index += 10) {
+    const auto page = list("?startIndex=" + std::to_string(start_index) + "&count=10");
+    EXPECT_EQ(page.at("totalResults").as_int64(), 5) << "the claim, whatever was listed";
+    const auto& resources = page.at("Resources").as_array();
+    ASSERT_EQ(resources.size(), 10u) << "pages keep coming past the claimed total";
+    for (const auto& r : resources)
+      EXPECT_TRUE(seen.insert(std::string(r.at("id").as_string())).second) << "an id came twice";
+  }
+  EXPECT_EQ(last_log().at("fault").as_string(), "listing");
+  EXPECT_EQ(dump().size(), 1u);
 }
 
 TEST_F(faults, FaultsAimAtAMethodAndAPath) {

@@ -231,7 +231,7 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 42U);
+  EXPECT_EQ(keys.size(), 43U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_EQ(keys.front(), "source.type");
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.rate_limit.per"), keys.end());

@@ -134,6 +134,7 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.safety.max_creates, defaults::safety_max_creates);
   EXPECT_EQ(cfg.safety.max_updates, defaults::safety_max_updates);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, defaults::safety_max_source_shrink_percent);
+  EXPECT_EQ(cfg.safety.min_listed_linked_percent, defaults::safety_min_listed_linked_percent);
   EXPECT_EQ(cfg.state.path, std::filesystem::path(std::string(defaults::state_path)));
   EXPECT_EQ(cfg.audit.retention, defaults::audit_retention);
   EXPECT_EQ(cfg.log.level, defaults::log_level_default);

@@ -45,6 +45,7 @@ TEST(cycle_options, planner_options_carry_every_config_key_they_obey) {
   EXPECT_DOUBLE_EQ(o.safety.max_deactivation_percent, 2.5);
   EXPECT_EQ(o.safety.max_updates, 500U);
   EXPECT_DOUBLE_EQ(o.safety.max_source_shrink_percent, 10);
+  EXPECT_DOUBLE_EQ(o.safety.min_listed_linked_percent, 50);
   EXPECT_FALSE(o.listing_shows_everyone);
   EXPECT_EQ(o.page_size, 250U);
 }
