@@ -35,9 +35,9 @@ constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "matc
                                       "safety",      "state",  "audit",    "log",     "metrics"};
 constexpr std::array<sv, 8> source_keys{"type",     "path",     "key",           "delimiter",
                                         "encoding", "min_rows", "key_normalize", "key_width"};
-constexpr std::array<sv, 11> target_keys{
+constexpr std::array<sv, 12> target_keys{
     "url",       "token_file", "token_env",        "ca_file",    "proxy", "visibility",
-    "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry"};
+    "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry", "listing_max_duration"};
 constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 3> retry_keys{"attempts", "base_delay", "max_delay"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
@@ -678,6 +678,7 @@ class loader {
     count(s.get("page_size"), out.page_size, 1, 1000);
     duration(s.get("timeout"), out.timeout);
     duration(s.get("max_snapshot_age"), out.max_snapshot_age);
+    if (milliseconds d{}; duration(s.get("listing_max_duration"), d)) out.listing_max_duration = d;
     read_rate_limit(s.get("rate_limit"), out.rate_limit);
 
     const section retry = open(s.get("retry"), retry_keys, "a key of target.retry");

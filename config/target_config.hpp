@@ -26,6 +26,9 @@ struct target_config {
   std::size_t page_size = defaults::target_page_size;
   std::chrono::milliseconds timeout = defaults::target_timeout;
   std::chrono::milliseconds max_snapshot_age = defaults::target_max_snapshot_age;
+  /// A full listing running longer than this stops, incomplete; absent: no limit (the count
+  /// limit still applies: core::listing_user_cap).
+  std::optional<std::chrono::milliseconds> listing_max_duration;
   rate_limit_config rate_limit;
   retry_config retry;
 

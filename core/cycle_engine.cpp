@@ -111,7 +111,8 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
 
   planner_options options = settings.planner;
   options.full_listing_requested = full;
-  const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_);
+  const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_,
+                                           settings.listing_max_duration);
   report.planned = true;
   report.conflicts = c.plan.conflicts.size();
   end.kind = c.reads.full_listing ? cycle_kind::full : cycle_kind::incremental;
@@ -182,9 +183,20 @@ void cycle_engine::record_listing(const cycle_plan& c) {
   if (!c.remote.snapshot.full_listing) return;
   store_.in_transaction([&] {
     store_.record_listed_remotes(c.remote.snapshot.users);
-    if (c.remote.snapshot.complete && !c.remote.stopped) store_.record_full_listing(clock_.now());
+    if (c.remote.snapshot.complete && !c.remote.stopped)
+      store_.record_full_listing(clock_.now(), c.remote.listing_users);
   });
 }
+
+namespace {
+
+// Whether the cycle's listing stopped at one of its limits (listing_limits).
+bool stopped_at_limit(const remote_read& r) noexcept {
+  return r.snapshot.full_listing &&
+         (r.listing_end == scim_listing_end::too_many_users || r.listing_end == scim_listing_end::too_long);
+}
+
+}  // namespace
 
 void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, const hr_input& hr,
                                   cycle_result& report) {
@@ -197,11 +209,19 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
     end.outcome = cycle_outcome::write_forbidden;
     end.error = x.error;
   } else if (x.failed > 0 || x.conflicts > 0 || x.not_applied > 0 || x.skipped > 0 ||
-             report.read_failures > 0 || c.remote.stopped) {
+             report.read_failures > 0 || c.remote.stopped || stopped_at_limit(c.remote)) {
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
     if (c.remote.stopped) {
       end.error = "reading 8x8 stopped: " + c.remote.stopped->detail;
+    } else if (stopped_at_limit(c.remote)) {
+      end.error = c.remote.listing_end == scim_listing_end::too_long
+                      ? "the listing of 8x8 ran past target.listing_max_duration and stopped after " +
+                            std::to_string(c.remote.listing_users) +
+                            " users; it counts as incomplete (nobody is taken as gone)"
+                      : "the listing of 8x8 stopped after " + std::to_string(c.remote.listing_users) +
+                            " users, more than it claimed or than this account held; it counts as incomplete "
+                            "(nobody is taken as gone)";
     } else if (x.skipped > 0) {
       end.error = std::to_string(x.skipped) +
                   " operations were not sent (users backing off after failures, or waiting on a failed "

@@ -51,6 +51,8 @@ struct cycle_settings {
   planner_options planner;
   /// audit.retention: finished cycles older than this are pruned after each cycle; unset: none.
   std::optional<std::chrono::milliseconds> audit_retention;
+  /// target.listing_max_duration: a full listing running longer stops, incomplete; unset: none.
+  std::optional<std::chrono::milliseconds> listing_max_duration;
   std::string source_path;  ///< the HR export, as the audit row names it
 };
 

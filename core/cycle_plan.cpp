@@ -27,7 +27,8 @@ std::vector<plan_read> untried(const std::vector<plan_read>& needed, const remot
 
 boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
                                               const mapping_result& desired, const state_store* store,
-                                              planner_options options, spdlog::logger& log) {
+                                              planner_options options, spdlog::logger& log,
+                                              std::optional<clock::duration> listing_max_duration) {
   using loading = state_store::remote_json_loading;
   cycle_plan out;
   options.now = clk.now();
@@ -44,7 +45,15 @@ boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
   }
 
   remote_reader reader(port, options.page_size, clk, log);
-  if (out.reads.full_listing) co_await reader.list_all(out.remote, options.remote_user_estimate);
+  if (out.reads.full_listing) {
+    listing_limits limits;
+    limits.last_complete_users = store != nullptr ? store->last_full_listing_users().value_or(0) : 0;
+    limits.known_users =
+        std::max({limits.last_complete_users, out.state.links.size(), source_row_count(desired)});
+    limits.max_duration = listing_max_duration;
+    limits.clk = &clk;
+    co_await reader.list_all(out.remote, options.remote_user_estimate, limits);
+  }
   co_await reader.read(out.reads.reads, out.remote);
   out.read_rounds = 1;
 

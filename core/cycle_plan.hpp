@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <optional>
 
 #include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
@@ -33,10 +34,12 @@ struct cycle_plan {
 /// most twice more, never a read that already failed) and plans again. Reading stops at a 401,
 /// an unreachable 8x8 or a long 429 (remote.stopped); the plan then only holds what is safe
 /// without the missing reads. `options.now` is set from `clk` before each planning; the listing
-/// logs to `log`. Throws state_error when the state cannot be read, otherwise only
-/// std::bad_alloc.
-boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
-                                              const mapping_result& desired, const state_store* store,
-                                              planner_options options, spdlog::logger& log);
+/// logs to `log` and stops, incomplete, past its limits (listing_limits: measured from the last
+/// complete listing, the links and the HR rows, and `listing_max_duration`). Throws state_error when the
+/// state cannot be read, otherwise only std::bad_alloc.
+boost::asio::awaitable<cycle_plan> plan_cycle(
+    scim_port& port, const clock& clk, const mapping_result& desired, const state_store* store,
+    planner_options options, spdlog::logger& log,
+    std::optional<clock::duration> listing_max_duration = std::nullopt);
 
 }  // namespace eightsync::core

@@ -22,7 +22,8 @@ void remote_reader::add_user(const scim_result& r, clock::time_point fetched_at,
   if (user) into.snapshot.users.push_back(std::move(*user));
 }
 
-boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::size_t expected_users) {
+boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::size_t expected_users,
+                                                     const listing_limits& limits) {
   const auto started = clock_.now();
   auto& users = into.snapshot.users;
   // Growing by doubling would move every compact user several times and touch about twice the
@@ -43,9 +44,10 @@ boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::siz
           }
         }
       },
-      log_);
+      log_, limits);
   into.requests += listing.requests;
   into.listing_pages = listing.pages;
+  into.listing_users = listing.user_count;
   into.listing_duplicates = listing.duplicates;
   into.listing_dropped = listing.without_id + dropped;
   into.listing_end = listing.end;

@@ -12,6 +12,7 @@
 #include "core/plan_read.hpp"
 #include "core/remote_snapshot.hpp"
 #include "core/scim_port.hpp"
+#include "core/user_listing.hpp"
 
 namespace eightsync::core {
 
@@ -35,6 +36,7 @@ struct remote_read {
   std::size_t requests = 0;            ///< requests sent, retries included
   /// About the listing, when there was one.
   std::size_t listing_pages = 0;
+  std::size_t listing_users = 0;  ///< unique ids the listing handed over
   std::size_t listing_duplicates = 0;
   std::size_t listing_dropped = 0;  ///< resources without an id, or that could not be read
   scim_listing_end listing_end = scim_listing_end::failed;
@@ -52,9 +54,10 @@ class remote_reader {
 
   /// Pages through GET /Users into `into.snapshot` (complete only when the listing was). Users
   /// are stamped with the time the listing started, which is never later than when any page
-  /// was fetched. `expected_users` (e.g. how many links the state holds; 0 if unknown) sizes
-  /// the snapshot up front. Throws only std::bad_alloc.
-  boost::asio::awaitable<void> list_all(remote_read& into, std::size_t expected_users = 0);
+  /// was fetched. It stops, incomplete, at `limits` (see list_all_users). `expected_users` (e.g. how many
+  /// links the state holds; 0 if unknown) sizes the snapshot up front. Throws only std::bad_alloc.
+  boost::asio::awaitable<void> list_all(remote_read& into, std::size_t expected_users = 0,
+                                        const listing_limits& limits = {});
 
   /// Does each of `reads` in order (GET by id, or lookup by userName), adding what it finds to
   /// `into.snapshot` (a lookup's userName goes to `looked_up` when the answer is clear: found

@@ -46,6 +46,10 @@ std::string_view scim_listing_end_name(scim_listing_end e) noexcept {
       return "known_ids";
     case scim_listing_end::failed:
       return "failed";
+    case scim_listing_end::too_many_users:
+      return "too_many_users";
+    case scim_listing_end::too_long:
+      return "too_long";
   }
   return "unknown";
 }

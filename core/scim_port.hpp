@@ -84,13 +84,16 @@ struct scim_replace_result {
 
 /// Why a listing stopped asking for pages.
 enum class scim_listing_end {
-  total_reached,  ///< as many resources advanced over as totalResults said
-  empty_page,     ///< a page without Resources
-  known_ids,      ///< a page holding only ids already seen (e.g. page 1 again past the end)
-  failed,         ///< a page request failed: see `last`
+  total_reached,   ///< as many resources advanced over as totalResults said
+  empty_page,      ///< a page without Resources
+  known_ids,       ///< a page holding only ids already seen (e.g. page 1 again past the end)
+  failed,          ///< a page request failed: see `last`
+  too_many_users,  ///< more users than the listing's limit (listing_limits): stopped, incomplete
+  too_long,        ///< longer than target.listing_max_duration: stopped, incomplete
 };
 
-/// The stable name of `e` (`total_reached`, `empty_page`, `known_ids`, `failed`). Never throws.
+/// The stable name of `e` (`total_reached`, `empty_page`, `known_ids`, `failed`,
+/// `too_many_users`, `too_long`). Never throws.
 std::string_view scim_listing_end_name(scim_listing_end e) noexcept;
 
 /// Every user GET /Users gave, deduplicated by id, and whether the listing can be trusted as

@@ -930,10 +930,27 @@ std::optional<clock::time_point> state_store::last_full_listing() const {
   });
 }
 
-void state_store::record_full_listing(clock::time_point at) {
+void state_store::record_full_listing(clock::time_point at, std::optional<std::size_t> users) {
   impl& s = *impl_;
-  s.guard("recording the last full listing time",
-          [&] { s.set_meta("last_full_listing_at", format_utc_time(at)); });
+  s.guard("recording the last full listing time", [&] {
+    s.set_meta("last_full_listing_at", format_utc_time(at));
+    if (users) s.set_meta("last_full_listing_users", std::to_string(*users));
+  });
+}
+
+std::optional<std::size_t> state_store::last_full_listing_users() const {
+  impl& s = *impl_;
+  return s.guard("reading the last full listing's size", [&]() -> std::optional<std::size_t> {
+    auto text = s.meta("last_full_listing_users");
+    if (!text) return std::nullopt;
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+    if (ec != std::errc{} || end != text->data() + text->size()) {
+      throw state_error("state database " + s.path.string() +
+                        ": meta last_full_listing_users is not a count: \"" + *text + "\"");
+    }
+    return n;
+  });
 }
 
 // ---- transactions -------------------------------------------------------------------------------

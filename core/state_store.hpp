@@ -189,8 +189,13 @@ class state_store {
   /// record_remote). Throws state_error.
   std::optional<clock::time_point> last_full_listing() const;
 
-  /// Records when a complete listing finished. Throws state_error.
-  void record_full_listing(clock::time_point at);
+  /// Records when a complete listing finished and, when given, how many users it held (the
+  /// next listing's limit is measured from it). Throws state_error.
+  void record_full_listing(clock::time_point at, std::optional<std::size_t> users = std::nullopt);
+
+  /// How many users the last complete listing held, or nullopt (none yet, or not recorded).
+  /// Throws state_error.
+  std::optional<std::size_t> last_full_listing_users() const;
 
   // ---- transactions ---------------------------------------------------------------------
 

@@ -120,7 +120,8 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
         ioc,
         [&]() -> net::awaitable<void> {
           planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
-                                              planner_options_from(cfg, clk.now(), request.full), *logger);
+                                              planner_options_from(cfg, clk.now(), request.full), *logger,
+                                              cfg.target.listing_max_duration);
           co_await client.shutdown();
         },
         [&](std::exception_ptr e) { failure = e; });

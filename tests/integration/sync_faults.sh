@@ -325,4 +325,57 @@ sync_expect 0
 expect_eq "writes in the next cycle" "$(writes_since "$seq")" "0"
 db_sane
 
+# ---- an empty listing (issue 13, finding 5): 8x8 answers a listing with no users at all. The
+# shipped example's Jürgen Müller (00110) is a possible duplicate of a hand-made jmueller: that
+# conflict stays raised, so no second account is created for him; and a listing that shows none
+# of the linked users holds every create, adoption and deactivation.
+scenario empty_listing
+cp "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" "$S/hr.csv"
+emu_curl POST /_emulator/users "$(cat "$EIGHTSYNC_SOURCE_DIR/config/examples/emulator-users.json")" >/dev/null
+sync_expect 0
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE hr_key = '00110' AND kind = 'resolve_conflict'" "1"
+expect_eq "Jürgen Müllers in 8x8" "$(users_sql "SELECT count(*) FROM j WHERE value->'name'->>'familyName' = 'Müller'")" "1"
+seq=$(last_seq)
+emu_curl POST /_emulator/faults '{"kind":"empty_listing"}' >/dev/null
+sync_expect 9 --full
+expect_eq "writes after the empty listing" "$(writes_since "$seq")" "0"
+expect_eq "Jürgen Müllers in 8x8" "$(users_sql "SELECT count(*) FROM j WHERE value->'name'->>'familyName' = 'Müller'")" "1"
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "held"
+expect_sql "SELECT DISTINCT hold_reason FROM held_operations WHERE cycle_id = 2" "listing_lost_users"
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE hr_key = '00110' AND kind = 'resolve_conflict'" "1"
+# Without links to judge the listing by, the open conflict alone holds Jürgen: an HR export of
+# him alone, against an 8x8 holding only the hand-made jmueller.
+scenario empty_listing_no_links
+head -1 "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" >"$S/hr.csv"
+grep '^00110,' "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" >>"$S/hr.csv"
+emu_curl POST /_emulator/users '[{"userName": "jmueller@example.com", "name": {"givenName": "Jürgen", "familyName": "Müller"},
+  "emails": [{"value": "jmueller@example.com", "type": "work", "primary": true}], "active": true}]' >/dev/null
+sync_expect 0
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE hr_key = '00110' AND kind = 'resolve_conflict'" "1"
+expect_sql "SELECT count(*) FROM user_links" "0"
+seq=$(last_seq)
+emu_curl POST /_emulator/faults '{"kind":"empty_listing"}' >/dev/null
+sync_expect 0 --full
+expect_eq "writes after the empty listing" "$(writes_since "$seq")" "0"
+expect_eq "Jürgen Müllers in 8x8" "$(users_sql "SELECT count(*) FROM j WHERE value->'name'->>'familyName' = 'Müller'")" "1"
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE hr_key = '00110' AND kind = 'resolve_conflict'" "1"
+
+# ---- an endless listing (issue 13, finding 4): 8x8 claims 10^12 users and keeps inventing new
+# ids. With target.listing_max_duration the listing stops when it is spent, incomplete: nobody
+# is created or deactivated on its word, and the cycle is partial with a sentence that says so.
+# (Without it, the listing stops past 1.1 million users: core.user_listing.* shows that limit.)
+scenario endless_listing
+hr_export "$S/hr.csv" 5
+cfg "s/^  max_snapshot_age: 15m$/  max_snapshot_age: 15m\n  listing_max_duration: 2s/"
+sync_expect 0
+seq=$(last_seq)
+emu_curl POST /_emulator/faults '{"kind":"listing"}' >/dev/null
+sync_expect 8 --full
+expect_in "$WORK/out" "ran past target.listing_max_duration and stopped after"
+expect_sql "SELECT outcome FROM cycles WHERE id = 2" "partial"
+expect_eq "writes after the endless listing" "$(writes_since "$seq")" "0"
+expect_sql "SELECT count(*) FROM user_links" "5"
+expect_sql "SELECT count(*) FROM manual_actions" "10"
+db_sane
+
 done_ok

@@ -231,7 +231,7 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 43U);
+  EXPECT_EQ(keys.size(), 44U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_EQ(keys.front(), "source.type");
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.rate_limit.per"), keys.end());
@@ -265,7 +265,8 @@ TEST(config_errors, a_token_in_the_config_is_refused_with_a_hint) {
   EXPECT_EQ(
       error_of(minimal().replace(minimal().find("mapping:"), 0, "  token: s3cr3t\n")),
       "cfg.yaml:6:3: target.token: expected a key of target (url, token_file, token_env, ca_file, proxy, "
-      "visibility, page_size, timeout, max_snapshot_age, rate_limit or retry), found unknown key \"token\"; "
+      "visibility, page_size, timeout, max_snapshot_age, rate_limit, retry or listing_max_duration), found "
+      "unknown key \"token\"; "
       "the "
       "token never goes in the config: use token_file or token_env");
 }
