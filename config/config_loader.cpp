@@ -51,6 +51,8 @@ constexpr std::array<sv, 2> log_keys{"level", "format"};
 constexpr std::array<sv, 1> metrics_keys{"listen"};
 
 constexpr sv duration_example = "a duration such as 30s, 15m or 24h";
+// A variable's value at least this long is never shown in a message (see error_at).
+constexpr std::size_t min_hidden_value_bytes = 4;
 constexpr sv real_url_example = "https://platform-cloud.8x8.com/udi/customers/CUSTOMER_ID/scim/v2";
 
 template <class E>
@@ -193,8 +195,32 @@ class loader {
     std::string text =
         file_.string() + ":" + std::to_string(where.first) + ":" + std::to_string(where.second) + ": ";
     if (!path.empty()) text += std::string(path) + ": ";
-    text += message;
+    text += without_expanded_values(path, message);
     errors_.push_back({where.first, where.second, std::move(text)});
+  }
+
+  // `message` about the value at `path` with what ${VAR} put there shown as written: the whole
+  // expanded value becomes the text of the config, and any remaining occurrence of a
+  // variable's value (a part the message quotes) becomes ${NAME}. A rejected value may be a
+  // secret the wrong variable held (finding: a mistyped ${VAR} was echoed).
+  std::string without_expanded_values(sv path, std::string message) const {
+    const auto it = expansions_.find(path);
+    if (it == expansions_.end()) return message;
+    const expansion& e = it->second;
+    const auto replace_all = [&message](sv from, sv to) {
+      if (from.empty()) return;
+      for (auto at = message.find(from); at != std::string::npos; at = message.find(from, at + to.size()))
+        message.replace(at, from.size(), to);
+    };
+    // Quoted, as "found …" quotes it, whatever its length; unquoted only when long enough that
+    // the message's own words cannot hold it by chance.
+    replace_all(in_quotes(e.expanded), in_quotes(e.raw));
+    if (e.expanded.size() >= min_hidden_value_bytes) replace_all(e.expanded, e.raw);
+    for (const auto& u : e.used) {
+      // Shorter values are no secret, and replacing them would garble the message's own words.
+      if (u.value.size() >= min_hidden_value_bytes) replace_all(u.value, "${" + u.name + "}");
+    }
+    return message;
   }
 
   void error(const YAML::Mark& m, sv path, const std::string& message) {
@@ -341,12 +367,14 @@ class loader {
 
   std::optional<std::string> expand(const field& f, const std::string& raw) {
     if (raw.find('$') == std::string::npos) return raw;
-    auto r = expand_env(raw, getenv_);
+    std::vector<env_substitution> used;
+    auto r = expand_env(raw, getenv_, &used);
     if (!r) {
       error_at(f.node.IsDefined() ? at_scalar_offset(f.node, r.error().offset) : at_mark(f.mark), f.path,
                r.error().message);
       return std::nullopt;
     }
+    if (!used.empty()) expansions_[f.path] = expansion{raw, *r, std::move(used)};
     return std::move(r).value();
   }
 
@@ -652,14 +680,7 @@ class loader {
     } else if (!token_file.empty()) {
       out.token_file = path_value(token_file);
     } else if (!token_env.empty()) {
-      if (auto name = text(token_env, "an environment variable name such as EIGHTSYNC_TOKEN")) {
-        if (env_name(*name)) {
-          out.token_env = *name;
-        } else {
-          error(token_env,
-                "expected an environment variable name such as EIGHTSYNC_TOKEN, found " + in_quotes(*name));
-        }
-      }
+      read_token_env(token_env, out.token_env);
     } else if (auto dir = getenv_("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
       out.token_file = std::filesystem::path(*dir) / std::string(defaults::token_credential_name);
     }
@@ -692,6 +713,33 @@ class loader {
                              in_quotes(format_duration(out.retry.max_delay)));
       }
     }
+  }
+
+  // target.token_env: a variable's name, taken as written and never expanded (`${X}` would put
+  // the token itself here). A value that is no name is never shown: it may be the token pasted.
+  void read_token_env(const field& f, std::optional<std::string>& out) {
+    const std::string expected = "an environment variable name such as EIGHTSYNC_TOKEN";
+    if (!f.node.IsScalar()) {
+      error(f, "expected " + expected + ", found " + describe(f.node));
+      return;
+    }
+    const std::string& name = f.node.Scalar();
+    if (env_name(name)) {
+      out = name;
+      return;
+    }
+    // `$NAME` or `${NAME}`: a reference to a variable, safe to show as written.
+    sv bare = sv(name).substr(name.starts_with('$') ? 1 : 0);
+    const bool braced = bare.starts_with('{') && bare.ends_with('}') && bare.size() > 2;
+    if (braced) bare = bare.substr(1, bare.size() - 2);
+    if (name.starts_with('$') && env_name(bare)) {
+      error(f, "expected " + expected + ", found " + in_quotes(name) +
+                   (braced ? "; write the name alone, without ${ and }" : ""));
+      return;
+    }
+    error(f, "expected " + expected +
+                 ", found a value that is not one (not shown: it may be the token itself, which goes "
+                 "in that variable, never in the config)");
   }
 
   void read_rate_limit(const field& f, rate_limit_config& out) {
@@ -1013,6 +1061,13 @@ class loader {
   const getenv_function& getenv_;
   std::vector<std::size_t> line_starts_;
   std::vector<located_error> errors_;
+  // What ${VAR} expanded to, per key path, so no message shows it.
+  struct expansion {
+    std::string raw;
+    std::string expanded;
+    std::vector<env_substitution> used;
+  };
+  std::map<std::string, expansion, std::less<>> expansions_;
 };
 
 }  // namespace

@@ -17,7 +17,8 @@ core::unexpected<env_expansion_error> fail(std::size_t offset, std::string messa
 }  // namespace
 
 core::expected<std::string, env_expansion_error> expand_env(std::string_view text,
-                                                            const getenv_function& getenv_fn) {
+                                                            const getenv_function& getenv_fn,
+                                                            std::vector<env_substitution>* used) {
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -49,6 +50,7 @@ core::expected<std::string, env_expansion_error> expand_env(std::string_view tex
                          std::string(name) + "}), found it unset");
     }
     out += *value;
+    if (used != nullptr) used->push_back(env_substitution{std::string(name), std::move(*value)});
     i = close + 1;
   }
   return out;

@@ -8,6 +8,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "core/secret_registry.hpp"
+
 namespace eightsync::connectors {
 
 namespace urls = boost::urls;
@@ -98,8 +100,14 @@ proxy_endpoint proxy_endpoint::parse(std::string_view url) {
   }
   if (u.has_userinfo()) {
     // Decoded user:password, as Basic wants it.
-    p.authorization =
-        core::secret_token("Basic " + base64(std::string(u.user()) + ":" + std::string(u.password())));
+    const std::string credentials = base64(std::string(u.user()) + ":" + std::string(u.password()));
+    p.authorization = core::secret_token("Basic " + credentials);
+    // Every form the password may take in a message from now on: as written in the URL
+    // (percent-encoded), decoded, and inside the Basic credentials.
+    auto& secrets = core::secret_registry::global();
+    secrets.add(u.encoded_password());
+    secrets.add(u.password());
+    secrets.add(credentials);
   }
   return p;
 }

@@ -18,8 +18,9 @@ struct proxy_endpoint {
   std::string display() const;
 
   /// Parses `http://[user:password@]HOST[:PORT]` (port 80 when absent; also `HOST:PORT` without
-  /// a scheme, as $HTTPS_PROXY often holds). Throws std::invalid_argument naming what is wrong
-  /// (never the password).
+  /// a scheme, as $HTTPS_PROXY often holds), and adds the password, as written and decoded, and
+  /// the Basic credentials to core::secret_registry::global(). Throws std::invalid_argument
+  /// naming what is wrong (never the password).
   static proxy_endpoint parse(std::string_view url);
 
   /// The proxy for a request to `target_host`: `explicit_url` when given, else, when

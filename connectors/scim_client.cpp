@@ -15,6 +15,8 @@
 #include "connectors/http_connection.hpp"
 #include "connectors/http_transport.hpp"
 #include "connectors/scim_attribute_check.hpp"
+#include "core/audit_redaction.hpp"
+#include "core/bounded_text.hpp"
 #include "core/retry_after.hpp"
 #include "core/user_listing.hpp"
 #include "core/wall_clock.hpp"
@@ -42,8 +44,12 @@ void read_error_body(const std::string& body, scim_result& r) {
   const auto v = json::parse(body, ec);
   const auto* o = ec ? nullptr : v.if_object();
   if (o) {
-    if (const auto* d = o->if_contains("detail"); d && d->is_string()) r.detail = d->as_string();
-    if (const auto* t = o->if_contains("scimType"); t && t->is_string()) r.scim_type = t->as_string();
+    // A hostile or broken server may repeat the token, or send megabytes: what it says enters
+    // messages, logs and the audit only redacted and bounded (invariant 9).
+    if (const auto* d = o->if_contains("detail"); d && d->is_string())
+      r.detail = core::bound_text(core::redact_credentials(d->as_string()));
+    if (const auto* t = o->if_contains("scimType"); t && t->is_string())
+      r.scim_type = core::bound_text(core::redact_credentials(t->as_string()));
   }
   if (r.detail.empty()) {
     r.detail =

@@ -7,6 +7,7 @@
 #include "connectors/text_key.hpp"
 #include "connectors/text_transcoder.hpp"
 #include "connectors/text_utf8.hpp"
+#include "core/bounded_text.hpp"
 
 namespace eightsync::connectors {
 namespace {
@@ -63,8 +64,9 @@ std::optional<std::string> text_row_emitter::accept_header(std::vector<std::stri
       found += found.empty() ? "" : ", ";
       found += n.empty() ? std::string("(unnamed)") : n;
     }
+    // A million empty names would make this an 11 MB message, printed and stored every cycle.
     return "the header has no key column " + in_quotes(options_.key) +
-           " (source.key); its columns are: " + found;
+           " (source.key); its columns are: " + core::bound_text(found);
   }
   key_index_ = *key;
   header_ = std::move(names);
@@ -84,7 +86,8 @@ void text_row_emitter::quarantine(std::size_t line, core::quarantine_reason reas
                                   std::string key) {
   ++rows_read_;
   ++quarantined_;
-  sink_.on_quarantine(core::quarantined_row{line, rows_read_, std::move(key), reason, std::move(detail)});
+  sink_.on_quarantine(
+      core::quarantined_row{line, rows_read_, std::move(key), reason, core::bound_text(detail)});
 }
 
 std::string text_row_emitter::invalid_utf8_detail(std::size_t column, const std::string& value,

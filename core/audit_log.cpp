@@ -15,7 +15,9 @@
 
 #include "core/attribute.hpp"
 #include "core/audit_redaction.hpp"
+#include "core/bounded_text.hpp"
 #include "core/content_hash.hpp"
+#include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 
@@ -73,6 +75,12 @@ void bind_text_or_null(SQLite::Statement& s, int index, std::string_view text) {
   } else {
     s.bind(index, std::string(text));
   }
+}
+
+// A text from outside (a server's detail, an HR value) as it is stored: credentials redacted
+// first, so a cut never keeps part of one, then bounded (invariant 9; finding: a 20 MB detail).
+std::string stored_text(std::string_view text) {
+  return bound_text(redact_credentials(text));
 }
 
 void bind_count_or_null(SQLite::Statement& s, int index, const std::optional<std::uint64_t>& n) {
@@ -333,12 +341,13 @@ class audit_row_reader {
 
 // Runs `f`, turning SQLite's exceptions into state_error naming the file and the action.
 template <class F>
-decltype(auto) guarded(const state_store& store, std::string_view doing, F&& f) {
+decltype(auto) guarded(state_store& store, std::string_view doing, F&& f) {
   try {
     return std::forward<F>(f)();
   } catch (const SQLite::Exception& e) {
+    // A full disk or a read-only directory is said in those words, not SQLite's.
     throw state_error("state database " + store.path().string() + ": " + std::string(doing) + ": " +
-                      e.what());
+                      describe_sqlite_failure(e, store.path(), store.database().getHandle()));
   }
 }
 
@@ -374,7 +383,7 @@ void audit_log::end_cycle(std::int64_t id, const audit_cycle_end& end) {
     q.bind(1, id);
     q.bind(2, format_utc_time(end.ended_at.value_or(clock_.now())));
     q.bind(3, std::string(cycle_outcome_name(end.outcome)));
-    bind_text_or_null(q, 4, redact_credentials(end.error));
+    bind_text_or_null(q, 4, stored_text(end.error));
     q.bind(5, static_cast<std::int64_t>(end.requests_planned));
     q.bind(6, static_cast<std::int64_t>(end.requests_sent));
     bind_text_or_null(q, 7, end.source_sha256);
@@ -399,7 +408,7 @@ std::size_t audit_log::mark_interrupted_cycles(std::string_view error) {
         store_.database(),
         "UPDATE cycles SET ended_at = ?1, outcome = 'interrupted', error = ?2 WHERE outcome IS NULL");
     q.bind(1, format_utc_time(clock_.now()));
-    bind_text_or_null(q, 2, redact_credentials(error));
+    bind_text_or_null(q, 2, stored_text(error));
     return static_cast<std::size_t>(q.exec());
   });
 }
@@ -450,7 +459,7 @@ void audit_log::record_outcome(std::int64_t op_id, const audit_outcome& outcome)
     if (outcome.latency)
       q.bind(7, static_cast<std::int64_t>(std::max<std::int64_t>(outcome.latency->count(), 0)));
     bind_text_or_null(q, 8, outcome.scim_id);
-    bind_text_or_null(q, 9, redact_credentials(outcome.error_detail));
+    bind_text_or_null(q, 9, stored_text(outcome.error_detail));
     return q.exec();
   });
   if (changed == 0) {
@@ -498,9 +507,9 @@ void audit_log::record_quarantined(std::int64_t cycle, std::span<const quarantin
         q.bind(1, cycle);
         q.bind(2, bounded(r.line));
         q.bind(3, bounded(r.record));
-        bind_text_or_null(q, 4, r.key);
+        bind_text_or_null(q, 4, stored_text(r.key));
         q.bind(5, std::string(quarantine_reason_name(r.reason)));
-        q.bind(6, r.detail);
+        q.bind(6, stored_text(r.detail));
         q.exec();
       }
     });
@@ -546,7 +555,7 @@ bool audit_log::raise_manual_action(std::int64_t cycle, const manual_action& act
     q.bind(2, action.hr_key);
     bind_text_or_null(q, 3, action.scim_id);
     bind_text_or_null(q, 4, action.user_name);
-    q.bind(5, action.text);
+    q.bind(5, stored_text(action.text));
     q.bind(6, action.dedupe_key);
     q.bind(7, cycle);
     q.bind(8, format_utc_time(clock_.now()));
@@ -709,7 +718,7 @@ void audit_log::record_user_failure(std::string_view hr_key, std::int64_t cycle,
       put.bind(2, static_cast<std::int64_t>(failures));
       put.bind(3, cycle + skip + 1);
       put.bind(4, cycle);
-      bind_text_or_null(put, 5, redact_credentials(error));
+      bind_text_or_null(put, 5, stored_text(error));
       put.bind(6, now);
       put.exec();
     });

@@ -37,8 +37,10 @@ namespace eightsync::core {
 /// Every write method is one committed transaction of its own (through
 /// state_store::in_transaction; called inside an outer one, it joins it and is durable only when
 /// that one commits). Failures to read or write are state_error naming the database file: the
-/// caller ends the cycle. Times come from the clock given at construction. Error texts are
-/// stored through redact_credentials; the token is never passed in at all (invariant 9).
+/// caller ends the cycle. Times come from the clock given at construction. Error texts,
+/// quarantine details and manual-action texts are stored through redact_credentials (every
+/// known secret by value, and Bearer credentials), then bound_text (at most 4 KB, with a
+/// "… (N bytes)" suffix); the token is never passed in at all (invariant 9).
 /// Not thread-safe, like the store it wraps.
 class audit_log {
  public:

@@ -30,7 +30,9 @@ bool starts_with_scheme(std::string_view text, std::size_t at) noexcept {
 
 }  // namespace
 
-std::string redact_credentials(std::string_view text) {
+std::string redact_credentials(std::string_view text, const secret_registry& secrets) {
+  const std::string known = secrets.redact(text);
+  text = known;
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;

@@ -12,12 +12,17 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 
 namespace eightsync::core {
 namespace {
 
 [[noreturn]] void fail(const std::filesystem::path& lock_file, std::string_view what, int err) {
+  // A read-only directory or a full disk is said in those words.
+  if (auto why = file_environment_failure(err, lock_file))
+    throw state_error("cannot " + std::string(what) + " the state lock file " + lock_file.string() + ": " +
+                      *why);
   throw state_error("cannot " + std::string(what) + " the state lock file " + lock_file.string() + ": " +
                     std::strerror(err) +
                     " (it sits next to the state database; is state.path's directory "

@@ -21,6 +21,7 @@
 
 #include "core/content_hash.hpp"
 #include "core/remote_user.hpp"
+#include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 #include "core/wall_clock.hpp"
@@ -130,7 +131,11 @@ struct state_store::impl {
   std::string now_text() const { return format_utc_time(time->now()); }
 
   [[noreturn]] void fail(std::string_view doing, const std::exception& e) const {
-    throw state_error("state database " + path.string() + ": " + std::string(doing) + ": " + e.what());
+    // A full disk or a read-only directory is said in those words, not SQLite's.
+    const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+    const std::string why =
+        sqlite != nullptr ? describe_sqlite_failure(*sqlite, path, db ? db->getHandle() : nullptr) : e.what();
+    throw state_error("state database " + path.string() + ": " + std::string(doing) + ": " + why);
   }
 
   // Runs `f`, turning SQLite's exceptions into state_error naming the file and the action.
@@ -423,6 +428,8 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0) {
       const int err = errno;
+      if (auto why = file_environment_failure(err, path))
+        throw state_error("cannot open or create the state database " + path.string() + ": " + *why);
       throw state_error("cannot open or create the state database " + path.string() + ": " +
                         std::strerror(err) +
                         " (check that state.path's directory exists and is writable by this user)");
@@ -433,7 +440,8 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     s.db.emplace(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                  static_cast<int>(opts.busy_timeout.count()));
   } catch (const SQLite::Exception& e) {
-    throw state_error("cannot open the state database " + path.string() + ": " + e.what());
+    throw state_error("cannot open the state database " + path.string() + ": " +
+                      describe_sqlite_failure(e, path));
   }
   try {
     if (!memory) {
@@ -446,6 +454,10 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     s.db->exec("PRAGMA synchronous = FULL");
     s.db->exec("PRAGMA foreign_keys = ON");
   } catch (const SQLite::Exception& e) {
+    // Opening in WAL mode creates the -wal and -shm files: on a full disk or in a read-only
+    // directory that fails as an I/O error, which says nothing about the file itself.
+    if (auto why = sqlite_environment_failure(e, path, s.db->getHandle()))
+      throw state_error("cannot use " + path.string() + " as the state database: " + *why);
     throw state_error("cannot use " + path.string() + " as the state database: " + e.what() +
                       " (is it an SQLite file? point state.path at another file)");
   }

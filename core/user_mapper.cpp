@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 
+#include "core/bounded_text.hpp"
 #include "core/content_hash.hpp"
 #include "core/create_rules.hpp"
 #include "core/text.hpp"
@@ -78,7 +79,8 @@ void user_mapper::on_header(const std::vector<std::string>& header) {
                     (missing.size() == 1 ? " column" : " columns") + " the config uses: ";
   for (std::size_t i = 0; i < missing.size(); ++i)
     msg += (i == 0 ? "" : ", ") + missing[i];
-  header_error_ = std::move(msg);
+  // A header of a million names would make this a megabyte on every cycle's record.
+  header_error_ = bound_text(msg);
 }
 
 std::string_view user_mapper::key_of(const outcome& o) const {
@@ -157,7 +159,8 @@ void user_mapper::reserve_users(const source_row& row) {
 
 void user_mapper::quarantine(const source_row& row, const std::string& key, quarantine_reason reason,
                              std::string detail) {
-  quarantined_.push_back(quarantined_row{row.line, row.record, key, reason, std::move(detail)});
+  // The detail quotes HR values, which may be of any length.
+  quarantined_.push_back(quarantined_row{row.line, row.record, key, reason, bound_text(detail)});
   if (!key.empty()) note_key(outcome_kind::quarantined, quarantined_.size() - 1, row.line, row.record, false);
 }
 

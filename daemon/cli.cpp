@@ -1,6 +1,7 @@
 #include "daemon/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -47,7 +48,11 @@ int check_config(const std::filesystem::path& file) {
   if (cfg->target.token_file) {
     std::cout << "  token   read from file " << cfg->target.token_file->string() << '\n';
   } else if (cfg->target.token_env) {
-    std::cout << "  token   read from environment variable " << *cfg->target.token_env << '\n';
+    // The name is not shown: a token pasted into token_env looks like a name, and this output
+    // ends up in tickets and chat.
+    const bool set = std::getenv(cfg->target.token_env->c_str()) != nullptr;
+    std::cout << "  token   read from the environment variable that target.token_env names ("
+              << (set ? "set here" : "not set here: export it before `plan` or `sync`") << ")\n";
   } else {
     std::cout << "  note    no token source: set target.token_file or target.token_env before "
                  "`plan` or `sync` (under systemd, LoadCredential=eightsync-token provides it)\n";

@@ -11,6 +11,8 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "daemon/redacting_sink.hpp"
+
 namespace eightsync::daemon {
 namespace {
 
@@ -107,8 +109,8 @@ spdlog::level::level_enum level_of(config::log_level l) {
 }  // namespace
 
 std::shared_ptr<spdlog::logger> make_cli_logger(std::ostream& err, bool verbose) {
-  auto logger =
-      std::make_shared<spdlog::logger>("eightsync", std::make_shared<spdlog::sinks::ostream_sink_mt>(err));
+  auto logger = std::make_shared<spdlog::logger>(
+      "eightsync", redacted(std::make_shared<spdlog::sinks::ostream_sink_mt>(err)));
   logger->set_pattern("%n: %l: %v");
   logger->set_level(verbose ? spdlog::level::info : spdlog::level::warn);
   return logger;
@@ -126,7 +128,7 @@ bool stderr_is_journal() noexcept {
 }
 
 std::shared_ptr<spdlog::logger> make_daemon_logger(const config::log_config& log) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  auto sink = redacted(std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto logger = std::make_shared<spdlog::logger>("eightsync", sink);
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (stderr_is_journal()) {

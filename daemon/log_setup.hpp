@@ -14,12 +14,13 @@ namespace eightsync::daemon {
 ///   filters by level;
 /// - otherwise `log.format` text (`2026-11-24T02:39:44.215Z info eightsync: …`) or json (one
 ///   object per line: time, level, logger, msg; msg JSON-escaped).
-/// At `log.level`. Throws only std::bad_alloc.
+/// At `log.level`. Every message passes a redacting_sink first (no known secret is written).
+/// Throws only std::bad_alloc.
 std::shared_ptr<spdlog::logger> make_daemon_logger(const config::log_config& log);
 
 /// The logger of an interactive command (`plan`, `sync`): `eightsync: LEVEL: message` lines on
-/// `err`, warnings and errors only unless `verbose` (then every request and operation too).
-/// Throws only std::bad_alloc.
+/// `err`, warnings and errors only unless `verbose` (then every request and operation too), each
+/// through a redacting_sink. Throws only std::bad_alloc.
 std::shared_ptr<spdlog::logger> make_cli_logger(std::ostream& err, bool verbose);
 
 /// Whether stderr is connected to journald ($JOURNAL_STREAM names stderr's device and inode).

@@ -19,6 +19,7 @@
 #include "core/plan_cost.hpp"
 #include "core/plan_json.hpp"
 #include "core/plan_text.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/wall_clock.hpp"
@@ -91,13 +92,19 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     return exit_auth_failed;
   }
 
-  // The state database is read, never created: a plan against a new account starts from no
-  // state, exactly as the first cycle would.
+  // The state database is read, never created, migrated or bound: a plan against a new account
+  // starts from no state, exactly as the first cycle would. An empty file (made by `touch`, or
+  // left by a first run that died at once) is no state either, and stays empty.
   std::optional<core::state_store> store;
   std::error_code ec;
-  if (std::filesystem::exists(cfg.state.path, ec)) {
+  const bool has_state = std::filesystem::exists(cfg.state.path, ec) &&
+                         !(std::filesystem::is_regular_file(cfg.state.path, ec) &&
+                           std::filesystem::file_size(cfg.state.path, ec) == 0 && !ec);
+  if (has_state) {
     try {
-      store.emplace(cfg.state.path, cfg.target.url);
+      core::state_store::options so;
+      so.read_only = true;
+      store.emplace(cfg.state.path, cfg.target.url, so);
     } catch (const core::state_error& e) {
       err << "eightsync plan: " << e.what() << '\n';
       return exit_state_unusable;
@@ -108,8 +115,13 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
 
   const auto& clk = core::wall_clock::instance();
   std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
-  // A plan's reads count against the same budget as the service's requests.
-  auto limiter = make_rate_limiter(cfg, clk, logger);
+  // A plan's reads count against the same budget as the service's requests: they are recorded
+  // in the rate limiter's window of an existing state database (its only write), never in a
+  // file that holds no state.
+  std::shared_ptr<core::rate_limiter> limiter =
+      store ? make_rate_limiter(cfg, clk, logger)
+            : std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
+                                                                  cfg.target.rate_limit.per, clk);
   std::optional<core::cycle_plan> planned;
   std::exception_ptr failure;
   try {

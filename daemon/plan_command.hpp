@@ -12,12 +12,13 @@ struct plan_request {
   bool verbose = false;  ///< `--verbose`: log every request on `err`
 };
 
-/// `eightsync plan`: reads the HR export and 8x8 (never writes to either, nor to the state
-/// database) and prints what a cycle would do now, with a reason for each user, the held items,
-/// conflicts, manual actions and the request cost with the time it takes at the configured rate.
-/// Returns exit_ok when it printed a plan from a complete read; exit_source_rejected,
-/// exit_state_unusable, exit_auth_failed (no token, or 401) or exit_target_unreachable (8x8 could
-/// not be read; a partial plan is still printed, marked as such). Throws only on bugs.
+/// `eightsync plan`: reads the HR export and 8x8 (never writes to either) and the state database
+/// opened read-only (never created, migrated or bound; an empty file counts as no state; only
+/// the rate limiter's window records its requests in an existing database) and prints what a cycle would do
+/// now, with a reason for each user, the held items, conflicts, manual actions and the request cost with the
+/// time it takes at the configured rate. Returns exit_ok when it printed a plan from a complete read;
+/// exit_source_rejected, exit_state_unusable, exit_auth_failed (no token, or 401) or exit_target_unreachable
+/// (8x8 could not be read; a partial plan is still printed, marked as such). Throws only on bugs.
 int run_plan(const config::eightsync_config& cfg, const plan_request& request, std::ostream& out,
              std::ostream& err);
 

@@ -5,6 +5,9 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "core/audit_redaction.hpp"
+#include "core/bounded_text.hpp"
+
 namespace eightsync::daemon {
 
 sd_notifier::sd_notifier() noexcept {
@@ -25,9 +28,10 @@ void sd_notifier::send(std::string_view message) const noexcept {
 }
 
 namespace {
-// STATUS= is one line: a newline would end the assignment early.
+// STATUS= is one line: a newline would end the assignment early. It may carry a cycle's error,
+// so it is redacted and bounded like every other sink (invariant 9).
 std::string one_line(std::string_view s) {
-  std::string out(s);
+  std::string out = core::bound_text(core::redact_credentials(s));
   for (char& c : out)
     if (c == '\n' || c == '\r') c = ' ';
   return out;

@@ -25,8 +25,19 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
   if (!store) return store.error();
   try {
     const core::audit_log audit(*store);
-    const auto snap = take_operator_snapshot(audit);
+    const auto holder_before = lock_holder(cfg.state.path);
+    auto snap = take_operator_snapshot(audit);
     const auto holder = lock_holder(cfg.state.path);
+    // A cycle that never ended while no process held the lock, before and after it was read, is
+    // not running: its process was killed or crashed. The next writer (sync, the service) records
+    // it as interrupted and settles its open writes; until then, say what it is.
+    if (snap.last && !snap.last->outcome && !holder_before && !holder) {
+      snap.last->outcome = core::cycle_outcome::interrupted;
+      if (snap.last->error.empty())
+        snap.last->error =
+            "its process ended during the cycle (killed or crashed); the next `eightsync sync` or the "
+            "service records it as interrupted and looks up its open writes";
+    }
     std::optional<core::clock::time_point> next;
     if (holder && snap.last && snap.last->ended_at) next = *snap.last->ended_at + cfg.schedule.interval;
 

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "core/secret_registry.hpp"
+
 namespace eightsync::daemon {
 namespace {
 
@@ -29,6 +31,8 @@ core::expected<core::secret_token, std::string> checked(std::string raw, const s
                                            "hold the token alone, on one line");
   }
   core::secret_token token{std::string(v)};
+  // From now on every sink redacts it by value, whatever an error message puts around it.
+  core::secret_registry::global().add(token.reveal());
   // The raw copy held the secret too; wipe it before it is freed.
   std::fill(raw.begin(), raw.end(), '\0');
   return token;

@@ -73,6 +73,20 @@ unsigned protocol_error_status(const boost::system::error_code& ec) {
   return 400;
 }
 
+// The `echo_token` fault's detail: the credential of the Authorization header, without its
+// scheme (so no "Bearer" precedes it), as a careless server repeats what it refused; padded with
+// "x" to `size` bytes when that is larger.
+std::string echo_token_detail(std::string_view authorization, std::size_t size) {
+  std::string_view credential = authorization;
+  if (const auto space = credential.find(' '); space != std::string_view::npos)
+    credential = credential.substr(space + 1);
+  std::string detail = "the credential " +
+                       (credential.empty() ? std::string("(none)") : std::string(credential)) +
+                       " may not do this";
+  if (detail.size() < size) detail.append(size - detail.size(), 'x');
+  return detail;
+}
+
 scim_answer guarded(const auto& f) {
   try {
     return f();
@@ -331,6 +345,9 @@ struct emulator_server::impl {
             make_error(fault->status, "", "injected fault: status " + std::to_string(fault->status)));
       } else if (fault && (fault->kind == fault_kind::empty_listing || fault->kind == fault_kind::listing)) {
         a = scim_.fake_listing(*fault, *route);
+      } else if (fault && fault->kind == fault_kind::echo_token) {
+        a = scim_answer::from_error(make_error(fault->status, "invalidValue",
+                                               echo_token_detail(req.authorization, fault->detail_bytes)));
       } else {
         if (fault && fault->kind == fault_kind::drift) scim_.drift(*fault);
         a = guarded([&] { return scim_.handle(req, *route); });

@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<fault_kind, std::string_view>, 9> kind_names{{
+constexpr std::array<std::pair<fault_kind, std::string_view>, 10> kind_names{{
     {fault_kind::status, "status"},
     {fault_kind::reset, "reset"},
     {fault_kind::slow, "slow"},
@@ -24,6 +24,7 @@ constexpr std::array<std::pair<fault_kind, std::string_view>, 9> kind_names{{
     {fault_kind::drift, "drift"},
     {fault_kind::empty_listing, "empty_listing"},
     {fault_kind::listing, "listing"},
+    {fault_kind::echo_token, "echo_token"},
 }};
 
 std::optional<std::uint64_t> as_count(const json::value& v) {
@@ -44,7 +45,8 @@ std::string_view fault_kind_name(fault_kind k) noexcept {
 json::value fault_spec::to_json() const {
   json::object o;
   o["kind"] = fault_kind_name(kind);
-  if (kind == fault_kind::status) o["status"] = status;
+  if (kind == fault_kind::status || kind == fault_kind::echo_token) o["status"] = status;
+  if (kind == fault_kind::echo_token && detail_bytes > 0) o["detail_bytes"] = detail_bytes;
   if (kind == fault_kind::slow) o["delay_ms"] = delay_ms;
   if (kind == fault_kind::listing) o["total"] = total;
   if (kind == fault_kind::drift) {
@@ -68,7 +70,7 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
   if (!kind || !kind->is_string()) {
     error =
         "fault.kind: required, one of status, reset, slow, truncate, invalid_json, lost_response, drift, "
-        "empty_listing, listing";
+        "empty_listing, listing, echo_token";
     return std::nullopt;
   }
   fault_spec spec;
@@ -76,10 +78,11 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
                                   [&](const auto& kn) { return kn.second == kind->as_string(); });
   if (found == kind_names.end()) {
     error = "fault.kind: unknown kind `" + std::string(kind->as_string()) +
-            "`; expected status, reset, slow, truncate, invalid_json, lost_response or drift";
+            "`; expected status, reset, slow, truncate, invalid_json, lost_response, drift or echo_token";
     return std::nullopt;
   }
   spec.kind = found->first;
+  if (spec.kind == fault_kind::echo_token) spec.status = 400;
   bool has_insert_or_delete = false;
   for (const auto& [key, value] : *o) {
     const auto bad = [&, k = std::string(key)](std::string_view expected) {
@@ -91,6 +94,14 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
       auto n = as_count(value);
       if (!n || *n < 500 || *n > 599) return bad("an HTTP status from 500 to 599");
       spec.status = static_cast<unsigned>(*n);
+    } else if (key == "status" && spec.kind == fault_kind::echo_token) {
+      auto n = as_count(value);
+      if (!n || *n < 400 || *n > 599) return bad("an HTTP status from 400 to 599");
+      spec.status = static_cast<unsigned>(*n);
+    } else if (key == "detail_bytes" && spec.kind == fault_kind::echo_token) {
+      auto n = as_count(value);
+      if (!n || *n > 64U * 1024U * 1024U) return bad("a size in bytes from 0 to 67108864");
+      spec.detail_bytes = static_cast<std::uint32_t>(*n);
     } else if (key == "rate") {
       if (!value.is_number()) return bad("a number from 0 to 1");
       const double r = value.to_number<double>();

@@ -148,6 +148,39 @@ TEST_F(faults, LostResponseAppliesTheWriteThenClosesWithoutAnswering) {
   EXPECT_EQ(scim().post("/scim/v2/Users", user("lost@example.com")).status, 409u);
 }
 
+TEST_F(faults, EchoTokenRepeatsTheBearerTokenInTheErrorDetail) {
+  start();
+  add_fault(json::object{{"kind", "echo_token"}, {"next", 1}, {"method", "GET"}});
+  const auto r = scim().get("/scim/v2/Users");
+  EXPECT_EQ(r.status, 400u);
+  const auto body = r.json().as_object();
+  const std::string detail(body.at("detail").as_string());
+  EXPECT_NE(detail.find(test_token), std::string::npos) << detail;
+  EXPECT_EQ(detail.find("Bearer"), std::string::npos) << "the token alone, without its scheme: " << detail;
+  EXPECT_EQ(body.at("status").as_string(), "400");
+  EXPECT_EQ(last_log().at("fault").as_string(), "echo_token");
+  EXPECT_EQ(scim().get("/scim/v2/Users").status, 200u) << "expired after next=1";
+}
+
+TEST_F(faults, EchoTokenTakesAStatusAndPadsTheDetail) {
+  start();
+  add_fault(json::object{
+      {"kind", "echo_token"}, {"status", 503}, {"detail_bytes", 1'000'000}, {"next", 1}, {"method", "POST"}});
+  const auto r = scim().post("/scim/v2/Users", user("e@example.com"));
+  EXPECT_EQ(r.status, 503u);
+  const std::string detail(r.json().at("detail").as_string());
+  EXPECT_EQ(detail.size(), 1'000'000u);
+  EXPECT_NE(detail.find(test_token), std::string::npos);
+  EXPECT_TRUE(dump().empty()) << "nothing applied";
+  EXPECT_FALSE(last_log().at("applied").as_bool());
+  EXPECT_TRUE(admin().get("/_emulator/faults").json().as_array().empty()) << "expired";
+  for (const char* bad :
+       {R"({"kind":"echo_token","status":200})", R"({"kind":"echo_token","detail_bytes":-1})",
+        R"({"kind":"echo_token","delay_ms":10})"}) {
+    EXPECT_EQ(admin().request("POST", "/_emulator/faults", bad).status, 400u) << bad;
+  }
+}
+
 TEST_F(faults, DriftInsertsAndDeletesUsersBetweenPages) {
   start();
   json::array users;
