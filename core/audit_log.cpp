@@ -15,6 +15,7 @@
 
 #include "core/attribute.hpp"
 #include "core/audit_redaction.hpp"
+#include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 
@@ -278,12 +279,12 @@ class audit_row_reader {
 
 // Runs `f`, turning SQLite's exceptions into state_error naming the file and the action.
 template <class F>
-decltype(auto) guarded(const state_store& store, std::string_view doing, F&& f) {
+decltype(auto) guarded(state_store& store, std::string_view doing, F&& f) {
   try {
     return std::forward<F>(f)();
   } catch (const SQLite::Exception& e) {
     throw state_error("state database " + store.path().string() + ": " + std::string(doing) + ": " +
-                      e.what());
+                      sqlite_failure_text(e, store.database()));
   }
 }
 

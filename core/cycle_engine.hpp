@@ -52,6 +52,8 @@ struct cycle_settings {
   /// audit.retention: finished cycles older than this are pruned after each cycle; unset: none.
   std::optional<std::chrono::milliseconds> audit_retention;
   std::string source_path;  ///< the HR export, as the audit row names it
+  /// Why the cycle's `stop` flag turned true, for its error; unset or empty: a signal.
+  std::function<std::string()> stop_reason;
 };
 
 /// What one cycle did: its audit row's end, what the executor did, and what was planned.

@@ -21,6 +21,7 @@
 
 #include "core/content_hash.hpp"
 #include "core/remote_user.hpp"
+#include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 #include "core/wall_clock.hpp"
@@ -136,7 +137,9 @@ struct state_store::impl {
   std::string now_text() const { return format_utc_time(time->now()); }
 
   [[noreturn]] void fail(std::string_view doing, const std::exception& e) const {
-    throw state_error("state database " + path.string() + ": " + std::string(doing) + ": " + e.what());
+    const auto* sql = dynamic_cast<const SQLite::Exception*>(&e);
+    throw state_error("state database " + path.string() + ": " + std::string(doing) + ": " +
+                      (sql != nullptr && db ? sqlite_failure_text(*sql, *db) : std::string(e.what())));
   }
 
   // Runs `f`, turning SQLite's exceptions into state_error naming the file and the action.

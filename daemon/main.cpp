@@ -1,5 +1,6 @@
 // eightsync: provisions users from an HR export into 8x8 X Series over SCIM 2.0.
 // The whole program lives in eightsync::daemon so tests link the same code; this stays thin.
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -7,6 +8,10 @@
 #include "daemon/cli.hpp"
 
 int main(int argc, char** argv) {
+  // Under a file size limit (ulimit -f, LimitFSIZE=) a write past it must fail like a full disk
+  // (SQLite reports it; the cycle ends with a message, nothing lost), not kill the process
+  // silently with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   eightsync::daemon::keep_heap_between_cycles();
   try {
     return eightsync::daemon::run_cli(argc, argv);

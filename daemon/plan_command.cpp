@@ -110,18 +110,26 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
   std::shared_ptr<const core::clock> clk_ptr(&clk, [](const core::clock*) {});
   // A plan's reads count against the same budget as the service's requests.
   auto limiter = make_rate_limiter(cfg, clk, logger);
+  if (const auto w = wait_beyond(*limiter, clk, cfg, request.max_wait)) {
+    err << refused_wait_message("plan", *w, request.max_wait,
+                                "nothing was read from 8x8 and no plan was made");
+    return exit_paused;
+  }
   std::optional<core::cycle_plan> planned;
+  std::optional<connectors::long_wait> refused;
   std::exception_ptr failure;
   try {
     net::io_context ioc;
-    connectors::scim_client client(ioc.get_executor(),
-                                   client_options(cfg, std::move(*token), limiter, clk_ptr, logger));
+    auto options = client_options(cfg, std::move(*token), limiter, clk_ptr, logger);
+    options.max_wait = request.max_wait;
+    connectors::scim_client client(ioc.get_executor(), std::move(options));
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
           planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
                                               planner_options_from(cfg, clk.now(), request.full), *logger);
           co_await client.shutdown();
+          refused = client.refused_wait();
         },
         [&](std::exception_ptr e) { failure = e; });
     ioc.run();
@@ -136,6 +144,13 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
       err << "eightsync plan: " << e.what() << '\n';
       return exit_state_unusable;
     }
+  }
+
+  if (refused) {
+    // The reads stopped at a wait this command may not make: a plan from them would be partial.
+    err << refused_wait_message("plan", *refused, request.max_wait,
+                                "reading 8x8 stopped and no plan was printed");
+    return exit_paused;
   }
 
   const core::cycle_plan& c = *planned;

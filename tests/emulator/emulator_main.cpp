@@ -32,8 +32,9 @@ loopback only: /_emulator/users (GET dump, POST seed, DELETE reset), /_emulator/
 DELETE revoke), /_emulator/faults (GET, POST append, PUT replace, DELETE clear),
 /_emulator/settings (GET, PATCH), /_emulator/log (GET [?since=SEQ], DELETE).
 Fault kinds: status (status 500..599), reset, slow (delay_ms), truncate, invalid_json,
-lost_response, drift (insert, delete). Aim them with method, path (prefix), next (count), rate
-(0..1, drawn from --seed). SIGTERM or SIGINT stops the emulator with exit status 0.)footer";
+lost_response, drift (insert, delete), retry_after (value, status 429 or 503). Aim them with
+method, path (prefix), next (count), rate (0..1, drawn from --seed). SIGTERM or SIGINT stops the
+emulator with exit status 0.)footer";
 
 }  // namespace
 

@@ -327,6 +327,10 @@ struct emulator_server::impl {
       } else if (fault && fault->kind == fault_kind::status) {
         a = scim_answer::from_error(
             make_error(fault->status, "", "injected fault: status " + std::to_string(fault->status)));
+      } else if (fault && fault->kind == fault_kind::retry_after) {
+        a = scim_answer::from_error(
+            make_error(fault->status, "", "injected fault: retry after " + fault->value));
+        a.headers.emplace_back("Retry-After", fault->value);
       } else {
         if (fault && fault->kind == fault_kind::drift) scim_.drift(*fault);
         a = guarded([&] { return scim_.handle(req, *route); });

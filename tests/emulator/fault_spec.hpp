@@ -18,27 +18,29 @@ enum class fault_kind {
   invalid_json,   ///< apply, then answer with a body that is not valid JSON
   lost_response,  ///< apply, then close the connection without answering
   drift,          ///< before a list page after the first, insert and/or delete users
+  retry_after,    ///< answer `status` (429) with `Retry-After: value`; nothing applied
 };
 
 /// One fault and the requests it aims at, as given on the command line or to
 /// `POST /_emulator/faults`.
 struct fault_spec {
   fault_kind kind = fault_kind::status;  ///< what happens
-  unsigned status = 503;                 ///< for `status`: the HTTP status (500…599)
-  std::optional<double> rate;            ///< probability per matching request; nullopt: always
-  std::optional<std::uint64_t> next;     ///< fires on this many matching requests, then expires
-  std::string method;                    ///< only this method (upper case); empty: any
-  std::string path;                      ///< only paths starting with this; empty: any
-  std::uint32_t delay_ms = 2000;         ///< for `slow`
-  std::uint32_t insert = 0;              ///< for `drift`: users inserted at the front
-  std::uint32_t remove = 0;              ///< for `drift`: users deleted from the front (`delete`)
+  unsigned status = 503;       ///< for `status`: the HTTP status (500…599); `retry_after`: 429 or 503
+  std::optional<double> rate;  ///< probability per matching request; nullopt: always
+  std::optional<std::uint64_t> next;  ///< fires on this many matching requests, then expires
+  std::string method;                 ///< only this method (upper case); empty: any
+  std::string path;                   ///< only paths starting with this; empty: any
+  std::uint32_t delay_ms = 2000;      ///< for `slow`
+  std::uint32_t insert = 0;           ///< for `drift`: users inserted at the front
+  std::uint32_t remove = 0;           ///< for `drift`: users deleted from the front (`delete`)
+  std::string value;                  ///< for `retry_after`: the Retry-After header value, as sent
 
   /// The spec as JSON, in the accepted input shape (`next` shows what remains).
   boost::json::value to_json() const;
 };
 
 /// The stable name of a kind (`status`, `reset`, `slow`, `truncate`, `invalid_json`,
-/// `lost_response`, `drift`), used in specs and in the request log.
+/// `lost_response`, `drift`, `retry_after`), used in specs and in the request log.
 std::string_view fault_kind_name(fault_kind k) noexcept;
 
 /// Parses one spec object such as `{"kind":"status","status":503,"rate":0.3,"method":"POST"}`.
