@@ -78,16 +78,15 @@ int preview(const std::filesystem::path& file, std::size_t limit, bool as_json) 
 void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
   cmd.add_option_function<std::string>(
          "--max-wait", [&out](const std::string& text) { out = *config::parse_duration(text); },
-         "The longest wait for 8x8 this command makes (a pause 8x8 asked for with Retry-After); a longer "
-         "one ends the command with exit 11, naming the wait and when it ends. Waits the rate limit "
-         "imposes by itself (up to target.rate_limit.per) always go. Default: 1m")
+         "The longest wait for 8x8 (a pause it asked for with Retry-After); a longer one exits 11, naming "
+         "the wait and its end. The rate limit's own pacing always goes. Default: 1m")
       ->type_name("DURATION")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             return config::parse_duration(text) ? std::string()
                                                 : "expected a duration such as 30s, 15m or 2h";
           },
-          "DURATION"));
+          ""));
 }
 
 }  // namespace
