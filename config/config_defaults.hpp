@@ -42,6 +42,7 @@ inline constexpr milliseconds rate_limit_per = 60s;
 inline constexpr std::size_t retry_attempts = 5;
 inline constexpr milliseconds retry_base_delay = 1s;
 inline constexpr milliseconds retry_max_delay = 60s;
+inline constexpr milliseconds retry_max_pause = 1h;
 
 // schedule:
 inline constexpr milliseconds schedule_interval = 1h;

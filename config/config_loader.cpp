@@ -39,7 +39,7 @@ constexpr std::array<sv, 12> target_keys{
     "url",       "token_file", "token_env",        "ca_file",    "proxy", "visibility",
     "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry", "listing_max_duration"};
 constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
-constexpr std::array<sv, 3> retry_keys{"attempts", "base_delay", "max_delay"};
+constexpr std::array<sv, 4> retry_keys{"attempts", "base_delay", "max_delay", "max_pause"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
 constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
 constexpr std::array<sv, 6> safety_keys{
@@ -712,6 +712,15 @@ class loader {
                              format_duration(out.retry.base_delay) + "), found " +
                              in_quotes(format_duration(out.retry.max_delay)));
       }
+    }
+    // A pause of at most a week: shorter than a second would ignore 8x8's Retry-After (invariant 8);
+    // longer would let one answer silence eightsync for longer than anyone waits unwarned.
+    const field max_pause = retry.get("max_pause");
+    if (duration(max_pause, out.retry.max_pause) &&
+        (out.retry.max_pause < std::chrono::seconds{1} || out.retry.max_pause > std::chrono::days{7})) {
+      error(max_pause,
+            "expected a duration from 1s to 7d, found " + in_quotes(format_duration(out.retry.max_pause)));
+      out.retry.max_pause = defaults::retry_max_pause;
     }
   }
 

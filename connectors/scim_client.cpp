@@ -4,8 +4,6 @@
 #include <utility>
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
@@ -14,10 +12,13 @@
 
 #include "connectors/http_connection.hpp"
 #include "connectors/http_transport.hpp"
+#include "connectors/pacing_sleeper.hpp"
 #include "connectors/scim_attribute_check.hpp"
+#include "connectors/timer_sleeper.hpp"
 #include "core/audit_redaction.hpp"
 #include "core/bounded_text.hpp"
 #include "core/retry_after.hpp"
+#include "core/state_time.hpp"
 #include "core/user_listing.hpp"
 #include "core/wall_clock.hpp"
 
@@ -57,6 +58,19 @@ void read_error_body(const std::string& body, scim_result& r) {
         (body.empty() ? std::string(" without a body")
                       : " with a " + std::to_string(body.size()) + "-byte body that is not a SCIM error");
   }
+}
+
+std::int64_t whole_seconds(core::clock::duration d) {
+  return std::chrono::ceil<std::chrono::seconds>(d).count();
+}
+
+// A call the client did not send: no attempt, nothing applied, the reason in the detail.
+scim_result not_sent(std::string detail) {
+  scim_result r;
+  r.outcome = scim_outcome::rate_limited;
+  r.attempts = 0;
+  r.detail = std::move(detail);
+  return r;
 }
 
 std::optional<std::uint64_t> as_count(const json::value* v) {
@@ -102,6 +116,7 @@ scim_client::scim_client(net::any_io_executor executor, scim_client_options opti
     options_.clock =
         std::shared_ptr<const core::clock>(&core::wall_clock::instance(), [](const core::clock*) {});
   }
+  if (!options_.sleeper) options_.sleeper = std::make_shared<timer_sleeper>(executor_);
   if (connection_) return;  // a given transport carries its own connection settings
   http_connection_options h;
   h.host = base_.host;
@@ -122,14 +137,56 @@ std::size_t scim_client::connections_opened() const noexcept {
   return connection_->connections_opened();
 }
 
-net::awaitable<void> scim_client::sleep_until(core::clock::time_point t) {
-  const auto wait = t - options_.clock->now();
-  if (wait <= core::clock::duration::zero()) co_return;
-  log_->trace("scim.wait ms={}", std::chrono::duration_cast<milliseconds>(wait).count());
-  net::steady_timer timer(executor_);
-  timer.expires_after(wait);
-  boost::system::error_code ec;
-  co_await timer.async_wait(net::redirect_error(net::use_awaitable, ec));
+std::string_view scim_client::wait_reason(core::clock::time_point slot) const {
+  const auto st = options_.rate_limiter->export_state();
+  return st.paused_until && *st.paused_until >= slot ? "retry_after" : "rate_limit";
+}
+
+// The wait a call would face before its next request, checked before a slot is reserved: one
+// beyond max_wait is refused, and reported once.
+std::optional<long_wait> scim_client::refused(const call& c) {
+  if (!options_.max_wait) return std::nullopt;
+  const auto now = options_.clock->now();
+  const auto next = options_.rate_limiter->next_slot();
+  const auto wait = next - now;
+  if (wait <= *options_.max_wait || wait <= options_.pacing_window) return std::nullopt;
+  long_wait w{next, wait, wait_reason(next)};
+  if (!refused_) {
+    refused_ = w;
+    log_->warn("scim.wait_refused op={} method={} target={} wait_s={} until={} reason={} max_wait_s={}", c.op,
+               c.method, c.target, whole_seconds(wait), core::format_utc_time(next), w.reason,
+               whole_seconds(*options_.max_wait));
+    if (options_.on_wait_refused) options_.on_wait_refused(w);
+  }
+  return w;
+}
+
+net::awaitable<bool> scim_client::wait_for(const call& c, core::clock::time_point slot) {
+  const auto wait = slot - options_.clock->now();
+  if (wait <= core::clock::duration::zero()) co_return !options_.sleeper->interrupted();
+  // A long wait is one a person should hear of: 8x8's pause, or slots another process holds.
+  // The rate limit's own pacing (up to its window) is expected, and only traced.
+  const bool long_one = wait > long_wait_threshold && wait > options_.pacing_window;
+  if (long_one) {
+    const long_wait w{slot, wait, wait_reason(slot)};
+    log_->warn(
+        "scim.long_wait op={} method={} target={} wait_s={} until={} reason={}: "
+        "nothing is sent to 8x8 before then (`eightsync status` shows it)",
+        c.op, c.method, c.target, whole_seconds(wait), core::format_utc_time(slot), w.reason);
+    if (options_.on_long_wait) options_.on_long_wait(w);
+  } else if (wait > long_wait_threshold) {
+    log_->info("scim.pacing_wait op={} wait_s={} until={}", c.op, whole_seconds(wait),
+               core::format_utc_time(slot));
+  } else {
+    log_->trace("scim.wait ms={}", std::chrono::duration_cast<milliseconds>(wait).count());
+  }
+  const bool reached = co_await options_.sleeper->sleep_until(*options_.clock, slot);
+  if (long_one) {
+    log_->info("scim.long_wait_end op={} method={} target={} interrupted={}", c.op, c.method, c.target,
+               !reached);
+    if (options_.on_long_wait) options_.on_long_wait(std::nullopt);
+  }
+  co_return reached;
 }
 
 net::awaitable<scim_result> scim_client::execute(const call& c) {
@@ -139,10 +196,31 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
   std::size_t paused = 0;  // 429s (or 503s with Retry-After) in a row
   scim_result r;
   for (std::size_t attempt = 1;; ++attempt) {
+    // Nothing new starts once eightsync is stopping, nor after a wait this command may not
+    // make. A retry that cannot go reports the previous attempt's answer.
+    if (options_.sleeper->interrupted()) {
+      if (attempt == 1) r = not_sent("not sent: eightsync is stopping");
+      break;
+    }
+    if (const auto w = refused(c)) {
+      if (attempt == 1) {
+        r = not_sent("not sent: the next request to 8x8 may go only at " + core::format_utc_time(w->until) +
+                     ", in " + std::to_string(whole_seconds(w->wait)) + " s, longer than this command waits");
+        if (w->reason == "retry_after") r.retry_after = w->until;
+      }
+      break;
+    }
     const auto slot = options_.rate_limiter->acquire();
-    if (const auto wait = slot - options_.clock->now(); wait > core::clock::duration::zero())
-      tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(wait);
-    co_await sleep_until(slot);
+    const auto wait_from = options_.clock->now();
+    const bool reached = co_await wait_for(c, slot);
+    // The time waited, not the time planned: a stop cuts a pause short.
+    if (const auto waited = std::min(options_.clock->now(), slot) - wait_from;
+        waited > core::clock::duration::zero())
+      tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(waited);
+    if (!reached) {
+      if (attempt == 1) r = not_sent("not sent: eightsync is stopping");
+      break;
+    }
     auto ex = co_await connection_->send(c.method, c.target, c.body);
     {
       ++tally_.sent;
@@ -225,6 +303,14 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
         auto deadline = core::parse_retry_after(ex.retry_after, now);
         // No (usable) Retry-After: back off exponentially, without jitter (never zero).
         if (!deadline) deadline = now + std::max(policy.backoff_cap(paused), milliseconds{1000});
+        if (*deadline - now > policy.max_pause) {
+          // One absurd header must not silence eightsync for days: a longer pause is cut.
+          log_->warn(
+              "scim.retry_after_capped op={} method={} target={} status={} retry_after_s={} max_pause_s={}: "
+              "8x8 asked for a longer pause than target.retry.max_pause",
+              c.op, c.method, c.target, s, whole_seconds(*deadline - now), whole_seconds(policy.max_pause));
+          deadline = now + policy.max_pause;
+        }
         options_.rate_limiter->on_retry_after(*deadline);
         r.retry_after = *deadline;
         const auto wait = std::chrono::duration_cast<milliseconds>(*deadline - now);
@@ -287,7 +373,7 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
     const auto delay = wait_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
     log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op,
                c.method, c.target, attempt, scim_outcome_name(r.outcome), r.status, delay.count());
-    if (delay > milliseconds::zero()) co_await sleep_until(options_.clock->now() + delay);
+    if (delay > milliseconds::zero() && !co_await wait_for(c, options_.clock->now() + delay)) break;
   }
   r.elapsed = to_ms(std::chrono::steady_clock::now() - started);
   co_return r;

@@ -27,6 +27,12 @@ class http_transport;
 /// never retried. It never sends DELETE. It logs one line per event (`scim.request`, `scim.retry`,
 /// `scim.rate_limited`, …) and never logs a header or the token. Calls must not overlap: await one before
 /// starting the next. It is the engine's core::scim_port.
+///
+/// A Retry-After longer than retry.max_pause is cut to it (`scim.retry_after_capped`). A wait for
+/// a slot over a minute and beyond the rate limit's window is logged at warn (`scim.long_wait`)
+/// and reported to options.on_long_wait; with options.max_wait a longer one is not waited: the
+/// call returns rate_limited with no attempt (`scim.wait_refused`). Once options.sleeper is
+/// interrupted, no call sends anything: each returns rate_limited with no attempt.
 class scim_client final : public core::scim_port {
  public:
   /// A client for `options` on `executor`. Throws std::invalid_argument for a bad base URL,
@@ -95,10 +101,15 @@ class scim_client final : public core::scim_port {
   /// limiter. Never throws.
   const core::request_tally& tally() const noexcept override { return tally_; }
 
+  /// The first wait options.max_wait refused, if any (the call returned unsent). Never throws.
+  const std::optional<long_wait>& refused_wait() const noexcept { return refused_; }
+
  private:
   struct call;
   boost::asio::awaitable<core::scim_result> execute(const call& c);
-  boost::asio::awaitable<void> sleep_until(core::clock::time_point t);
+  boost::asio::awaitable<bool> wait_for(const call& c, core::clock::time_point slot);
+  std::optional<long_wait> refused(const call& c);
+  std::string_view wait_reason(core::clock::time_point slot) const;
 
   boost::asio::any_io_executor executor_;
   scim_client_options options_;
@@ -107,6 +118,7 @@ class scim_client final : public core::scim_port {
   std::unique_ptr<http_transport> connection_;
   std::mt19937_64 rng_;
   core::request_tally tally_;
+  std::optional<long_wait> refused_;
   bool busy_ = false;
 };
 

@@ -1,18 +1,22 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <spdlog/logger.h>
 
+#include "connectors/long_wait.hpp"
 #include "core/clock.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/retry_policy.hpp"
 #include "core/secret_token.hpp"
 
 namespace eightsync::connectors {
+
+class pacing_sleeper;
 
 /// What the SCIM client needs, filled by the daemon from the config (connectors do not depend on
 /// config/).
@@ -37,6 +41,19 @@ struct scim_client_options {
   std::shared_ptr<const core::clock> clock;
   std::shared_ptr<spdlog::logger> logger;  ///< nullptr: spdlog's default logger
   std::string user_agent = "eightsync";    ///< the User-Agent header
+  /// How the client waits for slots and backoffs; nullptr: a timer_sleeper on its executor.
+  std::shared_ptr<pacing_sleeper> sleeper;
+  /// The longest wait the rate limit alone imposes (target.rate_limit.per plus the limiter's
+  /// guard): a wait up to it is ordinary pacing, never refused nor reported as long.
+  std::chrono::milliseconds pacing_window{0};
+  /// A command's limit (`--max-wait`): a call whose send slot is further away than this (and
+  /// than pacing_window) is not sent: it returns rate_limited with attempts 0 and reports the
+  /// wait to on_wait_refused. nullopt: every wait is waited out (the service).
+  std::optional<std::chrono::milliseconds> max_wait;
+  /// Told of a wait max_wait refused, before the call returns.
+  std::function<void(const long_wait&)> on_wait_refused;
+  /// Told when a long wait begins (the wait) and when it ends (nullopt), for status and metrics.
+  std::function<void(const std::optional<long_wait>&)> on_long_wait;
 };
 
 }  // namespace eightsync::connectors

@@ -136,7 +136,8 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);
   if (stop != nullptr && stop->load()) {
     end.outcome = cycle_outcome::interrupted;
-    end.error = "stopped by a signal; the rest waits for the next cycle";
+    end.error = settings.stop_reason ? settings.stop_reason() : std::string();
+    if (end.error.empty()) end.error = "stopped by a signal; the rest waits for the next cycle";
   }
 
   for (const auto& a : c.plan.manual_actions)

@@ -172,6 +172,16 @@ void cycle_executor::skip(const plan_entry& e, const std::string& why, execution
   failed_keys_.insert(e.hr_key);
 }
 
+void cycle_executor::skip_unsent(const plan_entry& e, std::int64_t op, const scim_result& r,
+                                 execution_summary& summary) {
+  audit_.record_outcome(op, local_outcome(audit_operation_outcome::skipped,
+                                          r.detail.empty() ? std::string("not sent") : r.detail));
+  ++summary.skipped;
+  failed_keys_.insert(e.hr_key);
+  log_->info("op.{}.not_sent hr_key={} user={}: {}", operation_kind_name(e.kind), e.hr_key, e.user_name,
+             r.detail);
+}
+
 void cycle_executor::stop_for_token(const std::string& while_doing, execution_summary& summary) {
   summary.auth_failed = true;
   summary.error = "8x8 refused the token (401) while " + while_doing +
@@ -181,6 +191,12 @@ void cycle_executor::stop_for_token(const std::string& while_doing, execution_su
 
 void cycle_executor::record_failure(const plan_entry& e, std::int64_t op, const scim_result& r,
                                     execution_summary& summary) {
+  if (r.attempts == 0) {
+    // The port sent nothing (eightsync is stopping, or this command may not wait as long as the
+    // next request would): no fault of the user's, so no backoff; the next cycle plans it again.
+    skip_unsent(e, op, r, summary);
+    return;
+  }
   audit_.record_outcome(op, outcome_of(r, audit_operation_outcome::failed));
   count_failure(e, r, summary);
 }

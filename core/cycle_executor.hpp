@@ -91,6 +91,7 @@ class cycle_executor {
                          execution_summary& summary);
   void record_failure(const plan_entry& e, std::int64_t op, const scim_result& r, execution_summary& summary);
   void count_failure(const plan_entry& e, const scim_result& r, execution_summary& summary);
+  void skip_unsent(const plan_entry& e, std::int64_t op, const scim_result& r, execution_summary& summary);
   void stop_for_token(const std::string& while_doing, execution_summary& summary);
   void raise_follow_ups(const std::vector<manual_action>& follow_ups, const std::string& scim_id,
                         execution_summary& summary);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/clock.hpp"
 #include "core/rate_limiter.hpp"
@@ -22,7 +23,8 @@ namespace eightsync::core {
 class state_store;
 
 /// A sliding_window_rate_limiter whose send slots and Retry-After pause live in the state
-/// database (table rate_limit_slots, meta key rate_limit.paused_until), so every eightsync
+/// database (table rate_limit_slots, meta keys rate_limit.paused_until and rate_limit.written_at,
+/// the time of the last write by the writer's clock), so every eightsync
 /// process sharing that file (the daemon, each `eightsync sync`, one after the other or at
 /// once) shares one budget across restarts (invariant 8).
 ///
@@ -32,6 +34,11 @@ class state_store;
 /// rounded the same way, so a reloaded budget is never looser than the one handed out. Do not
 /// call acquire() while this process holds a write transaction on the same file (it would wait
 /// for itself until the busy timeout, then fall back).
+///
+/// Times in the file that no running eightsync can have set at this clock (a wall clock stepped
+/// back since they were stored, a pause beyond `max_pause`, slots far beyond the window: see
+/// clamp_to_clock) are clamped as they are loaded and stored clamped, with one `pacing.clamped`
+/// warning.
 ///
 /// acquire() never throws: when the database cannot be used (cannot be opened, is not migrated,
 /// is locked past the busy timeout, is read-only, the disk is full), it logs
@@ -43,8 +50,16 @@ class persistent_rate_limiter final : public rate_limiter {
   /// How to reach the database and how to report; the defaults are what the daemon uses.
   struct options {
     clock::duration guard = sliding_window_rate_limiter::default_guard;  ///< see sliding_window_rate_limiter
-    std::chrono::milliseconds busy_timeout{5000};  ///< how long to wait for another process's write
-    std::shared_ptr<spdlog::logger> logger;        ///< for pacing.persist_failed; nullptr: spdlog's default
+    clock::duration max_pause = default_max_pause;  ///< the longest pause kept (target.retry.max_pause)
+    std::chrono::milliseconds busy_timeout{5000};   ///< how long to wait for another process's write
+    std::shared_ptr<spdlog::logger>
+        logger;  ///< for pacing.persist_failed and pacing.clamped; nullptr: spdlog's default
+  };
+
+  /// What clear_pause() removed.
+  struct cleared {
+    std::optional<clock::time_point> pause;  ///< the pause that was stored, if any
+    std::size_t slots = 0;                   ///< send slots in the future moved back to now
   };
 
   /// A limiter of at most `requests` per `window`, reading time from `clk` (which must outlive
@@ -77,8 +92,12 @@ class persistent_rate_limiter final : public rate_limiter {
   /// Never throws except std::bad_alloc.
   clock::time_point acquire() override;
 
-  /// Pauses every slot of every process sharing the file until `deadline` (the later of the
-  /// stored and the given deadline is kept). Never throws.
+  /// What acquire() would hand out now, from the stored slots and pause, without recording it.
+  /// Never throws except std::bad_alloc.
+  clock::time_point next_slot() override;
+
+  /// Pauses every slot of every process sharing the file until `deadline`, cut to now +
+  /// max_pause (the later of the stored and the given deadline is kept). Never throws.
   void on_retry_after(clock::time_point deadline) noexcept override;
 
   /// The slots and pause as last loaded or handed out. Never throws except std::bad_alloc.
@@ -92,10 +111,22 @@ class persistent_rate_limiter final : public rate_limiter {
   /// Never throws.
   bool persist_failed() const noexcept { return failed_.load(); }
 
+  /// The slots, pause and witness stored in `store` as they are, for a reader such as `eightsync status`
+  /// (works on a read-only store). Throws state_error when the file cannot be read or holds a
+  /// malformed time.
+  static rate_limiter_state stored_state(state_store& store);
+
+  /// Removes the stored pause, and moves send slots stored in the future back to `now` (each
+  /// may record a send, so none is dropped), in one transaction: `eightsync status
+  /// --clear-pause`. Throws state_error.
+  static cleared clear_pause(state_store& store, clock::time_point now);
+
  private:
   persistent_rate_limiter(std::size_t requests, clock::duration window, const clock& clk, options opts);
 
   rate_limiter_state load();
+  rate_limiter_state clamped(const rate_limiter_state& stored);
+  std::unique_ptr<sliding_window_rate_limiter> window_from(const rate_limiter_state& state) const;
   void save(const rate_limiter_state& state, const rate_limiter_state& stored);
   template <class F>
   void transact(F&& f);
@@ -111,6 +142,7 @@ class persistent_rate_limiter final : public rate_limiter {
   mutable std::mutex mutex_;
   std::unique_ptr<sliding_window_rate_limiter> memory_;  // the state as last loaded or handed out
   std::atomic<bool> failed_{false};
+  std::optional<rate_limiter_state> warned_;  // the stored state last reported as clamped
 };
 
 }  // namespace eightsync::core

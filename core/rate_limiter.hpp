@@ -15,6 +15,10 @@ class rate_limiter {
   /// sent. Never throws except std::bad_alloc.
   virtual clock::time_point acquire() = 0;
 
+  /// The slot acquire() would hand out now, without reserving it: for a caller that must know
+  /// how long it would wait before it commits to it. Never throws except std::bad_alloc.
+  virtual clock::time_point next_slot() = 0;
+
   /// A 429 said "not before `deadline`": every later slot is at or after it. An earlier
   /// deadline than one already known changes nothing. Never throws.
   virtual void on_retry_after(clock::time_point deadline) noexcept = 0;

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -52,13 +53,32 @@ bool file_size_limited() {
   return ::getrlimit(RLIMIT_FSIZE, &r) == 0 && r.rlim_cur != RLIM_INFINITY;
 }
 
+// Whether one of the database's files has grown to within a page or so of this process's file
+// size limit: SQLite does not always keep the errno (EFBIG) of the write that failed (a commit
+// reports "disk I/O error"), so the sizes tell.
+bool at_file_size_limit(const std::filesystem::path& database) {
+  rlimit limit{};
+  if (database.empty() || ::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return false;
+  constexpr rlim_t slack = 64 * 1024;  // larger than any page SQLite writes at once
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    struct stat st {};
+    const std::string file = database.string() + suffix;
+    if (::stat(file.c_str(), &st) == 0 && static_cast<rlim_t>(st.st_size) + slack >= limit.rlim_cur)
+      return true;
+  }
+  return false;
+}
+
 std::string disk_full(const std::filesystem::path& database) {
   return "disk full: the file system of " + directory_of(database).string() + " has no space left";
 }
 
 std::string too_large(const std::filesystem::path& database) {
   return "file too large: " + database.string() +
-         " reached this process's file size limit (ulimit -f); raise or remove the limit";
+         " reached this process's file size limit (ulimit -f, LimitFSIZE=); nothing was lost: raise or "
+         "remove the "
+         "limit and run again";
 }
 
 std::optional<std::string> read_only(const std::filesystem::path& database) {
@@ -82,6 +102,8 @@ std::optional<std::string> sqlite_environment_failure(const SQLite::Exception& e
     const int sys = handle != nullptr ? sqlite3_system_errno(handle) : 0;
     const auto dir = directory_of(database);
     if (sys == EFBIG) return too_large(database);
+    if ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && at_file_size_limit(database))
+      return too_large(database);
     if (primary == SQLITE_FULL || sys == ENOSPC || (primary == SQLITE_IOERR && no_space_left(dir))) {
       // SQLite reports a short write as SQLITE_FULL without an errno; under `ulimit -f` that is
       // the size limit, not the disk, when the file system still has room.

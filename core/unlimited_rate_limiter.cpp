@@ -8,6 +8,10 @@ clock::time_point unlimited_rate_limiter::acquire() {
   return paused_until_ && *paused_until_ > now ? *paused_until_ : now;
 }
 
+clock::time_point unlimited_rate_limiter::next_slot() {
+  return acquire();
+}
+
 void unlimited_rate_limiter::on_retry_after(clock::time_point deadline) noexcept {
   const std::lock_guard lock(mutex_);
   if (!paused_until_ || deadline > *paused_until_) paused_until_ = deadline;
@@ -15,7 +19,7 @@ void unlimited_rate_limiter::on_retry_after(clock::time_point deadline) noexcept
 
 rate_limiter_state unlimited_rate_limiter::export_state() const {
   const std::lock_guard lock(mutex_);
-  return rate_limiter_state{{}, paused_until_};
+  return rate_limiter_state{{}, paused_until_, std::nullopt};
 }
 
 void unlimited_rate_limiter::import_state(const rate_limiter_state& state) {

@@ -17,6 +17,9 @@ class unlimited_rate_limiter final : public rate_limiter {
   /// Now, or the end of the pause. Never throws.
   clock::time_point acquire() override;
 
+  /// What acquire() returns now. Never throws.
+  clock::time_point next_slot() override;
+
   /// Pauses every slot until `deadline` (keeps the later). Never throws.
   void on_retry_after(clock::time_point deadline) noexcept override;
 

@@ -1,6 +1,7 @@
 #include "daemon/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "config/duration.hpp"
 #include "daemon/approve_command.hpp"
 #include "daemon/audit_command.hpp"
 #include "daemon/check_connection_command.hpp"
@@ -77,6 +79,21 @@ int preview(const std::filesystem::path& file, std::size_t limit, bool as_json) 
   return exit_ok;
 }
 
+// A --max-wait option on `cmd`, read into `out`: a duration such as 30s, 15m or 2h.
+void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
+  cmd.add_option_function<std::string>(
+         "--max-wait", [&out](const std::string& text) { out = *config::parse_duration(text); },
+         "The longest wait for 8x8 (a pause it asked for with Retry-After); a longer one exits 11, naming "
+         "the wait and its end. The rate limit's own pacing always goes. Default: 1m")
+      ->type_name("DURATION")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return config::parse_duration(text) ? std::string()
+                                                : "expected a duration such as 30s, 15m or 2h";
+          },
+          ""));
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -94,7 +111,8 @@ int run_cli(int argc, char** argv) {
       "  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
       "Exit codes: 0 ok, 1 config invalid, 2 HR export rejected, 3 state database unusable,\n"
       "4 state database locked by another eightsync, 5 refused (conflicts with the recorded state),\n"
-      "6 no token or 8x8 refused it (401), 7 8x8 could not be read, 64 usage error, 70 internal error.\n"
+      "6 no token or 8x8 refused it (401), 7 8x8 could not be read, 11 a pause longer than --max-wait,\n"
+      "64 usage error, 70 internal error.\n"
       "Run `eightsync COMMAND --help` for a command's options.");
 
   std::string config_file = default_config;
@@ -126,14 +144,17 @@ int run_cli(int argc, char** argv) {
       "Read every 8x8 user (a full reconcile), even when per-user reads would cost fewer requests");
   plan->add_flag("--json", plan_req.json, "Print one JSON document instead of text (for scripts)");
   plan->add_flag("-v,--verbose", plan_req.verbose, "Log each request to 8x8 on stderr");
+  add_max_wait(*plan, plan_req.max_wait);
   plan->footer(
       "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
       "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
       "operations grouped by kind with a reason and before -> after for each user, what is held by a\n"
       "safety limit, conflicts to settle with `eightsync link`, manual actions, and the cost in requests\n"
       "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
+      "While 8x8's pause lasts longer than --max-wait:  eightsync plan --max-wait 2h\n"
       "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
-      "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL).");
+      "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL); 11 a read\n"
+      "would wait longer than --max-wait (the wait and its end are named).");
 
   auto* checkc =
       app.add_subcommand("check-connection", "Check step by step that eightsync can reach and use 8x8");
@@ -165,16 +186,19 @@ int run_cli(int argc, char** argv) {
   sync->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
   sync->add_flag("--full", sync_req.full, "Read every 8x8 user (a full reconcile), whatever it costs");
   sync->add_flag("-v,--verbose", sync_req.verbose, "Log each operation and request on stderr");
+  add_max_wait(*sync, sync_req.max_wait);
   sync->footer(
       "Example, once `eightsync plan` shows what you expect:\n"
       "  sudo -u eightsync eightsync sync -c /etc/eightsync/eightsync.yaml\n"
+      "While 8x8's pause lasts longer than --max-wait:  eightsync sync --max-wait 2h\n"
       "Runs one cycle as the service would: settles writes an earlier run left unfinished (by a lookup,\n"
       "never by resending), reads HR and 8x8, plans, and sends POST, PUT and PATCH through the rate\n"
       "limiter (its budget is kept in the state database, shared with the service). Every write has an\n"
       "audit row. Takes the state database's writer lock: while the service runs it exits 4.\n"
       "Exits 0 ok; 2 HR export rejected; 3 state database unusable; 4 locked; 6 no token or 401;\n"
       "8 partial (some users failed, see the audit rows); 9 held by a safety limit (approve it);\n"
-      "10 write_forbidden (403 for several users: another client is primary).");
+      "10 write_forbidden (403 for several users: another client is primary); 11 a request would wait\n"
+      "longer than --max-wait (before the cycle: nothing sent; during it: the cycle stopped there).");
 
   std::int64_t approve_cycle = 0;
   std::string approve_only = "all";
@@ -215,15 +239,28 @@ int run_cli(int argc, char** argv) {
       "cannot be used.");
 
   bool status_json = false;
+  bool clear_pause = false;
   auto* status = app.add_subcommand("status", "What the last cycle did, and what waits for a person");
   status->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  status->add_flag("--json", status_json, "Print one JSON document instead of text (for scripts)");
+  auto* status_json_flag =
+      status->add_flag("--json", status_json, "Print one JSON document instead of text (for scripts)");
+  status
+      ->add_flag("--clear-pause", clear_pause,
+                 "Remove a pause 8x8 asked for (Retry-After) so the next request may go at once; takes the "
+                 "writer lock, so stop the service first")
+      ->excludes(status_json_flag);
   status->footer(
       "Example, after each cycle:\n  eightsync status -c /etc/eightsync/eightsync.yaml\n"
       "Shows the last cycle (outcome, counts, duration), whether the service holds the writer lock and\n"
-      "when its next cycle is due, held operations waiting for `eightsync approve`, open manual actions,\n"
-      "quarantined HR rows and users backing off after failures. Reads the state database only.\n"
-      "Exits 0, or 3 when the state database cannot be read.");
+      "when its next cycle is due, a pause 8x8 asked for (or any wait for 8x8 over a minute), held\n"
+      "operations waiting for `eightsync approve`, open manual actions, quarantined HR rows and users\n"
+      "backing off after failures. Reads the state database only.\n"
+      "Example, to end a pause early (8x8 is healthy again):\n"
+      "  sudo systemctl stop eightsync\n"
+      "  sudo -u eightsync eightsync status -c /etc/eightsync/eightsync.yaml --clear-pause\n"
+      "  sudo systemctl start eightsync\n"
+      "Exits 0, or 3 when the state database cannot be read; with --clear-pause, 4 while the service\n"
+      "(or a sync) holds the writer lock.");
 
   audit_request audit_req;
   auto* audit =
@@ -297,6 +334,7 @@ int run_cli(int argc, char** argv) {
   if (status->parsed() || audit->parsed()) {
     auto cfg = load_or_report(config_file);
     if (!cfg) return exit_config_invalid;
+    if (status->parsed() && clear_pause) return run_clear_pause(*cfg, std::cout, std::cerr);
     if (status->parsed()) return run_status(*cfg, status_json, std::cout, std::cerr);
     audit_req.what = audit_show->parsed()   ? audit_request::view::show
                      : audit_user->parsed() ? audit_request::view::user

@@ -26,6 +26,8 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   o.retry.attempts = cfg.target.retry.attempts;
   o.retry.base_delay = cfg.target.retry.base_delay;
   o.retry.max_delay = cfg.target.retry.max_delay;
+  o.retry.max_pause = cfg.target.retry.max_pause;
+  o.pacing_window = cfg.target.rate_limit.per + core::sliding_window_rate_limiter::default_guard;
   o.clock = std::move(clk);
   o.logger = std::move(logger);
   o.user_agent = "eightsync/" EIGHTSYNC_VERSION;
@@ -68,12 +70,15 @@ std::shared_ptr<core::rate_limiter> make_rate_limiter(const config::eightsync_co
   std::error_code ec;
   if (std::filesystem::exists(cfg.state.path, ec)) {
     core::persistent_rate_limiter::options o;
+    o.max_pause = cfg.target.retry.max_pause;
     o.logger = std::move(logger);
     return std::make_shared<core::persistent_rate_limiter>(cfg.state.path, cfg.target.rate_limit.requests,
                                                            cfg.target.rate_limit.per, clk, o);
   }
+  core::sliding_window_rate_limiter::options o;
+  o.max_pause = cfg.target.retry.max_pause;
   return std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
-                                                             cfg.target.rate_limit.per, clk);
+                                                             cfg.target.rate_limit.per, clk, o);
 }
 
 core::plan_rate plan_rate_from(const config::eightsync_config& cfg) noexcept {

@@ -31,8 +31,13 @@ cycle_runner::cycle_runner(const config::eightsync_config& cfg, core::state_stor
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 net::awaitable<core::cycle_result> cycle_runner::run(net::any_io_executor executor,
                                                      core::cycle_trigger trigger, bool full,
-                                                     const std::atomic<bool>* stop) {
-  const core::cycle_settings settings = cycle_settings_from(cfg_);
+                                                     std::atomic<bool>* stop, wait_policy waits) {
+  refused_.reset();
+  core::cycle_settings settings = cycle_settings_from(cfg_);
+  settings.stop_reason = [this, max_wait = waits.max_wait]() -> std::string {
+    if (!refused_ || !max_wait) return {};
+    return refused_wait_text(*refused_, *max_wait) + "; the rest waits for the next cycle";
+  };
   auto token = read_token(cfg_.target);
   if (!token) {
     auto report =
@@ -41,7 +46,17 @@ net::awaitable<core::cycle_result> cycle_runner::run(net::any_io_executor execut
     co_return report;
   }
   std::shared_ptr<const core::clock> clk_ptr(&clock_, [](const core::clock*) {});
-  connectors::scim_client client(executor, client_options(cfg_, std::move(*token), limiter_, clk_ptr, log_));
+  auto options = client_options(cfg_, std::move(*token), limiter_, clk_ptr, log_);
+  options.max_wait = waits.max_wait;
+  options.sleeper = std::move(waits.sleeper);
+  options.on_long_wait = std::move(waits.on_long_wait);
+  // A wait this command may not make ends the cycle there: each further request would be
+  // refused the same way.
+  options.on_wait_refused = [this, stop](const connectors::long_wait& w) {
+    refused_ = w;
+    if (stop != nullptr) stop->store(true);
+  };
+  connectors::scim_client client(executor, std::move(options));
   const core::hr_reader read_hr = [this]() -> core::expected<core::hr_input, std::string> {
     auto hr = read_and_map(cfg_);
     if (!hr) return core::unexpected<std::string>{hr.error().message};

@@ -15,6 +15,7 @@
 #include "core/cycle_trigger.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/state_store.hpp"
+#include "daemon/wait_limit.hpp"
 
 namespace eightsync::daemon {
 
@@ -31,16 +32,21 @@ class cycle_runner {
                std::shared_ptr<core::rate_limiter> limiter, std::shared_ptr<spdlog::logger> log,
                const core::clock& clk) noexcept;
 
-  /// One cycle on `executor` (see core::cycle_engine::run). Without a token the cycle is recorded
-  /// `auth_failed` and nothing is sent. Throws state_error when the state database fails,
+  /// One cycle on `executor` (see core::cycle_engine::run), its requests waiting as `waits`
+  /// says. Without a token the cycle is recorded `auth_failed` and nothing is sent. A wait
+  /// `waits.max_wait` refuses sets `*stop` and ends the cycle `interrupted`, with the wait in its
+  /// error (refused_wait() tells it). Throws state_error when the state database fails,
   /// std::invalid_argument when the config's URL, proxy or CA file cannot be used, otherwise
   /// only std::bad_alloc.
   boost::asio::awaitable<core::cycle_result> run(boost::asio::any_io_executor executor,
                                                  core::cycle_trigger trigger, bool full,
-                                                 const std::atomic<bool>* stop = nullptr);
+                                                 std::atomic<bool>* stop = nullptr, wait_policy waits = {});
 
   /// The audit id of the cycle running now, or 0 between cycles. Never throws.
   std::int64_t running_cycle() const noexcept { return engine_.running_cycle(); }
+
+  /// The wait the last run refused (see run), if any. Never throws.
+  const std::optional<connectors::long_wait>& refused_wait() const noexcept { return refused_; }
 
  private:
   const config::eightsync_config& cfg_;
@@ -48,6 +54,7 @@ class cycle_runner {
   std::shared_ptr<spdlog::logger> log_;
   const core::clock& clock_;
   core::cycle_engine engine_;
+  std::optional<connectors::long_wait> refused_;
 };
 
 /// "cycle 12: ok (28 done, 0 failed, …; 26 requests sent, 26 planned)": one line for a person.

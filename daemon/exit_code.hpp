@@ -17,8 +17,10 @@ enum exit_code : int {
   exit_partial = 8,  ///< sync: some users failed (recorded); the rest was done
   exit_held = 9,     ///< sync: a safety limit held operations until an operator approves them
   exit_write_forbidden = 10,  ///< sync: 8x8 answered 403 to writes for several users; the rest only read
-  exit_usage = 64,            ///< the command line was wrong (EX_USAGE)
-  exit_internal = 70,         ///< a bug: please report it (EX_SOFTWARE)
+  exit_paused =
+      11,  ///< sync, plan: the next request would wait longer than --max-wait (a pause 8x8 asked for)
+  exit_usage = 64,     ///< the command line was wrong (EX_USAGE)
+  exit_internal = 70,  ///< a bug: please report it (EX_SOFTWARE)
 };
 
 }  // namespace eightsync::daemon

@@ -1,5 +1,6 @@
 // eightsync: provisions users from an HR export into 8x8 X Series over SCIM 2.0.
 // The whole program lives in eightsync::daemon so tests link the same code; this stays thin.
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -12,6 +13,10 @@
 int main(int argc, char** argv) {
   // First of all: no core file and no ptrace may ever show the token (invariant 9).
   eightsync::daemon::forbid_core_dumps();
+  // Under a file size limit (ulimit -f, LimitFSIZE=) a write past it must fail like a full disk
+  // (SQLite reports it; the cycle ends with a message, nothing lost), not kill the process
+  // silently with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   eightsync::daemon::keep_heap_between_cycles();
   eightsync::daemon::register_environment_secrets();
   // Every message on stdout and stderr, the catch-all's below included, is redacted by value.

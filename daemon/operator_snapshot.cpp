@@ -3,7 +3,10 @@
 #include <utility>
 
 #include "core/manual_action.hpp"
+#include "core/manual_clock.hpp"
 #include "core/operation_kind.hpp"
+#include "core/persistent_rate_limiter.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
 
 namespace eightsync::daemon {
 
@@ -42,6 +45,34 @@ operator_snapshot take_operator_snapshot(const core::audit_log& audit) {
   }
   s.failing = audit.failing_users();
   return s;
+}
+
+std::optional<operator_pause> read_pause(core::state_store& store, std::size_t requests,
+                                         core::clock::duration window, core::clock::duration max_pause,
+                                         core::clock::time_point now) {
+  const auto stored = core::persistent_rate_limiter::stored_state(store);
+  if (stored.sent.empty() && !stored.paused_until) return std::nullopt;
+  // The limiter's own arithmetic, on a clock that stays at `now`: the answer is what the next
+  // request would meet, clamping included.
+  auto clamped = stored;
+  core::clamp_to_clock(clamped, now, requests, window + core::sliding_window_rate_limiter::default_guard,
+                       max_pause);
+  const core::manual_clock at(now);
+  core::sliding_window_rate_limiter w(requests, window, at,
+                                      core::sliding_window_rate_limiter::options{
+                                          core::sliding_window_rate_limiter::default_guard, max_pause});
+  w.import_state(clamped);
+  const auto next = w.next_slot();
+  const auto st = w.export_state();
+  const bool paused = st.paused_until && *st.paused_until > now;
+  const auto threshold = std::max<core::clock::duration>(
+      std::chrono::minutes{1}, window + core::sliding_window_rate_limiter::default_guard);
+  if (!paused && next - now <= threshold) return std::nullopt;
+  operator_pause p{next, st.paused_until && *st.paused_until >= next ? "retry_after" : "rate_limit",
+                   std::nullopt};
+  if (stored.paused_until && st.paused_until && *stored.paused_until > *st.paused_until)
+    p.stored = stored.paused_until;
+  return p;
 }
 
 }  // namespace eightsync::daemon

@@ -11,8 +11,19 @@
 #include "core/audit_held_row.hpp"
 #include "core/audit_log.hpp"
 #include "core/audit_user_backoff.hpp"
+#include "core/clock.hpp"
+#include "core/state_store.hpp"
 
 namespace eightsync::daemon {
+
+/// A wait for 8x8 a person should know of: eightsync sends nothing before `until`.
+struct operator_pause {
+  core::clock::time_point until;  ///< the earliest time the next request may go
+  /// Why: `retry_after` (a pause 8x8 asked for) or `rate_limit` (the recorded send slots).
+  std::string_view reason;
+  /// The pause as stored, when it is later than max_pause allows (the next request clamps it).
+  std::optional<core::clock::time_point> stored;
+};
 
 /// What an admin has to know after a cycle, read from the audit tables in one place so that
 /// `eightsync status` and the service's metrics always agree.
@@ -26,6 +37,7 @@ struct operator_snapshot {
   std::size_t open_total = 0;                       ///< open manual actions
   std::size_t quarantined = 0;                      ///< HR rows set aside by the newest cycle
   std::vector<core::audit_user_backoff> failing;    ///< users backing off after failures
+  std::optional<operator_pause> pause;              ///< see read_pause; set by the caller
 
   /// Held deactivations among `waiting`. Never throws.
   std::size_t held_deactivations() const noexcept;
@@ -35,5 +47,14 @@ struct operator_snapshot {
 /// cycles that held any and no approval of that cycle is pending (older holds were planned
 /// again since, and are held again there if still over a limit). Throws state_error.
 operator_snapshot take_operator_snapshot(const core::audit_log& audit);
+
+/// The wait for 8x8 stored in `store` (the rate limiter's slots and pause) as the next request
+/// would meet it at `now` with a limit of `requests` per `window` and `max_pause`: set while a
+/// pause is in the future, or while the next slot is more than a minute away and beyond the
+/// window; nullopt otherwise. Stored times that no running eightsync can have set at this clock
+/// are read clamped, as the next request will clamp them. Throws state_error.
+std::optional<operator_pause> read_pause(core::state_store& store, std::size_t requests,
+                                         core::clock::duration window, core::clock::duration max_pause,
+                                         core::clock::time_point now);
 
 }  // namespace eightsync::daemon

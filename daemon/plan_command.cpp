@@ -122,12 +122,19 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
       store ? make_rate_limiter(cfg, clk, logger)
             : std::make_shared<core::sliding_window_rate_limiter>(cfg.target.rate_limit.requests,
                                                                   cfg.target.rate_limit.per, clk);
+  if (const auto w = wait_beyond(*limiter, clk, cfg, request.max_wait)) {
+    err << refused_wait_message("plan", *w, request.max_wait,
+                                "nothing was read from 8x8 and no plan was made");
+    return exit_paused;
+  }
   std::optional<core::cycle_plan> planned;
+  std::optional<connectors::long_wait> refused;
   std::exception_ptr failure;
   try {
     net::io_context ioc;
-    connectors::scim_client client(ioc.get_executor(),
-                                   client_options(cfg, std::move(*token), limiter, clk_ptr, logger));
+    auto options = client_options(cfg, std::move(*token), limiter, clk_ptr, logger);
+    options.max_wait = request.max_wait;
+    connectors::scim_client client(ioc.get_executor(), std::move(options));
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
@@ -135,6 +142,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
                                               planner_options_from(cfg, clk.now(), request.full), *logger,
                                               cfg.target.listing_max_duration);
           co_await client.shutdown();
+          refused = client.refused_wait();
         },
         [&](std::exception_ptr e) { failure = e; });
     ioc.run();
@@ -149,6 +157,13 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
       err << "eightsync plan: " << e.what() << '\n';
       return exit_state_unusable;
     }
+  }
+
+  if (refused) {
+    // The reads stopped at a wait this command may not make: a plan from them would be partial.
+    err << refused_wait_message("plan", *refused, request.max_wait,
+                                "reading 8x8 stopped and no plan was printed");
+    return exit_paused;
   }
 
   const core::cycle_plan& c = *planned;

@@ -20,6 +20,7 @@
 
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "connectors/timer_sleeper.hpp"
 #include "core/audit_cycle_end.hpp"
 #include "core/audit_log.hpp"
 #include "core/cycle_outcome.hpp"
@@ -88,6 +89,7 @@ class service {
   std::size_t token_fingerprint() const;
   void start_metrics();
   void refresh_metrics();
+  void on_long_wait(const std::optional<connectors::long_wait>& w);
 
   std::filesystem::path file_;
   config::eightsync_config cfg_;
@@ -102,6 +104,8 @@ class service {
   std::optional<core::state_store> store_;
   std::optional<core::audit_log> audit_;
   std::shared_ptr<core::persistent_rate_limiter> limiter_;
+  // How cycles wait for 8x8: interrupted by SIGTERM, so a long pause never delays a stop.
+  std::shared_ptr<connectors::timer_sleeper> sleeper_;
   std::unique_ptr<cycle_runner> runner_;
   std::unique_ptr<source_watcher> watcher_;
   service_metrics metrics_{EIGHTSYNC_VERSION, core::wall_clock::instance().now()};
@@ -145,23 +149,29 @@ void service::begin_stop() {
   sd_.stopping("stopping: " + last_status_);
   wake_.cancel();
   watchdog_.cancel();
+  // A request waiting for its send slot (a Retry-After pause can last an hour) is not in
+  // flight: it ends now, unsent, and the cycle ends at once.
+  if (sleeper_) sleeper_->interrupt();
   if (watcher_) watcher_->stop();
   if (metrics_server_) metrics_server_->stop();
   boost::system::error_code ec;
   signals_.cancel(ec);
-  // The request in flight may take up to target.timeout; after that, stop regardless: every
+  // A request in flight may take up to target.timeout; after that, stop regardless: every
   // write's intent is already committed, so the next start settles it by a lookup.
   auto grace = std::make_shared<net::steady_timer>(ioc_);
   grace->expires_after(cfg_.target.timeout + stop_grace_margin);
   grace->async_wait([this, grace](const boost::system::error_code& e) {
     if (e) return;
     if (runner_ && runner_->running_cycle() != 0) {
-      log_->warn("service.stop_forced cycle={}: the request in flight did not finish in time",
-                 runner_->running_cycle());
+      log_->warn(
+          "service.stop_forced cycle={}: the cycle did not end within target.timeout + {} s of the stop",
+          runner_->running_cycle(), stop_grace_margin.count());
       try {
         core::audit_cycle_end end;
         end.outcome = cycle_outcome::interrupted;
-        end.error = "stopped by SIGTERM while a request was in flight; the next start settles it";
+        end.error =
+            "stopped by SIGTERM before the cycle could end (a request or the state database did not finish "
+            "in time); the next start settles any write left open";
         audit_->end_cycle(runner_->running_cycle(), end);
       } catch (const std::exception& ex) {
         log_->error("service.stop_record_failed {}", ex.what());
@@ -250,9 +260,25 @@ void service::refresh_metrics() {
   metrics_refreshed_ = std::chrono::steady_clock::now();
   metrics_.set_auth_backoff(auth_backoff_);
   try {
-    metrics_.set_snapshot(take_operator_snapshot(*audit_));
+    auto snap = take_operator_snapshot(*audit_);
+    snap.pause = read_pause(*store_, cfg_.target.rate_limit.requests, cfg_.target.rate_limit.per,
+                            cfg_.target.retry.max_pause, core::wall_clock::instance().now());
+    metrics_.set_snapshot(std::move(snap));
   } catch (const core::state_error& e) {
     log_->warn("metrics.refresh_failed {}", e.what());
+  }
+}
+
+// A wait for 8x8 of more than a minute began (w) or ended (nullopt) inside a cycle: the metrics
+// and systemd's STATUS= show it while it lasts (`eightsync status` reads it from the database).
+void service::on_long_wait(const std::optional<connectors::long_wait>& w) {
+  metrics_.set_long_wait(w ? std::optional<core::clock::time_point>(w->until) : std::nullopt);
+  if (w) {
+    sd_.status("cycle waiting for 8x8 until " + core::format_utc_time(w->until) +
+               (w->reason == "retry_after" ? " (a pause 8x8 asked for)" : " (the rate limit)") + "; " +
+               last_status_);
+  } else {
+    sd_.status("cycle running; " + last_status_);
   }
 }
 
@@ -325,7 +351,10 @@ net::awaitable<void> service::loop() {
     sd_.status("cycle running (" + std::string(core::cycle_trigger_name(why)) + "); " + last_status_);
     std::optional<core::cycle_result> result;
     try {
-      result = co_await runner_->run(ioc_.get_executor(), why, full, &stop_);
+      wait_policy waits;
+      waits.sleeper = sleeper_;
+      waits.on_long_wait = [this](const std::optional<connectors::long_wait>& w) { on_long_wait(w); };
+      result = co_await runner_->run(ioc_.get_executor(), why, full, &stop_, std::move(waits));
     } catch (const core::state_error& e) {
       log_->error("cycle.state_failed {}", e.what());
       last_status_ = std::string("last cycle failed on the state database: ") + e.what();
@@ -393,9 +422,11 @@ int service::run() {
     return exit_auth_failed;
   }
   core::persistent_rate_limiter::options lo;
+  lo.max_pause = cfg_.target.retry.max_pause;
   lo.logger = log_;
   limiter_ = std::make_shared<core::persistent_rate_limiter>(cfg_.state.path, cfg_.target.rate_limit.requests,
                                                              cfg_.target.rate_limit.per, clk, lo);
+  sleeper_ = std::make_shared<connectors::timer_sleeper>(ioc_.get_executor());
   runner_ = std::make_unique<cycle_runner>(cfg_, *store_, *audit_, limiter_, log_, clk);
   watch_signals();
   start_watcher();

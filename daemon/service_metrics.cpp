@@ -183,6 +183,15 @@ std::string service_metrics::render() const {
   x.family("eightsync_auth_backoff", "gauge",
            "1 after 8x8 refused the token (401): cycles wait until the token is replaced.");
   x.sample("eightsync_auth_backoff", "", auth_backoff_ ? 1 : 0);
+  std::optional<core::clock::time_point> pause_until = long_wait_until_;
+  if (s.pause && (!pause_until || s.pause->until > *pause_until)) pause_until = s.pause->until;
+  x.family("eightsync_pause_until_timestamp_seconds", "gauge",
+           "No request goes to 8x8 before this time, in Unix seconds: a pause 8x8 asked for (Retry-After, "
+           "at most target.retry.max_pause) or a wait for a send slot of more than a minute; 0: none.");
+  x.sample("eightsync_pause_until_timestamp_seconds", "",
+           number(pause_until ? unix_seconds(*pause_until) : 0.0));
+  x.family("eightsync_long_wait", "gauge", "1 while a request waits more than a minute for 8x8.");
+  x.sample("eightsync_long_wait", "", long_wait_until_ ? 1 : 0);
   return x.take();
 }
 

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -27,7 +28,8 @@ namespace eightsync::daemon {
 ///   eightsync_held_deactivations, eightsync_held_operations, eightsync_open_manual_actions{kind},
 ///   eightsync_quarantined_rows, eightsync_failing_users; and from the service itself
 ///   eightsync_cycle_running, eightsync_auth_backoff, eightsync_start_time_seconds,
-///   eightsync_build_info{version}.
+///   eightsync_build_info{version}; and the wait for 8x8: eightsync_pause_until_timestamp_seconds
+///   (the stored pause, or the wait under way) and eightsync_long_wait.
 /// Not thread-safe: the service updates and renders it on its one event-loop thread.
 class service_metrics {
  public:
@@ -42,8 +44,13 @@ class service_metrics {
   /// The gauges that mirror `eightsync status`. Never throws.
   void set_snapshot(operator_snapshot s) noexcept { snapshot_ = std::move(s); }
 
+  /// Whether a cycle runs now. Never throws.
   void set_cycle_running(bool running) noexcept { cycle_running_ = running; }
+  /// Whether cycles wait for a new token after a 401. Never throws.
   void set_auth_backoff(bool backoff) noexcept { auth_backoff_ = backoff; }
+  /// A request waits for 8x8 until `until` (a wait of more than a minute); nullopt: none does.
+  /// Never throws.
+  void set_long_wait(std::optional<core::clock::time_point> until) noexcept { long_wait_until_ = until; }
 
   /// The exposition text. Throws only std::bad_alloc.
   std::string render() const;
@@ -57,6 +64,7 @@ class service_metrics {
   operator_snapshot snapshot_;
   bool cycle_running_ = false;
   bool auth_backoff_ = false;
+  std::optional<core::clock::time_point> long_wait_until_;
 };
 
 }  // namespace eightsync::daemon

@@ -1,17 +1,24 @@
 #include "daemon/status_command.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <ostream>
 #include <string>
+#include <system_error>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "config/duration.hpp"
 #include "core/audit_log.hpp"
 #include "core/cycle_outcome.hpp"
+#include "core/persistent_rate_limiter.hpp"
 #include "core/quarantine_reason.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
+#include "core/wall_clock.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/lock_holder.hpp"
@@ -19,6 +26,14 @@
 #include "daemon/state_access.hpp"
 
 namespace eightsync::daemon {
+namespace {
+
+std::string in_text(core::clock::duration d) {
+  return config::format_duration(
+      std::chrono::round<std::chrono::seconds>(std::max(d, core::clock::duration::zero())));
+}
+
+}  // namespace
 
 int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out, std::ostream& err) {
   auto store = open_existing_state(cfg, "status", err, true);
@@ -27,6 +42,9 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     const core::audit_log audit(*store);
     const auto holder_before = lock_holder(cfg.state.path);
     auto snap = take_operator_snapshot(audit);
+    const auto now = core::wall_clock::instance().now();
+    snap.pause = read_pause(*store, cfg.target.rate_limit.requests, cfg.target.rate_limit.per,
+                            cfg.target.retry.max_pause, now);
     const auto holder = lock_holder(cfg.state.path);
     // A cycle that never ended while no process held the lock, before and after it was read, is
     // not running: its process was killed or crashed. The next writer (sync, the service) records
@@ -66,6 +84,16 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
                      {"retry_after_cycle", b.retry_after_cycle},
                      {"last_error", b.last_error}});
       doc["failing_users"] = std::move(f);
+      if (snap.pause) {
+        const auto& p = *snap.pause;
+        doc["pause"] = {{"until", core::format_utc_time(p.until)},
+                        {"wait_seconds", std::chrono::ceil<std::chrono::seconds>(p.until - now).count()},
+                        {"reason", p.reason},
+                        {"stored_until", p.stored ? boost::json::value(core::format_utc_time(*p.stored))
+                                                  : boost::json::value(nullptr)}};
+      } else {
+        doc["pause"] = nullptr;
+      }
       out << boost::json::serialize(doc) << '\n';
       return exit_ok;
     }
@@ -86,6 +114,23 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     if (next)
       out << "  next cycle   about " << core::format_utc_time(*next)
           << " (schedule.interval after the last)\n";
+    if (snap.pause) {
+      const auto& p = *snap.pause;
+      if (p.reason == "retry_after") {
+        out << "  pause        8x8 asked eightsync to pause: no request before "
+            << core::format_utc_time(p.until) << " (in " << in_text(p.until - now)
+            << "; a Retry-After, at most target.retry.max_pause)\n";
+      } else {
+        out << "  pause        the rate limit's recorded send slots hold the next request until "
+            << core::format_utc_time(p.until) << " (in " << in_text(p.until - now) << ")\n";
+      }
+      if (p.stored)
+        out << "               stored as " << core::format_utc_time(*p.stored)
+            << ", beyond target.retry.max_pause: the next request cuts it\n";
+      out << "               the service waits it out; `sync` and `plan` exit 11 if it is longer than their\n"
+             "               --max-wait. To send earlier: stop the service, then eightsync status "
+             "--clear-pause\n";
+    }
     if (snap.waiting.empty()) {
       out << "  held         nothing waits for approval\n";
     } else {
@@ -120,6 +165,42 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     return exit_ok;
   } catch (const core::state_error& e) {
     err << "eightsync status: " << e.what() << '\n';
+    return exit_state_unusable;
+  }
+}
+
+int run_clear_pause(const config::eightsync_config& cfg, std::ostream& out, std::ostream& err) {
+  constexpr std::string_view command = "status --clear-pause";
+  std::error_code ec;
+  if (!std::filesystem::exists(cfg.state.path, ec)) {
+    err << "eightsync " << command << ": no state database at " << cfg.state.path.string()
+        << " yet: there is no pause to clear\n";
+    return exit_state_unusable;
+  }
+  // The writer lock: a running service or sync holds the pause in memory and waits it out
+  // whatever the file says, so clearing it under them would only mislead.
+  auto lock = take_writer_lock(cfg, command, err);
+  if (!lock) return lock.error();
+  auto store = open_existing_state(cfg, command, err);
+  if (!store) return store.error();
+  try {
+    const auto now = core::wall_clock::instance().now();
+    const auto cleared = core::persistent_rate_limiter::clear_pause(*store, now);
+    if (cleared.pause && *cleared.pause > now) {
+      out << "eightsync: cleared the pause until " << core::format_utc_time(*cleared.pause) << " (it had "
+          << in_text(*cleared.pause - now) << " to run); the next request to 8x8 may go at once\n";
+    } else if (cleared.pause) {
+      out << "eightsync: no pause to clear (the one stored ended at " << core::format_utc_time(*cleared.pause)
+          << "; removed)\n";
+    } else {
+      out << "eightsync: no pause to clear\n";
+    }
+    if (cleared.slots > 0)
+      out << "eightsync: " << cleared.slots
+          << " send slots recorded in the future were moved back to now (the wall clock was stepped back?)\n";
+    return exit_ok;
+  } catch (const core::state_error& e) {
+    err << "eightsync " << command << ": " << e.what() << '\n';
     return exit_state_unusable;
   }
 }

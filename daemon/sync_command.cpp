@@ -1,5 +1,6 @@
 #include "daemon/sync_command.hpp"
 
+#include <atomic>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"
 #include "daemon/state_access.hpp"
+#include "daemon/wait_limit.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -80,17 +82,26 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
   }
 
   core::persistent_rate_limiter::options lo;
+  lo.max_pause = cfg.target.retry.max_pause;
   lo.logger = logger;
   auto limiter = std::make_shared<core::persistent_rate_limiter>(
       cfg.state.path, cfg.target.rate_limit.requests, cfg.target.rate_limit.per, clk, lo);
+  // A pause already known (an earlier run met a 429) is refused before anything starts.
+  if (const auto w = wait_beyond(*limiter, clk, cfg, request.max_wait)) {
+    err << refused_wait_message("sync", *w, request.max_wait, "nothing was sent and no cycle was recorded");
+    return exit_paused;
+  }
   cycle_runner runner(cfg, *store, audit, limiter, logger, clk);
   std::optional<core::cycle_result> result;
   std::exception_ptr failure;
+  std::atomic<bool> stop{false};
+  wait_policy waits;
+  waits.max_wait = request.max_wait;
   net::io_context ioc;
   net::co_spawn(
       ioc,
       [&]() -> net::awaitable<void> {
-        result = co_await runner.run(ioc.get_executor(), request.trigger, request.full);
+        result = co_await runner.run(ioc.get_executor(), request.trigger, request.full, &stop, waits);
       },
       [&](std::exception_ptr e) { failure = e; });
   ioc.run();
@@ -111,6 +122,11 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
   out << cycle_summary(report) << '\n';
   if (!report.end.error.empty()) out << "  " << report.end.error << '\n';
   out << "  details: eightsync audit -c " << cfg.file.string() << " show " << report.cycle_id << '\n';
+  if (const auto& w = runner.refused_wait()) {
+    err << refused_wait_message("sync", *w, request.max_wait,
+                                "the cycle stopped there: nothing more was sent");
+    return exit_paused;
+  }
   return exit_of(report.end.outcome);
 }
 

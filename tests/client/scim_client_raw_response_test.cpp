@@ -5,18 +5,24 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/json/array.hpp>
@@ -24,10 +30,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "connectors/pacing_sleeper.hpp"
 #include "connectors/raw_response_transport.hpp"
 #include "connectors/scim_client.hpp"
+#include "connectors/timer_sleeper.hpp"
 #include "core/manual_clock.hpp"
 #include "core/scim_port.hpp"
+#include "core/sliding_window_rate_limiter.hpp"
 #include "core/unlimited_rate_limiter.hpp"
 
 namespace eightsync::connectors {
@@ -708,6 +717,202 @@ TEST_F(scim_client_raw, ServiceUnavailableOnPostIsOutcomeUnknown) {
   EXPECT_EQ(r.attempts, 1u);
   EXPECT_EQ(r.detail, "HTTP 503 without a body");
   EXPECT_EQ(server().steps_left(), 1u);
+}
+
+// --- long pauses (issue 13, finding 1) ---------------------------------------------------------
+
+// Waits by moving the manual clock to each deadline, never sleeping, and records the waits.
+// `during` runs inside each wait (e.g. a SIGTERM: interrupt()).
+class manual_sleeper final : public pacing_sleeper {
+ public:
+  explicit manual_sleeper(core::manual_clock& clk) : clock_(clk) {}
+
+  net::awaitable<bool> sleep_until(const core::clock& clk, core::clock::time_point deadline) override {
+    if (interrupted_) co_return false;
+    if (deadline <= clk.now()) co_return true;
+    waits.push_back(deadline - clk.now());
+    if (during) during();
+    if (interrupted_) co_return false;
+    clock_.set(deadline);
+    co_return true;
+  }
+  void interrupt() noexcept override { interrupted_ = true; }
+  bool interrupted() const noexcept override { return interrupted_; }
+
+  std::vector<core::clock::duration> waits;
+  std::function<void()> during;
+
+ private:
+  core::manual_clock& clock_;
+  bool interrupted_ = false;
+};
+
+// A logger writing into a string, to read the events a call logged.
+struct log_capture {
+  std::ostringstream text;
+  std::shared_ptr<spdlog::logger> logger =
+      std::make_shared<spdlog::logger>("raw-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(text));
+  log_capture() { logger->set_level(spdlog::level::trace); }
+  bool has(std::string_view event) const { return text.str().find(event) != std::string::npos; }
+};
+
+TEST_F(scim_client_raw, ARetryAfterLongerThanMaxPauseIsCutToIt) {
+  // 999999999 s is 31 years; it used to be kept as a year, and every later call slept that long.
+  log_capture log;
+  auto o = options();
+  o.logger = log.logger;
+  auto& c = client(o);
+  server().answer(
+      answer(429, "Too Many Requests", scim_error(429, "slow down"), "Retry-After: 999999999\r\n"));
+  const auto r = run(c.get("u1"));
+  EXPECT_EQ(r.outcome, scim_outcome::rate_limited);
+  ASSERT_TRUE(r.retry_after);
+  EXPECT_EQ(*r.retry_after, start() + 1h) << "target.retry.max_pause defaults to 1h";
+  EXPECT_EQ(limiter_->export_state().paused_until, start() + 1h);
+  EXPECT_TRUE(
+      log.has("scim.retry_after_capped op=get method=GET target=/scim/v2/Users/u1 status=429 "
+              "retry_after_s=31622400 max_pause_s=3600"))
+      << log.text.str();
+}
+
+TEST_F(scim_client_raw, AnHttpDateBeyondMaxPauseIsCutToIt) {
+  auto o = options();
+  o.retry.max_pause = 10min;
+  auto& c = client(o);
+  server().answer(answer(503, "Service Unavailable", {}, "Retry-After: Fri, 01 Jan 2100 00:00:00 GMT\r\n"));
+  const auto r = run(c.get("u1"));
+  EXPECT_EQ(r.outcome, scim_outcome::server);
+  ASSERT_TRUE(r.retry_after);
+  EXPECT_EQ(*r.retry_after, start() + 10min);
+}
+
+TEST_F(scim_client_raw, ALongWaitIsLoggedReportedAndWaitedOnTheClock) {
+  // The sleeper moves the manual clock: a 30-minute pause costs no real time.
+  log_capture log;
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  std::vector<std::optional<long_wait>> reports;
+  auto o = options();
+  o.logger = log.logger;
+  o.sleeper = sleeper;
+  o.pacing_window = 60s;
+  o.on_long_wait = [&](const std::optional<long_wait>& w) { reports.push_back(w); };
+  auto& c = client(o);
+  limiter_->on_retry_after(start() + 30min);
+  server().answer(answer(200, "OK", user_json));
+  const auto r = run(c.get("u1"));
+  EXPECT_EQ(r.outcome, scim_outcome::ok) << r.detail;
+  EXPECT_EQ(sleeper->waits, std::vector<core::clock::duration>{30min});
+  EXPECT_EQ(clock_->now(), start() + 30min);
+  ASSERT_EQ(reports.size(), 2u) << "when it begins, and when it ends";
+  ASSERT_TRUE(reports[0]);
+  EXPECT_EQ(reports[0]->until, start() + 30min);
+  EXPECT_EQ(reports[0]->wait, 30min);
+  EXPECT_EQ(reports[0]->reason, "retry_after");
+  EXPECT_FALSE(reports[1]);
+  EXPECT_TRUE(
+      log.has("[warning] scim.long_wait op=get method=GET target=/scim/v2/Users/u1 wait_s=1800 "
+              "until=2024-01-01T00:30:00.000Z reason=retry_after"))
+      << log.text.str();
+  EXPECT_EQ(tally().cost.rate_limit_wait, 30min);
+}
+
+TEST_F(scim_client_raw, AWaitBeyondMaxWaitIsRefusedAndNothingIsSent) {
+  log_capture log;
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(10, 60s, *clock_);
+  std::vector<long_wait> refused;
+  auto o = options();
+  o.logger = log.logger;
+  o.rate_limiter = limiter;
+  o.sleeper = sleeper;
+  o.pacing_window = 60s + core::sliding_window_rate_limiter::default_guard;
+  o.max_wait = 60s;
+  o.on_wait_refused = [&](const long_wait& w) { refused.push_back(w); };
+  auto& c = client(o);
+  limiter->on_retry_after(start() + 1h);
+  const auto r = run(c.create(new_user()));
+  EXPECT_EQ(r.outcome, scim_outcome::rate_limited);
+  EXPECT_EQ(r.attempts, 0u) << "not sent";
+  EXPECT_EQ(r.status, 0u);
+  EXPECT_EQ(
+      r.detail,
+      "not sent: the next request to 8x8 may go only at 2024-01-01T01:00:00.000Z, in 3600 s, longer than "
+      "this command waits");
+  EXPECT_EQ(r.retry_after, start() + 1h);
+  EXPECT_TRUE(server().requests().empty());
+  EXPECT_TRUE(sleeper->waits.empty()) << "nothing was waited";
+  EXPECT_TRUE(limiter->export_state().sent.empty()) << "no send slot was spent";
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].until, start() + 1h);
+  EXPECT_EQ(refused[0].reason, "retry_after");
+  ASSERT_TRUE(c.refused_wait());
+  EXPECT_EQ(c.refused_wait()->until, start() + 1h);
+  EXPECT_TRUE(log.has("scim.wait_refused op=create")) << log.text.str();
+  EXPECT_EQ(tally().sent, 0u);
+  // The next call is refused too, and reported once.
+  EXPECT_EQ(run(c.get("u1")).attempts, 0u);
+  EXPECT_EQ(refused.size(), 1u);
+}
+
+TEST_F(scim_client_raw, TheRateLimitsOwnPacingIsNeverRefused) {
+  // 1 request per 60 s: the second call waits a window, which --max-wait does not count.
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(1, 60s, *clock_);
+  auto o = options();
+  o.rate_limiter = limiter;
+  o.sleeper = sleeper;
+  o.pacing_window = 60s + core::sliding_window_rate_limiter::default_guard;
+  o.max_wait = 10s;
+  auto& c = client(o);
+  server().answer(answer(200, "OK", user_json));
+  server().answer(answer(200, "OK", user_json));
+  EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
+  EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
+  EXPECT_EQ(sleeper->waits,
+            std::vector<core::clock::duration>{60s + core::sliding_window_rate_limiter::default_guard});
+  EXPECT_FALSE(c.refused_wait());
+}
+
+TEST_F(scim_client_raw, AnInterruptedWaitSendsNothingAndNothingStartsAfter) {
+  // SIGTERM while a call waits out a pause: it returns at once, unsent, and so does every later one.
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  sleeper->during = [&] { sleeper->interrupt(); };
+  std::vector<std::optional<long_wait>> reports;
+  auto o = options();
+  o.sleeper = sleeper;
+  o.on_long_wait = [&](const std::optional<long_wait>& w) { reports.push_back(w); };
+  auto& c = client(o);
+  limiter_->on_retry_after(start() + 1h);
+  const auto r = run(c.create(new_user()));
+  EXPECT_EQ(r.outcome, scim_outcome::rate_limited);
+  EXPECT_EQ(r.attempts, 0u);
+  EXPECT_EQ(r.detail, "not sent: eightsync is stopping");
+  EXPECT_TRUE(server().requests().empty());
+  EXPECT_EQ(reports.size(), 2u) << "the wait began and ended";
+  EXPECT_EQ(clock_->now(), start()) << "no time passed";
+  const auto later = run(c.get("u1"));
+  EXPECT_EQ(later.attempts, 0u);
+  EXPECT_EQ(later.detail, "not sent: eightsync is stopping");
+  EXPECT_EQ(sleeper->waits.size(), 1u) << "the second call did not wait";
+}
+
+TEST_F(scim_client_raw, ATimerSleeperInterruptEndsAnHourLongWaitAtOnce) {
+  // The service's sleeper: a real steady_timer, cancelled by interrupt() from the same executor.
+  auto sleeper = std::make_shared<timer_sleeper>(ioc_.get_executor());
+  auto o = options();
+  o.sleeper = sleeper;
+  auto& c = client(o);
+  limiter_->on_retry_after(start() + 1h);
+  net::steady_timer sigterm(ioc_);
+  sigterm.expires_after(50ms);
+  sigterm.async_wait([&](const boost::system::error_code&) { sleeper->interrupt(); });
+  const auto began = std::chrono::steady_clock::now();
+  const auto r = run(c.get("u1"));
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+  EXPECT_EQ(r.attempts, 0u);
+  EXPECT_EQ(r.detail, "not sent: eightsync is stopping");
+  EXPECT_TRUE(server().requests().empty());
+  EXPECT_TRUE(sleeper->interrupted());
 }
 
 // --- 4xx ---------------------------------------------------------------------------------------

@@ -33,8 +33,9 @@ DELETE revoke), /_emulator/faults (GET, POST append, PUT replace, DELETE clear),
 /_emulator/settings (GET, PATCH), /_emulator/log (GET [?since=SEQ], DELETE).
 Fault kinds: status (status 500..599), reset, slow (delay_ms), truncate, invalid_json,
 lost_response, drift (insert, delete), empty_listing, listing (total: an endless listing),
-echo_token (status 400..599, detail_bytes). Aim them with method, path (prefix), next (count),
-rate (0..1, drawn from --seed). SIGTERM or SIGINT stops the emulator with exit status 0.)footer";
+echo_token (status 400..599, detail_bytes), retry_after (value, status 429 or 503). Aim them with
+method, path (prefix), next (count), rate (0..1, drawn from --seed). SIGTERM or SIGINT stops the
+emulator with exit status 0.)footer";
 
 }  // namespace
 

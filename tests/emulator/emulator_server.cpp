@@ -348,6 +348,10 @@ struct emulator_server::impl {
       } else if (fault && fault->kind == fault_kind::echo_token) {
         a = scim_answer::from_error(make_error(fault->status, "invalidValue",
                                                echo_token_detail(req.authorization, fault->detail_bytes)));
+      } else if (fault && fault->kind == fault_kind::retry_after) {
+        a = scim_answer::from_error(
+            make_error(fault->status, "", "injected fault: retry after " + fault->value));
+        a.headers.emplace_back("Retry-After", fault->value);
       } else {
         if (fault && fault->kind == fault_kind::drift) scim_.drift(*fault);
         a = guarded([&] { return scim_.handle(req, *route); });

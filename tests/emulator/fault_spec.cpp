@@ -14,7 +14,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::array<std::pair<fault_kind, std::string_view>, 10> kind_names{{
+constexpr std::array<std::pair<fault_kind, std::string_view>, 11> kind_names{{
     {fault_kind::status, "status"},
     {fault_kind::reset, "reset"},
     {fault_kind::slow, "slow"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<fault_kind, std::string_view>, 10> kind_names{{
     {fault_kind::empty_listing, "empty_listing"},
     {fault_kind::listing, "listing"},
     {fault_kind::echo_token, "echo_token"},
+    {fault_kind::retry_after, "retry_after"},
 }};
 
 std::optional<std::uint64_t> as_count(const json::value& v) {
@@ -45,8 +46,10 @@ std::string_view fault_kind_name(fault_kind k) noexcept {
 json::value fault_spec::to_json() const {
   json::object o;
   o["kind"] = fault_kind_name(kind);
-  if (kind == fault_kind::status || kind == fault_kind::echo_token) o["status"] = status;
+  if (kind == fault_kind::status || kind == fault_kind::echo_token || kind == fault_kind::retry_after)
+    o["status"] = status;
   if (kind == fault_kind::echo_token && detail_bytes > 0) o["detail_bytes"] = detail_bytes;
+  if (kind == fault_kind::retry_after) o["value"] = value;
   if (kind == fault_kind::slow) o["delay_ms"] = delay_ms;
   if (kind == fault_kind::listing) o["total"] = total;
   if (kind == fault_kind::drift) {
@@ -70,7 +73,7 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
   if (!kind || !kind->is_string()) {
     error =
         "fault.kind: required, one of status, reset, slow, truncate, invalid_json, lost_response, drift, "
-        "empty_listing, listing, echo_token";
+        "empty_listing, listing, echo_token, retry_after";
     return std::nullopt;
   }
   fault_spec spec;
@@ -78,12 +81,15 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
                                   [&](const auto& kn) { return kn.second == kind->as_string(); });
   if (found == kind_names.end()) {
     error = "fault.kind: unknown kind `" + std::string(kind->as_string()) +
-            "`; expected status, reset, slow, truncate, invalid_json, lost_response, drift or echo_token";
+            "`; expected status, reset, slow, truncate, invalid_json, lost_response, drift, empty_listing, "
+            "listing, echo_token or retry_after";
     return std::nullopt;
   }
   spec.kind = found->first;
   if (spec.kind == fault_kind::echo_token) spec.status = 400;
+  if (spec.kind == fault_kind::retry_after) spec.status = 429;
   bool has_insert_or_delete = false;
+  bool has_value = false;
   for (const auto& [key, value] : *o) {
     const auto bad = [&, k = std::string(key)](std::string_view expected) {
       error = "fault." + k + ": expected " + std::string(expected);
@@ -102,6 +108,21 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
       auto n = as_count(value);
       if (!n || *n > 64U * 1024U * 1024U) return bad("a size in bytes from 0 to 67108864");
       spec.detail_bytes = static_cast<std::uint32_t>(*n);
+    } else if (key == "status" && spec.kind == fault_kind::retry_after) {
+      auto n = as_count(value);
+      if (!n || (*n != 429 && *n != 503)) return bad("429 or 503");
+      spec.status = static_cast<unsigned>(*n);
+    } else if (key == "value" && spec.kind == fault_kind::retry_after) {
+      // Any text a server might send, a number or a date or garbage, but one header line.
+      if (const auto n = as_count(value)) {
+        spec.value = std::to_string(*n);
+      } else if (value.is_string() && !value.as_string().empty() && value.as_string().size() <= 200 &&
+                 std::string_view(value.as_string()).find_first_of("\r\n") == std::string_view::npos) {
+        spec.value = value.as_string();
+      } else {
+        return bad("a Retry-After value: seconds such as 120, or one line of text up to 200 bytes");
+      }
+      has_value = true;
     } else if (key == "rate") {
       if (!value.is_number()) return bad("a number from 0 to 1");
       const double r = value.to_number<double>();
@@ -142,6 +163,10 @@ std::optional<fault_spec> parse_fault_spec(const json::value& v, std::string& er
   }
   if (spec.kind == fault_kind::drift && (!has_insert_or_delete || spec.insert + spec.remove == 0)) {
     error = "fault: a drift needs \"insert\" and/or \"delete\" > 0";
+    return std::nullopt;
+  }
+  if (spec.kind == fault_kind::retry_after && !has_value) {
+    error = "fault: a retry_after needs \"value\", the Retry-After header to send (e.g. 120)";
     return std::nullopt;
   }
   return spec;

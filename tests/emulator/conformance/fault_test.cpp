@@ -233,6 +233,45 @@ TEST_F(faults, ListingClaimsATotalAndNeverRepeatsAnId) {
   EXPECT_EQ(dump().size(), 1u);
 }
 
+TEST_F(faults, RetryAfterAnswers429WithTheGivenHeaderAndAppliesNothing) {
+  start();
+  add_fault(json::object{{"kind", "retry_after"}, {"value", 999999999}, {"next", 1}, {"method", "POST"}});
+  const auto r = scim().post("/scim/v2/Users", user("a@example.com"));
+  EXPECT_EQ(r.status, 429u);
+  EXPECT_EQ(r.header("retry-after"), "999999999") << "the value exactly as given";
+  EXPECT_EQ(r.json().at("status").as_string(), "429") << "a SCIM error body";
+  EXPECT_TRUE(dump().empty()) << "nothing applied";
+  EXPECT_EQ(last_log().at("fault").as_string(), "retry_after");
+  EXPECT_EQ(last_log().at("status").as_int64(), 429);
+  EXPECT_FALSE(last_log().at("applied").as_bool());
+  EXPECT_EQ(scim().post("/scim/v2/Users", user("a@example.com")).status, 201u) << "expired after next=1";
+
+  // Any text, e.g. an HTTP-date, and a 503 instead of a 429.
+  add_fault(json::object{
+      {"kind", "retry_after"}, {"value", "Sun, 06 Nov 1994 08:49:37 GMT"}, {"status", 503}, {"next", 1}});
+  const auto d = scim().get("/scim/v2/Users");
+  EXPECT_EQ(d.status, 503u);
+  EXPECT_EQ(d.header("retry-after"), "Sun, 06 Nov 1994 08:49:37 GMT");
+
+  for (const char* bad :
+       {R"({"kind":"retry_after"})", R"({"kind":"retry_after","value":""})",
+        R"({"kind":"retry_after","value":"1\r\nX-Injected: 1"})",
+        R"({"kind":"retry_after","value":5,"status":500})", R"({"kind":"retry_after","value":-1})"}) {
+    EXPECT_EQ(admin().request("POST", "/_emulator/faults", bad).status, 400u) << bad;
+  }
+}
+
+TEST_F(faults, RetryAfterFaultIsListedWithItsValue) {
+  start({"--fault", R"({"kind":"retry_after","value":"120","path":"/Users"})"});
+  const auto listed = admin().get("/_emulator/faults").json();
+  ASSERT_EQ(listed.as_array().size(), 1u);
+  const auto& f = listed.as_array()[0].as_object();
+  EXPECT_EQ(f.at("kind").as_string(), "retry_after");
+  EXPECT_EQ(f.at("value").as_string(), "120");
+  EXPECT_EQ(f.at("status").as_int64(), 429);
+  EXPECT_EQ(scim().get("/scim/v2/Users").header("retry-after"), "120");
+}
+
 TEST_F(faults, FaultsAimAtAMethodAndAPath) {
   start();
   add_fault(json::object{{"kind", "status"}, {"status", 500}, {"method", "POST"}});

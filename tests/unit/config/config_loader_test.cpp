@@ -41,6 +41,7 @@ TEST(config_loader, defaults_apply_to_everything_left_out) {
   EXPECT_EQ(cfg.target.retry.attempts, 5U);
   EXPECT_EQ(cfg.target.retry.base_delay, 1s);
   EXPECT_EQ(cfg.target.retry.max_delay, 60s);
+  EXPECT_EQ(cfg.target.retry.max_pause, 1h);
   EXPECT_EQ(cfg.schedule.interval, 1h);
   EXPECT_EQ(cfg.schedule.full_reconcile, 24h);
   EXPECT_FALSE(cfg.schedule.on_source_change);
@@ -84,7 +85,7 @@ target:
   timeout: 1m30s
   max_snapshot_age: 500ms
   rate_limit: {requests: 20, per: 2m}
-  retry: {attempts: 1, base_delay: 2s, max_delay: 2s}
+  retry: {attempts: 1, base_delay: 2s, max_delay: 2s, max_pause: 10m}
 schedule:
   interval: 15m
   full_reconcile: 7d
@@ -135,6 +136,7 @@ metrics: {listen: "[::1]:9464"}
   EXPECT_EQ(cfg.target.retry.attempts, 1U);
   EXPECT_EQ(cfg.target.retry.base_delay, 2s);
   EXPECT_EQ(cfg.target.retry.max_delay, 2s);
+  EXPECT_EQ(cfg.target.retry.max_pause, 10min);
   EXPECT_EQ(cfg.schedule.interval, 15min);
   EXPECT_EQ(cfg.schedule.full_reconcile, 168h);
   EXPECT_TRUE(cfg.schedule.on_source_change);
@@ -231,8 +233,9 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 44U);
+  EXPECT_EQ(keys.size(), 45U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
   EXPECT_EQ(keys.front(), "source.type");
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.rate_limit.per"), keys.end());
   EXPECT_EQ(keys.back(), "metrics.listen");
@@ -638,6 +641,22 @@ TEST(config_errors, retry_delays) {
   EXPECT_EQ(
       error_of(y),
       "cfg.yaml:6:10: target.retry.max_delay: expected a duration of at least base_delay (2m), found \"1m\"");
+}
+
+TEST(config_errors, retry_max_pause_is_one_second_to_a_week) {
+  const auto with_pause = [](std::string_view d) {
+    std::string y = minimal();
+    y.replace(y.find("mapping:"), 0, "  retry: {max_pause: " + std::string(d) + "}\n");
+    return y;
+  };
+  EXPECT_EQ(error_of(with_pause("500ms")),
+            "cfg.yaml:6:22: target.retry.max_pause: expected a duration from 1s to 7d, found \"500ms\"");
+  EXPECT_EQ(error_of(with_pause("8d")),
+            "cfg.yaml:6:22: target.retry.max_pause: expected a duration from 1s to 7d, found \"8d\"");
+  EXPECT_EQ(
+      error_of(with_pause("soon")),
+      "cfg.yaml:6:22: target.retry.max_pause: expected a duration such as 30s, 15m or 24h, found \"soon\"");
+  EXPECT_EQ(testing::load(with_pause("7d")).target.retry.max_pause, std::chrono::days{7});
 }
 
 TEST(config_errors, delimiter_is_one_character) {

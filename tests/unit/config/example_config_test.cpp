@@ -122,6 +122,7 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.target.retry.attempts, defaults::retry_attempts);
   EXPECT_EQ(cfg.target.retry.base_delay, defaults::retry_base_delay);
   EXPECT_EQ(cfg.target.retry.max_delay, defaults::retry_max_delay);
+  EXPECT_EQ(cfg.target.retry.max_pause, defaults::retry_max_pause);
   EXPECT_EQ(cfg.schedule.interval, defaults::schedule_interval);
   EXPECT_EQ(cfg.schedule.full_reconcile, defaults::schedule_full_reconcile);
   EXPECT_EQ(cfg.schedule.on_source_change, defaults::schedule_on_source_change);

@@ -185,6 +185,18 @@ TEST_F(engine, AStopBeforeTheWritesEndsTheCycleInterrupted) {
   EXPECT_FALSE(store_.last_good_cycle());
 }
 
+TEST_F(engine, AStopForAReasonOtherThanASignalRecordsThatReason) {
+  // `sync` stops its cycle when a request would wait longer than --max-wait: the audit row says so.
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  std::atomic<bool> stop{false};
+  port_.before_each([&](const std::string&) { stop = true; });
+  settings_.stop_reason = [] { return std::string("8x8 asked eightsync to pause until later"); };
+  const auto r = run(false, &stop);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::interrupted);
+  EXPECT_EQ(r.end.error, "8x8 asked eightsync to pause until later");
+  EXPECT_EQ(row(r).error, "8x8 asked eightsync to pause until later");
+}
+
 TEST_F(engine, AnOperationOverALimitHoldsTheCycle) {
   settings_.planner.safety.max_creates = 1;
   hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};

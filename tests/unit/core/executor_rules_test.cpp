@@ -674,6 +674,38 @@ TEST_F(executor, AStopRequestSendsNothingNewAndRecordsNothingUnsent) {
   EXPECT_EQ(ops(cycle).size(), 1U) << "the unsent PATCH is planned afresh next cycle, not recorded";
 }
 
+TEST_F(executor, AWriteThePortDidNotSendIsSkippedWithoutBackoff) {
+  // The port sent nothing (eightsync is stopping during a pause, or `sync` refused a wait longer
+  // than --max-wait): the intent gets an outcome, and the user is not blamed.
+  auto bob = someone("200", "Bob", "Builder");
+  synced(bob, "x200");
+  bob.title = "Site Manager";
+  const auto ada = someone("100", "Ada", "Lovelace");
+  world w;
+  w.add_hr(bob);
+  w.add_hr(ada);
+  const std::string why = "not sent: eightsync is stopping";
+  port_.script(port_call::replace, {.outcome = scim_outcome::rate_limited, .detail = why, .attempts = 0});
+  port_.script(port_call::create, {.outcome = scim_outcome::rate_limited, .detail = why, .attempts = 0});
+  const auto p = plan_now(w);
+  const auto sent_before = port_.tally().sent;  // the plan's reads
+  const auto cycle = begin_cycle();
+  const auto s = execute(p, cycle);
+
+  EXPECT_EQ(s.skipped, 2U);
+  EXPECT_EQ(s.failed, 0U);
+  EXPECT_TRUE(audit_.unresolved_intents().empty()) << "every intent has an outcome";
+  for (const auto& row : ops(cycle)) {
+    ASSERT_TRUE(row.outcome);
+    EXPECT_EQ(row.outcome->outcome, audit_operation_outcome::skipped);
+    EXPECT_EQ(row.outcome->error_detail, why);
+  }
+  EXPECT_FALSE(backs_off("200", cycle));
+  EXPECT_FALSE(backs_off("100", cycle));
+  EXPECT_TRUE(audit_.failing_users().empty());
+  EXPECT_EQ(port_.tally().sent, sent_before) << "nothing counted as sent";
+}
+
 // ---- settling an earlier run's open intents ----------------------------------------------------
 
 class executor_resolve : public executor {

@@ -77,6 +77,12 @@ class pacing_persistent_test : public ::testing::Test {
   int stored_slots() {
     return store_.database().execAndGet("SELECT count(*) FROM rate_limit_slots").getInt();
   }
+
+  std::string stored_pause() {
+    return store_.database()
+        .execAndGet("SELECT coalesce(max(value), '') FROM meta WHERE key = 'rate_limit.paused_until'")
+        .getString();
+  }
 };
 
 TEST_F(pacing_persistent_test, two_processes_on_one_file_never_exceed_the_budget_together) {
@@ -148,7 +154,7 @@ TEST_F(pacing_persistent_test, an_imported_state_joins_the_stored_one_without_co
   auto a = process();
   const auto s1 = a->acquire();
   // The same slot imported again, plus one more.
-  a->import_state({{s1, s1 + 1s}, std::nullopt});
+  a->import_state({{s1, s1 + 1s}, std::nullopt, std::nullopt});
   EXPECT_EQ(stored_slots(), 2);
   auto b = process();
   EXPECT_EQ(b->acquire(), s1 + 1s);  // two used: the third is free (slots never go back in time)
@@ -216,6 +222,91 @@ TEST_F(pacing_persistent_test, a_missing_or_unmigrated_file_falls_back_at_once) 
     slots.push_back(unmigrated.acquire());
   EXPECT_TRUE(within_budget(slots));
   EXPECT_EQ(log_.count("pacing.persist_failed"), 2u);  // once per limiter
+}
+
+// Issue 13, finding 2: one stored slot in the future (a wall clock stepped back since: NTP, a VM
+// restore) held every command until that time.
+TEST_F(pacing_persistent_test, a_stored_slot_far_in_the_future_is_clamped_with_one_warning) {
+  store_.database().exec("INSERT INTO rate_limit_slots (sent_at) VALUES ('2099-01-01T00:00:00.000Z')");
+  auto a = process();
+  EXPECT_EQ(a->next_slot(), clock_.now());
+  EXPECT_EQ(a->acquire(), clock_.now()) << "not 2099";
+  EXPECT_EQ(log_.count("pacing.clamped"), 1u) << log_.text.str();
+  EXPECT_NE(log_.text.str().find("1 send slot up to 2099-01-01T00:00:00.000Z moved back to now"),
+            std::string::npos)
+      << log_.text.str();
+  EXPECT_EQ(
+      store_.database().execAndGet("SELECT count(*) FROM rate_limit_slots WHERE sent_at >= '2099'").getInt(),
+      0)
+      << "stored clamped";
+  a->acquire();
+  EXPECT_EQ(log_.count("pacing.clamped"), 1u) << "reported once";
+  EXPECT_FALSE(a->persist_failed());
+}
+
+// Issue 13, finding 2, as it happens: the wall clock steps back two hours (NTP, a VM restore)
+// after a process stored its slots and a pause; the next process used to wait those two hours.
+TEST_F(pacing_persistent_test, a_wall_clock_stepped_back_moves_every_stored_time_back_by_as_much) {
+  {
+    auto first = process();
+    for (std::size_t i = 0; i < per_window; ++i)
+      first->acquire();
+    first->on_retry_after(clock_.now() + 30s);
+  }
+  clock_.advance(-2h);
+  auto second = process();
+  EXPECT_EQ(second->acquire(), clock_.now() + window + guard)
+      << "the window still holds (3 sends just now), but not the two hours";
+  EXPECT_EQ(log_.count("pacing.clamped"), 1u) << log_.text.str();
+  EXPECT_NE(log_.text.str().find("the wall clock stepped back 7200 s"), std::string::npos) << log_.text.str();
+  EXPECT_EQ(stored_pause(), "2023-12-31T22:00:30.000Z") << "the pause moved back as well, and stored so";
+}
+
+// Issue 13, finding 1: a pause stored beyond max_pause (an older eightsync kept a year) is cut to
+// max_pause when loaded, and stored so: the next command does not cut it afresh, later.
+TEST_F(pacing_persistent_test, a_stored_pause_beyond_max_pause_is_clamped_and_stored_so) {
+  store_.database().exec(
+      "INSERT INTO meta (key, value) VALUES ('rate_limit.paused_until', '2099-01-01T00:00:00.000Z')");
+  auto o = opts();
+  o.max_pause = 10min;
+  persistent_rate_limiter a(file_, per_window, window, clock_, o);
+  EXPECT_EQ(a.next_slot(), clock_.now() + 10min);
+  EXPECT_EQ(log_.count("pacing.clamped"), 1u) << log_.text.str();
+  EXPECT_EQ(stored_pause(), "2024-01-01T00:10:00.000Z") << "a look (next_slot) stores the clamp too";
+  clock_.advance(5min);
+  persistent_rate_limiter b(file_, per_window, window, clock_, o);
+  EXPECT_EQ(b.acquire(), manual_clock{}.now() + 10min) << "the stored pause ends where it was cut";
+  // A Retry-After beyond max_pause is cut too.
+  b.on_retry_after(clock_.now() + std::chrono::years{31});
+  EXPECT_EQ(stored_pause(), "2024-01-01T00:15:00.000Z");
+}
+
+TEST_F(pacing_persistent_test, next_slot_reserves_nothing) {
+  auto a = process();
+  for (std::size_t i = 0; i < per_window; ++i)
+    a->acquire();
+  EXPECT_EQ(a->next_slot(), clock_.now() + window + guard);
+  EXPECT_EQ(a->next_slot(), clock_.now() + window + guard);
+  EXPECT_EQ(stored_slots(), 3);
+  a->on_retry_after(clock_.now() + 30min);
+  EXPECT_EQ(a->next_slot(), clock_.now() + 30min);
+  EXPECT_EQ(a->export_state().paused_until, clock_.now() + 30min) << "the state behind the answer";
+}
+
+TEST_F(pacing_persistent_test, clear_pause_removes_the_pause_and_moves_future_slots_to_now) {
+  auto a = process();
+  a->acquire();
+  a->on_retry_after(clock_.now() + 30min);
+  a->acquire();  // handed out at the pause's end
+  EXPECT_EQ(persistent_rate_limiter::stored_state(store_).paused_until, clock_.now() + 30min);
+  const auto cleared = persistent_rate_limiter::clear_pause(store_, clock_.now());
+  EXPECT_EQ(cleared.pause, clock_.now() + 30min);
+  EXPECT_EQ(cleared.slots, 1u);
+  const auto st = persistent_rate_limiter::stored_state(store_);
+  EXPECT_FALSE(st.paused_until);
+  EXPECT_EQ(st.sent, (std::vector<clock::time_point>{clock_.now(), clock_.now()})) << "no send forgotten";
+  EXPECT_EQ(a->acquire(), clock_.now()) << "the third slot of the window is free at once";
+  EXPECT_FALSE(persistent_rate_limiter::clear_pause(store_, clock_.now()).pause);
 }
 
 TEST_F(pacing_persistent_test, invalid_limits_are_refused) {

@@ -78,6 +78,69 @@ TEST_F(pacing, SlotsNeverGoBackWhenTheWallClockDoes) {
   EXPECT_GE(limiter.acquire(), a);
 }
 
+// Issue 13, finding 1: one Retry-After of 31 years must not silence eightsync.
+TEST_F(pacing, APauseIsCutToMaxPause) {
+  sliding_window_rate_limiter limiter(10, 60s, clock_, sliding_window_rate_limiter::options{0ms, 10min});
+  limiter.on_retry_after(t0_ + std::chrono::years{31});
+  EXPECT_EQ(limiter.acquire(), t0_ + 10min);
+  sliding_window_rate_limiter by_default(10, 60s, clock_);
+  by_default.on_retry_after(t0_ + std::chrono::years{31});
+  EXPECT_EQ(by_default.acquire(), t0_ + 1h) << "target.retry.max_pause defaults to 1h";
+}
+
+TEST_F(pacing, AnImportedPauseBeyondMaxPauseIsClamped) {
+  sliding_window_rate_limiter limiter(10, 60s, clock_);
+  limiter.import_state({{}, t0_ + std::chrono::years{75}, std::nullopt});
+  EXPECT_EQ(limiter.next_slot(), t0_ + 1h);
+  EXPECT_EQ(limiter.acquire(), t0_ + 1h);
+  EXPECT_EQ(limiter.export_state().paused_until, t0_ + 1h);
+}
+
+TEST_F(pacing, NextSlotReservesNothing) {
+  sliding_window_rate_limiter limiter(1, 10s, clock_, 0ms);
+  EXPECT_EQ(limiter.next_slot(), t0_);
+  EXPECT_EQ(limiter.next_slot(), t0_);
+  EXPECT_EQ(limiter.acquire(), t0_);
+  EXPECT_EQ(limiter.next_slot(), t0_ + 10s);
+  EXPECT_EQ(limiter.export_state().sent.size(), 1U);
+  unlimited_rate_limiter unlimited(clock_);
+  unlimited.on_retry_after(t0_ + 5s);
+  EXPECT_EQ(unlimited.next_slot(), t0_ + 5s);
+}
+
+TEST_F(pacing, ClampToClockKeepsWhatARunningEightsyncCanHaveSet) {
+  // 3 per 60 s: three windows past now (or the pause) is as far as waiting requests reach.
+  rate_limiter_state st{{t0_ - 5s, t0_ + 30s, t0_ + 150s, t0_ + 1h + 2min}, t0_ + 2h, t0_ - 1s};
+  auto c = clamp_to_clock(st, t0_, 3, 60s, 1h);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c.stepped_back, clock::duration::zero()) << "written before now: no step";
+  EXPECT_EQ(st.paused_until, t0_ + 1h) << "cut to max_pause";
+  EXPECT_EQ(c.pause_was, t0_ + 2h);
+  EXPECT_EQ(c.slots, 0U) << "every slot is within the pause plus three windows";
+
+  rate_limiter_state no_pause{{t0_ - 5s, t0_ + 30s, t0_ + 150s, t0_ + 24h}, std::nullopt, std::nullopt};
+  c = clamp_to_clock(no_pause, t0_, 3, 60s, 1h);
+  EXPECT_EQ(c.slots, 1U);
+  EXPECT_EQ(c.latest_slot, t0_ + 24h);
+  EXPECT_EQ(no_pause.sent, (std::vector<clock::time_point>{t0_ - 5s, t0_, t0_ + 30s, t0_ + 150s}))
+      << "sorted";
+  EXPECT_EQ(c.describe(), "1 send slot up to 2024-01-02T00:00:00.000Z moved back to now");
+
+  // Written by a clock two hours ahead of this one: everything moves back two hours.
+  rate_limiter_state stepped{{t0_ + 2h - 10s, t0_ + 2h}, t0_ + 2h + 5min, t0_ + 2h};
+  c = clamp_to_clock(stepped, t0_, 3, 60s, 1h);
+  EXPECT_EQ(c.stepped_back, 2h);
+  EXPECT_EQ(stepped.sent, (std::vector<clock::time_point>{t0_ - 10s, t0_}));
+  EXPECT_EQ(stepped.paused_until, t0_ + 5min);
+  EXPECT_EQ(stepped.written_at, t0_);
+  EXPECT_EQ(c.describe(),
+            "the wall clock stepped back 7200 s since the state was stored: every stored time moved "
+            "back by as much");
+
+  rate_limiter_state fine{{t0_ - 5s, t0_ + 30s}, t0_ + 10min, t0_};
+  EXPECT_FALSE(clamp_to_clock(fine, t0_, 3, 60s, 1h));
+}
+
 TEST_F(pacing, StateRoundTripsAndSurvivesARestart) {
   sliding_window_rate_limiter first(3, 60s, clock_, 0ms);
   first.acquire();

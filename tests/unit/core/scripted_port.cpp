@@ -99,8 +99,12 @@ scim_result scripted_port::answer(const std::string& method, const std::optional
   r.attempts = a ? a->attempts : 1;
   if (a && !a->detail.empty()) r.detail = a->detail;
   if (r.ok()) r.resource = a && a->resource ? a->resource : std::move(resource);
-  ++tally_.sent;
-  tally_.sent += r.attempts - 1;
+  if (r.attempts == 0) {
+    // A call the port did not send (a stop, or a wait the command refused): nothing counted.
+    r.status = 0;
+    return r;
+  }
+  tally_.sent += r.attempts;
   tally_.cost.retried += r.attempts - 1;
   tally_.by_method_status[{method, r.status}] += r.attempts;
   if (r.status == 429) ++tally_.cost.responses_429;

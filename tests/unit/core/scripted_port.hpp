@@ -31,7 +31,7 @@ struct scripted_answer {
   unsigned status = 0;       ///< 0: a status typical of `outcome` (200, 404, 409, 503 …)
   std::string detail{};      ///< a SCIM error's detail
   bool apply = false;        ///< a write is applied to the account before this answer (a lost answer)
-  std::size_t attempts = 1;  ///< requests the call took (retries), counted in the tally
+  std::size_t attempts = 1;  ///< requests the call took (retries), counted in the tally; 0: not sent
   std::vector<std::string> not_applied{};         ///< a PUT's answer: paths it did not apply
   std::optional<boost::json::object> resource{};  ///< the answer's object, instead of the account's
 };

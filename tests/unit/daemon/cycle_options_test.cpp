@@ -54,6 +54,7 @@ TEST(cycle_options, client_options_carry_target_settings) {
   auto cfg = example();
   cfg.target.timeout = 12s;
   cfg.target.retry.attempts = 3;
+  cfg.target.retry.max_pause = 20min;
   core::manual_clock clk;
   auto limiter = std::make_shared<core::sliding_window_rate_limiter>(10, 60s, clk);
   const auto o = client_options(cfg, core::secret_token("t"), limiter, nullptr, nullptr);
@@ -64,6 +65,9 @@ TEST(cycle_options, client_options_carry_target_settings) {
   EXPECT_EQ(o.retry.attempts, 3U);
   EXPECT_EQ(o.retry.base_delay, 1s);
   EXPECT_EQ(o.retry.max_delay, 60s);
+  EXPECT_EQ(o.retry.max_pause, 20min);
+  EXPECT_EQ(o.pacing_window, 60s + core::sliding_window_rate_limiter::default_guard);
+  EXPECT_FALSE(o.max_wait) << "only a command sets it";
   EXPECT_EQ(o.rate_limiter, limiter);
   EXPECT_EQ(o.user_agent.rfind("eightsync/", 0), 0U);
 }

@@ -142,6 +142,37 @@ TEST(service_metrics, gauges_mirror_the_status_snapshot) {
   EXPECT_EQ(line_of(text, "eightsync_cycle_running"), "eightsync_cycle_running 1");
 }
 
+TEST(service_metrics, a_pause_shows_until_it_ends) {
+  service_metrics m("1.0.0", started);
+  auto text = m.render();
+  EXPECT_EQ(line_of(text, "eightsync_pause_until_timestamp_seconds"),
+            "eightsync_pause_until_timestamp_seconds 0");
+  EXPECT_EQ(line_of(text, "eightsync_long_wait"), "eightsync_long_wait 0");
+  EXPECT_NE(text.find("# TYPE eightsync_pause_until_timestamp_seconds gauge\n"), std::string::npos);
+
+  // A pause stored in the state database (read between cycles, as `eightsync status` reads it).
+  operator_snapshot snap;
+  snap.pause = operator_pause{started + 3600s, "retry_after", std::nullopt};
+  m.set_snapshot(snap);
+  text = m.render();
+  EXPECT_EQ(line_of(text, "eightsync_pause_until_timestamp_seconds"),
+            "eightsync_pause_until_timestamp_seconds 1700003600");
+  EXPECT_EQ(line_of(text, "eightsync_long_wait"), "eightsync_long_wait 0");
+
+  // A request of the running cycle waits (later than the stored pause: the later one shows).
+  m.set_long_wait(started + 7200s);
+  text = m.render();
+  EXPECT_EQ(line_of(text, "eightsync_pause_until_timestamp_seconds"),
+            "eightsync_pause_until_timestamp_seconds 1700007200");
+  EXPECT_EQ(line_of(text, "eightsync_long_wait"), "eightsync_long_wait 1");
+  m.set_long_wait(std::nullopt);
+  m.set_snapshot({});
+  text = m.render();
+  EXPECT_EQ(line_of(text, "eightsync_pause_until_timestamp_seconds"),
+            "eightsync_pause_until_timestamp_seconds 0");
+  EXPECT_EQ(line_of(text, "eightsync_long_wait"), "eightsync_long_wait 0");
+}
+
 TEST(service_metrics, label_values_are_escaped) {
   const service_metrics m("1.0 \"beta\"\\x\nz", started);
   EXPECT_EQ(line_of(m.render(), "eightsync_build_info{version=\"1.0 \\\"beta\\\"\\\\x\\nz\"}"),
