@@ -1,9 +1,9 @@
-#include "connectors/text_utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace eightsync::connectors {
+namespace eightsync::core {
 
 std::size_t find_invalid_utf8(std::string_view text) noexcept {
   const auto* const begin = reinterpret_cast<const unsigned char*>(text.data());
@@ -69,4 +69,4 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
   return std::string_view::npos;
 }
 
-}  // namespace eightsync::connectors
+}  // namespace eightsync::core
