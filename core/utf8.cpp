@@ -21,6 +21,9 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
       }
       p += 16;
     }
+    if (p == end) {
+      break;  // an ASCII text of 16·n bytes: reading *p would read past its end
+    }
     if (end - p >= 8) {
       std::uint64_t word = 0;
       std::memcpy(&word, p, sizeof word);

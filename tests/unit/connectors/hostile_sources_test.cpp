@@ -59,6 +59,15 @@ TEST_F(hostile_source, CsvQuotedRecordLongerThanTheLimitIsSkippedToItsEnd) {
   EXPECT_EQ(sink.rows[1].fields, (strings{"3", "Carl"}));
 }
 
+TEST_F(hostile_source, CsvQuotedRecordLongerThanTheLimitThatNeverClosesRejectsTheFile) {
+  // Skipping it swallowed the rest of the file, as an unterminated quote always does.
+  std::string inside;
+  while (inside.size() < 2 * mib)
+    inside += "9,Fake row inside the quotes\n";
+  EXPECT_EQ(read_error("employee_id,name\n1,Ann\n2,\"" + inside + "3,Carl\n"),
+            "PATH: line 3: a quoted field begins here and is never closed");
+}
+
 TEST_F(hostile_source, CsvHeaderLongerThanTheLimitRejectsTheFile) {
   const std::string bytes = "employee_id,name," + std::string(2 * mib, 'h') + "\n1,Ann,x\n";
   EXPECT_EQ(read_error(bytes),
