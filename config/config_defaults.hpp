@@ -28,6 +28,8 @@ inline constexpr char source_delimiter = ',';
 inline constexpr core::source_encoding source_encoding = core::source_encoding::utf8;
 inline constexpr std::size_t source_min_rows = 1;
 inline constexpr core::key_normalization source_key_normalize = core::key_normalization::none;
+/// source.max_record_bytes: 1 MiB, far above any real HR row, far below what hurts memory.
+inline constexpr std::size_t source_max_record_bytes = std::size_t{1} << 20;
 
 // target:
 /// target.token_file, when neither token_file nor token_env is set and $CREDENTIALS_DIRECTORY

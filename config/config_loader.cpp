@@ -4,10 +4,14 @@
 #include <netinet/in.h>
 #include <yaml-cpp/yaml.h>
 
+#include <boost/url/parse.hpp>
+
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -22,6 +26,8 @@
 #include "core/attribute.hpp"
 #include "core/lookup_map.hpp"
 #include "core/text.hpp"
+#include "core/unsafe_text.hpp"
+#include "core/utf8.hpp"
 
 namespace eightsync::config {
 namespace {
@@ -33,8 +39,9 @@ using sv = std::string_view;
 constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "match",   "mapping",
                                       "create_only", "maps",   "scope",    "protect", "leavers",
                                       "safety",      "state",  "audit",    "log",     "metrics"};
-constexpr std::array<sv, 8> source_keys{"type",     "path",     "key",           "delimiter",
-                                        "encoding", "min_rows", "key_normalize", "key_width"};
+constexpr std::array<sv, 9> source_keys{"type",          "path",      "key",
+                                        "delimiter",     "encoding",  "min_rows",
+                                        "key_normalize", "key_width", "max_record_bytes"};
 constexpr std::array<sv, 12> target_keys{
     "url",       "token_file", "token_env",        "ca_file",    "proxy", "visibility",
     "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry", "listing_max_duration"};
@@ -114,6 +121,20 @@ class loader {
   eightsync_config load() {
     eightsync_config cfg;
     cfg.file = file_;
+    // yaml-cpp passes bytes that are not UTF-8 through into values, from where they would reach
+    // JSON output and request bodies; one error per line that holds such a byte.
+    for (std::size_t at = 0; at < text_.size();) {
+      const std::size_t bad = core::find_invalid_utf8(text_.substr(at));
+      if (bad == sv::npos) break;
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X",
+                    static_cast<unsigned>(static_cast<unsigned char>(text_[at + bad])));
+      error_at(at_byte(at + bad), "",
+               std::string("expected UTF-8 text, found byte ") + byte + " (save the file as UTF-8)");
+      const std::size_t eol = text_.find('\n', at + bad);
+      at = eol == sv::npos ? text_.size() : eol + 1;
+    }
+    throw_if_errors();
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text_));
@@ -374,6 +395,11 @@ class loader {
                r.error().message);
       return std::nullopt;
     }
+    // The file was checked to be UTF-8, the environment was not (and its value is not echoed).
+    if (core::find_invalid_utf8(*r) != sv::npos) {
+      error(f, "expected UTF-8 text, found a ${VAR} value that is not valid UTF-8");
+      return std::nullopt;
+    }
     if (!used.empty()) expansions_[f.path] = expansion{raw, *r, std::move(used)};
     return std::move(r).value();
   }
@@ -553,10 +579,44 @@ class loader {
     return !port.empty() && ec == std::errc() && p == port.data() + port.size() && v >= 1 && v <= 65535;
   }
 
+  // The "found …" part of the message when the HTTP layer (Boost.URL, RFC 3986) would refuse
+  // `url`, naming the first character it cannot carry; nullopt when it parses. Never echoes the
+  // URL, which may carry a password.
+  static std::optional<std::string> url_refusal(sv url) {
+    std::size_t character = 0;
+    for (std::size_t i = 0; i < url.size(); ++i) {
+      const auto c = static_cast<unsigned char>(url[i]);
+      if ((c & 0xC0U) != 0x80U) ++character;
+      const std::string at = " at character " + std::to_string(character) + " of the URL";
+      if (c == ' ') return "a space" + at + " (write it as %20)";
+      if (c < 0x20 || c == 0x7F) return "a control character (" + core::code_point_label(c) + ")" + at;
+      if (c >= 0x80)
+        return "a non-ASCII character" + at +
+               " (percent-encode it in a path; write a host name in its xn-- form)";
+      if (c == '%') {
+        const auto hex = [&](std::size_t k) {
+          return k < url.size() && std::isxdigit(static_cast<unsigned char>(url[k]));
+        };
+        if (!hex(i + 1) || !hex(i + 2)) return "a \"%\"" + at + " that does not start a %XX escape";
+        continue;
+      }
+      static constexpr sv allowed = "-._~:/?#[]@!$&'()*+,;=";
+      if (!std::isalnum(c) && allowed.find(static_cast<char>(c)) == sv::npos)
+        return in_quotes(sv(&url[i], 1)) + at + ", which a URL holds only percent-encoded";
+    }
+    if (auto parsed = boost::urls::parse_uri(url); !parsed)
+      return "a URL that RFC 3986 does not allow (" + parsed.error().message() + ")";
+    return std::nullopt;
+  }
+
   void read_url(const field& f, std::string& out) {
     const std::string expected = "an https:// URL such as " + std::string(real_url_example);
     auto t = required_text(f, expected);
     if (!t) return;
+    if (auto refusal = url_refusal(*t)) {
+      error(f, "expected " + expected + ", found " + *refusal);
+      return;
+    }
     auto u = split_url(*t);
     if (!u) {
       error(f, "expected " + expected + ", found " + u.error());
@@ -622,6 +682,7 @@ class loader {
     out.min_rows = defaults::source_min_rows;
     out.key_normalize = defaults::source_key_normalize;
     out.key_width = 0;
+    out.max_record_bytes = defaults::source_max_record_bytes;
 
     enum_value<core::source_type>(s.get("type"), out.type,
                                   {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
@@ -636,9 +697,10 @@ class loader {
     }
     const field delimiter = s.get("delimiter");
     if (auto d = text(delimiter, "one character such as \",\" or \";\"")) {
-      if (d->size() != 1 || (*d)[0] == '"' || (*d)[0] == '\n' || (*d)[0] == '\r') {
-        error(delimiter,
-              "expected one character such as \",\" or \";\" (\"\\t\" for a tab), found " + in_quotes(*d));
+      // The reader refuses NUL (libcsv's C strings) as it refuses quotes and line ends.
+      if (d->size() != 1 || (*d)[0] == '"' || (*d)[0] == '\n' || (*d)[0] == '\r' || (*d)[0] == '\0') {
+        error(delimiter, "expected one character such as \",\" or \";\" (\"\\t\" for a tab), found " +
+                             in_quotes(core::escaped(*d)));
       } else {
         out.delimiter = (*d)[0];
       }
@@ -667,6 +729,8 @@ class loader {
                 std::string(out.key_normalize == core::key_normalization::none ? "none"
                                                                                : "strip_leading_zeros"));
     }
+    // At least a real header's size; at most what one record may cost in memory.
+    count(s.get("max_record_bytes"), out.max_record_bytes, 1024, std::size_t{1} << 30);
   }
 
   void read_target(const field& f, target_config& out) {
@@ -688,7 +752,9 @@ class loader {
     if (auto ca = s.get("ca_file"); !ca.empty()) out.ca_file = path_value(ca);
     const field proxy = s.get("proxy");
     if (auto p = text(proxy, "a proxy URL such as http://proxy.example.com:3128")) {
-      if (auto u = split_url(*p); !u) {
+      if (auto refusal = url_refusal(*p)) {
+        error(proxy, "expected a proxy URL such as http://proxy.example.com:3128, found " + *refusal);
+      } else if (auto u = split_url(*p); !u) {
         error(proxy, "expected a proxy URL such as http://proxy.example.com:3128, found " + u.error());
       } else {
         out.proxy = *p;

@@ -1,11 +1,13 @@
 #include "connectors/csv_source_reader.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <new>
 
 #include "connectors/text_chunk_reader.hpp"
 #include "connectors/text_line_pump.hpp"
 #include "connectors/text_utf8.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::connectors {
 
@@ -89,6 +91,26 @@ bool csv_source_reader::starts_record(std::string_view text) const noexcept {
   return false;
 }
 
+namespace {
+
+// Whether `text` holds an odd number of double quotes. In strict RFC 4180 quoting (anything
+// else is quarantined as invalid_record), a record is inside a quoted field exactly when it has
+// seen an odd number of quotes, doubled ones included.
+bool odd_quotes(std::string_view text) noexcept {
+  bool odd = false;
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const void* q = std::memchr(p, '"', static_cast<std::size_t>(end - p));
+    if (q == nullptr) break;
+    odd = !odd;
+    p = static_cast<const char*>(q) + 1;
+  }
+  return odd;
+}
+
+}  // namespace
+
 void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_line) {
   if (error_) {
     return;
@@ -96,6 +118,10 @@ void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_
   line_ = line;
   if (skip_to_line_end_) {
     skip_to_line_end_ = !ends_line;
+    return;
+  }
+  if (skipping_record_) {
+    skip_record(text, ends_line);
     return;
   }
   if (!in_record_) {
@@ -106,7 +132,17 @@ void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_
     record_utf8_ = true;
     record_line_ = line;
     field_line_ = line;
+    record_bytes_ = 0;
+    record_quotes_odd_ = false;
   }
+  // Checked before libcsv sees the text, so neither libcsv's field buffer nor fields_ ever holds
+  // more than the limit.
+  record_bytes_ += text.size();
+  if (record_bytes_ > options_.max_record_bytes) {
+    too_long(text, line, ends_line);
+    return;
+  }
+  record_quotes_odd_ = record_quotes_odd_ != odd_quotes(text);
   // One pass over the whole line is much cheaper than one per field; only a record that fails
   // it (or a multibyte character cut by a chunk boundary) is checked field by field.
   record_utf8_ = record_utf8_ && find_invalid_utf8(text) == std::string_view::npos;
@@ -121,8 +157,9 @@ void csv_source_reader::feed(std::string_view text, std::size_t line, bool ends_
 
 void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
   const std::size_t column = field_count_;
-  const std::string where = column < emitter_.header().size() ? "column \"" + emitter_.header()[column] + "\""
-                                                              : "column " + std::to_string(column + 1);
+  const std::string where = column < emitter_.header().size()
+                                ? "column \"" + core::escaped(emitter_.header()[column]) + "\""
+                                : "column " + std::to_string(column + 1);
   const std::string what = where +
                            " has a quote inside an unquoted field, or text after a "
                            "closing quote (line " +
@@ -136,14 +173,46 @@ void csv_source_reader::malformed_quote(std::size_t line, bool ends_line) {
     key = emitter_.usable_key(std::move(fields_[0]));
   }
   emitter_.quarantine(record_line_, core::quarantine_reason::invalid_record, what, std::move(key));
-  // Reset libcsv to the start of a record, dropping the partial one, and resume on the next
-  // physical line.
+  // Drop the partial record and resume on the next physical line.
+  reset_parser();
+  skip_to_line_end_ = !ends_line;
+}
+
+void csv_source_reader::reset_parser() {
+  // Reset libcsv to the start of a record, dropping what it holds of the current one.
   discarding_ = true;
   ::csv_fini(&parser_, on_field, on_record_end, this);
   discarding_ = false;
   field_count_ = 0;
   in_record_ = false;
-  skip_to_line_end_ = !ends_line;
+}
+
+void csv_source_reader::too_long(std::string_view text, std::size_t line, bool ends_line) {
+  const std::string limit =
+      "longer than source.max_record_bytes (" + std::to_string(options_.max_record_bytes) + " bytes)";
+  if (!have_header_) {
+    fail(record_line_, "the header is " + limit);
+    return;
+  }
+  // As for a stray quote: the first field is the key only if it was read whole on this line.
+  std::string key;
+  if (record_line_ == line && emitter_.key_index() == 0 && field_count_ != 0) {
+    key = emitter_.usable_key(std::move(fields_[0]));
+  }
+  emitter_.quarantine(record_line_, core::quarantine_reason::record_too_long,
+                      "the record is " + limit + "; the rest of it was skipped", std::move(key));
+  reset_parser();
+  skipping_record_ = true;
+  skipped_line_ = record_line_;
+  skip_in_quotes_ = record_quotes_odd_;
+  skip_record(text, ends_line);
+}
+
+void csv_source_reader::skip_record(std::string_view text, bool ends_line) noexcept {
+  skip_in_quotes_ = skip_in_quotes_ != odd_quotes(text);
+  if (ends_line && !skip_in_quotes_) {
+    skipping_record_ = false;
+  }
 }
 
 core::expected<source_summary, source_error> csv_source_reader::read() {
@@ -163,6 +232,11 @@ core::expected<source_summary, source_error> csv_source_reader::read() {
     return core::unexpected<source_error>{std::move(*err)};
   }
   if (error_) {
+    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+  }
+  if (skipping_record_ && skip_in_quotes_) {
+    // The record cut for its length was a quoted field that never closed: it swallowed the rest.
+    fail(skipped_line_, "a quoted field begins here and is never closed");
     return core::unexpected<source_error>{source_error{std::move(*error_)}};
   }
   // At the end, and only there, an open quoted field is an error: it would have swallowed

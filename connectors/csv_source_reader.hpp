@@ -24,6 +24,11 @@ namespace eightsync::connectors {
 /// unquoted field, or text after a closing quote, quarantines that record (invalid_record)
 /// and reading resumes on the next line, so a stray quote never swallows the rows after it.
 /// An unterminated quote at end of file rejects the file, naming the line the field began on.
+///
+/// A record longer than source.max_record_bytes is quarantined (record_too_long) as soon as it
+/// passes the limit, and the rest of it is skipped without being kept: up to the first line end
+/// outside quotes, so a quoted field's inner lines are not read as rows. A header that long
+/// rejects the file. Memory therefore stays within a few times the limit, whatever the lines.
 class csv_source_reader {
  public:
   /// Prepares to read `options.path` into `sink`; both must outlive the reader. Throws only
@@ -44,6 +49,9 @@ class csv_source_reader {
   void record_end();
   void feed(std::string_view text, std::size_t line, bool ends_line);
   void malformed_quote(std::size_t line, bool ends_line);
+  void too_long(std::string_view text, std::size_t line, bool ends_line);
+  void skip_record(std::string_view text, bool ends_line) noexcept;
+  void reset_parser();
   bool starts_record(std::string_view text) const noexcept;
   void fail(std::size_t line, std::string_view what);
 
@@ -63,6 +71,11 @@ class csv_source_reader {
   bool have_header_ = false;
   bool discarding_ = false;           // drop what libcsv reports (while resetting it)
   bool skip_to_line_end_ = false;     // after a malformed record, resume on the next line
+  std::size_t record_bytes_ = 0;      // bytes of the record being parsed, line ends included
+  bool record_quotes_odd_ = false;    // it holds an odd number of quotes (inside a quoted field)
+  bool skipping_record_ = false;      // after a record too long, skip to its end
+  bool skip_in_quotes_ = false;       // the skipped record is inside a quoted field
+  std::size_t skipped_line_ = 0;      // where the skipped record started
   std::optional<std::string> error_;  // a file-level problem found inside a callback
 };
 

@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "connectors/json_record.hpp"
+#include "core/row_sink.hpp"
+#include "core/source_options.hpp"
 
 namespace eightsync::connectors {
 
@@ -18,7 +22,11 @@ namespace eightsync::connectors {
 /// "true"/"false", null as empty. A record that is not an object, holds a nested object or
 /// array, or names a field twice is kept with a problem (invalid_record); a field name that
 /// is not valid UTF-8 marks it invalid_utf8. Column names are collected in order of first
-/// appearance. The handler never fails the parse: only syntax errors do.
+/// appearance, but only those the sink reads (row_sink::uses_column) and the key column: the
+/// others are counted and their values dropped, so a distinct name on every record costs one
+/// hash lookup, not a column in every row. A record whose names and values pass
+/// source.max_record_bytes is kept with the problem record_too_long and without its values.
+/// The handler never fails the parse: only syntax errors do.
 class json_record_handler {
  public:
   /// basic_parser's limits: none beyond memory.
@@ -28,8 +36,12 @@ class json_record_handler {
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
 
   /// `records_at_top` is false for an array export (records are the array's elements) and
-  /// true for NDJSON (each document is a record). Never throws.
-  explicit json_record_handler(bool records_at_top) noexcept;
+  /// true for NDJSON (each document is a record). With `options`, records are limited to its
+  /// max_record_bytes and its key column is always kept; with `sink`, only the columns it reads
+  /// are kept (without either: no limit, every column). Both must outlive the handler. Never
+  /// throws.
+  explicit json_record_handler(bool records_at_top, const core::source_options* options = nullptr,
+                               const core::row_sink* sink = nullptr) noexcept;
 
   /// Sets the line the parser is now reading, stamped on records that start. Never throws.
   void set_line(std::size_t line) noexcept { line_ = line; }
@@ -38,13 +50,17 @@ class json_record_handler {
   void rollback() noexcept;
   /// Remembers the number of finished records, for rollback(). Never throws.
   void mark() noexcept;
-  /// Adds a record that could not be parsed at all. Throws only std::bad_alloc.
-  void add_unparsed(std::size_t line, std::string detail);
+  /// Adds a record that could not be parsed at all (invalid_record), or was not parsed because
+  /// its line is too long (record_too_long). Throws only std::bad_alloc.
+  void add_unparsed(std::size_t line, std::string detail,
+                    core::quarantine_reason reason = core::quarantine_reason::invalid_record);
 
   /// The records so far, in file order. Never throws.
   std::vector<json_record>& records() noexcept { return records_; }
-  /// The field names so far, in order of first appearance. Never throws.
+  /// The field names kept so far, in order of first appearance. Never throws.
   std::vector<std::string>& columns() noexcept { return columns_; }
+  /// How many distinct field names were not kept. Never throws.
+  std::size_t ignored_columns() const noexcept { return ignored_.size(); }
 
   /// basic_parser events (see boost/json/basic_parser.hpp). They throw only std::bad_alloc.
   bool on_document_begin(boost::json::error_code& ec);
@@ -77,6 +93,11 @@ class json_record_handler {
 
   void start_key();
   void store_value();
+  bool keeps(std::string_view name) const noexcept;
+  bool charge(std::size_t bytes);
+  bool storing() const noexcept { return !dropping_ && column_ != ignored_column; }
+
+  static constexpr std::size_t ignored_column = static_cast<std::size_t>(-1);
 
   std::size_t record_depth_;
   std::size_t depth_ = 0;
@@ -94,6 +115,13 @@ class json_record_handler {
   std::vector<std::string> columns_;
   std::unordered_map<std::string, std::size_t> column_index_;
   std::vector<std::size_t> seen_in_record_;  // per column: serial_ of the last record using it
+  const core::source_options* options_ = nullptr;
+  const core::row_sink* sink_ = nullptr;
+  std::size_t max_record_bytes_ = static_cast<std::size_t>(-1);
+  std::size_t record_bytes_ = 0;                 // names and values of the current record so far
+  bool dropping_ = false;                        // the current record is too long: its values are dropped
+  std::unordered_set<std::string> ignored_;      // names not kept
+  std::vector<std::string> ignored_since_mark_;  // NDJSON: names ignored_ got since mark()
 };
 
 }  // namespace eightsync::connectors

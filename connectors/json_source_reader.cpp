@@ -30,7 +30,10 @@ bool all_space(std::string_view text) noexcept {
 }  // namespace
 
 json_source_reader::json_source_reader(const core::source_options& options, core::row_sink& sink)
-    : options_(options), emitter_(options, sink), parser_(parse_options(), false) {}
+    : options_(options),
+      sink_(sink),
+      emitter_(options, sink),
+      parser_(parse_options(), false, &options, &sink) {}
 
 void json_source_reader::fail(std::string what) {
   if (!error_) {
@@ -57,7 +60,7 @@ void json_source_reader::feed(std::string_view text, std::size_t line, bool ends
       layout_ = layout::array;
     } else if (*first == '{') {
       layout_ = layout::ndjson;
-      parser_.handler() = json_record_handler(true);
+      parser_.handler() = json_record_handler(true, &options_, &sink_);
     } else {
       fail("line " + std::to_string(line) +
            ": not a JSON export: it must be an array of "
@@ -67,6 +70,18 @@ void json_source_reader::feed(std::string_view text, std::size_t line, bool ends
   }
   if (layout_ == layout::array) {
     feed_array(text, line);
+  } else if (skipping_line_) {
+    skipping_line_ = !ends_line;
+  } else if (line_text_.size() + text.size() > options_.max_record_bytes) {
+    // Quarantined unread: collecting it would hold the whole line in memory.
+    parser_.handler().add_unparsed(line,
+                                   "line " + std::to_string(line) +
+                                       " is longer than source.max_record_bytes (" +
+                                       std::to_string(options_.max_record_bytes) + " bytes)",
+                                   core::quarantine_reason::record_too_long);
+    line_text_.clear();
+    line_text_.shrink_to_fit();
+    skipping_line_ = !ends_line;
   } else {
     line_text_ += text;
     line_number_ = line;
@@ -105,7 +120,7 @@ void json_source_reader::array_syntax_error(std::size_t line, const boost::json:
 
 std::size_t json_source_reader::replay_to_error() {
   text_chunk_reader in(options_);
-  parser replay(parse_options(), false);
+  parser replay(parse_options(), false, &options_, &sink_);
   if (in.open()) {
     return offset_;  // the file went away since: the start of the failing piece will do
   }
@@ -249,8 +264,9 @@ core::expected<source_summary, source_error> json_source_reader::read() {
   if (auto problem = emit_records()) {
     return core::unexpected<source_error>{source_error{in.message(*problem)}};
   }
-  return source_summary{options_.path, in.bytes(), in.sha256_hex(), emitter_.rows_read(),
-                        emitter_.quarantined()};
+  return source_summary{options_.path,          in.bytes(),
+                        in.sha256_hex(),        emitter_.rows_read(),
+                        emitter_.quarantined(), parser_.handler().ignored_columns()};
 }
 
 }  // namespace eightsync::connectors

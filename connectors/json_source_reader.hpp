@@ -23,6 +23,11 @@ namespace eightsync::connectors {
 /// In an array export a syntax error rejects the file, naming the line and column. In NDJSON
 /// a line that does not parse is quarantined (invalid_record) and the rest is read, unless it
 /// is the first record: then the file is not NDJSON at all and is rejected.
+///
+/// Only the columns the sink reads (row_sink::uses_column) and the key column are kept; other
+/// field names are counted (source_summary::ignored_columns). An NDJSON line longer than
+/// source.max_record_bytes is quarantined (record_too_long) unread, and an array element whose
+/// text passes it is quarantined without its values, so memory stays bounded by the limit.
 class json_source_reader {
  public:
   /// Prepares to read `options.path` into `sink`; both must outlive the reader. Never throws
@@ -46,6 +51,7 @@ class json_source_reader {
   void fail(std::string what);
 
   const core::source_options& options_;
+  const core::row_sink& sink_;
   text_row_emitter emitter_;
   text_line_splitter lines_;
   parser parser_;
@@ -54,6 +60,7 @@ class json_source_reader {
   std::size_t line_start_ = 0;  // offset_ where the current line began
   bool at_line_start_ = true;
   std::string line_text_;        // NDJSON: the line being collected
+  bool skipping_line_ = false;   // NDJSON: the line is too long, skip to its end
   std::size_t line_number_ = 0;  // NDJSON: its number
   std::size_t last_line_ = 1;    // the line of the last text fed
   std::optional<std::string> error_;

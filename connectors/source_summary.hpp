@@ -13,6 +13,8 @@ struct source_summary {
   std::string sha256;           ///< lowercase hex SHA-256 of those bytes
   std::size_t rows_read = 0;    ///< data records seen, quarantined ones included
   std::size_t quarantined = 0;  ///< records the reader itself set aside
+  /// JSON: distinct field names the sink does not read, counted and not kept (0 for CSV)
+  std::size_t ignored_columns = 0;
 };
 
 /// A file-level problem: the whole export is rejected and nothing from it may be used.

@@ -1,6 +1,5 @@
 #include "connectors/text_chunk_reader.hpp"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -27,11 +26,7 @@ struct text_chunk_reader::digest {
 text_chunk_reader::text_chunk_reader(const core::source_options& options)
     : options_(options), digest_(std::make_unique<digest>()) {}
 
-text_chunk_reader::~text_chunk_reader() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-  }
-}
+text_chunk_reader::~text_chunk_reader() = default;
 
 std::string text_chunk_reader::message(std::string_view what) const {
   std::string m = options_.path.string();
@@ -46,10 +41,11 @@ std::optional<source_error> text_chunk_reader::open() {
       return source_error{message(*err)};
     }
   }
-  fd_ = ::open(options_.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) {
-    return source_error{message(std::string("cannot open: ") + std::strerror(errno))};
+  auto file = core::regular_file::open(options_.path);
+  if (!file) {
+    return source_error{message(file.error().what)};
   }
+  file_.emplace(std::move(file).value());
   raw_.resize(chunk_size);
   return std::nullopt;
 }
@@ -59,7 +55,7 @@ core::expected<std::string_view, source_error> text_chunk_reader::next() {
   // byte order mark is always seen whole in the first chunk.
   std::size_t got = 0;
   while (got < raw_.size()) {
-    const ::ssize_t n = ::read(fd_, raw_.data() + got, raw_.size() - got);
+    const ::ssize_t n = ::read(file_->fd(), raw_.data() + got, raw_.size() - got);
     if (n < 0) {
       if (errno == EINTR) {
         continue;

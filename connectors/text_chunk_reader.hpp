@@ -10,6 +10,7 @@
 #include "connectors/source_summary.hpp"
 #include "connectors/text_transcoder.hpp"
 #include "core/expected.hpp"
+#include "core/regular_file.hpp"
 #include "core/source_options.hpp"
 
 namespace eightsync::connectors {
@@ -29,7 +30,8 @@ class text_chunk_reader {
   text_chunk_reader& operator=(const text_chunk_reader&) = delete;
 
   /// Opens the file (and the encoding's conversion table). Returns the file-level error
-  /// ("PATH: cannot open: No such file or directory") or nothing. Throws only std::bad_alloc.
+  /// ("PATH: cannot open: No such file or directory", "PATH: is a FIFO (named pipe), not a
+  /// regular file": see core::regular_file) or nothing. Throws only std::bad_alloc.
   std::optional<source_error> open();
 
   /// The next chunk as UTF-8 text, valid until the next call; an empty view at end of file.
@@ -52,7 +54,7 @@ class text_chunk_reader {
   std::optional<source_error> check_byte_order_mark(std::string_view& text);
 
   const core::source_options& options_;
-  int fd_ = -1;
+  std::optional<core::regular_file> file_;
   bool first_ = true;
   std::uintmax_t bytes_ = 0;
   std::vector<char> raw_;

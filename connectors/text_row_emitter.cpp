@@ -8,6 +8,7 @@
 #include "connectors/text_transcoder.hpp"
 #include "connectors/text_utf8.hpp"
 #include "core/bounded_text.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::connectors {
 namespace {
@@ -25,6 +26,45 @@ std::string byte_hex(unsigned char b) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned>(b));
   return buf;
+}
+
+// A name or key from the export as a message shows it: control, bidi and invisible characters
+// escaped (a second byte order mark, a NUL), and cut after `max` bytes.
+std::string shown(std::string_view text, std::size_t max = 80) {
+  if (text.size() > max) {
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
+      --cut;
+    return core::escaped(text.substr(0, cut)) + "… (" + std::to_string(text.size()) + " bytes)";
+  }
+  return core::escaped(text);
+}
+
+// "a, b, (unnamed), (3 unnamed), …": the header's names, runs of unnamed columns counted, and
+// no longer than a line or two however many columns there are.
+std::string column_list(const std::vector<std::string>& names) {
+  constexpr std::size_t max_bytes = 512;
+  std::string out;
+  std::size_t i = 0;
+  while (i < names.size()) {
+    if (out.size() > max_bytes) {
+      out += ", … and " + std::to_string(names.size() - i) + " more (" + std::to_string(names.size()) +
+             " in all)";
+      break;
+    }
+    out += out.empty() ? "" : ", ";
+    if (!names[i].empty()) {
+      out += shown(names[i++]);
+      continue;
+    }
+    std::size_t run = 0;
+    while (i < names.size() && names[i].empty()) {
+      ++run;
+      ++i;
+    }
+    out += run == 1 ? std::string("(unnamed)") : "(" + std::to_string(run) + " unnamed)";
+  }
+  return out;
 }
 
 }  // namespace
@@ -51,7 +91,7 @@ std::optional<std::string> text_row_emitter::accept_header(std::vector<std::stri
       continue;
     }
     if (auto [it, fresh] = seen.emplace(names[i], i); !fresh) {
-      return "column " + in_quotes(names[i]) + " appears twice in the header (columns " +
+      return "column " + in_quotes(shown(names[i])) + " appears twice in the header (columns " +
              std::to_string(it->second + 1) + " and " + std::to_string(i + 1) + ")";
     }
     if (names[i] == options_.key) {
@@ -59,14 +99,17 @@ std::optional<std::string> text_row_emitter::accept_header(std::vector<std::stri
     }
   }
   if (!key) {
-    std::string found;
-    for (const std::string& n : names) {
-      found += found.empty() ? "" : ", ";
-      found += n.empty() ? std::string("(unnamed)") : n;
+    std::string problem = "the header has no key column " + in_quotes(shown(options_.key)) +
+                          " (source.key); its columns are: " + column_list(names);
+    // A second byte order mark or a NUL makes "employee_id" look present: point at it.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (core::find_unsafe_char(names[i])) {
+        problem += "; column " + std::to_string(i + 1) + " is " + in_quotes(shown(names[i])) +
+                   ", which holds invisible or control characters";
+        break;
+      }
     }
-    // A million empty names would make this an 11 MB message, printed and stored every cycle.
-    return "the header has no key column " + in_quotes(options_.key) +
-           " (source.key); its columns are: " + core::bound_text(found);
+    return problem;
   }
   key_index_ = *key;
   header_ = std::move(names);
@@ -93,7 +136,7 @@ void text_row_emitter::quarantine(std::size_t line, core::quarantine_reason reas
 std::string text_row_emitter::invalid_utf8_detail(std::size_t column, const std::string& value,
                                                   std::size_t offset) const {
   const auto byte = static_cast<unsigned char>(value[offset]);
-  std::string d = "column " + in_quotes(header_[column]);
+  std::string d = "column " + in_quotes(shown(header_[column]));
   if (options_.encoding == core::source_encoding::utf8) {
     d += " is not valid UTF-8 (byte " + byte_hex(byte) + " at byte " + std::to_string(offset + 1) +
          "); if the file was saved by Excel on Windows, set source.encoding to cp1252";
@@ -134,6 +177,17 @@ void text_row_emitter::emit(std::size_t line, std::vector<std::string>&& fields,
   if (key.empty()) {
     quarantine(line, core::quarantine_reason::empty_key,
                "the key column " + in_quotes(options_.key) + " is empty", {});
+    return;
+  }
+  // The key becomes 8x8's externalId and appears in every listing: ESC would clear an admin's
+  // screen, U+202E reverse what follows it, an invisible character make two keys look alike.
+  if (const auto bad = core::find_unsafe_char(key)) {
+    std::string detail =
+        "the key " + in_quotes(shown(key)) + " holds a control, bidi or invisible character (" +
+        core::code_point_label(bad->code_point) + " at byte " + std::to_string(bad->offset + 1) +
+        "); it would reach 8x8 as externalId and every terminal that shows it";
+    quarantine(line, core::quarantine_reason::unsafe_key, std::move(detail),
+               key_trusted ? std::move(key) : std::string());
     return;
   }
   ++rows_read_;

@@ -12,8 +12,9 @@ namespace eightsync::connectors {
 
 /// The checks every HR source applies to its header and records, shared by the CSV and the
 /// JSON reader: it validates the header and finds the key column, then sends each record to
-/// the sink as a row or as a quarantined row (wrong field count, invalid UTF-8, empty key),
-/// trimming and normalizing the key. It counts what it sends.
+/// the sink as a row or as a quarantined row (wrong field count, invalid UTF-8, empty key, a key
+/// holding a control, bidi or invisible character), trimming and normalizing the key. It counts
+/// what it sends. Names and keys in its messages are escaped (core/unsafe_text.hpp) and bounded.
 class text_row_emitter {
  public:
   /// Sends to `sink`, checking against `options`; both must outlive the emitter. Never throws.
@@ -21,8 +22,8 @@ class text_row_emitter {
 
   /// Trims the column names, checks them (valid UTF-8, no name twice, the key column
   /// present) and passes them to sink.on_header. Returns the problem as a sentence (without
-  /// file or line) when the header is unusable; the sink is then not called. Throws only
-  /// std::bad_alloc.
+  /// file or line, a few hundred bytes at most however many columns) when the header is
+  /// unusable; the sink is then not called. Throws only std::bad_alloc.
   std::optional<std::string> accept_header(std::vector<std::string> names);
 
   /// Passes an empty header to the sink: an export without a single record has no columns to

@@ -1,13 +1,9 @@
 #pragma once
-#include <cstddef>
-#include <string_view>
+#include "core/utf8.hpp"
 
 namespace eightsync::connectors {
 
-/// Returns the offset of the first byte of `text` that does not belong to a well-formed UTF-8
-/// sequence (overlong forms, surrogates and code points above U+10FFFF are ill-formed), or
-/// std::string_view::npos when all of `text` is valid UTF-8. ASCII runs are checked eight bytes
-/// at a time. Never throws.
-std::size_t find_invalid_utf8(std::string_view text) noexcept;
+/// The UTF-8 check lives in core (the config loader and the display escaping use it too).
+using core::find_invalid_utf8;
 
 }  // namespace eightsync::connectors

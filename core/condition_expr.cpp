@@ -30,6 +30,23 @@ std::string in_quotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 
+// Why an unquoted value cannot be meant as written: `{status} === Active` reads as == "= Active"
+// and `{s} == A == A` as == "A == A", both surely typos that would turn every row inactive.
+// Empty when the value is fine. Quoted values are never checked: quoting says "this text".
+std::string operator_in_value(std::string_view value) {
+  if (!value.empty() && (value.front() == '=' || value.front() == '!'))
+    return ", which starts with an operator character (quote it if that is the text to compare)";
+  if (value.find("==") != std::string_view::npos || value.find("!=") != std::string_view::npos)
+    return ", which holds a second operator (quote it if that is the text to compare)";
+  return {};
+}
+
+bool starts_quoted(std::string_view t, std::size_t pos) {
+  while (pos < t.size() && is_space(t[pos]))
+    ++pos;
+  return pos < t.size() && (t[pos] == '"' || t[pos] == '\'');
+}
+
 struct found_op {
   condition_expr::op o;
   std::size_t begin;  // first character of the operator
@@ -145,10 +162,14 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
                   "expected a value after " + op_name + ", found nothing (write \"\" for an empty value)");
     if (rest.front() == '[')
       return fail(pos, "expected a single value after " + op_name + ", found a list (use in or not in)");
+    const std::size_t value_at = pos;
+    const bool quoted = starts_quoted(text, pos);
     auto v = read_literal(text, pos, "");
     if (!v) return unexpected<expr_error>{v.error()};
     if (pos < text.size())
       return fail(pos, "expected the end of the condition, found " + in_quotes(trim(text.substr(pos))));
+    if (const auto why = quoted ? std::string() : operator_in_value(*v); !why.empty())
+      return fail(value_at, "expected a value after " + op_name + ", found " + in_quotes(*v) + why);
     values.push_back(to_lower(trim(*v)));
   } else {
     if (rest.empty() || rest.front() != '[') {
@@ -161,12 +182,7 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
       const std::size_t item_at = pos;
       auto v = read_literal(text, pos, ",]");
       if (!v) return unexpected<expr_error>{v.error()};
-      const bool was_quoted = [&] {
-        std::size_t k = item_at;
-        while (k < text.size() && is_space(text[k]))
-          ++k;
-        return k < text.size() && (text[k] == '"' || text[k] == '\'');
-      }();
+      const bool was_quoted = starts_quoted(text, item_at);
       if (pos == text.size()) return fail(pos, "expected , or ] in the list, found the end of the condition");
       if (v->empty() && !was_quoted) {
         if (text[pos] == ']' && values.empty())
@@ -176,6 +192,12 @@ expected<condition_expr, expr_error> condition_expr::parse(std::string_view text
       }
       if (text[pos] != ',' && text[pos] != ']') {
         return fail(pos, std::string("expected , or ] in the list, found ") + in_quotes(text.substr(pos, 1)));
+      }
+      if (const auto why = was_quoted ? std::string() : operator_in_value(*v); !why.empty()) {
+        std::size_t at = item_at;
+        while (at < text.size() && is_space(text[at]))
+          ++at;
+        return fail(at, "expected a value in the list, found " + in_quotes(*v) + why);
       }
       values.push_back(to_lower(trim(*v)));
       if (text[pos++] == ']') break;

@@ -21,6 +21,8 @@ namespace eightsync::core {
 /// The TEMPLATE (see template_expr) must hold at least one `{expression}`; the operator is the
 /// first `==`, `!=`, or word `in` / `not in` outside braces. A literal is bare text or text in
 /// "double" or 'single' quotes (quote a value holding a comma, a bracket or nothing: `""`).
+/// A bare literal that starts with `=` or `!`, or holds `==` or `!=`, is an error (it is a typo
+/// such as `{status} === Active`); quoted, the same text is a value.
 /// Comparisons trim both sides and ignore case (core/text.hpp): `{status} == active` holds for
 /// " Active ". The right-hand values are folded once, at parse time.
 class condition_expr {

@@ -3,13 +3,20 @@
 #include <array>
 
 #include "core/attribute.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::core {
 
 namespace {
 
+// Every value from HR or 8x8, and every sentence that may quote one, goes through esc(): a
+// terminal must never receive their control or bidi characters raw (core/unsafe_text.hpp).
+std::string esc(std::string_view v) {
+  return escaped(v);
+}
+
 std::string shown(std::string_view v) {
-  return v.empty() ? std::string("(none)") : "\"" + std::string(v) + "\"";
+  return v.empty() ? std::string("(none)") : "\"" + esc(v) + "\"";
 }
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
@@ -18,28 +25,28 @@ std::string plural(std::size_t n, std::string_view one, std::string_view many) {
 
 void user_line(std::string& out, std::string_view key, std::string_view user_name, std::string_view id) {
   out += "  ";
-  out += key.empty() ? std::string_view("(no HR key)") : key;
-  if (!user_name.empty()) out.append("  ").append(user_name);
-  if (!id.empty()) out.append(" (id ").append(id).append(")");
+  out += key.empty() ? std::string("(no HR key)") : esc(key);
+  if (!user_name.empty()) out.append("  ").append(esc(user_name));
+  if (!id.empty()) out.append(" (id ").append(esc(id)).append(")");
   out += '\n';
 }
 
 void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
   out += "  ";
   if (show_kind) out.append(operation_kind_name(e.kind)).append(" ");
-  out += e.hr_key;
-  if (!e.user_name.empty()) out.append("  ").append(e.user_name);
-  if (!e.scim_id.empty()) out.append(" (id ").append(e.scim_id).append(")");
+  out += esc(e.hr_key);
+  if (!e.user_name.empty()) out.append("  ").append(esc(e.user_name));
+  if (!e.scim_id.empty()) out.append(" (id ").append(esc(e.scim_id)).append(")");
   out += '\n';
-  out.append("    ").append(e.reason).append("\n");
-  if (e.hold) out.append("    held: ").append(e.hold->text).append("\n");
+  out.append("    ").append(esc(e.reason)).append("\n");
+  if (e.hold) out.append("    held: ").append(esc(e.hold->text)).append("\n");
   for (const auto& d : e.diffs) {
     out.append("    ").append(attribute_name(d.attr)).append(": ").append(shown(d.before)).append(" -> ");
     out.append(shown(d.after)).append("\n");
   }
   if (e.after) out.append("    after this user's ").append(operation_kind_name(*e.after)).append("\n");
   for (const auto& f : e.follow_ups)
-    out.append("    then, by hand: ").append(f.text).append("\n");
+    out.append("    then, by hand: ").append(esc(f.text)).append("\n");
 }
 
 }  // namespace
@@ -77,24 +84,24 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   if (!p.held.empty()) {
     out += "\nHeld for approval (" + std::to_string(p.held.size()) + ")\n";
     for (const auto& h : p.holds)
-      out.append("  hold: ").append(h.text).append("\n");
+      out.append("  hold: ").append(esc(h.text)).append("\n");
     for (const auto& e : p.held)
       entry_lines(out, e, true);
   }
   if (!p.conflicts.empty()) {
     out += "\nConflicts (" + std::to_string(p.conflicts.size()) + ")\n";
     for (const auto& c : p.conflicts) {
-      out.append("  ").append(c.hr_key);
-      if (!c.user_name.empty()) out.append("  ").append(c.user_name);
+      out.append("  ").append(esc(c.hr_key));
+      if (!c.user_name.empty()) out.append("  ").append(esc(c.user_name));
       out.append("  [")
           .append(plan_conflict_kind_name(c.kind))
           .append("]\n    ")
-          .append(c.reason)
+          .append(esc(c.reason))
           .append("\n");
       if (!c.scim_ids.empty()) {
         out += "    8x8 ids:";
         for (const auto& id : c.scim_ids)
-          out.append(" ").append(id);
+          out.append(" ").append(esc(id));
         out += '\n';
       }
     }
@@ -102,23 +109,23 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   if (!p.manual_actions.empty()) {
     out += "\nManual actions (" + std::to_string(p.manual_actions.size()) + ")\n";
     for (const auto& a : p.manual_actions) {
-      out.append("  [").append(manual_action_kind_name(a.kind)).append("] ").append(a.hr_key);
+      out.append("  [").append(manual_action_kind_name(a.kind)).append("] ").append(esc(a.hr_key));
       if (a.already_open) out += " (already open)";
-      out.append("\n    ").append(a.text).append("\n");
+      out.append("\n    ").append(esc(a.text)).append("\n");
     }
   }
   if (!p.reads_needed.empty()) {
     out += "\nStill to read (" + std::to_string(p.reads_needed.size()) + "): undecided until then\n";
     for (const auto& r : p.reads_needed) {
-      out.append("  ").append(r.hr_key).append("  ").append(plan_read_kind_name(r.kind)).append(" ");
-      out.append(r.target).append("\n    ").append(r.reason).append("\n");
+      out.append("  ").append(esc(r.hr_key)).append("  ").append(plan_read_kind_name(r.kind)).append(" ");
+      out.append(esc(r.target)).append("\n    ").append(esc(r.reason)).append("\n");
     }
   }
   if (!p.skipped.empty()) {
     out += "\nLeft alone (" + std::to_string(p.skipped.size()) + ")\n";
     for (const auto& s : p.skipped) {
       user_line(out, s.hr_key, s.user_name, s.scim_id);
-      out.append("    ").append(s.reason).append("\n");
+      out.append("    ").append(esc(s.reason)).append("\n");
     }
   }
   const auto& c = p.cost;

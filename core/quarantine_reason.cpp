@@ -22,6 +22,10 @@ std::string_view quarantine_reason_name(quarantine_reason r) noexcept {
       return "invalid_email";
     case quarantine_reason::unsafe_user_name:
       return "unsafe_user_name";
+    case quarantine_reason::record_too_long:
+      return "record_too_long";
+    case quarantine_reason::unsafe_key:
+      return "unsafe_key";
   }
   return "unknown";
 }

@@ -15,6 +15,8 @@ enum class quarantine_reason : std::uint8_t {
   missing_required,  ///< an 8x8 create rule: userName, given name, family name or email is empty
   invalid_email,     ///< the work email is not a valid address
   unsafe_user_name,  ///< the userName holds `"`, `\` or a control character
+  record_too_long,   ///< the line or record is longer than source.max_record_bytes
+  unsafe_key,        ///< the HR key holds a control, bidi or invisible character (core/unsafe_text.hpp)
 };
 
 /// The stable snake_case name of a reason (`field_count`, `empty_key`, …). Never throws.

@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/quarantined_row.hpp"
@@ -19,6 +20,11 @@ class row_sink {
   virtual void on_row(source_row&& row) = 0;
   /// A row the reader set aside (wrong field count, invalid UTF-8, empty key, not flat).
   virtual void on_quarantine(quarantined_row&& row) = 0;
+  /// Whether the sink reads the column named `name` (trimmed). A reader that builds its header
+  /// from the records themselves (JSON, where every record may bring new names) keeps only these
+  /// columns and the key column, and counts the others. By default every column is read. Never
+  /// throws.
+  virtual bool uses_column(std::string_view /*name*/) const noexcept { return true; }
 };
 
 }  // namespace eightsync::core

@@ -29,6 +29,9 @@ struct source_options {
   std::size_t min_rows = 1;  ///< fewer data rows than this rejects the whole file
   key_normalization key_normalize = key_normalization::none;
   std::size_t key_width = 0;  ///< with zero_pad: the width to pad to
+  /// A line or record longer than this many bytes (line ends included) is quarantined as
+  /// record_too_long without being kept in memory; a header longer than this rejects the file.
+  std::size_t max_record_bytes = std::size_t{1} << 20;
 };
 
 }  // namespace eightsync::core

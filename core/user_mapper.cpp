@@ -8,6 +8,7 @@
 #include "core/content_hash.hpp"
 #include "core/create_rules.hpp"
 #include "core/text.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::core {
 namespace {
@@ -28,7 +29,8 @@ std::string describe_missing(std::string_view column, const std::vector<std::str
     if (iequals(h, column)) hint = h;
   }
   if (!hint) hint = closest_name_in(column, header);
-  if (hint) out += " (did you mean " + in_quotes(*hint) + "?)";
+  // A header name may hide control or invisible characters: show them.
+  if (hint) out += " (did you mean " + in_quotes(escaped(*hint)) + "?)";
   return out;
 }
 
@@ -49,6 +51,14 @@ user_mapper::user_mapper(const mapping_rules& rules, std::string key_column)
     }
     mapped_.push_back(std::move(m));
   }
+}
+
+bool user_mapper::uses_column(std::string_view name) const noexcept {
+  if (iequals(name, key_column_)) return true;
+  for (const auto& c : rules_.columns()) {
+    if (iequals(name, c)) return true;
+  }
+  return false;
 }
 
 void user_mapper::on_header(const std::vector<std::string>& header) {

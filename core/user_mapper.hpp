@@ -48,6 +48,9 @@ class user_mapper : public row_sink {
   /// Keeps a row the reader set aside, so it is reported and its key counts for duplicates.
   /// Throws only std::bad_alloc.
   void on_quarantine(quarantined_row&& row) override;
+  /// The key column and the columns the rules read (compared ignoring case, so a near miss still
+  /// reaches the header and its "did you mean" hint). Never throws.
+  bool uses_column(std::string_view name) const noexcept override;
 
   /// A hint that the export holds about `bytes` bytes of delimited text (CSV). Once a few rows
   /// have shown how long a row is, the mapper reserves room for the users that size implies,

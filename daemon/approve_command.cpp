@@ -5,6 +5,7 @@
 
 #include "core/audit_log.hpp"
 #include "core/state_error.hpp"
+#include "core/unsafe_text.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/os_user.hpp"
 #include "daemon/state_access.hpp"
@@ -40,8 +41,9 @@ int run_approve(const config::eightsync_config& cfg, std::int64_t cycle, core::a
       if (!core::approval_covers(scope, h.kind)) continue;
       if (n == 0) out << "Approved, from cycle " << cycle << ":\n";
       ++n;
-      out << "  " << core::operation_kind_name(h.kind) << "  " << h.hr_key << "  " << h.user_name
-          << (h.scim_id.empty() ? "" : " (id " + h.scim_id + ")") << "  held: " << h.hold.text << '\n';
+      out << "  " << core::operation_kind_name(h.kind) << "  " << core::escaped(h.hr_key) << "  "
+          << core::escaped(h.user_name) << (h.scim_id.empty() ? "" : " (id " + core::escaped(h.scim_id) + ")")
+          << "  held: " << core::escaped(h.hold.text) << '\n';
     }
     out << n << (n == 1 ? " operation" : " operations") << " approved by " << os_user()
         << ". Nothing was sent now: the next cycle applies each one that it still plans against fresh "

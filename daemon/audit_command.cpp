@@ -9,6 +9,7 @@
 #include "core/quarantine_reason.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
+#include "core/unsafe_text.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/state_access.hpp"
@@ -29,7 +30,7 @@ int show_cycles(const core::audit_log& audit, const audit_request& r, std::ostre
   for (const auto& c : rows) {
     const auto counts = audit.counts(c.id);
     out << cycle_line(c, counts) << "\n    " << counts_phrase(counts) << '\n';
-    if (!c.error.empty()) out << "    " << c.error << '\n';
+    if (!c.error.empty()) out << "    " << core::escaped(c.error) << '\n';
   }
   return exit_ok;
 }
@@ -71,7 +72,7 @@ int show_cycle(const core::audit_log& audit, const audit_request& r, std::ostrea
   if (c->rows_quarantined) out << ", " << *c->rows_quarantined << " quarantined";
   if (!c->source_sha256.empty()) out << " (sha256 " << c->source_sha256.substr(0, 16) << "…)";
   out << "\n  " << counts_phrase(counts) << '\n';
-  if (!c->error.empty()) out << "  " << c->error << '\n';
+  if (!c->error.empty()) out << "  " << core::escaped(c->error) << '\n';
   if (!ops.empty()) out << "\nOperations (" << ops.size() << ")\n";
   for (const auto& op : ops)
     out << operation_text(op);
@@ -83,8 +84,8 @@ int show_cycle(const core::audit_log& audit, const audit_request& r, std::ostrea
   if (!quarantined.empty()) {
     out << "\nQuarantined HR rows (" << quarantined.size() << ")\n";
     for (const auto& row : quarantined)
-      out << "  line " << row.line << (row.key.empty() ? "" : "  key " + row.key) << "  ["
-          << core::quarantine_reason_name(row.reason) << "]  " << row.detail << '\n';
+      out << "  line " << row.line << (row.key.empty() ? "" : "  key " + core::escaped(row.key)) << "  ["
+          << core::quarantine_reason_name(row.reason) << "]  " << core::escaped(row.detail) << '\n';
   }
   return exit_ok;
 }
@@ -99,11 +100,12 @@ int show_user(const core::audit_log& audit, const audit_request& r, std::ostream
     return exit_ok;
   }
   if (ops.empty()) {
-    err << "eightsync audit user: no operation recorded for HR key or userName \"" << r.user << "\"\n";
+    err << "eightsync audit user: no operation recorded for HR key or userName \"" << core::escaped(r.user)
+        << "\"\n";
     return exit_refused;
   }
-  out << "History of " << r.user << " (" << ops.size() << (ops.size() == 1 ? " operation" : " operations")
-      << ", oldest first)\n";
+  out << "History of " << core::escaped(r.user) << " (" << ops.size()
+      << (ops.size() == 1 ? " operation" : " operations") << ", oldest first)\n";
   for (const auto& op : ops)
     out << "cycle " << op.cycle_id << "  " << core::format_utc_time(op.intent_at) << '\n'
         << operation_text(op);

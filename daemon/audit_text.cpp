@@ -11,6 +11,7 @@
 #include "core/cycle_trigger.hpp"
 #include "core/plan_hold_reason.hpp"
 #include "core/state_time.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -21,8 +22,13 @@ std::string seconds_text(std::chrono::milliseconds d) {
   return buf;
 }
 
+// Values from HR and 8x8 (and sentences quoting them) are escaped for the terminal.
+std::string esc(std::string_view v) {
+  return core::escaped(v);
+}
+
 std::string quoted_or_none(const std::string& v) {
-  return v.empty() ? "(none)" : "\"" + v + "\"";
+  return v.empty() ? "(none)" : "\"" + esc(v) + "\"";
 }
 
 std::string outcome_name(const std::optional<core::audit_outcome>& o) {
@@ -71,11 +77,11 @@ std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_c
 std::string operation_text(const core::audit_operation_row& op) {
   const auto& in = op.intent;
   std::string s = "#" + std::to_string(op.id) + "  " + std::string(core::audit_operation_kind_name(in.kind)) +
-                  "  " + outcome_name(op.outcome) + "  HR key " + in.hr_key + "  " + in.user_name;
-  if (!in.scim_id.empty()) s += " (id " + in.scim_id + ")";
+                  "  " + outcome_name(op.outcome) + "  HR key " + esc(in.hr_key) + "  " + esc(in.user_name);
+  if (!in.scim_id.empty()) s += " (id " + esc(in.scim_id) + ")";
   s += "\n";
   if (!in.method.empty()) {
-    s += "    " + in.method + " " + in.path;
+    s += "    " + in.method + " " + esc(in.path);
     if (op.outcome) {
       if (op.outcome->status) s += " -> " + std::to_string(*op.outcome->status);
       s += ", " + std::to_string(op.outcome->attempts) +
@@ -85,17 +91,19 @@ std::string operation_text(const core::audit_operation_row& op) {
     }
     s += "\n";
   }
-  if (!in.reason.empty()) s += "    why: " + in.reason + "\n";
+  if (!in.reason.empty()) s += "    why: " + esc(in.reason) + "\n";
   for (const auto& d : in.diffs)
     s += "    " + std::string(core::attribute_name(d.attr)) + ": " + quoted_or_none(d.before) + " -> " +
          quoted_or_none(d.after) + "\n";
-  if (op.outcome && !op.outcome->error_detail.empty()) s += "    detail: " + op.outcome->error_detail + "\n";
+  if (op.outcome && !op.outcome->error_detail.empty())
+    s += "    detail: " + esc(op.outcome->error_detail) + "\n";
   return s;
 }
 
 std::string held_text(const core::audit_held_row& h) {
-  return std::string(core::operation_kind_name(h.kind)) + "  HR key " + h.hr_key + "  " + h.user_name +
-         (h.scim_id.empty() ? "" : " (id " + h.scim_id + ")") + "\n    held: " + h.hold.text + "\n";
+  return std::string(core::operation_kind_name(h.kind)) + "  HR key " + esc(h.hr_key) + "  " +
+         esc(h.user_name) + (h.scim_id.empty() ? "" : " (id " + esc(h.scim_id) + ")") +
+         "\n    held: " + esc(h.hold.text) + "\n";
 }
 
 boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {

@@ -21,6 +21,7 @@
 #include "daemon/service.hpp"
 #include "daemon/status_command.hpp"
 #include "daemon/sync_command.hpp"
+#include "daemon/terminal_escaping.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -97,6 +98,9 @@ void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  // Whatever a command prints may quote HR or 8x8 text: no control or bidi character of theirs
+  // reaches the terminal raw (JSON output keeps its meaning: the escapes are JSON's).
+  const terminal_escaping escaping;
   CLI::App app{
       "eightsync provisions users from an HR export (CSV or JSON) into 8x8 X Series over SCIM 2.0\n"
       "and keeps them in sync. It never deletes: leavers are deactivated, and everything SCIM\n"

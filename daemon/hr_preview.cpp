@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "connectors/hr_export_reader.hpp"
+#include "core/unsafe_text.hpp"
 
 namespace eightsync::daemon {
 namespace {
@@ -18,10 +19,13 @@ std::size_t display_width(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
+// Pads to `width`, and always leaves one space, so a long value cannot run into the next column.
 void pad_to(std::ostream& out, std::string_view s, std::size_t width) {
   out << s;
-  for (std::size_t w = display_width(s); w < width; ++w)
+  const std::size_t w = display_width(s);
+  for (std::size_t i = w; i < width; ++i)
     out << ' ';
+  if (w >= width) out << ' ';
 }
 
 std::string where(std::size_t line, std::size_t record) {
@@ -62,20 +66,27 @@ core::expected<hr_snapshot, connectors::source_error> read_and_map(const config:
 void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t limit) {
   const auto& m = snap.mapped;
   out << "Source: " << snap.source.path.string() << " (" << snap.source.bytes << " bytes, sha256 "
-      << snap.source.sha256.substr(0, 12) << "…)\n\n";
+      << snap.source.sha256.substr(0, 12) << "…)\n";
+  if (snap.source.ignored_columns > 0) {
+    out << "Ignored: " << snap.source.ignored_columns
+        << (snap.source.ignored_columns == 1 ? " field name" : " field names")
+        << " the config does not use (not kept)\n";
+  }
+  out << '\n';
 
   const std::size_t shown = limit == 0 ? m.users.size() : std::min(limit, m.users.size());
   out << "8x8 users as eightsync would provision them (" << shown << " of " << m.users.size() << "):\n";
   for (std::size_t i = 0; i < shown; ++i) {
     const auto& u = m.users[i];
-    out << "\n  key " << u.key << "  (" << where(u.line, u.record) << ")  "
+    // Keys and values come from HR: escaped for the terminal (core/unsafe_text.hpp).
+    out << "\n  key " << core::escaped(u.key) << "  (" << where(u.line, u.record) << ")  "
         << (u.active ? "active" : "INACTIVE") << "  hash " << hex64(u.hash) << '\n';
     for (auto a : core::all_attributes) {
       if (a == core::attribute::active || !u.owns(a)) continue;
       out << "    ";
       pad_to(out, core::attribute_name(a), 17);
       const auto& v = u.get(a);
-      out << (v.empty() ? "(empty: cleared in 8x8)" : v) << '\n';
+      out << (v.empty() ? std::string("(empty: cleared in 8x8)") : core::escaped(v)) << '\n';
     }
   }
   if (shown < m.users.size()) {
@@ -86,9 +97,9 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
   for (const auto& q : m.quarantined) {
     out << "  ";
     pad_to(out, where(q.line, q.record), 11);
-    pad_to(out, q.key.empty() ? "(no key)" : "key " + q.key, 16);
+    pad_to(out, q.key.empty() ? "(no key)" : "key " + core::escaped(q.key), 16);
     pad_to(out, core::quarantine_reason_name(q.reason), 18);
-    out << q.detail << '\n';
+    out << core::escaped(q.detail) << '\n';
   }
 
   const std::size_t active = count_active(m);
@@ -105,8 +116,10 @@ void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t 
   namespace json = boost::json;
   const auto& m = snap.mapped;
   json::object doc;
-  doc["source"] = {
-      {"path", snap.source.path.string()}, {"bytes", snap.source.bytes}, {"sha256", snap.source.sha256}};
+  doc["source"] = {{"path", snap.source.path.string()},
+                   {"bytes", snap.source.bytes},
+                   {"sha256", snap.source.sha256},
+                   {"ignored_columns", snap.source.ignored_columns}};
   const std::size_t active = count_active(m);
   doc["summary"] = {{"rows_read", m.rows_read},
                     {"in_scope", m.in_scope},

@@ -10,6 +10,7 @@
 #include "core/manual_action_kind.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
+#include "core/unsafe_text.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/os_user.hpp"
 #include "daemon/state_access.hpp"
@@ -38,8 +39,8 @@ int run_manual_actions(const config::eightsync_config& cfg, const manual_actions
   if (!request.resolve_kind.empty()) {
     kind = kind_named(request.resolve_kind);
     if (!kind) {
-      err << "eightsync manual-actions: --resolve-kind: unknown kind \"" << request.resolve_kind
-          << "\"; expected one of: " << kind_list() << '\n';
+      err << "eightsync manual-actions: --resolve-kind: unknown kind \""
+          << core::escaped(request.resolve_kind) << "\"; expected one of: " << kind_list() << '\n';
       return exit_usage;
     }
   }
@@ -90,11 +91,14 @@ int run_manual_actions(const config::eightsync_config& cfg, const manual_actions
       return exit_ok;
     }
     for (const auto& a : actions) {
+      // HR keys, userNames and the sentences quoting them come from HR and 8x8: escaped.
       out << '#' << a.id << "  [" << core::manual_action_kind_name(a.action.kind) << "]  HR key "
-          << a.action.hr_key << (a.action.user_name.empty() ? "" : "  " + a.action.user_name) << "  raised "
+          << core::escaped(a.action.hr_key)
+          << (a.action.user_name.empty() ? "" : "  " + core::escaped(a.action.user_name)) << "  raised "
           << core::format_utc_time(a.raised_at)
           << (a.raised_in_cycle ? " (cycle " + std::to_string(*a.raised_in_cycle) + ")" : std::string())
-          << (a.open ? "" : "  RESOLVED by " + a.resolved_by) << "\n    " << a.action.text << '\n';
+          << (a.open ? "" : "  RESOLVED by " + core::escaped(a.resolved_by)) << "\n    "
+          << core::escaped(a.action.text) << '\n';
     }
     std::size_t open = 0;
     for (const auto& a : actions)

@@ -22,6 +22,7 @@
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
+#include "core/unsafe_text.hpp"
 #include "core/wall_clock.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
@@ -213,7 +214,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     err << "eightsync plan: warning: could not read " << f.read.target << " (HR key " << f.read.hr_key
         << "): " << core::scim_outcome_name(f.outcome)
         << (f.status != 0 ? " (HTTP " + std::to_string(f.status) + ")" : std::string())
-        << (f.detail.empty() ? std::string() : ": " + f.detail) << "; left undecided\n";
+        << (f.detail.empty() ? std::string() : ": " + core::escaped(f.detail)) << "; left undecided\n";
   }
   if (c.remote.stopped) {
     err << "eightsync plan: " << stop_text(*c.remote.stopped, cfg.target.url) << '\n'

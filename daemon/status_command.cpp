@@ -18,6 +18,7 @@
 #include "core/quarantine_reason.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
+#include "core/unsafe_text.hpp"
 #include "core/wall_clock.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/exit_code.hpp"
@@ -104,7 +105,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     } else {
       out << "  last cycle   " << cycle_line(*snap.last, snap.last_counts) << "\n               "
           << counts_phrase(snap.last_counts) << '\n';
-      if (!snap.last->error.empty()) out << "               " << snap.last->error << '\n';
+      if (!snap.last->error.empty()) out << "               " << core::escaped(snap.last->error) << '\n';
     }
     if (holder) {
       out << "  service      running: eightsync pid " << *holder << " holds the writer lock\n";
@@ -159,8 +160,9 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     if (!snap.failing.empty()) {
       out << "  failing      " << snap.failing.size() << " users back off after failures:\n";
       for (const auto& b : snap.failing)
-        out << "               HR key " << b.hr_key << ": " << b.failures << " in a row, next try in cycle "
-            << b.retry_after_cycle << "; " << b.last_error << '\n';
+        out << "               HR key " << core::escaped(b.hr_key) << ": " << b.failures
+            << " in a row, next try in cycle " << b.retry_after_cycle << "; " << core::escaped(b.last_error)
+            << '\n';
     }
     return exit_ok;
   } catch (const core::state_error& e) {

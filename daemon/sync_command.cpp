@@ -18,6 +18,7 @@
 #include "core/persistent_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
+#include "core/unsafe_text.hpp"
 #include "core/wall_clock.hpp"
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
@@ -120,7 +121,7 @@ int run_sync(const config::eightsync_config& cfg, const sync_request& request, s
     report.end.outcome = cycle_outcome::partial;
   }
   out << cycle_summary(report) << '\n';
-  if (!report.end.error.empty()) out << "  " << report.end.error << '\n';
+  if (!report.end.error.empty()) out << "  " << core::escaped(report.end.error) << '\n';
   out << "  details: eightsync audit -c " << cfg.file.string() << " show " << report.cycle_id << '\n';
   if (const auto& w = runner.refused_wait()) {
     err << refused_wait_message("sync", *w, request.max_wait,

@@ -5,12 +5,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <string_view>
 #include <system_error>
 
+#include <unistd.h>
+
+#include "core/regular_file.hpp"
 #include "core/secret_registry.hpp"
 
 namespace eightsync::daemon {
@@ -38,6 +39,45 @@ core::expected<core::secret_token, std::string> checked(std::string raw, const s
   return token;
 }
 
+// A token is a few hundred bytes; more than this is not a token file.
+constexpr std::size_t max_token_file_bytes = 16384;
+
+// The token file's bytes: a regular file only (a FIFO would block, /dev/zero never end), and at
+// most max_token_file_bytes + 1 of them read, enough to tell it is too large.
+core::expected<std::string, std::string> read_token_file(const std::filesystem::path& file,
+                                                         const std::string& where) {
+  auto f = core::regular_file::open(file);
+  if (!f) {
+    const core::open_failure& why = f.error();
+    if (why.code == 0)
+      return core::unexpected<std::string>("the " + where + " " + why.what + ": put the token in a file");
+    return core::unexpected<std::string>(
+        "cannot read the " + where + ": " + std::strerror(why.code) +
+        (why.code == EACCES
+             ? " (run as a member of the file's group, e.g. sudo -u eightsync, or fix its mode)"
+             : ""));
+  }
+  std::string raw(max_token_file_bytes + 1, '\0');
+  std::size_t got = 0;
+  while (got < raw.size()) {
+    const ::ssize_t n = ::read(f->fd(), raw.data() + got, raw.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      std::fill(raw.begin(), raw.end(), '\0');
+      return core::unexpected<std::string>("cannot read the " + where + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > max_token_file_bytes) {
+    std::fill(raw.begin(), raw.end(), '\0');
+    return core::unexpected<std::string>("the " + where + " is too large to be a token");
+  }
+  raw.resize(got);
+  return raw;
+}
+
 }  // namespace
 
 core::expected<core::secret_token, std::string> read_token(const config::target_config& target) {
@@ -52,18 +92,9 @@ core::expected<core::secret_token, std::string> read_token(const config::target_
   }
   if (file) {
     const std::string where = "token file " + file->string();
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      const int err = errno;
-      return core::unexpected<std::string>(
-          "cannot read the " + where + ": " + std::strerror(err) +
-          (err == EACCES ? " (run as a member of the file's group, e.g. sudo -u eightsync, or fix its mode)"
-                         : ""));
-    }
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (raw.size() > 16384)
-      return core::unexpected<std::string>("the " + where + " is too large to be a token");
-    return checked(std::move(raw), "the " + where);
+    auto raw = read_token_file(*file, where);
+    if (!raw) return core::unexpected<std::string>(std::move(raw).error());
+    return checked(std::move(raw).value(), "the " + where);
   }
   if (target.token_env) {
     const char* value = std::getenv(target.token_env->c_str());

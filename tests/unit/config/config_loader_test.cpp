@@ -26,6 +26,7 @@ TEST(config_loader, defaults_apply_to_everything_left_out) {
   EXPECT_EQ(cfg.source.encoding, core::source_encoding::utf8);
   EXPECT_EQ(cfg.source.min_rows, 1U);
   EXPECT_EQ(cfg.source.key_normalize, core::key_normalization::none);
+  EXPECT_EQ(cfg.source.max_record_bytes, 1048576U);
   EXPECT_EQ(cfg.target.url, "https://platform-cloud.8x8.com/udi/customers/C1/scim/v2");
   EXPECT_FALSE(cfg.target.token_file);
   EXPECT_FALSE(cfg.target.token_env);
@@ -233,9 +234,10 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 45U);
+  EXPECT_EQ(keys.size(), 46U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "source.max_record_bytes"), keys.end());
   EXPECT_EQ(keys.front(), "source.type");
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.rate_limit.per"), keys.end());
   EXPECT_EQ(keys.back(), "metrics.listen");
@@ -253,7 +255,8 @@ mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email:
 )"),
             "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, "
             "min_rows, "
-            "key_normalize or key_width), found unknown key \"delimter\"; did you mean \"delimiter\"?");
+            "key_normalize, key_width or max_record_bytes), found unknown key \"delimter\"; did you mean "
+            "\"delimiter\"?");
 }
 
 TEST(config_errors, unknown_top_level_key) {

@@ -113,6 +113,9 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.source.encoding, defaults::source_encoding);
   EXPECT_EQ(cfg.source.min_rows, defaults::source_min_rows);
   EXPECT_EQ(cfg.source.key_normalize, defaults::source_key_normalize);
+  EXPECT_EQ(cfg.source.max_record_bytes, defaults::source_max_record_bytes);
+  EXPECT_EQ(core::source_options{}.max_record_bytes, defaults::source_max_record_bytes)
+      << "core's own initializer agrees with the table";
   EXPECT_EQ(cfg.target.visibility, defaults::target_visibility);
   EXPECT_EQ(cfg.target.page_size, defaults::target_page_size);
   EXPECT_EQ(cfg.target.timeout, defaults::target_timeout);

@@ -16,13 +16,10 @@ TEST_F(bounded_messages, a_header_of_a_million_empty_names_gives_a_bounded_error
   const std::string header(1'000'000, ',');  // 1,000,001 unnamed columns: "(unnamed), " each
   const auto msg = read_error(header + "\n1\n");
   EXPECT_LT(msg.size(), 4096u + 200u) << msg.substr(0, 300);
-  EXPECT_EQ(
-      msg.rfind("PATH: line 1: the header has no key column \"employee_id\" (source.key); its columns are: "
-                "(unnamed), (unnamed), ",
-                0),
-      0u)
-      << msg.substr(0, 300);
-  EXPECT_TRUE(msg.ends_with("\u2026 (11000009 bytes)")) << msg.substr(msg.size() - 100);
+  // The unnamed columns are counted, not listed.
+  EXPECT_EQ(msg,
+            "PATH: line 1: the header has no key column \"employee_id\" (source.key); its columns are: "
+            "(1000001 unnamed)");
 }
 
 TEST_F(bounded_messages, a_quarantine_detail_naming_a_huge_column_is_bounded) {
@@ -30,7 +27,7 @@ TEST_F(bounded_messages, a_quarantine_detail_naming_a_huge_column_is_bounded) {
   read_ok("employee_id," + name + "\n1,Ann\n2,\xE9\n");
   ASSERT_EQ(sink.quarantined.size(), 1u);
   EXPECT_LE(sink.quarantined[0].detail.size(), 4096u + 32u);
-  EXPECT_TRUE(sink.quarantined[0].detail.ends_with(" bytes)")) << sink.quarantined[0].detail.substr(4000);
+  EXPECT_LT(sink.quarantined[0].detail.size(), name.size() / 10) << "the column's name is not repeated whole";
 }
 
 }  // namespace

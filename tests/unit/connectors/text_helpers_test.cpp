@@ -28,6 +28,14 @@ TEST(text_utf8, FindsLoneAndTruncatedBytes) {
   EXPECT_EQ(find_invalid_utf8("ab\xE2\x82x"), 2u);
 }
 
+TEST(text_utf8, NeverReadsPastTheEndOfAnAsciiRun) {
+  // 16 or 32 ASCII bytes followed, in memory but outside the view, by a byte that is not UTF-8:
+  // the check used to read it (AddressSanitizer: heap-buffer-overflow) and report offset 32.
+  const std::string buf = std::string(32, 'a') + "\xFF";
+  EXPECT_EQ(find_invalid_utf8(std::string_view(buf.data(), 32)), npos);
+  EXPECT_EQ(find_invalid_utf8(std::string_view(buf.data(), 16)), npos);
+}
+
 TEST(text_utf8, RejectsOverlongSurrogateAndOutOfRange) {
   EXPECT_EQ(find_invalid_utf8("\xC0\xAF"), 0u);          // overlong '/'
   EXPECT_EQ(find_invalid_utf8("\xE0\x80\xAF"), 0u);      // overlong

@@ -123,5 +123,41 @@ TEST(condition_expr, error_values) {
             "PARSE ERROR at 11: expected the end of the condition, found \"b\"");
 }
 
+// Issue 13, finding 11: a value that starts with an operator character, or holds a second
+// operator, was read as text (`{status} === Active` compared with "= Active", so every row
+// became inactive). Quoted, such text is still a value.
+TEST(condition_expr, error_value_that_looks_like_an_operator) {
+  expr_harness h;
+  EXPECT_EQ(h.evaluate("{status} === Active", {}),
+            "PARSE ERROR at 11: expected a value after ==, found \"= Active\", which starts with an operator "
+            "character (quote it if that is the text to compare)");
+  EXPECT_EQ(h.evaluate("{status} !== Active", {}),
+            "PARSE ERROR at 11: expected a value after !=, found \"= Active\", which starts with an operator "
+            "character (quote it if that is the text to compare)");
+  EXPECT_EQ(
+      h.evaluate("{s} == !x", {}),
+      "PARSE ERROR at 7: expected a value after ==, found \"!x\", which starts with an operator character "
+      "(quote it if that is the text to compare)");
+  EXPECT_EQ(
+      h.evaluate("{s} == A == A", {}),
+      "PARSE ERROR at 7: expected a value after ==, found \"A == A\", which holds a second operator (quote "
+      "it if that is the text to compare)");
+  EXPECT_EQ(
+      h.evaluate("{s} != A != B", {}),
+      "PARSE ERROR at 7: expected a value after !=, found \"A != B\", which holds a second operator (quote "
+      "it if that is the text to compare)");
+  EXPECT_EQ(h.evaluate("{s} in [a, =b]", {}),
+            "PARSE ERROR at 11: expected a value in the list, found \"=b\", which starts with an operator "
+            "character (quote it if that is the text to compare)");
+  EXPECT_EQ(
+      h.evaluate("{s} not in [a == b]", {}),
+      "PARSE ERROR at 12: expected a value in the list, found \"a == b\", which holds a second operator "
+      "(quote it if that is the text to compare)");
+  // Quoted, the same text is a value; words such as "in" inside a value stay text.
+  EXPECT_EQ(h.evaluate("{s} == \"= Active\"", {{"s", "= Active"}}), "true");
+  EXPECT_EQ(h.evaluate("{s} in [\"a == b\", c]", {{"s", "a == b"}}), "true");
+  EXPECT_EQ(h.evaluate("{dept} == Sales in EMEA", {{"dept", "sales in emea"}}), "true");
+}
+
 }  // namespace
 }  // namespace eightsync::core

@@ -86,5 +86,45 @@ TEST(planner_render, empty_plan_says_so_briefly) {
       "per 1 min.\n");
 }
 
+// Issue 13, finding 12: values from HR and 8x8 reach the terminal escaped, so a userName
+// holding ESC or CR cannot clear the screen or rewrite the line, and a value holding a line
+// feed stays on its line.
+TEST(planner_render, text_escapes_control_characters_in_values) {
+  plan p;
+  plan_entry e;
+  e.kind = operation_kind::update;
+  e.hr_key =
+      "00\xE2\x80\xAE"
+      "1";
+  e.scim_id = "id\x1B]0;x\x07";
+  e.user_name = "evil\x1B[2J\r@example.com";
+  e.reason = "8x8's title differs from HR.";
+  e.diffs.push_back({attribute::title, "Old\x1B[31m", "New\nline\tTab\xC2\x9B"});
+  p.operations.push_back(e);
+  plan_conflict c;
+  c.kind = plan_conflict_kind::possible_duplicate;
+  c.hr_key = "004";
+  c.user_name = "dup\rx@example.com";
+  c.reason = "a lookalike \"dup\x1B[2Jx\" exists";
+  c.scim_ids = {
+      "a\x1B"
+      "9"};
+  p.conflicts.push_back(c);
+  const std::string t = plan_text(p, {10, std::chrono::seconds{60}});
+  for (const char bad : {'\x1B', '\r', '\x07', '\t'})
+    EXPECT_EQ(t.find(bad), std::string::npos) << t;
+  EXPECT_EQ(t.find("\xC2\x9B"), std::string::npos) << t;
+  EXPECT_EQ(t.find("\xE2\x80\xAE"), std::string::npos) << t;
+  EXPECT_NE(t.find("\n  00\\u202E1  evil\\u001B[2J\\r@example.com (id id\\u001B]0;x\\u0007)\n"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("    title: \"Old\\u001B[31m\" -> \"New\\nline\\tTab\\u009B\"\n"), std::string::npos) << t;
+  EXPECT_NE(
+      t.find("  004  dup\\rx@example.com  [possible_duplicate]\n    a lookalike \"dup\\u001B[2Jx\" exists\n"
+             "    8x8 ids: a\\u001B9\n"),
+      std::string::npos)
+      << t;
+}
+
 }  // namespace
 }  // namespace eightsync::core::planner_test

@@ -115,3 +115,87 @@ TEST_F(token_source, credentials_directory_without_the_token_falls_back_to_token
 
 }  // namespace
 }  // namespace eightsync::daemon
+
+// Special files as token_file (issue 13, finding 8): each is refused by what it is, without
+// blocking and without reading more than a token's size.
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <functional>
+
+namespace eightsync::daemon {
+namespace {
+
+// In a death-test child: limits the address space to `headroom` bytes beyond its current size
+// and the time to `seconds`, runs `read`, and exits 0 when it returned true (1 otherwise, or
+// killed by SIGALRM when it blocked).
+[[noreturn]] void limited_run(std::size_t headroom, unsigned seconds, const std::function<bool()>& read) {
+  ::alarm(seconds);
+  long pages = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+    std::fclose(f);
+  }
+  const auto now = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
+  rlimit lim{};
+  lim.rlim_cur = lim.rlim_max = now + headroom;
+#if defined(__SANITIZE_ADDRESS__)
+  (void)lim;  // AddressSanitizer maps its own memory as it goes: under it, only the time limit applies
+#else
+  ::setrlimit(RLIMIT_AS, &lim);
+#endif
+  bool ok = false;
+  try {
+    ok = read();
+  } catch (...) {
+    ok = false;
+  }
+  std::_Exit(ok ? 0 : 1);
+}
+
+// Runs `read` in a child limited to 256 MiB more address space and `seconds` of time; the child
+// exits 0 when `read` returns true.
+void in_bounded_child(unsigned seconds, const std::function<bool()>& read) {
+  const std::size_t headroom = 256u << 20;
+  EXPECT_EXIT(limited_run(headroom, seconds, read), ::testing::ExitedWithCode(0), "");
+}
+
+TEST_F(token_source, fifo_token_file_is_refused_without_waiting_for_a_writer) {
+  const auto fifo = dir_ / "token-fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  config::target_config t;
+  t.token_file = fifo;
+  in_bounded_child(10, [&] {
+    auto r = read_token(t);
+    return !r && r.error() == "the token file " + fifo.string() +
+                                  " is a FIFO (named pipe), not a regular file: put the token in a file";
+  });
+}
+
+TEST_F(token_source, dev_zero_token_file_is_refused) {
+  config::target_config t;
+  t.token_file = "/dev/zero";
+  in_bounded_child(10, [&] {
+    auto r = read_token(t);
+    return !r &&
+           r.error() ==
+               "the token file /dev/zero is a character device, not a regular file: put the token in a file";
+  });
+}
+
+TEST_F(token_source, huge_token_file_is_refused_after_reading_its_limit) {
+  // A sparse 64 GiB file: reading it whole would take minutes and all memory.
+  const auto huge = dir_ / "huge";
+  { std::ofstream(huge) << "x"; }
+  std::filesystem::resize_file(huge, 64ULL << 30);
+  config::target_config t;
+  t.token_file = huge;
+  in_bounded_child(10, [&] {
+    auto r = read_token(t);
+    return !r && r.error() == "the token file " + huge.string() + " is too large to be a token";
+  });
+}
+
+}  // namespace
+}  // namespace eightsync::daemon

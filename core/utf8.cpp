@@ -1,9 +1,9 @@
-#include "connectors/text_utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace eightsync::connectors {
+namespace eightsync::core {
 
 std::size_t find_invalid_utf8(std::string_view text) noexcept {
   const auto* const begin = reinterpret_cast<const unsigned char*>(text.data());
@@ -20,6 +20,9 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
         break;
       }
       p += 16;
+    }
+    if (p == end) {
+      break;  // an ASCII text of 16·n bytes: reading *p would read past its end
     }
     if (end - p >= 8) {
       std::uint64_t word = 0;
@@ -69,4 +72,4 @@ std::size_t find_invalid_utf8(std::string_view text) noexcept {
   return std::string_view::npos;
 }
 
-}  // namespace eightsync::connectors
+}  // namespace eightsync::core
