@@ -4,9 +4,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "config/log_format.hpp"
-#include "config/log_level.hpp"
-#include "config/visibility_mode.hpp"
+#include "config/config_enums.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
 #include "core/source_options.hpp"

@@ -17,10 +17,10 @@
 #include "connectors/timer_sleeper.hpp"
 #include "core/audit_redaction.hpp"
 #include "core/bounded_text.hpp"
+#include "core/clock.hpp"
 #include "core/retry_after.hpp"
 #include "core/state_time.hpp"
 #include "core/user_listing.hpp"
-#include "core/wall_clock.hpp"
 
 namespace eightsync::connectors {
 

@@ -7,25 +7,12 @@
 #include <vector>
 
 #include "core/approval_scope.hpp"
-#include "core/audit_approval.hpp"
-#include "core/audit_approval_result.hpp"
-#include "core/audit_cycle_counts.hpp"
-#include "core/audit_cycle_end.hpp"
-#include "core/audit_cycle_row.hpp"
-#include "core/audit_cycle_start.hpp"
-#include "core/audit_held_row.hpp"
-#include "core/audit_intent.hpp"
-#include "core/audit_manual_action.hpp"
-#include "core/audit_operation_row.hpp"
-#include "core/audit_outcome.hpp"
-#include "core/audit_pending_intent.hpp"
-#include "core/audit_user_backoff.hpp"
+#include "core/audit_rows.hpp"
 #include "core/clock.hpp"
 #include "core/manual_action.hpp"
-#include "core/plan_entry.hpp"
-#include "core/quarantined_row.hpp"
+#include "core/plan.hpp"
+#include "core/row_sink.hpp"
 #include "core/state_store.hpp"
-#include "core/wall_clock.hpp"
 
 namespace eightsync::core {
 

@@ -7,10 +7,8 @@
 #include <vector>
 
 #include "core/approval_scope.hpp"
-#include "core/audit_cycle_start.hpp"
-#include "core/cycle_kind.hpp"
-#include "core/cycle_outcome.hpp"
-#include "core/good_cycle_facts.hpp"
+#include "core/audit_rows.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
 
@@ -192,7 +190,7 @@ void cycle_engine::record_listing(const cycle_plan& c) {
 namespace {
 
 // Whether the cycle's listing stopped at one of its limits (listing_limits).
-bool stopped_at_limit(const remote_read& r) noexcept {
+bool stopped_at_limit(const read_report& r) noexcept {
   return r.snapshot.full_listing &&
          (r.listing_end == scim_listing_end::too_many_users || r.listing_end == scim_listing_end::too_long);
 }
@@ -239,8 +237,7 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
                                             std::to_string(report.cycle_id) + "`";
   } else {
     end.outcome = cycle_outcome::ok;
-    store_.record_good_cycle(
-        good_cycle_facts{source_row_count(hr.mapped), store_.link_count(), clock_.now()});
+    store_.record_good_cycle(last_good_cycle{source_row_count(hr.mapped), store_.link_count(), clock_.now()});
   }
 }
 

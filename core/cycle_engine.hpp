@@ -11,12 +11,12 @@
 #include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 
-#include "core/audit_cycle_end.hpp"
 #include "core/audit_log.hpp"
+#include "core/audit_rows.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_executor.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/cycle_plan.hpp"
-#include "core/cycle_trigger.hpp"
 #include "core/expected.hpp"
 #include "core/mapping_result.hpp"
 #include "core/planner_options.hpp"

@@ -7,9 +7,7 @@
 
 #include "core/attribute.hpp"
 #include "core/attribute_table.hpp"
-#include "core/audit_intent.hpp"
-#include "core/audit_operation_kind.hpp"
-#include "core/planner_text.hpp"
+#include "core/audit_rows.hpp"
 #include "core/scim_user_codec.hpp"
 #include "core/text.hpp"
 

@@ -11,7 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/audit_log.hpp"
-#include "core/audit_outcome.hpp"
+#include "core/audit_rows.hpp"
 #include "core/clock.hpp"
 #include "core/plan.hpp"
 #include "core/protect_list.hpp"

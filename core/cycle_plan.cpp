@@ -4,16 +4,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/load_planner_state.hpp"
 #include "core/planner.hpp"
-#include "core/state_planner_input.hpp"
 
 namespace eightsync::core {
 namespace {
 
 // The reads of `needed` not already tried and failed this cycle (trying again would only spend
 // requests on the same answer).
-std::vector<plan_read> untried(const std::vector<plan_read>& needed, const remote_read& done) {
-  std::vector<plan_read> out;
+std::vector<needed_read> untried(const std::vector<needed_read>& needed, const read_report& done) {
+  std::vector<needed_read> out;
   for (const auto& r : needed) {
     const bool failed = std::any_of(done.failures.begin(), done.failures.end(), [&](const read_failure& f) {
       return f.read.kind == r.kind && f.read.target == r.target;
@@ -44,7 +44,7 @@ boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
     out.reads = plan_reads(desired, out.state, options);
   }
 
-  remote_reader reader(port, options.page_size, clk, log);
+  scim_reader reader(port, options.page_size, clk, log);
   if (out.reads.full_listing) {
     listing_limits limits;
     limits.last_complete_users = store != nullptr ? store->last_full_listing_users().value_or(0) : 0;

@@ -10,9 +10,8 @@
 #include "core/plan.hpp"
 #include "core/planner_options.hpp"
 #include "core/planner_state.hpp"
-#include "core/read_plan.hpp"
-#include "core/remote_reader.hpp"
 #include "core/scim_port.hpp"
+#include "core/scim_reader.hpp"
 #include "core/state_store.hpp"
 
 namespace eightsync::core {
@@ -21,8 +20,8 @@ namespace eightsync::core {
 /// what it read, and the plan.
 struct cycle_plan {
   planner_state state;
-  read_plan reads;  ///< what phase 1 chose (the first round of reads)
-  remote_read remote;
+  read_strategy reads;  ///< what phase 1 chose (the first round of reads)
+  read_report remote;
   core::plan plan;
   std::size_t read_rounds = 0;  ///< rounds of reads done (plan_reads, then each reads_needed round)
 };

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "core/desired_user.hpp"
-#include "core/quarantined_row.hpp"
+#include "core/row_sink.hpp"
 
 namespace eightsync::core {
 

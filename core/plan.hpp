@@ -1,17 +1,254 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
+#include "core/attribute.hpp"
 #include "core/manual_action.hpp"
-#include "core/plan_conflict.hpp"
-#include "core/plan_cost.hpp"
-#include "core/plan_entry.hpp"
-#include "core/plan_hold.hpp"
-#include "core/plan_link_refresh.hpp"
-#include "core/plan_note.hpp"
-#include "core/plan_read.hpp"
+#include "core/operation_kind.hpp"
+#include "core/user_link.hpp"
+
+// The plan and its parts (core::make_plan builds it; the executor runs it; plan_json and
+// plan_text render it):
+// - plan: what one cycle should do, in order, and why;
+// - plan_entry: one operation on one user, with its request body, diffs, follow-ups and hold;
+// - plan_hold / plan_hold_reason: a safety limit that kept operations back for approval;
+// - plan_conflict / plan_conflict_kind: a user the planner will not touch without a person;
+// - needed_read / read_kind / read_strategy: the reads a cycle needs before it can decide;
+// - plan_note, plan_link_refresh, plan_diff: what the plan tells a person and the state store;
+// - plan_cost / plan_rate: what the plan costs in requests, and how long that takes.
 
 namespace eightsync::core {
+
+/// Why a safety hold kept operations back for an operator's approval. Stable names.
+enum class plan_hold_reason : std::uint8_t {
+  max_deactivations,         ///< more deactivations than safety.max_deactivations
+  max_deactivation_percent,  ///< more than safety.max_deactivation_percent of managed users
+  max_creates,               ///< more creates than safety.max_creates
+  max_updates,               ///< more updates (with first-cycle adoptions) than safety.max_updates
+  source_shrink,             ///< the HR export shrank by more than safety.max_source_shrink_percent
+  empty_source,              ///< the HR export has no usable rows while users are managed
+  key_churn,                 ///< many new and many missing keys at once: the key column changed?
+  quarantined_without_key,   ///< a row was set aside without a usable key: whose was it?
+  waits_for_held,            ///< depends on another operation of the same user that is held
+  listing_lost_users,  ///< a complete listing shows fewer linked users than safety.min_listed_linked_percent
+};
+
+/// The stable name of `r` (`max_deactivations`, `source_shrink`, …). Never throws.
+constexpr std::string_view plan_hold_reason_name(plan_hold_reason r) noexcept {
+  switch (r) {
+    case plan_hold_reason::max_deactivations:
+      return "max_deactivations";
+    case plan_hold_reason::max_deactivation_percent:
+      return "max_deactivation_percent";
+    case plan_hold_reason::max_creates:
+      return "max_creates";
+    case plan_hold_reason::max_updates:
+      return "max_updates";
+    case plan_hold_reason::source_shrink:
+      return "source_shrink";
+    case plan_hold_reason::empty_source:
+      return "empty_source";
+    case plan_hold_reason::key_churn:
+      return "key_churn";
+    case plan_hold_reason::quarantined_without_key:
+      return "quarantined_without_key";
+    case plan_hold_reason::waits_for_held:
+      return "waits_for_held";
+    case plan_hold_reason::listing_lost_users:
+      return "listing_lost_users";
+  }
+  return "unknown";
+}
+
+/// One safety hold: which limit tripped, and a sentence with the numbers.
+struct plan_hold {
+  plan_hold_reason reason = plan_hold_reason::max_deactivations;
+  std::string text;  ///< e.g. "12 deactivations exceed safety.max_deactivations (10)"
+};
+
+/// A request rate to state a plan's cost as time: `requests` per sliding `per` window
+/// (target.rate_limit; 8x8's only published figure is 10 a minute).
+struct plan_rate {
+  std::size_t requests = 10;
+  std::chrono::milliseconds per{std::chrono::seconds{60}};
+};
+
+/// A user the plan deliberately leaves alone (protected, unmanaged, quarantined row, …), with
+/// why: informational, nothing to execute.
+struct plan_note {
+  std::string hr_key;  ///< empty for an 8x8 user without an HR row
+  std::string scim_id;
+  std::string user_name;
+  std::string reason;
+};
+
+/// One attribute an operation changes: its value in 8x8 before and the value HR asks for.
+/// An empty string means absent (a create's `before`, or an attribute HR clears).
+struct plan_diff {
+  attribute attr = attribute::title;
+  std::string before;
+  std::string after;
+};
+
+/// A read one user needs before the planner can decide about them.
+enum class read_kind : std::uint8_t {
+  get_by_id,         ///< GET /Users/{id}: a fresh complete object
+  lookup_user_name,  ///< GET /Users?filter=userName eq "…": before any POST without a full listing
+};
+
+/// The stable name of `k` (`get_by_id`, `lookup_user_name`). Never throws.
+constexpr std::string_view read_kind_name(read_kind k) noexcept {
+  return k == read_kind::get_by_id ? "get_by_id" : "lookup_user_name";
+}
+
+/// One read to do: a GET by id or a userName lookup, for one HR key, with why.
+struct needed_read {
+  read_kind kind = read_kind::get_by_id;
+  std::string hr_key;
+  std::string target;  ///< the 8x8 id (get_by_id) or the userName (lookup_user_name)
+  std::string reason;  ///< a sentence for a person
+};
+
+/// Why an HR row and 8x8 could not be matched without a guess. Stable names.
+enum class plan_conflict_kind : std::uint8_t {
+  two_rows_one_user,    ///< several HR keys match (or are linked to) one 8x8 user
+  one_row_two_users,    ///< one HR row matches several 8x8 users
+  match_deactivated,    ///< the only match is deactivated in 8x8
+  other_external_id,    ///< the only match carries another externalId
+  linked_to_other_key,  ///< the only match is already linked to another HR key
+  possible_duplicate,   ///< no key matches, but an unlinked 8x8 user has the same name
+  user_name_taken,      ///< the userName belongs to an 8x8 user the match order did not match
+  linked_user_missing,  ///< the linked 8x8 user is not in a complete listing any more
+};
+
+/// The stable name of `k` (`two_rows_one_user`, `possible_duplicate`, …). Never throws.
+constexpr std::string_view plan_conflict_kind_name(plan_conflict_kind k) noexcept {
+  switch (k) {
+    case plan_conflict_kind::two_rows_one_user:
+      return "two_rows_one_user";
+    case plan_conflict_kind::one_row_two_users:
+      return "one_row_two_users";
+    case plan_conflict_kind::match_deactivated:
+      return "match_deactivated";
+    case plan_conflict_kind::other_external_id:
+      return "other_external_id";
+    case plan_conflict_kind::linked_to_other_key:
+      return "linked_to_other_key";
+    case plan_conflict_kind::possible_duplicate:
+      return "possible_duplicate";
+    case plan_conflict_kind::user_name_taken:
+      return "user_name_taken";
+    case plan_conflict_kind::linked_user_missing:
+      return "linked_user_missing";
+  }
+  return "unknown";
+}
+
+/// An HR row eightsync will neither create nor touch until an operator decides, with why.
+struct plan_conflict {
+  plan_conflict_kind kind = plan_conflict_kind::possible_duplicate;
+  std::string hr_key;
+  std::string user_name;              ///< HR's userName for the row
+  std::vector<std::string> scim_ids;  ///< the 8x8 users involved, sorted
+  std::string reason;                 ///< a sentence for a person
+};
+
+/// A linked user 8x8 already shows as HR wants, whose link records older applied values:
+/// the executor stores these (no request), so incremental cycles stop re-reading the user.
+struct plan_link_refresh {
+  std::string hr_key;
+  std::string scim_id;
+  std::string user_name;                      ///< 8x8's userName now
+  std::optional<std::uint64_t> applied_hash;  ///< unset for a user missing from HR
+  bool applied_active = true;
+};
+
+/// What a cycle costs in requests to 8x8, by kind. Requests are the budget (8x8's published
+/// limit is 10 a minute), so every plan states its cost.
+struct plan_cost {
+  std::size_t listing_pages = 0;  ///< GET /Users pages
+  std::size_t gets_by_id = 0;     ///< GET /Users/{id}
+  std::size_t lookups = 0;        ///< GET /Users?filter=userName eq "…" before a POST
+  std::size_t writes = 0;         ///< POST, PUT and PATCH
+
+  /// Every request counted. Never throws.
+  constexpr std::size_t total() const noexcept { return listing_pages + gets_by_id + lookups + writes; }
+  /// Reads only (pages, GETs and lookups). Never throws.
+  constexpr std::size_t reads() const noexcept { return listing_pages + gets_by_id + lookups; }
+
+  /// Field-wise sum. Never throws.
+  constexpr plan_cost& operator+=(const plan_cost& o) noexcept {
+    listing_pages += o.listing_pages;
+    gets_by_id += o.gets_by_id;
+    lookups += o.lookups;
+    writes += o.writes;
+    return *this;
+  }
+  friend constexpr bool operator==(const plan_cost&, const plan_cost&) = default;
+};
+
+/// How long `requests` take at `per_window` requests per sliding `window`: whole windows,
+/// rounded up (10 requests at 10 a minute take one minute; 1,000 pages take 100 minutes).
+/// Zero requests take zero; a zero `per_window` is treated as 1. Never throws.
+std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t per_window,
+                                             std::chrono::milliseconds window) noexcept;
+
+/// `d` for a person: "0 s", "45 s", "12 min", "1 h 40 min", "2 d 3 h". Throws only std::bad_alloc.
+std::string plan_duration_text(std::chrono::milliseconds d);
+
+/// One planned operation on one 8x8 user, with a reason for a person and, for writes, the exact
+/// request body. On success the executor records the link (`how`, `desired_hash`,
+/// `desired_active`) and raises `follow_ups`.
+struct plan_entry {
+  operation_kind kind = operation_kind::update;
+  std::string hr_key;
+  std::string scim_id;    ///< empty for a create (8x8 assigns it)
+  std::string user_name;  ///< 8x8's userName (HR's for a create)
+  /// A create's claim on an existing user: the externalId its HR row maps (else its HR key). A
+  /// create that meets a 409 adopts the user holding its userName only when that user's
+  /// externalId is empty or this (the planner's adoption rule). Empty for other kinds.
+  std::string claimed_external_id;
+  std::string reason;            ///< why, as a sentence
+  std::vector<plan_diff> diffs;  ///< attributes changed: create and update
+  /// The request body: POST (create), PUT (update, the complete object), PATCH (deactivate,
+  /// reactivate); empty for adopt.
+  boost::json::object body;
+  /// This user's earlier entry of that kind in the same plan must succeed first (an update after
+  /// its adopt, or after its reactivation: that PUT carries `active: true`).
+  std::optional<operation_kind> after;
+  std::vector<manual_action> follow_ups;      ///< raised once this operation succeeded
+  managed_by how = managed_by::created;       ///< create/adopt: how the link is recorded
+  std::optional<std::uint64_t> desired_hash;  ///< to record as applied_hash (unset: user missing from HR)
+  bool desired_active = true;                 ///< to record as applied_active
+  std::optional<plan_hold> hold;              ///< set on held entries: why they wait
+};
+
+/// The order in which operations run (plan::operations, plan::held): by kind in operation_kind
+/// order (deactivations first: a leaver's access is a security matter), then by HR key, then by
+/// 8x8 id. The planner and the release of approved held operations both sort with it. Never
+/// throws.
+inline bool runs_before(const plan_entry& a, const plan_entry& b) noexcept {
+  return std::tie(a.kind, a.hr_key, a.scim_id) < std::tie(b.kind, b.hr_key, b.scim_id);
+}
+
+/// How a cycle should read 8x8 (core::plan_reads): a full listing, or only the users that need
+/// it, whichever costs fewer requests.
+struct read_strategy {
+  bool full_listing = false;       ///< page through GET /Users
+  std::string reason;              ///< why this read, for a person
+  std::vector<needed_read> reads;  ///< per-user reads to do (with a listing: only lookups it cannot replace)
+  plan_cost cost;                  ///< the requests the chosen read costs
+  std::size_t listing_pages = 0;   ///< what a full listing would cost
+  std::size_t per_user_requests = 0;  ///< what per-user GETs and lookups would cost
+};
 
 /// What one cycle should do, in order, and why (core::make_plan).
 ///
@@ -25,7 +262,7 @@ struct plan {
   std::vector<plan_hold> holds;                   ///< the holds that tripped this cycle
   std::vector<plan_conflict> conflicts;           ///< by HR key
   std::vector<manual_action> manual_actions;      ///< standalone ones (follow-ups sit on entries)
-  std::vector<plan_read> reads_needed;            ///< users left undecided until these reads are done
+  std::vector<needed_read> reads_needed;          ///< users left undecided until these reads are done
   std::vector<plan_note> skipped;                 ///< users deliberately left alone, with why
   std::vector<plan_link_refresh> link_refreshes;  ///< state to record without a request
   /// Requests: the reads the snapshot cost (remote_snapshot::spent), reads_needed, and the

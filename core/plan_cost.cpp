@@ -1,4 +1,4 @@
-#include "core/plan_cost.hpp"
+#include "core/plan.hpp"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "core/plan_json.hpp"
+#include "core/plan_render.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -122,7 +122,7 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   json::array reads;
   for (const auto& r : p.reads_needed) {
     json::object o;
-    o["kind"] = str(plan_read_kind_name(r.kind));
+    o["kind"] = str(read_kind_name(r.kind));
     o["hr_key"] = str(r.hr_key);
     o["target"] = str(r.target);
     o["reason"] = str(r.reason);

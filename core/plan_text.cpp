@@ -1,4 +1,4 @@
-#include "core/plan_text.hpp"
+#include "core/plan_render.hpp"
 
 #include <array>
 
@@ -117,7 +117,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   if (!p.reads_needed.empty()) {
     out += "\nStill to read (" + std::to_string(p.reads_needed.size()) + "): undecided until then\n";
     for (const auto& r : p.reads_needed) {
-      out.append("  ").append(esc(r.hr_key)).append("  ").append(plan_read_kind_name(r.kind)).append(" ");
+      out.append("  ").append(esc(r.hr_key)).append("  ").append(read_kind_name(r.kind)).append(" ");
       out.append(esc(r.target)).append("\n    ").append(esc(r.reason)).append("\n");
     }
   }

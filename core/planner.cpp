@@ -11,7 +11,6 @@
 #include "core/create_rules.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/planner_index.hpp"
-#include "core/planner_text.hpp"
 #include "core/scim_user_codec.hpp"
 #include "core/text.hpp"
 
@@ -299,7 +298,7 @@ class plan_builder {
   manual_action make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
                             std::string_view user_name, std::string text, std::string_view value = {}) const;
   void add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason);
-  void add_read(plan_read_kind kind, std::string_view key, std::string_view target, std::string reason);
+  void add_read(read_kind kind, std::string_view key, std::string_view target, std::string reason);
   void add_refresh(const user_link& l, const remote_user& r, std::optional<std::uint64_t> hash, bool active);
   void add_deactivation(std::string_view key, const remote_user& r, managed_by how,
                         std::optional<std::uint64_t> hash, std::string reason, bool missing);
@@ -391,7 +390,7 @@ void plan_builder::add_note(std::string_view key, std::string_view id, std::stri
   out_.skipped.push_back({std::string(key), std::string(id), std::string(user_name), std::move(reason)});
 }
 
-void plan_builder::add_read(plan_read_kind kind, std::string_view key, std::string_view target,
+void plan_builder::add_read(read_kind kind, std::string_view key, std::string_view target,
                             std::string reason) {
   out_.reads_needed.push_back({kind, std::string(key), std::string(target), std::move(reason)});
 }
@@ -566,7 +565,7 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
                        "on its own.");
     } else if (changed) {
       add_read(
-          plan_read_kind::get_by_id, d.key, l.scim_id,
+          read_kind::get_by_id, d.key, l.scim_id,
           "HR changed this user and no copy of the 8x8 user fetched within max_snapshot_age is at hand.");
     } else {
       ++out_.unchanged_users;
@@ -575,7 +574,7 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
   }
   if (!is_fresh(r->fetched_at(), opt_)) {
     if (changed) {
-      add_read(plan_read_kind::get_by_id, d.key, l.scim_id,
+      add_read(read_kind::get_by_id, d.key, l.scim_id,
                "HR changed this user and the copy of the 8x8 user is older than max_snapshot_age.");
     } else {
       ++out_.unchanged_users;
@@ -736,7 +735,7 @@ void plan_builder::plan_unlinked() {
         continue;
       }
       if (!is_fresh(r.fetched_at(), opt_)) {
-        add_read(plan_read_kind::get_by_id, d.key, r.id(),
+        add_read(read_kind::get_by_id, d.key, r.id(),
                  "Matches an 8x8 user whose copy is older than max_snapshot_age.");
         continue;
       }
@@ -806,7 +805,7 @@ void plan_builder::plan_unlinked() {
       continue;
     }
     if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
-      add_read(plan_read_kind::lookup_user_name, d.key, trim(hr_user_name),
+      add_read(read_kind::lookup_user_name, d.key, trim(hr_user_name),
                "A create needs a userName lookup first: this cycle has no complete listing of every user.");
       continue;
     }
@@ -904,13 +903,13 @@ void plan_builder::plan_missing(std::uint32_t li) {
       add_note(l.hr_key, l.scim_id, l.user_name,
                "Missing from HR and no longer in 8x8: nothing to deactivate.");
     } else {
-      add_read(plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+      add_read(read_kind::get_by_id, l.hr_key, l.scim_id,
                "Missing from HR: a deactivation is confirmed by a fresh copy of the 8x8 user first.");
     }
     return;
   }
   if (!is_fresh(r->fetched_at(), opt_)) {
-    add_read(plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+    add_read(read_kind::get_by_id, l.hr_key, l.scim_id,
              "Missing from HR, and the copy of the 8x8 user is older than max_snapshot_age.");
     return;
   }
@@ -1100,7 +1099,7 @@ void plan_builder::finish() {
 
   out_.cost += remote_.spent;
   for (const auto& r : out_.reads_needed) {
-    if (r.kind == plan_read_kind::get_by_id) {
+    if (r.kind == read_kind::get_by_id) {
       ++out_.cost.gets_by_id;
     } else {
       ++out_.cost.lookups;
@@ -1173,13 +1172,13 @@ plan make_plan(const mapping_result& desired, const remote_snapshot& remote, con
   return plan_builder(desired, remote, state, options).run();
 }
 
-read_plan plan_reads(const mapping_result& desired, const planner_state& state,
-                     const planner_options& options) {
-  read_plan out;
+read_strategy plan_reads(const mapping_result& desired, const planner_state& state,
+                         const planner_options& options) {
+  read_strategy out;
   const state_view sv(desired, state);
   const leaver_rule leavers(options.leavers);
-  std::vector<plan_read> gets;
-  std::vector<plan_read> lookups;
+  std::vector<needed_read> gets;
+  std::vector<needed_read> lookups;
   for (std::size_t i = 0; i < desired.users.size(); ++i) {
     const desired_user& d = desired.users[i];
     if (const auto li = sv.link_of[i]; li != npos) {
@@ -1191,15 +1190,14 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
         why =
             leavers.row_has_left(d) ? "HR marks this person as left." : "HR marks this person active again.";
       }
-      gets.push_back({plan_read_kind::get_by_id, d.key, l.scim_id, std::move(why)});
+      gets.push_back({read_kind::get_by_id, d.key, l.scim_id, std::move(why)});
       continue;
     }
     // Inactive rows without a link are only looked for by a full reconcile.
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
     if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
     if (is_blank(d.get(attribute::user_name))) continue;
-    lookups.push_back({plan_read_kind::lookup_user_name, d.key,
-                       std::string(trim(d.get(attribute::user_name))),
+    lookups.push_back({read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."});
   }
   if (leavers.missing_is_leaver()) {
@@ -1208,7 +1206,7 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
       if (sv.link_used[li]) continue;
       if (sv.quarantined.find(l.hr_key).count || has_fresh_copy(l, options)) continue;
       if (is_protected(options, l.user_name)) continue;
-      gets.push_back({plan_read_kind::get_by_id, l.hr_key, l.scim_id,
+      gets.push_back({read_kind::get_by_id, l.hr_key, l.scim_id,
                       "Missing from HR: confirm with a fresh copy before deactivating."});
     }
   }
@@ -1253,7 +1251,7 @@ read_plan plan_reads(const mapping_result& desired, const planner_state& state,
     out.reads.insert(out.reads.end(), std::make_move_iterator(lookups.begin()),
                      std::make_move_iterator(lookups.end()));
   }
-  std::stable_sort(out.reads.begin(), out.reads.end(), [](const plan_read& a, const plan_read& b) {
+  std::stable_sort(out.reads.begin(), out.reads.end(), [](const needed_read& a, const needed_read& b) {
     return std::tie(a.hr_key, a.kind, a.target) < std::tie(b.hr_key, b.kind, b.target);
   });
   return out;

@@ -5,7 +5,6 @@
 #include "core/plan.hpp"
 #include "core/planner_options.hpp"
 #include "core/planner_state.hpp"
-#include "core/read_plan.hpp"
 #include "core/remote_snapshot.hpp"
 
 // The planner: pure functions of (HR, 8x8, state, options). No I/O and no clock (`now` is in
@@ -26,8 +25,8 @@ namespace eightsync::core {
 /// was applied, or who left HR (leavers.missing_from_source: deactivate), unless the link holds
 /// a copy fetched within max_snapshot_age; a userName lookup for each active HR row without a
 /// link (not protected, without an open conflict). Throws only std::bad_alloc.
-read_plan plan_reads(const mapping_result& desired, const planner_state& state,
-                     const planner_options& options);
+read_strategy plan_reads(const mapping_result& desired, const planner_state& state,
+                         const planner_options& options);
 
 /// Phase 2: the plan. See plan.hpp for its order and core/planner.cpp for the rules. Throws
 /// only std::bad_alloc.

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/content_hash.hpp"
-#include "core/planner_text.hpp"
+#include "core/text.hpp"
 
 namespace eightsync::core {
 

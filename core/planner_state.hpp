@@ -5,10 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/manual_action_kind.hpp"
 #include "core/user_link.hpp"
 
 namespace eightsync::core {
+
+/// What the last good cycle saw (one that completed without a hold or a failed read), for the
+/// planner's safety holds (source shrink, deactivation percentage). Kept in the state
+/// database's `meta` table.
+struct last_good_cycle {
+  std::uint64_t source_rows = 0;     ///< data rows read from the HR export (mapping_result::rows_read)
+  std::uint64_t managed_users = 0;   ///< users eightsync managed (links) when the cycle ended
+  clock::time_point completed_at{};  ///< when the cycle ended
+
+  /// Member-wise equality.
+  friend bool operator==(const last_good_cycle&, const last_good_cycle&) = default;
+};
 
 /// What the planner reads from state.db (the state store fills it).
 struct planner_state {
@@ -19,12 +32,6 @@ struct planner_state {
     std::string dedupe_key;
     std::optional<std::uint64_t> hr_hash{};  ///< the HR row's content hash when it was raised, if kept
   };
-  /// Counts from the last cycle that completed without a hold or a failed read.
-  struct last_good_cycle {
-    std::size_t source_rows = 0;    ///< mapping_result::rows_read
-    std::size_t managed_users = 0;  ///< links after that cycle
-  };
-
   /// Every link (one per HR key, one per 8x8 id). `eightsync link KEY ID` is a link with
   /// how == linked and no applied hash; remote_json may be left empty when a full listing is read.
   std::vector<user_link> links;

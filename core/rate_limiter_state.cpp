@@ -1,4 +1,4 @@
-#include "core/rate_limiter_state.hpp"
+#include "core/rate_limiter.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "core/plan_cost.hpp"
+#include "core/plan.hpp"
 #include "core/remote_user.hpp"
 
 namespace eightsync::core {

@@ -1,12 +1,29 @@
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "core/quarantined_row.hpp"
-#include "core/source_row.hpp"
+#include "core/quarantine_reason.hpp"
 
 namespace eightsync::core {
+
+/// One data record of an HR export, as text. `fields` line up with the export's header.
+struct source_row {
+  std::size_t line = 0;    ///< 1-based physical line where the record starts (0: not line-based)
+  std::size_t record = 0;  ///< 1-based ordinal of the data record in the export
+  std::vector<std::string> fields;
+};
+
+/// An HR row that was set aside, with where it was and why. A row whose `key` is empty
+/// holds the cycle's "missing from HR" deactivations: nobody can tell whose row it was.
+struct quarantined_row {
+  std::size_t line = 0;    ///< 1-based physical line (0 when the export is not line-based)
+  std::size_t record = 0;  ///< 1-based ordinal of the data record
+  std::string key;         ///< the HR key, when one could be read; empty otherwise
+  quarantine_reason reason = quarantine_reason::field_count;
+  std::string detail;  ///< a sentence for a person: what was wrong, naming the column
+};
 
 /// Receives an HR export as it is read, row by row, so no export is held twice in memory.
 /// A reader calls on_header once, then on_row / on_quarantine in file order.

@@ -18,7 +18,7 @@
 
 // What a cycle asks of 8x8, and what comes back, as core sees it.
 //
-// The engine (remote_reader, cycle_executor, cycle_engine) decides everything from these
+// The engine (scim_reader, cycle_executor, cycle_engine) decides everything from these
 // results and never sees HTTP: `scim_port` is the narrow interface through which it receives
 // I/O results, as ISC Kea's NameChangeTransaction receives DNS results. connectors::scim_client
 // implements it over HTTPS (rate limiting, retries and the status classification live there);

@@ -3,7 +3,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 
-#include "core/planner_text.hpp"
 #include "core/text.hpp"
 
 namespace eightsync::core {

@@ -19,12 +19,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "core/clock.hpp"
 #include "core/content_hash.hpp"
 #include "core/remote_user.hpp"
 #include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
-#include "core/wall_clock.hpp"
 
 namespace eightsync::core {
 namespace {
@@ -890,14 +890,14 @@ bool state_store::erase_decision(std::string_view hr_key) {
 
 // ---- cycle facts --------------------------------------------------------------------------------
 
-std::optional<good_cycle_facts> state_store::last_good_cycle() const {
+std::optional<last_good_cycle> state_store::read_last_good_cycle() const {
   impl& s = *impl_;
-  return s.guard("reading the last good cycle", [&]() -> std::optional<good_cycle_facts> {
+  return s.guard("reading the last good cycle", [&]() -> std::optional<last_good_cycle> {
     auto rows = s.meta("last_good_cycle.source_rows");
     auto managed = s.meta("last_good_cycle.managed_users");
     auto at = s.meta("last_good_cycle.completed_at");
     if (!rows || !managed || !at) return std::nullopt;
-    good_cycle_facts f;
+    last_good_cycle f;
     auto parse_count = [&](const std::string& text, std::uint64_t& out, const char* key) {
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
       if (ec != std::errc{} || end != text.data() + text.size()) {
@@ -917,7 +917,7 @@ std::optional<good_cycle_facts> state_store::last_good_cycle() const {
   });
 }
 
-void state_store::record_good_cycle(const good_cycle_facts& facts) {
+void state_store::record_good_cycle(const last_good_cycle& facts) {
   impl& s = *impl_;
   s.guard("recording the last good cycle", [&] {
     in_transaction([&] {

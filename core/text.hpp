@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+namespace eightsync::core {
+
 // Text helpers for HR data, all on UTF-8.
 //
 // Case folding covers ASCII, Latin-1 Supplement (U+00C0–U+00FF) and Latin Extended-A
@@ -12,8 +14,6 @@
 // "Ÿ"↔"ÿ", "İ"→"i", "ı"→"I". Every other byte passes through unchanged (so "ß" stays "ß",
 // Greek and Cyrillic are not folded). That is enough for the names, offices and statuses HR
 // exports hold; it is what `lower`, `upper` and every case-insensitive comparison use.
-namespace eightsync::core {
-
 /// trim() for text that has whitespace at one of its ends. Never throws.
 std::string_view trim_slow(std::string_view s) noexcept;
 
@@ -83,6 +83,17 @@ std::optional<std::string_view> closest_name_in(std::string_view word, const Ran
     }
   }
   return best;
+}
+
+/// core::trim, with an inline fast path for the usual value that needs no trimming (the
+/// planner trims every value it compares or indexes: hundreds of thousands per cycle). Never throws.
+inline std::string_view planner_trim(std::string_view s) noexcept {
+  if (s.empty()) return s;
+  const auto first = static_cast<unsigned char>(s.front());
+  const auto last = static_cast<unsigned char>(s.back());
+  // Whitespace trim() removes is ASCII <= 0x20, or U+00A0 (C2 A0).
+  if (first > 0x20 && first != 0xC2 && last > 0x20 && last != 0xA0) return s;
+  return trim(s);
 }
 
 }  // namespace eightsync::core

@@ -1,4 +1,4 @@
-#include "core/wall_clock.hpp"
+#include "core/clock.hpp"
 
 namespace eightsync::core {
 

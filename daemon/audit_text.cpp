@@ -6,10 +6,8 @@
 #include <boost/json/array.hpp>
 
 #include "core/attribute.hpp"
-#include "core/cycle_kind.hpp"
-#include "core/cycle_outcome.hpp"
-#include "core/cycle_trigger.hpp"
-#include "core/plan_hold_reason.hpp"
+#include "core/cycle_labels.hpp"
+#include "core/plan.hpp"
 #include "core/state_time.hpp"
 #include "core/unsafe_text.hpp"
 

@@ -4,10 +4,7 @@
 
 #include <boost/json/object.hpp>
 
-#include "core/audit_cycle_counts.hpp"
-#include "core/audit_cycle_row.hpp"
-#include "core/audit_held_row.hpp"
-#include "core/audit_operation_row.hpp"
+#include "core/audit_rows.hpp"
 #include "core/request_cost.hpp"
 
 // How the audit rows read for a person (`eightsync audit`, `eightsync status`) and for scripts

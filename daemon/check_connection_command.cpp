@@ -15,7 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/scim_client.hpp"
-#include "core/wall_clock.hpp"
+#include "core/clock.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/token_source.hpp"

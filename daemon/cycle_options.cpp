@@ -7,7 +7,7 @@
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 
-#include "config/visibility_mode.hpp"
+#include "config/config_enums.hpp"
 
 namespace eightsync::daemon {
 

@@ -7,7 +7,7 @@
 #include "connectors/scim_client_options.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_engine.hpp"
-#include "core/plan_rate.hpp"
+#include "core/plan.hpp"
 #include "core/planner_options.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/secret_token.hpp"

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "connectors/scim_client.hpp"
-#include "core/cycle_outcome.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/state_error.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/cycle_options.hpp"

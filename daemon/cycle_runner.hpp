@@ -12,7 +12,7 @@
 #include "core/audit_log.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_engine.hpp"
-#include "core/cycle_trigger.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/state_store.hpp"
 #include "daemon/wait_limit.hpp"

@@ -15,12 +15,12 @@
 #include <unistd.h>
 
 #include "connectors/text_key.hpp"
+#include "core/clock.hpp"
 #include "core/db_lock.hpp"
 #include "core/expected.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
-#include "core/wall_clock.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/os_user.hpp"

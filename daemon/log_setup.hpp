@@ -4,7 +4,7 @@
 
 #include <spdlog/logger.h>
 
-#include "config/log_config.hpp"
+#include "config/eightsync_config.hpp"
 
 namespace eightsync::daemon {
 

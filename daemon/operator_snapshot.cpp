@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "core/clock.hpp"
 #include "core/manual_action.hpp"
-#include "core/manual_clock.hpp"
 #include "core/operation_kind.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"

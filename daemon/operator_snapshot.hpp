@@ -6,11 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/audit_cycle_counts.hpp"
-#include "core/audit_cycle_row.hpp"
-#include "core/audit_held_row.hpp"
 #include "core/audit_log.hpp"
-#include "core/audit_user_backoff.hpp"
+#include "core/audit_rows.hpp"
 #include "core/clock.hpp"
 #include "core/state_store.hpp"
 

@@ -15,15 +15,14 @@
 #include <boost/json/serialize.hpp>
 
 #include "connectors/scim_client.hpp"
+#include "core/clock.hpp"
 #include "core/cycle_plan.hpp"
-#include "core/plan_cost.hpp"
-#include "core/plan_json.hpp"
-#include "core/plan_text.hpp"
+#include "core/plan.hpp"
+#include "core/plan_render.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/unsafe_text.hpp"
-#include "core/wall_clock.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
@@ -186,7 +185,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     boost::json::array failures;
     for (const auto& f : c.remote.failures) {
       failures.push_back({{"hr_key", f.read.hr_key},
-                          {"kind", core::plan_read_kind_name(f.read.kind)},
+                          {"kind", core::read_kind_name(f.read.kind)},
                           {"target", f.read.target},
                           {"outcome", core::scim_outcome_name(f.outcome)},
                           {"status", f.status},

@@ -3,8 +3,7 @@
 #include <charconv>
 #include <string_view>
 
-#include "core/audit_operation_kind.hpp"
-#include "core/audit_operation_outcome.hpp"
+#include "core/audit_rows.hpp"
 #include "core/manual_action_kind.hpp"
 
 namespace eightsync::daemon {

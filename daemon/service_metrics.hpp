@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "core/audit_cycle_counts.hpp"
+#include "core/audit_rows.hpp"
 #include "core/clock.hpp"
-#include "core/cycle_outcome.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/scim_port.hpp"
 #include "daemon/operator_snapshot.hpp"
 

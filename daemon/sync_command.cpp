@@ -13,13 +13,13 @@
 #include <boost/asio/io_context.hpp>
 
 #include "core/audit_log.hpp"
-#include "core/cycle_outcome.hpp"
+#include "core/clock.hpp"
+#include "core/cycle_labels.hpp"
 #include "core/db_lock.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/unsafe_text.hpp"
-#include "core/wall_clock.hpp"
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"

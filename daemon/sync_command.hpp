@@ -3,7 +3,7 @@
 #include <iosfwd>
 
 #include "config/eightsync_config.hpp"
-#include "core/cycle_trigger.hpp"
+#include "core/cycle_labels.hpp"
 #include "daemon/wait_limit.hpp"
 
 namespace eightsync::daemon {

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 
-#include "config/target_config.hpp"
+#include "config/eightsync_config.hpp"
 #include "core/expected.hpp"
 #include "core/secret_token.hpp"
 

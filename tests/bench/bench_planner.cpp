@@ -177,7 +177,7 @@ struct account {
     remote.complete = true;
     remote.full_listing = true;
     remote.spent.listing_pages = (users + 99) / 100;
-    state.last_good = core::planner_state::last_good_cycle{users, users};
+    state.last_good = core::last_good_cycle{users, users};
     options.now = now;
     // Limits out of the way, so every operation is built (the costliest case).
     options.safety.max_deactivations = users;
@@ -290,7 +290,7 @@ void plan_no_changes_links_unsorted(benchmark::State& st) {
 void plan_reads_one_percent_changed(benchmark::State& st) {
   account& a = account_of(static_cast<std::size_t>(st.range(0)));
   auto saved = a.change_one_percent();
-  core::read_plan r;
+  core::read_strategy r;
   for (auto _ : st) {
     r = core::plan_reads(a.desired, a.state, a.options);
     benchmark::DoNotOptimize(r.reads.data());

@@ -26,8 +26,8 @@
 #include "bench_emulator.hpp"
 #include "connectors/http_connection.hpp"
 #include "connectors/scim_client.hpp"
+#include "core/clock.hpp"
 #include "core/unlimited_rate_limiter.hpp"
-#include "core/wall_clock.hpp"
 
 extern char** environ;
 

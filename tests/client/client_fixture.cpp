@@ -5,8 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "core/clock.hpp"
 #include "core/unlimited_rate_limiter.hpp"
-#include "core/wall_clock.hpp"
 
 namespace eightsync::client_test {
 

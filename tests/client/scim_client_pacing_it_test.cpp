@@ -1,7 +1,7 @@
 // Pacing against the emulator's own sliding-window limit, read back from its request log.
 #include "client_fixture.hpp"
+#include "core/clock.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
-#include "core/wall_clock.hpp"
 
 namespace eightsync::client_test {
 namespace {

@@ -34,7 +34,7 @@
 #include "connectors/raw_response_transport.hpp"
 #include "connectors/scim_client.hpp"
 #include "connectors/timer_sleeper.hpp"
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 #include "core/scim_port.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/unlimited_rate_limiter.hpp"

@@ -85,8 +85,11 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
   const auto* o = patch.if_object();
   if (!o) return "settings must be a JSON object";
   emulator_settings next = *this;
-  for (const auto& [key, v] : *o) {
-    const auto bad = [&key](std::string_view expected) {
+  for (const auto& entry : *o) {
+    // Plain variables, not a structured binding: clang 14 cannot capture a binding in a lambda.
+    const std::string_view key = entry.key();
+    const json::value& v = entry.value();
+    const auto bad = [key](std::string_view expected) {
       return "settings." + std::string(key) + ": expected " + std::string(expected);
     };
     if (key == "max_page_size") {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/audit_log.hpp"
-#include "core/state_planner_input.hpp"
+#include "core/load_planner_state.hpp"
 #include "unit/core/state_test_support.hpp"
 
 namespace eightsync::core {

@@ -63,7 +63,7 @@ TEST_F(engine, AFirstCycleListsCreatesAndEndsOkAsAGoodCycle) {
   EXPECT_EQ(c.rows_in_scope, 2U);
   EXPECT_EQ(c.source_sha256, "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8");
   EXPECT_EQ(c.ended_at, t0);
-  const auto good = store_.last_good_cycle();
+  const auto good = store_.read_last_good_cycle();
   ASSERT_TRUE(good) << "an ok cycle is the shrink baseline";
   EXPECT_EQ(good->source_rows, 2U);
   EXPECT_EQ(good->managed_users, 2U);
@@ -92,7 +92,7 @@ TEST_F(engine, AFailedWriteMakesTheCyclePartialAndNotAGoodCycle) {
   const auto r = run();
   EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
   EXPECT_EQ(r.exec.failed, 1U);
-  EXPECT_FALSE(store_.last_good_cycle());
+  EXPECT_FALSE(store_.read_last_good_cycle());
 }
 
 TEST_F(engine, AUserBackingOffKeepsTheCyclePartialWithTheReason) {
@@ -182,7 +182,7 @@ TEST_F(engine, AStopBeforeTheWritesEndsTheCycleInterrupted) {
   const auto r = run(false, &stop);
   EXPECT_EQ(port_.requests(), strings{"LIST 1"}) << "the page in flight finishes; no POST starts";
   EXPECT_EQ(r.end.outcome, cycle_outcome::interrupted);
-  EXPECT_FALSE(store_.last_good_cycle());
+  EXPECT_FALSE(store_.read_last_good_cycle());
 }
 
 TEST_F(engine, AStopForAReasonOtherThanASignalRecordsThatReason) {

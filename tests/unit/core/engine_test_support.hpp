@@ -13,9 +13,9 @@
 #include <spdlog/logger.h>
 
 #include "core/audit_log.hpp"
+#include "core/clock.hpp"
 #include "core/cycle_executor.hpp"
-#include "core/manual_clock.hpp"
-#include "core/state_planner_input.hpp"
+#include "core/load_planner_state.hpp"
 #include "core/state_store.hpp"
 #include "unit/core/planner_test_support.hpp"
 #include "unit/core/scripted_port.hpp"

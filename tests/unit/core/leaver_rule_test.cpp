@@ -47,7 +47,7 @@ TEST_P(leaver_rule_reads_and_plans, AMissingUserIsReadExactlyWhenItWouldBeDeacti
   w.add_link(someone("001"), "a1");  // missing from HR, no copy at hand
   const auto reads = w.reads();
   const bool read = std::any_of(reads.reads.begin(), reads.reads.end(),
-                                [](const plan_read& r) { return r.hr_key == "001"; }) ||
+                                [](const needed_read& r) { return r.hr_key == "001"; }) ||
                     reads.full_listing;
   w.add_remote(someone("001"), "a1");  // what the read finds: active
   const bool deactivated = find_entry(w.run(), operation_kind::deactivate, "001") != nullptr;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/unlimited_rate_limiter.hpp"
 

@@ -122,7 +122,7 @@ TEST(planner_holds, first_cycle_adoptions_count_against_update_limit) {
 TEST(planner_holds, source_shrink_holds_everything) {
   world w = with_leavers(100, 1);
   w.add_hr(someone("new", "New", "Joiner"));  // a create
-  w.state.last_good = planner_state::last_good_cycle{110, 100};
+  w.state.last_good = last_good_cycle{110, 100};
   w.options.safety.max_source_shrink_percent = 10;
   w.rows_read = 99;  // 110 → 99: exactly 10%
   EXPECT_TRUE(w.run().held.empty());

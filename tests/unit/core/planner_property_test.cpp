@@ -378,7 +378,7 @@ TEST(planner_property, holds_trigger_exactly_at_their_limits) {
     o = sim.options();
     o.safety.max_source_shrink_percent = 10;
     const std::size_t last = rows * 10 / 9;  // rows is at most 10% fewer
-    sim.state().last_good = planner_state::last_good_cycle{last, sim.links()};
+    sim.state().last_good = last_good_cycle{last, sim.links()};
     const bool at_limit = static_cast<double>(last - rows) * 100.0 <= 10.0 * static_cast<double>(last);
     ASSERT_TRUE(at_limit);
     EXPECT_TRUE(held_kinds(o).empty());

@@ -350,7 +350,7 @@ TEST(planner_rules, create_without_full_listing_needs_a_lookup_first) {
   plan pl = w.run();
   EXPECT_EQ(count(pl, operation_kind::create), 0U);
   ASSERT_EQ(pl.reads_needed.size(), 1U);
-  EXPECT_EQ(pl.reads_needed[0].kind, plan_read_kind::lookup_user_name);
+  EXPECT_EQ(pl.reads_needed[0].kind, read_kind::lookup_user_name);
   EXPECT_EQ(pl.reads_needed[0].target, p.un());
   EXPECT_EQ(pl.cost.lookups, 1U);
 
@@ -445,7 +445,7 @@ TEST(planner_rules, update_needs_an_object_fetched_within_max_snapshot_age) {
   plan pl = w.run();
   EXPECT_EQ(count(pl, operation_kind::update), 0U);
   ASSERT_EQ(pl.reads_needed.size(), 1U);
-  EXPECT_EQ(pl.reads_needed[0].kind, plan_read_kind::get_by_id);
+  EXPECT_EQ(pl.reads_needed[0].kind, read_kind::get_by_id);
   EXPECT_EQ(pl.reads_needed[0].target, "a1");
   w.fetched[0] = t0 - 15min;  // exactly max_snapshot_age old: still fresh
   pl = w.run();
@@ -843,7 +843,7 @@ TEST(planner_rules, cost_counts_pages_gets_lookups_and_writes) {
 TEST(planner_reads, first_cycle_reads_a_full_listing) {
   world w;
   w.add_hr(someone("001"));
-  const read_plan r = w.reads();
+  const read_strategy r = w.reads();
   EXPECT_TRUE(r.full_listing);
   EXPECT_TRUE(r.reads.empty());
   EXPECT_EQ(r.cost.listing_pages, 1U);
@@ -859,13 +859,13 @@ TEST(planner_reads, incremental_when_per_user_reads_are_cheaper) {
   w.hr[0] = desired(changed);
   w.add_hr(someone("n1", "New", "One"));
   w.hr.erase(w.hr.begin() + 5);  // k105 left HR
-  const read_plan r = w.reads();
+  const read_strategy r = w.reads();
   EXPECT_FALSE(r.full_listing);
   EXPECT_EQ(r.listing_pages, 10U);
   ASSERT_EQ(r.reads.size(), 3U);
   EXPECT_EQ(r.reads[0].target, "a0");  // k100 changed
   EXPECT_EQ(r.reads[1].target, "a5");  // k105 left HR
-  EXPECT_EQ(r.reads[2].kind, plan_read_kind::lookup_user_name);
+  EXPECT_EQ(r.reads[2].kind, read_kind::lookup_user_name);
   EXPECT_EQ(r.cost, (plan_cost{0, 2, 1, 0}));
 }
 
@@ -880,7 +880,7 @@ TEST(planner_reads, full_listing_when_it_is_cheaper) {
       w.hr.back() = desired(p);
     }
   }
-  read_plan r = w.reads();
+  read_strategy r = w.reads();
   EXPECT_TRUE(r.full_listing);  // 2 pages <= 2 GETs
   EXPECT_EQ(r.cost, (plan_cost{2, 0, 0, 0}));
   w.options.remote_user_estimate = 201;  // 3 pages > 2 GETs
@@ -917,10 +917,10 @@ TEST(planner_reads, listing_that_hides_users_still_looks_up_before_post) {
   world w;
   w.options.listing_shows_everyone = false;
   w.add_hr(someone("001"));
-  const read_plan r = w.reads();
+  const read_strategy r = w.reads();
   EXPECT_TRUE(r.full_listing);
   ASSERT_EQ(r.reads.size(), 1U);
-  EXPECT_EQ(r.reads[0].kind, plan_read_kind::lookup_user_name);
+  EXPECT_EQ(r.reads[0].kind, read_kind::lookup_user_name);
   EXPECT_EQ(r.cost, (plan_cost{1, 0, 1, 0}));
 }
 

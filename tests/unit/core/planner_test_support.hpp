@@ -15,8 +15,7 @@
 #include <boost/json.hpp>
 
 #include "core/content_hash.hpp"
-#include "core/plan_json.hpp"
-#include "core/plan_text.hpp"
+#include "core/plan_render.hpp"
 #include "core/planner.hpp"
 #include "core/remote_user.hpp"
 #include "core/scim_user_codec.hpp"
@@ -195,7 +194,7 @@ struct world {
     return s;
   }
   plan run() const { return make_plan(mapping(), snapshot(), state, options); }
-  read_plan reads() const { return plan_reads(mapping(), state, options); }
+  read_strategy reads() const { return plan_reads(mapping(), state, options); }
 };
 
 /// The entries of `p` of `kind` (operations, or held ones with `held`).

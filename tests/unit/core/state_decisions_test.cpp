@@ -76,12 +76,12 @@ TEST(state_decisions, erase_says_whether_there_was_one) {
 
 TEST(state_cycle_facts, last_good_cycle_and_full_listing_round_trip) {
   state_store store(state_store::in_memory, test_url);
-  const good_cycle_facts first{12'345, 12'000, at_s(1'714'566'896)};
+  const last_good_cycle first{12'345, 12'000, at_s(1'714'566'896)};
   store.record_good_cycle(first);
-  EXPECT_EQ(store.last_good_cycle(), first);
-  const good_cycle_facts second{18'446'744'073'709'551'615ULL, 0, at_s(1'714'570'000)};
+  EXPECT_EQ(store.read_last_good_cycle(), first);
+  const last_good_cycle second{18'446'744'073'709'551'615ULL, 0, at_s(1'714'570'000)};
   store.record_good_cycle(second);
-  EXPECT_EQ(store.last_good_cycle(), second);
+  EXPECT_EQ(store.read_last_good_cycle(), second);
 
   store.record_full_listing(at_s(1'714'566'000));
   EXPECT_EQ(store.last_full_listing(), at_s(1'714'566'000));

@@ -79,7 +79,7 @@ TEST(state_store_migrations, empty_database_is_a_normal_state) {
   EXPECT_TRUE(store.load_links().empty());
   EXPECT_EQ(store.link_count(), 0u);
   EXPECT_TRUE(store.load_decisions().empty());
-  EXPECT_FALSE(store.last_good_cycle().has_value());
+  EXPECT_FALSE(store.read_last_good_cycle().has_value());
   EXPECT_FALSE(store.last_full_listing().has_value());
   EXPECT_FALSE(store.find_link("00123").has_value());
 }
@@ -127,8 +127,8 @@ TEST(state_store_migrations, upgrade_from_a_database_made_by_the_first_migration
   state_store store(file, test_url);
   EXPECT_EQ(store.schema_version(), all.back().version);
   EXPECT_EQ(store.find_link("00123"), link);
-  ASSERT_TRUE(store.last_good_cycle().has_value());
-  EXPECT_EQ(store.last_good_cycle()->source_rows, 250u);
+  ASSERT_TRUE(store.read_last_good_cycle().has_value());
+  EXPECT_EQ(store.read_last_good_cycle()->source_rows, 250u);
   EXPECT_EQ(store.target_url(), test_url);
   // The new table from 0002 works.
   store.put_decision({"00456", decision_kind::create_new, "", clock::time_point{}, "alice"});

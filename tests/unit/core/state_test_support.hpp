@@ -6,7 +6,7 @@
 #include <string>
 #include <system_error>
 
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 
 namespace eightsync::core::testing {
 

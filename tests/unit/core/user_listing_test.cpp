@@ -7,7 +7,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 #include "core/user_listing.hpp"
 #include "unit/core/engine_test_support.hpp"
 

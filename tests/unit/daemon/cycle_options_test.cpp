@@ -6,7 +6,7 @@
 
 #include "config/config_loader.hpp"
 #include "core/attribute.hpp"
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 
 namespace eightsync::daemon {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "config/config_loader.hpp"
-#include "core/manual_clock.hpp"
+#include "core/clock.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"

@@ -4,9 +4,7 @@
 
 #include <string>
 
-#include "core/audit_cycle_counts.hpp"
-#include "core/audit_operation_kind.hpp"
-#include "core/audit_operation_outcome.hpp"
+#include "core/audit_rows.hpp"
 
 namespace eightsync::daemon {
 namespace {

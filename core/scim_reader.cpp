@@ -1,4 +1,4 @@
-#include "core/remote_reader.hpp"
+#include "core/scim_reader.hpp"
 
 #include <utility>
 #include <vector>
@@ -8,7 +8,7 @@
 
 namespace eightsync::core {
 
-bool remote_reader::stops_reading(const scim_result& r) const noexcept {
+bool scim_reader::stops_reading(const scim_result& r) const noexcept {
   // 401: nothing else will work. Transport after the client's retries: 8x8 is unreachable, and
   // each further read would wait out its own retries. A 429 the client gave up on: reading on
   // would only be refused again.
@@ -16,14 +16,14 @@ bool remote_reader::stops_reading(const scim_result& r) const noexcept {
          r.outcome == scim_outcome::rate_limited;
 }
 
-void remote_reader::add_user(const scim_result& r, clock::time_point fetched_at, remote_read& into) {
+void scim_reader::add_user(const scim_result& r, clock::time_point fetched_at, read_report& into) {
   if (!r.resource) return;
   auto user = remote_user::from_object(*r.resource, fetched_at);
   if (user) into.snapshot.users.push_back(std::move(*user));
 }
 
-boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::size_t expected_users,
-                                                     const listing_limits& limits) {
+boost::asio::awaitable<void> scim_reader::list_all(read_report& into, std::size_t expected_users,
+                                                   const listing_limits& limits) {
   const auto started = clock_.now();
   auto& users = into.snapshot.users;
   // Growing by doubling would move every compact user several times and touch about twice the
@@ -60,12 +60,12 @@ boost::asio::awaitable<void> remote_reader::list_all(remote_read& into, std::siz
   co_return;
 }
 
-boost::asio::awaitable<void> remote_reader::read(std::span<const plan_read> reads, remote_read& into) {
+boost::asio::awaitable<void> scim_reader::read(std::span<const needed_read> reads, read_report& into) {
   for (const auto& rd : reads) {
     if (into.stopped) co_return;
     const auto at = clock_.now();
     scim_result r;
-    if (rd.kind == plan_read_kind::get_by_id) {
+    if (rd.kind == read_kind::get_by_id) {
       r = co_await port_.get(rd.target);
       ++into.snapshot.spent.gets_by_id;
     } else {
@@ -75,10 +75,10 @@ boost::asio::awaitable<void> remote_reader::read(std::span<const plan_read> read
     into.requests += r.attempts;
     if (r.ok()) {
       add_user(r, at, into);
-      if (rd.kind == plan_read_kind::lookup_user_name) into.snapshot.looked_up.push_back(rd.target);
+      if (rd.kind == read_kind::lookup_user_name) into.snapshot.looked_up.push_back(rd.target);
       continue;
     }
-    if (r.outcome == scim_outcome::not_found && rd.kind == plan_read_kind::lookup_user_name) {
+    if (r.outcome == scim_outcome::not_found && rd.kind == read_kind::lookup_user_name) {
       into.snapshot.looked_up.push_back(rd.target);
       continue;
     }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/state_planner_input.hpp"
+#include "core/load_planner_state.hpp"
 #include "unit/core/state_test_support.hpp"
 
 namespace eightsync::core {
@@ -28,7 +28,7 @@ user_link stored(std::string key, std::string id) {
   return l;
 }
 
-TEST(state_planner_input, an_empty_database_gives_an_empty_state) {
+TEST(load_planner_state, an_empty_database_gives_an_empty_state) {
   state_store store(state_store::in_memory, test_url);
   const auto s = load_planner_state(store);
   EXPECT_TRUE(s.links.empty());
@@ -37,7 +37,7 @@ TEST(state_planner_input, an_empty_database_gives_an_empty_state) {
   EXPECT_FALSE(s.last_good.has_value());
 }
 
-TEST(state_planner_input, pending_decisions_become_links_and_create_new_keys) {
+TEST(load_planner_state, pending_decisions_become_links_and_create_new_keys) {
   state_store store(state_store::in_memory, test_url);
   store.upsert_link(stored("00300", "id-300"));
   store.put_decision({"00100", decision_kind::link, "id-100", at_s(1), "alice"});

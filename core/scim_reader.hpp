@@ -9,7 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "core/clock.hpp"
-#include "core/plan_read.hpp"
+#include "core/plan.hpp"
 #include "core/remote_snapshot.hpp"
 #include "core/scim_port.hpp"
 #include "core/user_listing.hpp"
@@ -19,14 +19,14 @@ namespace eightsync::core {
 /// One per-user read that failed, for the cycle's report. The planner leaves that user
 /// undecided (it stays in plan::reads_needed), so a failed read never turns into a write.
 struct read_failure {
-  plan_read read;
+  needed_read read;
   scim_outcome outcome = scim_outcome::transport;
   unsigned status = 0;
   std::string detail;
 };
 
 /// What reading 8x8 gave so far in a cycle.
-struct remote_read {
+struct read_report {
   remote_snapshot snapshot;
   /// Set when reading had to stop: the listing failed part way, or a read met 401 (the token is
   /// gone), no connection to 8x8 at all, or a Retry-After longer than a call waits. Every later
@@ -44,30 +44,30 @@ struct remote_read {
 
 /// Reads 8x8 for a cycle through the SCIM port: the full listing, GETs by id and userName
 /// lookups, turning each answer into the planner's compact remote_user with the time it was
-/// fetched. Expected failures become values in remote_read; it never writes.
-class remote_reader {
+/// fetched. Expected failures become values in read_report; it never writes.
+class scim_reader {
  public:
   /// A reader on `port` (which must outlive it) asking for `page_size` users a listing page,
   /// timing answers with `clk` and logging the listing to `log`. Never throws.
-  remote_reader(scim_port& port, std::size_t page_size, const clock& clk, spdlog::logger& log) noexcept
+  scim_reader(scim_port& port, std::size_t page_size, const clock& clk, spdlog::logger& log) noexcept
       : port_(port), page_size_(page_size), clock_(clk), log_(log) {}
 
   /// Pages through GET /Users into `into.snapshot` (complete only when the listing was). Users
   /// are stamped with the time the listing started, which is never later than when any page
   /// was fetched. It stops, incomplete, at `limits` (see list_all_users). `expected_users` (e.g. how many
   /// links the state holds; 0 if unknown) sizes the snapshot up front. Throws only std::bad_alloc.
-  boost::asio::awaitable<void> list_all(remote_read& into, std::size_t expected_users = 0,
+  boost::asio::awaitable<void> list_all(read_report& into, std::size_t expected_users = 0,
                                         const listing_limits& limits = {});
 
   /// Does each of `reads` in order (GET by id, or lookup by userName), adding what it finds to
   /// `into.snapshot` (a lookup's userName goes to `looked_up` when the answer is clear: found
   /// or not found). Stops early, with `into.stopped`, on 401, a transport failure or a long
   /// 429. Throws only std::bad_alloc.
-  boost::asio::awaitable<void> read(std::span<const plan_read> reads, remote_read& into);
+  boost::asio::awaitable<void> read(std::span<const needed_read> reads, read_report& into);
 
  private:
   bool stops_reading(const scim_result& r) const noexcept;
-  void add_user(const scim_result& r, clock::time_point fetched_at, remote_read& into);
+  void add_user(const scim_result& r, clock::time_point fetched_at, read_report& into);
 
   scim_port& port_;
   std::size_t page_size_;

@@ -1,4 +1,4 @@
-#include "core/state_planner_input.hpp"
+#include "core/load_planner_state.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -50,10 +50,7 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
           a.action.kind, std::move(a.action.hr_key), std::move(a.action.dedupe_key), a.action.hr_hash});
     }
   }
-  if (auto facts = store.last_good_cycle()) {
-    out.last_good = planner_state::last_good_cycle{static_cast<std::size_t>(facts->source_rows),
-                                                   static_cast<std::size_t>(facts->managed_users)};
-  }
+  out.last_good = store.read_last_good_cycle();
   return out;
 }
 
