@@ -422,6 +422,16 @@ class loader {
     enum_value(f, out, std::span<const std::pair<sv, E>>(options.begin(), options.size()));
   }
 
+  // The value of `f` among the stable names of `E` (enum_names.hpp), in declaration order.
+  template <named_enum E>
+  void enum_value(const field& f, E& out) {
+    constexpr auto values = enum_values<E>();
+    std::vector<std::pair<sv, E>> options;
+    for (const E v : values)
+      options.emplace_back(enum_name(v), v);
+    enum_value(f, out, std::span<const std::pair<sv, E>>(options));
+  }
+
   // The value of `f` among `options` (each config spelling with its value), in the order listed.
   template <class E>
   void enum_value(const field& f, E& out, std::span<const std::pair<sv, E>> options) {
@@ -760,8 +770,7 @@ class loader {
         out.proxy = *p;
       }
     }
-    enum_value<visibility_mode>(s.get("visibility"), out.visibility,
-                                {{"all", visibility_mode::all}, {"idp_only", visibility_mode::idp_only}});
+    enum_value<visibility_mode>(s.get("visibility"), out.visibility);
     count(s.get("page_size"), out.page_size, 1, 1000);
     duration(s.get("timeout"), out.timeout);
     duration(s.get("max_snapshot_age"), out.max_snapshot_age);
@@ -1102,8 +1111,7 @@ class loader {
 
   void read_leavers(const field& f, core::leaver_policy& out) {
     const section s = open(f, leavers_keys, "a key of leavers");
-    enum_value<core::leaver_action>(s.get("missing_from_source"), out.missing_from_source,
-                                    core::leaver_action_names);
+    enum_value<core::leaver_action>(s.get("missing_from_source"), out.missing_from_source);
   }
 
   void read_safety(const field& f, safety_config& out) {
@@ -1119,16 +1127,8 @@ class loader {
 
   void read_log(const field& f, log_config& out) {
     const section s = open(f, log_keys, "a key of log");
-    enum_value<log_level>(s.get("level"), out.level,
-                          {{"trace", log_level::trace},
-                           {"debug", log_level::debug},
-                           {"info", log_level::info},
-                           {"warn", log_level::warn},
-                           {"error", log_level::error},
-                           {"critical", log_level::critical},
-                           {"off", log_level::off}});
-    enum_value<log_format>(s.get("format"), out.format,
-                           {{"text", log_format::text}, {"json", log_format::json}});
+    enum_value<log_level>(s.get("level"), out.level);
+    enum_value<log_format>(s.get("format"), out.format);
   }
 
   sv text_;

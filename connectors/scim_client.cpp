@@ -372,7 +372,7 @@ net::awaitable<scim_result> scim_client::execute(const call& c) {
     if (!retry || !policy.may_try_again(attempt)) break;
     const auto delay = wait_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
     log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op,
-               c.method, c.target, attempt, scim_outcome_name(r.outcome), r.status, delay.count());
+               c.method, c.target, attempt, enum_name(r.outcome), r.status, delay.count());
     if (delay > milliseconds::zero() && !co_await wait_for(c, options_.clock->now() + delay)) break;
   }
   r.elapsed = to_ms(std::chrono::steady_clock::now() - started);

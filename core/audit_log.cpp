@@ -55,19 +55,6 @@ constexpr const char* prunable_cycles =
 // After this many failing cycles in a row the backoff stops doubling: 2^6 = 64 cycles.
 constexpr std::uint32_t backoff_cap_exponent = 6;
 
-// Reverse of a `NAME_name()` function over an enum whose values run from 0 until the name
-// function answers "unknown".
-template <class E, class NameFn>
-std::optional<E> enum_from_name(std::string_view name, NameFn name_of) noexcept {
-  for (int i = 0; i < 256; ++i) {
-    const auto e = static_cast<E>(i);
-    const std::string_view n = name_of(e);
-    if (n == "unknown") break;
-    if (n == name) return e;
-  }
-  return std::nullopt;
-}
-
 // Binds `text`, or NULL when it is empty.
 void bind_text_or_null(SQLite::Statement& s, int index, std::string_view text) {
   if (text.empty()) {
@@ -126,7 +113,7 @@ std::string follow_ups_json(const std::vector<manual_action>& actions) {
   a.reserve(actions.size());
   for (const auto& m : actions) {
     json::object o;
-    o["kind"] = manual_action_kind_name(m.kind);
+    o["kind"] = enum_name(m.kind);
     o["hr_key"] = m.hr_key;
     o["scim_id"] = m.scim_id;
     o["user_name"] = m.user_name;
@@ -164,10 +151,10 @@ class audit_row_reader {
     return time(c, what);
   }
 
-  template <class E, class NameFn>
-  E named(const SQLite::Column& c, NameFn name_of, std::string_view what) const {
+  template <class E>
+  E named(const SQLite::Column& c, std::string_view what) const {
     const std::string text = c.getString();
-    auto e = enum_from_name<E>(text, name_of);
+    auto e = enum_from_name<E>(text);
     if (!e) malformed(what, text);
     return *e;
   }
@@ -212,7 +199,7 @@ class audit_row_reader {
         return std::string(f->get_string());
       };
       manual_action m;
-      const auto kind = enum_from_name<manual_action_kind>(field("kind"), manual_action_kind_name);
+      const auto kind = enum_from_name<manual_action_kind>(field("kind"));
       if (!kind) malformed("follow_ups_json", text);
       m.kind = *kind;
       m.hr_key = field("hr_key");
@@ -235,7 +222,7 @@ class audit_row_reader {
     in.scim_id = text_or_empty(q.getColumn(3));
     in.user_name = text_or_empty(q.getColumn(4));
     in.external_id = text_or_empty(q.getColumn(5));
-    in.kind = named<audit_operation_kind>(q.getColumn(6), audit_operation_kind_name, "operations.kind");
+    in.kind = named<audit_operation_kind>(q.getColumn(6), "operations.kind");
     in.reason = text_or_empty(q.getColumn(7));
     in.diffs = diffs(q.getColumn(8));
     in.method = text_or_empty(q.getColumn(9));
@@ -245,11 +232,9 @@ class audit_row_reader {
     r.intent_at = time(q.getColumn(15), "operations.intent_at");
     if (!q.isColumnNull(17)) {
       audit_outcome o;
-      o.outcome =
-          named<audit_operation_outcome>(q.getColumn(17), audit_operation_outcome_name, "operations.outcome");
+      o.outcome = named<audit_operation_outcome>(q.getColumn(17), "operations.outcome");
       o.resolved_by = q.isColumnNull(18) ? audit_resolution::local
-                                         : named<audit_resolution>(q.getColumn(18), audit_resolution_name,
-                                                                   "operations.resolved_by");
+                                         : named<audit_resolution>(q.getColumn(18), "operations.resolved_by");
       if (!q.isColumnNull(12)) o.status = q.getColumn(12).getInt();
       o.attempts = static_cast<std::uint32_t>(q.getColumn(13).getInt64());
       if (!q.isColumnNull(14)) o.latency = std::chrono::milliseconds{q.getColumn(14).getInt64()};
@@ -267,8 +252,8 @@ class audit_row_reader {
     r.id = q.getColumn(0).getInt64();
     r.started_at = time(q.getColumn(1), "cycles.started_at");
     r.ended_at = time_or_null(q.getColumn(2), "cycles.ended_at");
-    r.kind = named<cycle_kind>(q.getColumn(3), cycle_kind_name, "cycles.kind");
-    r.trigger = named<cycle_trigger>(q.getColumn(4), cycle_trigger_name, "cycles.triggered_by");
+    r.kind = named<cycle_kind>(q.getColumn(3), "cycles.kind");
+    r.trigger = named<cycle_trigger>(q.getColumn(4), "cycles.triggered_by");
     r.source_path = text_or_empty(q.getColumn(5));
     r.source_sha256 = text_or_empty(q.getColumn(6));
     r.rows_read = count_or_null(q.getColumn(7));
@@ -276,8 +261,7 @@ class audit_row_reader {
     r.rows_quarantined = count_or_null(q.getColumn(9));
     r.requests_planned = static_cast<std::uint64_t>(q.getColumn(10).getInt64());
     r.requests_sent = static_cast<std::uint64_t>(q.getColumn(11).getInt64());
-    if (!q.isColumnNull(12))
-      r.outcome = named<cycle_outcome>(q.getColumn(12), cycle_outcome_name, "cycles.outcome");
+    if (!q.isColumnNull(12)) r.outcome = named<cycle_outcome>(q.getColumn(12), "cycles.outcome");
     r.error = text_or_empty(q.getColumn(13));
     r.cost.retried = static_cast<std::uint64_t>(q.getColumn(14).getInt64());
     r.cost.responses_429 = static_cast<std::uint64_t>(q.getColumn(15).getInt64());
@@ -290,7 +274,7 @@ class audit_row_reader {
     audit_manual_action r;
     r.id = q.getColumn(0).getInt64();
     auto& a = r.action;
-    a.kind = named<manual_action_kind>(q.getColumn(1), manual_action_kind_name, "manual_actions.kind");
+    a.kind = named<manual_action_kind>(q.getColumn(1), "manual_actions.kind");
     a.hr_key = q.getColumn(2).getString();
     a.scim_id = text_or_empty(q.getColumn(3));
     a.user_name = text_or_empty(q.getColumn(4));
@@ -316,7 +300,7 @@ class audit_row_reader {
     audit_approval r;
     r.id = q.getColumn(0).getInt64();
     r.cycle_id = q.getColumn(1).getInt64();
-    r.scope = named<approval_scope>(q.getColumn(2), approval_scope_name, "approvals.scope");
+    r.scope = named<approval_scope>(q.getColumn(2), "approvals.scope");
     r.approved_at = time(q.getColumn(3), "approvals.approved_at");
     r.approved_by = q.getColumn(4).getString();
     r.consumed_in_cycle = int_or_null(q.getColumn(5));
@@ -363,8 +347,8 @@ std::int64_t audit_log::begin_cycle(const audit_cycle_start& start) {
     SQLite::Statement q(
         db, "INSERT INTO cycles (started_at, kind, triggered_by, source_path) VALUES (?1, ?2, ?3, ?4)");
     q.bind(1, format_utc_time(start.started_at.value_or(clock_.now())));
-    q.bind(2, std::string(cycle_kind_name(start.kind)));
-    q.bind(3, std::string(cycle_trigger_name(start.trigger)));
+    q.bind(2, std::string(enum_name(start.kind)));
+    q.bind(3, std::string(enum_name(start.trigger)));
     bind_text_or_null(q, 4, start.source_path);
     q.exec();
     return db.getLastInsertRowid();
@@ -382,7 +366,7 @@ void audit_log::end_cycle(std::int64_t id, const audit_cycle_end& end) {
                         "WHERE id = ?1 AND outcome IS NULL");
     q.bind(1, id);
     q.bind(2, format_utc_time(end.ended_at.value_or(clock_.now())));
-    q.bind(3, std::string(cycle_outcome_name(end.outcome)));
+    q.bind(3, std::string(enum_name(end.outcome)));
     bind_text_or_null(q, 4, stored_text(end.error));
     q.bind(5, static_cast<std::int64_t>(end.requests_planned));
     q.bind(6, static_cast<std::int64_t>(end.requests_sent));
@@ -390,7 +374,7 @@ void audit_log::end_cycle(std::int64_t id, const audit_cycle_end& end) {
     bind_count_or_null(q, 8, end.rows_read);
     bind_count_or_null(q, 9, end.rows_in_scope);
     bind_count_or_null(q, 10, end.rows_quarantined);
-    if (end.kind) q.bind(11, std::string(cycle_kind_name(*end.kind)));
+    if (end.kind) q.bind(11, std::string(enum_name(*end.kind)));
     q.bind(12, static_cast<std::int64_t>(end.cost.retried));
     q.bind(13, static_cast<std::int64_t>(end.cost.responses_429));
     q.bind(14, static_cast<std::int64_t>(std::max<std::int64_t>(end.cost.rate_limit_wait.count(), 0)));
@@ -416,32 +400,30 @@ std::size_t audit_log::mark_interrupted_cycles(std::string_view error) {
 // ---- operations ---------------------------------------------------------------------------------
 
 std::int64_t audit_log::record_intent(std::int64_t cycle, const audit_intent& intent) {
-  return guarded(store_,
-                 "recording the intent to " + std::string(audit_operation_kind_name(intent.kind)) +
-                     " HR key " + intent.hr_key,
-                 [&] {
-                   auto& db = store_.database();
-                   SQLite::Statement q(
-                       db,
-                       "INSERT INTO operations (cycle_id, hr_key, scim_id, user_name, external_id, "
-                       "kind, reason, diff_json, method, path, body_json, intent_at, follow_ups_json) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-                   q.bind(1, cycle);
-                   q.bind(2, intent.hr_key);
-                   bind_text_or_null(q, 3, intent.scim_id);
-                   bind_text_or_null(q, 4, intent.user_name);
-                   bind_text_or_null(q, 5, intent.external_id);
-                   q.bind(6, std::string(audit_operation_kind_name(intent.kind)));
-                   bind_text_or_null(q, 7, intent.reason);
-                   bind_text_or_null(q, 8, diffs_json(intent.diffs));
-                   bind_text_or_null(q, 9, intent.method);
-                   bind_text_or_null(q, 10, intent.path);
-                   bind_text_or_null(q, 11, intent.body_json);
-                   q.bind(12, format_utc_time(clock_.now()));
-                   bind_text_or_null(q, 13, follow_ups_json(intent.follow_ups));
-                   q.exec();
-                   return db.getLastInsertRowid();
-                 });
+  return guarded(
+      store_, "recording the intent to " + std::string(enum_name(intent.kind)) + " HR key " + intent.hr_key,
+      [&] {
+        auto& db = store_.database();
+        SQLite::Statement q(db,
+                            "INSERT INTO operations (cycle_id, hr_key, scim_id, user_name, external_id, "
+                            "kind, reason, diff_json, method, path, body_json, intent_at, follow_ups_json) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+        q.bind(1, cycle);
+        q.bind(2, intent.hr_key);
+        bind_text_or_null(q, 3, intent.scim_id);
+        bind_text_or_null(q, 4, intent.user_name);
+        bind_text_or_null(q, 5, intent.external_id);
+        q.bind(6, std::string(enum_name(intent.kind)));
+        bind_text_or_null(q, 7, intent.reason);
+        bind_text_or_null(q, 8, diffs_json(intent.diffs));
+        bind_text_or_null(q, 9, intent.method);
+        bind_text_or_null(q, 10, intent.path);
+        bind_text_or_null(q, 11, intent.body_json);
+        q.bind(12, format_utc_time(clock_.now()));
+        bind_text_or_null(q, 13, follow_ups_json(intent.follow_ups));
+        q.exec();
+        return db.getLastInsertRowid();
+      });
 }
 
 void audit_log::record_outcome(std::int64_t op_id, const audit_outcome& outcome) {
@@ -451,9 +433,9 @@ void audit_log::record_outcome(std::int64_t op_id, const audit_outcome& outcome)
                         "attempts = ?6, latency_ms = ?7, scim_id = coalesce(?8, scim_id), error_detail = ?9 "
                         "WHERE id = ?1 AND outcome IS NULL");
     q.bind(1, op_id);
-    q.bind(2, std::string(audit_operation_outcome_name(outcome.outcome)));
+    q.bind(2, std::string(enum_name(outcome.outcome)));
     q.bind(3, format_utc_time(outcome.at.value_or(clock_.now())));
-    q.bind(4, std::string(audit_resolution_name(outcome.resolved_by)));
+    q.bind(4, std::string(enum_name(outcome.resolved_by)));
     if (outcome.status) q.bind(5, *outcome.status);
     q.bind(6, static_cast<std::int64_t>(outcome.attempts));
     if (outcome.latency)
@@ -508,7 +490,7 @@ void audit_log::record_quarantined(std::int64_t cycle, std::span<const quarantin
         q.bind(2, bounded(r.line));
         q.bind(3, bounded(r.record));
         bind_text_or_null(q, 4, stored_text(r.key));
-        q.bind(5, std::string(quarantine_reason_name(r.reason)));
+        q.bind(5, std::string(enum_name(r.reason)));
         q.bind(6, stored_text(r.detail));
         q.exec();
       }
@@ -531,9 +513,9 @@ void audit_log::record_held(std::int64_t cycle, std::span<const plan_entry> entr
         q.bind(2, e.hr_key);
         bind_text_or_null(q, 3, e.scim_id);
         bind_text_or_null(q, 4, e.user_name);
-        q.bind(5, std::string(operation_kind_name(e.kind)));
+        q.bind(5, std::string(enum_name(e.kind)));
         const plan_hold hold = e.hold.value_or(plan_hold{plan_hold_reason::waits_for_held, {}});
-        q.bind(6, std::string(plan_hold_reason_name(hold.reason)));
+        q.bind(6, std::string(enum_name(hold.reason)));
         q.bind(7, hold.text);
         bind_text_or_null(q, 8, e.reason);
         bind_text_or_null(q, 9, diffs_json(e.diffs));
@@ -551,7 +533,7 @@ bool audit_log::raise_manual_action(std::int64_t cycle, const manual_action& act
                         "INSERT INTO manual_actions (kind, hr_key, scim_id, user_name, text, dedupe_key, "
                         "raised_in_cycle, raised_at, hr_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                         "ON CONFLICT DO NOTHING");
-    q.bind(1, std::string(manual_action_kind_name(action.kind)));
+    q.bind(1, std::string(enum_name(action.kind)));
     q.bind(2, action.hr_key);
     bind_text_or_null(q, 3, action.scim_id);
     bind_text_or_null(q, 4, action.user_name);
@@ -608,7 +590,7 @@ std::size_t audit_log::resolve_manual_actions_of_kind(manual_action_kind kind, s
     SQLite::Statement q(store_.database(),
                         "UPDATE manual_actions SET status = 'resolved', resolved_at = ?2, resolved_by = ?3, "
                         "note = ?4 WHERE kind = ?1 AND status = 'open'");
-    q.bind(1, std::string(manual_action_kind_name(kind)));
+    q.bind(1, std::string(enum_name(kind)));
     q.bind(2, format_utc_time(clock_.now()));
     q.bind(3, std::string(by));
     bind_text_or_null(q, 4, note);
@@ -631,7 +613,7 @@ audit_approval_result audit_log::record_approval(std::int64_t held_cycle, approv
       kinds.bind(1, held_cycle);
       bool covered = false;
       while (kinds.executeStep()) {
-        const auto k = enum_from_name<operation_kind>(kinds.getColumn(0).getString(), operation_kind_name);
+        const auto k = enum_from_name<operation_kind>(kinds.getColumn(0).getString());
         if (k && approval_covers(scope, *k)) covered = true;
       }
       if (!covered) return audit_approval_result::nothing_held;
@@ -641,13 +623,13 @@ audit_approval_result audit_log::record_approval(std::int64_t held_cycle, approv
       pending.bind(1, held_cycle);
       while (pending.executeStep()) {
         const std::string s = pending.getColumn(0).getString();
-        if (s == "all" || s == approval_scope_name(scope)) return audit_approval_result::already_approved;
+        if (s == "all" || s == enum_name(scope)) return audit_approval_result::already_approved;
       }
 
       SQLite::Statement add(
           db, "INSERT INTO approvals (cycle_id, scope, approved_at, approved_by) VALUES (?1, ?2, ?3, ?4)");
       add.bind(1, held_cycle);
-      add.bind(2, std::string(approval_scope_name(scope)));
+      add.bind(2, std::string(enum_name(scope)));
       add.bind(3, format_utc_time(clock_.now()));
       add.bind(4, std::string(by));
       add.exec();
@@ -787,7 +769,7 @@ std::optional<audit_cycle_row> audit_log::cycle(std::int64_t id) const {
 
 std::optional<audit_cycle_row> audit_log::last_cycle_with(cycle_outcome outcome) const {
   const audit_row_reader read(store_);
-  const std::string name(cycle_outcome_name(outcome));
+  const std::string name(enum_name(outcome));
   return guarded(store_, "reading the last " + name + " cycle", [&]() -> std::optional<audit_cycle_row> {
     SQLite::Statement q(store_.database(), std::string("SELECT ") + cycle_columns +
                                                " FROM cycles WHERE outcome = ?1 ORDER BY id DESC LIMIT 1");
@@ -839,8 +821,7 @@ std::vector<quarantined_row> audit_log::quarantined(std::int64_t cycle) const {
       r.line = static_cast<std::size_t>(q.getColumn(0).getInt64());
       r.record = static_cast<std::size_t>(q.getColumn(1).getInt64());
       r.key = text_or_empty(q.getColumn(2));
-      r.reason =
-          read.named<quarantine_reason>(q.getColumn(3), quarantine_reason_name, "quarantined_rows.reason");
+      r.reason = read.named<quarantine_reason>(q.getColumn(3), "quarantined_rows.reason");
       r.detail = q.getColumn(4).getString();
       out.push_back(std::move(r));
     }
@@ -861,12 +842,11 @@ std::vector<audit_held_row> audit_log::held(std::int64_t cycle) const {
       audit_held_row r;
       r.id = q.getColumn(0).getInt64();
       r.cycle_id = q.getColumn(1).getInt64();
-      r.kind = read.named<operation_kind>(q.getColumn(2), operation_kind_name, "held_operations.kind");
+      r.kind = read.named<operation_kind>(q.getColumn(2), "held_operations.kind");
       r.hr_key = q.getColumn(3).getString();
       r.scim_id = text_or_empty(q.getColumn(4));
       r.user_name = text_or_empty(q.getColumn(5));
-      r.hold.reason =
-          read.named<plan_hold_reason>(q.getColumn(6), plan_hold_reason_name, "held_operations.hold_reason");
+      r.hold.reason = read.named<plan_hold_reason>(q.getColumn(6), "held_operations.hold_reason");
       r.hold.text = q.getColumn(7).getString();
       r.reason = text_or_empty(q.getColumn(8));
       r.diffs = read.diffs(q.getColumn(9));
@@ -885,10 +865,9 @@ audit_cycle_counts audit_log::counts(std::int64_t cycle) const {
     audit_cycle_counts c;
     while (q.executeStep()) {
       audit_cycle_counts::entry e;
-      e.kind = read.named<audit_operation_kind>(q.getColumn(0), audit_operation_kind_name, "operations.kind");
+      e.kind = read.named<audit_operation_kind>(q.getColumn(0), "operations.kind");
       if (q.getColumn(1).getString() != "unresolved") {
-        e.outcome = read.named<audit_operation_outcome>(q.getColumn(1), audit_operation_outcome_name,
-                                                        "operations.outcome");
+        e.outcome = read.named<audit_operation_outcome>(q.getColumn(1), "operations.outcome");
       }
       e.count = static_cast<std::size_t>(q.getColumn(2).getInt64());
       c.entries.push_back(e);

@@ -10,6 +10,7 @@
 #include "core/approval_scope.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_labels.hpp"
+#include "core/enum_names.hpp"
 #include "core/manual_action.hpp"
 #include "core/operation_kind.hpp"
 #include "core/plan.hpp"
@@ -28,44 +29,14 @@ namespace eightsync::core {
 
 /// What one audited operation was. The planner's operation_kind plus `lookup` (a GET that decided
 /// something, e.g. after a 409). Stable names: stored in `operations.kind`.
-enum class audit_operation_kind : std::uint8_t {
-  create,      ///< POST /Users
-  update,      ///< PUT /Users/{id}
-  deactivate,  ///< PATCH active=false
-  reactivate,  ///< PATCH active=true
-  adopt,       ///< link an existing 8x8 user (no request)
-  lookup,      ///< a GET whose answer decided something
-};
-
-/// The stable name of `v` (`create`, `update`, `deactivate`, …). Never throws.
-constexpr std::string_view audit_operation_kind_name(audit_operation_kind v) noexcept {
-  switch (v) {
-    case audit_operation_kind::create:
-      return "create";
-    case audit_operation_kind::update:
-      return "update";
-    case audit_operation_kind::deactivate:
-      return "deactivate";
-    case audit_operation_kind::reactivate:
-      return "reactivate";
-    case audit_operation_kind::adopt:
-      return "adopt";
-    case audit_operation_kind::lookup:
-      return "lookup";
-  }
-  return "unknown";
-}
-
-/// The value whose stable name is `name`, or nullopt. Exact, case-sensitive. Never throws.
-constexpr std::optional<audit_operation_kind> audit_operation_kind_from_name(std::string_view name) noexcept {
-  if (name == "create") return audit_operation_kind::create;
-  if (name == "update") return audit_operation_kind::update;
-  if (name == "deactivate") return audit_operation_kind::deactivate;
-  if (name == "reactivate") return audit_operation_kind::reactivate;
-  if (name == "adopt") return audit_operation_kind::adopt;
-  if (name == "lookup") return audit_operation_kind::lookup;
-  return std::nullopt;
-}
+/// - create: POST /Users
+/// - update: PUT /Users/{id}
+/// - deactivate: PATCH active=false
+/// - reactivate: PATCH active=true
+/// - adopt: link an existing 8x8 user (no request)
+/// - lookup: a GET whose answer decided something
+BOOST_DEFINE_FIXED_ENUM_CLASS(audit_operation_kind, std::uint8_t, create, update, deactivate, reactivate,
+                              adopt, lookup)
 
 /// The audit kind of a planned operation. Never throws.
 constexpr audit_operation_kind audit_operation_kind_of(operation_kind k) noexcept {
@@ -86,49 +57,15 @@ constexpr audit_operation_kind audit_operation_kind_of(operation_kind k) noexcep
 
 /// How one audited operation ended (an intent with no outcome yet is unresolved). Stable names:
 /// stored in `operations.outcome`; migrations/0003_audit.sql documents each for admins.
-enum class audit_operation_outcome : std::uint8_t {
-  ok,           ///< 8x8 confirmed the change (2xx), or a no-request operation (adopt) was recorded
-  failed,       ///< 8x8 refused it, or it provably never left: the change was not made
-  not_applied,  ///< 8x8 answered 2xx but its object shows the change (or part of it) was not made
-  conflict,     ///< a create met an existing userName (409) that cannot be adopted
-  skipped,      ///< not sent: the cycle ended or turned read-only, the user backs off, or a dependency failed
-  resolved_applied,      ///< the response was lost; a lookup showed the change is in 8x8
-  resolved_not_applied,  ///< the response was lost; a lookup showed the change is not in 8x8
-};
-
-/// The stable name of `v` (`ok`, `failed`, `not_applied`, …). Never throws.
-constexpr std::string_view audit_operation_outcome_name(audit_operation_outcome v) noexcept {
-  switch (v) {
-    case audit_operation_outcome::ok:
-      return "ok";
-    case audit_operation_outcome::failed:
-      return "failed";
-    case audit_operation_outcome::not_applied:
-      return "not_applied";
-    case audit_operation_outcome::conflict:
-      return "conflict";
-    case audit_operation_outcome::skipped:
-      return "skipped";
-    case audit_operation_outcome::resolved_applied:
-      return "resolved_applied";
-    case audit_operation_outcome::resolved_not_applied:
-      return "resolved_not_applied";
-  }
-  return "unknown";
-}
-
-/// The value whose stable name is `name`, or nullopt. Exact, case-sensitive. Never throws.
-constexpr std::optional<audit_operation_outcome> audit_operation_outcome_from_name(
-    std::string_view name) noexcept {
-  if (name == "ok") return audit_operation_outcome::ok;
-  if (name == "failed") return audit_operation_outcome::failed;
-  if (name == "not_applied") return audit_operation_outcome::not_applied;
-  if (name == "conflict") return audit_operation_outcome::conflict;
-  if (name == "skipped") return audit_operation_outcome::skipped;
-  if (name == "resolved_applied") return audit_operation_outcome::resolved_applied;
-  if (name == "resolved_not_applied") return audit_operation_outcome::resolved_not_applied;
-  return std::nullopt;
-}
+/// - ok: 8x8 confirmed the change (2xx), or a no-request operation (adopt) was recorded
+/// - failed: 8x8 refused it, or it provably never left: the change was not made
+/// - not_applied: 8x8 answered 2xx but its object shows the change (or part of it) was not made
+/// - conflict: a create met an existing userName (409) that cannot be adopted
+/// - skipped: not sent: the cycle ended or turned read-only, the user backs off, or a dependency failed
+/// - resolved_applied: the response was lost; a lookup showed the change is in 8x8
+/// - resolved_not_applied: the response was lost; a lookup showed the change is not in 8x8
+BOOST_DEFINE_FIXED_ENUM_CLASS(audit_operation_outcome, std::uint8_t, ok, failed, not_applied, conflict,
+                              skipped, resolved_applied, resolved_not_applied)
 
 /// One operation as recorded before its request leaves (audit_log::record_intent): enough to
 /// resolve it by a lookup after a crash (the 8x8 id, or the userName and externalId of a create).
@@ -160,32 +97,10 @@ struct audit_pending_intent {
 };
 
 /// How an operation's outcome was learned. Stable names: stored in `operations.resolved_by`.
-enum class audit_resolution : std::uint8_t {
-  response,  ///< from 8x8's response to the request
-  lookup,    ///< from a GET after the response was lost
-  local,     ///< without a request (adopt, skipped)
-};
-
-/// The stable name of `v` (`response`, `lookup`, `local`, …). Never throws.
-constexpr std::string_view audit_resolution_name(audit_resolution v) noexcept {
-  switch (v) {
-    case audit_resolution::response:
-      return "response";
-    case audit_resolution::lookup:
-      return "lookup";
-    case audit_resolution::local:
-      return "local";
-  }
-  return "unknown";
-}
-
-/// The value whose stable name is `name`, or nullopt. Exact, case-sensitive. Never throws.
-constexpr std::optional<audit_resolution> audit_resolution_from_name(std::string_view name) noexcept {
-  if (name == "response") return audit_resolution::response;
-  if (name == "lookup") return audit_resolution::lookup;
-  if (name == "local") return audit_resolution::local;
-  return std::nullopt;
-}
+/// - response: from 8x8's response to the request
+/// - lookup: from a GET after the response was lost
+/// - local: without a request (adopt, skipped)
+BOOST_DEFINE_FIXED_ENUM_CLASS(audit_resolution, std::uint8_t, response, lookup, local)
 
 /// How one recorded intent ended (audit_log::record_outcome).
 struct audit_outcome {
@@ -313,28 +228,12 @@ struct audit_approval {
 
 /// What audit_log::record_approval did. Anything but `recorded` wrote nothing: the CLI tells the
 /// operator why.
-enum class audit_approval_result : std::uint8_t {
-  recorded,          ///< the approval was recorded; the next cycle may apply it
-  no_such_cycle,     ///< no cycle has that id (or it was pruned)
-  nothing_held,      ///< the cycle held no operation the scope covers
-  already_approved,  ///< a pending approval of that cycle already covers the scope
-};
-
-/// The stable name of `r` (`recorded`, `no_such_cycle`, `nothing_held`, `already_approved`).
-/// Never throws.
-constexpr std::string_view audit_approval_result_name(audit_approval_result r) noexcept {
-  switch (r) {
-    case audit_approval_result::recorded:
-      return "recorded";
-    case audit_approval_result::no_such_cycle:
-      return "no_such_cycle";
-    case audit_approval_result::nothing_held:
-      return "nothing_held";
-    case audit_approval_result::already_approved:
-      return "already_approved";
-  }
-  return "unknown";
-}
+/// - recorded: the approval was recorded; the next cycle may apply it
+/// - no_such_cycle: no cycle has that id (or it was pruned)
+/// - nothing_held: the cycle held no operation the scope covers
+/// - already_approved: a pending approval of that cycle already covers the scope
+BOOST_DEFINE_FIXED_ENUM_CLASS(audit_approval_result, std::uint8_t, recorded, no_such_cycle, nothing_held,
+                              already_approved)
 
 /// One manual_actions row as read back (`eightsync manual-actions`). `action.already_open` is
 /// true for an open one.

@@ -29,7 +29,7 @@ std::int64_t cycle_engine::begin(const cycle_settings& settings, cycle_trigger t
   start.trigger = trigger;
   start.source_path = settings.source_path;
   const std::int64_t id = audit_.begin_cycle(start);
-  log_->info("cycle.start id={} trigger={} full={}", id, cycle_trigger_name(trigger), full);
+  log_->info("cycle.start id={} trigger={} full={}", id, enum_name(trigger), full);
   return id;
 }
 
@@ -159,8 +159,8 @@ plan cycle_engine::release_approved(const plan& planned, std::int64_t cycle_id) 
         return e.kind == h.kind && e.hr_key == h.hr_key;
       });
       if (it == released.held.end()) continue;
-      log_->info("op.{}.approved hr_key={} approval={} held_in_cycle={}", operation_kind_name(h.kind),
-                 h.hr_key, a.id, a.cycle_id);
+      log_->info("op.{}.approved hr_key={} approval={} held_in_cycle={}", enum_name(h.kind), h.hr_key, a.id,
+                 a.cycle_id);
       it->hold.reset();
       if (operation_sends_request(it->kind)) {
         ++released.cost.writes;

@@ -62,7 +62,7 @@ audit_outcome outcome_of(const scim_result& r, audit_operation_outcome o,
   out.attempts = static_cast<std::uint32_t>(r.attempts);
   out.latency = r.latency;
   if (!r.ok()) {
-    out.error_detail = std::string(scim_outcome_name(r.outcome));
+    out.error_detail = std::string(enum_name(r.outcome));
     if (!r.detail.empty()) out.error_detail += ": " + r.detail;
   }
   return out;
@@ -176,8 +176,7 @@ void cycle_executor::skip_unsent(const plan_entry& e, std::int64_t op, const sci
                                           r.detail.empty() ? std::string("not sent") : r.detail));
   ++summary.skipped;
   failed_keys_.insert(e.hr_key);
-  log_->info("op.{}.not_sent hr_key={} user={}: {}", operation_kind_name(e.kind), e.hr_key, e.user_name,
-             r.detail);
+  log_->info("op.{}.not_sent hr_key={} user={}: {}", enum_name(e.kind), e.hr_key, e.user_name, r.detail);
 }
 
 void cycle_executor::stop_for_token(const std::string& while_doing, execution_summary& summary) {
@@ -205,7 +204,7 @@ void cycle_executor::count_failure(const plan_entry& e, const scim_result& r, ex
   const std::string detail = scim_failure_text(r);
   if (r.outcome == scim_outcome::auth_failed) {
     stop_for_token("writing " + e.user_name, summary);
-    log_->error("op.{}.auth_failed hr_key={} user={}", operation_kind_name(e.kind), e.hr_key, e.user_name);
+    log_->error("op.{}.auth_failed hr_key={} user={}", enum_name(e.kind), e.hr_key, e.user_name);
     return;
   }
   if (r.outcome == scim_outcome::write_forbidden) {
@@ -220,12 +219,11 @@ void cycle_executor::count_failure(const plan_entry& e, const scim_result& r, ex
     // Whose fault it is is known only at the end of the cycle: a single 403 is that user's (it
     // backs off), 403s for several users are the account's (read-only), and backing those users
     // off would delay them after 8x8 is writable again. The end of execute() decides.
-    log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name,
-               detail);
+    log_->warn("op.{}.failed hr_key={} user={} {}", enum_name(e.kind), e.hr_key, e.user_name, detail);
     return;
   }
   audit_.record_user_failure(e.hr_key, cycle_, detail);
-  log_->warn("op.{}.failed hr_key={} user={} {}", operation_kind_name(e.kind), e.hr_key, e.user_name, detail);
+  log_->warn("op.{}.failed hr_key={} user={} {}", enum_name(e.kind), e.hr_key, e.user_name, detail);
 }
 
 boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_entry& e, std::int64_t op,
@@ -258,7 +256,7 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_ent
       co_return;
     }
   } else {
-    why = "the lookup after the 409 gave " + std::string(scim_outcome_name(found.outcome));
+    why = "the lookup after the 409 gave " + std::string(enum_name(found.outcome));
   }
   auto out = outcome_of(post, audit_operation_outcome::conflict);
   out.error_detail = "409: " + why;
@@ -400,8 +398,7 @@ boost::asio::awaitable<void> cycle_executor::set_active(const plan_entry& e, std
   record_applied(e, op, outcome_of(r, audit_operation_outcome::ok), r.resource ? &*r.resource : nullptr,
                  summary);
   ++summary.ok;
-  log_->info("op.{}.ok hr_key={} user={} id={}", operation_kind_name(e.kind), e.hr_key, e.user_name,
-             e.scim_id);
+  log_->info("op.{}.ok hr_key={} user={} id={}", enum_name(e.kind), e.hr_key, e.user_name, e.scim_id);
 }
 
 boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execution_summary& summary) {
@@ -470,10 +467,10 @@ boost::asio::awaitable<void> cycle_executor::record_unsuccessful_write(const pla
 boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const plan_entry& e, std::int64_t op,
                                                                     const scim_result& r,
                                                                     execution_summary& summary) {
-  const std::string kind(operation_kind_name(e.kind));
+  const std::string kind(enum_name(e.kind));
   log_->warn(
       "op.{}.uncertain hr_key={} user={} id={} outcome={}: reading the user to see whether 8x8 applied it",
-      kind, e.hr_key, e.user_name, e.scim_id, scim_outcome_name(r.outcome));
+      kind, e.hr_key, e.user_name, e.scim_id, enum_name(r.outcome));
   auto found = co_await port_.get(e.scim_id);
   const std::string first = scim_failure_text(r);
   if (found.outcome == scim_outcome::auth_failed) {
@@ -504,8 +501,7 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const plan_e
     co_return;
   }
   auto out = outcome_of(r, audit_operation_outcome::failed);
-  out.error_detail += "; reading the user to settle it gave " +
-                      std::string(scim_outcome_name(found.outcome)) +
+  out.error_detail += "; reading the user to settle it gave " + std::string(enum_name(found.outcome)) +
                       (found.detail.empty() ? "" : ": " + found.detail);
   audit_.record_outcome(op, out);
   count_failure(e, r, summary);
@@ -536,7 +532,7 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
     }
     if (e.after && failed_keys_.count(e.hr_key) != 0) {
       skip(e,
-           std::string("not sent: this user's ") + std::string(operation_kind_name(*e.after)) +
+           std::string("not sent: this user's ") + std::string(enum_name(*e.after)) +
                " did not succeed this cycle",
            summary);
       continue;
@@ -613,16 +609,16 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
           store_.upsert_link(l);
         }
       });
-      log_->info("intent.resolved op={} kind={} hr_key={} applied={}", pending.id,
-                 audit_operation_kind_name(in.kind), in.hr_key, applied);
+      log_->info("intent.resolved op={} kind={} hr_key={} applied={}", pending.id, enum_name(in.kind),
+                 in.hr_key, applied);
     } else if (r.outcome == scim_outcome::not_found) {
       out.outcome = audit_operation_outcome::resolved_not_applied;
       audit_.record_outcome(pending.id, out);
-      log_->info("intent.resolved op={} kind={} hr_key={} applied=false", pending.id,
-                 audit_operation_kind_name(in.kind), in.hr_key);
+      log_->info("intent.resolved op={} kind={} hr_key={} applied=false", pending.id, enum_name(in.kind),
+                 in.hr_key);
     } else {
       log_->warn("intent.unresolved op={} kind={} hr_key={}: the lookup gave {}; trying again next start",
-                 pending.id, audit_operation_kind_name(in.kind), in.hr_key, scim_outcome_name(r.outcome));
+                 pending.id, enum_name(in.kind), in.hr_key, enum_name(r.outcome));
     }
   }
   co_return true;

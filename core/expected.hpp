@@ -7,7 +7,10 @@ namespace eightsync::core {
 /// Wraps an error value so that `expected<T, E>` can be built from it unambiguously.
 template <class E>
 struct unexpected {
-  E error;
+  /// Wraps `e`. A constructor rather than an aggregate: clang 14 has no `unexpected<E>(e)`
+  /// aggregate initialisation.
+  explicit unexpected(E e) : error(std::move(e)) {}
+  E error;  ///< the failure
 };
 
 /// An expected failure as a value (C++20 has no std::expected): either a T or an E.

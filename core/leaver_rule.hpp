@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/desired_user.hpp"
+#include "core/enum_names.hpp"
 
 // Who has left, decided in one place. A cycle asks it twice: when it chooses its reads
 // (plan_reads: a leaver needs a fresh copy of their 8x8 user) and when it plans (make_plan: a
@@ -18,23 +19,9 @@ namespace eightsync::core {
 
 /// What happens to a managed 8x8 user whose HR key is no longer in the export
 /// (leavers.missing_from_source).
-enum class leaver_action : std::uint8_t {
-  deactivate,  ///< PATCH active=false, once a fresh copy shows the user active (safety limits apply)
-  ignore,      ///< leave the user as is; only HR's `active` condition deactivates
-};
-
-/// Each leaver_action with its config spelling, in the order `check-config` lists them.
-inline constexpr std::array<std::pair<std::string_view, leaver_action>, 2> leaver_action_names{{
-    {"deactivate", leaver_action::deactivate},
-    {"ignore", leaver_action::ignore},
-}};
-
-/// The config spelling of `a` (`deactivate`, `ignore`). Never throws.
-constexpr std::string_view leaver_action_name(leaver_action a) noexcept {
-  for (const auto& [name, value] : leaver_action_names)
-    if (value == a) return name;
-  return "unknown";
-}
+/// - deactivate: PATCH active=false, once a fresh copy shows the user active (safety limits apply)
+/// - ignore: leave the user as is; only HR's `active` condition deactivates
+BOOST_DEFINE_FIXED_ENUM_CLASS(leaver_action, std::uint8_t, deactivate, ignore)
 
 /// The config's `leavers:` section.
 struct leaver_policy {

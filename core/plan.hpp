@@ -11,6 +11,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/attribute.hpp"
+#include "core/enum_names.hpp"
 #include "core/manual_action.hpp"
 #include "core/operation_kind.hpp"
 #include "core/user_link.hpp"
@@ -28,45 +29,19 @@
 namespace eightsync::core {
 
 /// Why a safety hold kept operations back for an operator's approval. Stable names.
-enum class plan_hold_reason : std::uint8_t {
-  max_deactivations,         ///< more deactivations than safety.max_deactivations
-  max_deactivation_percent,  ///< more than safety.max_deactivation_percent of managed users
-  max_creates,               ///< more creates than safety.max_creates
-  max_updates,               ///< more updates (with first-cycle adoptions) than safety.max_updates
-  source_shrink,             ///< the HR export shrank by more than safety.max_source_shrink_percent
-  empty_source,              ///< the HR export has no usable rows while users are managed
-  key_churn,                 ///< many new and many missing keys at once: the key column changed?
-  quarantined_without_key,   ///< a row was set aside without a usable key: whose was it?
-  waits_for_held,            ///< depends on another operation of the same user that is held
-  listing_lost_users,  ///< a complete listing shows fewer linked users than safety.min_listed_linked_percent
-};
-
-/// The stable name of `r` (`max_deactivations`, `source_shrink`, …). Never throws.
-constexpr std::string_view plan_hold_reason_name(plan_hold_reason r) noexcept {
-  switch (r) {
-    case plan_hold_reason::max_deactivations:
-      return "max_deactivations";
-    case plan_hold_reason::max_deactivation_percent:
-      return "max_deactivation_percent";
-    case plan_hold_reason::max_creates:
-      return "max_creates";
-    case plan_hold_reason::max_updates:
-      return "max_updates";
-    case plan_hold_reason::source_shrink:
-      return "source_shrink";
-    case plan_hold_reason::empty_source:
-      return "empty_source";
-    case plan_hold_reason::key_churn:
-      return "key_churn";
-    case plan_hold_reason::quarantined_without_key:
-      return "quarantined_without_key";
-    case plan_hold_reason::waits_for_held:
-      return "waits_for_held";
-    case plan_hold_reason::listing_lost_users:
-      return "listing_lost_users";
-  }
-  return "unknown";
-}
+/// - max_deactivations: more deactivations than safety.max_deactivations
+/// - max_deactivation_percent: more than safety.max_deactivation_percent of managed users
+/// - max_creates: more creates than safety.max_creates
+/// - max_updates: more updates (with first-cycle adoptions) than safety.max_updates
+/// - source_shrink: the HR export shrank by more than safety.max_source_shrink_percent
+/// - empty_source: the HR export has no usable rows while users are managed
+/// - key_churn: many new and many missing keys at once: the key column changed?
+/// - quarantined_without_key: a row was set aside without a usable key: whose was it?
+/// - waits_for_held: depends on another operation of the same user that is held
+/// - listing_lost_users: a complete listing shows fewer linked users than safety.min_listed_linked_percent
+BOOST_DEFINE_FIXED_ENUM_CLASS(plan_hold_reason, std::uint8_t, max_deactivations, max_deactivation_percent,
+                              max_creates, max_updates, source_shrink, empty_source, key_churn,
+                              quarantined_without_key, waits_for_held, listing_lost_users)
 
 /// One safety hold: which limit tripped, and a sentence with the numbers.
 struct plan_hold {
@@ -99,15 +74,9 @@ struct plan_diff {
 };
 
 /// A read one user needs before the planner can decide about them.
-enum class read_kind : std::uint8_t {
-  get_by_id,         ///< GET /Users/{id}: a fresh complete object
-  lookup_user_name,  ///< GET /Users?filter=userName eq "…": before any POST without a full listing
-};
-
-/// The stable name of `k` (`get_by_id`, `lookup_user_name`). Never throws.
-constexpr std::string_view read_kind_name(read_kind k) noexcept {
-  return k == read_kind::get_by_id ? "get_by_id" : "lookup_user_name";
-}
+/// - get_by_id: GET /Users/{id}: a fresh complete object
+/// - lookup_user_name: GET /Users?filter=userName eq "…": before any POST without a full listing
+BOOST_DEFINE_FIXED_ENUM_CLASS(read_kind, std::uint8_t, get_by_id, lookup_user_name)
 
 /// One read to do: a GET by id or a userName lookup, for one HR key, with why.
 struct needed_read {
@@ -118,39 +87,17 @@ struct needed_read {
 };
 
 /// Why an HR row and 8x8 could not be matched without a guess. Stable names.
-enum class plan_conflict_kind : std::uint8_t {
-  two_rows_one_user,    ///< several HR keys match (or are linked to) one 8x8 user
-  one_row_two_users,    ///< one HR row matches several 8x8 users
-  match_deactivated,    ///< the only match is deactivated in 8x8
-  other_external_id,    ///< the only match carries another externalId
-  linked_to_other_key,  ///< the only match is already linked to another HR key
-  possible_duplicate,   ///< no key matches, but an unlinked 8x8 user has the same name
-  user_name_taken,      ///< the userName belongs to an 8x8 user the match order did not match
-  linked_user_missing,  ///< the linked 8x8 user is not in a complete listing any more
-};
-
-/// The stable name of `k` (`two_rows_one_user`, `possible_duplicate`, …). Never throws.
-constexpr std::string_view plan_conflict_kind_name(plan_conflict_kind k) noexcept {
-  switch (k) {
-    case plan_conflict_kind::two_rows_one_user:
-      return "two_rows_one_user";
-    case plan_conflict_kind::one_row_two_users:
-      return "one_row_two_users";
-    case plan_conflict_kind::match_deactivated:
-      return "match_deactivated";
-    case plan_conflict_kind::other_external_id:
-      return "other_external_id";
-    case plan_conflict_kind::linked_to_other_key:
-      return "linked_to_other_key";
-    case plan_conflict_kind::possible_duplicate:
-      return "possible_duplicate";
-    case plan_conflict_kind::user_name_taken:
-      return "user_name_taken";
-    case plan_conflict_kind::linked_user_missing:
-      return "linked_user_missing";
-  }
-  return "unknown";
-}
+/// - two_rows_one_user: several HR keys match (or are linked to) one 8x8 user
+/// - one_row_two_users: one HR row matches several 8x8 users
+/// - match_deactivated: the only match is deactivated in 8x8
+/// - other_external_id: the only match carries another externalId
+/// - linked_to_other_key: the only match is already linked to another HR key
+/// - possible_duplicate: no key matches, but an unlinked 8x8 user has the same name
+/// - user_name_taken: the userName belongs to an 8x8 user the match order did not match
+/// - linked_user_missing: the linked 8x8 user is not in a complete listing any more
+BOOST_DEFINE_FIXED_ENUM_CLASS(plan_conflict_kind, std::uint8_t, two_rows_one_user, one_row_two_users,
+                              match_deactivated, other_external_id, linked_to_other_key, possible_duplicate,
+                              user_name_taken, linked_user_missing)
 
 /// An HR row eightsync will neither create nor touch until an operator decides, with why.
 struct plan_conflict {

@@ -14,7 +14,7 @@ json::string str(std::string_view s) {
 
 json::object action_json(const manual_action& a) {
   json::object o;
-  o["kind"] = str(manual_action_kind_name(a.kind));
+  o["kind"] = str(enum_name(a.kind));
   o["hr_key"] = str(a.hr_key);
   o["scim_id"] = str(a.scim_id);
   o["user_name"] = str(a.user_name);
@@ -26,14 +26,14 @@ json::object action_json(const manual_action& a) {
 
 json::object hold_json(const plan_hold& h) {
   json::object o;
-  o["reason"] = str(plan_hold_reason_name(h.reason));
+  o["reason"] = str(enum_name(h.reason));
   o["text"] = str(h.text);
   return o;
 }
 
 json::object entry_json(const plan_entry& e) {
   json::object o;
-  o["kind"] = str(operation_kind_name(e.kind));
+  o["kind"] = str(enum_name(e.kind));
   o["hr_key"] = str(e.hr_key);
   o["scim_id"] = str(e.scim_id);
   o["user_name"] = str(e.user_name);
@@ -48,8 +48,8 @@ json::object entry_json(const plan_entry& e) {
   }
   o["diffs"] = std::move(diffs);
   if (operation_sends_request(e.kind)) o["body"] = e.body;
-  o["after"] = e.after ? json::value(str(operation_kind_name(*e.after))) : json::value(nullptr);
-  o["how"] = str(managed_by_name(e.how));
+  o["after"] = e.after ? json::value(str(enum_name(*e.after))) : json::value(nullptr);
+  o["how"] = str(enum_name(e.how));
   json::array follow;
   for (const auto& f : e.follow_ups)
     follow.emplace_back(action_json(f));
@@ -102,7 +102,7 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   json::array conflicts;
   for (const auto& c : p.conflicts) {
     json::object o;
-    o["kind"] = str(plan_conflict_kind_name(c.kind));
+    o["kind"] = str(enum_name(c.kind));
     o["hr_key"] = str(c.hr_key);
     o["user_name"] = str(c.user_name);
     json::array ids;
@@ -122,7 +122,7 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   json::array reads;
   for (const auto& r : p.reads_needed) {
     json::object o;
-    o["kind"] = str(read_kind_name(r.kind));
+    o["kind"] = str(enum_name(r.kind));
     o["hr_key"] = str(r.hr_key);
     o["target"] = str(r.target);
     o["reason"] = str(r.reason);

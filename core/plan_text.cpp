@@ -33,7 +33,7 @@ void user_line(std::string& out, std::string_view key, std::string_view user_nam
 
 void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
   out += "  ";
-  if (show_kind) out.append(operation_kind_name(e.kind)).append(" ");
+  if (show_kind) out.append(enum_name(e.kind)).append(" ");
   out += esc(e.hr_key);
   if (!e.user_name.empty()) out.append("  ").append(esc(e.user_name));
   if (!e.scim_id.empty()) out.append(" (id ").append(esc(e.scim_id)).append(")");
@@ -44,7 +44,7 @@ void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
     out.append("    ").append(attribute_name(d.attr)).append(": ").append(shown(d.before)).append(" -> ");
     out.append(shown(d.after)).append("\n");
   }
-  if (e.after) out.append("    after this user's ").append(operation_kind_name(*e.after)).append("\n");
+  if (e.after) out.append("    after this user's ").append(enum_name(*e.after)).append("\n");
   for (const auto& f : e.follow_ups)
     out.append("    then, by hand: ").append(esc(f.text)).append("\n");
 }
@@ -93,11 +93,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
     for (const auto& c : p.conflicts) {
       out.append("  ").append(esc(c.hr_key));
       if (!c.user_name.empty()) out.append("  ").append(esc(c.user_name));
-      out.append("  [")
-          .append(plan_conflict_kind_name(c.kind))
-          .append("]\n    ")
-          .append(esc(c.reason))
-          .append("\n");
+      out.append("  [").append(enum_name(c.kind)).append("]\n    ").append(esc(c.reason)).append("\n");
       if (!c.scim_ids.empty()) {
         out += "    8x8 ids:";
         for (const auto& id : c.scim_ids)
@@ -109,7 +105,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   if (!p.manual_actions.empty()) {
     out += "\nManual actions (" + std::to_string(p.manual_actions.size()) + ")\n";
     for (const auto& a : p.manual_actions) {
-      out.append("  [").append(manual_action_kind_name(a.kind)).append("] ").append(esc(a.hr_key));
+      out.append("  [").append(enum_name(a.kind)).append("] ").append(esc(a.hr_key));
       if (a.already_open) out += " (already open)";
       out.append("\n    ").append(esc(a.text)).append("\n");
     }
@@ -117,7 +113,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   if (!p.reads_needed.empty()) {
     out += "\nStill to read (" + std::to_string(p.reads_needed.size()) + "): undecided until then\n";
     for (const auto& r : p.reads_needed) {
-      out.append("  ").append(esc(r.hr_key)).append("  ").append(read_kind_name(r.kind)).append(" ");
+      out.append("  ").append(esc(r.hr_key)).append("  ").append(enum_name(r.kind)).append(" ");
       out.append(esc(r.target)).append("\n    ").append(esc(r.reason)).append("\n");
     }
   }

@@ -351,7 +351,7 @@ manual_action plan_builder::make_manual(manual_action_kind kind, std::string_vie
   a.user_name = std::string(user_name);
   a.text = std::move(text);
   a.dedupe_key.reserve(64);
-  a.dedupe_key.append(manual_action_kind_name(kind)).append(":").append(key).append(":").append(id);
+  a.dedupe_key.append(enum_name(kind)).append(":").append(key).append(":").append(id);
   if (!value.empty()) a.dedupe_key.append(":").append(value);
   a.already_open = sv_.open_actions.find(a.dedupe_key).count != 0;
   return a;
@@ -369,7 +369,7 @@ void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, 
   const std::string id_list = join_ids(ids);
   std::string text = "Resolve a conflict for HR key " + d.key + ": " + reason + " Then run `eightsync link " +
                      d.key + " ID` or `eightsync link " + d.key + " --create-new`.";
-  std::string value = std::string(plan_conflict_kind_name(kind)) + ":" + id_list;
+  std::string value = std::string(enum_name(kind)) + ":" + id_list;
   out_.manual_actions.push_back(make_manual(manual_action_kind::resolve_conflict, d.key,
                                             ids.size() == 1 ? ids[0] : "", d.get(attribute::user_name),
                                             std::move(text), value));
@@ -1062,9 +1062,9 @@ void plan_builder::finish() {
   }
   for (auto& p : updates_) {
     if (!p.entry.hold && p.entry.after && held_prereq.find(p.entry.hr_key).count) {
-      p.entry.hold = plan_hold{
-          plan_hold_reason::waits_for_held,
-          "Waits for this user's " + std::string(operation_kind_name(*p.entry.after)) + ", which is held."};
+      p.entry.hold =
+          plan_hold{plan_hold_reason::waits_for_held,
+                    "Waits for this user's " + std::string(enum_name(*p.entry.after)) + ", which is held."};
     }
   }
 

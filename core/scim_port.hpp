@@ -14,6 +14,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/clock.hpp"
+#include "core/enum_names.hpp"
 #include "core/request_cost.hpp"
 
 // What a cycle asks of 8x8, and what comes back, as core sees it.
@@ -34,22 +35,19 @@
 namespace eightsync::core {
 
 /// What became of a SCIM call, as the engine needs to know it.
-enum class scim_outcome {
-  ok,               ///< 2xx with a usable answer
-  not_found,        ///< 404, or a lookup that matched nobody
-  conflict,         ///< 409 (e.g. the userName is taken)
-  invalid,          ///< 400 or another 4xx: permanent for this user, do not retry
-  auth_failed,      ///< 401: the token is gone; stop the cycle (invariant 7)
-  write_forbidden,  ///< 403: another client is primary; reads only (invariant 7)
-  rate_limited,     ///< 429, not resent (a POST) or Retry-After beyond what one call waits
-  server,           ///< 5xx after the retries (not for POST: see outcome_unknown)
-  transport,        ///< no answer (resolve, connect, TLS, timeout, reset) after the retries
-  protocol,         ///< an answer that breaks the protocol: bad JSON, no id, truncated body
-  outcome_unknown,  ///< a POST that left and got no clear answer: resolve by a lookup, never resend
-};
-
-/// The stable snake_case name of `o` (`ok`, `not_found`, … `outcome_unknown`). Never throws.
-std::string_view scim_outcome_name(scim_outcome o) noexcept;
+/// - ok: 2xx with a usable answer
+/// - not_found: 404, or a lookup that matched nobody
+/// - conflict: 409 (e.g. the userName is taken)
+/// - invalid: 400 or another 4xx: permanent for this user, do not retry
+/// - auth_failed: 401: the token is gone; stop the cycle (invariant 7)
+/// - write_forbidden: 403: another client is primary; reads only (invariant 7)
+/// - rate_limited: 429, not resent (a POST) or Retry-After beyond what one call waits
+/// - server: 5xx after the retries (not for POST: see outcome_unknown)
+/// - transport: no answer (resolve, connect, TLS, timeout, reset) after the retries
+/// - protocol: an answer that breaks the protocol: bad JSON, no id, truncated body
+/// - outcome_unknown: a POST that left and got no clear answer: resolve by a lookup, never resend
+BOOST_DEFINE_ENUM_CLASS(scim_outcome, ok, not_found, conflict, invalid, auth_failed, write_forbidden,
+                        rate_limited, server, transport, protocol, outcome_unknown)
 
 /// The result of one SCIM call, retries included. Expected failures are values of this type;
 /// a port does not throw for them.
@@ -83,18 +81,14 @@ struct scim_replace_result {
 };
 
 /// Why a listing stopped asking for pages.
-enum class scim_listing_end {
-  total_reached,   ///< as many resources advanced over as totalResults said
-  empty_page,      ///< a page without Resources
-  known_ids,       ///< a page holding only ids already seen (e.g. page 1 again past the end)
-  failed,          ///< a page request failed: see `last`
-  too_many_users,  ///< more users than the listing's limit (listing_limits): stopped, incomplete
-  too_long,        ///< longer than target.listing_max_duration: stopped, incomplete
-};
-
-/// The stable name of `e` (`total_reached`, `empty_page`, `known_ids`, `failed`,
-/// `too_many_users`, `too_long`). Never throws.
-std::string_view scim_listing_end_name(scim_listing_end e) noexcept;
+/// - total_reached: as many resources advanced over as totalResults said
+/// - empty_page: a page without Resources
+/// - known_ids: a page holding only ids already seen (e.g. page 1 again past the end)
+/// - failed: a page request failed: see `last`
+/// - too_many_users: more users than the listing's limit (listing_limits): stopped, incomplete
+/// - too_long: longer than target.listing_max_duration: stopped, incomplete
+BOOST_DEFINE_ENUM_CLASS(scim_listing_end, total_reached, empty_page, known_ids, failed, too_many_users,
+                        too_long)
 
 /// Every user GET /Users gave, deduplicated by id, and whether the listing can be trusted as
 /// the whole account.

@@ -178,12 +178,8 @@ struct state_store::impl {
     l.scim_id = s.getColumn(1).getString();
     l.user_name = s.getColumn(2).getString();
     const std::string how = s.getColumn(3).getString();
-    if (how == "created") {
-      l.how = managed_by::created;
-    } else if (how == "matched") {
-      l.how = managed_by::matched;
-    } else if (how == "linked") {
-      l.how = managed_by::linked;
+    if (auto parsed = enum_from_name<managed_by>(how)) {
+      l.how = *parsed;
     } else {
       throw state_error("state database " + path.string() + ": the link of HR key " + l.hr_key +
                         " has an unknown managed_by \"" + how + "\"");
@@ -211,10 +207,8 @@ struct state_store::impl {
     operator_decision d;
     d.hr_key = s.getColumn(0).getString();
     const std::string kind = s.getColumn(1).getString();
-    if (kind == "link") {
-      d.kind = decision_kind::link;
-    } else if (kind == "create_new") {
-      d.kind = decision_kind::create_new;
+    if (auto parsed = enum_from_name<decision_kind>(kind)) {
+      d.kind = *parsed;
     } else {
       throw state_error("state database " + path.string() + ": the decision for HR key " + d.hr_key +
                         " has an unknown kind \"" + kind + "\"");
@@ -611,7 +605,7 @@ void state_store::upsert_link(const user_link& link) {
     q->bind(1, link.hr_key);
     q->bind(2, link.scim_id);
     q->bind(3, link.user_name);
-    q->bind(4, std::string(managed_by_name(link.how)));
+    q->bind(4, std::string(enum_name(link.how)));
     if (link.applied_hash) q->bind(5, hash_text(*link.applied_hash));
     if (link.applied_active) q->bind(6, *link.applied_active ? 1 : 0);
     if (!link.remote_json.empty()) {
@@ -866,7 +860,7 @@ void state_store::put_decision(const operator_decision& d) {
                "decision = excluded.decision, scim_id = excluded.scim_id, "
                "decided_at = excluded.decided_at, decided_by = excluded.decided_by"));
     q->bind(1, d.hr_key);
-    q->bind(2, std::string(decision_kind_name(d.kind)));
+    q->bind(2, std::string(enum_name(d.kind)));
     if (d.kind == decision_kind::link) q->bind(3, d.scim_id);
     bind_time(*q, 4, d.decided_at);
     q->bind(5, d.decided_by);

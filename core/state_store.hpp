@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/enum_names.hpp"
 #include "core/planner_state.hpp"
 #include "core/user_link.hpp"
 #include "migrations/embedded_migrations.hpp"
@@ -26,15 +27,9 @@ class logger;
 namespace eightsync::core {
 
 /// What an operator decided for an HR key that the planner could not match on its own.
-enum class decision_kind : std::uint8_t {
-  link,        ///< `eightsync link KEY ID`: manage this existing 8x8 user for KEY
-  create_new,  ///< `eightsync link KEY --create-new`: create a new 8x8 user for KEY
-};
-
-/// The stable name of `k` (`link`, `create_new`), as stored in the state database. Never throws.
-constexpr std::string_view decision_kind_name(decision_kind k) noexcept {
-  return k == decision_kind::link ? "link" : "create_new";
-}
+/// - link: `eightsync link KEY ID`: manage this existing 8x8 user for KEY
+/// - create_new: `eightsync link KEY --create-new`: create a new 8x8 user for KEY
+BOOST_DEFINE_FIXED_ENUM_CLASS(decision_kind, std::uint8_t, link, create_new)
 
 /// One operator decision, recorded by `eightsync link` for the planner to honour. The next cycle
 /// checks it against fresh 8x8 data; the decision stays until `eightsync unlink KEY` (or a new

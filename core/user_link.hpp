@@ -5,27 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "core/enum_names.hpp"
+
 namespace eightsync::core {
 
 /// How an 8x8 user came to be managed by eightsync. Stable names: stored in the state database.
-enum class managed_by : std::uint8_t {
-  created,  ///< eightsync created it
-  matched,  ///< adopted on an unambiguous match (externalId, userName or email)
-  linked,   ///< an operator ran `eightsync link KEY ID`
-};
-
-/// The stable name of `m` (`created`, `matched`, `linked`). Never throws.
-constexpr std::string_view managed_by_name(managed_by m) noexcept {
-  switch (m) {
-    case managed_by::created:
-      return "created";
-    case managed_by::matched:
-      return "matched";
-    case managed_by::linked:
-      return "linked";
-  }
-  return "unknown";
-}
+/// - created: eightsync created it
+/// - matched: adopted on an unambiguous match (externalId, userName or email)
+/// - linked: an operator ran `eightsync link KEY ID`
+BOOST_DEFINE_FIXED_ENUM_CLASS(managed_by, std::uint8_t, created, matched, linked)
 
 /// One HR key linked to one 8x8 user, as the state store keeps it between cycles.
 struct user_link {

@@ -147,7 +147,7 @@ boost::asio::awaitable<scim_listing> list_all_users(scim_port& port, std::size_t
   const auto level = out.complete ? spdlog::level::info : spdlog::level::warn;
   log.log(level, "scim.list.done users={} pages={} requests={} total={} complete={} duplicates={} end={}",
           out.user_count, out.pages, out.requests, out.first_total ? *out.first_total : 0, out.complete,
-          out.duplicates, scim_listing_end_name(out.end));
+          out.duplicates, enum_name(out.end));
   co_return out;
 }
 

@@ -20,7 +20,7 @@ int run_approve(const config::eightsync_config& cfg, std::int64_t cycle, core::a
     core::audit_log audit(*store);
     const auto result = audit.record_approval(cycle, scope, os_user());
     const std::string what =
-        scope == core::approval_scope::all ? "operations" : std::string(core::approval_scope_name(scope));
+        scope == core::approval_scope::all ? "operations" : std::string(core::enum_name(scope));
     switch (result) {
       case core::audit_approval_result::recorded:
         break;
@@ -41,7 +41,7 @@ int run_approve(const config::eightsync_config& cfg, std::int64_t cycle, core::a
       if (!core::approval_covers(scope, h.kind)) continue;
       if (n == 0) out << "Approved, from cycle " << cycle << ":\n";
       ++n;
-      out << "  " << core::operation_kind_name(h.kind) << "  " << core::escaped(h.hr_key) << "  "
+      out << "  " << core::enum_name(h.kind) << "  " << core::escaped(h.hr_key) << "  "
           << core::escaped(h.user_name) << (h.scim_id.empty() ? "" : " (id " + core::escaped(h.scim_id) + ")")
           << "  held: " << core::escaped(h.hold.text) << '\n';
     }

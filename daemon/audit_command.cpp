@@ -55,7 +55,7 @@ int show_cycle(const core::audit_log& audit, const audit_request& r, std::ostrea
       q.push_back({{"line", row.line},
                    {"record", row.record},
                    {"hr_key", row.key},
-                   {"reason", core::quarantine_reason_name(row.reason)},
+                   {"reason", core::enum_name(row.reason)},
                    {"detail", row.detail}});
     for (const auto& row : held)
       h.push_back(held_json(row));
@@ -85,7 +85,7 @@ int show_cycle(const core::audit_log& audit, const audit_request& r, std::ostrea
     out << "\nQuarantined HR rows (" << quarantined.size() << ")\n";
     for (const auto& row : quarantined)
       out << "  line " << row.line << (row.key.empty() ? "" : "  key " + core::escaped(row.key)) << "  ["
-          << core::quarantine_reason_name(row.reason) << "]  " << core::escaped(row.detail) << '\n';
+          << core::enum_name(row.reason) << "]  " << core::escaped(row.detail) << '\n';
   }
   return exit_ok;
 }

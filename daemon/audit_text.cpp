@@ -30,7 +30,7 @@ std::string quoted_or_none(const std::string& v) {
 }
 
 std::string outcome_name(const std::optional<core::audit_outcome>& o) {
-  return o ? std::string(core::audit_operation_outcome_name(o->outcome)) : "in flight (unresolved)";
+  return o ? std::string(core::enum_name(o->outcome)) : "in flight (unresolved)";
 }
 
 }  // namespace
@@ -39,8 +39,8 @@ std::string counts_phrase(const core::audit_cycle_counts& counts) {
   std::string s;
   for (const auto& e : counts.entries) {
     if (!s.empty()) s += ", ";
-    s += std::string(core::audit_operation_kind_name(e.kind)) + " " +
-         (e.outcome ? std::string(core::audit_operation_outcome_name(*e.outcome)) : "unresolved") + " " +
+    s += std::string(core::enum_name(e.kind)) + " " +
+         (e.outcome ? std::string(core::enum_name(*e.outcome)) : "unresolved") + " " +
          std::to_string(e.count);
   }
   return s.empty() ? "no operations" : s;
@@ -59,10 +59,9 @@ std::string cost_phrase(const core::request_cost& c) {
 
 std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {
   std::string s = "cycle " + std::to_string(c.id) + "  " +
-                  (c.outcome ? std::string(core::cycle_outcome_name(*c.outcome)) : "running") + "  " +
-                  std::string(core::cycle_kind_name(c.kind)) + "  " +
-                  std::string(core::cycle_trigger_name(c.trigger)) + "  " +
-                  core::format_utc_time(c.started_at);
+                  (c.outcome ? std::string(core::enum_name(*c.outcome)) : "running") + "  " +
+                  std::string(core::enum_name(c.kind)) + "  " + std::string(core::enum_name(c.trigger)) +
+                  "  " + core::format_utc_time(c.started_at);
   if (c.ended_at)
     s += "  " +
          seconds_text(std::chrono::duration_cast<std::chrono::milliseconds>(*c.ended_at - c.started_at));
@@ -74,8 +73,8 @@ std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_c
 
 std::string operation_text(const core::audit_operation_row& op) {
   const auto& in = op.intent;
-  std::string s = "#" + std::to_string(op.id) + "  " + std::string(core::audit_operation_kind_name(in.kind)) +
-                  "  " + outcome_name(op.outcome) + "  HR key " + esc(in.hr_key) + "  " + esc(in.user_name);
+  std::string s = "#" + std::to_string(op.id) + "  " + std::string(core::enum_name(in.kind)) + "  " +
+                  outcome_name(op.outcome) + "  HR key " + esc(in.hr_key) + "  " + esc(in.user_name);
   if (!in.scim_id.empty()) s += " (id " + esc(in.scim_id) + ")";
   s += "\n";
   if (!in.method.empty()) {
@@ -99,16 +98,15 @@ std::string operation_text(const core::audit_operation_row& op) {
 }
 
 std::string held_text(const core::audit_held_row& h) {
-  return std::string(core::operation_kind_name(h.kind)) + "  HR key " + esc(h.hr_key) + "  " +
-         esc(h.user_name) + (h.scim_id.empty() ? "" : " (id " + esc(h.scim_id) + ")") +
-         "\n    held: " + esc(h.hold.text) + "\n";
+  return std::string(core::enum_name(h.kind)) + "  HR key " + esc(h.hr_key) + "  " + esc(h.user_name) +
+         (h.scim_id.empty() ? "" : " (id " + esc(h.scim_id) + ")") + "\n    held: " + esc(h.hold.text) + "\n";
 }
 
 boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit_cycle_counts& counts) {
   boost::json::object o{{"id", c.id},
                         {"started_at", core::format_utc_time(c.started_at)},
-                        {"kind", core::cycle_kind_name(c.kind)},
-                        {"triggered_by", core::cycle_trigger_name(c.trigger)},
+                        {"kind", core::enum_name(c.kind)},
+                        {"triggered_by", core::enum_name(c.trigger)},
                         {"source_path", c.source_path},
                         {"source_sha256", c.source_sha256},
                         {"requests_planned", c.requests_planned},
@@ -119,15 +117,14 @@ boost::json::object cycle_json(const core::audit_cycle_row& c, const core::audit
                         {"error", c.error}};
   o["ended_at"] =
       c.ended_at ? boost::json::value(core::format_utc_time(*c.ended_at)) : boost::json::value(nullptr);
-  o["outcome"] =
-      c.outcome ? boost::json::value(core::cycle_outcome_name(*c.outcome)) : boost::json::value(nullptr);
+  o["outcome"] = c.outcome ? boost::json::value(core::enum_name(*c.outcome)) : boost::json::value(nullptr);
   if (c.rows_read) o["rows_read"] = *c.rows_read;
   if (c.rows_in_scope) o["rows_in_scope"] = *c.rows_in_scope;
   if (c.rows_quarantined) o["rows_quarantined"] = *c.rows_quarantined;
   boost::json::array arr;
   for (const auto& e : counts.entries)
-    arr.push_back({{"kind", core::audit_operation_kind_name(e.kind)},
-                   {"outcome", e.outcome ? boost::json::value(core::audit_operation_outcome_name(*e.outcome))
+    arr.push_back({{"kind", core::enum_name(e.kind)},
+                   {"outcome", e.outcome ? boost::json::value(core::enum_name(*e.outcome))
                                          : boost::json::value(nullptr)},
                    {"count", e.count}});
   o["counts"] = std::move(arr);
@@ -141,7 +138,7 @@ boost::json::object operation_json(const core::audit_operation_row& op) {
     diffs.push_back({{"attribute", core::attribute_name(d.attr)}, {"before", d.before}, {"after", d.after}});
   boost::json::object o{{"id", op.id},
                         {"cycle_id", op.cycle_id},
-                        {"kind", core::audit_operation_kind_name(in.kind)},
+                        {"kind", core::enum_name(in.kind)},
                         {"hr_key", in.hr_key},
                         {"scim_id", in.scim_id},
                         {"user_name", in.user_name},
@@ -151,7 +148,7 @@ boost::json::object operation_json(const core::audit_operation_row& op) {
                         {"path", in.path},
                         {"intent_at", core::format_utc_time(op.intent_at)}};
   if (op.outcome) {
-    o["outcome"] = core::audit_operation_outcome_name(op.outcome->outcome);
+    o["outcome"] = core::enum_name(op.outcome->outcome);
     o["status"] = op.outcome->status ? boost::json::value(*op.outcome->status) : boost::json::value(nullptr);
     o["attempts"] = op.outcome->attempts;
     o["latency_ms"] =
@@ -164,11 +161,11 @@ boost::json::object operation_json(const core::audit_operation_row& op) {
 }
 
 boost::json::object held_json(const core::audit_held_row& h) {
-  return {{"kind", core::operation_kind_name(h.kind)},
+  return {{"kind", core::enum_name(h.kind)},
           {"hr_key", h.hr_key},
           {"scim_id", h.scim_id},
           {"user_name", h.user_name},
-          {"hold", core::plan_hold_reason_name(h.hold.reason)},
+          {"hold", core::enum_name(h.hold.reason)},
           {"hold_text", h.hold.text},
           {"reason", h.reason}};
 }

@@ -103,7 +103,7 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
            d + ". A TLS-inspecting proxy needs its CA certificate in target.ca_file; otherwise check the "
                "system's CA store and clock.");
     } else {
-      step(out, false, "network", d.empty() ? std::string(core::scim_outcome_name(r.outcome)) : d);
+      step(out, false, "network", d.empty() ? std::string(core::enum_name(r.outcome)) : d);
     }
     return exit_target_unreachable;
   }
@@ -126,9 +126,8 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
     return exit_target_unreachable;
   }
   step(out, false, "read",
-       "GET /Users answered " + std::to_string(r.status) + ": " +
-           std::string(core::scim_outcome_name(r.outcome)) + (d.empty() ? "" : ": " + d) +
-           ". Check that target.url is the SCIM base URL Admin Console shows.");
+       "GET /Users answered " + std::to_string(r.status) + ": " + std::string(core::enum_name(r.outcome)) +
+           (d.empty() ? "" : ": " + d) + ". Check that target.url is the SCIM base URL Admin Console shows.");
   (void)err;
   return exit_target_unreachable;
 }

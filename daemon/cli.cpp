@@ -349,8 +349,8 @@ int run_cli(int argc, char** argv) {
     auto cfg = load_or_report(config_file);
     if (!cfg) return exit_config_invalid;
     if (manual->parsed()) return run_manual_actions(*cfg, ma_req, std::cout, std::cerr);
-    return run_approve(*cfg, approve_cycle, *core::approval_scope_from_name(approve_only), std::cout,
-                       std::cerr);
+    return run_approve(*cfg, approve_cycle, *core::enum_from_name<core::approval_scope>(approve_only),
+                       std::cout, std::cerr);
   }
   if (checkc->parsed()) {
     auto cfg = load_or_report(config_file);

@@ -78,8 +78,7 @@ net::awaitable<core::cycle_result> cycle_runner::run(net::any_io_executor execut
 
 std::string cycle_summary(const core::cycle_result& r) {
   const auto& x = r.exec;
-  std::string s =
-      "cycle " + std::to_string(r.cycle_id) + ": " + std::string(core::cycle_outcome_name(r.end.outcome));
+  std::string s = "cycle " + std::to_string(r.cycle_id) + ": " + std::string(core::enum_name(r.end.outcome));
   if (r.planned) {
     s += " (" + std::to_string(x.ok) + " done, " + std::to_string(x.failed) + " failed, " +
          std::to_string(x.skipped) + " skipped, " + std::to_string(x.conflicts) + " create conflicts, " +

@@ -98,7 +98,7 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
     out << "  ";
     pad_to(out, where(q.line, q.record), 11);
     pad_to(out, q.key.empty() ? "(no key)" : "key " + core::escaped(q.key), 16);
-    pad_to(out, core::quarantine_reason_name(q.reason), 18);
+    pad_to(out, core::enum_name(q.reason), 18);
     out << core::escaped(q.detail) << '\n';
   }
 
@@ -149,7 +149,7 @@ void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t 
     quarantined.push_back({{"line", q.line},
                            {"record", q.record},
                            {"key", q.key},
-                           {"reason", core::quarantine_reason_name(q.reason)},
+                           {"reason", core::enum_name(q.reason)},
                            {"detail", q.detail}});
   }
   doc["quarantined"] = std::move(quarantined);

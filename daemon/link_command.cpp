@@ -112,7 +112,7 @@ void warn_if_not_in_hr(const config::eightsync_config& cfg, const std::string& k
       std::find_if(q.begin(), q.end(), [&](const core::quarantined_row& r) { return r.key == key; });
   if (bad != q.end()) {
     err << "eightsync: warning: HR key " << key << " is quarantined in the HR export ("
-        << core::quarantine_reason_name(bad->reason) << ": " << bad->detail
+        << core::enum_name(bad->reason) << ": " << bad->detail
         << "); the decision is kept and applies once the row is fixed\n";
   } else {
     err << "eightsync: warning: HR key " << key << " is not among the in-scope users of the HR export ("

@@ -19,15 +19,15 @@ namespace eightsync::daemon {
 namespace {
 
 std::optional<core::manual_action_kind> kind_named(std::string_view name) {
-  for (const auto k : core::all_manual_action_kinds)
-    if (core::manual_action_kind_name(k) == name) return k;
+  for (const auto k : core::enum_values<core::manual_action_kind>())
+    if (core::enum_name(k) == name) return k;
   return std::nullopt;
 }
 
 std::string kind_list() {
   std::string s;
-  for (const auto k : core::all_manual_action_kinds)
-    s += (s.empty() ? "" : ", ") + std::string(core::manual_action_kind_name(k));
+  for (const auto k : core::enum_values<core::manual_action_kind>())
+    s += (s.empty() ? "" : ", ") + std::string(core::enum_name(k));
   return s;
 }
 
@@ -68,7 +68,7 @@ int run_manual_actions(const config::eightsync_config& cfg, const manual_actions
       boost::json::array arr;
       for (const auto& a : actions) {
         boost::json::object o{{"id", a.id},
-                              {"kind", core::manual_action_kind_name(a.action.kind)},
+                              {"kind", core::enum_name(a.action.kind)},
                               {"hr_key", a.action.hr_key},
                               {"scim_id", a.action.scim_id},
                               {"user_name", a.action.user_name},
@@ -92,7 +92,7 @@ int run_manual_actions(const config::eightsync_config& cfg, const manual_actions
     }
     for (const auto& a : actions) {
       // HR keys, userNames and the sentences quoting them come from HR and 8x8: escaped.
-      out << '#' << a.id << "  [" << core::manual_action_kind_name(a.action.kind) << "]  HR key "
+      out << '#' << a.id << "  [" << core::enum_name(a.action.kind) << "]  HR key "
           << core::escaped(a.action.hr_key)
           << (a.action.user_name.empty() ? "" : "  " + core::escaped(a.action.user_name)) << "  raised "
           << core::format_utc_time(a.raised_at)

@@ -40,7 +40,7 @@ operator_snapshot take_operator_snapshot(const core::audit_log& audit) {
     break;
   }
   for (const auto& a : audit.manual_actions(true)) {
-    ++s.open_by_kind[std::string(core::manual_action_kind_name(a.action.kind))];
+    ++s.open_by_kind[std::string(core::enum_name(a.action.kind))];
     ++s.open_total;
   }
   s.failing = audit.failing_users();

@@ -53,7 +53,7 @@ std::string stop_text(const core::scim_result& r, const std::string& url) {
           "target.rate_limit.";
       break;
     default:
-      s = std::string("reading 8x8 failed: ") + std::string(core::scim_outcome_name(r.outcome)) +
+      s = std::string("reading 8x8 failed: ") + std::string(core::enum_name(r.outcome)) +
           (r.status != 0 ? " (HTTP " + std::to_string(r.status) + ")" : std::string()) +
           (r.detail.empty() ? std::string() : ": " + r.detail);
   }
@@ -185,9 +185,9 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     boost::json::array failures;
     for (const auto& f : c.remote.failures) {
       failures.push_back({{"hr_key", f.read.hr_key},
-                          {"kind", core::read_kind_name(f.read.kind)},
+                          {"kind", core::enum_name(f.read.kind)},
                           {"target", f.read.target},
-                          {"outcome", core::scim_outcome_name(f.outcome)},
+                          {"outcome", core::enum_name(f.outcome)},
                           {"status", f.status},
                           {"detail", f.detail}});
     }
@@ -211,7 +211,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
   }
   for (const auto& f : c.remote.failures) {
     err << "eightsync plan: warning: could not read " << f.read.target << " (HR key " << f.read.hr_key
-        << "): " << core::scim_outcome_name(f.outcome)
+        << "): " << core::enum_name(f.outcome)
         << (f.status != 0 ? " (HTTP " + std::to_string(f.status) + ")" : std::string())
         << (f.detail.empty() ? std::string() : ": " + core::escaped(f.detail)) << "; left undecided\n";
   }

@@ -348,7 +348,7 @@ net::awaitable<void> service::loop() {
     pending_ = pending{false, false, cycle_trigger::schedule, pending_.reload};
     in_cycle_ = true;
     metrics_.set_cycle_running(true);
-    sd_.status("cycle running (" + std::string(core::cycle_trigger_name(why)) + "); " + last_status_);
+    sd_.status("cycle running (" + std::string(core::enum_name(why)) + "); " + last_status_);
     std::optional<core::cycle_result> result;
     try {
       wait_policy waits;

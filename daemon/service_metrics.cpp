@@ -96,8 +96,8 @@ void service_metrics::record_cycle(core::cycle_outcome outcome, const core::audi
                                    const core::request_tally& requests) {
   ++cycles_[outcome];
   for (const auto& e : operations.entries) {
-    const std::string kind(core::audit_operation_kind_name(e.kind));
-    const std::string result(e.outcome ? core::audit_operation_outcome_name(*e.outcome) : "unresolved");
+    const std::string kind(core::enum_name(e.kind));
+    const std::string result(e.outcome ? core::enum_name(*e.outcome) : "unresolved");
     operations_[{kind, result}] += e.count;
   }
   requests_ += requests;
@@ -113,7 +113,7 @@ std::string service_metrics::render() const {
   x.family("eightsync_cycles_total", "counter",
            "Sync cycles finished since the service started, by outcome.");
   for (const auto& [o, n] : cycles_)
-    x.sample("eightsync_cycles_total", label("outcome", core::cycle_outcome_name(o)), n);
+    x.sample("eightsync_cycles_total", label("outcome", core::enum_name(o)), n);
 
   x.family("eightsync_operations_total", "counter",
            "Operations on 8x8 users recorded in the audit database since the service started, by kind "
@@ -157,7 +157,7 @@ std::string service_metrics::render() const {
   x.family("eightsync_last_cycle_outcome", "gauge",
            "1 for the outcome of the newest finished cycle, 0 for the rest.");
   for (const auto o : all_outcomes)
-    x.sample("eightsync_last_cycle_outcome", label("outcome", core::cycle_outcome_name(o)),
+    x.sample("eightsync_last_cycle_outcome", label("outcome", core::enum_name(o)),
              s.last && s.last->outcome == o ? 1 : 0);
   x.family("eightsync_held_deactivations", "gauge",
            "Deactivations a safety limit holds until an admin runs `eightsync approve CYCLE`.");
@@ -166,8 +166,8 @@ std::string service_metrics::render() const {
   x.sample("eightsync_held_operations", "", s.waiting.size());
   x.family("eightsync_open_manual_actions", "gauge",
            "Follow-ups only an admin can do, by kind (`eightsync manual-actions`).");
-  for (const auto k : core::all_manual_action_kinds) {
-    const auto name = std::string(core::manual_action_kind_name(k));
+  for (const auto k : core::enum_values<core::manual_action_kind>()) {
+    const auto name = std::string(core::enum_name(k));
     const auto it = s.open_by_kind.find(name);
     x.sample("eightsync_open_manual_actions", label("kind", name),
              it == s.open_by_kind.end() ? 0 : it->second);

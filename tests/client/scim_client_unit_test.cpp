@@ -148,9 +148,9 @@ TEST(proxy_endpoint, SelectsFromTheEnvironment) {
 }
 
 TEST(scim_outcome, NamesAreStable) {
-  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::outcome_unknown), "outcome_unknown");
-  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::write_forbidden), "write_forbidden");
-  EXPECT_EQ(core::scim_outcome_name(core::scim_outcome::auth_failed), "auth_failed");
+  EXPECT_EQ(core::enum_name(core::scim_outcome::outcome_unknown), "outcome_unknown");
+  EXPECT_EQ(core::enum_name(core::scim_outcome::write_forbidden), "write_forbidden");
+  EXPECT_EQ(core::enum_name(core::scim_outcome::auth_failed), "auth_failed");
 }
 
 }  // namespace

@@ -18,7 +18,7 @@
 namespace eightsync::connectors::test {
 namespace {
 
-using core::quarantine_reason_name;
+using core::enum_name;
 
 constexpr std::size_t mib = 1024 * 1024;
 
@@ -30,7 +30,7 @@ TEST_F(hostile_source, CsvLineLongerThanTheLimitIsQuarantinedAndTheRestIsRead) {
   const std::string bytes = "employee_id,name\n1,Ann\n2," + std::string(2 * mib, 'x') + "\n3,Carl\n";
   const auto s = read_ok(bytes);
   ASSERT_EQ(sink.quarantined.size(), 1u);
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[0].reason), "record_too_long");
+  EXPECT_EQ(enum_name(sink.quarantined[0].reason), "record_too_long");
   EXPECT_EQ(sink.quarantined[0].line, 3u);
   EXPECT_EQ(sink.quarantined[0].key, "2");  // the first field, read whole on the record's line
   EXPECT_EQ(sink.quarantined[0].detail,
@@ -52,7 +52,7 @@ TEST_F(hostile_source, CsvQuotedRecordLongerThanTheLimitIsSkippedToItsEnd) {
   const std::string bytes = "employee_id,name\n1,Ann\n2,\"" + inside + "end\"\n3,Carl\n";
   read_ok(bytes);
   ASSERT_EQ(sink.quarantined.size(), 1u);
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[0].reason), "record_too_long");
+  EXPECT_EQ(enum_name(sink.quarantined[0].reason), "record_too_long");
   EXPECT_EQ(sink.quarantined[0].line, 3u);
   ASSERT_EQ(sink.rows.size(), 2u);
   EXPECT_EQ(sink.rows[0].fields, (strings{"1", "Ann"}));
@@ -81,7 +81,7 @@ TEST_F(hostile_source, NdjsonLineLongerThanTheLimitIsQuarantined) {
                             std::string(2 * mib, 'x') + "\"}\n{\"employee_id\":\"3\"}\n";
   const auto s = read_ok(bytes, "export.ndjson");
   ASSERT_EQ(sink.quarantined.size(), 1u);
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[0].reason), "record_too_long");
+  EXPECT_EQ(enum_name(sink.quarantined[0].reason), "record_too_long");
   EXPECT_EQ(sink.quarantined[0].line, 2u);
   EXPECT_EQ(sink.quarantined[0].detail, "line 2 is longer than source.max_record_bytes (1048576 bytes)");
   ASSERT_EQ(sink.rows.size(), 2u);
@@ -95,7 +95,7 @@ TEST_F(hostile_source, JsonArrayRecordLongerThanTheLimitIsQuarantined) {
                             std::string(2 * mib, 'x') + "\"},{\"employee_id\":\"3\"}]";
   read_ok(bytes, "export.json");
   ASSERT_EQ(sink.quarantined.size(), 1u);
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[0].reason), "record_too_long");
+  EXPECT_EQ(enum_name(sink.quarantined[0].reason), "record_too_long");
   EXPECT_EQ(sink.quarantined[0].record, 2u);
   EXPECT_EQ(sink.quarantined[0].detail, "the record is longer than source.max_record_bytes (1048576 bytes)");
   ASSERT_EQ(sink.rows.size(), 2u);
@@ -127,7 +127,7 @@ void write_long_line(const std::filesystem::path& p, const std::string& head, st
   const auto now = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
   rlimit lim{};
   lim.rlim_cur = lim.rlim_max = now + headroom;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EIGHTSYNC_ADDRESS_SANITIZER)
   (void)lim;  // AddressSanitizer maps its own memory as it goes: under it, only the time limit applies
 #else
   ::setrlimit(RLIMIT_AS, &lim);
@@ -282,7 +282,7 @@ TEST_F(hostile_source, CsvKeysWithControlOrBidiCharactersAreQuarantined) {
   read_ok(bytes);
   std::vector<std::string> keys;
   for (const auto& q : sink.quarantined) {
-    if (quarantine_reason_name(q.reason) == "unsafe_key") keys.push_back(q.key);
+    if (enum_name(q.reason) == "unsafe_key") keys.push_back(q.key);
   }
   EXPECT_EQ(keys, (strings{"A\x1B[2J",
                            "B\xE2\x80\xAE"
@@ -303,9 +303,9 @@ TEST_F(hostile_source, JsonKeyWithEscapeIsQuarantined) {
       "{\"employee_id\":\"C\"}\n",
       "export.ndjson");
   ASSERT_EQ(sink.quarantined.size(), 2u);
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[0].reason), "unsafe_key");
+  EXPECT_EQ(enum_name(sink.quarantined[0].reason), "unsafe_key");
   EXPECT_EQ(sink.quarantined[0].key, "A\x1B[2J");
-  EXPECT_EQ(quarantine_reason_name(sink.quarantined[1].reason), "unsafe_key");
+  EXPECT_EQ(enum_name(sink.quarantined[1].reason), "unsafe_key");
   ASSERT_EQ(sink.rows.size(), 1u);
   EXPECT_EQ(sink.rows[0].fields[0], "C");
 }

@@ -22,9 +22,9 @@ manual_action action(manual_action_kind kind, std::string key, std::string id, s
   a.hr_key = std::move(key);
   a.scim_id = std::move(id);
   a.user_name = a.hr_key + "@example.com";
-  a.text = std::string(manual_action_kind_name(kind)) + " for " + a.hr_key;
-  a.dedupe_key = std::string(manual_action_kind_name(kind)) + ":" + a.hr_key + ":" + a.scim_id +
-                 (value.empty() ? "" : ":" + value);
+  a.text = std::string(enum_name(kind)) + " for " + a.hr_key;
+  a.dedupe_key =
+      std::string(enum_name(kind)) + ":" + a.hr_key + ":" + a.scim_id + (value.empty() ? "" : ":" + value);
   return a;
 }
 
@@ -195,8 +195,8 @@ TEST(approval_scope, covers_the_documented_kinds) {
   EXPECT_TRUE(approval_covers(approval_scope::updates, operation_kind::reactivate));
   EXPECT_TRUE(approval_covers(approval_scope::updates, operation_kind::adopt));
   EXPECT_FALSE(approval_covers(approval_scope::updates, operation_kind::deactivate));
-  EXPECT_EQ(approval_scope_from_name("deactivations"), approval_scope::deactivations);
-  EXPECT_FALSE(approval_scope_from_name("Deactivations").has_value());
+  EXPECT_EQ(enum_from_name<approval_scope>("deactivations"), approval_scope::deactivations);
+  EXPECT_FALSE(enum_from_name<approval_scope>("Deactivations").has_value());
 }
 
 // ---- backoff ------------------------------------------------------------------------------------

@@ -24,9 +24,9 @@ TEST(leaver_rule, MissingFromTheExportIsALeaverOnlyUnderDeactivate) {
 }
 
 TEST(leaver_rule, NamesAreTheConfigSpellings) {
-  EXPECT_EQ(leaver_action_name(leaver_action::deactivate), "deactivate");
-  EXPECT_EQ(leaver_action_name(leaver_action::ignore), "ignore");
-  EXPECT_EQ(leaver_action_names.size(), 2U);
+  EXPECT_EQ(enum_name(leaver_action::deactivate), "deactivate");
+  EXPECT_EQ(enum_name(leaver_action::ignore), "ignore");
+  EXPECT_EQ(enum_count<leaver_action>, 2U);
 }
 
 TEST(leaver_rule, ReasonsNameWhatDecided) {
@@ -59,7 +59,7 @@ TEST_P(leaver_rule_reads_and_plans, AMissingUserIsReadExactlyWhenItWouldBeDeacti
 
 INSTANTIATE_TEST_SUITE_P(policies, leaver_rule_reads_and_plans,
                          ::testing::Values(leaver_action::deactivate, leaver_action::ignore),
-                         [](const auto& info) { return std::string(leaver_action_name(info.param)); });
+                         [](const auto& info) { return std::string(enum_name(info.param)); });
 
 }  // namespace
 }  // namespace eightsync::core

@@ -130,7 +130,7 @@ class simulation {
     }
     for (const auto* list : {&p.operations, &p.held}) {
       for (const auto& e : *list) {
-        SCOPED_TRACE(std::string(operation_kind_name(e.kind)) + " " + e.hr_key + " " + e.scim_id);
+        SCOPED_TRACE(std::string(enum_name(e.kind)) + " " + e.hr_key + " " + e.scim_id);
         EXPECT_FALSE(e.reason.empty());
         if (e.kind == operation_kind::create) {
           EXPECT_FALSE(options_.protect.matches(scim_user_codec::read(e.body, attribute::user_name)));

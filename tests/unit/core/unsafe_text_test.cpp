@@ -85,8 +85,8 @@ TEST(unsafe_text, utf8_check_moved_to_core) {
 }
 
 TEST(unsafe_text, new_quarantine_reasons_have_stable_names) {
-  EXPECT_EQ(quarantine_reason_name(quarantine_reason::record_too_long), "record_too_long");
-  EXPECT_EQ(quarantine_reason_name(quarantine_reason::unsafe_key), "unsafe_key");
+  EXPECT_EQ(enum_name(quarantine_reason::record_too_long), "record_too_long");
+  EXPECT_EQ(enum_name(quarantine_reason::unsafe_key), "unsafe_key");
 }
 
 TEST(user_mapper_columns, reads_the_key_and_the_columns_of_mapping_scope_and_active) {

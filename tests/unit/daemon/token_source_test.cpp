@@ -140,7 +140,7 @@ namespace {
   const auto now = static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
   rlimit lim{};
   lim.rlim_cur = lim.rlim_max = now + headroom;
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(EIGHTSYNC_ADDRESS_SANITIZER)
   (void)lim;  // AddressSanitizer maps its own memory as it goes: under it, only the time limit applies
 #else
   ::setrlimit(RLIMIT_AS, &lim);
