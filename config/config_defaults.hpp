@@ -9,12 +9,13 @@
 #include "core/match_key.hpp"
 #include "core/source_options.hpp"
 
-/// THE table of config defaults: the one place a default lives. The config structs initialize
-/// their members from it, the loader keeps those values for keys the file leaves out, and
-/// config/eightsync.example.yaml documents each one (a unit test checks they agree).
-/// Keys without an entry here are either required (source.path, source.key, target.url, the
-/// four required mapping attributes) or off when absent (target.ca_file, target.proxy,
-/// metrics.listen, scope, protect, create_only, maps).
+/// THE table of config defaults: the one place a default lives. The config structs, and the
+/// option structs of core/ and connectors/ that mirror them (planner_options, retry_policy,
+/// scim_client_options), initialize their members from it, the loader keeps those values for keys the file
+/// leaves out, and config/eightsync.example.yaml documents each one (a unit test checks they agree). Keys
+/// without an entry here are either required (source.path, source.key, target.url, the four required mapping
+/// attributes) or off when absent (target.ca_file, target.proxy, metrics.listen, scope, protect, create_only,
+/// maps).
 namespace eightsync::config::defaults {
 
 using std::chrono::milliseconds;
@@ -63,6 +64,10 @@ inline constexpr std::size_t safety_max_creates = 100;
 inline constexpr std::size_t safety_max_updates = 500;
 inline constexpr double safety_max_source_shrink_percent = 10;
 inline constexpr double safety_min_listed_linked_percent = 50;
+/// Key churn (not config keys yet: the planner's alone): many new and many missing keys at once
+/// hold the cycle when both exceed max(key_churn_min, key_churn_percent of managed users).
+inline constexpr double safety_key_churn_percent = 20;
+inline constexpr std::size_t safety_key_churn_min = 10;
 
 // state:
 inline constexpr std::string_view state_path = "/var/lib/eightsync/state.db";

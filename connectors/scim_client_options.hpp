@@ -8,6 +8,7 @@
 
 #include <spdlog/logger.h>
 
+#include "config/config_defaults.hpp"
 #include "connectors/long_wait.hpp"
 #include "core/clock.hpp"
 #include "core/rate_limiter.hpp"
@@ -18,8 +19,8 @@ namespace eightsync::connectors {
 
 class pacing_sleeper;
 
-/// What the SCIM client needs, filled by the daemon from the config (connectors do not depend on
-/// config/).
+/// What the SCIM client needs, filled by the daemon from the config. Of config/, connectors
+/// include only the table of defaults (config/config_defaults.hpp).
 struct scim_client_options {
   /// The SCIM base, e.g. `https://platform-cloud.8x8.com/udi/customers/ID/scim/v2` or, for the
   /// emulator, `http://127.0.0.1:PORT/scim/v2`. https, or http for a loopback host only; no
@@ -30,9 +31,11 @@ struct scim_client_options {
   /// `http://[user:password@]HOST:PORT` of an HTTP CONNECT proxy. nullopt: $HTTPS_PROXY (or
   /// $https_proxy) for an https base, unless $NO_PROXY names the host; never for loopback.
   std::optional<std::string> proxy;
-  bool proxy_from_environment = true;                ///< whether nullopt `proxy` consults the environment
-  std::chrono::milliseconds timeout{30'000};         ///< for each resolve, connect, handshake, write, read
-  std::size_t page_size = 100;                       ///< `count` asked for in each GET /Users page (>= 1)
+  bool proxy_from_environment = true;  ///< whether nullopt `proxy` consults the environment
+  /// For each resolve, connect, handshake, write and read.
+  std::chrono::milliseconds timeout = config::defaults::target_timeout;
+  /// `count` asked for in each GET /Users page (>= 1).
+  std::size_t page_size = config::defaults::target_page_size;
   std::size_t body_limit = 256u << 20;               ///< largest answer body accepted, in bytes
   std::shared_ptr<core::rate_limiter> rate_limiter;  ///< paces every request; required
   core::retry_policy retry;                          ///< attempts and backoff

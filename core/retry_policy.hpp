@@ -4,17 +4,22 @@
 #include <random>
 #include <vector>
 
+#include "config/config_defaults.hpp"
+
 namespace eightsync::core {
 
 /// How a failed request is tried again, as data (like bmcweb's ConnectionPolicy). Which
 /// requests may be tried again at all is the client's business: a POST is resent only when it
 /// provably never left the machine, whatever this says.
 struct retry_policy {
-  std::size_t attempts = 5;                        ///< tries in all, the first one included (>= 1)
-  std::chrono::milliseconds base_delay{1000};      ///< backoff cap before the 2nd try
-  std::chrono::milliseconds max_delay{60'000};     ///< backoff never exceeds this; nor does a wait
-                                                   ///< for Retry-After inside one call
-  std::chrono::milliseconds max_pause{3'600'000};  ///< a longer Retry-After is cut to this
+  /// Tries in all, the first one included (>= 1).
+  std::size_t attempts = config::defaults::retry_attempts;
+  /// The backoff cap before the 2nd try.
+  std::chrono::milliseconds base_delay = config::defaults::retry_base_delay;
+  /// Backoff never exceeds this; nor does a wait for Retry-After inside one call.
+  std::chrono::milliseconds max_delay = config::defaults::retry_max_delay;
+  /// A longer Retry-After is cut to this.
+  std::chrono::milliseconds max_pause = config::defaults::retry_max_pause;
   std::vector<unsigned> retryable_statuses{500, 502, 503, 504};  ///< statuses worth another try
   bool retry_transport_errors = true;  ///< retry timeouts, resets, truncated answers
 
