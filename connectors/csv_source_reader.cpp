@@ -215,29 +215,29 @@ void csv_source_reader::skip_record(std::string_view text, bool ends_line) noexc
   }
 }
 
-core::expected<source_summary, source_error> csv_source_reader::read() {
+core::expected<core::source_summary, core::source_error> csv_source_reader::read() {
   text_chunk_reader in(options_);
   const char d = options_.delimiter;
   if (d == '"' || d == '\r' || d == '\n' || d == '\0') {
-    return core::unexpected<source_error>{
-        source_error{in.message("source.delimiter cannot be a quote, a line end or NUL")}};
+    return core::unexpected<core::source_error>{
+        core::source_error{in.message("source.delimiter cannot be a quote, a line end or NUL")}};
   }
   if (auto err = in.open()) {
-    return core::unexpected<source_error>{std::move(*err)};
+    return core::unexpected<core::source_error>{std::move(*err)};
   }
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
   if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
-    return core::unexpected<source_error>{std::move(*err)};
+    return core::unexpected<core::source_error>{std::move(*err)};
   }
   if (error_) {
-    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (skipping_record_ && skip_in_quotes_) {
     // The record cut for its length was a quoted field that never closed: it swallowed the rest.
     fail(skipped_line_, "a quoted field begins here and is never closed");
-    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   // At the end, and only there, an open quoted field is an error: it would have swallowed
   // every row after the line it began on.
@@ -246,18 +246,19 @@ core::expected<source_summary, source_error> csv_source_reader::read() {
     fail(field_count_ == 0 ? record_line_ : field_line_, "a quoted field begins here and is never closed");
   }
   if (error_) {
-    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (!have_header_) {
-    return core::unexpected<source_error>{source_error{in.message("the file is empty: no header")}};
+    return core::unexpected<core::source_error>{
+        core::source_error{in.message("the file is empty: no header")}};
   }
   if (emitter_.rows_read() < options_.min_rows) {
-    return core::unexpected<source_error>{source_error{
+    return core::unexpected<core::source_error>{core::source_error{
         in.message("found " + std::to_string(emitter_.rows_read()) + " data rows, fewer than min_rows (" +
                    std::to_string(options_.min_rows) + ")")}};
   }
-  return source_summary{options_.path, in.bytes(), in.sha256_hex(), emitter_.rows_read(),
-                        emitter_.quarantined()};
+  return core::source_summary{options_.path.string(), in.bytes(), in.sha256_hex(), emitter_.rows_read(),
+                              emitter_.quarantined()};
 }
 
 }  // namespace eightsync::connectors

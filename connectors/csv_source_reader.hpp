@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "connectors/source_summary.hpp"
 #include "connectors/text_line_splitter.hpp"
 #include "connectors/text_row_emitter.hpp"
 #include "core/expected.hpp"
+#include "core/hr_source.hpp"
 #include "core/row_sink.hpp"
 #include "core/source_options.hpp"
 
@@ -38,9 +38,9 @@ class csv_source_reader {
   csv_source_reader(const csv_source_reader&) = delete;
   csv_source_reader& operator=(const csv_source_reader&) = delete;
 
-  /// Reads the whole export once (see read_hr_export for the contract). Throws only
+  /// Reads the whole export once (see core::hr_source::read for the contract). Throws only
   /// std::bad_alloc, or what the sink throws.
-  core::expected<source_summary, source_error> read();
+  core::expected<core::source_summary, core::source_error> read();
 
  private:
   static void on_field(void* data, std::size_t size, void* self);

@@ -232,19 +232,19 @@ std::optional<std::string> json_source_reader::emit_records() {
   return std::nullopt;
 }
 
-core::expected<source_summary, source_error> json_source_reader::read() {
+core::expected<core::source_summary, core::source_error> json_source_reader::read() {
   text_chunk_reader in(options_);
   if (auto err = in.open()) {
-    return core::unexpected<source_error>{std::move(*err)};
+    return core::unexpected<core::source_error>{std::move(*err)};
   }
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
   if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
-    return core::unexpected<source_error>{std::move(*err)};
+    return core::unexpected<core::source_error>{std::move(*err)};
   }
   if (error_) {
-    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (layout_ == layout::array && !error_ && !parser_.done()) {
     boost::json::error_code ec;
@@ -256,17 +256,17 @@ core::expected<source_summary, source_error> json_source_reader::read() {
     parse_ndjson_line(line_text_, line_number_);  // the last line had no line end
   }
   if (error_) {
-    return core::unexpected<source_error>{source_error{std::move(*error_)}};
+    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (layout_ == layout::unknown) {
-    return core::unexpected<source_error>{source_error{in.message("the file is empty")}};
+    return core::unexpected<core::source_error>{core::source_error{in.message("the file is empty")}};
   }
   if (auto problem = emit_records()) {
-    return core::unexpected<source_error>{source_error{in.message(*problem)}};
+    return core::unexpected<core::source_error>{core::source_error{in.message(*problem)}};
   }
-  return source_summary{options_.path,          in.bytes(),
-                        in.sha256_hex(),        emitter_.rows_read(),
-                        emitter_.quarantined(), parser_.handler().ignored_columns()};
+  return core::source_summary{options_.path.string(), in.bytes(),
+                              in.sha256_hex(),        emitter_.rows_read(),
+                              emitter_.quarantined(), parser_.handler().ignored_columns()};
 }
 
 }  // namespace eightsync::connectors

@@ -7,10 +7,10 @@
 #include <string_view>
 
 #include "connectors/json_record_handler.hpp"
-#include "connectors/source_summary.hpp"
 #include "connectors/text_line_splitter.hpp"
 #include "connectors/text_row_emitter.hpp"
 #include "core/expected.hpp"
+#include "core/hr_source.hpp"
 #include "core/row_sink.hpp"
 #include "core/source_options.hpp"
 
@@ -25,7 +25,7 @@ namespace eightsync::connectors {
 /// is the first record: then the file is not NDJSON at all and is rejected.
 ///
 /// Only the columns the sink reads (row_sink::uses_column) and the key column are kept; other
-/// field names are counted (source_summary::ignored_columns). An NDJSON line longer than
+/// field names are counted (core::source_summary::ignored_columns). An NDJSON line longer than
 /// source.max_record_bytes is quarantined (record_too_long) unread, and an array element whose
 /// text passes it is quarantined without its values, so memory stays bounded by the limit.
 class json_source_reader {
@@ -34,9 +34,9 @@ class json_source_reader {
   /// beyond std::bad_alloc.
   json_source_reader(const core::source_options& options, core::row_sink& sink);
 
-  /// Reads the whole export once (see read_hr_export for the contract). Throws only
+  /// Reads the whole export once (see core::hr_source::read for the contract). Throws only
   /// std::bad_alloc, or what the sink throws.
-  core::expected<source_summary, source_error> read();
+  core::expected<core::source_summary, core::source_error> read();
 
  private:
   enum class layout { unknown, array, ndjson };

@@ -35,22 +35,22 @@ std::string text_chunk_reader::message(std::string_view what) const {
   return m;
 }
 
-std::optional<source_error> text_chunk_reader::open() {
+std::optional<core::source_error> text_chunk_reader::open() {
   if (options_.encoding != core::source_encoding::utf8) {
     if (auto err = transcoder_.open(options_.encoding)) {
-      return source_error{message(*err)};
+      return core::source_error{message(*err)};
     }
   }
   auto file = core::regular_file::open(options_.path);
   if (!file) {
-    return source_error{message(file.error().what)};
+    return core::source_error{message(file.error().what)};
   }
   file_.emplace(std::move(file).value());
   raw_.resize(chunk_size);
   return std::nullopt;
 }
 
-core::expected<std::string_view, source_error> text_chunk_reader::next() {
+core::expected<std::string_view, core::source_error> text_chunk_reader::next() {
   // Fill the whole buffer (short reads happen on pipes and network file systems), so that the
   // byte order mark is always seen whole in the first chunk.
   std::size_t got = 0;
@@ -60,8 +60,8 @@ core::expected<std::string_view, source_error> text_chunk_reader::next() {
       if (errno == EINTR) {
         continue;
       }
-      return core::unexpected<source_error>{
-          source_error{message(std::string("cannot read: ") + std::strerror(errno))}};
+      return core::unexpected<core::source_error>{
+          core::source_error{message(std::string("cannot read: ") + std::strerror(errno))}};
     }
     if (n == 0) {
       break;
@@ -76,7 +76,7 @@ core::expected<std::string_view, source_error> text_chunk_reader::next() {
   if (first_) {
     first_ = false;
     if (auto err = check_byte_order_mark(text)) {
-      return core::unexpected<source_error>{std::move(*err)};
+      return core::unexpected<core::source_error>{std::move(*err)};
     }
   }
   if (options_.encoding == core::source_encoding::utf8 || text.empty()) {
@@ -86,17 +86,18 @@ core::expected<std::string_view, source_error> text_chunk_reader::next() {
   return std::string_view(converted_);
 }
 
-std::optional<source_error> text_chunk_reader::check_byte_order_mark(std::string_view& text) {
+std::optional<core::source_error> text_chunk_reader::check_byte_order_mark(std::string_view& text) {
   if (text.starts_with("\xEF\xBB\xBF")) {
     if (options_.encoding != core::source_encoding::utf8) {
       // Converting UTF-8 as cp1252 would turn every accented name into mojibake.
-      return source_error{message(std::string("starts with a UTF-8 byte order mark, but "
-                                              "source.encoding is ") +
-                                  text_transcoder::iconv_name(options_.encoding) + "; set it to utf-8")};
+      return core::source_error{message(std::string("starts with a UTF-8 byte order mark, but "
+                                                    "source.encoding is ") +
+                                        text_transcoder::iconv_name(options_.encoding) +
+                                        "; set it to utf-8")};
     }
     text.remove_prefix(3);
   } else if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
-    return source_error{
+    return core::source_error{
         message("starts with a UTF-16 byte order mark (Excel's \"Unicode Text\"); export it as "
                 "CSV UTF-8 instead")};
   }

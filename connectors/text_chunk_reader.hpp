@@ -7,9 +7,9 @@
 #include <string_view>
 #include <vector>
 
-#include "connectors/source_summary.hpp"
 #include "connectors/text_transcoder.hpp"
 #include "core/expected.hpp"
+#include "core/hr_source.hpp"
 #include "core/regular_file.hpp"
 #include "core/source_options.hpp"
 
@@ -32,12 +32,12 @@ class text_chunk_reader {
   /// Opens the file (and the encoding's conversion table). Returns the file-level error
   /// ("PATH: cannot open: No such file or directory", "PATH: is a FIFO (named pipe), not a
   /// regular file": see core::regular_file) or nothing. Throws only std::bad_alloc.
-  std::optional<source_error> open();
+  std::optional<core::source_error> open();
 
   /// The next chunk as UTF-8 text, valid until the next call; an empty view at end of file.
-  /// A read error or a bad byte order mark is a source_error naming the file. Throws only
+  /// A read error or a bad byte order mark is a core::source_error naming the file. Throws only
   /// std::bad_alloc.
-  core::expected<std::string_view, source_error> next();
+  core::expected<std::string_view, core::source_error> next();
 
   /// The bytes read so far, as stored (a byte order mark included). Never throws.
   std::uintmax_t bytes() const noexcept { return bytes_; }
@@ -51,7 +51,7 @@ class text_chunk_reader {
   std::string message(std::string_view what) const;
 
  private:
-  std::optional<source_error> check_byte_order_mark(std::string_view& text);
+  std::optional<core::source_error> check_byte_order_mark(std::string_view& text);
 
   const core::source_options& options_;
   std::optional<core::regular_file> file_;

@@ -1,9 +1,9 @@
 #pragma once
 #include <optional>
 
-#include "connectors/source_summary.hpp"
 #include "connectors/text_chunk_reader.hpp"
 #include "connectors/text_line_splitter.hpp"
+#include "core/hr_source.hpp"
 
 namespace eightsync::connectors {
 
@@ -12,8 +12,8 @@ namespace eightsync::connectors {
 /// as soon as `stopped()` is true after a chunk (a reader found a file-level problem). Returns
 /// the read error, or nothing. Throws whatever on_segment throws.
 template <class OnSegment, class Stopped>
-std::optional<source_error> pump_lines(text_chunk_reader& in, text_line_splitter& lines,
-                                       OnSegment&& on_segment, Stopped&& stopped) {
+std::optional<core::source_error> pump_lines(text_chunk_reader& in, text_line_splitter& lines,
+                                             OnSegment&& on_segment, Stopped&& stopped) {
   for (;;) {
     auto chunk = in.next();
     if (!chunk) return std::move(chunk).error();

@@ -13,6 +13,7 @@
 #include "daemon/approve_command.hpp"
 #include "daemon/audit_command.hpp"
 #include "daemon/check_connection_command.hpp"
+#include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/hr_preview.hpp"
 #include "daemon/link_command.hpp"

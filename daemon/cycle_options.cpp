@@ -4,6 +4,7 @@
 #include <system_error>
 #include <utility>
 
+#include "connectors/hr_sources.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 
@@ -53,6 +54,11 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.page_size = cfg.target.page_size;
   o.full_listing_requested = full;
   return o;
+}
+
+core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg) {
+  const auto source = connectors::make_hr_source(cfg.source);
+  return core::read_and_map(*source, cfg.mapping, cfg.source.key);
 }
 
 core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg) {

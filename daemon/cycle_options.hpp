@@ -7,6 +7,7 @@
 #include "connectors/scim_client_options.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_engine.hpp"
+#include "core/hr_source.hpp"
 #include "core/plan.hpp"
 #include "core/planner_options.hpp"
 #include "core/rate_limiter.hpp"
@@ -28,6 +29,11 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
 /// (`--full`). Throws only std::bad_alloc.
 core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
                                            bool full);
+
+/// The HR source `cfg.source` describes (connectors::make_hr_source), read and mapped with
+/// `cfg.mapping` (core::read_and_map): what `preview` shows and a cycle plans from. Throws only
+/// on bugs and out-of-memory.
+core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg);
 
 /// What core::cycle_engine takes from `cfg`: the planner's options (its clock sets `now`), the
 /// audit retention and the export's path. Throws only std::bad_alloc.

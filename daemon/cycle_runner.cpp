@@ -9,7 +9,6 @@
 #include "core/state_error.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/cycle_options.hpp"
-#include "daemon/hr_preview.hpp"
 #include "daemon/token_source.hpp"
 
 namespace eightsync::daemon {

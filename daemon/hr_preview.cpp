@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
-#include <filesystem>
 #include <ostream>
 #include <string_view>
 
-#include "connectors/hr_export_reader.hpp"
 #include "core/unsafe_text.hpp"
 
 namespace eightsync::daemon {
@@ -45,27 +43,9 @@ std::size_t count_active(const core::mapping_result& m) {
 
 }  // namespace
 
-core::expected<hr_snapshot, connectors::source_error> read_and_map(const config::eightsync_config& cfg) {
-  core::user_mapper mapper(cfg.mapping, cfg.source.key);
-  if (cfg.source.type == core::source_type::csv) {
-    // Lets the mapper size its users once instead of growing; an unreadable file is the
-    // reader's to report.
-    std::error_code ec;
-    const std::uintmax_t bytes = std::filesystem::file_size(cfg.source.path, ec);
-    if (!ec) mapper.expect_bytes(bytes);
-  }
-  auto read = connectors::read_hr_export(cfg.source, mapper);
-  if (!read) return core::unexpected<connectors::source_error>{read.error()};
-  if (mapper.header_error()) {
-    return core::unexpected<connectors::source_error>{
-        {cfg.source.path.string() + ": " + *mapper.header_error()}};
-  }
-  return hr_snapshot{std::move(read.value()), mapper.finish()};
-}
-
-void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t limit) {
+void print_preview_text(std::ostream& out, const core::hr_snapshot& snap, std::size_t limit) {
   const auto& m = snap.mapped;
-  out << "Source: " << snap.source.path.string() << " (" << snap.source.bytes << " bytes, sha256 "
+  out << "Source: " << snap.source.origin << " (" << snap.source.bytes << " bytes, sha256 "
       << snap.source.sha256.substr(0, 12) << "…)\n";
   if (snap.source.ignored_columns > 0) {
     out << "Ignored: " << snap.source.ignored_columns
@@ -112,11 +92,11 @@ void print_preview_text(std::ostream& out, const hr_snapshot& snap, std::size_t 
   }
 }
 
-void print_preview_json(std::ostream& out, const hr_snapshot& snap, std::size_t limit) {
+void print_preview_json(std::ostream& out, const core::hr_snapshot& snap, std::size_t limit) {
   namespace json = boost::json;
   const auto& m = snap.mapped;
   json::object doc;
-  doc["source"] = {{"path", snap.source.path.string()},
+  doc["source"] = {{"path", snap.source.origin},
                    {"bytes", snap.source.bytes},
                    {"sha256", snap.source.sha256},
                    {"ignored_columns", snap.source.ignored_columns}};

@@ -21,8 +21,8 @@
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
+#include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
-#include "daemon/hr_preview.hpp"
 #include "daemon/os_user.hpp"
 #include "daemon/state_access.hpp"
 

@@ -25,7 +25,6 @@
 #include "core/unsafe_text.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
-#include "daemon/hr_preview.hpp"
 #include "daemon/log_setup.hpp"
 #include "daemon/token_source.hpp"
 
@@ -194,7 +193,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     read["failures"] = std::move(failures);
     if (c.remote.stopped) read["stopped"] = stop_text(*c.remote.stopped, cfg.target.url);
     doc["read"] = std::move(read);
-    doc["source"] = {{"path", hr->source.path.string()},
+    doc["source"] = {{"path", hr->source.origin},
                      {"sha256", hr->source.sha256},
                      {"rows_read", hr->source.rows_read},
                      {"users", hr->mapped.users.size()},
@@ -202,7 +201,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     out << boost::json::serialize(doc) << '\n';
   } else {
     out << "eightsync plan for " << cfg.target.url << "\n"
-        << "HR export: " << hr->source.path.string() << ", " << hr->source.rows_read << " rows, "
+        << "HR export: " << hr->source.origin << ", " << hr->source.rows_read << " rows, "
         << hr->mapped.users.size() << " users, " << hr->mapped.quarantined.size() << " quarantined"
         << (hr->mapped.quarantined.empty() ? "" : " (see `eightsync preview`)") << '\n'
         << read_text(c) << "\n\n"

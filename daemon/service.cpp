@@ -20,6 +20,7 @@
 
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
+#include "connectors/hr_sources.hpp"
 #include "connectors/timer_sleeper.hpp"
 #include "core/audit_log.hpp"
 #include "core/audit_rows.hpp"
@@ -217,14 +218,24 @@ void service::pet_watchdog() {
 void service::start_watcher() {
   watcher_.reset();
   if (!cfg_.schedule.on_source_change) return;
+  // Whether the source can be watched is the source's to say (core::hr_source::watched_file).
+  const auto source = connectors::make_hr_source(cfg_.source);
+  const auto file = source->watched_file();
+  if (!file) {
+    log_->warn(
+        "source.not_watchable origin={}: schedule.on_source_change needs a local file; cycles run on "
+        "the schedule only",
+        source->origin());
+    return;
+  }
   try {
-    watcher_ = std::make_unique<source_watcher>(ioc_.get_executor(), cfg_.source.path, source_settle, [this] {
-      log_->info("source.changed path={}", cfg_.source.path.string());
-      trigger(cycle_trigger::source_change);
-    });
+    watcher_ =
+        std::make_unique<source_watcher>(ioc_.get_executor(), *file, source_settle, [this, path = *file] {
+          log_->info("source.changed path={}", path.string());
+          trigger(cycle_trigger::source_change);
+        });
   } catch (const std::exception& e) {
-    log_->error("source.watch_failed path={}: {}; cycles run on the schedule only", cfg_.source.path.string(),
-                e.what());
+    log_->error("source.watch_failed path={}: {}; cycles run on the schedule only", file->string(), e.what());
   }
 }
 

@@ -1,4 +1,4 @@
-// Parse-only throughput of the HR source readers (no mapping): read_hr_export over a generated
+// Parse-only throughput of the HR source readers (no mapping): make_hr_source(...)->read over a generated
 // 100,000-row export into a sink that only counts. Bytes/s is the figure to watch; the CSV
 // reader should stay well above 200 MB/s so that parse + map clears 100 MB/s.
 #include <benchmark/benchmark.h>
@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "connectors/hr_export_reader.hpp"
+#include "connectors/hr_sources.hpp"
 #include "core/row_sink.hpp"
 
 namespace {
@@ -73,7 +73,7 @@ void run(benchmark::State& state, core::source_options options) {
   const auto size = fs::file_size(options.path);
   for (auto _ : state) {
     counting_sink sink;
-    auto r = connectors::read_hr_export(options, sink);
+    auto r = connectors::make_hr_source(options)->read(sink);
     if (!r || r->rows_read != static_cast<std::size_t>(rows) || sink.quarantined != 0) {
       state.SkipWithError(r ? "unexpected row count" : r.error().message.c_str());
       break;

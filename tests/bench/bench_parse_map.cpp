@@ -12,7 +12,7 @@
 
 #include "config/config_loader.hpp"
 #include "daemon/allocator_tuning.hpp"
-#include "daemon/hr_preview.hpp"
+#include "daemon/cycle_options.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// CSV HR exports through read_hr_export: RFC 4180 edge cases, encodings, quarantine reasons
+// CSV HR exports through make_hr_source: RFC 4180 edge cases, encodings, quarantine reasons
 // and file-level rejections, each in its own test.
 #include <gtest/gtest.h>
 
@@ -436,14 +436,14 @@ TEST_F(csv_source, MinRowsCountsQuarantinedRows) {
 
 TEST_F(csv_source, RejectsNonexistentPath) {
   options.path = dir.path() / "missing.csv";
-  const auto r = read_hr_export(options, sink);
+  const auto r = make_hr_source(options)->read(sink);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(without_path(r.error().message), "PATH: cannot open: No such file or directory");
 }
 
 TEST_F(csv_source, RejectsDirectory) {
   options.path = dir.path();
-  const auto r = read_hr_export(options, sink);
+  const auto r = make_hr_source(options)->read(sink);
   ASSERT_FALSE(r.has_value());
   // Refused by what it is, before reading (issue 13; it used to be "cannot read: Is a directory").
   EXPECT_EQ(without_path(r.error().message), "PATH: is a directory, not a regular file");
@@ -456,7 +456,7 @@ TEST_F(csv_source, ReportsSha256AndByteCountOfRawFile) {
   const auto s = read_ok("employee_id,name\n1,Ann\n");
   EXPECT_EQ(s.bytes, 23u);
   EXPECT_EQ(s.sha256, "a1eaaa36f3166c181ef9bc1572eabcec5144953a09e75c14c1bbd2741d1f7c41");
-  EXPECT_EQ(s.path, options.path);
+  EXPECT_EQ(s.origin, options.path.string());
   EXPECT_EQ(s.rows_read, 1u);
 }
 
@@ -505,7 +505,7 @@ TEST_F(csv_source, ReusedFieldBuffersNeverLeakIntoTheNextRecord) {
                            "6,,,,\n"
                            "7,Ed,\n");
   reading_sink reading;
-  ASSERT_TRUE(read_hr_export(options, reading).has_value());
+  ASSERT_TRUE(make_hr_source(options)->read(reading).has_value());
   ASSERT_EQ(reading.rows.size(), 4u);
   EXPECT_EQ(reading.rows[0], (strings{"1", "A much longer name than the rest", "Director, Sales"}));
   EXPECT_EQ(reading.rows[1], (strings{"2", "", ""}));

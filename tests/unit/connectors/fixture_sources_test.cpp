@@ -24,7 +24,7 @@ TEST(fixture_sources, ExcelCp1252ExportWithDamagedIds) {
   o.key_width = 6;
   o.min_rows = 4;
   recording_sink sink;
-  const auto r = read_hr_export(o, sink);
+  const auto r = make_hr_source(o)->read(sink);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->rows_read, 4u);  // the trailing ",,,,,,," row is skipped
   EXPECT_EQ(r->quarantined, 0u);
@@ -48,7 +48,7 @@ TEST(fixture_sources, HrisJsonArray) {
   o.path = fixture("hris_array.json");
   o.key = "workerId";
   recording_sink sink;
-  const auto r = read_hr_export(o, sink);
+  const auto r = make_hr_source(o)->read(sink);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->rows_read, 3u);
   EXPECT_EQ(sink.header, (strings{"workerId", "givenName", "familyName", "email", "active", "fte",
@@ -75,7 +75,7 @@ TEST(fixture_sources, HrisNdjsonWithTruncatedLine) {
   o.path = fixture("hris_export.ndjson");
   o.key = "workerId";
   recording_sink sink;
-  const auto r = read_hr_export(o, sink);
+  const auto r = make_hr_source(o)->read(sink);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->rows_read, 4u);
   EXPECT_EQ(r->quarantined, 1u);

@@ -152,7 +152,7 @@ TEST_F(hostile_source, MemoryStaysBoundedForA128MiBCsvLine) {
   write_long_line(options.path, "employee_id,name\n1,Ann\n2,", 128 * mib, 'x', "\n3,Carl\n");
   in_bounded_child(64 * mib, 60, [this] {
     recording_sink s;
-    auto r = read_hr_export(options, s);
+    auto r = make_hr_source(options)->read(s);
     return r && s.rows.size() == 2 && s.quarantined.size() == 1;
   });
 }
@@ -164,7 +164,7 @@ TEST_F(hostile_source, MemoryStaysBoundedForA128MiBNdjsonLine) {
                   "\"}\n{\"employee_id\":\"3\"}\n");
   in_bounded_child(64 * mib, 60, [this] {
     recording_sink s;
-    auto r = read_hr_export(options, s);
+    auto r = make_hr_source(options)->read(s);
     return r && s.rows.size() == 2 && s.quarantined.size() == 1;
   });
 }
@@ -176,7 +176,7 @@ TEST_F(hostile_source, MemoryStaysBoundedForA128MiBJsonArrayRecord) {
                   "\"},{\"employee_id\":\"3\"}]");
   in_bounded_child(64 * mib, 60, [this] {
     recording_sink s;
-    auto r = read_hr_export(options, s);
+    auto r = make_hr_source(options)->read(s);
     return r && s.rows.size() == 2 && s.quarantined.size() == 1;
   });
 }
@@ -188,7 +188,7 @@ TEST_F(hostile_source, FifoIsRefusedWithoutWaitingForAWriter) {
   ASSERT_EQ(::mkfifo(options.path.c_str(), 0600), 0);
   in_bounded_child(256 * mib, 10, [this] {
     recording_sink s;
-    auto r = read_hr_export(options, s);
+    auto r = make_hr_source(options)->read(s);
     return !r && r.error().message == options.path.string() + ": is a FIFO (named pipe), not a regular file";
   });
 }
@@ -199,7 +199,7 @@ TEST_F(hostile_source, DevZeroIsRefused) {
     options.type = type;
     in_bounded_child(256 * mib, 10, [this] {
       recording_sink s;
-      auto r = read_hr_export(options, s);
+      auto r = make_hr_source(options)->read(s);
       return !r && r.error().message == "/dev/zero: is a character device, not a regular file";
     });
   }
@@ -207,7 +207,7 @@ TEST_F(hostile_source, DevZeroIsRefused) {
 
 TEST_F(hostile_source, DirectoryIsRefused) {
   options.path = dir.path();
-  auto r = read_hr_export(options, sink);
+  auto r = make_hr_source(options)->read(sink);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, dir.path().string() + ": is a directory, not a regular file");
 }

@@ -23,7 +23,7 @@ class json_columns : public source_test {
   core::expected<source_summary, source_error> read_into(core::row_sink& s, std::string_view bytes,
                                                          const std::string& name) {
     options.path = dir.write(name, bytes);
-    return read_hr_export(options, s);
+    return make_hr_source(options)->read(s);
   }
 };
 

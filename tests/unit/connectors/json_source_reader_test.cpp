@@ -1,4 +1,4 @@
-// JSON HR exports through read_hr_export: an array of flat objects or NDJSON, value
+// JSON HR exports through make_hr_source: an array of flat objects or NDJSON, value
 // rendering, quarantined records and rejected files.
 #include <gtest/gtest.h>
 
@@ -290,7 +290,7 @@ TEST_F(json_source, ReportsSha256AndBytes) {
 
 TEST_F(json_source, RejectsNonexistentPath) {
   options.path = dir.path() / "missing.json";
-  const auto r = read_hr_export(options, sink);
+  const auto r = make_hr_source(options)->read(sink);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(without_path(r.error().message), "PATH: cannot open: No such file or directory");
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers for the HR source tests: a sink that records everything, scratch files, and a
-// fixture that writes bytes to a file and reads them back through read_hr_export.
+// fixture that writes bytes to a file and reads them back through make_hr_source.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,11 +11,14 @@
 #include <string_view>
 #include <vector>
 
-#include "connectors/hr_export_reader.hpp"
+#include "connectors/hr_sources.hpp"
 #include "core/row_sink.hpp"
 #include "core/source_options.hpp"
 
 namespace eightsync::connectors::test {
+
+using core::source_error;
+using core::source_summary;
 
 /// Records every call a reader makes.
 class recording_sink : public core::row_sink {
@@ -71,7 +74,7 @@ class source_test : public ::testing::Test {
   core::expected<source_summary, source_error> read(std::string_view bytes,
                                                     const std::string& name = "export.csv") {
     options.path = dir.write(name, bytes);
-    return read_hr_export(options, sink);
+    return make_hr_source(options)->read(sink);
   }
 
   /// Reads `bytes` and fails the test on a file-level error.
