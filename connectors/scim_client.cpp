@@ -192,191 +192,198 @@ net::awaitable<bool> scim_client::wait_for(const call& c, core::clock::time_poin
 net::awaitable<scim_result> scim_client::execute(const call& c) {
   const auto started = std::chrono::steady_clock::now();
   const auto& policy = options_.retry;
-  const bool is_post = c.method == "POST";
-  std::size_t paused = 0;  // 429s (or 503s with Retry-After) in a row
+  std::size_t paused = 0;  // pauses (429, or 503 with Retry-After) in a row
   scim_result r;
   for (std::size_t attempt = 1;; ++attempt) {
     // Nothing new starts once eightsync is stopping, nor after a wait this command may not
     // make. A retry that cannot go reports the previous attempt's answer.
-    if (options_.sleeper->interrupted()) {
-      if (attempt == 1) r = not_sent("not sent: eightsync is stopping");
+    if (auto unsent = unsendable(c)) {
+      if (attempt == 1) r = std::move(*unsent);
       break;
     }
-    if (const auto w = refused(c)) {
-      if (attempt == 1) {
-        r = not_sent("not sent: the next request to 8x8 may go only at " + core::format_utc_time(w->until) +
-                     ", in " + std::to_string(whole_seconds(w->wait)) + " s, longer than this command waits");
-        if (w->reason == "retry_after") r.retry_after = w->until;
-      }
-      break;
-    }
-    const auto slot = options_.rate_limiter->acquire();
-    const auto wait_from = options_.clock->now();
-    const bool reached = co_await wait_for(c, slot);
-    // The time waited, not the time planned: a stop cuts a pause short.
-    if (const auto waited = std::min(options_.clock->now(), slot) - wait_from;
-        waited > core::clock::duration::zero())
-      tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(waited);
-    if (!reached) {
+    if (!co_await wait_for_slot(c)) {
       if (attempt == 1) r = not_sent("not sent: eightsync is stopping");
       break;
     }
     auto ex = co_await connection_->send(c.method, c.target, c.body);
-    {
-      ++tally_.sent;
-      if (attempt > 1) ++tally_.cost.retried;
-      const unsigned answered =
-          ex.stage == http_stage::done || ex.stage == http_stage::read_body ? ex.status : 0;
-      ++tally_.by_method_status[{c.method, answered}];
-      if (answered == 429) ++tally_.cost.responses_429;
-    }
+    count_sent(c, ex, attempt);
     const auto pause = r.retry_after;  // a pause met on an earlier attempt stays reported
     r = scim_result{};
     r.retry_after = pause;
     r.attempts = attempt;
     r.latency = to_ms(ex.latency);
     r.body_bytes = ex.body.size();
-    bool retry = false;
-    bool wait_backoff = true;
+    const next_try next = ex.stage != http_stage::done ? read_no_answer(c, ex, attempt, r)
+                                                       : read_answer(c, ex, attempt, paused, r);
 
-    if (ex.stage != http_stage::done) {
-      r.status = ex.stage == http_stage::read_body ? ex.status : 0;
-      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} error=\"{}\"",
-                  c.op, c.method, c.target, attempt, r.status, r.latency.count(), ex.error_text);
-      if (is_post && !ex.never_left()) {
-        // Invariant 1: it may have been applied. Only a lookup can tell; resending could duplicate.
-        r.outcome = scim_outcome::outcome_unknown;
-        r.detail = "the request may have been applied: " + ex.error_text;
-        log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"{}\"", c.op, c.method, c.target,
-                   ex.error_text);
-        break;
-      }
-      if (ex.stage == http_stage::read_body) {
-        r.outcome = scim_outcome::protocol;
-        r.detail = "truncated answer: " + ex.error_text;
-      } else {
-        r.outcome = scim_outcome::transport;
-        r.detail = ex.error_text;
-      }
-      // A refused certificate stays refused: trying again only knocks on a suspect server.
-      retry = policy.retry_transport_errors && !ex.certificate_rejected;
-    } else {
-      const unsigned s = ex.status;
-      r.status = s;
-      log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} bytes={}", c.op,
-                  c.method, c.target, attempt, s, r.latency.count(), ex.body.size());
-      if (s >= 200 && s < 300) {
-        if (!ex.body.empty()) {
-          boost::system::error_code ec;
-          auto v = c.arena ? json::parse(ex.body, ec, json::make_shared_resource<json::monotonic_resource>())
-                           : json::parse(ex.body, ec);
-          if (ec) {
-            r.outcome = scim_outcome::protocol;
-            r.detail = "the answer is not valid JSON: " + ec.message();
-          } else if (auto* o = v.if_object()) {
-            r.resource = std::move(*o);
-          } else {
-            r.outcome = scim_outcome::protocol;
-            r.detail = "the answer is not a JSON object";
-          }
-        }
-        if (r.detail.empty()) {
-          const json::value* id = r.resource ? r.resource->if_contains("id") : nullptr;
-          if (c.expect_object && !r.resource) {
-            r.outcome = scim_outcome::protocol;
-            r.detail = "the answer has no body";
-          } else if (c.expect_id && !(id && id->is_string() && !id->as_string().empty())) {
-            r.outcome = scim_outcome::protocol;
-            r.detail = "the answer has no id";
-          } else {
-            r.outcome = scim_outcome::ok;
-          }
-        }
-        if (r.outcome == scim_outcome::protocol) {
-          log_->warn("scim.protocol op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
-                     r.detail);
-        }
-      } else if (s == 429 || (s == 503 && !ex.retry_after.empty())) {
-        ++paused;
-        read_error_body(ex.body, r);
-        const auto now = options_.clock->now();
-        auto deadline = core::parse_retry_after(ex.retry_after, now);
-        // No (usable) Retry-After: back off exponentially, without jitter (never zero).
-        if (!deadline) deadline = now + std::max(policy.backoff_cap(paused), milliseconds{1000});
-        if (*deadline - now > policy.max_pause) {
-          // One absurd header must not silence eightsync for days: a longer pause is cut.
-          log_->warn(
-              "scim.retry_after_capped op={} method={} target={} status={} retry_after_s={} max_pause_s={}: "
-              "8x8 asked for a longer pause than target.retry.max_pause",
-              c.op, c.method, c.target, s, whole_seconds(*deadline - now), whole_seconds(policy.max_pause));
-          deadline = now + policy.max_pause;
-        }
-        options_.rate_limiter->on_retry_after(*deadline);
-        r.retry_after = *deadline;
-        const auto wait = std::chrono::duration_cast<milliseconds>(*deadline - now);
-        log_->warn("scim.rate_limited op={} method={} target={} status={} retry_after_ms={} header={}", c.op,
-                   c.method, c.target, s, wait.count(), ex.retry_after.empty() ? "absent" : "present");
-        if (s == 429) {
-          r.outcome = scim_outcome::rate_limited;
-        } else {
-          r.outcome = is_post ? scim_outcome::outcome_unknown : scim_outcome::server;
-        }
-        // A 429 is a refusal made before 8x8 processed the request, so even a POST is sent again
-        // once Retry-After has passed: it cannot duplicate. A 503 on a POST may come from a
-        // gateway after it forwarded the request: that POST stays outcome_unknown, never resent.
-        // Calls wait inside the call only up to max_delay; the limiter holds the pause anyway.
-        retry = (s == 429 || !is_post) && wait <= policy.max_delay;
-        wait_backoff = false;
-      } else if (s >= 500) {
-        read_error_body(ex.body, r);
-        if (is_post) {
-          // A gateway may answer 5xx after forwarding the POST: it may have been applied.
-          r.outcome = scim_outcome::outcome_unknown;
-          log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"status {}\"", c.op, c.method,
-                     c.target, s);
-          break;
-        }
-        r.outcome = scim_outcome::server;
-        retry = policy.is_retryable_status(s);
-      } else {
-        read_error_body(ex.body, r);
-        switch (s) {
-          case 401:
-            r.outcome = scim_outcome::auth_failed;
-            break;
-          case 403:
-            r.outcome = scim_outcome::write_forbidden;
-            break;
-          case 404:
-            r.outcome = scim_outcome::not_found;
-            break;
-          case 409:
-            r.outcome = scim_outcome::conflict;
-            break;
-          default:
-            r.outcome = s >= 400 ? scim_outcome::invalid : scim_outcome::protocol;
-            break;
-        }
-        if (s == 401) {
-          log_->error(
-              "scim.auth_failed op={} method={} target={} detail=\"the token was refused (revoked, or SCIM "
-              "switched off)\"",
-              c.op, c.method, c.target);
-        } else if (s == 403) {
-          log_->warn("scim.write_forbidden op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
-                     r.detail);
-        }
-      }
-    }
-
-    if (!retry || !policy.may_try_again(attempt)) break;
-    const auto delay = wait_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
+    if (next == next_try::none || !policy.may_try_again(attempt)) break;
+    const auto delay = next == next_try::after_backoff ? policy.delay_for(attempt, rng_) : milliseconds{0};
     log_->info("scim.retry op={} method={} target={} attempt={} outcome={} status={} delay_ms={}", c.op,
                c.method, c.target, attempt, enum_name(r.outcome), r.status, delay.count());
     if (delay > milliseconds::zero() && !co_await wait_for(c, options_.clock->now() + delay)) break;
   }
   r.elapsed = to_ms(std::chrono::steady_clock::now() - started);
   co_return r;
+}
+
+std::optional<scim_result> scim_client::unsendable(const call& c) {
+  if (options_.sleeper->interrupted()) return not_sent("not sent: eightsync is stopping");
+  const auto w = refused(c);
+  if (!w) return std::nullopt;
+  auto r = not_sent("not sent: the next request to 8x8 may go only at " + core::format_utc_time(w->until) +
+                    ", in " + std::to_string(whole_seconds(w->wait)) + " s, longer than this command waits");
+  if (w->reason == "retry_after") r.retry_after = w->until;
+  return r;
+}
+
+net::awaitable<bool> scim_client::wait_for_slot(const call& c) {
+  const auto slot = options_.rate_limiter->acquire();
+  const auto wait_from = options_.clock->now();
+  const bool reached = co_await wait_for(c, slot);
+  // The time waited, not the time planned: a stop cuts a pause short.
+  if (const auto waited = std::min(options_.clock->now(), slot) - wait_from;
+      waited > core::clock::duration::zero())
+    tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(waited);
+  co_return reached;
+}
+
+void scim_client::count_sent(const call& c, const http_exchange& ex, std::size_t attempt) {
+  ++tally_.sent;
+  if (attempt > 1) ++tally_.cost.retried;
+  const unsigned answered = ex.stage == http_stage::done || ex.stage == http_stage::read_body ? ex.status : 0;
+  ++tally_.by_method_status[{c.method, answered}];
+  if (answered == 429) ++tally_.cost.responses_429;
+}
+
+scim_client::next_try scim_client::read_no_answer(const call& c, const http_exchange& ex, std::size_t attempt,
+                                                  scim_result& r) {
+  r.status = ex.stage == http_stage::read_body ? ex.status : 0;
+  log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} error=\"{}\"", c.op,
+              c.method, c.target, attempt, r.status, r.latency.count(), ex.error_text);
+  if (c.method == "POST" && !ex.never_left()) {
+    // Invariant 1: it may have been applied. Only a lookup can tell; resending could duplicate.
+    r.outcome = scim_outcome::outcome_unknown;
+    r.detail = "the request may have been applied: " + ex.error_text;
+    log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"{}\"", c.op, c.method, c.target,
+               ex.error_text);
+    return next_try::none;
+  }
+  if (ex.stage == http_stage::read_body) {
+    r.outcome = scim_outcome::protocol;
+    r.detail = "truncated answer: " + ex.error_text;
+  } else {
+    r.outcome = scim_outcome::transport;
+    r.detail = ex.error_text;
+  }
+  // A refused certificate stays refused: trying again only knocks on a suspect server.
+  return options_.retry.retry_transport_errors && !ex.certificate_rejected ? next_try::after_backoff
+                                                                           : next_try::none;
+}
+
+scim_client::next_try scim_client::read_answer(const call& c, const http_exchange& ex, std::size_t attempt,
+                                               std::size_t& paused, scim_result& r) {
+  const unsigned s = ex.status;
+  r.status = s;
+  log_->debug("scim.request op={} method={} target={} attempt={} status={} latency_ms={} bytes={}", c.op,
+              c.method, c.target, attempt, s, r.latency.count(), ex.body.size());
+  const auto& policy = options_.retry;
+  if (policy.pauses(s, !ex.retry_after.empty())) return read_pause(c, ex, ++paused, r);
+  const scim_outcome meaning = policy.classify(s);
+  if (meaning == scim_outcome::ok) {
+    read_success(c, ex, r);
+    return next_try::none;
+  }
+  read_error_body(ex.body, r);
+  if (meaning == scim_outcome::server) {
+    if (c.method == "POST") {
+      // A gateway may answer 5xx after forwarding the POST: it may have been applied.
+      r.outcome = scim_outcome::outcome_unknown;
+      log_->warn("scim.outcome_unknown op={} method={} target={} reason=\"status {}\"", c.op, c.method,
+                 c.target, s);
+      return next_try::none;
+    }
+    r.outcome = scim_outcome::server;
+    return policy.is_retryable_status(s) ? next_try::after_backoff : next_try::none;
+  }
+  r.outcome = meaning;
+  if (meaning == scim_outcome::auth_failed) {
+    log_->error(
+        "scim.auth_failed op={} method={} target={} detail=\"the token was refused (revoked, or SCIM "
+        "switched off)\"",
+        c.op, c.method, c.target);
+  } else if (meaning == scim_outcome::write_forbidden) {
+    log_->warn("scim.write_forbidden op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target,
+               r.detail);
+  }
+  return next_try::none;
+}
+
+void scim_client::read_success(const call& c, const http_exchange& ex, scim_result& r) {
+  if (!ex.body.empty()) {
+    boost::system::error_code ec;
+    auto v = c.arena ? json::parse(ex.body, ec, json::make_shared_resource<json::monotonic_resource>())
+                     : json::parse(ex.body, ec);
+    if (ec) {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the answer is not valid JSON: " + ec.message();
+    } else if (auto* o = v.if_object()) {
+      r.resource = std::move(*o);
+    } else {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the answer is not a JSON object";
+    }
+  }
+  if (r.detail.empty()) {
+    const json::value* id = r.resource ? r.resource->if_contains("id") : nullptr;
+    if (c.expect_object && !r.resource) {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the answer has no body";
+    } else if (c.expect_id && !(id && id->is_string() && !id->as_string().empty())) {
+      r.outcome = scim_outcome::protocol;
+      r.detail = "the answer has no id";
+    } else {
+      r.outcome = scim_outcome::ok;
+    }
+  }
+  if (r.outcome == scim_outcome::protocol) {
+    log_->warn("scim.protocol op={} method={} target={} detail=\"{}\"", c.op, c.method, c.target, r.detail);
+  }
+}
+
+scim_client::next_try scim_client::read_pause(const call& c, const http_exchange& ex, std::size_t paused,
+                                              scim_result& r) {
+  const auto& policy = options_.retry;
+  const unsigned s = ex.status;
+  const bool is_post = c.method == "POST";
+  read_error_body(ex.body, r);
+  const auto now = options_.clock->now();
+  auto deadline = core::parse_retry_after(ex.retry_after, now);
+  // No (usable) Retry-After: back off exponentially, without jitter (never zero).
+  if (!deadline) deadline = now + std::max(policy.backoff_cap(paused), milliseconds{1000});
+  if (*deadline - now > policy.max_pause) {
+    // One absurd header must not silence eightsync for days: a longer pause is cut.
+    log_->warn(
+        "scim.retry_after_capped op={} method={} target={} status={} retry_after_s={} max_pause_s={}: "
+        "8x8 asked for a longer pause than target.retry.max_pause",
+        c.op, c.method, c.target, s, whole_seconds(*deadline - now), whole_seconds(policy.max_pause));
+    deadline = now + policy.max_pause;
+  }
+  options_.rate_limiter->on_retry_after(*deadline);
+  r.retry_after = *deadline;
+  const auto wait = std::chrono::duration_cast<milliseconds>(*deadline - now);
+  log_->warn("scim.rate_limited op={} method={} target={} status={} retry_after_ms={} header={}", c.op,
+             c.method, c.target, s, wait.count(), ex.retry_after.empty() ? "absent" : "present");
+  const bool refusal = policy.classify(s) == scim_outcome::rate_limited;
+  if (refusal) {
+    r.outcome = scim_outcome::rate_limited;
+  } else {
+    r.outcome = is_post ? scim_outcome::outcome_unknown : scim_outcome::server;
+  }
+  // A 429 is a refusal made before 8x8 processed the request, so even a POST is sent again
+  // once Retry-After has passed: it cannot duplicate. A 503 on a POST may come from a
+  // gateway after it forwarded the request: that POST stays outcome_unknown, never resent.
+  // Calls wait inside the call only up to max_delay; the limiter holds the pause anyway.
+  return (refusal || !is_post) && wait <= policy.max_delay ? next_try::at_once : next_try::none;
 }
 
 net::awaitable<core::scim_listing> scim_client::list_all() {

@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "core/scim_port.hpp"
 
 namespace eightsync::connectors {
+
+struct http_exchange;
 
 class http_transport;
 
@@ -106,7 +109,22 @@ class scim_client final : public core::scim_port {
 
  private:
   struct call;
+  /// Whether, and how soon, a call is tried again after one attempt.
+  enum class next_try {
+    none,           ///< done: the answer stands
+    after_backoff,  ///< again after the retry policy's jittered backoff
+    at_once,        ///< again as soon as the rate limiter lets it (a pause already holds it)
+  };
+  // One call, with its retries: each attempt waits for a slot, is sent, and is read.
   boost::asio::awaitable<core::scim_result> execute(const call& c);
+  std::optional<core::scim_result> unsendable(const call& c);
+  boost::asio::awaitable<bool> wait_for_slot(const call& c);
+  void count_sent(const call& c, const http_exchange& ex, std::size_t attempt);
+  next_try read_no_answer(const call& c, const http_exchange& ex, std::size_t attempt, core::scim_result& r);
+  next_try read_answer(const call& c, const http_exchange& ex, std::size_t attempt, std::size_t& paused,
+                       core::scim_result& r);
+  void read_success(const call& c, const http_exchange& ex, core::scim_result& r);
+  next_try read_pause(const call& c, const http_exchange& ex, std::size_t paused, core::scim_result& r);
   boost::asio::awaitable<bool> wait_for(const call& c, core::clock::time_point slot);
   std::optional<long_wait> refused(const call& c);
   std::string_view wait_reason(core::clock::time_point slot) const;

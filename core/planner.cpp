@@ -282,14 +282,39 @@ class plan_builder {
   // Where a remote user comes from: the snapshot, or a fresh copy kept in the link.
   const remote_user* remote_for(std::uint32_t link_index, bool allow_cached);
   void plan_linked(const desired_user& d, std::uint32_t link_index);
+  // The HR rows without a link (usually a handful), indexed for matching: small tables that
+  // stay in cache while 8x8's users are scanned once against them, whatever the account's size.
+  struct unlinked_index {
+    chained_index by_external_id;
+    chained_index by_user_name;  // every row: matching, a taken userName, two rows on one
+    chained_index by_email;
+  };
+
+  // Rows without a link: index them, match 8x8's users against them, then adopt or create.
   void plan_unlinked();
+  unlinked_index index_unlinked(std::vector<row_match>& m);
+  void match_unlinked(std::vector<row_match>& m, const unlinked_index& index);
+  void find_possible_duplicates(std::vector<row_match>& m);
+  bool match_uses(match_key k) const;
+  std::string matched_keys(const row_match& m) const;
+  void adopt_matched(const desired_user& d, const row_match& m);
+  void create_unmatched(std::uint32_t u, const desired_user& d, const row_match& m,
+                        const chained_index& by_user_name);
   void plan_missing(std::uint32_t link_index);
   // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
   bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
                 bool adopted);
   bool keeps_duplicate_conflict(const desired_user& d);
   std::optional<plan_hold> listing_hold() const;
+  // Holds, then the plan in run order.
   void finish();
+  void apply_holds();
+  std::vector<plan_hold> source_holds(std::size_t managed);
+  void apply_listing_hold(const plan_hold& h);
+  void apply_limit_holds(std::size_t managed_after);
+  void hold_waiting_updates();
+  void order_output();
+  static void hold_all(std::vector<pending>& group, const plan_hold& h);
 
   void add_conflict(plan_conflict_kind kind, const desired_user& d, std::vector<std::string> ids,
                     std::string reason);
@@ -586,22 +611,32 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
 
 void plan_builder::plan_unlinked() {
   if (unlinked_.empty()) return;
-  const std::size_t rows = unlinked_.size();
   matching_ = true;
   claims_.assign(remote_.users.size(), 0);
   for (std::size_t i = 0; i < remote_.looked_up.size(); ++i) {
     looked_up_.add(remote_.looked_up[i], static_cast<std::uint32_t>(i));
   }
+  std::vector<row_match> m(unlinked_.size());
+  const unlinked_index index = index_unlinked(m);
+  match_unlinked(m, index);
+  find_possible_duplicates(m);
+  // Adopt, conflict or create, row by row.
+  for (std::size_t u = 0; u < m.size(); ++u) {
+    if (m[u].done) continue;
+    const desired_user& d = desired_.users[unlinked_[u]];
+    if (m[u].count > 0) {
+      adopt_matched(d, m[u]);
+    } else {
+      create_unmatched(static_cast<std::uint32_t>(u), d, m[u], index.by_user_name);
+    }
+  }
+}
 
-  // The indexes hold the HR rows without a link (usually a handful), and 8x8's users are
-  // scanned once against them: small tables that stay in cache, whatever the account's size.
-  std::vector<row_match> m(rows);
-  chained_index by_external_id(false, rows);
-  chained_index by_user_name(true, rows);  // every row: matching, a taken userName, two rows on one
-  chained_index by_email(true, rows);
-  const auto uses = [&](match_key k) {
-    return std::find(opt_.match.begin(), opt_.match.end(), k) != opt_.match.end();
-  };
+// Indexes the HR rows without a link by the keys the match order uses (every row by userName);
+// marks protected rows as decided. `m` holds one entry per row.
+plan_builder::unlinked_index plan_builder::index_unlinked(std::vector<row_match>& m) {
+  const std::size_t rows = m.size();
+  unlinked_index index{chained_index(false, rows), chained_index(true, rows), chained_index(true, rows)};
   for (std::size_t u = 0; u < rows; ++u) {
     const desired_user& d = desired_.users[unlinked_[u]];
     if (d.active) ++new_keys_;
@@ -612,26 +647,30 @@ void plan_builder::plan_unlinked() {
       continue;
     }
     const auto pos = static_cast<std::uint32_t>(u);
-    by_user_name.add(d.get(attribute::user_name), {}, pos);
+    index.by_user_name.add(d.get(attribute::user_name), {}, pos);
     m[u].create_new = sv_.create_new.find(d.key).count != 0;
     if (m[u].create_new) continue;  // the operator said: create, do not match
-    if (uses(match_key::external_id)) by_external_id.add(claimed_external_id(d), {}, pos);
-    if (uses(match_key::email)) by_email.add(d.get(attribute::email), {}, pos);
+    if (match_uses(match_key::external_id)) index.by_external_id.add(claimed_external_id(d), {}, pos);
+    if (match_uses(match_key::email)) index.by_email.add(d.get(attribute::email), {}, pos);
   }
+  return index;
+}
 
-  // Each row's distinct candidates, and whether its userName is taken.
-  const bool match_user_name = uses(match_key::user_name);
+// Scans 8x8's users once against `index`: each row's distinct candidates, whether its userName
+// is taken, and how many rows claim each user (claims_).
+void plan_builder::match_unlinked(std::vector<row_match>& m, const unlinked_index& index) {
+  const bool match_user_name = match_uses(match_key::user_name);
   for (std::size_t i = 0; i < remote_.users.size(); ++i) {
     if (superseded_[i]) continue;
     const remote_user& r = remote_.users[i];
     const auto pos = static_cast<std::uint32_t>(i);
     for (const match_key k : opt_.match) {
       if (k == match_key::user_name) continue;  // below
-      const chained_index& idx = k == match_key::external_id ? by_external_id : by_email;
+      const chained_index& keys = k == match_key::external_id ? index.by_external_id : index.by_email;
       const attribute a = k == match_key::external_id ? attribute::external_id : attribute::email;
-      idx.for_each(r.get(a), {}, [&](std::uint32_t u) { m[u].add(pos, k); });
+      keys.for_each(r.get(a), {}, [&](std::uint32_t u) { m[u].add(pos, k); });
     }
-    by_user_name.for_each(r.get(attribute::user_name), {}, [&](std::uint32_t u) {
+    index.by_user_name.for_each(r.get(attribute::user_name), {}, [&](std::uint32_t u) {
       if (match_user_name && !m[u].create_new) {
         m[u].add(pos, match_key::user_name);
       } else if (m[u].taken == npos) {
@@ -646,9 +685,13 @@ void plan_builder::plan_unlinked() {
       if (c != npos && claims_[c] < 255) ++claims_[c];
     }
   }
+}
 
-  // Possible duplicates: unlinked users no HR row matched (a user another row adopts now is
-  // that row's, not a duplicate) with the name of a row that would be created.
+// Possible duplicates of the rows that matched nobody and would be created: unlinked 8x8 users
+// no HR row matched (a user another row adopts now is that row's, not a duplicate) with the
+// row's given and family name.
+void plan_builder::find_possible_duplicates(std::vector<row_match>& m) {
+  const std::size_t rows = m.size();
   chained_index by_name(true, rows);
   for (std::size_t u = 0; u < rows; ++u) {
     const desired_user& d = desired_.users[unlinked_[u]];
@@ -665,174 +708,182 @@ void plan_builder::plan_unlinked() {
       });
     }
   }
+}
 
-  // Adopt, conflict or create, row by row.
-  for (std::size_t u = 0; u < rows; ++u) {
-    if (m[u].done) continue;
-    const desired_user& d = desired_.users[unlinked_[u]];
-    const std::string_view hr_user_name = d.get(attribute::user_name);
-    std::string matched_by;
-    for (const match_key k : opt_.match) {
-      if ((m[u].keys & (1U << static_cast<unsigned>(k))) == 0) continue;
-      if (!matched_by.empty()) matched_by += ", ";
-      matched_by += match_key_name(k);
-    }
-    if (m[u].count > 1) {
-      const remote_user& a = remote_.users[m[u].first];
-      const remote_user& b = remote_.users[m[u].second];
-      if (d.active || a.active() || b.active()) {
-        add_conflict(
-            plan_conflict_kind::one_row_two_users, d, {std::string(a.id()), std::string(b.id())},
-            "this HR row matches " + std::to_string(m[u].count) + " 8x8 users (by " + matched_by + ").");
-      } else {
-        add_note(d.key, {}, hr_user_name, "Inactive in HR; matches several inactive 8x8 users.");
-      }
-      continue;
-    }
-    if (m[u].count == 1) {
-      const remote_user& r = remote_.users[m[u].first];
-      const std::string_view user_name = r.get(attribute::user_name);
-      // An inactive HR row is only worth a conflict when the 8x8 user it points at is active.
-      const auto conflict_or_note = [&](plan_conflict_kind kind, std::string reason) {
-        if (d.active || r.active()) {
-          add_conflict(kind, d, {std::string(r.id())}, std::move(reason));
-        } else {
-          add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: not adopted (" + reason + ")");
-        }
-      };
-      if (claims_[m[u].first] > 1) {
-        conflict_or_note(
-            plan_conflict_kind::two_rows_one_user,
-            "several HR rows match 8x8 user " + std::string(user_name) + " (" + std::string(r.id()) + ").");
-        continue;
-      }
-      if (const auto owner = link_of_remote_[m[u].first]; owner != npos) {
-        conflict_or_note(plan_conflict_kind::linked_to_other_key,
-                         "the matching 8x8 user " + std::string(user_name) + " is linked to HR key " +
-                             state_.links[owner].hr_key + " (re-keyed in HR?).");
-        continue;
-      }
-      if (is_protected(opt_, user_name)) {
-        add_note(d.key, r.id(), user_name, "Matches a user on the protect list: never adopted.");
-        continue;
-      }
-      const std::string_view ext = r.get(attribute::external_id);
-      if (!is_blank(ext) && trim(ext) != trim(claimed_external_id(d))) {
-        conflict_or_note(plan_conflict_kind::other_external_id,
-                         "the matching 8x8 user " + std::string(user_name) + " carries externalId " +
-                             quoted(trim(ext)) + ", not " + quoted(trim(claimed_external_id(d))) + ".");
-        continue;
-      }
-      if (!r.active()) {
-        if (d.active) {
-          add_conflict(
-              plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
-              "the matching 8x8 user " + std::string(user_name) +
-                  " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
-        } else {
-          add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: nothing to do, not adopted.");
-        }
-        continue;
-      }
-      if (!is_fresh(r.fetched_at(), opt_)) {
-        add_read(read_kind::get_by_id, d.key, r.id(),
-                 "Matches an 8x8 user whose copy is older than max_snapshot_age.");
-        continue;
-      }
-      pending p;
-      plan_entry& e = p.entry;
-      e.kind = operation_kind::adopt;
-      e.hr_key = d.key;
-      e.scim_id = std::string(r.id());
-      e.user_name = std::string(user_name);
-      e.reason = "Matched by " + matched_by + ": active, linked to no other HR key, and its externalId is " +
-                 (is_blank(ext) ? "empty." : "equal.");
-      e.how = managed_by::matched;
-      // It runs after this plan's deactivations: record what 8x8 will show by then.
-      e.desired_active = d.active;
-      adopts_.push_back(std::move(p));
-      const std::size_t adopt_index = adopts_.size() - 1;
-      const bool updating = evaluate(d, r, nullptr, managed_by::matched, true);
-      // Only a user already as HR wants is recorded as applied by the adoption itself.
-      if (!updating && d.active) adopts_[adopt_index].entry.desired_hash = d.hash;
-      continue;
-    }
+// Whether the config's match order uses `k`.
+bool plan_builder::match_uses(match_key k) const {
+  return std::find(opt_.match.begin(), opt_.match.end(), k) != opt_.match.end();
+}
 
-    // No match.
-    if (!d.active) {
-      ++out_.unmatched_inactive;
-      continue;
-    }
-    const bool create_new = m[u].create_new;
-    if (m[u].taken != npos) {
-      const remote_user& r = remote_.users[m[u].taken];
-      add_conflict(plan_conflict_kind::user_name_taken, d, {std::string(r.id())},
-                   "the userName " + quoted(trim(hr_user_name)) + " belongs to 8x8 user " +
-                       std::string(r.id()) +
-                       ", which the match order did not match; 8x8 would refuse a second one.");
-      continue;
-    }
-    std::uint32_t twin = npos;
-    by_user_name.for_each(hr_user_name, {}, [&](std::uint32_t v) {
-      if (v != u && twin == npos && desired_.users[unlinked_[v]].active) twin = v;
-    });
-    if (twin != npos) {
-      const std::string_view other = desired_.users[unlinked_[twin]].key;
-      add_conflict(plan_conflict_kind::user_name_taken, d, {},
-                   "HR rows " + d.key + " and " + std::string(other) + " both ask for userName " +
-                       quoted(trim(hr_user_name)) + "; 8x8 takes it once.");
-      continue;
-    }
-    if (!create_new) {
-      if (m[u].dup_count) {
-        std::vector<std::string> ids{std::string(remote_.users[m[u].dup_first].id())};
-        if (m[u].dup_count > 1) ids.emplace_back(remote_.users[m[u].dup_second].id());
-        add_conflict(plan_conflict_kind::possible_duplicate, d, std::move(ids),
-                     "no 8x8 user matches by key, but an unlinked 8x8 user is also named " +
-                         std::string(trim(d.get(attribute::given_name))) + " " +
-                         std::string(trim(d.get(attribute::family_name))) + " (created by hand?).");
-        continue;
-      }
-      if (keeps_duplicate_conflict(d)) continue;
-      if (!authoritative_ && sv_.open_conflicts.find(d.key).count) {
-        add_note(d.key, {}, hr_user_name,
-                 "Has an open conflict: waits for `eightsync link` or a full reconcile.");
-        continue;
-      }
-    }
-    if (const std::string problem = create_problem(d); !problem.empty()) {
-      add_note(d.key, {}, hr_user_name, "Cannot be created: " + problem + ".");
-      continue;
-    }
-    if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
-      add_read(read_kind::lookup_user_name, d.key, trim(hr_user_name),
-               "A create needs a userName lookup first: this cycle has no complete listing of every user.");
-      continue;
-    }
-    pending p;
-    plan_entry& e = p.entry;
-    e.kind = operation_kind::create;
-    e.hr_key = d.key;
-    e.user_name = std::string(trim(hr_user_name));
-    e.claimed_external_id = std::string(trim(claimed_external_id(d)));
-    e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
-                          : std::string("HR lists this person as active and no 8x8 user matches them.");
-    e.body = scim_user_codec::create_body(d);
-    for (const attribute a : all_attributes) {
-      if (a != attribute::active && d.owns(a) && !d.get(a).empty())
-        e.diffs.push_back({a, {}, std::string(d.get(a))});
-    }
-    e.how = managed_by::created;
-    e.desired_hash = d.hash;
-    e.desired_active = true;
-    e.follow_ups.push_back(
-        make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
-                    "Assign an X Series license to " + e.user_name + " in Admin Console (SCIM cannot)."));
-    e.follow_ups.push_back(
-        make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
-                    "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
-    creates_.push_back(std::move(p));
+// The match keys that found `m`'s candidates, in match order ("externalId, email").
+std::string plan_builder::matched_keys(const row_match& m) const {
+  std::string out;
+  for (const match_key k : opt_.match) {
+    if ((m.keys & (1U << static_cast<unsigned>(k))) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += match_key_name(k);
   }
+  return out;
+}
+
+// A row that matched one or more 8x8 users: adopt the one user, or say why not.
+void plan_builder::adopt_matched(const desired_user& d, const row_match& m) {
+  const std::string_view hr_user_name = d.get(attribute::user_name);
+  const std::string matched_by = matched_keys(m);
+  if (m.count > 1) {
+    const remote_user& a = remote_.users[m.first];
+    const remote_user& b = remote_.users[m.second];
+    if (d.active || a.active() || b.active()) {
+      add_conflict(plan_conflict_kind::one_row_two_users, d, {std::string(a.id()), std::string(b.id())},
+                   "this HR row matches " + std::to_string(m.count) + " 8x8 users (by " + matched_by + ").");
+    } else {
+      add_note(d.key, {}, hr_user_name, "Inactive in HR; matches several inactive 8x8 users.");
+    }
+    return;
+  }
+  const remote_user& r = remote_.users[m.first];
+  const std::string_view user_name = r.get(attribute::user_name);
+  // An inactive HR row is only worth a conflict when the 8x8 user it points at is active.
+  const auto conflict_or_note = [&](plan_conflict_kind kind, std::string reason) {
+    if (d.active || r.active()) {
+      add_conflict(kind, d, {std::string(r.id())}, std::move(reason));
+    } else {
+      add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: not adopted (" + reason + ")");
+    }
+  };
+  if (claims_[m.first] > 1) {
+    conflict_or_note(
+        plan_conflict_kind::two_rows_one_user,
+        "several HR rows match 8x8 user " + std::string(user_name) + " (" + std::string(r.id()) + ").");
+    return;
+  }
+  if (const auto owner = link_of_remote_[m.first]; owner != npos) {
+    conflict_or_note(plan_conflict_kind::linked_to_other_key,
+                     "the matching 8x8 user " + std::string(user_name) + " is linked to HR key " +
+                         state_.links[owner].hr_key + " (re-keyed in HR?).");
+    return;
+  }
+  if (is_protected(opt_, user_name)) {
+    add_note(d.key, r.id(), user_name, "Matches a user on the protect list: never adopted.");
+    return;
+  }
+  const std::string_view ext = r.get(attribute::external_id);
+  if (!is_blank(ext) && trim(ext) != trim(claimed_external_id(d))) {
+    conflict_or_note(plan_conflict_kind::other_external_id,
+                     "the matching 8x8 user " + std::string(user_name) + " carries externalId " +
+                         quoted(trim(ext)) + ", not " + quoted(trim(claimed_external_id(d))) + ".");
+    return;
+  }
+  if (!r.active()) {
+    if (d.active) {
+      add_conflict(plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
+                   "the matching 8x8 user " + std::string(user_name) +
+                       " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
+    } else {
+      add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: nothing to do, not adopted.");
+    }
+    return;
+  }
+  if (!is_fresh(r.fetched_at(), opt_)) {
+    add_read(read_kind::get_by_id, d.key, r.id(),
+             "Matches an 8x8 user whose copy is older than max_snapshot_age.");
+    return;
+  }
+  pending p;
+  plan_entry& e = p.entry;
+  e.kind = operation_kind::adopt;
+  e.hr_key = d.key;
+  e.scim_id = std::string(r.id());
+  e.user_name = std::string(user_name);
+  e.reason = "Matched by " + matched_by + ": active, linked to no other HR key, and its externalId is " +
+             (is_blank(ext) ? "empty." : "equal.");
+  e.how = managed_by::matched;
+  // It runs after this plan's deactivations: record what 8x8 will show by then.
+  e.desired_active = d.active;
+  adopts_.push_back(std::move(p));
+  const std::size_t adopt_index = adopts_.size() - 1;
+  const bool updating = evaluate(d, r, nullptr, managed_by::matched, true);
+  // Only a user already as HR wants is recorded as applied by the adoption itself.
+  if (!updating && d.active) adopts_[adopt_index].entry.desired_hash = d.hash;
+}
+
+// A row that matched no 8x8 user (row `u` of the unlinked rows): create it, or say why not.
+void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, const row_match& m,
+                                    const chained_index& by_user_name) {
+  const std::string_view hr_user_name = d.get(attribute::user_name);
+  if (!d.active) {
+    ++out_.unmatched_inactive;
+    return;
+  }
+  const bool create_new = m.create_new;
+  if (m.taken != npos) {
+    const remote_user& r = remote_.users[m.taken];
+    add_conflict(plan_conflict_kind::user_name_taken, d, {std::string(r.id())},
+                 "the userName " + quoted(trim(hr_user_name)) + " belongs to 8x8 user " +
+                     std::string(r.id()) +
+                     ", which the match order did not match; 8x8 would refuse a second one.");
+    return;
+  }
+  std::uint32_t twin = npos;
+  by_user_name.for_each(hr_user_name, {}, [&](std::uint32_t v) {
+    if (v != u && twin == npos && desired_.users[unlinked_[v]].active) twin = v;
+  });
+  if (twin != npos) {
+    const std::string_view other = desired_.users[unlinked_[twin]].key;
+    add_conflict(plan_conflict_kind::user_name_taken, d, {},
+                 "HR rows " + d.key + " and " + std::string(other) + " both ask for userName " +
+                     quoted(trim(hr_user_name)) + "; 8x8 takes it once.");
+    return;
+  }
+  if (!create_new) {
+    if (m.dup_count) {
+      std::vector<std::string> ids{std::string(remote_.users[m.dup_first].id())};
+      if (m.dup_count > 1) ids.emplace_back(remote_.users[m.dup_second].id());
+      add_conflict(plan_conflict_kind::possible_duplicate, d, std::move(ids),
+                   "no 8x8 user matches by key, but an unlinked 8x8 user is also named " +
+                       std::string(trim(d.get(attribute::given_name))) + " " +
+                       std::string(trim(d.get(attribute::family_name))) + " (created by hand?).");
+      return;
+    }
+    if (keeps_duplicate_conflict(d)) return;
+    if (!authoritative_ && sv_.open_conflicts.find(d.key).count) {
+      add_note(d.key, {}, hr_user_name,
+               "Has an open conflict: waits for `eightsync link` or a full reconcile.");
+      return;
+    }
+  }
+  if (const std::string problem = create_problem(d); !problem.empty()) {
+    add_note(d.key, {}, hr_user_name, "Cannot be created: " + problem + ".");
+    return;
+  }
+  if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
+    add_read(read_kind::lookup_user_name, d.key, trim(hr_user_name),
+             "A create needs a userName lookup first: this cycle has no complete listing of every user.");
+    return;
+  }
+  pending p;
+  plan_entry& e = p.entry;
+  e.kind = operation_kind::create;
+  e.hr_key = d.key;
+  e.user_name = std::string(trim(hr_user_name));
+  e.claimed_external_id = std::string(trim(claimed_external_id(d)));
+  e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
+                        : std::string("HR lists this person as active and no 8x8 user matches them.");
+  e.body = scim_user_codec::create_body(d);
+  for (const attribute a : all_attributes) {
+    if (a != attribute::active && d.owns(a) && !d.get(a).empty())
+      e.diffs.push_back({a, {}, std::string(d.get(a))});
+  }
+  e.how = managed_by::created;
+  e.desired_hash = d.hash;
+  e.desired_active = true;
+  e.follow_ups.push_back(
+      make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
+                  "Assign an X Series license to " + e.user_name + " in Admin Console (SCIM cannot)."));
+  e.follow_ups.push_back(
+      make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
+                  "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+  creates_.push_back(std::move(p));
 }
 
 // An open possible-duplicate conflict for `d`, raised for this very HR row, holds it even when
@@ -927,32 +978,58 @@ void plan_builder::plan_missing(std::uint32_t li) {
 }
 
 void plan_builder::finish() {
-  const std::size_t managed = state_.links.size();
-  const std::size_t managed_after = managed + adopts_.size();
-  const auto& s = opt_.safety;
-  const auto n = [](std::size_t v) { return std::to_string(v); };
+  apply_holds();
+  order_output();
+}
 
-  // Holds on the source itself hold everything.
+// Every hold: on the source (each holds everything), on the listing, on the counts, and on
+// updates whose prerequisite is held.
+void plan_builder::apply_holds() {
+  const std::size_t managed = state_.links.size();
+  const std::vector<plan_hold> global = source_holds(managed);
+  const auto lost = listing_hold();
+  if (lost) apply_listing_hold(*lost);
+  if (!global.empty()) {
+    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
+      hold_all(*g, global.front());
+    out_.holds = global;
+  } else {
+    apply_limit_holds(managed + adopts_.size());
+  }
+  if (lost) out_.holds.push_back(*lost);
+  hold_waiting_updates();
+}
+
+void plan_builder::hold_all(std::vector<pending>& group, const plan_hold& h) {
+  for (auto& p : group) {
+    if (!p.entry.hold) p.entry.hold = h;
+  }
+}
+
+// Holds on the source itself (an empty or shrunken export, a changed key column): each holds
+// every operation. A key-churn hold also quiets the conflict actions it explains.
+std::vector<plan_hold> plan_builder::source_holds(std::size_t managed) {
+  const auto& s = opt_.safety;
   std::vector<plan_hold> global;
   if (desired_.users.empty() && managed > 0) {
-    global.push_back({plan_hold_reason::empty_source,
-                      "The HR export has no usable rows while " + n(managed) + " users are managed."});
+    global.push_back({plan_hold_reason::empty_source, "The HR export has no usable rows while " +
+                                                          std::to_string(managed) + " users are managed."});
   }
   const std::size_t rows = source_row_count(desired_);
   if (state_.last_good && state_.last_good->source_rows > rows &&
       over_percent(state_.last_good->source_rows - rows, s.max_source_shrink_percent,
                    state_.last_good->source_rows)) {
     global.push_back({plan_hold_reason::source_shrink,
-                      "The HR export shrank from " + n(state_.last_good->source_rows) + " to " + n(rows) +
-                          " rows, more than safety.max_source_shrink_percent (" +
+                      "The HR export shrank from " + std::to_string(state_.last_good->source_rows) + " to " +
+                          std::to_string(rows) + " rows, more than safety.max_source_shrink_percent (" +
                           percent_text(s.max_source_shrink_percent) + ") since the last good cycle."});
   }
   const auto churn_limit = std::max<std::size_t>(
       s.key_churn_min,
       static_cast<std::size_t>(std::floor(s.key_churn_percent * static_cast<double>(managed) / 100.0)));
   if (new_keys_ > churn_limit && missing_keys_ > churn_limit) {
-    std::string text = n(new_keys_) + " new HR keys and " + n(missing_keys_) +
-                       " missing ones at once (more than " + n(churn_limit) +
+    std::string text = std::to_string(new_keys_) + " new HR keys and " + std::to_string(missing_keys_) +
+                       " missing ones at once (more than " + std::to_string(churn_limit) +
                        " each): the key column may have changed.";
     // A re-keyed export makes every person a conflict (their 8x8 user carries, or is linked to,
     // the old key). One manual action per person would bury the one thing to fix, the key
@@ -968,90 +1045,86 @@ void plan_builder::finish() {
       return a.kind == manual_action_kind::resolve_conflict && rekeyed.find(a.hr_key).count > 0;
     });
     if (const auto quiet = before - out_.manual_actions.size(); quiet > 0)
-      text += " The " + n(quiet) +
+      text += " The " + std::to_string(quiet) +
               " HR keys whose 8x8 user carries or is linked to another key raise no conflict action while "
               "this holds: fix source.key (or the export), or settle them with `eightsync link`.";
     global.push_back({plan_hold_reason::key_churn, std::move(text)});
   }
+  return global;
+}
 
-  const auto hold_all = [](std::vector<pending>& group, const plan_hold& h) {
-    for (auto& p : group) {
-      if (!p.entry.hold) p.entry.hold = h;
-    }
-  };
-  const auto lost = listing_hold();
-  if (const auto& h = lost) {
-    hold_all(creates_, *h);
-    hold_all(adopts_, *h);
-    hold_all(deactivations_, *h);
-    // Each linked user the listing left out is a linked_user_missing conflict; while the listing
-    // itself is suspect, one action per person would bury the one thing to check.
-    planner_index missing;
-    for (std::size_t i = 0; i < out_.conflicts.size(); ++i) {
-      if (out_.conflicts[i].kind == plan_conflict_kind::linked_user_missing)
-        missing.add(out_.conflicts[i].hr_key, static_cast<std::uint32_t>(i));
-    }
-    std::erase_if(out_.manual_actions, [&](const manual_action& a) {
-      return a.kind == manual_action_kind::resolve_conflict && missing.find(a.hr_key).count > 0;
-    });
+// A listing that lost linked users (listing_hold) holds creates, adoptions and deactivations.
+void plan_builder::apply_listing_hold(const plan_hold& h) {
+  hold_all(creates_, h);
+  hold_all(adopts_, h);
+  hold_all(deactivations_, h);
+  // Each linked user the listing left out is a linked_user_missing conflict; while the listing
+  // itself is suspect, one action per person would bury the one thing to check.
+  planner_index missing;
+  for (std::size_t i = 0; i < out_.conflicts.size(); ++i) {
+    if (out_.conflicts[i].kind == plan_conflict_kind::linked_user_missing)
+      missing.add(out_.conflicts[i].hr_key, static_cast<std::uint32_t>(i));
   }
-  if (!global.empty()) {
-    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
-      hold_all(*g, global.front());
-    out_.holds = global;
-  } else {
-    if (sv_.keyless_quarantined > 0) {
-      const plan_hold h{
-          plan_hold_reason::quarantined_without_key,
-          n(sv_.keyless_quarantined) +
-              " HR rows were quarantined without a usable key; they may be any of the users missing "
-              "from HR."};
-      bool used = false;
-      for (auto& p : deactivations_) {
-        if (p.missing && !p.entry.hold) {
-          p.entry.hold = h;
-          used = true;
-        }
+  std::erase_if(out_.manual_actions, [&](const manual_action& a) {
+    return a.kind == manual_action_kind::resolve_conflict && missing.find(a.hr_key).count > 0;
+  });
+}
+
+// The safety limits on counts (safety.max_*), and deactivations that a keyless quarantined row
+// may explain. `managed_after` counts this cycle's adoptions.
+void plan_builder::apply_limit_holds(std::size_t managed_after) {
+  const auto& s = opt_.safety;
+  if (sv_.keyless_quarantined > 0) {
+    const plan_hold h{
+        plan_hold_reason::quarantined_without_key,
+        std::to_string(sv_.keyless_quarantined) +
+            " HR rows were quarantined without a usable key; they may be any of the users missing "
+            "from HR."};
+    bool used = false;
+    for (auto& p : deactivations_) {
+      if (p.missing && !p.entry.hold) {
+        p.entry.hold = h;
+        used = true;
       }
-      if (used) out_.holds.push_back(h);
     }
-    const std::size_t d = deactivations_.size();
-    if (d > s.max_deactivations) {
-      const plan_hold h{
-          plan_hold_reason::max_deactivations,
-          n(d) + " deactivations exceed safety.max_deactivations (" + n(s.max_deactivations) + ")."};
-      hold_all(deactivations_, h);
-      out_.holds.push_back(h);
-    } else if (d > 0 && over_percent(d, s.max_deactivation_percent, managed_after)) {
-      const plan_hold h{plan_hold_reason::max_deactivation_percent,
-                        n(d) + " deactivations exceed safety.max_deactivation_percent (" +
-                            percent_text(s.max_deactivation_percent) + " of " + n(managed_after) +
-                            " managed users)."};
-      hold_all(deactivations_, h);
-      out_.holds.push_back(h);
-    }
-    if (creates_.size() > s.max_creates) {
-      const plan_hold h{
-          plan_hold_reason::max_creates,
-          n(creates_.size()) + " creates exceed safety.max_creates (" + n(s.max_creates) + ")."};
-      hold_all(creates_, h);
-      out_.holds.push_back(h);
-    }
-    const std::size_t counted = updates_.size() + (first_cycle_with_users_ ? adopts_.size() : 0);
-    if (counted > s.max_updates) {
-      const plan_hold h{
-          plan_hold_reason::max_updates,
-          n(counted) + (first_cycle_with_users_ ? " adoptions and updates on a first cycle" : " updates") +
-              " exceed safety.max_updates (" + n(s.max_updates) + ")."};
-      hold_all(updates_, h);
-      if (first_cycle_with_users_) hold_all(adopts_, h);
-      out_.holds.push_back(h);
-    }
+    if (used) out_.holds.push_back(h);
   }
+  const std::size_t d = deactivations_.size();
+  if (d > s.max_deactivations) {
+    const plan_hold h{plan_hold_reason::max_deactivations,
+                      std::to_string(d) + " deactivations exceed safety.max_deactivations (" +
+                          std::to_string(s.max_deactivations) + ")."};
+    hold_all(deactivations_, h);
+    out_.holds.push_back(h);
+  } else if (d > 0 && over_percent(d, s.max_deactivation_percent, managed_after)) {
+    const plan_hold h{plan_hold_reason::max_deactivation_percent,
+                      std::to_string(d) + " deactivations exceed safety.max_deactivation_percent (" +
+                          percent_text(s.max_deactivation_percent) + " of " + std::to_string(managed_after) +
+                          " managed users)."};
+    hold_all(deactivations_, h);
+    out_.holds.push_back(h);
+  }
+  if (creates_.size() > s.max_creates) {
+    const plan_hold h{plan_hold_reason::max_creates, std::to_string(creates_.size()) +
+                                                         " creates exceed safety.max_creates (" +
+                                                         std::to_string(s.max_creates) + ")."};
+    hold_all(creates_, h);
+    out_.holds.push_back(h);
+  }
+  const std::size_t counted = updates_.size() + (first_cycle_with_users_ ? adopts_.size() : 0);
+  if (counted > s.max_updates) {
+    const plan_hold h{plan_hold_reason::max_updates,
+                      std::to_string(counted) +
+                          (first_cycle_with_users_ ? " adoptions and updates on a first cycle" : " updates") +
+                          " exceed safety.max_updates (" + std::to_string(s.max_updates) + ")."};
+    hold_all(updates_, h);
+    if (first_cycle_with_users_) hold_all(adopts_, h);
+    out_.holds.push_back(h);
+  }
+}
 
-  if (lost) out_.holds.push_back(*lost);
-
-  // An update waits for its user's reactivation or adoption: held with it.
+// An update waits for its user's reactivation or adoption: held with it.
+void plan_builder::hold_waiting_updates() {
   planner_index held_prereq;
   for (std::size_t i = 0; i < reactivations_.size(); ++i) {
     if (reactivations_[i].entry.hold)
@@ -1067,7 +1140,11 @@ void plan_builder::finish() {
                     "Waits for this user's " + std::string(enum_name(*p.entry.after)) + ", which is held."};
     }
   }
+}
 
+// Moves every entry to operations or held, each in run order, sorts what a person reads by HR
+// key, and counts what the plan costs.
+void plan_builder::order_output() {
   for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
     for (auto& p : *g) {
       const bool writes = operation_sends_request(p.entry.kind);

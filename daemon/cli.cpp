@@ -96,6 +96,325 @@ void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
           ""));
 }
 
+// Every command's options, as CLI11 fills them.
+struct cli_options {
+  std::string config_file = default_config;
+  std::size_t preview_limit = 20;
+  bool preview_json = false;
+  plan_request plan;
+  sync_request sync;
+  std::int64_t approve_cycle = 0;
+  std::string approve_only = "all";
+  manual_actions_request manual;
+  bool status_json = false;
+  bool clear_pause = false;
+  audit_request audit;
+  link_request link;
+  std::string unlink_key;
+};
+
+// The subcommands, to ask which one was parsed.
+struct cli_commands {
+  CLI::App* check_config = nullptr;
+  CLI::App* preview = nullptr;
+  CLI::App* plan = nullptr;
+  CLI::App* check_connection = nullptr;
+  CLI::App* run = nullptr;
+  CLI::App* sync = nullptr;
+  CLI::App* approve = nullptr;
+  CLI::App* manual_actions = nullptr;
+  CLI::App* status = nullptr;
+  CLI::App* audit = nullptr;
+  CLI::App* audit_cycles = nullptr;
+  CLI::App* audit_show = nullptr;
+  CLI::App* audit_user = nullptr;
+  CLI::App* link = nullptr;
+  CLI::App* unlink = nullptr;
+};
+
+// `eightsync check-config`: its options and --help.
+void add_check_config(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.check_config =
+      app.add_subcommand("check-config", "Validate the config file and report every problem in it");
+  c.check_config->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.check_config->footer(
+      "Example:\n  eightsync check-config -c /etc/eightsync/eightsync.yaml\n"
+      "Exits 0 when the file is valid, 1 otherwise; each problem names the file, line, column and key.");
+}
+
+// `eightsync preview`: its options and --help.
+void add_preview(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.preview = app.add_subcommand(
+      "preview", "Show how the HR export maps to 8x8 users, and every row that is quarantined and why");
+  c.preview->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.preview->add_option("--limit", o.preview_limit, "How many users to show; 0 shows all")
+      ->capture_default_str();
+  c.preview->add_flag("--json", o.preview_json, "Print one JSON document instead of text (for scripts)");
+  c.preview->footer(
+      "Example, while editing the mapping:\n  eightsync preview -c eightsync.yaml --limit 5\n"
+      "Nothing is sent to 8x8 and no state is written. Exits 0, or 1 on a bad config, or 2 when\n"
+      "the HR export is rejected as a whole.");
+}
+
+// `eightsync plan`: its options and --help.
+void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.plan = app.add_subcommand(
+      "plan", "Dry run: read HR and 8x8 and show what a cycle would change now, and why; change nothing");
+  c.plan->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.plan->add_flag(
+      "--full", o.plan.full,
+      "Read every 8x8 user (a full reconcile), even when per-user reads would cost fewer requests");
+  c.plan->add_flag("--json", o.plan.json, "Print one JSON document instead of text (for scripts)");
+  c.plan->add_flag("-v,--verbose", o.plan.verbose, "Log each request to 8x8 on stderr");
+  add_max_wait(*c.plan, o.plan.max_wait);
+  c.plan->footer(
+      "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
+      "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
+      "operations grouped by kind with a reason and before -> after for each user, what is held by a\n"
+      "safety limit, conflicts to settle with `eightsync link`, manual actions, and the cost in requests\n"
+      "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
+      "While 8x8's pause lasts longer than --max-wait:  eightsync plan --max-wait 2h\n"
+      "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
+      "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL); 11 a read\n"
+      "would wait longer than --max-wait (the wait and its end are named).");
+}
+
+// `eightsync check-connection`: its options and --help.
+void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.check_connection =
+      app.add_subcommand("check-connection", "Check step by step that eightsync can reach and use 8x8");
+  c.check_connection->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.check_connection->footer(
+      "Example, after putting the URL and the token in place:\n"
+      "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
+      "Reads the token, then resolves, connects (through target.proxy if set), verifies TLS, sends the\n"
+      "token and reads one page of users (a lookup that matches nobody), and says which step failed and\n"
+      "what to do about it. Changes nothing. Exits 0; 1 unusable URL, proxy or CA file; 6 no token or\n"
+      "401; 7 8x8 could not be reached or read.");
+}
+
+// `eightsync run`: its options and --help.
+void add_run(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
+  c.run->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.run->footer(
+      "Normally started by systemd (eightsync.service); by hand, for a test:\n"
+      "  sudo -u eightsync eightsync run -c /etc/eightsync/eightsync.yaml\n"
+      "Runs a full reconcile at once, then a cycle every schedule.interval (a full one every\n"
+      "schedule.full_reconcile), and with schedule.on_source_change soon after the HR export changes.\n"
+      "Signals: HUP reloads the config (a bad one is logged and the old one kept), USR1 runs a cycle\n"
+      "now, TERM or INT stops after the request in flight. Holds the state database's writer lock:\n"
+      "a second `run` (or `sync`) on it exits 4. With metrics.listen (e.g. 127.0.0.1:9464) it serves\n"
+      "Prometheus metrics at http://127.0.0.1:9464/metrics. Exits 0 after a clean stop; 1 bad config;\n"
+      "3 state database unusable; 4 locked; 6 no token.");
+}
+
+// `eightsync sync`: its options and --help.
+void add_sync(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.sync = app.add_subcommand("sync",
+                              "Run one cycle now: apply the plan to 8x8 and record it in the audit tables");
+  c.sync->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.sync->add_flag("--full", o.sync.full, "Read every 8x8 user (a full reconcile), whatever it costs");
+  c.sync->add_flag("-v,--verbose", o.sync.verbose, "Log each operation and request on stderr");
+  add_max_wait(*c.sync, o.sync.max_wait);
+  c.sync->footer(
+      "Example, once `eightsync plan` shows what you expect:\n"
+      "  sudo -u eightsync eightsync sync -c /etc/eightsync/eightsync.yaml\n"
+      "While 8x8's pause lasts longer than --max-wait:  eightsync sync --max-wait 2h\n"
+      "Runs one cycle as the service would: settles writes an earlier run left unfinished (by a lookup,\n"
+      "never by resending), reads HR and 8x8, plans, and sends POST, PUT and PATCH through the rate\n"
+      "limiter (its budget is kept in the state database, shared with the service). Every write has an\n"
+      "audit row. Takes the state database's writer lock: while the service runs it exits 4.\n"
+      "Exits 0 ok; 2 HR export rejected; 3 state database unusable; 4 locked; 6 no token or 401;\n"
+      "8 partial (some users failed, see the audit rows); 9 held by a safety limit (approve it);\n"
+      "10 write_forbidden (403 for several users: another client is primary); 11 a request would wait\n"
+      "longer than --max-wait (before the cycle: nothing sent; during it: the cycle stopped there).");
+}
+
+// `eightsync approve`: its options and --help.
+void add_approve(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.approve = app.add_subcommand("approve", "Consent to the operations a cycle held back at a safety limit");
+  c.approve->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.approve->add_option("CYCLE", o.approve_cycle, "The cycle that held them (its number in `sync`'s summary)")
+      ->required();
+  c.approve->add_option("--only", o.approve_only, "Approve only these: deactivations, creates or updates")
+      ->check(CLI::IsMember({"all", "deactivations", "creates", "updates"}));
+  c.approve->footer(
+      "Example, after a cycle ended `held` (exit 9):\n"
+      "  eightsync approve -c /etc/eightsync/eightsync.yaml 42 --only creates\n"
+      "Records your consent, with who and when, and lists what it covers. Nothing is sent now: the next\n"
+      "cycle applies each approved operation it still plans against fresh 8x8 and HR data. Works while\n"
+      "the service runs. Exits 0 when recorded; 5 when the cycle does not exist, held nothing of that\n"
+      "kind, or is already approved; 3 when the state database cannot be used.");
+}
+
+// `eightsync manual-actions`: its options and --help.
+void add_manual_actions(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.manual_actions = app.add_subcommand("manual-actions",
+                                        "List what a person must do in 8x8 Admin Console, or mark it done");
+  c.manual_actions->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.manual_actions->add_flag("--json", o.manual.json, "Print one JSON array instead of text (for scripts)");
+  c.manual_actions->add_flag("--all", o.manual.all, "Include resolved actions");
+  c.manual_actions->add_option("--resolve", o.manual.resolve, "Mark these action ids resolved")
+      ->expected(1, -1);
+  c.manual_actions->add_option("--resolve-kind", o.manual.resolve_kind,
+                               "Mark every open action of this kind resolved (e.g. assign_license)");
+  c.manual_actions->add_option("--note", o.manual.note, "A note kept with the resolution");
+  c.manual_actions->footer(
+      "Examples:\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve 12 13 --note \"licenses "
+      "assigned\"\n"
+      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve-kind show_in_directory\n"
+      "Kinds: assign_license, show_in_directory, reclaim_license_and_number, change_site, change_user_name,\n"
+      "admin_deactivated, resolve_conflict, set_by_hand. The same open action is never raised twice.\n"
+      "Exits 0; 5 when none of the ids was open; 64 for an unknown kind; 3 when the state database\n"
+      "cannot be used.");
+}
+
+// `eightsync status`: its options and --help.
+void add_status(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.status = app.add_subcommand("status", "What the last cycle did, and what waits for a person");
+  c.status->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  auto* status_json_flag =
+      c.status->add_flag("--json", o.status_json, "Print one JSON document instead of text (for scripts)");
+  c.status
+      ->add_flag("--clear-pause", o.clear_pause,
+                 "Remove a pause 8x8 asked for (Retry-After) so the next request may go at once; takes the "
+                 "writer lock, so stop the service first")
+      ->excludes(status_json_flag);
+  c.status->footer(
+      "Example, after each cycle:\n  eightsync status -c /etc/eightsync/eightsync.yaml\n"
+      "Shows the last cycle (outcome, counts, duration), whether the service holds the writer lock and\n"
+      "when its next cycle is due, a pause 8x8 asked for (or any wait for 8x8 over a minute), held\n"
+      "operations waiting for `eightsync approve`, open manual actions, quarantined HR rows and users\n"
+      "backing off after failures. Reads the state database only.\n"
+      "Example, to end a pause early (8x8 is healthy again):\n"
+      "  sudo systemctl stop eightsync\n"
+      "  sudo -u eightsync eightsync status -c /etc/eightsync/eightsync.yaml --clear-pause\n"
+      "  sudo systemctl start eightsync\n"
+      "Exits 0, or 3 when the state database cannot be read; with --clear-pause, 4 while the service\n"
+      "(or a sync) holds the writer lock.");
+}
+
+// `eightsync audit`: its options and --help.
+void add_audit(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.audit = app.add_subcommand("audit", "Read the audit database: cycles, one cycle, or one user's history");
+  c.audit->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.audit->require_subcommand(1);
+  c.audit_cycles = c.audit->add_subcommand("cycles", "The newest cycles, newest first");
+  c.audit_cycles->add_option("--limit", o.audit.limit, "How many cycles")->capture_default_str();
+  c.audit_cycles->add_flag("--json", o.audit.json, "One JSON array (for scripts)");
+  c.audit_cycles->add_option("-c,--config", o.config_file, "The YAML config file");
+  c.audit_show = c.audit->add_subcommand(
+      "show", "One cycle: every operation with before -> after, held and quarantined rows");
+  c.audit_show->add_option("CYCLE", o.audit.cycle, "The cycle number")->required();
+  c.audit_show->add_flag("--json", o.audit.json, "One JSON document (for scripts)");
+  c.audit_show->add_option("-c,--config", o.config_file, "The YAML config file");
+  c.audit_user = c.audit->add_subcommand("user", "Every operation on one user, oldest first");
+  c.audit_user->add_option("KEY_OR_USERNAME", o.audit.user, "An HR key, or a userName (any case)")
+      ->required();
+  c.audit_user->add_flag("--json", o.audit.json, "One JSON array (for scripts)");
+  c.audit_user->add_option("-c,--config", o.config_file, "The YAML config file");
+  c.audit->footer(
+      "Examples:\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml cycles --limit 5\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml show 42\n"
+      "  eightsync audit -c /etc/eightsync/eightsync.yaml user jose.garcia@example.com\n"
+      "Reads the state database only (members of the eightsync group can, while the service runs).\n"
+      "Exits 0; 5 for an unknown cycle or user; 3 when the state database cannot be read.");
+}
+
+// `eightsync link`: its options and --help.
+void add_link(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.link = app.add_subcommand(
+      "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
+  c.link->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.link->add_option("KEY", o.link.hr_key, "The HR key (the value in the key column)")->required();
+  auto* link_id = c.link->add_option("ID", o.link.scim_id, "The 8x8 user's SCIM id (its \"id\" attribute)");
+  c.link->add_flag("--create-new", o.link.create_new, "Create a new 8x8 user for KEY instead of matching one")
+      ->excludes(link_id);
+  c.link->footer(
+      "Examples, for a conflict `eightsync plan` reported:\n"
+      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 2c9f8a7e61b64a0e\n"
+      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 --create-new\n"
+      "Records the decision, with who and when, in the state database (state.path). Nothing is sent to\n"
+      "8x8 now: the next cycle checks the user against fresh 8x8 data, then manages it (or creates the\n"
+      "new one). Run it as the service's user (sudo -u eightsync ...); it works while the service runs.\n"
+      "Exits 0 when recorded, 3 when the state database cannot be used, 5 when the ID is already linked\n"
+      "to another key (named).");
+}
+
+// `eightsync unlink`: its options and --help.
+void add_unlink(CLI::App& app, cli_options& o, cli_commands& c) {
+  c.unlink = app.add_subcommand("unlink", "Forget an HR key's link to its 8x8 user, and any decision for it");
+  c.unlink->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  c.unlink->add_option("KEY", o.unlink_key, "The HR key (the value in the key column)")->required();
+  c.unlink->footer(
+      "Example:\n  eightsync unlink -c /etc/eightsync/eightsync.yaml 00123\n"
+      "Removes KEY's link and any `link` decision from the state database and says what it removed.\n"
+      "Nothing is sent to 8x8 and the 8x8 user is left as it is. The next cycle matches KEY afresh: a\n"
+      "user whose externalId is KEY is adopted again (add it to `protect` to keep eightsync away).\n"
+      "It takes the state database's writer lock: while the service runs it exits 4 (a cycle could\n"
+      "rewrite the link), so stop the service first. Exits 0 (also when there was nothing to remove),\n"
+      "3 when the state database cannot be used, 4 when locked.");
+}
+
+// Runs the command that was parsed.
+int dispatch(const cli_commands& c, cli_options& o) {
+  if (c.check_config->parsed()) return check_config(o.config_file);
+  if (c.preview->parsed()) return preview(o.config_file, o.preview_limit, o.preview_json);
+  if (c.status->parsed() || c.audit->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    if (c.status->parsed() && o.clear_pause) return run_clear_pause(*cfg, std::cout, std::cerr);
+    if (c.status->parsed()) return run_status(*cfg, o.status_json, std::cout, std::cerr);
+    o.audit.what = c.audit_show->parsed()   ? audit_request::view::show
+                   : c.audit_user->parsed() ? audit_request::view::user
+                                            : audit_request::view::cycles;
+    return run_audit(*cfg, o.audit, std::cout, std::cerr);
+  }
+  if (c.approve->parsed() || c.manual_actions->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    if (c.manual_actions->parsed()) return run_manual_actions(*cfg, o.manual, std::cout, std::cerr);
+    return run_approve(*cfg, o.approve_cycle, *core::enum_from_name<core::approval_scope>(o.approve_only),
+                       std::cout, std::cerr);
+  }
+  if (c.check_connection->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_check_connection(*cfg, std::cout, std::cerr);
+  }
+  if (c.run->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_service(o.config_file, std::move(*cfg), std::cerr);
+  }
+  if (c.sync->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_sync(*cfg, o.sync, std::cout, std::cerr);
+  }
+  if (c.plan->parsed()) {
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    return run_plan(*cfg, o.plan, std::cout, std::cerr);
+  }
+  if (c.link->parsed() || c.unlink->parsed()) {
+    if (c.link->parsed() && !o.link.create_new && o.link.scim_id.empty()) {
+      std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more "
+                   "information.\n";
+      return exit_usage;
+    }
+    auto cfg = load_or_report(o.config_file);
+    if (!cfg) return exit_config_invalid;
+    return c.link->parsed() ? run_link(*cfg, o.link, std::cout, std::cerr)
+                            : run_unlink(*cfg, o.unlink_key, std::cout, std::cerr);
+  }
+  return exit_usage;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -120,211 +439,20 @@ int run_cli(int argc, char** argv) {
       "64 usage error, 70 internal error.\n"
       "Run `eightsync COMMAND --help` for a command's options.");
 
-  std::string config_file = default_config;
-
-  auto* check = app.add_subcommand("check-config", "Validate the config file and report every problem in it");
-  check->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  check->footer(
-      "Example:\n  eightsync check-config -c /etc/eightsync/eightsync.yaml\n"
-      "Exits 0 when the file is valid, 1 otherwise; each problem names the file, line, column and key.");
-
-  std::size_t limit = 20;
-  bool as_json = false;
-  auto* prev = app.add_subcommand(
-      "preview", "Show how the HR export maps to 8x8 users, and every row that is quarantined and why");
-  prev->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  prev->add_option("--limit", limit, "How many users to show; 0 shows all")->capture_default_str();
-  prev->add_flag("--json", as_json, "Print one JSON document instead of text (for scripts)");
-  prev->footer(
-      "Example, while editing the mapping:\n  eightsync preview -c eightsync.yaml --limit 5\n"
-      "Nothing is sent to 8x8 and no state is written. Exits 0, or 1 on a bad config, or 2 when\n"
-      "the HR export is rejected as a whole.");
-
-  plan_request plan_req;
-  auto* plan = app.add_subcommand(
-      "plan", "Dry run: read HR and 8x8 and show what a cycle would change now, and why; change nothing");
-  plan->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  plan->add_flag(
-      "--full", plan_req.full,
-      "Read every 8x8 user (a full reconcile), even when per-user reads would cost fewer requests");
-  plan->add_flag("--json", plan_req.json, "Print one JSON document instead of text (for scripts)");
-  plan->add_flag("-v,--verbose", plan_req.verbose, "Log each request to 8x8 on stderr");
-  add_max_wait(*plan, plan_req.max_wait);
-  plan->footer(
-      "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
-      "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
-      "operations grouped by kind with a reason and before -> after for each user, what is held by a\n"
-      "safety limit, conflicts to settle with `eightsync link`, manual actions, and the cost in requests\n"
-      "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
-      "While 8x8's pause lasts longer than --max-wait:  eightsync plan --max-wait 2h\n"
-      "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
-      "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL); 11 a read\n"
-      "would wait longer than --max-wait (the wait and its end are named).");
-
-  auto* checkc =
-      app.add_subcommand("check-connection", "Check step by step that eightsync can reach and use 8x8");
-  checkc->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  checkc->footer(
-      "Example, after putting the URL and the token in place:\n"
-      "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
-      "Reads the token, then resolves, connects (through target.proxy if set), verifies TLS, sends the\n"
-      "token and reads one page of users (a lookup that matches nobody), and says which step failed and\n"
-      "what to do about it. Changes nothing. Exits 0; 1 unusable URL, proxy or CA file; 6 no token or\n"
-      "401; 7 8x8 could not be reached or read.");
-
-  auto* run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
-  run->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  run->footer(
-      "Normally started by systemd (eightsync.service); by hand, for a test:\n"
-      "  sudo -u eightsync eightsync run -c /etc/eightsync/eightsync.yaml\n"
-      "Runs a full reconcile at once, then a cycle every schedule.interval (a full one every\n"
-      "schedule.full_reconcile), and with schedule.on_source_change soon after the HR export changes.\n"
-      "Signals: HUP reloads the config (a bad one is logged and the old one kept), USR1 runs a cycle\n"
-      "now, TERM or INT stops after the request in flight. Holds the state database's writer lock:\n"
-      "a second `run` (or `sync`) on it exits 4. With metrics.listen (e.g. 127.0.0.1:9464) it serves\n"
-      "Prometheus metrics at http://127.0.0.1:9464/metrics. Exits 0 after a clean stop; 1 bad config;\n"
-      "3 state database unusable; 4 locked; 6 no token.");
-
-  sync_request sync_req;
-  auto* sync = app.add_subcommand(
-      "sync", "Run one cycle now: apply the plan to 8x8 and record it in the audit tables");
-  sync->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  sync->add_flag("--full", sync_req.full, "Read every 8x8 user (a full reconcile), whatever it costs");
-  sync->add_flag("-v,--verbose", sync_req.verbose, "Log each operation and request on stderr");
-  add_max_wait(*sync, sync_req.max_wait);
-  sync->footer(
-      "Example, once `eightsync plan` shows what you expect:\n"
-      "  sudo -u eightsync eightsync sync -c /etc/eightsync/eightsync.yaml\n"
-      "While 8x8's pause lasts longer than --max-wait:  eightsync sync --max-wait 2h\n"
-      "Runs one cycle as the service would: settles writes an earlier run left unfinished (by a lookup,\n"
-      "never by resending), reads HR and 8x8, plans, and sends POST, PUT and PATCH through the rate\n"
-      "limiter (its budget is kept in the state database, shared with the service). Every write has an\n"
-      "audit row. Takes the state database's writer lock: while the service runs it exits 4.\n"
-      "Exits 0 ok; 2 HR export rejected; 3 state database unusable; 4 locked; 6 no token or 401;\n"
-      "8 partial (some users failed, see the audit rows); 9 held by a safety limit (approve it);\n"
-      "10 write_forbidden (403 for several users: another client is primary); 11 a request would wait\n"
-      "longer than --max-wait (before the cycle: nothing sent; during it: the cycle stopped there).");
-
-  std::int64_t approve_cycle = 0;
-  std::string approve_only = "all";
-  auto* approve =
-      app.add_subcommand("approve", "Consent to the operations a cycle held back at a safety limit");
-  approve->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  approve->add_option("CYCLE", approve_cycle, "The cycle that held them (its number in `sync`'s summary)")
-      ->required();
-  approve->add_option("--only", approve_only, "Approve only these: deactivations, creates or updates")
-      ->check(CLI::IsMember({"all", "deactivations", "creates", "updates"}));
-  approve->footer(
-      "Example, after a cycle ended `held` (exit 9):\n"
-      "  eightsync approve -c /etc/eightsync/eightsync.yaml 42 --only creates\n"
-      "Records your consent, with who and when, and lists what it covers. Nothing is sent now: the next\n"
-      "cycle applies each approved operation it still plans against fresh 8x8 and HR data. Works while\n"
-      "the service runs. Exits 0 when recorded; 5 when the cycle does not exist, held nothing of that\n"
-      "kind, or is already approved; 3 when the state database cannot be used.");
-
-  manual_actions_request ma_req;
-  auto* manual = app.add_subcommand("manual-actions",
-                                    "List what a person must do in 8x8 Admin Console, or mark it done");
-  manual->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  manual->add_flag("--json", ma_req.json, "Print one JSON array instead of text (for scripts)");
-  manual->add_flag("--all", ma_req.all, "Include resolved actions");
-  manual->add_option("--resolve", ma_req.resolve, "Mark these action ids resolved")->expected(1, -1);
-  manual->add_option("--resolve-kind", ma_req.resolve_kind,
-                     "Mark every open action of this kind resolved (e.g. assign_license)");
-  manual->add_option("--note", ma_req.note, "A note kept with the resolution");
-  manual->footer(
-      "Examples:\n"
-      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml\n"
-      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve 12 13 --note \"licenses "
-      "assigned\"\n"
-      "  eightsync manual-actions -c /etc/eightsync/eightsync.yaml --resolve-kind show_in_directory\n"
-      "Kinds: assign_license, show_in_directory, reclaim_license_and_number, change_site, change_user_name,\n"
-      "admin_deactivated, resolve_conflict, set_by_hand. The same open action is never raised twice.\n"
-      "Exits 0; 5 when none of the ids was open; 64 for an unknown kind; 3 when the state database\n"
-      "cannot be used.");
-
-  bool status_json = false;
-  bool clear_pause = false;
-  auto* status = app.add_subcommand("status", "What the last cycle did, and what waits for a person");
-  status->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  auto* status_json_flag =
-      status->add_flag("--json", status_json, "Print one JSON document instead of text (for scripts)");
-  status
-      ->add_flag("--clear-pause", clear_pause,
-                 "Remove a pause 8x8 asked for (Retry-After) so the next request may go at once; takes the "
-                 "writer lock, so stop the service first")
-      ->excludes(status_json_flag);
-  status->footer(
-      "Example, after each cycle:\n  eightsync status -c /etc/eightsync/eightsync.yaml\n"
-      "Shows the last cycle (outcome, counts, duration), whether the service holds the writer lock and\n"
-      "when its next cycle is due, a pause 8x8 asked for (or any wait for 8x8 over a minute), held\n"
-      "operations waiting for `eightsync approve`, open manual actions, quarantined HR rows and users\n"
-      "backing off after failures. Reads the state database only.\n"
-      "Example, to end a pause early (8x8 is healthy again):\n"
-      "  sudo systemctl stop eightsync\n"
-      "  sudo -u eightsync eightsync status -c /etc/eightsync/eightsync.yaml --clear-pause\n"
-      "  sudo systemctl start eightsync\n"
-      "Exits 0, or 3 when the state database cannot be read; with --clear-pause, 4 while the service\n"
-      "(or a sync) holds the writer lock.");
-
-  audit_request audit_req;
-  auto* audit =
-      app.add_subcommand("audit", "Read the audit database: cycles, one cycle, or one user's history");
-  audit->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  audit->require_subcommand(1);
-  auto* audit_cycles = audit->add_subcommand("cycles", "The newest cycles, newest first");
-  audit_cycles->add_option("--limit", audit_req.limit, "How many cycles")->capture_default_str();
-  audit_cycles->add_flag("--json", audit_req.json, "One JSON array (for scripts)");
-  audit_cycles->add_option("-c,--config", config_file, "The YAML config file");
-  auto* audit_show = audit->add_subcommand(
-      "show", "One cycle: every operation with before -> after, held and quarantined rows");
-  audit_show->add_option("CYCLE", audit_req.cycle, "The cycle number")->required();
-  audit_show->add_flag("--json", audit_req.json, "One JSON document (for scripts)");
-  audit_show->add_option("-c,--config", config_file, "The YAML config file");
-  auto* audit_user = audit->add_subcommand("user", "Every operation on one user, oldest first");
-  audit_user->add_option("KEY_OR_USERNAME", audit_req.user, "An HR key, or a userName (any case)")
-      ->required();
-  audit_user->add_flag("--json", audit_req.json, "One JSON array (for scripts)");
-  audit_user->add_option("-c,--config", config_file, "The YAML config file");
-  audit->footer(
-      "Examples:\n"
-      "  eightsync audit -c /etc/eightsync/eightsync.yaml cycles --limit 5\n"
-      "  eightsync audit -c /etc/eightsync/eightsync.yaml show 42\n"
-      "  eightsync audit -c /etc/eightsync/eightsync.yaml user jose.garcia@example.com\n"
-      "Reads the state database only (members of the eightsync group can, while the service runs).\n"
-      "Exits 0; 5 for an unknown cycle or user; 3 when the state database cannot be read.");
-
-  link_request link_req;
-  auto* link = app.add_subcommand(
-      "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
-  link->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  link->add_option("KEY", link_req.hr_key, "The HR key (the value in the key column)")->required();
-  auto* link_id = link->add_option("ID", link_req.scim_id, "The 8x8 user's SCIM id (its \"id\" attribute)");
-  link->add_flag("--create-new", link_req.create_new, "Create a new 8x8 user for KEY instead of matching one")
-      ->excludes(link_id);
-  link->footer(
-      "Examples, for a conflict `eightsync plan` reported:\n"
-      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 2c9f8a7e61b64a0e\n"
-      "  eightsync link -c /etc/eightsync/eightsync.yaml 00123 --create-new\n"
-      "Records the decision, with who and when, in the state database (state.path). Nothing is sent to\n"
-      "8x8 now: the next cycle checks the user against fresh 8x8 data, then manages it (or creates the\n"
-      "new one). Run it as the service's user (sudo -u eightsync ...); it works while the service runs.\n"
-      "Exits 0 when recorded, 3 when the state database cannot be used, 5 when the ID is already linked\n"
-      "to another key (named).");
-
-  std::string unlink_key;
-  auto* unlink =
-      app.add_subcommand("unlink", "Forget an HR key's link to its 8x8 user, and any decision for it");
-  unlink->add_option("-c,--config", config_file, "The YAML config file")->capture_default_str();
-  unlink->add_option("KEY", unlink_key, "The HR key (the value in the key column)")->required();
-  unlink->footer(
-      "Example:\n  eightsync unlink -c /etc/eightsync/eightsync.yaml 00123\n"
-      "Removes KEY's link and any `link` decision from the state database and says what it removed.\n"
-      "Nothing is sent to 8x8 and the 8x8 user is left as it is. The next cycle matches KEY afresh: a\n"
-      "user whose externalId is KEY is adopted again (add it to `protect` to keep eightsync away).\n"
-      "It takes the state database's writer lock: while the service runs it exits 4 (a cycle could\n"
-      "rewrite the link), so stop the service first. Exits 0 (also when there was nothing to remove),\n"
-      "3 when the state database cannot be used, 4 when locked.");
+  cli_options o;
+  cli_commands c;
+  add_check_config(app, o, c);
+  add_preview(app, o, c);
+  add_plan(app, o, c);
+  add_check_connection(app, o, c);
+  add_run(app, o, c);
+  add_sync(app, o, c);
+  add_approve(app, o, c);
+  add_manual_actions(app, o, c);
+  add_status(app, o, c);
+  add_audit(app, o, c);
+  add_link(app, o, c);
+  add_unlink(app, o, c);
 
   try {
     app.parse(argc, argv);
@@ -334,57 +462,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? exit_ok : exit_usage;
   }
 
-  if (check->parsed()) return check_config(config_file);
-  if (prev->parsed()) return preview(config_file, limit, as_json);
-  if (status->parsed() || audit->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    if (status->parsed() && clear_pause) return run_clear_pause(*cfg, std::cout, std::cerr);
-    if (status->parsed()) return run_status(*cfg, status_json, std::cout, std::cerr);
-    audit_req.what = audit_show->parsed()   ? audit_request::view::show
-                     : audit_user->parsed() ? audit_request::view::user
-                                            : audit_request::view::cycles;
-    return run_audit(*cfg, audit_req, std::cout, std::cerr);
-  }
-  if (approve->parsed() || manual->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    if (manual->parsed()) return run_manual_actions(*cfg, ma_req, std::cout, std::cerr);
-    return run_approve(*cfg, approve_cycle, *core::enum_from_name<core::approval_scope>(approve_only),
-                       std::cout, std::cerr);
-  }
-  if (checkc->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    return run_check_connection(*cfg, std::cout, std::cerr);
-  }
-  if (run->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    return run_service(config_file, std::move(*cfg), std::cerr);
-  }
-  if (sync->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    return run_sync(*cfg, sync_req, std::cout, std::cerr);
-  }
-  if (plan->parsed()) {
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    return run_plan(*cfg, plan_req, std::cout, std::cerr);
-  }
-  if (link->parsed() || unlink->parsed()) {
-    if (link->parsed() && !link_req.create_new && link_req.scim_id.empty()) {
-      std::cerr << "eightsync link: give the 8x8 user's ID, or --create-new\nRun with --help for more "
-                   "information.\n";
-      return exit_usage;
-    }
-    auto cfg = load_or_report(config_file);
-    if (!cfg) return exit_config_invalid;
-    return link->parsed() ? run_link(*cfg, link_req, std::cout, std::cerr)
-                          : run_unlink(*cfg, unlink_key, std::cout, std::cerr);
-  }
-  return exit_usage;
+  return dispatch(c, o);
 }
 
 }  // namespace eightsync::daemon

@@ -94,5 +94,49 @@ TEST(retry_policy, RetryableStatusesAreData) {
   EXPECT_FALSE(p.is_retryable_status(500));
 }
 
+// How a status is read is data: the default rules, and a policy that changes them.
+TEST(retry_policy, StatusesAreClassifiedByTheRules) {
+  const retry_policy p;
+  EXPECT_EQ(p.classify(200), scim_outcome::ok);
+  EXPECT_EQ(p.classify(201), scim_outcome::ok);
+  EXPECT_EQ(p.classify(204), scim_outcome::ok);
+  EXPECT_EQ(p.classify(401), scim_outcome::auth_failed);
+  EXPECT_EQ(p.classify(403), scim_outcome::write_forbidden);
+  EXPECT_EQ(p.classify(404), scim_outcome::not_found);
+  EXPECT_EQ(p.classify(409), scim_outcome::conflict);
+  EXPECT_EQ(p.classify(429), scim_outcome::rate_limited);
+  EXPECT_EQ(p.classify(400), scim_outcome::invalid);
+  EXPECT_EQ(p.classify(422), scim_outcome::invalid);
+  EXPECT_EQ(p.classify(500), scim_outcome::server);
+  EXPECT_EQ(p.classify(503), scim_outcome::server);
+  EXPECT_EQ(p.classify(599), scim_outcome::server);
+  // No rule: an answer SCIM never gives breaks the protocol.
+  EXPECT_EQ(p.classify(101), scim_outcome::protocol);
+  EXPECT_EQ(p.classify(302), scim_outcome::protocol);
+  EXPECT_EQ(p.classify(0), scim_outcome::protocol);
+}
+
+TEST(retry_policy, A429AlwaysPausesA503OnlyWithRetryAfter) {
+  const retry_policy p;
+  EXPECT_TRUE(p.pauses(429, true));
+  EXPECT_TRUE(p.pauses(429, false));
+  EXPECT_TRUE(p.pauses(503, true));
+  EXPECT_FALSE(p.pauses(503, false));
+  EXPECT_FALSE(p.pauses(500, true));
+  EXPECT_FALSE(p.pauses(200, true));
+}
+
+TEST(retry_policy, ChangedRulesChangeTheReading) {
+  retry_policy p;
+  p.status_rules.insert(p.status_rules.begin(), status_rule{418, 418, scim_outcome::conflict});
+  p.pause_statuses = {502, 503};
+  EXPECT_EQ(p.classify(418), scim_outcome::conflict);
+  EXPECT_EQ(p.classify(417), scim_outcome::invalid);
+  EXPECT_TRUE(p.pauses(502, true));
+  p.status_rules.clear();
+  EXPECT_EQ(p.classify(200), scim_outcome::protocol);
+  EXPECT_FALSE(p.pauses(429, false)) << "without its rule, 429 is no longer a refusal";
+}
+
 }  // namespace
 }  // namespace eightsync::core
