@@ -81,6 +81,11 @@ int preview(const std::filesystem::path& file, std::size_t limit, bool as_json) 
   return exit_ok;
 }
 
+// `-c, --config FILE`, which every command takes.
+void add_config_option(CLI::App& cmd, std::string& file) {
+  cmd.add_option("-c,--config", file, "The YAML config file")->capture_default_str();
+}
+
 // A --max-wait option on `cmd`, read into `out`: a duration such as 30s, 15m or 2h.
 void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
   cmd.add_option_function<std::string>(
@@ -136,7 +141,7 @@ struct cli_commands {
 void add_check_config(CLI::App& app, cli_options& o, cli_commands& c) {
   c.check_config =
       app.add_subcommand("check-config", "Validate the config file and report every problem in it");
-  c.check_config->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.check_config, o.config_file);
   c.check_config->footer(
       "Example:\n  eightsync check-config -c /etc/eightsync/eightsync.yaml\n"
       "Exits 0 when the file is valid, 1 otherwise; each problem names the file, line, column and key.");
@@ -146,7 +151,7 @@ void add_check_config(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_preview(CLI::App& app, cli_options& o, cli_commands& c) {
   c.preview = app.add_subcommand(
       "preview", "Show how the HR export maps to 8x8 users, and every row that is quarantined and why");
-  c.preview->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.preview, o.config_file);
   c.preview->add_option("--limit", o.preview_limit, "How many users to show; 0 shows all")
       ->capture_default_str();
   c.preview->add_flag("--json", o.preview_json, "Print one JSON document instead of text (for scripts)");
@@ -160,7 +165,7 @@ void add_preview(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
   c.plan = app.add_subcommand(
       "plan", "Dry run: read HR and 8x8 and show what a cycle would change now, and why; change nothing");
-  c.plan->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.plan, o.config_file);
   c.plan->add_flag(
       "--full", o.plan.full,
       "Read every 8x8 user (a full reconcile), even when per-user reads would cost fewer requests");
@@ -183,7 +188,7 @@ void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
   c.check_connection =
       app.add_subcommand("check-connection", "Check step by step that eightsync can reach and use 8x8");
-  c.check_connection->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.check_connection, o.config_file);
   c.check_connection->footer(
       "Example, after putting the URL and the token in place:\n"
       "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
@@ -196,7 +201,7 @@ void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
 // `eightsync run`: its options and --help.
 void add_run(CLI::App& app, cli_options& o, cli_commands& c) {
   c.run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
-  c.run->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.run, o.config_file);
   c.run->footer(
       "Normally started by systemd (eightsync.service); by hand, for a test:\n"
       "  sudo -u eightsync eightsync run -c /etc/eightsync/eightsync.yaml\n"
@@ -213,7 +218,7 @@ void add_run(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_sync(CLI::App& app, cli_options& o, cli_commands& c) {
   c.sync = app.add_subcommand("sync",
                               "Run one cycle now: apply the plan to 8x8 and record it in the audit tables");
-  c.sync->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.sync, o.config_file);
   c.sync->add_flag("--full", o.sync.full, "Read every 8x8 user (a full reconcile), whatever it costs");
   c.sync->add_flag("-v,--verbose", o.sync.verbose, "Log each operation and request on stderr");
   add_max_wait(*c.sync, o.sync.max_wait);
@@ -234,7 +239,7 @@ void add_sync(CLI::App& app, cli_options& o, cli_commands& c) {
 // `eightsync approve`: its options and --help.
 void add_approve(CLI::App& app, cli_options& o, cli_commands& c) {
   c.approve = app.add_subcommand("approve", "Consent to the operations a cycle held back at a safety limit");
-  c.approve->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.approve, o.config_file);
   c.approve->add_option("CYCLE", o.approve_cycle, "The cycle that held them (its number in `sync`'s summary)")
       ->required();
   c.approve->add_option("--only", o.approve_only, "Approve only these: deactivations, creates or updates")
@@ -252,7 +257,7 @@ void add_approve(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_manual_actions(CLI::App& app, cli_options& o, cli_commands& c) {
   c.manual_actions = app.add_subcommand("manual-actions",
                                         "List what a person must do in 8x8 Admin Console, or mark it done");
-  c.manual_actions->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.manual_actions, o.config_file);
   c.manual_actions->add_flag("--json", o.manual.json, "Print one JSON array instead of text (for scripts)");
   c.manual_actions->add_flag("--all", o.manual.all, "Include resolved actions");
   c.manual_actions->add_option("--resolve", o.manual.resolve, "Mark these action ids resolved")
@@ -275,7 +280,7 @@ void add_manual_actions(CLI::App& app, cli_options& o, cli_commands& c) {
 // `eightsync status`: its options and --help.
 void add_status(CLI::App& app, cli_options& o, cli_commands& c) {
   c.status = app.add_subcommand("status", "What the last cycle did, and what waits for a person");
-  c.status->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.status, o.config_file);
   auto* status_json_flag =
       c.status->add_flag("--json", o.status_json, "Print one JSON document instead of text (for scripts)");
   c.status
@@ -300,7 +305,7 @@ void add_status(CLI::App& app, cli_options& o, cli_commands& c) {
 // `eightsync audit`: its options and --help.
 void add_audit(CLI::App& app, cli_options& o, cli_commands& c) {
   c.audit = app.add_subcommand("audit", "Read the audit database: cycles, one cycle, or one user's history");
-  c.audit->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.audit, o.config_file);
   c.audit->require_subcommand(1);
   c.audit_cycles = c.audit->add_subcommand("cycles", "The newest cycles, newest first");
   c.audit_cycles->add_option("--limit", o.audit.limit, "How many cycles")->capture_default_str();
@@ -329,7 +334,7 @@ void add_audit(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_link(CLI::App& app, cli_options& o, cli_commands& c) {
   c.link = app.add_subcommand(
       "link", "Tell eightsync which existing 8x8 user an HR key is, or that it needs a new one");
-  c.link->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.link, o.config_file);
   c.link->add_option("KEY", o.link.hr_key, "The HR key (the value in the key column)")->required();
   auto* link_id = c.link->add_option("ID", o.link.scim_id, "The 8x8 user's SCIM id (its \"id\" attribute)");
   c.link->add_flag("--create-new", o.link.create_new, "Create a new 8x8 user for KEY instead of matching one")
@@ -348,7 +353,7 @@ void add_link(CLI::App& app, cli_options& o, cli_commands& c) {
 // `eightsync unlink`: its options and --help.
 void add_unlink(CLI::App& app, cli_options& o, cli_commands& c) {
   c.unlink = app.add_subcommand("unlink", "Forget an HR key's link to its 8x8 user, and any decision for it");
-  c.unlink->add_option("-c,--config", o.config_file, "The YAML config file")->capture_default_str();
+  add_config_option(*c.unlink, o.config_file);
   c.unlink->add_option("KEY", o.unlink_key, "The HR key (the value in the key column)")->required();
   c.unlink->footer(
       "Example:\n  eightsync unlink -c /etc/eightsync/eightsync.yaml 00123\n"
