@@ -229,17 +229,11 @@ core::expected<core::source_summary, core::source_error> csv_source_reader::read
     return core::unexpected<core::source_error>{
         core::source_error{in.message("source.delimiter cannot be a quote, a line end or NUL")}};
   }
-  if (auto err = in.open()) {
-    return core::unexpected<core::source_error>{std::move(*err)};
-  }
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
-  if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
+  if (auto err = read_all_lines(in, lines_, segment, error_)) {
     return core::unexpected<core::source_error>{std::move(*err)};
-  }
-  if (error_) {
-    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (skipping_record_ && skip_in_quotes_) {
     // The record cut for its length was a quoted field that never closed: it swallowed the rest.

@@ -1,20 +1,32 @@
 #pragma once
-#include <boost/json/error.hpp>
-#include <boost/json/string_view.hpp>
-
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
-#include "connectors/json_record.hpp"
+#include <boost/json/error.hpp>
+#include <boost/json/string_view.hpp>
+
+#include "core/quarantine_reason.hpp"
 #include "core/row_sink.hpp"
 #include "core/source_options.hpp"
 
 namespace eightsync::connectors {
+
+/// One record of a JSON export as parsed, before the header (the union of all keys) is known.
+struct json_record {
+  std::size_t line = 0;  ///< the line the record starts on
+  /// (column, text) for each field, column indexing the handler's column list.
+  std::vector<std::pair<std::size_t, std::string>> values;
+  /// Why the record is set aside, when it is; the first problem found wins.
+  std::optional<core::quarantine_reason> problem;
+  std::string detail;  ///< the sentence for `problem`
+};
 
 /// The event handler a boost::json::basic_parser drives over a JSON HR export. It turns each
 /// record (an element of the top-level array, or in NDJSON each top-level value) into a

@@ -234,17 +234,11 @@ std::optional<std::string> json_source_reader::emit_records() {
 
 core::expected<core::source_summary, core::source_error> json_source_reader::read() {
   text_chunk_reader in(options_);
-  if (auto err = in.open()) {
-    return core::unexpected<core::source_error>{std::move(*err)};
-  }
   const auto segment = [this](std::string_view text, std::size_t line, bool ends_line) {
     feed(text, line, ends_line);
   };
-  if (auto err = pump_lines(in, lines_, segment, [this] { return error_.has_value(); })) {
+  if (auto err = read_all_lines(in, lines_, segment, error_)) {
     return core::unexpected<core::source_error>{std::move(*err)};
-  }
-  if (error_) {
-    return core::unexpected<core::source_error>{core::source_error{std::move(*error_)}};
   }
   if (layout_ == layout::array && !error_ && !parser_.done()) {
     boost::json::error_code ec;

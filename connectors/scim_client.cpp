@@ -19,6 +19,7 @@
 #include "core/bounded_text.hpp"
 #include "core/clock.hpp"
 #include "core/retry_after.hpp"
+#include "core/scim_user_codec.hpp"
 #include "core/state_time.hpp"
 #include "core/user_listing.hpp"
 
@@ -71,13 +72,6 @@ scim_result not_sent(std::string detail) {
   r.attempts = 0;
   r.detail = std::move(detail);
   return r;
-}
-
-std::optional<std::uint64_t> as_count(const json::value* v) {
-  if (!v) return std::nullopt;
-  if (v->is_uint64()) return v->as_uint64();
-  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
-  return std::nullopt;
 }
 
 }  // namespace
@@ -407,7 +401,7 @@ net::awaitable<scim_result> scim_client::find_by_user_name(std::string user_name
   if (!r.ok()) co_return r;
   auto page = std::move(*r.resource);
   r.resource.reset();
-  const auto total = as_count(page.if_contains("totalResults"));
+  const auto total = core::scim_user_codec::total_results(page);
   auto* resources = page.if_contains("Resources");
   if (!total || (resources && !resources->is_array())) {
     r.outcome = scim_outcome::protocol;

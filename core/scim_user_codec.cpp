@@ -273,4 +273,12 @@ json::object scim_user_codec::active_patch(bool active) {
   return o;
 }
 
+std::optional<std::uint64_t> scim_user_codec::total_results(const boost::json::object& page) noexcept {
+  const boost::json::value* v = page.if_contains("totalResults");
+  if (!v) return std::nullopt;
+  if (v->is_uint64()) return v->as_uint64();
+  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
+  return std::nullopt;
+}
+
 }  // namespace eightsync::core

@@ -36,6 +36,10 @@ class scim_user_codec {
   /// As read(), for `row` (one of attribute_rows, or a row of its shape). Never throws.
   static std::string_view read(const boost::json::object& user, const attribute_row& row) noexcept;
 
+  /// A ListResponse's `totalResults` (a listing page, a lookup's answer): nullopt when it is
+  /// absent or not a whole number of at least 0. Never throws.
+  static std::optional<std::uint64_t> total_results(const boost::json::object& page) noexcept;
+
   /// The string at `at` in `user`, "" when absent, null or not a string. Never throws.
   static std::string_view read_at(const boost::json::object& user, const scim_location& at) noexcept;
 

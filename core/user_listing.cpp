@@ -11,20 +11,11 @@
 
 #include <boost/json/array.hpp>
 
+#include "core/scim_user_codec.hpp"
+
 namespace eightsync::core {
 
 namespace json = boost::json;
-
-namespace {
-
-std::optional<std::uint64_t> as_count(const json::value* v) {
-  if (!v) return std::nullopt;
-  if (v->is_uint64()) return v->as_uint64();
-  if (v->is_int64() && v->as_int64() >= 0) return static_cast<std::uint64_t>(v->as_int64());
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::size_t listing_user_cap(const listing_limits& limits,
                              std::optional<std::uint64_t> first_total) noexcept {
@@ -60,7 +51,7 @@ boost::asio::awaitable<scim_listing> list_all_users(scim_port& port, std::size_t
       break;
     }
     auto& page = *r.resource;
-    const auto total = as_count(page.if_contains("totalResults"));
+    const auto total = scim_user_codec::total_results(page);
     auto* resources = page.if_contains("Resources");
     if (!total || (resources && !resources->is_array())) {
       r.outcome = scim_outcome::protocol;
