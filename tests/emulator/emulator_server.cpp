@@ -30,6 +30,7 @@
 #include "emulator/iso_time.hpp"
 #include "emulator/scim_handler.hpp"
 #include "emulator/scim_route.hpp"
+#include "emulator/user_schema.hpp"
 
 namespace eightsync::emulator {
 
@@ -46,15 +47,6 @@ namespace {
 constexpr auto io_timeout = std::chrono::seconds(30);
 constexpr auto handshake_timeout = std::chrono::seconds(10);
 constexpr auto shutdown_timeout = std::chrono::seconds(5);
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool is_loopback(const net::ip::address& a) {
   if (a.is_v6() && a.to_v6().is_v4_mapped()) {
@@ -239,7 +231,7 @@ struct emulator_server::impl {
                                  http::request_parser<http::string_body>& parser) {
     boost::system::error_code ec;
     auto& lowest = beast::get_lowest_layer(stream);
-    if (!parser.is_done() && iequals(parser.get()[http::field::expect], "100-continue")) {
+    if (!parser.is_done() && ascii_iequals(parser.get()[http::field::expect], "100-continue")) {
       http::response<http::empty_body> cont{http::status::continue_, 11};
       lowest.expires_after(io_timeout);
       co_await http::async_write(stream, cont, net::redirect_error(net::use_awaitable, ec));

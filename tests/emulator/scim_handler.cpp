@@ -53,10 +53,6 @@ std::optional<long long> parse_integer(const std::optional<std::string>& s) {
   return v;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return user_store::fold_case(a) == user_store::fold_case(b);
-}
-
 // Constant time for equal lengths: no early exit on the first differing byte.
 bool same_secret(std::string_view a, std::string_view b) noexcept {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
@@ -262,7 +258,7 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   if (const auto* op = old.if_contains("phoneNumbers"); op && op->is_array()) {
     for (const auto& p : op->as_array()) {
       const auto* t = p.is_object() ? p.as_object().if_contains("type") : nullptr;
-      if (t && t->is_string() && iequals(t->as_string(), "work")) phones.push_back(p);
+      if (t && t->is_string() && ascii_iequals(t->as_string(), "work")) phones.push_back(p);
     }
   }
   if (const auto* np = attrs->if_contains("phoneNumbers")) {
@@ -319,8 +315,8 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
   const auto as_active = [](const json::value& v) -> std::optional<bool> {
     if (v.is_bool()) return v.as_bool();
     // Azure AD sends "True"/"False" strings; the service takes them.
-    if (v.is_string() && iequals(v.as_string(), "true")) return true;
-    if (v.is_string() && iequals(v.as_string(), "false")) return false;
+    if (v.is_string() && ascii_iequals(v.as_string(), "true")) return true;
+    if (v.is_string() && ascii_iequals(v.as_string(), "false")) return false;
     return std::nullopt;
   };
 
@@ -342,7 +338,7 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
         other = "remove " + (path ? std::string(path->as_string()) : std::string("(no path)"));
       continue;
     }
-    if (path && iequals(path->as_string(), "active")) {
+    if (path && ascii_iequals(path->as_string(), "active")) {
       const auto b = value ? as_active(*value) : std::nullopt;
       if (!b) return error(400, "invalidValue", "active must be true or false");
       active = *b;
@@ -350,7 +346,7 @@ scim_answer scim_handler::patch(const scim_request& req, const scim_route& route
     }
     if (!path && value && value->is_object()) {
       for (const auto& [k, v] : value->as_object()) {
-        if (iequals(k, "active")) {
+        if (ascii_iequals(k, "active")) {
           const auto b = as_active(v);
           if (!b) return error(400, "invalidValue", "active must be true or false");
           active = *b;

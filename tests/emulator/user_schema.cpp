@@ -8,9 +8,7 @@ namespace eightsync::emulator {
 
 namespace json = boost::json;
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     char x = a[i];
@@ -21,6 +19,8 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   }
   return true;
 }
+
+namespace {
 
 scim_error invalid(std::string detail) {
   return make_error(400, "invalidValue", std::move(detail));
@@ -45,7 +45,7 @@ constexpr std::array<std::string_view, 11> canonical_order{
 const json::value* find_ci(const json::object& o, std::string_view key) noexcept {
   if (const auto* exact = o.if_contains(key)) return exact;
   for (const auto& kv : o) {
-    if (iequals(kv.key(), key)) return &kv.value();
+    if (ascii_iequals(kv.key(), key)) return &kv.value();
   }
   return nullptr;
 }
@@ -141,7 +141,7 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
       if (type && !type->is_string()) return invalid("phoneNumber.type must be a string");
       if (primary && !primary->is_bool()) return invalid("phoneNumber.primary must be true or false");
       // The work number belongs to 8x8's number inventory: SCIM writes of it are ignored.
-      if (strict && type && iequals(type->as_string(), "work")) continue;
+      if (strict && type && ascii_iequals(type->as_string(), "work")) continue;
       json::object po(sp);
       po["value"] = value->as_string();
       if (type) po["type"] = type->as_string();

@@ -18,6 +18,10 @@ inline constexpr std::string_view enterprise_user_schema =
 /// 8x8's extension URN (holds `site`).
 inline constexpr std::string_view x8_user_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
 
+/// Whether `a` and `b` are equal ignoring ASCII case: SCIM attribute names and keywords ("work",
+/// "true"), and HTTP field values such as "100-continue". Never throws.
+bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
+
 /// Which rules a user body is checked against.
 enum class user_write {
   create,   ///< POST: userName, names and exactly one work/primary email required; work phone dropped

@@ -18,11 +18,11 @@ namespace {
 using testing::temp_dir;
 using testing::test_url;
 
-constexpr std::string_view token = "audit-token-9KqvX2pL";
+constexpr std::string_view audit_token = "audit-token-9KqvX2pL";
 
 class audit_log_bounds : public ::testing::Test {
  protected:
-  void SetUp() override { secret_registry::global().add(token); }
+  void SetUp() override { secret_registry::global().add(audit_token); }
 
   manual_clock clock_;
   state_store store_{state_store::in_memory, test_url};
@@ -59,19 +59,19 @@ TEST_F(audit_log_bounds, a_token_without_bearer_before_it_is_never_stored) {
   failed.outcome = audit_operation_outcome::failed;
   failed.status = 400;
   failed.attempts = 1;
-  failed.error_detail = "invalid (HTTP 400): the credential " + std::string(token) + " may not do this";
+  failed.error_detail = "invalid (HTTP 400): the credential " + std::string(audit_token) + " may not do this";
   log_.record_outcome(op, failed);
   log_.record_user_failure("00100", c, failed.error_detail);
 
   audit_cycle_end end;
   end.outcome = cycle_outcome::partial;
-  end.error = "reading 8x8 failed: token " + std::string(token) + " refused";
+  end.error = "reading 8x8 failed: token " + std::string(audit_token) + " refused";
   log_.end_cycle(c, end);
 
   EXPECT_EQ(log_.operations(c).at(0).outcome->error_detail,
             "invalid (HTTP 400): the credential [redacted] may not do this");
   EXPECT_EQ(log_.cycle(c)->error, "reading 8x8 failed: token [redacted] refused");
-  EXPECT_EQ(rows_holding("%" + std::string(token) + "%"), 0);
+  EXPECT_EQ(rows_holding("%" + std::string(audit_token) + "%"), 0);
   EXPECT_EQ(rows_holding("%[redacted]%"), 3);
 }
 

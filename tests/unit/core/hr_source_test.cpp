@@ -11,7 +11,7 @@
 namespace eightsync::core {
 namespace {
 
-mapping_rules rules() {
+mapping_rules id_name_rules() {
   mapping_rules r;
   EXPECT_FALSE(r.map_attribute(attribute::user_name, "{email}"));
   EXPECT_FALSE(r.map_attribute(attribute::given_name, "{first}"));
@@ -52,7 +52,7 @@ class memory_source final : public hr_source {
 TEST(hr_source, read_and_map_maps_every_row_of_a_source_that_is_no_file) {
   memory_source src({"id", "first", "last", "email"}, {{"7", "Ada", "Lovelace", "ada@example.com"},
                                                        {"9", "Alan", "Turing", "alan@example.com"}});
-  const auto snap = read_and_map(src, rules(), "id");
+  const auto snap = read_and_map(src, id_name_rules(), "id");
   ASSERT_TRUE(snap.has_value()) << snap.error().message;
   EXPECT_EQ(src.reads, 1);
   EXPECT_EQ(snap->source.origin, "memory:hr");
@@ -67,14 +67,14 @@ TEST(hr_source, read_and_map_maps_every_row_of_a_source_that_is_no_file) {
 TEST(hr_source, a_rejected_read_comes_back_whole_and_nothing_is_mapped) {
   memory_source src({"id", "first", "last", "email"}, {{"7", "Ada", "Lovelace", "ada@example.com"}});
   src.fail = true;
-  const auto snap = read_and_map(src, rules(), "id");
+  const auto snap = read_and_map(src, id_name_rules(), "id");
   ASSERT_FALSE(snap.has_value());
   EXPECT_EQ(snap.error().message, "memory:hr: the HR system answered 503");
 }
 
 TEST(hr_source, a_header_without_a_mapped_column_is_an_error_naming_the_origin) {
   memory_source src({"id", "first", "email"}, {{"7", "Ada", "ada@example.com"}});
-  const auto snap = read_and_map(src, rules(), "id");
+  const auto snap = read_and_map(src, id_name_rules(), "id");
   ASSERT_FALSE(snap.has_value());
   EXPECT_EQ(snap.error().message.rfind("memory:hr: ", 0), 0U) << snap.error().message;
   EXPECT_NE(snap.error().message.find("last"), std::string::npos) << snap.error().message;

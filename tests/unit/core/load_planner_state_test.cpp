@@ -11,11 +11,8 @@
 namespace eightsync::core {
 namespace {
 
+using testing::at_s;
 using testing::test_url;
-
-clock::time_point at_s(std::int64_t s) {
-  return clock::time_point{std::chrono::seconds{s}};
-}
 
 user_link stored(std::string key, std::string id) {
   user_link l;

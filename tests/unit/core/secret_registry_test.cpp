@@ -10,11 +10,11 @@
 namespace eightsync::core {
 namespace {
 
-constexpr std::string_view token = "tok-7Qx9-Zr2w.LmN0";
+constexpr std::string_view registry_token = "tok-7Qx9-Zr2w.LmN0";
 
 TEST(secret_registry, a_known_value_is_redacted_wherever_it_appears) {
   secret_registry r;
-  r.add(token);
+  r.add(registry_token);
   EXPECT_EQ(r.redact("the credential tok-7Qx9-Zr2w.LmN0 may not do this"),
             "the credential [redacted] may not do this");
   EXPECT_EQ(r.redact("tok-7Qx9-Zr2w.LmN0tok-7Qx9-Zr2w.LmN0, again tok-7Qx9-Zr2w.LmN0"),
@@ -66,7 +66,7 @@ TEST(secret_registry, safe_cut_never_splits_a_value_nor_passes_its_possible_star
 
 TEST(redact_credentials, redacts_every_known_secret_by_value_and_bearer_by_pattern) {
   secret_registry r;
-  r.add(token);
+  r.add(registry_token);
   // The token without the word "Bearer" before it: what an 8x8 error detail may repeat.
   EXPECT_EQ(redact_credentials("400 invalidValue: token tok-7Qx9-Zr2w.LmN0 is not allowed", r),
             "400 invalidValue: token [redacted] is not allowed");

@@ -13,11 +13,8 @@
 namespace eightsync::core {
 namespace {
 
+using testing::at_s;
 using testing::test_url;
-
-clock::time_point at_s(std::int64_t s) {
-  return clock::time_point{std::chrono::seconds{s}};
-}
 
 TEST(state_decisions, link_and_create_new_round_trip) {
   state_store store(state_store::in_memory, test_url);

@@ -20,12 +20,10 @@
 namespace eightsync::core {
 namespace {
 
+using testing::at_ms;
 using testing::temp_dir;
 using testing::test_url;
-
-clock::time_point at_ms(std::int64_t ms) {
-  return clock::time_point{std::chrono::milliseconds{ms}};
-}
+using testing::without_remote;
 
 const clock::time_point t1 = at_ms(1'714'566'896'789);  // 2024-05-01T12:34:56.789Z
 const clock::time_point t2 = at_ms(1'714'600'000'000);
@@ -61,12 +59,6 @@ user_link link_with(std::string key, std::string id, std::string remote_json) {
   l.applied_active = true;
   l.remote_json = std::move(remote_json);
   if (!l.remote_json.empty()) l.fetched_at = t1;
-  return l;
-}
-
-user_link without_remote(user_link l) {
-  l.remote_json.clear();
-  l.fetched_at.reset();
   return l;
 }
 

@@ -15,11 +15,9 @@
 namespace eightsync::core {
 namespace {
 
+using testing::at_ms;
 using testing::test_url;
-
-clock::time_point at_ms(std::int64_t ms) {
-  return clock::time_point{std::chrono::milliseconds{ms}};
-}
+using testing::without_remote;
 
 user_link sample(std::string key, std::string id, std::uint64_t hash) {
   user_link l;
@@ -31,12 +29,6 @@ user_link sample(std::string key, std::string id, std::uint64_t hash) {
   l.applied_active = true;
   l.remote_json = R"({"id":")" + l.scim_id + R"(","userName":")" + l.user_name + R"("})";
   l.fetched_at = at_ms(1'714'566'896'789);
-  return l;
-}
-
-user_link without_remote(user_link l) {
-  l.remote_json.clear();
-  l.fetched_at.reset();
   return l;
 }
 

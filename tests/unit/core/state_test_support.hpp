@@ -1,5 +1,7 @@
 #pragma once
 // Helpers shared by the state store tests (tests/unit/core/state_*_test.cpp).
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -7,6 +9,7 @@
 #include <system_error>
 
 #include "core/clock.hpp"
+#include "core/user_link.hpp"
 
 namespace eightsync::core::testing {
 
@@ -36,5 +39,22 @@ class temp_dir {
  private:
   std::filesystem::path path_;
 };
+
+/// The instant `ms` milliseconds after the clock's epoch.
+inline clock::time_point at_ms(std::int64_t ms) {
+  return clock::time_point{std::chrono::milliseconds{ms}};
+}
+
+/// The instant `s` seconds after the clock's epoch.
+inline clock::time_point at_s(std::int64_t s) {
+  return clock::time_point{std::chrono::seconds{s}};
+}
+
+/// `l` as load_links returns it: without the stored copy of the remote user and its time.
+inline user_link without_remote(user_link l) {
+  l.remote_json.clear();
+  l.fetched_at.reset();
+  return l;
+}
 
 }  // namespace eightsync::core::testing

@@ -2,13 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "core/state_time.hpp"
+#include "unit/core/state_test_support.hpp"
 
 namespace eightsync::core {
 namespace {
 
-clock::time_point at_ms(std::int64_t ms) {
-  return clock::time_point{std::chrono::milliseconds{ms}};
-}
+using testing::at_ms;
 
 TEST(state_time, formats_iso_8601_utc_with_milliseconds) {
   EXPECT_EQ(format_utc_time(at_ms(0)), "1970-01-01T00:00:00.000Z");
