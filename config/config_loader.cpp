@@ -49,9 +49,9 @@ constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 4> retry_keys{"attempts", "base_delay", "max_delay", "max_pause"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
 constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
-constexpr std::array<sv, 6> safety_keys{
-    "max_deactivations", "max_deactivation_percent",  "max_creates",
-    "max_updates",       "max_source_shrink_percent", "min_listed_linked_percent"};
+constexpr std::array<sv, 7> safety_keys{
+    "max_deactivations",         "max_deactivation_percent", "max_creates", "max_updates", "max_adoptions",
+    "max_source_shrink_percent", "min_listed_linked_percent"};
 constexpr std::array<sv, 1> state_keys{"path"};
 constexpr std::array<sv, 1> audit_keys{"retention"};
 constexpr std::array<sv, 2> log_keys{"level", "format"};
@@ -1121,6 +1121,7 @@ class loader {
     percent(s.get("max_deactivation_percent"), out.max_deactivation_percent);
     count(s.get("max_creates"), out.max_creates, 0, unlimited);
     count(s.get("max_updates"), out.max_updates, 0, unlimited);
+    count(s.get("max_adoptions"), out.max_adoptions, 0, unlimited);
     percent(s.get("max_source_shrink_percent"), out.max_source_shrink_percent);
     percent(s.get("min_listed_linked_percent"), out.min_listed_linked_percent);
   }

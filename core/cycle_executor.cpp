@@ -255,6 +255,9 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_ent
       log_->info("op.create.adopted hr_key={} user={} id={}", e.hr_key, e.user_name, id);
       co_return;
     }
+  } else if (found.outcome == scim_outcome::not_found) {
+    taken_elsewhere(e, op, post, summary);
+    co_return;
   } else {
     why = "the lookup after the 409 gave " + std::string(enum_name(found.outcome));
   }
@@ -271,6 +274,35 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_ent
   if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
   ++summary.conflicts;
   failed_keys_.insert(e.hr_key);
+}
+
+// 409, and yet this account has nobody with the userName: userName is unique across all of 8x8,
+// so another account has it. Nothing here can be adopted, and sending the POST again changes
+// nothing: a manual action, and the planner holds the create back until the userName changes or
+// the action is resolved. Not a user failure, so the user does not back off either.
+void cycle_executor::taken_elsewhere(const plan_entry& e, std::int64_t op, const scim_result& post,
+                                     execution_summary& summary) {
+  auto out = outcome_of(post, audit_operation_outcome::conflict);
+  out.error_detail =
+      "409: userName " + e.user_name + " is taken in another 8x8 account (no user here has it)";
+  manual_action a;
+  a.kind = manual_action_kind::user_name_taken_elsewhere;
+  a.hr_key = e.hr_key;
+  a.user_name = e.user_name;
+  a.text = "userName " + e.user_name + " (HR key " + e.hr_key +
+           ") is taken in another 8x8 account: 8x8 answered 409, but no user in this account has it "
+           "(userName is unique across all of 8x8). Change this person's userName mapping or value in HR. "
+           "eightsync creates them once the userName changes, or tries this one again when this action "
+           "is resolved.";
+  a.dedupe_key = taken_elsewhere_dedupe_key(e.hr_key, e.user_name);
+  store_.in_transaction([&] {
+    audit_.record_outcome(op, out);
+    if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
+  });
+  ++summary.conflicts;
+  failed_keys_.insert(e.hr_key);
+  log_->warn("op.create.taken_elsewhere hr_key={} user={}: 409, and no user in this account has it", e.hr_key,
+             e.user_name);
 }
 
 boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::int64_t op,

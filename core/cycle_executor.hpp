@@ -78,6 +78,8 @@ class cycle_executor {
                                                   const scim_result& post, execution_summary& summary);
   boost::asio::awaitable<void> adopt_after_conflict(const plan_entry& e, std::int64_t op,
                                                     const scim_result& post, execution_summary& summary);
+  void taken_elsewhere(const plan_entry& e, std::int64_t op, const scim_result& post,
+                       execution_summary& summary);
   boost::asio::awaitable<void> replace(const plan_entry& e, std::int64_t op, execution_summary& summary);
   boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
   void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/enum_names.hpp"
@@ -18,8 +19,19 @@ namespace eightsync::core {
 /// - admin_deactivated: deactivated in 8x8 while HR says active: not reactivated
 /// - resolve_conflict: a conflict: `eightsync link KEY ID` or `link KEY --create-new`
 /// - set_by_hand: 8x8 accepted a PUT but did not apply an attribute: set it by hand
+/// - user_name_taken_elsewhere: a create met 409, but this account has no user with that
+///   userName: another 8x8 account has it (userName is unique across all of 8x8). Change this
+///   person's userName mapping or value; the create waits until it changes or this is resolved.
 BOOST_DEFINE_FIXED_ENUM_CLASS(manual_action_kind, std::uint8_t, assign_license, show_in_directory,
                               reclaim_license_and_number, change_site, change_user_name, admin_deactivated,
-                              resolve_conflict, set_by_hand)
+                              resolve_conflict, set_by_hand, user_name_taken_elsewhere)
+
+/// The dedupe key of a user_name_taken_elsewhere action: one per HR key and userName, so that a
+/// new userName is a new try, and the planner can tell that the same one still waits.
+inline std::string taken_elsewhere_dedupe_key(std::string_view hr_key, std::string_view user_name) {
+  std::string key = "user_name_taken_elsewhere:";
+  key.append(hr_key).append(":").append(user_name);
+  return key;
+}
 
 }  // namespace eightsync::core

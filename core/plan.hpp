@@ -39,9 +39,10 @@ namespace eightsync::core {
 /// - quarantined_without_key: a row was set aside without a usable key: whose was it?
 /// - waits_for_held: depends on another operation of the same user that is held
 /// - listing_lost_users: a complete listing shows fewer linked users than safety.min_listed_linked_percent
+/// - max_adoptions: more adoptions than safety.max_adoptions
 BOOST_DEFINE_FIXED_ENUM_CLASS(plan_hold_reason, std::uint8_t, max_deactivations, max_deactivation_percent,
                               max_creates, max_updates, source_shrink, empty_source, key_churn,
-                              quarantined_without_key, waits_for_held, listing_lost_users)
+                              quarantined_without_key, waits_for_held, listing_lost_users, max_adoptions)
 
 /// One safety hold: which limit tripped, and a sentence with the numbers.
 struct plan_hold {

@@ -9,6 +9,12 @@ namespace eightsync::core {
 
 namespace {
 
+// Said once above the adoptions: what taking over a user made in Admin Console means for the
+// admin, which no undo in eightsync changes.
+constexpr std::string_view adoption_note =
+    "  Adopting is for good: once SCIM manages a user, its names and email are read-only in Admin\n"
+    "  Console, even after SCIM is turned off.\n";
+
 // Every value from HR or 8x8, and every sentence that may quote one, goes through esc(): a
 // terminal must never receive their control or bidi characters raw (core/unsafe_text.hpp).
 std::string esc(std::string_view v) {
@@ -77,6 +83,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
       n += e.kind == kind ? 1 : 0;
     if (n == 0) continue;
     out.append("\n").append(title).append(" (").append(std::to_string(n)).append(")\n");
+    if (kind == operation_kind::adopt) out.append(adoption_note);
     for (const auto& e : p.operations) {
       if (e.kind == kind) entry_lines(out, e, false);
     }

@@ -82,6 +82,15 @@ std::string_view claimed_external_id(const desired_user& d) noexcept {
   return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
 }
 
+// 8x8 fills in noreply@8x8.com for every user created without an email. Shared by all of them,
+// it says nothing about who a user is, so matching never uses it (on either side).
+constexpr std::string_view placeholder_email = "noreply@8x8.com";
+
+// `email`, or nothing to match by when it is 8x8's placeholder.
+std::string_view matchable_email(std::string_view email) noexcept {
+  return iequals(trim(email), placeholder_email) ? std::string_view{} : email;
+}
+
 // The manual actions evaluate() raises name the attribute in their kind and text
 // (change_user_name, change_site): a new read-only or write-once row needs its own.
 static_assert(read_only_after_create_mask == 1U << static_cast<unsigned>(attribute::user_name),
@@ -184,6 +193,12 @@ struct state_view {
     }
   }
 };
+
+// Whether `d`'s create waits: a create of this HR key with this very userName met 409 while no
+// user in this account had it (taken in another 8x8 account), and that action is still open.
+bool waits_for_new_user_name(const state_view& sv, const desired_user& d) {
+  return sv.open_actions.find(taken_elsewhere_dedupe_key(d.key, trim(d.get(attribute::user_name)))).count > 0;
+}
 
 bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {
   return o.now - fetched_at <= o.max_snapshot_age;
@@ -651,7 +666,7 @@ plan_builder::unlinked_index plan_builder::index_unlinked(std::vector<row_match>
     m[u].create_new = sv_.create_new.find(d.key).count != 0;
     if (m[u].create_new) continue;  // the operator said: create, do not match
     if (match_uses(match_key::external_id)) index.by_external_id.add(claimed_external_id(d), {}, pos);
-    if (match_uses(match_key::email)) index.by_email.add(d.get(attribute::email), {}, pos);
+    if (match_uses(match_key::email)) index.by_email.add(matchable_email(d.get(attribute::email)), {}, pos);
   }
   return index;
 }
@@ -666,9 +681,11 @@ void plan_builder::match_unlinked(std::vector<row_match>& m, const unlinked_inde
     const auto pos = static_cast<std::uint32_t>(i);
     for (const match_key k : opt_.match) {
       if (k == match_key::user_name) continue;  // below
-      const chained_index& keys = k == match_key::external_id ? index.by_external_id : index.by_email;
-      const attribute a = k == match_key::external_id ? attribute::external_id : attribute::email;
-      keys.for_each(r.get(a), {}, [&](std::uint32_t u) { m[u].add(pos, k); });
+      const bool by_id = k == match_key::external_id;
+      const chained_index& keys = by_id ? index.by_external_id : index.by_email;
+      const std::string_view value =
+          by_id ? r.get(attribute::external_id) : matchable_email(r.get(attribute::email));
+      keys.for_each(value, {}, [&](std::uint32_t u) { m[u].add(pos, k); });
     }
     index.by_user_name.for_each(r.get(attribute::user_name), {}, [&](std::uint32_t u) {
       if (match_user_name && !m[u].create_new) {
@@ -851,6 +868,13 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
                "Has an open conflict: waits for `eightsync link` or a full reconcile.");
       return;
     }
+  }
+  if (waits_for_new_user_name(sv_, d)) {
+    add_note(d.key, {}, hr_user_name,
+             "userName " + quoted(trim(hr_user_name)) +
+                 " is taken in another 8x8 account (open action user_name_taken_elsewhere): waits for a new "
+                 "userName, or for that action to be resolved.");
+    return;
   }
   if (const std::string problem = create_problem(d); !problem.empty()) {
     add_note(d.key, {}, hr_user_name, "Cannot be created: " + problem + ".");
@@ -1111,6 +1135,14 @@ void plan_builder::apply_limit_holds(std::size_t managed_after) {
     hold_all(creates_, h);
     out_.holds.push_back(h);
   }
+  if (adopts_.size() > s.max_adoptions) {
+    const plan_hold h{plan_hold_reason::max_adoptions,
+                      std::to_string(adopts_.size()) + " adoptions exceed safety.max_adoptions (" +
+                          std::to_string(s.max_adoptions) +
+                          "). An adopted user's names and email become read-only in Admin Console for good."};
+    hold_all(adopts_, h);
+    out_.holds.push_back(h);
+  }
   const std::size_t counted = updates_.size() + (first_cycle_with_users_ ? adopts_.size() : 0);
   if (counted > s.max_updates) {
     const plan_hold h{plan_hold_reason::max_updates,
@@ -1273,7 +1305,7 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
     // Inactive rows without a link are only looked for by a full reconcile.
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
     if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
-    if (is_blank(d.get(attribute::user_name))) continue;
+    if (is_blank(d.get(attribute::user_name)) || waits_for_new_user_name(sv, d)) continue;
     lookups.push_back({read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."});
   }

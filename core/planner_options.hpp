@@ -26,6 +26,9 @@ struct planner_options {
     std::size_t max_creates = config::defaults::safety_max_creates;
     /// First cycle: adoptions count too.
     std::size_t max_updates = config::defaults::safety_max_updates;
+    /// Adoptions: SCIM takes over a user made in Admin Console, for good (its names and email
+    /// stay read-only there even after SCIM is turned off).
+    std::size_t max_adoptions = config::defaults::safety_max_adoptions;
     /// HR rows read vs the last good cycle.
     double max_source_shrink_percent = config::defaults::safety_max_source_shrink_percent;
     /// A complete listing that shows fewer than this share of the linked users holds creates,

@@ -25,6 +25,7 @@
 #include "core/sqlite_failure.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
+#include "core/target_account.hpp"
 
 namespace eightsync::core {
 namespace {
@@ -65,14 +66,6 @@ std::optional<std::string> fingerprint_of_json(std::string_view json) {
   return fingerprint(canonical);
 }
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string migration_name(const migrations::migration& m) {
   return std::string(m.file_name);
 }
@@ -107,7 +100,7 @@ void bind_time(SQLite::Statement& s, int index, clock::time_point t) {
 
 struct state_store::impl {
   std::filesystem::path path;
-  std::string target_url;
+  target_account account;
   const clock* time = nullptr;
   std::shared_ptr<spdlog::logger> log;
   std::optional<SQLite::Database> db;
@@ -273,9 +266,28 @@ struct state_store::impl {
     }
   }
 
-  [[noreturn]] void refuse_url(const std::string& bound) const {
-    throw state_error(path.string() + " is bound to target " + bound + ", but the config's target.url is " +
-                      target_url +
+  // The account the database is bound to, or nullopt before its first binding. A database from
+  // before migration 0007 stores only meta.target_url: its account is the one that URL names.
+  std::optional<target_account> bound_account() {
+    auto url = meta("target_url");
+    if (!url) return std::nullopt;
+    auto binding = meta("target_account");
+    if (!binding) return account_of(*url);
+    auto bound = account_from_binding(*binding, *url);
+    if (!bound) {
+      throw state_error(path.string() + " has an unreadable binding in meta.target_account (\"" + *binding +
+                        "\"), so eightsync cannot tell which 8x8 account it belongs to; restore a backup, "
+                        "or set state.path to another file");
+    }
+    return bound;
+  }
+
+  [[noreturn]] void refuse_account(const target_account& bound) const {
+    const std::string theirs = account.customer_id ? " names " + account.describe() + " (" + account.url + ")"
+                                                   : " is " + account.url;
+    const std::string ours =
+        bound.customer_id ? bound.describe() + " (last opened as " + bound.url + ")" : bound.describe();
+    throw state_error(path.string() + " is bound to " + ours + ", but the config's target.url" + theirs +
                       ". A state database belongs to one 8x8 account, so its links never meet another. "
                       "To sync the new target, set state.path to another file; to start over for it, "
                       "move " +
@@ -283,7 +295,7 @@ struct state_store::impl {
   }
 
   void check_binding() {
-    if (auto bound = meta("target_url"); bound && *bound != target_url) refuse_url(*bound);
+    if (auto bound = bound_account(); bound && bound->binding() != account.binding()) refuse_account(*bound);
   }
 
   void migrate(std::span<const migrations::migration> known) {
@@ -385,15 +397,36 @@ struct state_store::impl {
     });
   }
 
-  void bind_url() {
+  void bind_account() {
     SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (auto bound = meta("target_url")) {
-      if (*bound != target_url) refuse_url(*bound);
+    if (auto bound = bound_account()) {
+      if (bound->binding() != account.binding()) refuse_account(*bound);
+      if (!meta("target_account")) set_meta("target_account", account.binding());
+      if (bound->url != account.url) record_target_change(*bound);
     } else {
-      set_meta("target_url", target_url);
+      set_meta("target_url", account.url);
+      set_meta("target_account", account.binding());
       if (!meta("created_at")) set_meta("created_at", now_text());
     }
     tx.commit();
+  }
+
+  // The same customer under another URL (another 8x8 host, a proxy in front): accepted, and
+  // kept in target_changes so that an admin can see when and from where it moved.
+  void record_target_change(const target_account& bound) {
+    SQLite::Statement insert(*db,
+                             "INSERT INTO target_changes (changed_at, customer_id, old_url, new_url) "
+                             "VALUES (?1, ?2, ?3, ?4)");
+    insert.bind(1, now_text());
+    insert.bind(2, account.customer_id.value_or(""));
+    insert.bind(3, bound.url);
+    insert.bind(4, account.url);
+    insert.exec();
+    set_meta("target_url", account.url);
+    log->warn(
+        "state.target_moved customer={} from={} to={} (the same 8x8 account under another URL; "
+        "recorded in the state database's target_changes table)",
+        account.customer_id.value_or(""), bound.url, account.url);
   }
 };
 
@@ -408,7 +441,7 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
   if (known.empty()) throw std::invalid_argument("state_store: no migrations");
   impl& s = *impl_;
   s.path = path;
-  s.target_url = normalize_url(target_url);
+  s.account = account_of(target_url);
   s.time = opts.time != nullptr ? opts.time : &wall_clock::instance();
   s.log = opts.logger ? std::move(opts.logger) : spdlog::default_logger();
   const bool memory = path == in_memory;
@@ -459,7 +492,7 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
     s.check_identity(known);
     if (s.version >= 1) s.check_binding();
     s.migrate(known);
-    s.bind_url();
+    s.bind_account();
     s.detect_link_summary();
   });
 }
@@ -467,21 +500,6 @@ state_store::state_store(const std::filesystem::path& path, std::string_view tar
 state_store::state_store(state_store&&) noexcept = default;
 state_store& state_store::operator=(state_store&&) noexcept = default;
 state_store::~state_store() = default;
-
-std::string state_store::normalize_url(std::string_view url) {
-  while (!url.empty() && url.back() == '/')
-    url.remove_suffix(1);
-  const auto sep = url.find("://");
-  if (sep == std::string_view::npos) return std::string(url);
-  const auto host_start = sep + 3;
-  auto host_end = url.find_first_of("/?#", host_start);
-  if (host_end == std::string_view::npos) host_end = url.size();
-  // Keep any userinfo as written; only the scheme and the host[:port] are case-insensitive.
-  auto at = url.substr(host_start, host_end - host_start).rfind('@');
-  const auto lower_from = at == std::string_view::npos ? host_start : host_start + at + 1;
-  return lower_ascii(url.substr(0, sep)) + std::string(url.substr(sep, lower_from - sep)) +
-         lower_ascii(url.substr(lower_from, host_end - lower_from)) + std::string(url.substr(host_end));
-}
 
 int state_store::newest_schema_version() noexcept {
   const auto& all = migrations::all();
@@ -492,7 +510,10 @@ const std::filesystem::path& state_store::path() const noexcept {
   return impl_->path;
 }
 const std::string& state_store::target_url() const noexcept {
-  return impl_->target_url;
+  return impl_->account.url;
+}
+const target_account& state_store::account() const noexcept {
+  return impl_->account;
 }
 int state_store::schema_version() const noexcept {
   return impl_->version;

@@ -14,6 +14,7 @@
 #include "core/clock.hpp"
 #include "core/enum_names.hpp"
 #include "core/planner_state.hpp"
+#include "core/target_account.hpp"
 #include "core/user_link.hpp"
 #include "migrations/embedded_migrations.hpp"
 
@@ -84,12 +85,13 @@ class state_store {
   static constexpr std::string_view in_memory = ":memory:";
 
   /// Opens (creating when missing, mode 0640) the database at `path` for `target_url`, migrates it
-  /// to the newest known version and binds it to the normalized URL on first use (with
-  /// options::read_only: opens it as it is, checking the same things). Throws
-  /// state_error naming the file when it cannot be opened or created, is not an eightsync state
-  /// database, has a schema newer than the newest known migration, is bound to another URL, or a
-  /// migration fails (that migration is rolled back). Throws std::invalid_argument when
-  /// `target_url` is empty (a bug).
+  /// to the newest known version and binds it to the account the URL names (account_of) on first
+  /// use. The same 8x8 customer under another URL is accepted: the new URL is recorded, with a row
+  /// in target_changes and a warning. With options::read_only: opens it as it is, checking the
+  /// same things and writing nothing. Throws state_error naming the file when it cannot be opened
+  /// or created, is not an eightsync state database, has a schema newer than the newest known
+  /// migration, is bound to another account, or a migration fails (that migration is rolled
+  /// back). Throws std::invalid_argument when `target_url` is empty (a bug).
   state_store(const std::filesystem::path& path, std::string_view target_url, options opts);
 
   /// As above, with default options.
@@ -99,18 +101,17 @@ class state_store {
   state_store& operator=(state_store&&) noexcept;
   ~state_store();
 
-  /// `url` as the database binds it: scheme and host lowercased, trailing '/' removed, path kept
-  /// as written. Throws only std::bad_alloc.
-  static std::string normalize_url(std::string_view url);
-
   /// The newest schema version among the embedded migrations. Never throws.
   static int newest_schema_version() noexcept;
 
   /// The file opened (or ":memory:"). Never throws.
   const std::filesystem::path& path() const noexcept;
 
-  /// The normalized target URL the database is bound to. Never throws.
+  /// The normalized target URL it was opened with (normalize_target_url). Never throws.
   const std::string& target_url() const noexcept;
+
+  /// The 8x8 account it was opened for, which the database is bound to. Never throws.
+  const target_account& account() const noexcept;
 
   /// The schema version (PRAGMA user_version) after migrating. Never throws.
   int schema_version() const noexcept;

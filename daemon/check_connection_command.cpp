@@ -16,6 +16,7 @@
 
 #include "connectors/scim_client.hpp"
 #include "core/clock.hpp"
+#include "core/target_account.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/token_source.hpp"
@@ -40,6 +41,7 @@ bool starts_with(const std::string& s, std::string_view p) {
 int run_check_connection(const config::eightsync_config& cfg, std::ostream& out, std::ostream& err) {
   out << "eightsync check-connection: " << cfg.target.url << '\n';
   step(out, true, "config", cfg.file.string() + " is valid");
+  step(out, true, "account", core::account_of(cfg.target.url).binding_note());
   auto token = read_token(cfg.target);
   if (!token) {
     step(out, false, "token", token.error());

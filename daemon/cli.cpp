@@ -10,6 +10,7 @@
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "config/duration.hpp"
+#include "core/target_account.hpp"
 #include "daemon/approve_command.hpp"
 #include "daemon/audit_command.hpp"
 #include "daemon/check_connection_command.hpp"
@@ -48,6 +49,7 @@ int check_config(const std::filesystem::path& file) {
   std::cout << file.string() << ": OK\n"
             << "  source  " << cfg->source.path.string() << " (key column \"" << cfg->source.key << "\")\n"
             << "  target  " << cfg->target.url << '\n'
+            << "  account " << core::account_of(cfg->target.url).binding_note() << '\n'
             << "  state   " << cfg->state.path.string() << '\n';
   if (cfg->target.token_file) {
     std::cout << "  token   read from file " << cfg->target.token_file->string() << '\n';

@@ -48,6 +48,7 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.safety.max_deactivation_percent = cfg.safety.max_deactivation_percent;
   o.safety.max_creates = cfg.safety.max_creates;
   o.safety.max_updates = cfg.safety.max_updates;
+  o.safety.max_adoptions = cfg.safety.max_adoptions;
   o.safety.max_source_shrink_percent = cfg.safety.max_source_shrink_percent;
   o.safety.min_listed_linked_percent = cfg.safety.min_listed_linked_percent;
   o.listing_shows_everyone = cfg.target.visibility == config::visibility_mode::all;

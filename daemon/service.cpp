@@ -31,6 +31,7 @@
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
+#include "core/target_account.hpp"
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"
@@ -298,8 +299,8 @@ void service::reload() {
   sd_.reloading();
   try {
     auto fresh = config::load_config_file(file_);
-    if (fresh.state.path != cfg_.state.path || core::state_store::normalize_url(fresh.target.url) !=
-                                                   core::state_store::normalize_url(cfg_.target.url)) {
+    if (fresh.state.path != cfg_.state.path ||
+        core::normalize_target_url(fresh.target.url) != core::normalize_target_url(cfg_.target.url)) {
       log_->error(
           "config.reload_refused {}: state.path and target.url cannot change while running; restart "
           "the service for that. The old config stays in use.",

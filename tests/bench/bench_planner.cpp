@@ -184,6 +184,7 @@ struct account {
     options.safety.max_deactivation_percent = 100;
     options.safety.max_creates = users;
     options.safety.max_updates = users;
+    options.safety.max_adoptions = users;
     options.safety.key_churn_min = users;
     inputs_mb = current_rss_mb();
   }

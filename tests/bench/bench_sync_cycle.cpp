@@ -357,6 +357,7 @@ class environment {
     replace("requests: 10\n", "requests: 1000000\n");
     replace("per: 60s", "per: 1s");
     replace("max_updates: 500", "max_updates: 1000000");
+    replace("max_adoptions: 50", "max_adoptions: 1000000");
     replace("path: /var/lib/eightsync/state.db", "path: " + db_.string());
     std::ofstream(dir_ / "eightsync.yaml") << text;
   }

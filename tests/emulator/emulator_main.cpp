@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     std::string visibility = "all";
     std::string rate_limit = "off";
     std::vector<std::string> faults;
+    std::string foreign_user_names_file;
     emu::emulator_options opts;
 
     app.add_option("--listen", listen, "Loopback HOST:PORT to listen on; port 0 picks a free one")
@@ -80,6 +81,10 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"all", "idp_only"}));
     app.add_option("--rate-limit", rate_limit, "Sliding-window limit REQUESTS/WINDOW (e.g. 10/60s) or off")
         ->capture_default_str();
+    app.add_option("--foreign-user-names", foreign_user_names_file,
+                   "File of userNames taken in another 8x8 account, one a line: a POST with one answers "
+                   "409, and no lookup or listing here shows it (default: none)")
+        ->check(CLI::ExistingFile);
     app.add_option("--seed", opts.seed, "Seed for generated ids and fault draws (reproducible runs)")
         ->capture_default_str();
     app.add_option("--fault", faults,
@@ -111,6 +116,8 @@ int main(int argc, char** argv) {
       std::cerr << "eightsync-emulator: give --token TOKEN or --token-file FILE (see --help)\n";
       return 2;
     }
+    if (!foreign_user_names_file.empty())
+      opts.settings.foreign_user_names = emu::read_user_name_file(foreign_user_names_file);
     opts.settings.site_change = *emu::parse_site_change(site_change);
     opts.settings.patch_other = *emu::parse_patch_other(patch_other);
     opts.settings.visibility = *emu::parse_visibility(visibility);

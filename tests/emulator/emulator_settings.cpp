@@ -1,8 +1,13 @@
 #include "emulator/emulator_settings.hpp"
 
 #include <charconv>
+#include <fstream>
+#include <stdexcept>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+
+#include "emulator/user_schema.hpp"
 
 namespace eightsync::emulator {
 
@@ -51,6 +56,28 @@ std::string rate_limit_text(const std::optional<rate_limit_spec>& spec) {
   return std::to_string(spec->requests) + "/" + std::to_string(ms) + "ms";
 }
 
+std::vector<std::string> read_user_name_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    names.push_back(line.substr(first, last - first + 1));
+  }
+  if (in.bad()) throw std::runtime_error("cannot read " + path);
+  return names;
+}
+
+bool emulator_settings::taken_elsewhere(std::string_view user_name) const noexcept {
+  for (const auto& name : foreign_user_names) {
+    if (ascii_iequals(name, user_name)) return true;
+  }
+  return false;
+}
+
 std::optional<site_change_mode> parse_site_change(std::string_view text) {
   if (text == "ignore") return site_change_mode::ignore;
   if (text == "reject") return site_change_mode::reject;
@@ -78,6 +105,10 @@ json::value emulator_settings::to_json() const {
   o["read_only"] = read_only;
   o["visibility"] = visibility == visibility_mode::all ? "all" : "idp_only";
   o["rate_limit"] = rate_limit_text(rate_limit);
+  json::array foreign;
+  for (const auto& name : foreign_user_names)
+    foreign.emplace_back(name);
+  o["foreign_user_names"] = std::move(foreign);
   return o;
 }
 
@@ -118,6 +149,14 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       std::string error;
       next.rate_limit = parse_rate_limit(v.as_string(), error);
       if (!error.empty()) return "settings.rate_limit: " + error;
+    } else if (key == "foreign_user_names") {
+      const auto* names = v.if_array();
+      if (!names) return bad("an array of userNames");
+      next.foreign_user_names.clear();
+      for (const auto& n : *names) {
+        if (!n.is_string() || n.as_string().empty()) return bad("an array of non-empty userNames");
+        next.foreign_user_names.emplace_back(n.as_string());
+      }
     } else {
       return "settings: unknown key `" + std::string(key) + "`";
     }

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/value.hpp>
 
@@ -29,6 +30,13 @@ struct emulator_settings {
   bool read_only = false;                                   ///< answer 403 to every write
   visibility_mode visibility = visibility_mode::all;        ///< which users are listable
   std::optional<rate_limit_spec> rate_limit;                ///< nullopt: no limit
+  /// userNames taken in another 8x8 account (userName is unique across all of 8x8): a POST
+  /// with one answers 409, and no lookup or listing in this account shows it. Compared
+  /// case-insensitively. Default: none.
+  std::vector<std::string> foreign_user_names;
+
+  /// Whether `user_name` is one of foreign_user_names. Never throws.
+  bool taken_elsewhere(std::string_view user_name) const noexcept;
 
   /// The settings as JSON (the shape `/_emulator/settings` reads and writes).
   boost::json::value to_json() const;
@@ -45,6 +53,10 @@ std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::stri
 
 /// `10/60s` style text for a limit, `off` for none.
 std::string rate_limit_text(const std::optional<rate_limit_spec>& spec);
+
+/// The userNames in `path`, one a line; blank lines and lines starting with '#' are skipped,
+/// and each name is trimmed. Throws std::runtime_error naming the file when it cannot be read.
+std::vector<std::string> read_user_name_file(const std::string& path);
 
 /// Parses `ignore` / `reject`; nullopt otherwise.
 std::optional<site_change_mode> parse_site_change(std::string_view text);

@@ -226,8 +226,9 @@ scim_answer scim_handler::create(const scim_request& req) {
   auto attrs = normalise_user(*body, user_write::create);
   if (!attrs) return scim_answer::from_error(attrs.error());
   const auto& user_name = attrs->at("userName").as_string();
-  // Uniqueness spans every user, hidden ones too: a hidden duplicate still answers 409.
-  if (state_.store.find_by_user_name(user_name)) {
+  // Uniqueness spans every user, hidden ones too: a hidden duplicate still answers 409. It spans
+  // all of 8x8, too: a name taken in another account answers 409 and is found nowhere here.
+  if (state_.store.find_by_user_name(user_name) || state_.settings.taken_elsewhere(user_name)) {
     return error(409, "uniqueness", "userName " + std::string(user_name) + " is already taken");
   }
   if (!attrs->contains("active")) (*attrs)["active"] = true;

@@ -10,8 +10,6 @@ example_config "$WORK/cfg.yaml"
 sed -i "s#max_creates: 100#max_creates: 5#" "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token
 DB="$WORK/state.db"
-sql() { sqlite3 -batch "$DB" "$1"; }
-expect_sql() { expect_eq "sqlite3: $1" "$(sql "$1")" "$2"; }
 
 # 22 creates exceed max_creates 5: all creates are held; adopts and their updates go ahead.
 run_cmd 9 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"

@@ -10,13 +10,6 @@ sed "s|^  path: state.db$|  path: $WORK/state.db|" "$EIGHTSYNC_FIXTURES_DIR/conf
 grep -qF "path: $WORK/state.db" "$WORK/cfg.yaml" || fail "could not point state.path at $WORK/state.db"
 DB="$WORK/state.db"
 ME=$(id -un)
-sql() { sqlite3 -batch "$DB" "$1"; }
-expect_sql() {
-  local got
-  got=$(sql "$1")
-  [ "$got" = "$2" ] || fail "sqlite3: $1: got '$got', expected '$2'"
-  checks=$((checks + 1))
-}
 
 # link KEY ID on a fresh system: the database is created, bound and migrated; one sentence out.
 run_cmd 0 "$EIGHTSYNC" link -c "$WORK/cfg.yaml" 00201 id-201

@@ -106,6 +106,12 @@ expect_eq() {
   checks=$((checks + 1))
 }
 
+# sql SQL: runs SQL on the state database $DB (no daemon writing it); fails the test on an error.
+sql() { sqlite3 -batch "$DB" "$1"; }
+
+# expect_sql SQL WANT: SQL on $DB prints exactly WANT.
+expect_sql() { expect_eq "sqlite3: $1" "$(sql "$1")" "$2"; }
+
 # ---- helpers for the daemon tests ----
 
 # state_sql SQL: runs SQL on the state database $DB while a daemon may be writing it; prints

@@ -27,7 +27,6 @@ hr_export "$WORK/hr.csv" "$users"
 # What a clean run produces: one active user per HR row, with its key as externalId.
 tail -n +2 "$WORK/hr.csv" | awk -F, '{ print tolower($5) "|" $1 }' | sort >"$WORK/expected"
 
-sql() { sqlite3 -batch "$DB" "$1"; }
 started=$(date +%s)
 total_kills=0 total_runs=0
 for ((it = 1; it <= iterations; it++)); do

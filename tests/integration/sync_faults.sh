@@ -24,8 +24,6 @@ scenario() {
 }
 # cfg SED_EXPRESSION: edits this scenario's config.
 cfg() { sed -i -e "$1" "$S/cfg.yaml"; }
-sql() { sqlite3 -batch "$DB" "$1"; }
-expect_sql() { expect_eq "sqlite3: $1" "$(sql "$1")" "$2"; }
 sync_expect() { run_cmd "$1" "$EIGHTSYNC" sync -c "$S/cfg.yaml" "${@:2}"; }
 last_seq() { emu_curl GET /_emulator/log | grep -o '"seq":[0-9]*' | tail -1 | cut -d: -f2; }
 # log_sql SINCE SQL: SQL over the emulator's log entries after SEQ, as the view j (see emu_json_sql).

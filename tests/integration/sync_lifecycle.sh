@@ -13,8 +13,6 @@ sed -i -e "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr.c
   -e "s#max_deactivation_percent: 5#max_deactivation_percent: 50#" "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token
 DB="$WORK/state.db"
-sql() { sqlite3 -batch "$DB" "$1"; }
-expect_sql() { expect_eq "sqlite3: $1" "$(sql "$1")" "$2"; }
 writes_since() { emu_curl GET "/_emulator/log?since=$1" | grep -oE '"method":"(POST|PUT|PATCH|DELETE)"' | wc -l; }
 last_seq() { emu_curl GET /_emulator/log | grep -o '"seq":[0-9]*' | tail -1 | cut -d: -f2; }
 sync_ok() { run_cmd "${1:-0}" "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"; }

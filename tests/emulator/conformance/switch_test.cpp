@@ -1,5 +1,5 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
-// --read-only, --token-file, and runtime changes through /_emulator/settings.
+// --read-only, --token-file, --foreign-user-names, and runtime changes through /_emulator/settings.
 #include <unistd.h>
 
 #include <cstdio>
@@ -193,6 +193,38 @@ TEST_F(switches, TokenFileGivesTheToken) {
   EXPECT_EQ(wrong.get("/scim/v2/Users").status, 401u);
   EXPECT_EQ(p.stop(), 0);
   std::remove(path.c_str());
+}
+
+// userName is unique across all of 8x8: a name taken in another account answers 409 here, while
+// nothing in this account has it.
+TEST_F(switches, ForeignUserNamesAnswer409AndStayInvisible) {
+  const std::string path = ::testing::TempDir() + "emulator-foreign-" + std::to_string(::getpid());
+  {
+    std::ofstream f(path);
+    f << "# taken in another account\n  taken@example.com  \n\n";
+  }
+  start({"--foreign-user-names", path});
+  std::remove(path.c_str());
+  const auto r = scim().post("/scim/v2/Users", user("Taken@Example.com"));
+  EXPECT_EQ(r.status, 409u) << r.body;
+  EXPECT_EQ(r.json().at("scimType").as_string(), "uniqueness");
+  EXPECT_EQ(list("?filter=userName%20eq%20%22taken%40example.com%22").at("totalResults").as_int64(), 0);
+  EXPECT_EQ(list().at("totalResults").as_int64(), 0);
+  EXPECT_EQ(scim().post("/scim/v2/Users", user("free@example.com")).status, 201u);
+  // At runtime, too; an empty list frees the name.
+  auto s = admin().request("PATCH", "/_emulator/settings", R"({"foreign_user_names":[]})");
+  ASSERT_EQ(s.status, 200u) << s.body;
+  EXPECT_EQ(scim().post("/scim/v2/Users", user("taken@example.com")).status, 201u);
+  s = admin().request("PATCH", "/_emulator/settings", R"({"foreign_user_names":["x@example.com"]})");
+  EXPECT_EQ(s.json().at("foreign_user_names").as_array().size(), 1u);
+  EXPECT_EQ(scim().post("/scim/v2/Users", user("x@example.com")).status, 409u);
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"foreign_user_names":[1]})").status, 400u);
+}
+
+TEST_F(switches, ForeignUserNamesAreNoneByDefault) {
+  start();
+  EXPECT_TRUE(
+      admin().request("GET", "/_emulator/settings").json().at("foreign_user_names").as_array().empty());
 }
 
 TEST_F(switches, SettingsChangeAtRuntime) {

@@ -54,6 +54,7 @@ TEST(config_loader, defaults_apply_to_everything_left_out) {
   EXPECT_EQ(cfg.safety.max_deactivation_percent, 5.0);
   EXPECT_EQ(cfg.safety.max_creates, 100U);
   EXPECT_EQ(cfg.safety.max_updates, 500U);
+  EXPECT_EQ(cfg.safety.max_adoptions, 50U);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, 10.0);
   EXPECT_EQ(cfg.state.path, "/var/lib/eightsync/state.db");
   EXPECT_EQ(cfg.audit.retention, std::chrono::days{400});
@@ -110,6 +111,7 @@ safety:
   max_deactivation_percent: 2.5
   max_creates: 1
   max_updates: 2
+  max_adoptions: 7
   max_source_shrink_percent: 100
 state: {path: state/eightsync.db}
 audit: {retention: 30d}
@@ -157,6 +159,7 @@ metrics: {listen: "[::1]:9464"}
   EXPECT_EQ(cfg.safety.max_deactivation_percent, 2.5);
   EXPECT_EQ(cfg.safety.max_creates, 1U);
   EXPECT_EQ(cfg.safety.max_updates, 2U);
+  EXPECT_EQ(cfg.safety.max_adoptions, 7U);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, 100.0);
   EXPECT_EQ(cfg.state.path, "/etc/eightsync/state/eightsync.db");
   EXPECT_EQ(cfg.audit.retention, std::chrono::days{30});
@@ -234,7 +237,8 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 46U);
+  EXPECT_EQ(keys.size(), 47U);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "source.max_record_bytes"), keys.end());

@@ -137,6 +137,7 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.safety.max_deactivation_percent, defaults::safety_max_deactivation_percent);
   EXPECT_EQ(cfg.safety.max_creates, defaults::safety_max_creates);
   EXPECT_EQ(cfg.safety.max_updates, defaults::safety_max_updates);
+  EXPECT_EQ(cfg.safety.max_adoptions, defaults::safety_max_adoptions);
   EXPECT_EQ(cfg.safety.max_source_shrink_percent, defaults::safety_max_source_shrink_percent);
   EXPECT_EQ(cfg.safety.min_listed_linked_percent, defaults::safety_min_listed_linked_percent);
   EXPECT_EQ(cfg.state.path, std::filesystem::path(std::string(defaults::state_path)));

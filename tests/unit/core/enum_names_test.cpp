@@ -57,7 +57,8 @@ TEST(enum_names, operation_columns) {
 TEST(enum_names, manual_actions_and_approvals) {
   EXPECT_EQ(names_of<manual_action_kind>(),  // manual_actions.kind
             (names{"assign_license", "show_in_directory", "reclaim_license_and_number", "change_site",
-                   "change_user_name", "admin_deactivated", "resolve_conflict", "set_by_hand"}));
+                   "change_user_name", "admin_deactivated", "resolve_conflict", "set_by_hand",
+                   "user_name_taken_elsewhere"}));
   EXPECT_EQ(names_of<approval_scope>(),
             (names{"all", "deactivations", "creates", "updates"}));  // approvals.scope
   EXPECT_EQ(names_of<audit_approval_result>(),
@@ -70,7 +71,7 @@ TEST(enum_names, state_and_plan) {
   EXPECT_EQ(names_of<plan_hold_reason>(),                                      // held_operations.hold_reason
             (names{"max_deactivations", "max_deactivation_percent", "max_creates", "max_updates",
                    "source_shrink", "empty_source", "key_churn", "quarantined_without_key", "waits_for_held",
-                   "listing_lost_users"}));
+                   "listing_lost_users", "max_adoptions"}));
   EXPECT_EQ(names_of<plan_conflict_kind>(),
             (names{"two_rows_one_user", "one_row_two_users", "match_deactivated", "other_external_id",
                    "linked_to_other_key", "possible_duplicate", "user_name_taken", "linked_user_missing"}));
@@ -102,7 +103,7 @@ TEST(enum_names, a_value_outside_the_enum_is_unknown_and_names_are_exact) {
   EXPECT_FALSE(enum_from_name<approval_scope>(""));
   // The values count up from 0 in declaration order, as the stored rows and the metrics expect.
   static_assert(enum_values<manual_action_kind>()[0] == manual_action_kind::assign_license);
-  static_assert(enum_count<manual_action_kind> == 8);
+  static_assert(enum_count<manual_action_kind> == 9);
   static_assert(enum_name(cycle_kind::incremental) == "incremental");  // usable at compile time
 }
 

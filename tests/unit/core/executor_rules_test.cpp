@@ -459,6 +459,51 @@ TEST_F(executor_409, RefusesAUserLinkedToAnotherKey) {
   EXPECT_NE(only(ops(cycle_)).outcome->error_detail.find("linked to HR key 555"), std::string::npos);
 }
 
+// userName is unique across all of 8x8: a 409 while no user here has the name means another
+// account has it. A manual action; the create waits for a new userName or for the action to be
+// resolved, instead of meeting the same 409 every cycle.
+TEST_F(executor_409, ANameTakenInAnotherAccountWaitsForANewNameOrTheAdmin) {
+  port_.script(port_call::create, {.outcome = scim_outcome::conflict});
+  world w;
+  w.add_hr(ada_);
+  auto p = plan_now(w);
+  ASSERT_EQ(count(p, operation_kind::create), 1U);
+  cycle_ = begin_cycle();
+  const auto s = execute(p, cycle_);
+
+  EXPECT_EQ(port_.requests(), (strings{"POST u100@example.com", "FIND u100@example.com"}));
+  EXPECT_EQ(s.conflicts, 1U);
+  EXPECT_FALSE(store_.find_link("100"));
+  EXPECT_FALSE(backs_off("100", cycle_)) << "not a failure: nothing to retry until something changes";
+  const auto row = only(ops(cycle_));
+  EXPECT_EQ(row.outcome->outcome, audit_operation_outcome::conflict);
+  EXPECT_EQ(row.outcome->error_detail,
+            "409: userName u100@example.com is taken in another 8x8 account (no user here has it)");
+  auto actions = open_actions(manual_action_kind::user_name_taken_elsewhere);
+  ASSERT_EQ(actions.size(), 1U);
+  EXPECT_EQ(actions[0].action.dedupe_key, "user_name_taken_elsewhere:100:u100@example.com");
+  EXPECT_NE(actions[0].action.text.find("Change this person's userName mapping or value"), std::string::npos);
+  EXPECT_TRUE(open_actions(manual_action_kind::resolve_conflict).empty());
+
+  // The next cycles: no POST while the name and the action stay.
+  p = plan_now(w);
+  EXPECT_EQ(count(p, operation_kind::create), 0U);
+  ASSERT_EQ(p.skipped.size(), 1U);
+  EXPECT_NE(p.skipped[0].reason.find("taken in another 8x8 account"), std::string::npos);
+
+  // A new userName is a new try.
+  person renamed = ada_;
+  renamed.user_name = "ada.lovelace@example.com";
+  world w2;
+  w2.add_hr(renamed);
+  EXPECT_EQ(count(plan_now(w2), operation_kind::create), 1U);
+
+  // So is resolving the action, with the same name.
+  const std::vector<std::int64_t> ids{actions[0].id};
+  EXPECT_EQ(audit_.resolve_manual_actions(ids, "admin", "renamed the other account's user"), 1U);
+  EXPECT_EQ(count(plan_now(w), operation_kind::create), 1U);
+}
+
 TEST_F(executor_409, AFailedLookupIsAConflictNotAGuess) {
   port_.script(port_call::find, {.outcome = scim_outcome::server});
   const auto s = create_into(existing());

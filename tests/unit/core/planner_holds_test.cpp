@@ -119,6 +119,34 @@ TEST(planner_holds, first_cycle_adoptions_count_against_update_limit) {
   EXPECT_EQ(p.holds[0].text, "5 adoptions and updates on a first cycle exceed safety.max_updates (4).");
 }
 
+TEST(planner_holds, adoptions_over_max_are_held_whole_with_the_updates_that_wait_for_them) {
+  world w;  // hand-made 8x8 users the export matches: adopting is for good, so it is counted
+  for (int i = 0; i < 3; ++i) {
+    person p = someone("k" + std::to_string(i));
+    w.add_hr(p);
+    w.add_remote(p, "a" + std::to_string(i));
+  }
+  person drift = someone("k9");
+  w.add_remote(drift, "a9");
+  drift.title = "Changed";
+  w.add_hr(drift);  // adopt + update
+  w.options.safety.max_adoptions = 4;
+  plan p = w.run();
+  EXPECT_TRUE(p.held.empty());
+  EXPECT_EQ(count(p, operation_kind::adopt), 4U);
+  w.options.safety.max_adoptions = 3;
+  p = w.run();
+  EXPECT_EQ(count(p, operation_kind::adopt), 0U);
+  EXPECT_EQ(count(p, operation_kind::adopt, true), 4U);
+  EXPECT_EQ(count(p, operation_kind::update, true), 1U);  // waits for its adoption
+  ASSERT_FALSE(p.holds.empty());
+  EXPECT_EQ(p.holds[0].reason, plan_hold_reason::max_adoptions);
+  EXPECT_EQ(
+      p.holds[0].text,
+      "4 adoptions exceed safety.max_adoptions (3). An adopted user's names and email become read-only in "
+      "Admin Console for good.");
+}
+
 TEST(planner_holds, source_shrink_holds_everything) {
   world w = with_leavers(100, 1);
   w.add_hr(someone("new", "New", "Joiner"));  // a create

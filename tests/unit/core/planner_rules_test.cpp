@@ -89,6 +89,28 @@ TEST(planner_rules, adopts_on_email_match) {
   EXPECT_EQ(actions(pl, manual_action_kind::change_user_name).size(), 1U);
 }
 
+// 8x8 fills in noreply@8x8.com for every user created without an email: never a match.
+TEST(planner_rules, the_placeholder_email_8x8_fills_in_matches_nobody) {
+  world w;
+  w.options.match = {match_key::email};
+  person hr_row = someone("001");
+  hr_row.email = "NoReply@8x8.com";  // an HR system that copied 8x8's placeholder back
+  w.add_hr(hr_row);
+  person hand_made = someone("900", "Ada", "Lovelace");
+  hand_made.user_name = "ada.lovelace@example.com";
+  hand_made.email = "noreply@8x8.com";
+  w.remote_objects.push_back(scim_object(hand_made, "a9", true, false));
+  w.fetched.push_back(t0);
+  const plan pl = w.run();
+  EXPECT_EQ(count(pl, operation_kind::adopt), 0U);
+  EXPECT_NE(find_entry(pl, operation_kind::create, "001"), nullptr);
+  // The same row with its real email is adopted by email, as before.
+  hr_row.email = hand_made.email = "ada@example.com";
+  w.hr = {desired(hr_row)};
+  w.remote_objects = {scim_object(hand_made, "a9", true, false)};
+  EXPECT_NE(find_entry(w.run(), operation_kind::adopt, "001"), nullptr);
+}
+
 TEST(planner_rules, adopted_user_already_in_step_needs_no_update) {
   world w;
   const person p = someone("001");

@@ -126,6 +126,7 @@ inline planner_options relaxed_options() {
   o.safety.max_deactivation_percent = 100;
   o.safety.max_creates = 1'000'000;
   o.safety.max_updates = 1'000'000;
+  o.safety.max_adoptions = 1'000'000;
   o.safety.max_source_shrink_percent = 100;
   o.safety.key_churn_min = 1'000'000;
   return o;
