@@ -107,6 +107,36 @@ TEST_F(listing, ARepeatedFirstPageEndsTheListing) {
   EXPECT_EQ(list_requests(log()), 2u) << "no third page was asked for";
 }
 
+// Against a server that answers a past-the-end startIndex with page 1 again (--past-end
+// first-page): a normal listing never asks past the end, so nothing changes.
+TEST_F(listing, AServerThatRepeatsPageOneListsAsAnyOther) {
+  start({"--past-end", "first-page"});
+  const auto ids = seed_many(25);
+  auto o = options();
+  o.page_size = 10;
+  const auto l = run(client(o).list_all());
+  EXPECT_TRUE(l.complete);
+  EXPECT_EQ(ids_of(l), std::set<std::string>(ids.begin(), ids.end()));
+  EXPECT_EQ(l.requests, 3u);
+  EXPECT_EQ(l.end, scim_listing_end::total_reached);
+}
+
+// Users deleted while the listing runs push the next startIndex past the end; such a server then
+// answers page 1. The listing takes what it has not seen, stops, and is not complete: nobody is
+// taken as gone from it, and no page is asked for twice.
+TEST_F(listing, AServerThatRepeatsPageOneAfterDeletionsEndsIncomplete) {
+  start({"--past-end", "first-page"});
+  seed_many(6);
+  add_fault({{"kind", "drift"}, {"delete", 3}, {"next", 1}});
+  auto o = options();
+  o.page_size = 3;
+  const auto l = run(client(o).list_all());
+  EXPECT_FALSE(l.complete);
+  EXPECT_TRUE(l.total_changed);
+  EXPECT_EQ(ids_of(l).size(), l.users.size()) << "no id twice";
+  EXPECT_EQ(list_requests(log()), 2u);
+}
+
 TEST_F(listing, AFailedPageFailsTheListing) {
   // The emulator's limit refuses page 2 with a Retry-After far beyond what one call waits.
   start({"--rate-limit", "1/60s"});

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     std::string site_change = "ignore";
     std::string patch_other = "ignore";
     std::string visibility = "all";
+    std::string past_end = "empty";
     std::string rate_limit = "off";
     std::vector<std::string> faults;
     std::string foreign_user_names_file;
@@ -79,6 +80,11 @@ int main(int argc, char** argv) {
     app.add_option("--visibility", visibility, "all, or idp_only: hide users created in Admin Console")
         ->capture_default_str()
         ->check(CLI::IsMember({"all", "idp_only"}));
+    app.add_option("--past-end", past_end,
+                   "A startIndex past the last user: empty (an empty page, as RFC 7644 says) or first-page "
+                   "(page 1 again, as some servers answer)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"empty", "first-page"}));
     app.add_option("--rate-limit", rate_limit, "Sliding-window limit REQUESTS/WINDOW (e.g. 10/60s) or off")
         ->capture_default_str();
     app.add_option("--foreign-user-names", foreign_user_names_file,
@@ -121,6 +127,7 @@ int main(int argc, char** argv) {
     opts.settings.site_change = *emu::parse_site_change(site_change);
     opts.settings.patch_other = *emu::parse_patch_other(patch_other);
     opts.settings.visibility = *emu::parse_visibility(visibility);
+    opts.settings.past_end = *emu::parse_past_end(past_end);
     opts.settings.rate_limit = emu::parse_rate_limit(rate_limit, error);
     if (!error.empty()) {
       std::cerr << "eightsync-emulator: --rate-limit: " << error << "\n";

@@ -96,6 +96,12 @@ std::optional<visibility_mode> parse_visibility(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<past_end_mode> parse_past_end(std::string_view text) {
+  if (text == "empty") return past_end_mode::empty;
+  if (text == "first-page") return past_end_mode::first_page;
+  return std::nullopt;
+}
+
 json::value emulator_settings::to_json() const {
   json::object o;
   o["max_page_size"] = max_page_size;
@@ -104,6 +110,7 @@ json::value emulator_settings::to_json() const {
   o["patch_other"] = patch_other == patch_other_mode::ignore ? "ignore" : "reject";
   o["read_only"] = read_only;
   o["visibility"] = visibility == visibility_mode::all ? "all" : "idp_only";
+  o["past_end"] = past_end == past_end_mode::empty ? "empty" : "first-page";
   o["rate_limit"] = rate_limit_text(rate_limit);
   json::array foreign;
   for (const auto& name : foreign_user_names)
@@ -144,6 +151,10 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       auto m = v.is_string() ? parse_visibility(v.as_string()) : std::nullopt;
       if (!m) return bad("\"all\" or \"idp_only\"");
       next.visibility = *m;
+    } else if (key == "past_end") {
+      auto m = v.is_string() ? parse_past_end(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"empty\" or \"first-page\"");
+      next.past_end = *m;
     } else if (key == "rate_limit") {
       if (!v.is_string()) return bad("\"off\" or a string like \"10/60s\"");
       std::string error;

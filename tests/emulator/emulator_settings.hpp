@@ -20,6 +20,10 @@ enum class patch_other_mode { ignore, reject };
 /// Which users GET /Users and filters show: all, or only those not created in Admin Console.
 enum class visibility_mode { all, idp_only };
 
+/// What GET /Users answers for a startIndex past the last user: an empty page (RFC 7644), or
+/// page 1 again, as some SCIM servers do.
+enum class past_end_mode { empty, first_page };
+
 /// The switches that shape the emulated service. Set from the command line, changeable at
 /// runtime through `/_emulator/settings`.
 struct emulator_settings {
@@ -29,6 +33,7 @@ struct emulator_settings {
   patch_other_mode patch_other = patch_other_mode::ignore;  ///< PATCH of anything but active
   bool read_only = false;                                   ///< answer 403 to every write
   visibility_mode visibility = visibility_mode::all;        ///< which users are listable
+  past_end_mode past_end = past_end_mode::empty;            ///< a startIndex past the last user
   std::optional<rate_limit_spec> rate_limit;                ///< nullopt: no limit
   /// userNames taken in another 8x8 account (userName is unique across all of 8x8): a POST
   /// with one answers 409, and no lookup or listing in this account shows it. Compared
@@ -64,5 +69,7 @@ std::optional<site_change_mode> parse_site_change(std::string_view text);
 std::optional<patch_other_mode> parse_patch_other(std::string_view text);
 /// Parses `all` / `idp_only`; nullopt otherwise.
 std::optional<visibility_mode> parse_visibility(std::string_view text);
+/// Parses `empty` / `first-page`; nullopt otherwise.
+std::optional<past_end_mode> parse_past_end(std::string_view text);
 
 }  // namespace eightsync::emulator

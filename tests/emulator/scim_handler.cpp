@@ -184,8 +184,12 @@ scim_answer scim_handler::list(const scim_route& route) {
   if (!route.filter) {
     const std::size_t total = state_.store.visible_count(vis);
     page.reserve(page_size < total ? page_size : total);
-    state_.store.page(vis, start_index - 1, page_size, page);
-    return json_answer(200, list_response(total, start_index, page));
+    // --past-end first-page: a startIndex past the last user gets page 1 again, as some servers
+    // answer; a client that pages on by startIndex alone would loop for ever.
+    const bool again = state_.settings.past_end == past_end_mode::first_page && total > 0 && start_index > total;
+    const std::size_t from = again ? 1 : start_index;
+    state_.store.page(vis, from - 1, page_size, page);
+    return json_answer(200, list_response(total, from, page));
   }
 
   std::string why;

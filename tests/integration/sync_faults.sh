@@ -376,4 +376,21 @@ expect_sql "SELECT count(*) FROM user_links" "5"
 expect_sql "SELECT count(*) FROM manual_actions" "10"
 db_sane
 
+# ---- a server that answers a past-the-end startIndex with page 1 again (--past-end first-page):
+# listings page as usual and are complete, so a first load and a quiet full reconcile behave as
+# against any other server. (The listing's guard against a repeated page 1: the client's listing
+# tests.)
+scenario past_end_first_page --past-end first-page
+cfg "s/page_size: 100/page_size: 3/"
+hr_export "$S/hr.csv" 7
+sync_expect 0 --full
+expect_sql "SELECT count(*) FROM user_links" "7"
+seq=$(last_seq)
+sync_expect 0 --full
+expect_eq "writes in a quiet full reconcile" "$(writes_since "$seq")" "0"
+expect_eq "listing pages asked for" "$(log_sql "$seq" "SELECT count(*) FROM j WHERE value->>'method' = 'GET' AND value->>'target' LIKE '%/Users?%'")" "3"
+expect_sql "SELECT count(*) FROM cycles WHERE kind = 'full' AND outcome = 'ok'" "2"
+no_duplicates
+db_sane
+
 done_ok

@@ -1,5 +1,5 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
-// --read-only, --token-file, --foreign-user-names, and runtime changes through /_emulator/settings.
+// --read-only, --token-file, --foreign-user-names, --past-end, and runtime changes through /_emulator/settings.
 #include <unistd.h>
 
 #include <cstdio>
@@ -106,6 +106,34 @@ TEST_F(switches, PatchOtherRejectAnswers400) {
       patch_body(json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}));
   EXPECT_EQ(ok.status, 200u) << "active alone is still fine";
   EXPECT_FALSE(stored(id).at("active").as_bool());
+}
+
+// A startIndex past the last user: an empty page by default (RFC 7644 §3.4.2.4), page 1 again
+// with --past-end first-page, as some SCIM servers answer.
+TEST_F(switches, PastTheEndIsAnEmptyPageByDefault) {
+  start();
+  seed(json::array{user("a@example.com"), user("b@example.com"), user("c@example.com")});
+  const auto page = list("?startIndex=10&count=2");
+  EXPECT_EQ(page.at("totalResults").as_int64(), 3);
+  EXPECT_TRUE(page.at("Resources").as_array().empty());
+  EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("past_end").as_string(), "empty");
+}
+
+TEST_F(switches, PastEndFirstPageAnswersPageOneAgain) {
+  start({"--past-end", "first-page"});
+  const auto ids = seed(json::array{user("a@example.com"), user("b@example.com"), user("c@example.com")});
+  const auto page = list("?startIndex=4&count=2");
+  EXPECT_EQ(page.at("totalResults").as_int64(), 3);
+  EXPECT_EQ(page.at("startIndex").as_int64(), 1);
+  const auto& users = page.at("Resources").as_array();
+  ASSERT_EQ(users.size(), 2u);
+  EXPECT_EQ(users[0].at("id").as_string(), ids[0]);
+  EXPECT_EQ(users[1].at("id").as_string(), ids[1]);
+  EXPECT_EQ(list("?startIndex=3&count=2").at("Resources").as_array().size(), 1u) << "the last page is as ever";
+  const auto r = admin().request("PATCH", "/_emulator/settings", R"({"past_end":"empty"})");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(list("?startIndex=4&count=2").at("Resources").as_array().empty());
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"past_end":"loop"})").status, 400u);
 }
 
 TEST_F(switches, VisibilityAllListsAdminConsoleUsers) {
