@@ -253,7 +253,10 @@ json::object scim_user_codec::put_body(const json::object& remote, const desired
     if (row.value != value_type::text || ((attributes >> static_cast<unsigned>(a)) & 1U) == 0) continue;
     write(o, row, u.get(a));
   }
-  if (active) write_active(o, *active);
+  // Always sent, never left to 8x8: what a PUT without `active` does is undocumented, and a
+  // server that clears what a PUT leaves out would deactivate the user. The user's own value,
+  // as listed; HR's when the listed object has none.
+  write_active(o, active ? *active : read_active(remote).value_or(u.active));
   return o;
 }
 

@@ -74,9 +74,9 @@ class scim_user_codec {
   static boost::json::object create_body(const desired_user& u);
 
   /// The PUT /Users/{id} body: a copy of the complete `remote` object with each attribute in
-  /// the `attributes` bit mask set to `u`'s value, nothing else changed. `active` stays as in
-  /// `remote` unless `active` is given (a rehire's PUT after its reactivation). Throws only
-  /// std::bad_alloc.
+  /// the `attributes` bit mask set to `u`'s value, nothing else changed, so the site goes along
+  /// as set. `active` is always in it: as in `remote` (as `u` when `remote` has none) unless
+  /// `active` is given (a rehire's PUT after its reactivation). Throws only std::bad_alloc.
   static boost::json::object put_body(const boost::json::object& remote, const desired_user& u,
                                       std::uint32_t attributes, std::optional<bool> active = std::nullopt);
 

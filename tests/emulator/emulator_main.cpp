@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     std::string patch_other = "ignore";
     std::string visibility = "all";
     std::string past_end = "empty";
+    std::string put_omitted = "keep";
     std::string rate_limit = "off";
     std::vector<std::string> faults;
     std::string foreign_user_names_file;
@@ -80,6 +81,11 @@ int main(int argc, char** argv) {
     app.add_option("--visibility", visibility, "all, or idp_only: hide users created in Admin Console")
         ->capture_default_str()
         ->check(CLI::IsMember({"all", "idp_only"}));
+    app.add_option("--put-omitted", put_omitted,
+                   "A PUT that leaves out site or active: keep the stored values, or clear them (no site, "
+                   "active false); 8x8 does not say which it does")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"keep", "clear"}));
     app.add_option("--past-end", past_end,
                    "A startIndex past the last user: empty (an empty page, as RFC 7644 says) or first-page "
                    "(page 1 again, as some servers answer)")
@@ -128,6 +134,7 @@ int main(int argc, char** argv) {
     opts.settings.patch_other = *emu::parse_patch_other(patch_other);
     opts.settings.visibility = *emu::parse_visibility(visibility);
     opts.settings.past_end = *emu::parse_past_end(past_end);
+    opts.settings.put_omitted = *emu::parse_put_omitted(put_omitted);
     opts.settings.rate_limit = emu::parse_rate_limit(rate_limit, error);
     if (!error.empty()) {
       std::cerr << "eightsync-emulator: --rate-limit: " << error << "\n";

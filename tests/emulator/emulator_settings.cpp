@@ -96,6 +96,12 @@ std::optional<visibility_mode> parse_visibility(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<put_omitted_mode> parse_put_omitted(std::string_view text) {
+  if (text == "keep") return put_omitted_mode::keep;
+  if (text == "clear") return put_omitted_mode::clear;
+  return std::nullopt;
+}
+
 std::optional<past_end_mode> parse_past_end(std::string_view text) {
   if (text == "empty") return past_end_mode::empty;
   if (text == "first-page") return past_end_mode::first_page;
@@ -111,6 +117,7 @@ json::value emulator_settings::to_json() const {
   o["read_only"] = read_only;
   o["visibility"] = visibility == visibility_mode::all ? "all" : "idp_only";
   o["past_end"] = past_end == past_end_mode::empty ? "empty" : "first-page";
+  o["put_omitted"] = put_omitted == put_omitted_mode::keep ? "keep" : "clear";
   o["rate_limit"] = rate_limit_text(rate_limit);
   json::array foreign;
   for (const auto& name : foreign_user_names)
@@ -151,6 +158,10 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       auto m = v.is_string() ? parse_visibility(v.as_string()) : std::nullopt;
       if (!m) return bad("\"all\" or \"idp_only\"");
       next.visibility = *m;
+    } else if (key == "put_omitted") {
+      auto m = v.is_string() ? parse_put_omitted(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"keep\" or \"clear\"");
+      next.put_omitted = *m;
     } else if (key == "past_end") {
       auto m = v.is_string() ? parse_past_end(v.as_string()) : std::nullopt;
       if (!m) return bad("\"empty\" or \"first-page\"");

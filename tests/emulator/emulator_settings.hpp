@@ -20,6 +20,10 @@ enum class patch_other_mode { ignore, reject };
 /// Which users GET /Users and filters show: all, or only those not created in Admin Console.
 enum class visibility_mode { all, idp_only };
 
+/// What a PUT that leaves out `site` or `active` does to them (8x8 does not say): keep the stored
+/// values, or clear them (no site; `active` false, the worst case for a client that forgets it).
+enum class put_omitted_mode { keep, clear };
+
 /// What GET /Users answers for a startIndex past the last user: an empty page (RFC 7644), or
 /// page 1 again, as some SCIM servers do.
 enum class past_end_mode { empty, first_page };
@@ -34,6 +38,7 @@ struct emulator_settings {
   bool read_only = false;                                   ///< answer 403 to every write
   visibility_mode visibility = visibility_mode::all;        ///< which users are listable
   past_end_mode past_end = past_end_mode::empty;            ///< a startIndex past the last user
+  put_omitted_mode put_omitted = put_omitted_mode::keep;    ///< a PUT without site or active
   std::optional<rate_limit_spec> rate_limit;                ///< nullopt: no limit
   /// userNames taken in another 8x8 account (userName is unique across all of 8x8): a POST
   /// with one answers 409, and no lookup or listing in this account shows it. Compared
@@ -69,6 +74,8 @@ std::optional<site_change_mode> parse_site_change(std::string_view text);
 std::optional<patch_other_mode> parse_patch_other(std::string_view text);
 /// Parses `all` / `idp_only`; nullopt otherwise.
 std::optional<visibility_mode> parse_visibility(std::string_view text);
+/// Parses `keep` / `clear`; nullopt otherwise.
+std::optional<put_omitted_mode> parse_put_omitted(std::string_view text);
 /// Parses `empty` / `first-page`; nullopt otherwise.
 std::optional<past_end_mode> parse_past_end(std::string_view text);
 

@@ -186,7 +186,8 @@ scim_answer scim_handler::list(const scim_route& route) {
     page.reserve(page_size < total ? page_size : total);
     // --past-end first-page: a startIndex past the last user gets page 1 again, as some servers
     // answer; a client that pages on by startIndex alone would loop for ever.
-    const bool again = state_.settings.past_end == past_end_mode::first_page && total > 0 && start_index > total;
+    const bool again =
+        state_.settings.past_end == past_end_mode::first_page && total > 0 && start_index > total;
     const std::size_t from = again ? 1 : start_index;
     state_.store.page(vis, from - 1, page_size, page);
     return json_answer(200, list_response(total, from, page));
@@ -276,10 +277,12 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
     (*attrs)["phoneNumbers"] = std::move(phones);
   }
 
-  // site is write-once. Leaving it out keeps it; a different value is ignored or refused.
+  // site is write-once: a different value is ignored or refused. Leaving it out keeps it, or
+  // (--put-omitted clear) clears it: 8x8 does not say which.
+  const bool keep_omitted = state_.settings.put_omitted == put_omitted_mode::keep;
   const std::string old_site = user_site(old);
   const std::string new_site = user_site(*attrs);
-  if (!old_site.empty() && new_site != old_site) {
+  if (!old_site.empty() && new_site != old_site && (keep_omitted || !new_site.empty())) {
     if (!new_site.empty() && state_.settings.site_change == site_change_mode::reject) {
       return error(
           400, "mutability",
@@ -288,9 +291,14 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
     set_user_site(*attrs, old_site);
   }
 
-  // An omitted active keeps its value: it changes through PATCH, or an explicit PUT value.
+  // An omitted active keeps its value (it changes through PATCH, or an explicit PUT value), or
+  // (--put-omitted clear) becomes false: the user loses access.
   if (!attrs->contains("active")) {
-    if (const auto* a = old.if_contains("active")) (*attrs)["active"] = *a;
+    if (!keep_omitted) {
+      (*attrs)["active"] = false;
+    } else if (const auto* a = old.if_contains("active")) {
+      (*attrs)["active"] = *a;
+    }
   }
 
   json::object meta;

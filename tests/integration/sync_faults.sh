@@ -393,4 +393,22 @@ expect_sql "SELECT count(*) FROM cycles WHERE kind = 'full' AND outcome = 'ok'" 
 no_duplicates
 db_sane
 
+# ---- a PUT that leaves out site or active: 8x8 may keep them or clear them (the emulator's
+# --put-omitted). eightsync's PUTs carry both, so under either answer an update changes the title
+# and nothing else: every site stays, nobody is deactivated.
+for mode in keep clear; do
+  scenario "put_omitted_$mode" --put-omitted "$mode"
+  hr_export "$S/hr.csv" 6
+  sync_expect 0
+  set_title Engineer "Staff Engineer"
+  seq=$(last_seq)
+  sync_expect 0
+  expect_eq "PUTs ($mode)" "$(log_sql "$seq" "SELECT count(*) FROM j WHERE value->>'method' = 'PUT'")" "6"
+  expect_eq "titles ($mode)" "$(users_sql "SELECT count(*) FROM j WHERE value->>'title' = 'Staff Engineer'")" "6"
+  expect_eq "active users ($mode)" "$(users_sql "SELECT count(*) FROM j WHERE value->>'active' = 1")" "6"
+  expect_eq "users with a site ($mode)" \
+    "$(users_sql "SELECT count(*) FROM j WHERE json_extract(value, '\$.\"urn:ietf:params:scim:schemas:extension:8x8:1.1:User\".site') <> ''")" "6"
+  db_sane
+done
+
 done_ok

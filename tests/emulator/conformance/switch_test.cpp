@@ -1,5 +1,6 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
-// --read-only, --token-file, --foreign-user-names, --past-end, and runtime changes through /_emulator/settings.
+// --read-only, --token-file, --foreign-user-names, --put-omitted, --past-end, and runtime changes through
+// /_emulator/settings.
 #include <unistd.h>
 
 #include <cstdio>
@@ -108,6 +109,34 @@ TEST_F(switches, PatchOtherRejectAnswers400) {
   EXPECT_FALSE(stored(id).at("active").as_bool());
 }
 
+// A PUT that leaves out site and active: kept by default, cleared (no site, active false) with
+// --put-omitted clear. 8x8 does not say which it does.
+TEST_F(switches, PutOmittedKeepKeepsSiteAndActive) {
+  start();
+  const auto id = create_with_site("k@example.com", "London");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("k@example.com", "Changed")).status, 200u);
+  EXPECT_EQ(site_of(id), "London");
+  EXPECT_TRUE(stored(id).at("active").as_bool());
+  EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("put_omitted").as_string(), "keep");
+}
+
+TEST_F(switches, PutOmittedClearClearsSiteAndActive) {
+  start({"--put-omitted", "clear"});
+  const auto id = create_with_site("c@example.com", "London");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("c@example.com", "Changed")).status, 200u);
+  EXPECT_EQ(site_of(id), "");
+  EXPECT_FALSE(stored(id).at("active").as_bool());
+  // A PUT that carries both keeps them, in this mode too.
+  const auto id2 = create_with_site("d@example.com", "Paris");
+  auto body = user("d@example.com", "Changed");
+  body[x8] = json::object{{"site", "Paris"}};
+  body["active"] = true;
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id2, body).status, 200u);
+  EXPECT_EQ(site_of(id2), "Paris");
+  EXPECT_TRUE(stored(id2).at("active").as_bool());
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"put_omitted":"drop"})").status, 400u);
+}
+
 // A startIndex past the last user: an empty page by default (RFC 7644 §3.4.2.4), page 1 again
 // with --past-end first-page, as some SCIM servers answer.
 TEST_F(switches, PastTheEndIsAnEmptyPageByDefault) {
@@ -129,7 +158,8 @@ TEST_F(switches, PastEndFirstPageAnswersPageOneAgain) {
   ASSERT_EQ(users.size(), 2u);
   EXPECT_EQ(users[0].at("id").as_string(), ids[0]);
   EXPECT_EQ(users[1].at("id").as_string(), ids[1]);
-  EXPECT_EQ(list("?startIndex=3&count=2").at("Resources").as_array().size(), 1u) << "the last page is as ever";
+  EXPECT_EQ(list("?startIndex=3&count=2").at("Resources").as_array().size(), 1u)
+      << "the last page is as ever";
   const auto r = admin().request("PATCH", "/_emulator/settings", R"({"past_end":"empty"})");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_TRUE(list("?startIndex=4&count=2").at("Resources").as_array().empty());

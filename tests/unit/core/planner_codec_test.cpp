@@ -111,6 +111,25 @@ TEST(planner_codec, put_body_starts_from_the_complete_object) {
   EXPECT_EQ(rehire.at("active"), true);
 }
 
+// What a PUT without `site` or `active` does is undocumented (a server may clear them): every PUT
+// carries both, as the user has them.
+TEST(planner_codec, put_body_always_carries_the_site_and_active) {
+  person hr = zoe();
+  hr.title = "Director";
+  const auto inactive =
+      scim_user_codec::put_body(scim_object(zoe(), "a1", false), desired(hr), bit(attribute::title));
+  EXPECT_EQ(inactive.at("active"), false) << "as 8x8 has it: a PUT never reactivates";
+  EXPECT_EQ(inactive.at(scim_user_codec::x8_schema).at("site"), "London HQ");
+  EXPECT_EQ(inactive.at("schemas").as_array().size(), 3U);
+  auto without_active = scim_object(zoe(), "a1");
+  without_active.erase("active");
+  const auto body = scim_user_codec::put_body(without_active, desired(hr), bit(attribute::title));
+  EXPECT_EQ(body.at("active"), true) << "8x8 listed none: HR's value";
+  hr.active = false;
+  EXPECT_EQ(scim_user_codec::put_body(without_active, desired(hr), bit(attribute::title)).at("active"),
+            false);
+}
+
 TEST(planner_codec, active_patch_is_exactly_8x8s_body) {
   EXPECT_EQ(
       json::serialize(scim_user_codec::active_patch(false)),
