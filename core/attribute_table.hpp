@@ -41,6 +41,9 @@ inline constexpr std::string_view enterprise_schema_urn =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 /// 8x8's extension (site), as Entra's tutorial spells it.
 inline constexpr std::string_view x8_schema_urn = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+/// 8x8's extension (site), as 8x8's own attribute-mapping page for Azure spells it. An account
+/// uses one of the two; eightsync reads `site` from either.
+inline constexpr std::string_view x8_user_schema_urn = "urn:8x8:scim:schemas:extension:8x8user:2.0:User";
 
 /// What kind of place in a SCIM user object a `scim_location` is.
 enum class scim_location_kind : std::uint8_t {
@@ -238,7 +241,7 @@ inline constexpr std::array<attribute_row, attribute_count> attribute_rows{{
     {.attr = attribute::site,
      .name = "site",
      .value = value_type::text,
-     .read = {at_extension(x8_schema_urn, "site")},
+     .read = {at_extension(x8_schema_urn, "site"), at_extension(x8_user_schema_urn, "site")},
      .write = write_location_rule::first_read_location,
      .compare = case_rule::exact,
      .update = update_rule::write_once,

@@ -338,6 +338,7 @@ class plan_builder {
   manual_action make_manual(manual_action_kind kind, std::string_view key, std::string_view id,
                             std::string_view user_name, std::string text, std::string_view value = {}) const;
   void add_note(std::string_view key, std::string_view id, std::string_view user_name, std::string reason);
+  void add_conflicting_site(const desired_user& d, const remote_user& r, std::string_view user_name);
   void add_read(read_kind kind, std::string_view key, std::string_view target, std::string reason);
   void add_refresh(const user_link& l, const remote_user& r, std::optional<std::uint64_t> hash, bool active);
   void add_deactivation(std::string_view key, const remote_user& r, managed_by how,
@@ -430,6 +431,23 @@ void plan_builder::add_note(std::string_view key, std::string_view id, std::stri
   out_.skipped.push_back({std::string(key), std::string(id), std::string(user_name), std::move(reason)});
 }
 
+// 8x8 spells the site extension two ways, and an account uses one. A user carrying both, with
+// different values, leaves eightsync nothing to go by: which one Admin Console shows, and which
+// one a PUT must keep, only the admin can say. The site is neither compared nor written for them.
+void plan_builder::add_conflicting_site(const desired_user& d, const remote_user& r,
+                                        std::string_view user_name) {
+  static_assert(attribute_row_of(attribute::site).read.size() == 2, "the text below names two extensions");
+  const auto values = scim_user_codec::read_each(r.to_object(), attribute::site);
+  add_manual(manual_action_kind::change_site, d.key, r.id(), user_name,
+             "8x8 user " + std::string(user_name) +
+                 " carries a site under both of 8x8's extension URNs, with " +
+                 "different values: " + quoted(values[0]) + " under " + std::string(x8_schema_urn) + " and " +
+                 quoted(values[1]) + " under " + std::string(x8_user_schema_urn) +
+                 ". eightsync does not guess which one 8x8 uses: make them agree in Admin Console (HR says " +
+                 quoted(d.get(attribute::site).empty() ? "(none)" : trim(d.get(attribute::site))) + ").",
+             "two-extensions");
+}
+
 void plan_builder::add_read(read_kind kind, std::string_view key, std::string_view target,
                             std::string reason) {
   out_.reads_needed.push_back({kind, std::string(key), std::string(target), std::move(reason)});
@@ -516,6 +534,10 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     if (row.value != value_type::text || !d.owns(a)) continue;
     const std::string_view want = d.get(a);
     const std::string_view have = r.get(a);
+    if (r.conflicting(a)) {
+      add_conflicting_site(d, r, user_name);
+      continue;
+    }
     if (scim_user_codec::same(a, want, have)) continue;
     if (row.update == update_rule::read_only_after_create) {
       add_manual(manual_action_kind::change_user_name, d.key, r.id(), user_name,

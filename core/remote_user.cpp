@@ -275,8 +275,10 @@ expected<remote_user, std::string> remote_user::from_object(const json::object& 
   std::array<std::string_view, value_count> values{};
   std::size_t size = id.size();
   for (std::size_t i = 0; i < value_count; ++i) {
-    values[i] = scim_user_codec::read(user, static_cast<attribute>(i));
+    const auto a = static_cast<attribute>(i);
+    values[i] = scim_user_codec::read(user, a);
     size += values[i].size();
+    if (scim_user_codec::conflicting(user, a)) r.conflicting_ |= 1U << i;
   }
   // A member rebuilt from a value must hold that value: with several read locations, only the
   // one the value came from does.

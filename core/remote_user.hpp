@@ -44,6 +44,9 @@ class remote_user {
   }
   /// Whether the user is active (8x8's default, true, when `active` is absent). Never throws.
   bool active() const noexcept { return active_; }
+  /// Whether the object holds different values of `a` at two of its read locations
+  /// (scim_user_codec::conflicting): get(a) is then only the first of them. Never throws.
+  bool conflicting(attribute a) const noexcept { return (conflicting_ >> static_cast<unsigned>(a)) & 1U; }
   /// When the object was fetched. Never throws.
   time_point fetched_at() const noexcept { return fetched_at_; }
 
@@ -70,6 +73,7 @@ class remote_user {
   std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
   std::uint32_t rebuilt_ = 0;                     // which members to_object() rebuilds from values
   std::uint16_t schemas_ = 0;                     // the rebuilt `schemas`: a code per URN, in order
+  std::uint32_t conflicting_ = 0;  // bit i: attribute i has different values at two read locations
   bool active_ = true;
   time_point fetched_at_{};
 };

@@ -165,6 +165,27 @@ std::string_view scim_user_codec::read(const json::object& user, const attribute
   return {};
 }
 
+std::array<std::string_view, max_read_locations> scim_user_codec::read_each(const json::object& user,
+                                                                            attribute a) noexcept {
+  std::array<std::string_view, max_read_locations> out{};
+  const attribute_row& row = attribute_row_of(a);
+  if (row.value != value_type::text) return out;
+  for (std::size_t i = 0; i < row.read.size(); ++i)
+    out[i] = value_at(user, row.read[i]);
+  return out;
+}
+
+bool scim_user_codec::conflicting(const json::object& user, attribute a) noexcept {
+  if (attribute_row_of(a).read.size() < 2) return false;
+  const auto values = read_each(user, a);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    for (std::size_t j = i + 1; j < values.size(); ++j) {
+      if (!is_blank(values[i]) && !is_blank(values[j]) && !same(a, values[i], values[j])) return true;
+    }
+  }
+  return false;
+}
+
 std::string_view scim_user_codec::read(const json::object& user, attribute a) noexcept {
   const attribute_row& row = attribute_row_of(a);
   // The usual case, one location, without the loop: this runs for every attribute of every

@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -35,6 +36,16 @@ class scim_user_codec {
 
   /// As read(), for `row` (one of attribute_rows, or a row of its shape). Never throws.
   static std::string_view read(const boost::json::object& user, const attribute_row& row) noexcept;
+
+  /// The non-empty values of `a` at each of its read locations, in the row's order (site: the
+  /// 1.1 extension, then the 2.0 one). Never throws.
+  static std::array<std::string_view, max_read_locations> read_each(const boost::json::object& user,
+                                                                    attribute a) noexcept;
+
+  /// Whether `user` holds two different values of `a` at two of its read locations (a site under
+  /// both of 8x8's extension URNs): which one 8x8 uses cannot be told. Compared as same() does.
+  /// Never throws.
+  static bool conflicting(const boost::json::object& user, attribute a) noexcept;
 
   /// A ListResponse's `totalResults` (a listing page, a lookup's answer): nullopt when it is
   /// absent or not a whole number of at least 0. Never throws.

@@ -12,6 +12,7 @@
 
 #include "emulator/emulator_options.hpp"
 #include "emulator/emulator_server.hpp"
+#include "emulator/user_schema.hpp"
 
 namespace net = boost::asio;
 namespace emu = eightsync::emulator;
@@ -81,6 +82,12 @@ int main(int argc, char** argv) {
     app.add_option("--visibility", visibility, "all, or idp_only: hide users created in Admin Console")
         ->capture_default_str()
         ->check(CLI::IsMember({"all", "idp_only"}));
+    app.add_option("--site-schema", opts.settings.site_schema,
+                   "The extension URN this account keeps site under: " + std::string(emu::x8_user_schema) +
+                       " or " + std::string(emu::x8_user_schema_2) +
+                       "; a site under the other one is dropped")
+        ->capture_default_str()
+        ->check(CLI::IsMember({std::string(emu::x8_user_schema), std::string(emu::x8_user_schema_2)}));
     app.add_option("--put-omitted", put_omitted,
                    "A PUT that leaves out site or active: keep the stored values, or clear them (no site, "
                    "active false); 8x8 does not say which it does")

@@ -96,6 +96,10 @@ std::optional<visibility_mode> parse_visibility(std::string_view text) {
   return std::nullopt;
 }
 
+bool is_site_schema(std::string_view urn) noexcept {
+  return urn == x8_user_schema || urn == x8_user_schema_2;
+}
+
 std::optional<put_omitted_mode> parse_put_omitted(std::string_view text) {
   if (text == "keep") return put_omitted_mode::keep;
   if (text == "clear") return put_omitted_mode::clear;
@@ -118,6 +122,7 @@ json::value emulator_settings::to_json() const {
   o["visibility"] = visibility == visibility_mode::all ? "all" : "idp_only";
   o["past_end"] = past_end == past_end_mode::empty ? "empty" : "first-page";
   o["put_omitted"] = put_omitted == put_omitted_mode::keep ? "keep" : "clear";
+  o["site_schema"] = site_schema;
   o["rate_limit"] = rate_limit_text(rate_limit);
   json::array foreign;
   for (const auto& name : foreign_user_names)
@@ -158,6 +163,10 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       auto m = v.is_string() ? parse_visibility(v.as_string()) : std::nullopt;
       if (!m) return bad("\"all\" or \"idp_only\"");
       next.visibility = *m;
+    } else if (key == "site_schema") {
+      if (!v.is_string() || !is_site_schema(v.as_string()))
+        return bad("\"" + std::string(x8_user_schema) + "\" or \"" + std::string(x8_user_schema_2) + "\"");
+      next.site_schema = v.as_string();
     } else if (key == "put_omitted") {
       auto m = v.is_string() ? parse_put_omitted(v.as_string()) : std::nullopt;
       if (!m) return bad("\"keep\" or \"clear\"");

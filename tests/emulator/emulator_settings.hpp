@@ -39,7 +39,10 @@ struct emulator_settings {
   visibility_mode visibility = visibility_mode::all;        ///< which users are listable
   past_end_mode past_end = past_end_mode::empty;            ///< a startIndex past the last user
   put_omitted_mode put_omitted = put_omitted_mode::keep;    ///< a PUT without site or active
-  std::optional<rate_limit_spec> rate_limit;                ///< nullopt: no limit
+  /// The extension URN this account keeps `site` under: 8x8 spells it two ways, an account uses
+  /// one. A site sent under the other URN is an unknown extension, dropped. Default: the 1.1 URN.
+  std::string site_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+  std::optional<rate_limit_spec> rate_limit;  ///< nullopt: no limit
   /// userNames taken in another 8x8 account (userName is unique across all of 8x8): a POST
   /// with one answers 409, and no lookup or listing in this account shows it. Compared
   /// case-insensitively. Default: none.
@@ -74,6 +77,8 @@ std::optional<site_change_mode> parse_site_change(std::string_view text);
 std::optional<patch_other_mode> parse_patch_other(std::string_view text);
 /// Parses `all` / `idp_only`; nullopt otherwise.
 std::optional<visibility_mode> parse_visibility(std::string_view text);
+/// Whether `urn` is one of the two site extension URNs 8x8 uses. Never throws.
+bool is_site_schema(std::string_view urn) noexcept;
 /// Parses `keep` / `clear`; nullopt otherwise.
 std::optional<put_omitted_mode> parse_put_omitted(std::string_view text);
 /// Parses `empty` / `first-page`; nullopt otherwise.

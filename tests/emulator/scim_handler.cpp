@@ -228,7 +228,7 @@ scim_answer scim_handler::create(const scim_request& req) {
   scim_answer err;
   const auto body = parse_body(req.body, err);
   if (!body) return err;
-  auto attrs = normalise_user(*body, user_write::create);
+  auto attrs = normalise_user(*body, user_write::create, state_.settings.site_schema);
   if (!attrs) return scim_answer::from_error(attrs.error());
   const auto& user_name = attrs->at("userName").as_string();
   // Uniqueness spans every user, hidden ones too: a hidden duplicate still answers 409. It spans
@@ -238,7 +238,8 @@ scim_answer scim_handler::create(const scim_request& req) {
   }
   if (!attrs->contains("active")) (*attrs)["active"] = true;
   const std::string id = state_.store.new_id();
-  user_record rec(id, finish_user(std::move(*attrs), id, new_meta(id, now_text())), false);
+  user_record rec(
+      id, finish_user(std::move(*attrs), id, new_meta(id, now_text()), state_.settings.site_schema), false);
   auto a = json_answer(201, rec.json());
   a.headers.emplace_back("Location", state_.base_url + "/Users/" + id);
   state_.store.append(std::move(rec));
@@ -252,7 +253,7 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   scim_answer err;
   const auto body = parse_body(req.body, err);
   if (!body) return err;
-  auto attrs = normalise_user(*body, user_write::replace);
+  auto attrs = normalise_user(*body, user_write::replace, state_.settings.site_schema);
   if (!attrs) return scim_answer::from_error(attrs.error());
   const json::object old = r->resource();
 
@@ -280,15 +281,15 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   // site is write-once: a different value is ignored or refused. Leaving it out keeps it, or
   // (--put-omitted clear) clears it: 8x8 does not say which.
   const bool keep_omitted = state_.settings.put_omitted == put_omitted_mode::keep;
-  const std::string old_site = user_site(old);
-  const std::string new_site = user_site(*attrs);
+  const std::string old_site = user_site(old, state_.settings.site_schema);
+  const std::string new_site = user_site(*attrs, state_.settings.site_schema);
   if (!old_site.empty() && new_site != old_site && (keep_omitted || !new_site.empty())) {
     if (!new_site.empty() && state_.settings.site_change == site_change_mode::reject) {
       return error(
           400, "mutability",
           "site is set (\"" + old_site + "\") and cannot be changed through SCIM; an admin must change it");
     }
-    set_user_site(*attrs, old_site);
+    set_user_site(*attrs, old_site, state_.settings.site_schema);
   }
 
   // An omitted active keeps its value (it changes through PATCH, or an explicit PUT value), or
@@ -305,7 +306,8 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   if (const auto* m = old.if_contains("meta"); m && m->is_object()) meta = m->as_object();
   meta["lastModified"] = now_text();
   const std::string id = r->id();
-  state_.store.set_resource(id, finish_user(std::move(*attrs), id, std::move(meta)));
+  state_.store.set_resource(id,
+                            finish_user(std::move(*attrs), id, std::move(meta), state_.settings.site_schema));
   auto a = json_answer(200, state_.store.find(id)->json());
   a.applied = true;
   return a;
@@ -443,7 +445,7 @@ void scim_handler::drift(const fault_spec& spec) {
     attrs["active"] = true;
     attrs["emails"] = json::array{
         json::object{{"value", "drift-" + tag + "@drift.example"}, {"type", "work"}, {"primary", true}}};
-    added.emplace_back(id, finish_user(attrs, id, new_meta(id, now)), false);
+    added.emplace_back(id, finish_user(attrs, id, new_meta(id, now), state_.settings.site_schema), false);
   }
   state_.store.insert_front(std::move(added));
 }

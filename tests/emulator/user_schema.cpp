@@ -51,6 +51,7 @@ const json::value* find_ci(const json::object& o, std::string_view key) noexcept
 }
 
 boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode,
+                                                               std::string_view site_urn,
                                                                json::storage_ptr sp) {
   const auto* in = body.if_object();
   if (!in) return make_error(400, "invalidSyntax", "the request body must be a SCIM User object");
@@ -160,52 +161,53 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
     }
     if (!eo.empty()) out[enterprise_user_schema] = std::move(eo);
   }
-  if (const auto* ext = present(*in, x8_user_schema)) {
-    if (!ext->is_object()) return invalid(std::string(x8_user_schema) + " must be an object");
+  if (const auto* ext = present(*in, site_urn)) {
+    if (!ext->is_object()) return invalid(std::string(site_urn) + " must be an object");
     json::object eo(sp);
     if (const auto* s = present(ext->as_object(), "site")) {
       if (!s->is_string()) return invalid("site must be a string");
       if (!s->as_string().empty()) eo["site"] = s->as_string();
     }
-    if (!eo.empty()) out[x8_user_schema] = std::move(eo);
+    if (!eo.empty()) out[site_urn] = std::move(eo);
   }
   return out;
 }
 
-json::object finish_user(json::object attrs, std::string_view id, json::object meta) {
+json::object finish_user(json::object attrs, std::string_view id, json::object meta,
+                         std::string_view site_urn) {
   json::object out(attrs.storage());
   out.reserve(attrs.size() + 3);
   json::array schemas({core_user_schema}, attrs.storage());
   if (attrs.contains(enterprise_user_schema)) schemas.push_back(json::string(enterprise_user_schema));
-  if (attrs.contains(x8_user_schema)) schemas.push_back(json::string(x8_user_schema));
+  if (attrs.contains(site_urn)) schemas.push_back(json::string(site_urn));
   out["schemas"] = std::move(schemas);
   out["id"] = id;
   for (const auto key : canonical_order) {
     if (auto* v = attrs.if_contains(key)) out[key] = std::move(*v);
   }
-  for (const auto key : {enterprise_user_schema, x8_user_schema}) {
+  for (const auto key : {enterprise_user_schema, site_urn}) {
     if (auto* v = attrs.if_contains(key)) out[key] = std::move(*v);
   }
   out["meta"] = std::move(meta);
   return out;
 }
 
-std::string user_site(const json::object& user) {
-  const auto* ext = user.if_contains(x8_user_schema);
+std::string user_site(const json::object& user, std::string_view site_urn) {
+  const auto* ext = user.if_contains(site_urn);
   if (!ext || !ext->is_object()) return {};
   const auto* s = ext->as_object().if_contains("site");
   return s && s->is_string() ? std::string(s->as_string()) : std::string{};
 }
 
-void set_user_site(json::object& user, std::string_view site) {
+void set_user_site(json::object& user, std::string_view site, std::string_view site_urn) {
   if (site.empty()) {
-    if (auto* ext = user.if_contains(x8_user_schema); ext && ext->is_object()) {
+    if (auto* ext = user.if_contains(site_urn); ext && ext->is_object()) {
       ext->as_object().erase("site");
-      if (ext->as_object().empty()) user.erase(x8_user_schema);
+      if (ext->as_object().empty()) user.erase(site_urn);
     }
     return;
   }
-  auto& ext = user[x8_user_schema];
+  auto& ext = user[site_urn];
   if (!ext.is_object()) ext = json::object{};
   ext.as_object()["site"] = site;
 }

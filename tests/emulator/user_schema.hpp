@@ -15,8 +15,11 @@ inline constexpr std::string_view core_user_schema = "urn:ietf:params:scim:schem
 /// The enterprise extension URN (holds `department`).
 inline constexpr std::string_view enterprise_user_schema =
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-/// 8x8's extension URN (holds `site`).
+/// 8x8's extension URN (holds `site`), as Entra's tutorial spells it: the emulator's default.
 inline constexpr std::string_view x8_user_schema = "urn:ietf:params:scim:schemas:extension:8x8:1.1:User";
+/// 8x8's extension URN as 8x8's own attribute-mapping page spells it. An account uses one of the
+/// two (`--site-schema`).
+inline constexpr std::string_view x8_user_schema_2 = "urn:8x8:scim:schemas:extension:8x8user:2.0:User";
 
 /// Whether `a` and `b` are equal ignoring ASCII case: SCIM attribute names and keywords ("work",
 /// "true"), and HTTP field values such as "100-continue". Never throws.
@@ -32,21 +35,24 @@ enum class user_write {
 /// Checks a client's User body and returns the documented attributes it carries, in canonical
 /// order, without `schemas`, `id` or `meta`. Attribute names match case-insensitively; unknown
 /// attributes are dropped, as the service does. A missing or malformed attribute gives a 400
-/// `invalidValue` error naming it. Never throws except std::bad_alloc.
+/// `invalidValue` error naming it. Never throws except std::bad_alloc. `site` is read from the
+/// extension `site_urn` (the account's); one under the other URN is an unknown extension, dropped.
 /// The result is allocated from `sp` (default: the heap).
 boost::system::result<boost::json::object, scim_error> normalise_user(const boost::json::value& body,
                                                                       user_write mode,
+                                                                      std::string_view site_urn,
                                                                       boost::json::storage_ptr sp = {});
 
 /// The stored representation: `schemas` (core plus the extensions present), `id`, the
 /// attributes (moved from `attrs`) in canonical order, then `meta`; allocated like `attrs`.
-boost::json::object finish_user(boost::json::object attrs, std::string_view id, boost::json::object meta);
+boost::json::object finish_user(boost::json::object attrs, std::string_view id, boost::json::object meta,
+                                std::string_view site_urn);
 
-/// The 8x8 `site` of a user representation, empty when unset.
-std::string user_site(const boost::json::object& user);
+/// The 8x8 `site` of a user representation (under the extension `site_urn`), empty when unset.
+std::string user_site(const boost::json::object& user, std::string_view site_urn);
 
 /// Sets (or, with an empty `site`, removes) the 8x8 `site` of a representation.
-void set_user_site(boost::json::object& user, std::string_view site);
+void set_user_site(boost::json::object& user, std::string_view site, std::string_view site_urn);
 
 /// The member `key` of `o` compared case-insensitively (SCIM attribute names are), or nullptr.
 const boost::json::value* find_ci(const boost::json::object& o, std::string_view key) noexcept;

@@ -411,4 +411,41 @@ for mode in keep clear; do
   db_sane
 done
 
+# ---- an account that keeps site under 8x8's 2.0 extension URN (--site-schema): the sites of the
+# users it lists are read from there, so adopted users in step need no change, and a site HR
+# moves is the admin's to change (write-once), never written over.
+X8_2=urn:8x8:scim:schemas:extension:8x8user:2.0:User
+scenario site_schema_2 --site-schema "$X8_2"
+hr_export "$S/hr.csv" 3
+seed="["
+for i in 1 2 3; do
+  site=$([ $((i % 2)) = 1 ] && echo "London HQ" || echo Austin)
+  seed+="{\"userName\":\"user$i@example.com\",\"externalId\":\"E0000$i\",\"name\":{\"givenName\":\"Given$i\",\"familyName\":\"Family$i\"},"
+  seed+="\"emails\":[{\"value\":\"user$i@example.com\",\"type\":\"work\",\"primary\":true}],\"title\":\"Engineer\","
+  seed+="\"$X8_2\":{\"site\":\"$site\"}}"
+  [ "$i" = 3 ] || seed+=","
+done
+seed+="]"
+emu_curl POST /_emulator/users "$seed" >/dev/null
+sync_expect 0
+expect_sql "SELECT count(*) FROM user_links" "3"
+expect_sql "SELECT count(*) FROM manual_actions WHERE kind = 'change_site'" "0"
+expect_eq "sites under the 2.0 URN" \
+  "$(users_sql "SELECT group_concat(json_extract(value, '\$.\"$X8_2\".site'), '|') FROM j")" "London HQ|Austin|London HQ"
+seq=$(last_seq)
+sync_expect 0 --full
+expect_eq "writes in a quiet full reconcile" "$(writes_since "$seq")" "0"
+# HR moves user 2 to London: the site is set (under 2.0), so a manual action, and it is never
+# written over.
+sed -i 's/^E00002,\(.*\),Austin,/E00002,\1,London,/' "$S/hr.csv"
+sync_expect 0
+expect_sql "SELECT count(*) FROM manual_actions WHERE kind = 'change_site' AND hr_key = 'E00002'" "1"
+# (The office also maps the time zone and locale: those are updated; the PUT carries the site as
+# 8x8 has it.)
+expect_eq "user 2's site after HR moved them" \
+  "$(users_sql "SELECT json_extract(value, '\$.\"$X8_2\".site') FROM j WHERE value->>'userName' = 'user2@example.com'")" "Austin"
+expect_eq "users with a 1.1 site" \
+  "$(users_sql "SELECT count(*) FROM j WHERE json_extract(value, '\$.\"urn:ietf:params:scim:schemas:extension:8x8:1.1:User\"') IS NOT NULL")" "0"
+db_sane
+
 done_ok

@@ -1,8 +1,10 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
-// --read-only, --token-file, --foreign-user-names, --put-omitted, --past-end, and runtime changes through
+// --read-only, --token-file, --foreign-user-names, --site-schema, --put-omitted, --past-end, and runtime
+// changes through
 // /_emulator/settings.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -107,6 +109,39 @@ TEST_F(switches, PatchOtherRejectAnswers400) {
       patch_body(json::array{json::object{{"op", "replace"}, {"path", "active"}, {"value", false}}}));
   EXPECT_EQ(ok.status, 200u) << "active alone is still fine";
   EXPECT_FALSE(stored(id).at("active").as_bool());
+}
+
+// 8x8 spells its site extension two ways; an account keeps site under one of them
+// (--site-schema), and a site sent under the other is an unknown extension, dropped.
+TEST_F(switches, SiteSchemaIsThe11UrnByDefault) {
+  start();
+  EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("site_schema").as_string(), x8);
+}
+
+TEST_F(switches, SiteSchema20KeepsTheSiteUnderThatUrnOnly) {
+  constexpr std::string_view x8_2 = "urn:8x8:scim:schemas:extension:8x8user:2.0:User";
+  start({"--site-schema", std::string(x8_2)});
+  auto body = user("two@example.com");
+  body[x8_2] = json::object{{"site", "London"}};
+  auto r = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const auto id = std::string(r.json().at("id").as_string());
+  const auto two = stored(id);
+  EXPECT_EQ(two.at(x8_2).at("site").as_string(), "London");
+  EXPECT_FALSE(two.contains(x8));
+  const auto& schemas = two.at("schemas").as_array();
+  EXPECT_NE(std::find(schemas.begin(), schemas.end(), json::value(x8_2)), schemas.end());
+  // Under the other URN: dropped, the user has no site.
+  const auto other = create_with_site("one@example.com", "Paris");
+  EXPECT_FALSE(stored(other).contains(x8));
+  EXPECT_FALSE(stored(other).contains(x8_2));
+  // Write-once applies under this URN: a different site is ignored.
+  auto put = user("two@example.com");
+  put[x8_2] = json::object{{"site", "Paris"}};
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, put).status, 200u);
+  EXPECT_EQ(stored(id).at(x8_2).at("site").as_string(), "London");
+  EXPECT_EQ(admin().request("PATCH", "/_emulator/settings", R"({"site_schema":"urn:example:other"})").status,
+            400u);
 }
 
 // A PUT that leaves out site and active: kept by default, cleared (no site, active false) with

@@ -69,6 +69,63 @@ TEST(planner_manual_actions, site_is_set_by_update_when_8x8_has_none) {
   EXPECT_EQ(scim_user_codec::read(update->body, attribute::site), "Austin");
 }
 
+// 8x8 spells the site extension two ways: a site set under the 2.0 URN is set (invariant 3),
+// and an account that uses it is read as any other.
+TEST(planner_manual_actions, a_site_under_the_2_0_urn_is_set_too) {
+  world w;
+  person p = someone("001");
+  auto& o = w.add_remote(p, "a1");
+  o.erase(scim_user_codec::x8_schema);
+  o[x8_user_schema_urn] = json::object{{"site", "London HQ"}};
+  o["schemas"] =
+      json::array{scim_user_codec::core_schema, scim_user_codec::enterprise_schema, x8_user_schema_urn};
+  w.add_link(p, "a1");
+  w.add_hr(p);
+  plan pl = w.run();
+  EXPECT_TRUE(pl.manual_actions.empty()) << "in step: the same site, read from the other URN";
+  EXPECT_TRUE(pl.operations.empty());
+  // HR moves the person: the site is set, so it is the admin's to change.
+  w.hr[0] = [&] {
+    person moved = p;
+    moved.site = "Austin";
+    return desired(moved);
+  }();
+  pl = w.run();
+  ASSERT_EQ(actions(pl, manual_action_kind::change_site).size(), 1U);
+  EXPECT_TRUE(pl.operations.empty()) << "never written over";
+}
+
+// A user carrying the site under both URNs, with different values: which one 8x8 uses cannot be
+// told, so the admin decides; eightsync neither compares nor writes the site.
+TEST(planner_manual_actions, a_site_under_both_urns_with_different_values_is_the_admins) {
+  world w;
+  person p = someone("001");
+  auto& o = w.add_remote(p, "a1");  // "London HQ" under the 1.1 URN
+  o[x8_user_schema_urn] = json::object{{"site", "Austin"}};
+  w.add_link(p, "a1");
+  p.title = "Director";
+  w.add_hr(p);
+  const plan pl = w.run();
+  const auto site = actions(pl, manual_action_kind::change_site);
+  ASSERT_EQ(site.size(), 1U);
+  EXPECT_EQ(site[0]->dedupe_key, "change_site:001:a1:two-extensions");
+  EXPECT_NE(site[0]->text.find("carries a site under both of 8x8's extension URNs, with different values: "
+                               "\"London HQ\" under urn:ietf:params:scim:schemas:extension:8x8:1.1:User and "
+                               "\"Austin\" under urn:8x8:scim:schemas:extension:8x8user:2.0:User"),
+            std::string::npos)
+      << site[0]->text;
+  // The title still changes, and the PUT carries both extensions as 8x8 has them.
+  const auto* update = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(update, nullptr);
+  ASSERT_EQ(update->diffs.size(), 1U);
+  EXPECT_EQ(update->diffs[0].attr, attribute::title);
+  EXPECT_EQ(update->body.at(x8_user_schema_urn).at("site"), "Austin");
+  EXPECT_EQ(update->body.at(scim_user_codec::x8_schema).at("site"), "London HQ");
+  // The same value under both is no conflict.
+  w.remote_objects[0][x8_user_schema_urn] = json::object{{"site", "London HQ"}};
+  EXPECT_TRUE(actions(w.run(), manual_action_kind::change_site).empty());
+}
+
 TEST(planner_manual_actions, user_name_change) {
   world w;
   person p = someone("001");
