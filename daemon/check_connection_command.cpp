@@ -1,5 +1,6 @@
 #include "daemon/check_connection_command.hpp"
 
+#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -15,7 +16,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/scim_client.hpp"
+#include "core/attribute_table.hpp"
 #include "core/clock.hpp"
+#include "core/scim_user_codec.hpp"
 #include "core/target_account.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
@@ -30,6 +33,38 @@ using core::scim_outcome;
 void step(std::ostream& out, bool ok, const std::string& name, const std::string& text) {
   out << (ok ? "  ok    " : "  FAIL  ") << name << std::string(name.size() < 12 ? 12 - name.size() : 1, ' ')
       << text << '\n';
+}
+
+// Which of 8x8's two site extension URNs the users of `page` (a GET /Users answer) carry their
+// site under: an account uses one, and the admin should know which eightsync saw.
+std::string site_schema_seen(const core::scim_result& page) {
+  std::size_t users = 0;
+  std::array<std::size_t, core::max_read_locations> under{};
+  if (const auto* list = page.resource ? page.resource->if_contains("Resources") : nullptr;
+      list && list->is_array()) {
+    for (const auto& u : list->as_array()) {
+      if (!u.is_object()) continue;
+      ++users;
+      const auto values = core::scim_user_codec::read_each(u.as_object(), core::attribute::site);
+      for (std::size_t i = 0; i < values.size(); ++i)
+        under[i] += values[i].empty() ? 0 : 1;
+    }
+  }
+  static_assert(core::attribute_row_of(core::attribute::site).read.size() == 2, "two URNs below");
+  if (under[0] == 0 && under[1] == 0) {
+    return "none of the " + std::to_string(users) +
+           " users on the first page carries a site; new sites go under " + std::string(core::x8_schema_urn);
+  }
+  std::string text;
+  const std::array<std::string_view, 2> urns{core::x8_schema_urn, core::x8_user_schema_urn};
+  for (std::size_t i = 0; i < urns.size(); ++i) {
+    if (under[i] == 0) continue;
+    if (!text.empty()) text += "; ";
+    text += std::to_string(under[i]) + " of " + std::to_string(users) + " users carry it under " +
+            std::string(urns[i]);
+  }
+  if (under[1] > 0) text += " (eightsync reads both; it still writes new sites under the 1.1 URN)";
+  return text;
 }
 
 bool starts_with(const std::string& s, std::string_view p) {
@@ -68,10 +103,14 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
            (cfg.target.proxy ? ", through proxy " + *cfg.target.proxy : ", direct (no proxy)"));
 
   core::scim_result r;
+  core::scim_result page;
   net::co_spawn(
       ioc,
       [&]() -> net::awaitable<void> {
         r = co_await client->find_by_user_name("eightsync-check-connection@invalid");
+        // One page of users too, to see which site extension the account uses.
+        if (r.ok() || r.outcome == scim_outcome::not_found)
+          page = co_await client->list_page(1, cfg.target.page_size);
         co_await client->shutdown();
       },
       net::detached);
@@ -87,6 +126,10 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
     step(out, true, "read",
          "GET /Users answered " + std::to_string(r.status) + " in " + std::to_string(r.latency.count()) +
              " ms");
+    step(out, true, "site",
+         page.ok() ? site_schema_seen(page)
+                   : "reading a page of users gave " + std::string(core::enum_name(page.outcome)) +
+                         ", so which site extension this account uses is not known yet");
     out << "Everything eightsync needs from 8x8 works.\n";
     return exit_ok;
   }

@@ -195,9 +195,10 @@ void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
       "Example, after putting the URL and the token in place:\n"
       "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
       "Reads the token, then resolves, connects (through target.proxy if set), verifies TLS, sends the\n"
-      "token and reads one page of users (a lookup that matches nobody), and says which step failed and\n"
-      "what to do about it. Changes nothing. Exits 0; 1 unusable URL, proxy or CA file; 6 no token or\n"
-      "401; 7 8x8 could not be reached or read.");
+      "token and reads users (a lookup that matches nobody, then one page), and says which step failed\n"
+      "and what to do about it. Also prints the 8x8 customer id the state database belongs to, and which\n"
+      "site extension URN the account's users carry. Changes nothing. Exits 0; 1 unusable URL, proxy or\n"
+      "CA file; 6 no token or 401; 7 8x8 could not be reached or read.");
 }
 
 // `eightsync run`: its options and --help.

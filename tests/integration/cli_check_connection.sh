@@ -11,7 +11,15 @@ run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "  ok    token       accepted by 8x8"
 expect_in "$WORK/out" "  ok    read        GET /Users answered 200"
 expect_in "$WORK/out" "Everything eightsync needs from 8x8 works."
+expect_in "$WORK/out" "  ok    site        none of the 0 users on the first page carries a site; new sites go under urn:ietf:params:scim:schemas:extension:8x8:1.1:User"
 expect_not_in "$WORK/out" "it-token"
+
+# An account that keeps site under 8x8's 2.0 extension URN: check-connection says what it saw.
+X8_2=urn:8x8:scim:schemas:extension:8x8user:2.0:User
+emu_curl PATCH /_emulator/settings "{\"site_schema\":\"$X8_2\"}" >/dev/null
+emu_curl POST /_emulator/users "[{\"userName\":\"s@example.com\",\"$X8_2\":{\"site\":\"London\"}},{\"userName\":\"t@example.com\"}]" >/dev/null
+run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "  ok    site        1 of 2 users carry it under $X8_2 (eightsync reads both; it still writes new sites under the 1.1 URN)"
 
 run_cmd 6 env EIGHTSYNC_TOKEN=wrong-token "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "  FAIL  token       8x8 answered 401: the token is wrong or was revoked"
