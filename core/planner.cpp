@@ -437,7 +437,8 @@ void plan_builder::add_note(std::string_view key, std::string_view id, std::stri
 void plan_builder::add_conflicting_site(const desired_user& d, const remote_user& r,
                                         std::string_view user_name) {
   static_assert(attribute_row_of(attribute::site).read.size() == 2, "the text below names two extensions");
-  const auto values = scim_user_codec::read_each(r.to_object(), attribute::site);
+  const json::object object = r.to_object();  // the values below point into it
+  const auto values = scim_user_codec::read_each(object, attribute::site);
   add_manual(manual_action_kind::change_site, d.key, r.id(), user_name,
              "8x8 user " + std::string(user_name) +
                  " carries a site under both of 8x8's extension URNs, with " +
