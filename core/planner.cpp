@@ -125,6 +125,7 @@ struct state_view {
   planner_index open_conflicts;        // keys with an open resolve_conflict action
   planner_index open_duplicates;       // keys with an open possible-duplicate conflict (its action)
   planner_index open_actions;          // dedupe keys of open actions
+  bool any_taken_elsewhere = false;    // an open user_name_taken_elsewhere action exists
   std::size_t keyless_quarantined = 0;
 
   state_view(const mapping_result& desired, const planner_state& s) : state(s) {
@@ -141,6 +142,7 @@ struct state_view {
     for (std::size_t i = 0; i < s.open_actions.size(); ++i) {
       const auto& a = s.open_actions[i];
       open_actions.add(a.dedupe_key, static_cast<std::uint32_t>(i));
+      any_taken_elsewhere = any_taken_elsewhere || a.kind == manual_action_kind::user_name_taken_elsewhere;
       if (a.kind == manual_action_kind::resolve_conflict)
         open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
       if (a.kind == manual_action_kind::resolve_conflict &&
@@ -197,7 +199,9 @@ struct state_view {
 // Whether `d`'s create waits: a create of this HR key with this very userName met 409 while no
 // user in this account had it (taken in another 8x8 account), and that action is still open.
 bool waits_for_new_user_name(const state_view& sv, const desired_user& d) {
-  return sv.open_actions.find(taken_elsewhere_dedupe_key(d.key, trim(d.get(attribute::user_name)))).count > 0;
+  // The usual case, no such action, without building a key per new row.
+  return sv.any_taken_elsewhere &&
+         sv.open_actions.find(taken_elsewhere_dedupe_key(d.key, trim(d.get(attribute::user_name)))).count > 0;
 }
 
 bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {

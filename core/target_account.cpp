@@ -1,6 +1,6 @@
 #include "core/target_account.hpp"
 
-#include <array>
+#include "core/text.hpp"
 
 namespace eightsync::core {
 namespace {
@@ -16,10 +16,6 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-bool same_ascii_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && lower_ascii(a) == lower_ascii(b);
-}
-
 // The path of a normalized URL (from the first '/' after the host), or empty when it has none
 // or carries a query or fragment, which 8x8's base URLs never do.
 std::string_view path_of(std::string_view url) {
@@ -32,25 +28,16 @@ std::string_view path_of(std::string_view url) {
   return path;
 }
 
-// {ID} when `path` is exactly /udi/customers/{ID}/scim/v2.
+// {ID} when `path` is exactly /udi/customers/{ID}/scim/v2 (the fixed parts in any case).
 std::optional<std::string> customer_id_in(std::string_view path) {
-  constexpr std::array<std::string_view, 5> shape{"", "udi", "customers", "", "scim"};
-  std::array<std::string_view, 6> parts{};
-  std::size_t n = 0;
-  std::size_t start = 0;
-  while (n < parts.size()) {
-    const auto slash = path.find('/', start);
-    parts[n++] = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-    if (n == parts.size()) return std::nullopt;  // more segments than 8x8's shape has
-  }
-  if (n != parts.size()) return std::nullopt;
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i != 3 && !same_ascii_ignoring_case(parts[i], shape[i])) return std::nullopt;
-  }
-  if (!same_ascii_ignoring_case(parts[5], "v2") || parts[3].empty()) return std::nullopt;
-  return std::string(parts[3]);
+  constexpr std::string_view head = "/udi/customers/";
+  constexpr std::string_view tail = "/scim/v2";
+  if (path.size() <= head.size() + tail.size()) return std::nullopt;  // no room for an id
+  if (!iequals(path.substr(0, head.size()), head) || !iequals(path.substr(path.size() - tail.size()), tail))
+    return std::nullopt;
+  const auto id = path.substr(head.size(), path.size() - head.size() - tail.size());
+  if (id.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(id);
 }
 
 }  // namespace
