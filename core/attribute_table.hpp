@@ -56,10 +56,11 @@ enum class scim_location_kind : std::uint8_t {
 /// How a `typed_entry` location picks its entry, and what a new entry looks like.
 enum class entry_rule : std::uint8_t {
   of_type,  ///< the first entry of the type; a new entry is `{value, type}`
-  /// the entry of the type, else the primary one, else the first (8x8 keeps a single email);
-  /// a new entry is `{value, type, primary: true}`. The PUT answer check still compares the
-  /// entry of the type only.
-  of_type_else_primary,
+  /// 8x8 keeps a single email: read the entry of the type, else the primary one, else the
+  /// first; a write leaves that entry alone in the member (a new one is `{value, type,
+  /// primary: true}`), so a PUT drops the others. The PUT answer check still compares the entry
+  /// of the type only.
+  only_entry,
 };
 
 /// One place in a SCIM user object where an attribute's value sits. Member names are matched
@@ -162,6 +163,9 @@ struct attribute_row {
   case_rule compare;             ///< how HR's and 8x8's values compare
   update_rule update;            ///< what an update may do once the user exists
   bool create_requires = false;  ///< whether 8x8 refuses a create without it
+  /// The value 8x8 fills in when a write leaves the attribute out (the email's
+  /// `noreply@8x8.com`): it compares equal to an empty HR value and never matches anyone.
+  std::string_view placeholder{};
 };
 
 /// The table: one row per attribute, row i for attribute i (so lookups are an index).
@@ -193,11 +197,12 @@ inline constexpr std::array<attribute_row, attribute_count> attribute_rows{{
     {.attr = attribute::email,
      .name = "email",
      .value = value_type::text,
-     .read = {at_typed_entry("emails", "work", entry_rule::of_type_else_primary)},
+     .read = {at_typed_entry("emails", "work", entry_rule::only_entry)},
      .write = write_location_rule::first_read_location,
      .compare = case_rule::ignore_case,
      .update = update_rule::writable,
-     .create_requires = true},
+     .create_requires = true,
+     .placeholder = "noreply@8x8.com"},
     {.attr = attribute::external_id,
      .name = "externalId",
      .value = value_type::text,

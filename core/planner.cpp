@@ -82,13 +82,22 @@ std::string_view claimed_external_id(const desired_user& d) noexcept {
   return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
 }
 
-// 8x8 fills in noreply@8x8.com for every user created without an email. Shared by all of them,
-// it says nothing about who a user is, so matching never uses it (on either side).
-constexpr std::string_view placeholder_email = "noreply@8x8.com";
-
-// `email`, or nothing to match by when it is 8x8's placeholder.
+// `email`, or nothing to match by when it is 8x8's placeholder: 8x8 fills in noreply@8x8.com for
+// every user created without an email, so it says nothing about who a user is (on either side).
 std::string_view matchable_email(std::string_view email) noexcept {
-  return iequals(trim(email), placeholder_email) ? std::string_view{} : email;
+  return iequals(trim(email), attribute_row_of(attribute::email).placeholder) ? std::string_view{} : email;
+}
+
+// Every value of `a`'s multi-valued member in `r`, joined for a plan's before column (the
+// emails a PUT will reduce to one).
+std::string all_entries(const remote_user& r, attribute a) {
+  const boost::json::object o = r.to_object();
+  std::string out;
+  for (const auto v : scim_user_codec::entry_values(o, a)) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
 }
 
 // The manual actions evaluate() raises name the attribute in their kind and text
@@ -543,7 +552,9 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
       add_conflicting_site(d, r, user_name);
       continue;
     }
-    if (scim_user_codec::same(a, want, have)) continue;
+    // A listed user with a second email differs even when the first matches: the PUT keeps one.
+    const bool drops_entries = r.other_entries(a) && !want.empty();
+    if (scim_user_codec::same(a, want, have) && !drops_entries) continue;
     if (row.update == update_rule::read_only_after_create) {
       add_manual(manual_action_kind::change_user_name, d.key, r.id(), user_name,
                  "HR's userName for " + std::string(user_name) + " is now " + quoted(want) +
@@ -564,7 +575,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     }
     if ((opt_.create_only & bit(a)) != 0) continue;
     mask |= bit(a);
-    diffs.push_back({a, std::string(have), std::string(want)});
+    diffs.push_back({a, drops_entries ? all_entries(r, a) : std::string(have), std::string(want)});
   }
 
   if (mask != 0) {

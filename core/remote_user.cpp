@@ -177,9 +177,9 @@ static_assert(layout.schema_count * schema_code_bits <= 16,
               "remote_user::schemas_ holds one code per known schema URN: widen it");
 
 // The value of `v` when it is [{"<at.name>": "...", "type": <at.type>[, "primary": true for
-// of_type_else_primary]}] and nothing else; nullptr otherwise.
+// only_entry]}] and nothing else; nullptr otherwise.
 const json::string* single_entry_value(const json::value& v, const scim_location& at) {
-  const bool primary = at.entry == entry_rule::of_type_else_primary;
+  const bool primary = at.entry == entry_rule::only_entry;
   const auto* arr = v.if_array();
   if (!arr || arr->size() != 1) return nullptr;
   const auto* e = (*arr)[0].if_object();
@@ -279,6 +279,7 @@ expected<remote_user, std::string> remote_user::from_object(const json::object& 
     values[i] = scim_user_codec::read(user, a);
     size += values[i].size();
     if (scim_user_codec::conflicting(user, a)) r.conflicting_ |= 1U << i;
+    if (scim_user_codec::other_entries(user, a)) r.other_entries_ |= 1U << i;
   }
   // A member rebuilt from a value must hold that value: with several read locations, only the
   // one the value came from does.
@@ -390,7 +391,7 @@ json::object remote_user::to_object() const {
     json::object e;
     e[m.at.name] = value(m.attr);
     e["type"] = m.at.type;
-    if (m.at.entry == entry_rule::of_type_else_primary) e["primary"] = true;
+    if (m.at.entry == entry_rule::only_entry) e["primary"] = true;
     json::array arr;
     arr.emplace_back(std::move(e));
     o[m.key] = std::move(arr);
@@ -504,7 +505,7 @@ void remote_user::append_json(std::string& out) const {
     append_quoted(out, get(m.attr));
     out += ",\"type\":";
     plain(m.at.type);
-    if (m.at.entry == entry_rule::of_type_else_primary) out += ",\"primary\":true";
+    if (m.at.entry == entry_rule::only_entry) out += ",\"primary\":true";
     out += "}]";
   }
   for (const auto& g : layout.groups) {

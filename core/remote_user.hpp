@@ -47,6 +47,9 @@ class remote_user {
   /// Whether the object holds different values of `a` at two of its read locations
   /// (scim_user_codec::conflicting): get(a) is then only the first of them. Never throws.
   bool conflicting(attribute a) const noexcept { return (conflicting_ >> static_cast<unsigned>(a)) & 1U; }
+  /// Whether the member `a` is read from holds other entries too (scim_user_codec::
+  /// other_entries: a second email), which a PUT writing `a` drops. Never throws.
+  bool other_entries(attribute a) const noexcept { return (other_entries_ >> static_cast<unsigned>(a)) & 1U; }
   /// When the object was fetched. Never throws.
   time_point fetched_at() const noexcept { return fetched_at_; }
 
@@ -73,7 +76,8 @@ class remote_user {
   std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
   std::uint32_t rebuilt_ = 0;                     // which members to_object() rebuilds from values
   std::uint16_t schemas_ = 0;                     // the rebuilt `schemas`: a code per URN, in order
-  std::uint32_t conflicting_ = 0;  // bit i: attribute i has different values at two read locations
+  std::uint32_t conflicting_ = 0;    // bit i: attribute i has different values at two read locations
+  std::uint32_t other_entries_ = 0;  // bit i: attribute i's multi-valued member has other entries
   bool active_ = true;
   time_point fetched_at_{};
 };

@@ -112,19 +112,32 @@ void write_entry(json::object& o, const scim_location& at, std::string_view valu
       found && found->is_array() ? entry_index(found->get_array(), at.type, at.entry) : -1;
   if (value.empty()) {
     json::value* v = member(o, at.container);
-    if (v && v->is_array() && i >= 0) v->get_array().erase(v->get_array().begin() + i);
+    if (v && v->is_array() && i >= 0) {
+      if (at.entry == entry_rule::only_entry) {
+        v->get_array().clear();
+      } else {
+        v->get_array().erase(v->get_array().begin() + i);
+      }
+    }
     return;
   }
   json::array& arr = array_at(o, at.container);
   if (i >= 0) {
     json::object& e = arr[static_cast<std::size_t>(i)].get_object();
     set_or_erase(e, at.name, value);
+    if (at.entry == entry_rule::only_entry) {
+      // 8x8 keeps one email: send exactly the one written, so the request says what 8x8 keeps.
+      json::value kept = std::move(arr[static_cast<std::size_t>(i)]);
+      arr.clear();
+      arr.emplace_back(std::move(kept));
+    }
     return;
   }
+  if (at.entry == entry_rule::only_entry) arr.clear();
   json::object e(o.storage());
   e[at.name] = json::string(value, o.storage());
   e["type"] = at.type;
-  if (at.entry == entry_rule::of_type_else_primary) e["primary"] = true;
+  if (at.entry == entry_rule::only_entry) e["primary"] = true;
   arr.emplace_back(std::move(e));
 }
 
@@ -186,6 +199,25 @@ bool scim_user_codec::conflicting(const json::object& user, attribute a) noexcep
   return false;
 }
 
+std::vector<std::string_view> scim_user_codec::entry_values(const json::object& user, attribute a) {
+  std::vector<std::string_view> out;
+  const scim_location& at = attribute_row_of(a).read.front();
+  if (at.kind != scim_location_kind::typed_entry) return out;
+  const auto* arr = member(&user, at.container);
+  if (!arr || !arr->is_array()) return out;
+  for (const auto& e : arr->get_array()) {
+    if (const auto v = as_text(member(e.if_object(), at.name)); !v.empty()) out.push_back(v);
+  }
+  return out;
+}
+
+bool scim_user_codec::other_entries(const json::object& user, attribute a) noexcept {
+  const scim_location& at = attribute_row_of(a).read.front();
+  if (at.kind != scim_location_kind::typed_entry || at.entry != entry_rule::only_entry) return false;
+  const auto* arr = member(&user, at.container);
+  return arr && arr->is_array() && arr->get_array().size() > 1;
+}
+
 std::string_view scim_user_codec::read(const json::object& user, attribute a) noexcept {
   const attribute_row& row = attribute_row_of(a);
   // The usual case, one location, without the loop: this runs for every attribute of every
@@ -243,7 +275,10 @@ void scim_user_codec::write_active(json::object& user, bool active) {
 bool scim_user_codec::same(attribute a, std::string_view desired, std::string_view remote) noexcept {
   desired = planner_trim(desired);
   remote = planner_trim(remote);
-  switch (attribute_row_of(a).compare) {
+  const attribute_row& row = attribute_row_of(a);
+  // 8x8 fills in its placeholder for a value never sent: writing "" again would change nothing.
+  if (desired.empty() && !row.placeholder.empty() && iequals(remote, row.placeholder)) return true;
+  switch (row.compare) {
     case case_rule::ignore_case:
       return iequals(desired, remote);
     case case_rule::exact:

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -19,7 +20,8 @@ namespace eightsync::core {
 /// Where each attribute lives, and how it compares, is its row in attribute_rows
 /// (attribute_table.hpp): `userName`, `externalId`, `title`, `locale`, `timezone` at the top;
 /// `name.givenName` / `name.familyName`; the email is the `emails` entry of type work (else the
-/// primary one, else the first); the mobile phone is the `phoneNumbers` entry of type mobile;
+/// primary one, else the first), and writing it leaves that entry alone, as 8x8 keeps one; the
+/// mobile phone is the `phoneNumbers` entry of type mobile;
 /// `department` in the enterprise extension and `site` in 8x8's extension. Member names are
 /// matched exactly first, then case-insensitively (SCIM names are case-insensitive).
 class scim_user_codec {
@@ -46,6 +48,14 @@ class scim_user_codec {
   /// both of 8x8's extension URNs): which one 8x8 uses cannot be told. Compared as same() does.
   /// Never throws.
   static bool conflicting(const boost::json::object& user, attribute a) noexcept;
+
+  /// Every non-empty value in the multi-valued member `a` is read from (all the emails), in
+  /// order; empty for an attribute not read from a typed entry. Throws only std::bad_alloc.
+  static std::vector<std::string_view> entry_values(const boost::json::object& user, attribute a);
+
+  /// Whether the member of an only_entry attribute (the email) holds more than one entry: a PUT
+  /// writing it drops the others, as 8x8 keeps one. Never throws.
+  static bool other_entries(const boost::json::object& user, attribute a) noexcept;
 
   /// A ListResponse's `totalResults` (a listing page, a lookup's answer): nullopt when it is
   /// absent or not a whole number of at least 0. Never throws.
@@ -75,8 +85,8 @@ class scim_user_codec {
   static void write_active(boost::json::object& user, bool active);
 
   /// Whether HR's `desired` and 8x8's `remote` value of `a` are the same once normalized: both
-  /// trimmed, then compared by the row's case rule (userName and email case-insensitively).
-  /// Never throws.
+  /// trimmed, then compared by the row's case rule (userName and email case-insensitively). An
+  /// empty `desired` is the same as the row's placeholder (8x8's noreply@8x8.com). Never throws.
   static bool same(attribute a, std::string_view desired, std::string_view remote) noexcept;
 
   /// The POST /Users body for `u`: `schemas` (core, plus each extension used), every owned,

@@ -98,7 +98,7 @@ TEST(attribute_table, EachRowSaysWhatItShould) {
 TEST(attribute_table, LocationsSayWhereTheValueSits) {
   EXPECT_EQ(attribute_row_of(attribute::given_name).read.front(), at_sub_member("name", "givenName"));
   EXPECT_EQ(attribute_row_of(attribute::email).read.front(),
-            at_typed_entry("emails", "work", entry_rule::of_type_else_primary));
+            at_typed_entry("emails", "work", entry_rule::only_entry));
   EXPECT_EQ(attribute_row_of(attribute::mobile_phone).read.front(),
             at_typed_entry("phoneNumbers", "mobile", entry_rule::of_type));
   EXPECT_EQ(attribute_row_of(attribute::department).read.front(),
@@ -151,7 +151,7 @@ TEST(attribute_table, ReadsEachKindOfLocation) {
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"}})");
   EXPECT_EQ(scim_user_codec::read_at(o, at_member("userName")), "u@x") << "names match case-insensitively";
   EXPECT_EQ(scim_user_codec::read_at(o, at_sub_member("name", "givenName")), "G");
-  EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::of_type_else_primary)),
+  EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::only_entry)),
             "p@x")
       << "no work email: the primary one";
   EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::of_type)), "");

@@ -130,6 +130,43 @@ TEST(planner_codec, put_body_always_carries_the_site_and_active) {
             false);
 }
 
+// 8x8 keeps one email: a PUT writing the email sends exactly the mapped one, so what 8x8 keeps is
+// what eightsync sent; clearing it leaves no email at all.
+TEST(planner_codec, writing_the_email_leaves_exactly_one_entry) {
+  auto o = json::parse(R"({"id":"a","emails":[{"value":"home@x.io","type":"home"},
+      {"value":"old@x.io","type":"work","primary":true},{"value":"x@x.io"}]})")
+               .as_object();
+  EXPECT_TRUE(scim_user_codec::other_entries(o, attribute::email));
+  EXPECT_EQ(scim_user_codec::entry_values(o, attribute::email),
+            (std::vector<std::string_view>{"home@x.io", "old@x.io", "x@x.io"}));
+  scim_user_codec::write(o, attribute::email, "new@x.io");
+  EXPECT_EQ(o.at("emails"),
+            (json::array{json::object{{"value", "new@x.io"}, {"type", "work"}, {"primary", true}}}));
+  EXPECT_FALSE(scim_user_codec::other_entries(o, attribute::email));
+
+  auto without_work = json::parse(R"({"id":"a","emails":[{"value":"a@x.io","type":"home"},
+      {"value":"b@x.io","type":"other"}]})")
+                          .as_object();
+  scim_user_codec::write(without_work, attribute::email, "new@x.io");
+  EXPECT_EQ(without_work.at("emails").as_array().size(), 1U);
+  EXPECT_EQ(scim_user_codec::read(without_work, attribute::email), "new@x.io");
+  scim_user_codec::write(without_work, attribute::email, "");
+  EXPECT_TRUE(without_work.at("emails").as_array().empty()) << "no email: none of them is kept";
+  // Phones are not 8x8's single-entry kind: writing the mobile keeps a work number.
+  auto phones = json::parse(R"({"id":"a","phoneNumbers":[{"value":"1","type":"work"}]})").as_object();
+  EXPECT_FALSE(scim_user_codec::other_entries(phones, attribute::mobile_phone));
+  scim_user_codec::write(phones, attribute::mobile_phone, "2");
+  EXPECT_EQ(phones.at("phoneNumbers").as_array().size(), 2U);
+}
+
+// 8x8 fills in noreply@8x8.com for a user created without an email: HR's empty email is that.
+TEST(planner_codec, an_empty_email_is_the_same_as_8x8s_placeholder) {
+  EXPECT_TRUE(scim_user_codec::same(attribute::email, "", "noreply@8x8.com"));
+  EXPECT_TRUE(scim_user_codec::same(attribute::email, " ", "NoReply@8x8.com"));
+  EXPECT_FALSE(scim_user_codec::same(attribute::email, "zoe@example.com", "noreply@8x8.com"));
+  EXPECT_FALSE(scim_user_codec::same(attribute::title, "", "noreply@8x8.com"));
+}
+
 TEST(planner_codec, active_patch_is_exactly_8x8s_body) {
   EXPECT_EQ(
       json::serialize(scim_user_codec::active_patch(false)),

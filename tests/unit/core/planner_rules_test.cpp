@@ -446,6 +446,41 @@ TEST(planner_rules, update_comparison_is_normalized) {
   EXPECT_TRUE(w.run().operations.empty());
 }
 
+// 8x8 keeps one email: a listed user with a second one is put back to exactly the mapped email,
+// and the plan shows every email before and the one after.
+TEST(planner_rules, update_drops_extra_emails_and_shows_them) {
+  world w;
+  person p = someone("001");
+  w.add_synced(p, "a1");
+  w.remote_objects[0]["emails"] =
+      json::array{json::object{{"value", "u001@example.com"}, {"type", "work"}, {"primary", true}},
+                  json::object{{"value", "private@example.net"}, {"type", "home"}}};
+  const plan pl = w.run();
+  const auto* e = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(e, nullptr);
+  ASSERT_EQ(e->diffs.size(), 1U);
+  EXPECT_EQ(e->diffs[0].attr, attribute::email);
+  EXPECT_EQ(e->diffs[0].before, "u001@example.com, private@example.net");
+  EXPECT_EQ(e->diffs[0].after, "u001@example.com");
+  EXPECT_EQ(e->body.at("emails"),
+            (json::array{json::object{{"value", "u001@example.com"}, {"type", "work"}, {"primary", true}}}));
+  // A user whose email eightsync does not map keeps all of theirs.
+  w.options.create_only |= bit(attribute::email);
+  EXPECT_EQ(find_entry(w.run(), operation_kind::update, "001"), nullptr);
+}
+
+// 8x8 fills in noreply@8x8.com for a user created without an email: with no email in HR, that is
+// in step, not a difference to clear every cycle.
+TEST(planner_rules, no_email_in_hr_is_in_step_with_8x8s_placeholder) {
+  world w;
+  person p = someone("001");
+  w.add_remote(p, "a1")["emails"] =
+      json::array{json::object{{"value", "noreply@8x8.com"}, {"type", "work"}, {"primary", true}}};
+  w.add_link(p, "a1");
+  w.add_hr(p).set(attribute::email, "");
+  EXPECT_TRUE(w.run().operations.empty());
+}
+
 TEST(planner_rules, update_detects_drift_made_in_8x8) {
   world w;
   person p = someone("001");
