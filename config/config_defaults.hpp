@@ -35,6 +35,8 @@ inline constexpr std::size_t source_max_record_bytes = std::size_t{1} << 20;
 /// is (systemd's LoadCredential=eightsync-token:…): $CREDENTIALS_DIRECTORY/eightsync-token.
 inline constexpr std::string_view token_credential_name = "eightsync-token";
 inline constexpr visibility_mode target_visibility = visibility_mode::all;
+/// target.site_schema: detect which of 8x8's two site URNs the account uses.
+inline constexpr std::string_view target_site_schema = "auto";
 inline constexpr std::size_t target_page_size = 100;
 inline constexpr milliseconds target_timeout = 30s;
 inline constexpr milliseconds target_max_snapshot_age = 15min;

@@ -25,6 +25,7 @@
 #include "config/env_expansion.hpp"
 #include "core/attribute.hpp"
 #include "core/lookup_map.hpp"
+#include "core/site_schema.hpp"
 #include "core/text.hpp"
 #include "core/unsafe_text.hpp"
 #include "core/utf8.hpp"
@@ -42,9 +43,10 @@ constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "matc
 constexpr std::array<sv, 9> source_keys{"type",          "path",      "key",
                                         "delimiter",     "encoding",  "min_rows",
                                         "key_normalize", "key_width", "max_record_bytes"};
-constexpr std::array<sv, 12> target_keys{
-    "url",       "token_file", "token_env",        "ca_file",    "proxy", "visibility",
-    "page_size", "timeout",    "max_snapshot_age", "rate_limit", "retry", "listing_max_duration"};
+constexpr std::array<sv, 13> target_keys{"url",        "token_file",  "token_env",           "ca_file",
+                                         "proxy",      "visibility",  "site_schema",         "page_size",
+                                         "timeout",    "max_snapshot_age", "rate_limit", "retry",
+                                         "listing_max_duration"};
 constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 4> retry_keys{"attempts", "base_delay", "max_delay", "max_pause"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
@@ -771,6 +773,7 @@ class loader {
       }
     }
     enum_value<visibility_mode>(s.get("visibility"), out.visibility);
+    read_site_schema(s.get("site_schema"), out.site_schema);
     count(s.get("page_size"), out.page_size, 1, 1000);
     duration(s.get("timeout"), out.timeout);
     duration(s.get("max_snapshot_age"), out.max_snapshot_age);
@@ -824,6 +827,20 @@ class loader {
     error(f, "expected " + expected +
                  ", found a value that is not one (not shown: it may be the token itself, which goes "
                  "in that variable, never in the config)");
+  }
+
+  // "auto", or one of 8x8's two site extension URNs, exactly as 8x8 spells it.
+  void read_site_schema(const field& f, std::string& out) {
+    const std::string expected = "auto, " + std::string(core::x8_schema_urn) + " or " +
+                                 std::string(core::x8_user_schema_urn);
+    if (f.empty()) return;
+    auto t = text(f, expected);
+    if (!t) return;
+    if (*t != core::site_schema_auto && !core::site_schema_urn(*t)) {
+      error(f, "expected " + expected + ", found " + in_quotes(*t));
+      return;
+    }
+    out = *t;
   }
 
   void read_rate_limit(const field& f, rate_limit_config& out) {

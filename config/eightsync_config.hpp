@@ -52,6 +52,8 @@ struct target_config {
   std::optional<std::filesystem::path> ca_file;  ///< extra CA bundle; absent: the system store
   std::optional<std::string> proxy;              ///< http(s)://HOST:PORT of an HTTPS proxy
   visibility_mode visibility = defaults::target_visibility;
+  /// "auto" (detect which of 8x8's two site extension URNs the account uses), or that URN.
+  std::string site_schema{defaults::target_site_schema};
   std::size_t page_size = defaults::target_page_size;
   std::chrono::milliseconds timeout = defaults::target_timeout;
   std::chrono::milliseconds max_snapshot_age = defaults::target_max_snapshot_age;

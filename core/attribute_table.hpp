@@ -132,6 +132,8 @@ class read_locations {
 /// How the location an attribute is written to is chosen for an account.
 enum class write_location_rule : std::uint8_t {
   first_read_location,  ///< always the first read location
+  /// the read location under the extension URN the account uses (the site: see site_schema.hpp)
+  account_extension,
 };
 
 /// How HR's value and 8x8's value of an attribute compare, both trimmed first.
@@ -247,7 +249,7 @@ inline constexpr std::array<attribute_row, attribute_count> attribute_rows{{
      .name = "site",
      .value = value_type::text,
      .read = {at_extension(x8_schema_urn, "site"), at_extension(x8_user_schema_urn, "site")},
-     .write = write_location_rule::first_read_location,
+     .write = write_location_rule::account_extension,
      .compare = case_rule::exact,
      .update = update_rule::write_once,
      .create_requires = false},
@@ -274,10 +276,17 @@ constexpr const attribute_row& attribute_row_of(attribute a) noexcept {
   return attribute_rows[static_cast<std::size_t>(a)];
 }
 
-/// Where `row`'s value is written for an account (today: its first read location). Never throws.
-constexpr const scim_location& write_location(const attribute_row& row) noexcept {
+/// Where `row`'s value is written for an account whose site extension is `extension_urn`. Never
+/// throws.
+constexpr const scim_location& write_location(const attribute_row& row,
+                                              std::string_view extension_urn = x8_schema_urn) noexcept {
   switch (row.write) {
     case write_location_rule::first_read_location:
+      return row.read.front();
+    case write_location_rule::account_extension:
+      for (const auto& at : row.read) {
+        if (at.container == extension_urn) return at;
+      }
       return row.read.front();
   }
   return row.read.front();

@@ -143,6 +143,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   audit_.record_held(report.cycle_id, released.held);
   report.held = released.held.size();
   record_listing(c);
+  remember_site_schema(c);
   if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, released, *hr, report);
 }
 
@@ -185,6 +186,15 @@ void cycle_engine::record_listing(const cycle_plan& c) {
     if (c.remote.snapshot.complete && !c.remote.stopped)
       store_.record_full_listing(clock_.now(), c.remote.listing_users);
   });
+}
+
+// The site extension URN the users this cycle read carry, kept for cycles that read nobody with a
+// site (an incremental cycle that only creates).
+void cycle_engine::remember_site_schema(const cycle_plan& c) {
+  const site_schema_choice& seen = c.plan.site_schema;
+  if (seen.source != site_schema_source::seen || c.state.site_schema == seen.urn) return;
+  store_.record_site_schema(seen.urn);
+  log_->info("state.site_schema urn={} was={}", seen.urn, c.state.site_schema.value_or("none"));
 }
 
 namespace {

@@ -14,6 +14,7 @@
 #include "core/enum_names.hpp"
 #include "core/manual_action.hpp"
 #include "core/operation_kind.hpp"
+#include "core/site_schema.hpp"
 #include "core/user_link.hpp"
 
 // The plan and its parts (core::make_plan builds it; the executor runs it; plan_json and
@@ -223,6 +224,10 @@ struct plan {
   std::size_t unmatched_inactive = 0;  ///< HR rows inactive and not in 8x8: nothing to do
   bool authoritative = false;          ///< planned from a complete listing that shows every user
   bool first_cycle = false;            ///< no links yet
+  /// The URN new sites are written under, and where that came from.
+  site_schema_choice site_schema;
+  /// Whether an operation in `operations` or `held` writes a site.
+  bool writes_site = false;
 
   /// Whether there is nothing to execute, hold, or read. Never throws.
   bool empty() const noexcept { return operations.empty() && held.empty() && reads_needed.empty(); }

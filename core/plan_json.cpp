@@ -84,6 +84,9 @@ json::object plan_json(const plan& p, const plan_rate& rate) {
   summary["unmatched_inactive"] = p.unmatched_inactive;
   summary["authoritative"] = p.authoritative;
   summary["first_cycle"] = p.first_cycle;
+  summary["site_schema"] = boost::json::object{{"urn", p.site_schema.urn},
+                                               {"source", enum_name(p.site_schema.source)},
+                                               {"writes_site", p.writes_site}};
   out["summary"] = std::move(summary);
 
   json::array ops;

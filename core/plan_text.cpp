@@ -55,6 +55,26 @@ void entry_lines(std::string& out, const plan_entry& e, bool show_kind) {
     out.append("    then, by hand: ").append(esc(f.text)).append("\n");
 }
 
+// Which site extension URN new sites go under, and why: an account uses one of two, and when
+// nobody carries a site yet eightsync can only assume.
+std::string site_schema_line(const site_schema_choice& c) {
+  std::string out = "Sites: written under " + std::string(c.urn);
+  switch (c.source) {
+    case site_schema_source::configured:
+      return out + " (target.site_schema).\n";
+    case site_schema_source::seen:
+      return out + ", the extension this account's users carry their site under.\n";
+    case site_schema_source::remembered:
+      return out + ", the extension an earlier cycle saw this account use.\n";
+    case site_schema_source::assumed:
+      break;
+  }
+  return out +
+         ": no user eightsync has read carries a site yet, so it cannot tell which of 8x8's two extensions "
+         "this account uses, and assumes the 1.1 one. Set target.site_schema if the account uses " +
+         std::string(x8_user_schema_urn) + ".\n";
+}
+
 }  // namespace
 
 std::string plan_text(const plan& p, const plan_rate& rate) {
@@ -69,6 +89,7 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   out += "; " + plural(p.desired_users, "HR user", "HR users") + ", " +
          plural(p.managed_users, "managed user", "managed users") + ", " + std::to_string(p.unchanged_users) +
          " unchanged" + (p.first_cycle ? "; first cycle" : "") + ".\n";
+  if (p.writes_site) out += site_schema_line(p.site_schema);
 
   constexpr std::array<std::pair<operation_kind, std::string_view>, 5> groups{{
       {operation_kind::deactivate, "Deactivate"},

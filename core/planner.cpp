@@ -595,7 +595,8 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
                (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
     e.diffs = std::move(diffs);
     e.body =
-        scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt);
+        scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt,
+                                  out_.site_schema.urn);
     if (rehire) {
       e.after = operation_kind::reactivate;
     } else if (adopted) {
@@ -931,7 +932,7 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
   e.claimed_external_id = std::string(trim(claimed_external_id(d)));
   e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
                         : std::string("HR lists this person as active and no 8x8 user matches them.");
-  e.body = scim_user_codec::create_body(d);
+  e.body = scim_user_codec::create_body(d, out_.site_schema.urn);
   for (const attribute a : all_attributes) {
     if (a != attribute::active && d.owns(a) && !d.get(a).empty())
       e.diffs.push_back({a, {}, std::string(d.get(a))});
@@ -1218,6 +1219,8 @@ void plan_builder::order_output() {
   for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
     for (auto& p : *g) {
       const bool writes = operation_sends_request(p.entry.kind);
+      for (const auto& diff : p.entry.diffs)
+        out_.writes_site |= diff.attr == attribute::site && !diff.after.empty();
       if (p.entry.hold) {
         out_.held_writes += writes ? 1 : 0;
         out_.held.push_back(std::move(p.entry));
@@ -1255,6 +1258,8 @@ void plan_builder::order_output() {
 }
 
 plan plan_builder::run() {
+  // First: every create and PUT body writes a new site under this URN.
+  out_.site_schema = choose_site_schema(opt_.site_schema, site_schema_seen(remote_.users), state_.site_schema);
   authoritative_ = remote_.full_listing && remote_.complete && opt_.listing_shows_everyone;
   out_.authoritative = authoritative_;
   out_.first_cycle = state_.links.empty();

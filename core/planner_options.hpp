@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "config/config_defaults.hpp"
@@ -59,6 +60,8 @@ struct planner_options {
   std::size_t remote_user_estimate = 0;
   /// plan_reads: list everything this cycle (`--full`, or schedule.full_reconcile is due).
   bool full_listing_requested = false;
+  /// target.site_schema: "auto" or the site extension URN to write under (site_schema.hpp).
+  std::string site_schema{config::defaults::target_site_schema};
 };
 
 }  // namespace eightsync::core

@@ -40,6 +40,8 @@ struct planner_state {
   std::vector<std::string> create_new;
   std::vector<open_action> open_actions;
   std::optional<last_good_cycle> last_good;
+  /// The site extension URN an earlier cycle saw users carry (meta.site_schema), if any.
+  std::optional<std::string> site_schema;
 };
 
 }  // namespace eightsync::core

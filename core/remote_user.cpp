@@ -280,6 +280,13 @@ expected<remote_user, std::string> remote_user::from_object(const json::object& 
     size += values[i].size();
     if (scim_user_codec::conflicting(user, a)) r.conflicting_ |= 1U << i;
     if (scim_user_codec::other_entries(user, a)) r.other_entries_ |= 1U << i;
+    // read() takes the first location holding a value: a value with the first one empty came
+    // from the second.
+    if (attribute_row_of(a).read.size() > 1 && !values[i].empty() &&
+        scim_user_codec::read_at(user, attribute_row_of(a).read.front()).empty()) {
+      static_assert(max_read_locations == 2, "one bit tells the location apart");
+      r.second_location_ |= 1U << i;
+    }
   }
   // A member rebuilt from a value must hold that value: with several read locations, only the
   // one the value came from does.

@@ -50,6 +50,9 @@ class remote_user {
   /// Whether the member `a` is read from holds other entries too (scim_user_codec::
   /// other_entries: a second email), which a PUT writing `a` drops. Never throws.
   bool other_entries(attribute a) const noexcept { return (other_entries_ >> static_cast<unsigned>(a)) & 1U; }
+  /// Which of `a`'s read locations get(a) came from (0 for the first; the site's 2.0 URN is 1).
+  /// Never throws.
+  std::size_t read_location(attribute a) const noexcept { return (second_location_ >> static_cast<unsigned>(a)) & 1U; }
   /// When the object was fetched. Never throws.
   time_point fetched_at() const noexcept { return fetched_at_; }
 
@@ -78,6 +81,7 @@ class remote_user {
   std::uint16_t schemas_ = 0;                     // the rebuilt `schemas`: a code per URN, in order
   std::uint32_t conflicting_ = 0;    // bit i: attribute i has different values at two read locations
   std::uint32_t other_entries_ = 0;  // bit i: attribute i's multi-valued member has other entries
+  std::uint32_t second_location_ = 0;  // bit i: attribute i was read from its second location
   bool active_ = true;
   time_point fetched_at_{};
 };

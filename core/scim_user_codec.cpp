@@ -239,9 +239,10 @@ std::string_view scim_user_codec::read_id(const json::object& user) noexcept {
   return as_text(user.if_contains("id"));
 }
 
-void scim_user_codec::write(json::object& user, const attribute_row& row, std::string_view value) {
+void scim_user_codec::write(json::object& user, const attribute_row& row, std::string_view value,
+                            std::string_view site_urn) {
   if (row.value != value_type::text) return;
-  const scim_location& at = write_location(row);
+  const scim_location& at = write_location(row, site_urn);
   switch (at.kind) {
     case scim_location_kind::member:
       set_or_erase(user, at.name, value);
@@ -260,8 +261,8 @@ void scim_user_codec::write(json::object& user, const attribute_row& row, std::s
   }
 }
 
-void scim_user_codec::write(json::object& user, attribute a, std::string_view value) {
-  write(user, attribute_row_of(a), value);
+void scim_user_codec::write(json::object& user, attribute a, std::string_view value, std::string_view site_urn) {
+  write(user, attribute_row_of(a), value, site_urn);
 }
 
 void scim_user_codec::write_active(json::object& user, bool active) {
@@ -287,7 +288,7 @@ bool scim_user_codec::same(attribute a, std::string_view desired, std::string_vi
   return desired == remote;
 }
 
-json::object scim_user_codec::create_body(const desired_user& u) {
+json::object scim_user_codec::create_body(const desired_user& u, std::string_view site_urn) {
   json::object o;
   json::array schemas;
   schemas.emplace_back(core_schema_urn);
@@ -295,19 +296,20 @@ json::object scim_user_codec::create_body(const desired_user& u) {
   for (const auto& row : attribute_rows) {
     const attribute a = row.attr;
     if (row.value != value_type::text || !u.owns(a) || u.get(a).empty()) continue;
-    write(o, row, u.get(a));
+    write(o, row, u.get(a), site_urn);
   }
   o[active_member] = true;
   return o;
 }
 
 json::object scim_user_codec::put_body(const json::object& remote, const desired_user& u,
-                                       std::uint32_t attributes, std::optional<bool> active) {
+                                       std::uint32_t attributes, std::optional<bool> active,
+                                       std::string_view site_urn) {
   json::object o(remote);
   for (const auto& row : attribute_rows) {
     const attribute a = row.attr;
     if (row.value != value_type::text || ((attributes >> static_cast<unsigned>(a)) & 1U) == 0) continue;
-    write(o, row, u.get(a));
+    write(o, row, u.get(a), site_urn);
   }
   // Always sent, never left to 8x8: what a PUT without `active` does is undocumented, and a
   // server that clears what a PUT leaves out would deactivate the user. The user's own value,

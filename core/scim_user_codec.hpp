@@ -28,7 +28,7 @@ class scim_user_codec {
  public:
   static constexpr std::string_view core_schema = core_schema_urn;              ///< the core user schema
   static constexpr std::string_view enterprise_schema = enterprise_schema_urn;  ///< department's extension
-  static constexpr std::string_view x8_schema = x8_schema_urn;                  ///< site's extension
+  static constexpr std::string_view x8_schema = x8_schema_urn;                  ///< site's extension (1.1)
   /// The PATCH message schema.
   static constexpr std::string_view patch_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -74,12 +74,15 @@ class scim_user_codec {
   /// empty value removes the attribute (a PUT clears what it omits). The email changes the work
   /// entry's value (adding `{value, type: work, primary: true}` when there is none); the mobile
   /// phone likewise with type mobile; an extension attribute adds its schema to `schemas`.
-  /// `active` is ignored (see write_active). Throws only std::bad_alloc.
-  static void write(boost::json::object& user, attribute a, std::string_view value);
+  /// `active` is ignored (see write_active). The site goes under `site_urn`, the extension the
+  /// account uses (site_schema.hpp). Throws only std::bad_alloc.
+  static void write(boost::json::object& user, attribute a, std::string_view value,
+                    std::string_view site_urn = x8_schema_urn);
 
   /// As write(), for `row` (one of attribute_rows, or a row of its shape). Throws only
   /// std::bad_alloc.
-  static void write(boost::json::object& user, const attribute_row& row, std::string_view value);
+  static void write(boost::json::object& user, const attribute_row& row, std::string_view value,
+                    std::string_view site_urn = x8_schema_urn);
 
   /// Sets `active` in `user`. Throws only std::bad_alloc.
   static void write_active(boost::json::object& user, bool active);
@@ -91,15 +94,17 @@ class scim_user_codec {
 
   /// The POST /Users body for `u`: `schemas` (core, plus each extension used), every owned,
   /// non-empty attribute (create-only ones included), exactly one email `{value, type: work,
-  /// primary: true}`, and `active: true`. Throws only std::bad_alloc.
-  static boost::json::object create_body(const desired_user& u);
+  /// primary: true}`, and `active: true`; the site under `site_urn`. Throws only std::bad_alloc.
+  static boost::json::object create_body(const desired_user& u, std::string_view site_urn = x8_schema_urn);
 
   /// The PUT /Users/{id} body: a copy of the complete `remote` object with each attribute in
   /// the `attributes` bit mask set to `u`'s value, nothing else changed, so the site goes along
   /// as set. `active` is always in it: as in `remote` (as `u` when `remote` has none) unless
-  /// `active` is given (a rehire's PUT after its reactivation). Throws only std::bad_alloc.
+  /// `active` is given (a rehire's PUT after its reactivation). A site the mask sets (on a user
+  /// without one) goes under `site_urn`. Throws only std::bad_alloc.
   static boost::json::object put_body(const boost::json::object& remote, const desired_user& u,
-                                      std::uint32_t attributes, std::optional<bool> active = std::nullopt);
+                                      std::uint32_t attributes, std::optional<bool> active = std::nullopt,
+                                      std::string_view site_urn = x8_schema_urn);
 
   /// The PATCH body that sets `active`, 8x8's only patchable attribute:
   /// `{"schemas":[PatchOp],"Operations":[{"op":"replace","value":{"active":…}}]}`. Throws only

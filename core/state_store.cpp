@@ -980,6 +980,16 @@ std::optional<std::size_t> state_store::last_full_listing_users() const {
   });
 }
 
+std::optional<std::string> state_store::site_schema() const {
+  impl& s = *impl_;
+  return s.guard("reading the site extension URN", [&] { return s.meta("site_schema"); });
+}
+
+void state_store::record_site_schema(std::string_view urn) {
+  impl& s = *impl_;
+  s.guard("recording the site extension URN", [&] { s.set_meta("site_schema", std::string(urn)); });
+}
+
 // ---- transactions -------------------------------------------------------------------------------
 
 bool state_store::begin_if_outermost() {

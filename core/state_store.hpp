@@ -217,6 +217,13 @@ class state_store {
   /// Throws state_error.
   std::optional<std::size_t> last_full_listing_users() const;
 
+  /// The site extension URN users were last seen carrying their site under (meta.site_schema),
+  /// if any cycle has seen one. Throws state_error.
+  std::optional<std::string> site_schema() const;
+
+  /// Remembers `urn` as the account's site extension URN. Throws state_error.
+  void record_site_schema(std::string_view urn);
+
   // ---- transactions ---------------------------------------------------------------------
 
   /// Runs `f()` inside one write transaction (BEGIN IMMEDIATE) and commits; rolls back and

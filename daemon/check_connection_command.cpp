@@ -1,6 +1,5 @@
 #include "daemon/check_connection_command.hpp"
 
-#include <array>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -8,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <unordered_set>
+#include <vector>
 
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
@@ -16,9 +17,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include "connectors/scim_client.hpp"
-#include "core/attribute_table.hpp"
 #include "core/clock.hpp"
-#include "core/scim_user_codec.hpp"
+#include "core/remote_user.hpp"
+#include "core/site_schema.hpp"
+#include "core/state_error.hpp"
+#include "core/state_store.hpp"
 #include "core/target_account.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
@@ -35,36 +38,86 @@ void step(std::ostream& out, bool ok, const std::string& name, const std::string
       << text << '\n';
 }
 
-// Which of 8x8's two site extension URNs the users of `page` (a GET /Users answer) carry their
-// site under: an account uses one, and the admin should know which eightsync saw.
-std::string site_schema_seen(const core::scim_result& page) {
-  std::size_t users = 0;
-  std::array<std::size_t, core::max_read_locations> under{};
-  if (const auto* list = page.resource ? page.resource->if_contains("Resources") : nullptr;
-      list && list->is_array()) {
-    for (const auto& u : list->as_array()) {
-      if (!u.is_object()) continue;
-      ++users;
-      const auto values = core::scim_user_codec::read_each(u.as_object(), core::attribute::site);
-      for (std::size_t i = 0; i < values.size(); ++i)
-        under[i] += values[i].empty() ? 0 : 1;
-    }
+// The users of `page` (a GET /Users answer), read as eightsync reads them; a user that cannot be
+// read (no id) is left out.
+std::vector<core::remote_user> users_on(const core::scim_result& page) {
+  std::vector<core::remote_user> users;
+  const auto* list = page.resource ? page.resource->if_contains("Resources") : nullptr;
+  if (!list || !list->is_array()) return users;
+  for (const auto& u : list->as_array()) {
+    if (!u.is_object()) continue;
+    if (auto r = core::remote_user::from_object(u.as_object(), {})) users.push_back(std::move(*r));
   }
-  static_assert(core::attribute_row_of(core::attribute::site).read.size() == 2, "two URNs below");
-  if (under[0] == 0 && under[1] == 0) {
-    return "none of the " + std::to_string(users) +
-           " users on the first page carries a site; new sites go under " + std::string(core::x8_schema_urn);
+  return users;
+}
+
+// Which of 8x8's two site extension URNs the users on the first page carry their site under, and
+// which one eightsync writes new sites under with this config: an account uses one, and the
+// admin should know which eightsync saw.
+std::string site_schema_line(const std::vector<core::remote_user>& users, const std::string& configured) {
+  const auto seen = core::site_schema_seen(users);
+  const core::site_schema_choice c = core::choose_site_schema(configured, seen, std::nullopt);
+  std::size_t with_site = 0;
+  for (const auto& r : users)
+    with_site += r.get(core::attribute::site).empty() ? 0 : 1;
+  std::string text = seen ? std::to_string(with_site) + " of " + std::to_string(users.size()) +
+                                " users on the first page carry a site, under " + std::string(*seen)
+                          : "none of the " + std::to_string(users.size()) + " users on the first page carries a site";
+  switch (c.source) {
+    case core::site_schema_source::configured:
+      text += "; new sites go under " + std::string(c.urn) + " (target.site_schema)";
+      if (seen && *seen != c.urn) text += ", which is NOT the one this account's users carry: check target.site_schema";
+      return text;
+    case core::site_schema_source::seen:
+    case core::site_schema_source::remembered:
+      return text + "; new sites go under it";
+    case core::site_schema_source::assumed:
+      break;
   }
-  std::string text;
-  const std::array<std::string_view, 2> urns{core::x8_schema_urn, core::x8_user_schema_urn};
-  for (std::size_t i = 0; i < urns.size(); ++i) {
-    if (under[i] == 0) continue;
-    if (!text.empty()) text += "; ";
-    text += std::to_string(under[i]) + " of " + std::to_string(users) + " users carry it under " +
-            std::string(urns[i]);
+  return text + "; until one does, new sites go under " + std::string(c.urn) +
+         " (assumed: set target.site_schema if this account uses the other URN)";
+}
+
+// The 8x8 ids of the users eightsync created, from the state database when there is one (none
+// yet: eightsync has created nobody); nullopt with a reason when it cannot be read.
+core::expected<std::unordered_set<std::string>, std::string> created_ids(const config::eightsync_config& cfg) {
+  std::unordered_set<std::string> ids;
+  std::error_code ec;
+  if (!std::filesystem::exists(cfg.state.path, ec)) return ids;
+  try {
+    core::state_store::options o;
+    o.read_only = true;
+    const core::state_store store(cfg.state.path, cfg.target.url, o);
+    for (const auto& l : store.load_links(core::state_store::remote_json_loading::skip))
+      if (l.how == core::managed_by::created) ids.insert(l.scim_id);
+  } catch (const core::state_error& e) {
+    return core::unexpected<std::string>{e.what()};
   }
-  if (under[1] > 0) text += " (eightsync reads both; it still writes new sites under the 1.1 URN)";
-  return text;
+  return ids;
+}
+
+// Whether 8x8 shows users eightsync did not create (its "All users" setting), as far as the first
+// page tells, against target.visibility: with idp_only visibility a user eightsync cannot see is
+// not gone, and every create is looked up first.
+std::string visibility_line(const std::vector<core::remote_user>& users, const config::eightsync_config& cfg) {
+  const bool configured_all = cfg.target.visibility == config::visibility_mode::all;
+  const auto created = created_ids(cfg);
+  if (!created) return "cannot tell (" + created.error() + ")";
+  std::size_t others = 0;
+  for (const auto& r : users)
+    others += created->contains(std::string(r.id())) ? 0 : 1;
+  if (others > 0) {
+    return std::to_string(others) + " of " + std::to_string(users.size()) +
+           " users on the first page were not created by eightsync: 8x8 shows every user (\"All users\")" +
+           (configured_all ? ", as target.visibility all says"
+                           : "; target.visibility is idp_only, which is safe, but with all eightsync can adopt "
+                             "them and skips the lookup before each create");
+  }
+  return "cannot tell: every user on the first page (" + std::to_string(users.size()) +
+         ") is one eightsync created" +
+         (configured_all ? "; target.visibility is all: if 8x8 shows only users an identity provider "
+                           "created, set idp_only"
+                         : "; target.visibility is idp_only, which is safe either way");
 }
 
 bool starts_with(const std::string& s, std::string_view p) {
@@ -127,9 +180,10 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
          "GET /Users answered " + std::to_string(r.status) + " in " + std::to_string(r.latency.count()) +
              " ms");
     step(out, true, "site",
-         page.ok() ? site_schema_seen(page)
+         page.ok() ? site_schema_line(users_on(page), cfg.target.site_schema)
                    : "reading a page of users gave " + std::string(core::enum_name(page.outcome)) +
                          ", so which site extension this account uses is not known yet");
+    if (page.ok()) step(out, true, "visibility", visibility_line(users_on(page), cfg));
     out << "Everything eightsync needs from 8x8 works.\n";
     return exit_ok;
   }

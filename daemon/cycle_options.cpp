@@ -52,6 +52,7 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.safety.max_source_shrink_percent = cfg.safety.max_source_shrink_percent;
   o.safety.min_listed_linked_percent = cfg.safety.min_listed_linked_percent;
   o.listing_shows_everyone = cfg.target.visibility == config::visibility_mode::all;
+  o.site_schema = cfg.target.site_schema;
   o.page_size = cfg.target.page_size;
   o.full_listing_requested = full;
   return o;

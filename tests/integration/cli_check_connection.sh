@@ -11,7 +11,8 @@ run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "  ok    token       accepted by 8x8"
 expect_in "$WORK/out" "  ok    read        GET /Users answered 200"
 expect_in "$WORK/out" "Everything eightsync needs from 8x8 works."
-expect_in "$WORK/out" "  ok    site        none of the 0 users on the first page carries a site; new sites go under urn:ietf:params:scim:schemas:extension:8x8:1.1:User"
+expect_in "$WORK/out" "  ok    site        none of the 0 users on the first page carries a site; until one does, new sites go under urn:ietf:params:scim:schemas:extension:8x8:1.1:User (assumed: set target.site_schema if this account uses the other URN)"
+expect_in "$WORK/out" "  ok    visibility  cannot tell: every user on the first page (0) is one eightsync created; target.visibility is all"
 expect_not_in "$WORK/out" "it-token"
 
 # An account that keeps site under 8x8's 2.0 extension URN: check-connection says what it saw.
@@ -19,7 +20,19 @@ X8_2=urn:8x8:scim:schemas:extension:8x8user:2.0:User
 emu_curl PATCH /_emulator/settings "{\"site_schema\":\"$X8_2\"}" >/dev/null
 emu_curl POST /_emulator/users "[{\"userName\":\"s@example.com\",\"$X8_2\":{\"site\":\"London\"}},{\"userName\":\"t@example.com\"}]" >/dev/null
 run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
-expect_in "$WORK/out" "  ok    site        1 of 2 users carry it under $X8_2 (eightsync reads both; it still writes new sites under the 1.1 URN)"
+expect_in "$WORK/out" "  ok    site        1 of 2 users on the first page carry a site, under $X8_2; new sites go under it"
+expect_in "$WORK/out" "  ok    visibility  2 of 2 users on the first page were not created by eightsync: 8x8 shows every user (\"All users\"), as target.visibility all says"
+# target.site_schema names the other URN: check-connection says it does not match.
+sed -i "s#^  visibility: all#  visibility: idp_only\n  site_schema: urn:ietf:params:scim:schemas:extension:8x8:1.1:User#" "$WORK/cfg.yaml"
+run_cmd 0 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "new sites go under urn:ietf:params:scim:schemas:extension:8x8:1.1:User (target.site_schema), which is NOT the one this account's users carry"
+expect_in "$WORK/out" "target.visibility is idp_only, which is safe, but with all eightsync can adopt"
+# A misspelt URN is a config error naming the key.
+sed -i "s#site_schema: urn:ietf:params:scim:schemas:extension:8x8:1.1:User#site_schema: urn:8x8:site#" "$WORK/cfg.yaml"
+run_cmd 1 "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
+expect_in "$WORK/err" "target.site_schema"
+expect_in "$WORK/err" "found \"urn:8x8:site\""
+sed -i "s#^  site_schema: urn:8x8:site##; s#^  visibility: idp_only#  visibility: all#" "$WORK/cfg.yaml"
 
 run_cmd 6 env EIGHTSYNC_TOKEN=wrong-token "$EIGHTSYNC" check-connection -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "  FAIL  token       8x8 answered 401: the token is wrong or was revoked"

@@ -235,9 +235,24 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
   EXPECT_FALSE(cfg.metrics.listen);
 }
 
+// target.site_schema: auto (the default), or one of 8x8's two site extension URNs, exactly.
+TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
+  EXPECT_EQ(load(minimal()).target.site_schema, "auto");
+  const std::string urn2 = "urn:8x8:scim:schemas:extension:8x8user:2.0:User";
+  EXPECT_EQ(load(minimal().replace(minimal().find("mapping:"), 0, "  site_schema: " + urn2 + "\n"))
+                .target.site_schema,
+            urn2);
+  const std::string e =
+      error_of(minimal().replace(minimal().find("mapping:"), 0, "  site_schema: urn:8x8:scim:2.0:user\n"));
+  EXPECT_NE(e.find("target.site_schema: expected auto, urn:ietf:params:scim:schemas:extension:8x8:1.1:User or " +
+                   urn2 + ", found \"urn:8x8:scim:2.0:user\""),
+            std::string::npos)
+      << e;
+}
+
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 47U);
+  EXPECT_EQ(keys.size(), 48U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
@@ -275,7 +290,7 @@ TEST(config_errors, a_token_in_the_config_is_refused_with_a_hint) {
   EXPECT_EQ(
       error_of(minimal().replace(minimal().find("mapping:"), 0, "  token: s3cr3t\n")),
       "cfg.yaml:6:3: target.token: expected a key of target (url, token_file, token_env, ca_file, proxy, "
-      "visibility, page_size, timeout, max_snapshot_age, rate_limit, retry or listing_max_duration), found "
+      "visibility, site_schema, page_size, timeout, max_snapshot_age, rate_limit, retry or listing_max_duration), found "
       "unknown key \"token\"; "
       "the "
       "token never goes in the config: use token_file or token_env");

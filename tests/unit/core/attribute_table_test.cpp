@@ -83,10 +83,15 @@ TEST(attribute_table, EachRowSaysWhatItShould) {
     ASSERT_EQ(row.read.size(), want.attr == attribute::site ? 2u : 1u);
     if (want.attr == attribute::site) {
       EXPECT_EQ(scim_path(row.read[1]), "urn:8x8:scim:schemas:extension:8x8user:2.0:User:site");
+      // Written under the URN the account uses.
+      EXPECT_EQ(row.write, write_location_rule::account_extension);
+      EXPECT_EQ(&write_location(row, x8_user_schema_urn), &row.read[1]);
+      EXPECT_EQ(&write_location(row, x8_schema_urn), &row.read[0]);
+    } else {
+      EXPECT_EQ(row.write, write_location_rule::first_read_location);
     }
     EXPECT_EQ(row.read.front().kind, want.kind);
     EXPECT_EQ(scim_path(row.read.front()), want.path);
-    EXPECT_EQ(row.write, write_location_rule::first_read_location);
     EXPECT_EQ(row.compare, want.compare);
     EXPECT_EQ(row.update, want.update);
     EXPECT_EQ(row.create_requires, want.create_requires);

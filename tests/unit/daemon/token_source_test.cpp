@@ -66,7 +66,7 @@ TEST_F(token_source, two_lines_are_refused_and_not_echoed) {
 TEST_F(token_source, environment_variable_token) {
   ::setenv("EIGHTSYNC_TEST_TOKEN", "env-token\n", 1);
   config::target_config t;
-  t.token_env = "EIGHTSYNC_TEST_TOKEN";
+  t.token_env.emplace("EIGHTSYNC_TEST_TOKEN");
   auto r = read_token(t);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->reveal(), "env-token");
@@ -74,7 +74,7 @@ TEST_F(token_source, environment_variable_token) {
 
 TEST_F(token_source, unset_environment_variable_is_named) {
   config::target_config t;
-  t.token_env = "EIGHTSYNC_TEST_TOKEN";
+  t.token_env.emplace("EIGHTSYNC_TEST_TOKEN");
   auto r = read_token(t);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(),
