@@ -1,6 +1,8 @@
 #include "emulator/user_schema.hpp"
 
 #include <array>
+#include <optional>
+#include <string>
 
 #include <boost/json/array.hpp>
 
@@ -32,13 +34,40 @@ const json::value* present(const json::object& o, std::string_view key) {
   return v && !v->is_null() ? v : nullptr;
 }
 
-constexpr std::array<std::string_view, 6> simple_strings{"externalId", "displayName", "title",
-                                                         "locale",     "timezone",    "preferredLanguage"};
+constexpr std::array<std::string_view, 5> simple_strings{"displayName", "title", "locale", "timezone",
+                                                         "preferredLanguage"};
 constexpr std::array<std::string_view, 6> name_parts{"formatted",  "familyName",      "givenName",
                                                      "middleName", "honorificPrefix", "honorificSuffix"};
 constexpr std::array<std::string_view, 11> canonical_order{
     "externalId", "userName",          "name",   "displayName", "title",       "locale",
     "timezone",   "preferredLanguage", "active", "emails",      "phoneNumbers"};
+
+bool all_digits(std::string_view s) noexcept {
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// externalId is a string. An account that types it as an integer (--external-id numeric) takes
+// digits only, and a JSON integer >= 0 as its digits, so the store and filters see one type.
+std::optional<scim_error> read_external_id(const json::object& in, external_id_mode ids, json::object& out) {
+  const auto* v = present(in, "externalId");
+  if (!v) return std::nullopt;
+  if (ids == external_id_mode::any) {
+    if (!v->is_string()) return invalid("externalId must be a string");
+    out["externalId"] = v->as_string();
+  } else if (v->is_uint64()) {
+    out["externalId"] = std::to_string(v->as_uint64());
+  } else if (v->is_int64() && v->as_int64() >= 0) {
+    out["externalId"] = std::to_string(v->as_int64());
+  } else if (v->is_string() && all_digits(v->as_string())) {
+    out["externalId"] = v->as_string();
+  } else {
+    return invalid("externalId must be an integer (digits only) in this account");
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -51,12 +80,17 @@ const json::value* find_ci(const json::object& o, std::string_view key) noexcept
 }
 
 boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode,
-                                                               std::string_view site_urn,
+                                                               const emulator_settings& settings,
                                                                json::storage_ptr sp) {
   const auto* in = body.if_object();
   if (!in) return make_error(400, "invalidSyntax", "the request body must be a SCIM User object");
   json::object out(sp);
   const bool strict = mode != user_write::seed;
+  const std::string_view site_urn = settings.site_schema;
+
+  // The seed is a back door for setting up state: it takes any string externalId, whatever
+  // --external-id says.
+  if (auto e = read_external_id(*in, strict ? settings.external_id : external_id_mode::any, out)) return *e;
 
   for (const auto key : simple_strings) {
     if (const auto* v = present(*in, key)) {

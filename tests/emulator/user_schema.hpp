@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
+#include "emulator/emulator_settings.hpp"
 #include "emulator/scim_error.hpp"
 
 namespace eightsync::emulator {
@@ -36,11 +37,12 @@ enum class user_write {
 /// order, without `schemas`, `id` or `meta`. Attribute names match case-insensitively; unknown
 /// attributes are dropped, as the service does. A missing or malformed attribute gives a 400
 /// `invalidValue` error naming it. Never throws except std::bad_alloc. `site` is read from the
-/// extension `site_urn` (the account's); one under the other URN is an unknown extension, dropped.
-/// The result is allocated from `sp` (default: the heap).
+/// extension `settings.site_schema` (the account's); one under the other URN is an unknown
+/// extension, dropped. For create and replace, `externalId` is checked against
+/// `settings.external_id`. The result is allocated from `sp` (default: the heap).
 boost::system::result<boost::json::object, scim_error> normalise_user(const boost::json::value& body,
                                                                       user_write mode,
-                                                                      std::string_view site_urn,
+                                                                      const emulator_settings& settings,
                                                                       boost::json::storage_ptr sp = {});
 
 /// The stored representation: `schemas` (core plus the extensions present), `id`, the
