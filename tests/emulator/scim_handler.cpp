@@ -314,6 +314,14 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
     }
   }
 
+  // An omitted email keeps the stored one (8x8 keeps one), or (--put-omitted clear) is removed.
+  if (keep_omitted && !attrs->contains("emails")) {
+    if (const auto* e = old.if_contains("emails")) {
+      (*attrs)["emails"] = *e;
+      keep_one_email(*attrs);
+    }
+  }
+
   json::object meta;
   if (const auto* m = old.if_contains("meta"); m && m->is_object()) meta = m->as_object();
   meta["lastModified"] = now_text();

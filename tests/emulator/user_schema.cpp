@@ -69,7 +69,49 @@ std::optional<scim_error> read_external_id(const json::object& in, external_id_m
   return std::nullopt;
 }
 
+// The entry 8x8 keeps of several: the one of type work, else the primary one, else the first.
+const json::object& kept_email(const json::array& emails) {
+  for (const auto& e : emails) {
+    const auto* type = e.as_object().if_contains("type");
+    if (type && type->is_string() && ascii_iequals(type->as_string(), "work")) return e.as_object();
+  }
+  for (const auto& e : emails) {
+    const auto* primary = e.as_object().if_contains("primary");
+    if (primary && primary->is_bool() && primary->as_bool()) return e.as_object();
+  }
+  return emails.front().as_object();
+}
+
+// The emails of a user created without one: 8x8 fills in its no-reply address.
+json::array filled_in_emails(const json::storage_ptr& sp) {
+  json::object filled(sp);
+  filled["value"] = fill_in_email;
+  filled["type"] = "work";
+  filled["primary"] = true;
+  json::array one(sp);
+  one.push_back(std::move(filled));
+  return one;
+}
+
 }  // namespace
+
+void keep_one_email(json::object& user) {
+  auto* v = user.if_contains("emails");
+  if (!v || !v->is_array()) return;
+  if (v->as_array().empty()) {
+    user.erase("emails");
+    return;
+  }
+  const auto& kept = kept_email(v->as_array());
+  json::object one(user.storage());
+  one["value"] = kept.at("value");
+  const auto* type = kept.if_contains("type");
+  one["type"] = type && type->is_string() ? type->as_string() : json::string("work");
+  one["primary"] = true;
+  json::array emails(user.storage());
+  emails.push_back(std::move(one));
+  *v = std::move(emails);
+}
 
 const json::value* find_ci(const json::object& o, std::string_view key) noexcept {
   if (const auto* exact = o.if_contains(key)) return exact;
@@ -150,18 +192,10 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
       emails_out.push_back(std::move(eo));
     }
   }
-  if (strict) {
-    if (emails_out.size() != 1) {
-      return invalid("exactly one email is required, with type \"work\" and primary true; got " +
-                     std::to_string(emails_out.size()));
-    }
-    const auto& e = emails_out.front().as_object();
-    const auto* type = e.if_contains("type");
-    const auto* primary = e.if_contains("primary");
-    if (!type || type->as_string() != "work") return invalid("the email must have type \"work\"");
-    if (!primary || !primary->as_bool()) return invalid("the email must have primary true");
-  }
   if (emails) out["emails"] = std::move(emails_out);
+  // 8x8 keeps one email, and fills one in when a create has none; the seed keeps what it is given.
+  if (strict) keep_one_email(out);
+  if (mode == user_write::create && !out.contains("emails")) out["emails"] = filled_in_emails(sp);
 
   const auto* phones = present(*in, "phoneNumbers");
   if (phones && !phones->is_array()) return invalid("phoneNumbers must be an array");

@@ -176,6 +176,12 @@ TEST_F(switches, PutOmittedKeepKeepsSiteAndActive) {
   ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("k@example.com", "Changed")).status, 200u);
   EXPECT_EQ(site_of(id), "London");
   EXPECT_TRUE(stored(id).at("active").as_bool());
+  EXPECT_EQ(stored(id).at("emails").at(0).at("value").as_string(), "k@example.com") << "user() carries it";
+  auto no_email = user("k@example.com", "Changed");
+  no_email.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, no_email).status, 200u);
+  EXPECT_EQ(stored(id).at("emails").at(0).at("value").as_string(), "k@example.com")
+      << "an omitted email is kept";
   EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("put_omitted").as_string(), "keep");
 }
 
@@ -185,6 +191,10 @@ TEST_F(switches, PutOmittedClearClearsSiteAndActive) {
   ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("c@example.com", "Changed")).status, 200u);
   EXPECT_EQ(site_of(id), "");
   EXPECT_FALSE(stored(id).at("active").as_bool());
+  auto no_email = user("c@example.com", "Changed");
+  no_email.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, no_email).status, 200u);
+  EXPECT_FALSE(stored(id).contains("emails")) << "an omitted email is removed, not filled in";
   // A PUT that carries both keeps them, in this mode too.
   const auto id2 = create_with_site("d@example.com", "Paris");
   auto body = user("d@example.com", "Changed");
