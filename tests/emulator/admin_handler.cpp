@@ -200,8 +200,7 @@ scim_answer admin_handler::seed_users(const scim_request& req) {
         return error(409, where + "id " + id + " is taken");
     }
     json::monotonic_resource user_arena(scratch, sizeof scratch);
-    auto attrs =
-        normalise_user(item, user_write::seed, state_.settings.site_schema, json::storage_ptr(&user_arena));
+    auto attrs = normalise_user(item, user_write::seed, state_.settings, json::storage_ptr(&user_arena));
     if (!attrs) return error(attrs.error().status, where + attrs.error().detail);
     const auto& name = attrs->at("userName").as_string();
     if (state_.store.find_by_user_name(name) || !names.insert(user_store::fold_case(name)).second) {

@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
     std::string rate_limit = "off";
     std::vector<std::string> faults;
     std::string foreign_user_names_file;
+    std::string sites_file;
+    std::string external_id = "any";
     emu::emulator_options opts;
 
     app.add_option("--listen", listen, "Loopback HOST:PORT to listen on; port 0 picks a free one")
@@ -104,6 +106,15 @@ int main(int argc, char** argv) {
                    "File of userNames taken in another 8x8 account, one a line: a POST with one answers "
                    "409, and no lookup or listing here shows it (default: none)")
         ->check(CLI::ExistingFile);
+    app.add_option("--sites", sites_file,
+                   "File of the site names defined in Admin Console, one a line: a POST or PUT that would "
+                   "set any other site (exact, case-sensitive) answers 400 (default: any site accepted)")
+        ->check(CLI::ExistingFile);
+    app.add_option("--external-id", external_id,
+                   "externalId values accepted: any string, or numeric (digits only, as an older 8x8 "
+                   "article types it as an integer; others answer 400)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"any", "numeric"}));
     app.add_option("--seed", opts.seed, "Seed for generated ids and fault draws (reproducible runs)")
         ->capture_default_str();
     app.add_option("--fault", faults,
@@ -136,7 +147,9 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (!foreign_user_names_file.empty())
-      opts.settings.foreign_user_names = emu::read_user_name_file(foreign_user_names_file);
+      opts.settings.foreign_user_names = emu::read_name_file(foreign_user_names_file);
+    if (!sites_file.empty()) opts.settings.sites = emu::read_name_file(sites_file);
+    opts.settings.external_id = *emu::parse_external_id(external_id);
     opts.settings.site_change = *emu::parse_site_change(site_change);
     opts.settings.patch_other = *emu::parse_patch_other(patch_other);
     opts.settings.visibility = *emu::parse_visibility(visibility);

@@ -21,6 +21,27 @@ bool parse_size(std::string_view s, std::size_t& out) {
   return ec == std::errc{} && p == s.data() + s.size();
 }
 
+// Reads a JSON array of non-empty strings into `out`; false (and `out` untouched) otherwise.
+bool read_names(const json::value& v, std::vector<std::string>& out) {
+  const auto* names = v.if_array();
+  if (!names) return false;
+  std::vector<std::string> read;
+  read.reserve(names->size());
+  for (const auto& n : *names) {
+    if (!n.is_string() || n.as_string().empty()) return false;
+    read.emplace_back(n.as_string());
+  }
+  out = std::move(read);
+  return true;
+}
+
+json::array names_json(const std::vector<std::string>& names) {
+  json::array out;
+  for (const auto& name : names)
+    out.emplace_back(name);
+  return out;
+}
+
 }  // namespace
 
 std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::string& error) {
@@ -56,7 +77,7 @@ std::string rate_limit_text(const std::optional<rate_limit_spec>& spec) {
   return std::to_string(spec->requests) + "/" + std::to_string(ms) + "ms";
 }
 
-std::vector<std::string> read_user_name_file(const std::string& path) {
+std::vector<std::string> read_name_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::vector<std::string> names;
@@ -74,6 +95,14 @@ std::vector<std::string> read_user_name_file(const std::string& path) {
 bool emulator_settings::taken_elsewhere(std::string_view user_name) const noexcept {
   for (const auto& name : foreign_user_names) {
     if (ascii_iequals(name, user_name)) return true;
+  }
+  return false;
+}
+
+bool emulator_settings::site_known(std::string_view site) const noexcept {
+  if (sites.empty()) return true;
+  for (const auto& name : sites) {
+    if (name == site) return true;
   }
   return false;
 }
@@ -112,6 +141,12 @@ std::optional<past_end_mode> parse_past_end(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<external_id_mode> parse_external_id(std::string_view text) {
+  if (text == "any") return external_id_mode::any;
+  if (text == "numeric") return external_id_mode::numeric;
+  return std::nullopt;
+}
+
 json::value emulator_settings::to_json() const {
   json::object o;
   o["max_page_size"] = max_page_size;
@@ -124,10 +159,9 @@ json::value emulator_settings::to_json() const {
   o["put_omitted"] = put_omitted == put_omitted_mode::keep ? "keep" : "clear";
   o["site_schema"] = site_schema;
   o["rate_limit"] = rate_limit_text(rate_limit);
-  json::array foreign;
-  for (const auto& name : foreign_user_names)
-    foreign.emplace_back(name);
-  o["foreign_user_names"] = std::move(foreign);
+  o["foreign_user_names"] = names_json(foreign_user_names);
+  o["sites"] = names_json(sites);
+  o["external_id"] = external_id == external_id_mode::any ? "any" : "numeric";
   return o;
 }
 
@@ -181,13 +215,13 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       next.rate_limit = parse_rate_limit(v.as_string(), error);
       if (!error.empty()) return "settings.rate_limit: " + error;
     } else if (key == "foreign_user_names") {
-      const auto* names = v.if_array();
-      if (!names) return bad("an array of userNames");
-      next.foreign_user_names.clear();
-      for (const auto& n : *names) {
-        if (!n.is_string() || n.as_string().empty()) return bad("an array of non-empty userNames");
-        next.foreign_user_names.emplace_back(n.as_string());
-      }
+      if (!read_names(v, next.foreign_user_names)) return bad("an array of non-empty userNames");
+    } else if (key == "sites") {
+      if (!read_names(v, next.sites)) return bad("an array of non-empty site names");
+    } else if (key == "external_id") {
+      auto m = v.is_string() ? parse_external_id(v.as_string()) : std::nullopt;
+      if (!m) return bad("\"any\" or \"numeric\"");
+      next.external_id = *m;
     } else {
       return "settings: unknown key `" + std::string(key) + "`";
     }

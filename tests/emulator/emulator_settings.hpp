@@ -28,6 +28,10 @@ enum class put_omitted_mode { keep, clear };
 /// page 1 again, as some SCIM servers do.
 enum class past_end_mode { empty, first_page };
 
+/// Which externalId values POST and PUT accept: any string (8x8's current article), or digits
+/// only (an older article types externalId as an integer the client generates).
+enum class external_id_mode { any, numeric };
+
 /// The switches that shape the emulated service. Set from the command line, changeable at
 /// runtime through `/_emulator/settings`.
 struct emulator_settings {
@@ -47,9 +51,18 @@ struct emulator_settings {
   /// with one answers 409, and no lookup or listing in this account shows it. Compared
   /// case-insensitively. Default: none.
   std::vector<std::string> foreign_user_names;
+  /// The site names defined in Admin Console: a POST or PUT that would set any other site
+  /// answers 400, as 8x8 refuses a site that is not exactly one of them. Empty (the default):
+  /// any site is accepted.
+  std::vector<std::string> sites;
+  external_id_mode external_id = external_id_mode::any;  ///< which externalId values are accepted
 
   /// Whether `user_name` is one of foreign_user_names. Never throws.
   bool taken_elsewhere(std::string_view user_name) const noexcept;
+
+  /// Whether a write may set `site`: no list is configured, or it is exactly (case-sensitive)
+  /// one of `sites`. Never throws.
+  bool site_known(std::string_view site) const noexcept;
 
   /// The settings as JSON (the shape `/_emulator/settings` reads and writes).
   boost::json::value to_json() const;
@@ -67,9 +80,10 @@ std::optional<rate_limit_spec> parse_rate_limit(std::string_view text, std::stri
 /// `10/60s` style text for a limit, `off` for none.
 std::string rate_limit_text(const std::optional<rate_limit_spec>& spec);
 
-/// The userNames in `path`, one a line; blank lines and lines starting with '#' are skipped,
-/// and each name is trimmed. Throws std::runtime_error naming the file when it cannot be read.
-std::vector<std::string> read_user_name_file(const std::string& path);
+/// The names in `path` (userNames, site names), one a line; blank lines and lines starting with
+/// '#' are skipped, and each name is trimmed. Throws std::runtime_error naming the file when it
+/// cannot be read.
+std::vector<std::string> read_name_file(const std::string& path);
 
 /// Parses `ignore` / `reject`; nullopt otherwise.
 std::optional<site_change_mode> parse_site_change(std::string_view text);
@@ -83,5 +97,7 @@ bool is_site_schema(std::string_view urn) noexcept;
 std::optional<put_omitted_mode> parse_put_omitted(std::string_view text);
 /// Parses `empty` / `first-page`; nullopt otherwise.
 std::optional<past_end_mode> parse_past_end(std::string_view text);
+/// Parses `any` / `numeric`; nullopt otherwise.
+std::optional<external_id_mode> parse_external_id(std::string_view text);
 
 }  // namespace eightsync::emulator

@@ -73,6 +73,12 @@ std::optional<json::value> parse_body(const std::string& body, scim_answer& err)
   return v;
 }
 
+// 8x8 refuses a site that is not exactly one defined in Admin Console (--sites).
+std::optional<scim_answer> unknown_site(const emulator_settings& settings, const std::string& site) {
+  if (site.empty() || settings.site_known(site)) return std::nullopt;
+  return error(400, "invalidValue", "site \"" + site + "\" is not a site defined in Admin Console");
+}
+
 bool is_write(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
@@ -228,8 +234,10 @@ scim_answer scim_handler::create(const scim_request& req) {
   scim_answer err;
   const auto body = parse_body(req.body, err);
   if (!body) return err;
-  auto attrs = normalise_user(*body, user_write::create, state_.settings.site_schema);
+  auto attrs = normalise_user(*body, user_write::create, state_.settings);
   if (!attrs) return scim_answer::from_error(attrs.error());
+  if (auto refused = unknown_site(state_.settings, user_site(*attrs, state_.settings.site_schema)))
+    return *refused;
   const auto& user_name = attrs->at("userName").as_string();
   // Uniqueness spans every user, hidden ones too: a hidden duplicate still answers 409. It spans
   // all of 8x8, too: a name taken in another account answers 409 and is found nowhere here.
@@ -253,7 +261,7 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   scim_answer err;
   const auto body = parse_body(req.body, err);
   if (!body) return err;
-  auto attrs = normalise_user(*body, user_write::replace, state_.settings.site_schema);
+  auto attrs = normalise_user(*body, user_write::replace, state_.settings);
   if (!attrs) return scim_answer::from_error(attrs.error());
   const json::object old = r->resource();
 
@@ -283,6 +291,10 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
   const bool keep_omitted = state_.settings.put_omitted == put_omitted_mode::keep;
   const std::string old_site = user_site(old, state_.settings.site_schema);
   const std::string new_site = user_site(*attrs, state_.settings.site_schema);
+  // Only a site this PUT would set is checked: once set, a site never changes through SCIM.
+  if (old_site.empty()) {
+    if (auto refused = unknown_site(state_.settings, new_site)) return *refused;
+  }
   if (!old_site.empty() && new_site != old_site && (keep_omitted || !new_site.empty())) {
     if (!new_site.empty() && state_.settings.site_change == site_change_mode::reject) {
       return error(
@@ -299,6 +311,14 @@ scim_answer scim_handler::replace(const scim_request& req, const scim_route& rou
       (*attrs)["active"] = false;
     } else if (const auto* a = old.if_contains("active")) {
       (*attrs)["active"] = *a;
+    }
+  }
+
+  // An omitted email keeps the stored one (8x8 keeps one), or (--put-omitted clear) is removed.
+  if (keep_omitted && !attrs->contains("emails")) {
+    if (const auto* e = old.if_contains("emails")) {
+      (*attrs)["emails"] = *e;
+      keep_one_email(*attrs);
     }
   }
 

@@ -1,6 +1,8 @@
 #include "emulator/user_schema.hpp"
 
 #include <array>
+#include <optional>
+#include <string>
 
 #include <boost/json/array.hpp>
 
@@ -32,15 +34,84 @@ const json::value* present(const json::object& o, std::string_view key) {
   return v && !v->is_null() ? v : nullptr;
 }
 
-constexpr std::array<std::string_view, 6> simple_strings{"externalId", "displayName", "title",
-                                                         "locale",     "timezone",    "preferredLanguage"};
+constexpr std::array<std::string_view, 5> simple_strings{"displayName", "title", "locale", "timezone",
+                                                         "preferredLanguage"};
 constexpr std::array<std::string_view, 6> name_parts{"formatted",  "familyName",      "givenName",
                                                      "middleName", "honorificPrefix", "honorificSuffix"};
 constexpr std::array<std::string_view, 11> canonical_order{
     "externalId", "userName",          "name",   "displayName", "title",       "locale",
     "timezone",   "preferredLanguage", "active", "emails",      "phoneNumbers"};
 
+bool all_digits(std::string_view s) noexcept {
+  for (const char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// externalId is a string. An account that types it as an integer (--external-id numeric) takes
+// digits only, and a JSON integer >= 0 as its digits, so the store and filters see one type.
+std::optional<scim_error> read_external_id(const json::object& in, external_id_mode ids, json::object& out) {
+  const auto* v = present(in, "externalId");
+  if (!v) return std::nullopt;
+  if (ids == external_id_mode::any) {
+    if (!v->is_string()) return invalid("externalId must be a string");
+    out["externalId"] = v->as_string();
+  } else if (v->is_uint64()) {
+    out["externalId"] = std::to_string(v->as_uint64());
+  } else if (v->is_int64() && v->as_int64() >= 0) {
+    out["externalId"] = std::to_string(v->as_int64());
+  } else if (v->is_string() && all_digits(v->as_string())) {
+    out["externalId"] = v->as_string();
+  } else {
+    return invalid("externalId must be an integer (digits only) in this account");
+  }
+  return std::nullopt;
+}
+
+// The entry 8x8 keeps of several: the one of type work, else the primary one, else the first.
+const json::object& kept_email(const json::array& emails) {
+  for (const auto& e : emails) {
+    const auto* type = e.as_object().if_contains("type");
+    if (type && type->is_string() && ascii_iequals(type->as_string(), "work")) return e.as_object();
+  }
+  for (const auto& e : emails) {
+    const auto* primary = e.as_object().if_contains("primary");
+    if (primary && primary->is_bool() && primary->as_bool()) return e.as_object();
+  }
+  return emails.front().as_object();
+}
+
+// The emails of a user created without one: 8x8 fills in its no-reply address.
+json::array filled_in_emails(const json::storage_ptr& sp) {
+  json::object filled(sp);
+  filled["value"] = fill_in_email;
+  filled["type"] = "work";
+  filled["primary"] = true;
+  json::array one(sp);
+  one.push_back(std::move(filled));
+  return one;
+}
+
 }  // namespace
+
+void keep_one_email(json::object& user) {
+  auto* v = user.if_contains("emails");
+  if (!v || !v->is_array()) return;
+  if (v->as_array().empty()) {
+    user.erase("emails");
+    return;
+  }
+  const auto& kept = kept_email(v->as_array());
+  json::object one(user.storage());
+  one["value"] = kept.at("value");
+  const auto* type = kept.if_contains("type");
+  one["type"] = type && type->is_string() ? type->as_string() : json::string("work");
+  one["primary"] = true;
+  json::array emails(user.storage());
+  emails.push_back(std::move(one));
+  *v = std::move(emails);
+}
 
 const json::value* find_ci(const json::object& o, std::string_view key) noexcept {
   if (const auto* exact = o.if_contains(key)) return exact;
@@ -51,12 +122,17 @@ const json::value* find_ci(const json::object& o, std::string_view key) noexcept
 }
 
 boost::system::result<json::object, scim_error> normalise_user(const json::value& body, user_write mode,
-                                                               std::string_view site_urn,
+                                                               const emulator_settings& settings,
                                                                json::storage_ptr sp) {
   const auto* in = body.if_object();
   if (!in) return make_error(400, "invalidSyntax", "the request body must be a SCIM User object");
   json::object out(sp);
   const bool strict = mode != user_write::seed;
+  const std::string_view site_urn = settings.site_schema;
+
+  // The seed is a back door for setting up state: it takes any string externalId, whatever
+  // --external-id says.
+  if (auto e = read_external_id(*in, strict ? settings.external_id : external_id_mode::any, out)) return *e;
 
   for (const auto key : simple_strings) {
     if (const auto* v = present(*in, key)) {
@@ -116,18 +192,10 @@ boost::system::result<json::object, scim_error> normalise_user(const json::value
       emails_out.push_back(std::move(eo));
     }
   }
-  if (strict) {
-    if (emails_out.size() != 1) {
-      return invalid("exactly one email is required, with type \"work\" and primary true; got " +
-                     std::to_string(emails_out.size()));
-    }
-    const auto& e = emails_out.front().as_object();
-    const auto* type = e.if_contains("type");
-    const auto* primary = e.if_contains("primary");
-    if (!type || type->as_string() != "work") return invalid("the email must have type \"work\"");
-    if (!primary || !primary->as_bool()) return invalid("the email must have primary true");
-  }
   if (emails) out["emails"] = std::move(emails_out);
+  // 8x8 keeps one email, and fills one in when a create has none; the seed keeps what it is given.
+  if (strict) keep_one_email(out);
+  if (mode == user_write::create && !out.contains("emails")) out["emails"] = filled_in_emails(sp);
 
   const auto* phones = present(*in, "phoneNumbers");
   if (phones && !phones->is_array()) return invalid("phoneNumbers must be an array");

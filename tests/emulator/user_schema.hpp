@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 #include <boost/system/result.hpp>
 
+#include "emulator/emulator_settings.hpp"
 #include "emulator/scim_error.hpp"
 
 namespace eightsync::emulator {
@@ -27,21 +28,31 @@ bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 
 /// Which rules a user body is checked against.
 enum class user_write {
-  create,   ///< POST: userName, names and exactly one work/primary email required; work phone dropped
-  replace,  ///< PUT: as create, but userName is not required (it is read-only and ignored)
+  create,   ///< POST: userName and names required; one email kept, filled in when none; work phone dropped
+  replace,  ///< PUT: as create, but userName is not required (read-only, ignored) and no email filled in
   seed,     ///< admin seeding: only userName required; everything documented is kept as given
 };
+
+/// The email 8x8 fills in when a create carries none.
+inline constexpr std::string_view fill_in_email = "noreply@8x8.com";
 
 /// Checks a client's User body and returns the documented attributes it carries, in canonical
 /// order, without `schemas`, `id` or `meta`. Attribute names match case-insensitively; unknown
 /// attributes are dropped, as the service does. A missing or malformed attribute gives a 400
 /// `invalidValue` error naming it. Never throws except std::bad_alloc. `site` is read from the
-/// extension `site_urn` (the account's); one under the other URN is an unknown extension, dropped.
-/// The result is allocated from `sp` (default: the heap).
+/// extension `settings.site_schema` (the account's); one under the other URN is an unknown
+/// extension, dropped. For create and replace, `externalId` is checked against
+/// `settings.external_id` and the emails are cut to one (keep_one_email); an empty `emails`
+/// array is the same as none. The result is allocated from `sp` (default: the heap).
 boost::system::result<boost::json::object, scim_error> normalise_user(const boost::json::value& body,
                                                                       user_write mode,
-                                                                      std::string_view site_urn,
+                                                                      const emulator_settings& settings,
                                                                       boost::json::storage_ptr sp = {});
+
+/// Cuts the `emails` of a representation to the single one 8x8 keeps: the one of type work,
+/// else the primary one, else the first; it keeps its type ("work" when it has none) and is
+/// primary, as 8x8 ignores `primary`. No entries: `emails` is removed.
+void keep_one_email(boost::json::object& user);
 
 /// The stored representation: `schemas` (core plus the extensions present), `id`, the
 /// attributes (moved from `attrs`) in canonical order, then `meta`; allocated like `attrs`.

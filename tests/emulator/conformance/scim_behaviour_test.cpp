@@ -1,4 +1,5 @@
 // One test per documented 8x8 SCIM behaviour (tests/emulator/README.md, "Behaviour").
+#include <optional>
 #include <set>
 
 #include <boost/json/serialize.hpp>
@@ -11,6 +12,11 @@ namespace {
 namespace json = boost::json;
 
 class scim_behaviour : public emulator_test {};
+
+// The emails of a user that keeps one: `value`, typed `type`, primary.
+json::array one_email(std::string_view value, std::string_view type) {
+  return json::array{json::object{{"value", value}, {"type", type}, {"primary", true}}};
+}
 
 std::string user_filter(std::string_view user_name) {
   return "?filter=" + emulator_test::url_encode("userName eq " + json::serialize(json::string(user_name)));
@@ -165,21 +171,14 @@ TEST_F(scim_behaviour, PostWithoutRequiredAttributesAnswers400InvalidValue) {
   no_given["name"].as_object().erase("givenName");
   auto no_family = user("x@example.com");
   no_family["name"].as_object().erase("familyName");
-  auto two_emails = user("x@example.com");
-  two_emails["emails"].as_array().push_back(json::object{{"value", "y@example.com"}, {"type", "home"}});
-  auto home_email = user("x@example.com");
-  home_email["emails"].as_array()[0].as_object()["type"] = "home";
-  auto not_primary = user("x@example.com");
-  not_primary["emails"].as_array()[0].as_object()["primary"] = false;
-  auto no_primary = user("x@example.com");
-  no_primary["emails"].as_array()[0].as_object().erase("primary");
+  auto no_email_value = user("x@example.com");
+  no_email_value["emails"].as_array()[0].as_object().erase("value");
 
-  const std::vector<std::pair<std::string, json::object>> cases{
-      {"no userName", without("userName")}, {"no name", without("name")},
-      {"no givenName", no_given},           {"no familyName", no_family},
-      {"no emails", without("emails")},     {"two emails", two_emails},
-      {"home email", home_email},           {"primary false", not_primary},
-      {"primary missing", no_primary}};
+  const std::vector<std::pair<std::string, json::object>> cases{{"no userName", without("userName")},
+                                                                {"no name", without("name")},
+                                                                {"no givenName", no_given},
+                                                                {"no familyName", no_family},
+                                                                {"email without value", no_email_value}};
   for (const auto& [what, body] : cases) {
     const auto r = scim().post("/scim/v2/Users", body);
     EXPECT_EQ(r.status, 400u) << what;
@@ -188,6 +187,98 @@ TEST_F(scim_behaviour, PostWithoutRequiredAttributesAnswers400InvalidValue) {
     EXPECT_FALSE(r.json().at("detail").as_string().empty()) << what;
   }
   EXPECT_TRUE(dump().empty()) << "nothing was created";
+}
+
+// 8x8 keeps a single email and ignores `primary` (always true): of several, the work one is kept,
+// else the primary one, else the first; it keeps its type, "work" when it has none.
+TEST_F(scim_behaviour, PostKeepsOneEmailWorkElsePrimaryElseFirst) {
+  start();
+  const auto email = [](std::string_view value, std::string_view type, std::optional<bool> primary) {
+    json::object e{{"value", value}};
+    if (!type.empty()) e["type"] = type;
+    if (primary) e["primary"] = *primary;
+    return e;
+  };
+  const auto kept = [&](std::string_view user_name, json::array emails) {
+    auto body = user(user_name);
+    body["emails"] = std::move(emails);
+    const auto r = scim().post("/scim/v2/Users", body);
+    EXPECT_EQ(r.status, 201u) << user_name << ": " << r.body;
+    if (r.status != 201) return json::array{};
+    EXPECT_EQ(stored(r.json().at("id").as_string()).at("emails"), r.json().at("emails")) << user_name;
+    return r.json().at("emails").as_array();
+  };
+  EXPECT_EQ(kept("a@example.com",
+                 json::array{email("h@example.com", "home", true), email("w@example.com", "work", false)}),
+            one_email("w@example.com", "work"))
+      << "the work one wins over a primary one, and becomes primary";
+  EXPECT_EQ(kept("b@example.com",
+                 json::array{email("o@example.com", "other", false), email("p@example.com", "home", true)}),
+            one_email("p@example.com", "home"))
+      << "no work one: the primary one, its type kept";
+  EXPECT_EQ(kept("c@example.com", json::array{email("f@example.com", "", std::nullopt),
+                                              email("s@example.com", "", std::nullopt)}),
+            one_email("f@example.com", "work"))
+      << "neither: the first, typed work";
+  EXPECT_EQ(kept("d@example.com", json::array{email("n@example.com", "Work", false)}),
+            one_email("n@example.com", "Work"))
+      << "primary false is ignored";
+}
+
+TEST_F(scim_behaviour, PostWithoutEmailGetsNoreply) {
+  start();
+  const auto noreply = one_email("noreply@8x8.com", "work");
+  auto absent = user("absent@example.com");
+  absent.erase("emails");
+  auto empty = user("empty@example.com");
+  empty["emails"] = json::array{};
+  for (const auto& body : {absent, empty}) {
+    const auto r = scim().post("/scim/v2/Users", body);
+    ASSERT_EQ(r.status, 201u) << r.body;
+    EXPECT_EQ(r.json().at("emails"), noreply) << body.at("userName").as_string();
+    EXPECT_EQ(stored(r.json().at("id").as_string()).at("emails"), noreply);
+  }
+}
+
+TEST_F(scim_behaviour, PutKeepsOneEmailAndAnOmittedOneStays) {
+  start();
+  const auto id = create("mover@example.com");
+  auto two = user("mover@example.com");
+  two["emails"] = json::array{json::object{{"value", "home@example.com"}, {"type", "home"}},
+                              json::object{{"value", "new@example.com"}, {"type", "work"}}};
+  const auto r = scim().put("/scim/v2/Users/" + id, two);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  const auto one = one_email("new@example.com", "work");
+  EXPECT_EQ(r.json().at("emails"), one);
+  EXPECT_EQ(stored(id).at("emails"), one);
+  // Left out (--put-omitted keep, the default): the stored email stays; nothing is filled in.
+  auto none = user("mover@example.com", "Janet");
+  none.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, none).status, 200u);
+  EXPECT_EQ(stored(id).at("emails"), one);
+  EXPECT_EQ(stored(id).at("name").at("givenName").as_string(), "Janet");
+}
+
+// The admin seed is a back door for setting up state: emails stay as given, e.g. a user that
+// lists two. A PUT that leaves them out keeps the one 8x8 would.
+TEST_F(scim_behaviour, SeedKeepsEmailsAsGiven) {
+  start();
+  auto two = user("two@example.com");
+  two["emails"] =
+      json::array{json::object{{"value", "home@example.com"}, {"type", "home"}, {"primary", true}},
+                  json::object{{"value", "two@example.com"}, {"type", "work"}}};
+  auto none = user("none@example.com");
+  none.erase("emails");
+  const auto ids = seed(json::array{two, none});
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(stored(ids[0]).at("emails"), two.at("emails"));
+  EXPECT_FALSE(stored(ids[1]).contains("emails")) << "no email is filled in by the seed";
+  auto put = user("two@example.com");
+  put.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + ids[0], put).status, 200u);
+  EXPECT_EQ(stored(ids[0]).at("emails"), one_email("two@example.com", "work"));
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + ids[1], put).status, 200u);
+  EXPECT_FALSE(stored(ids[1]).contains("emails"));
 }
 
 TEST_F(scim_behaviour, DuplicateUserNameInAnyCaseAnswers409Uniqueness) {
@@ -247,7 +338,7 @@ TEST_F(scim_behaviour, PutIsAFullReplaceThatClearsWhatIsLeftOut) {
   EXPECT_EQ(s.at("name").at("givenName").as_string(), "Janet");
 
   auto incomplete = user("mover@example.com");
-  incomplete.erase("emails");
+  incomplete["name"].as_object().erase("familyName");
   EXPECT_EQ(scim().put("/scim/v2/Users/" + id, incomplete).status, 400u) << "PUT checks like POST";
 }
 

@@ -1,7 +1,6 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
-// --read-only, --token-file, --foreign-user-names, --site-schema, --put-omitted, --past-end, and runtime
-// changes through
-// /_emulator/settings.
+// --read-only, --token-file, --foreign-user-names, --site-schema, --put-omitted, --past-end, --sites,
+// --external-id, and runtime changes through /_emulator/settings.
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,10 +36,35 @@ class switches : public emulator_test {
     return json::object{{"schemas", json::array{"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
                         {"Operations", std::move(ops)}};
   }
+  /// A file holding `text`, removed at TearDown.
+  std::string temp_file(std::string_view tag, std::string_view text) {
+    const std::string path =
+        ::testing::TempDir() + "emulator-" + std::string(tag) + "-" + std::to_string(::getpid());
+    std::ofstream(path) << text;
+    files_.push_back(path);
+    return path;
+  }
+  void TearDown() override {
+    emulator_test::TearDown();
+    for (const auto& f : files_)
+      std::remove(f.c_str());
+  }
+  http_result patch_settings(std::string_view body) {
+    return admin().request("PATCH", "/_emulator/settings", std::string(body));
+  }
+  static void expect_invalid_value(const http_result& r, std::string_view what) {
+    EXPECT_EQ(r.status, 400u) << what << ": " << r.body;
+    if (r.status != 400) return;
+    EXPECT_EQ(r.json().at("scimType").as_string(), "invalidValue") << what;
+    EXPECT_FALSE(r.json().at("detail").as_string().empty()) << what;
+  }
   std::string site_of(const std::string& id) {
     const auto s = stored(id);
     return s.contains(x8) ? std::string(s.at(x8).at("site").as_string()) : std::string{};
   }
+
+ private:
+  std::vector<std::string> files_;
 };
 
 TEST_F(switches, SiteChangeIgnoreKeepsTheSiteAndAnswers200) {
@@ -152,6 +176,12 @@ TEST_F(switches, PutOmittedKeepKeepsSiteAndActive) {
   ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("k@example.com", "Changed")).status, 200u);
   EXPECT_EQ(site_of(id), "London");
   EXPECT_TRUE(stored(id).at("active").as_bool());
+  EXPECT_EQ(stored(id).at("emails").at(0).at("value").as_string(), "k@example.com") << "user() carries it";
+  auto no_email = user("k@example.com", "Changed");
+  no_email.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, no_email).status, 200u);
+  EXPECT_EQ(stored(id).at("emails").at(0).at("value").as_string(), "k@example.com")
+      << "an omitted email is kept";
   EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("put_omitted").as_string(), "keep");
 }
 
@@ -161,6 +191,10 @@ TEST_F(switches, PutOmittedClearClearsSiteAndActive) {
   ASSERT_EQ(scim().put("/scim/v2/Users/" + id, user("c@example.com", "Changed")).status, 200u);
   EXPECT_EQ(site_of(id), "");
   EXPECT_FALSE(stored(id).at("active").as_bool());
+  auto no_email = user("c@example.com", "Changed");
+  no_email.erase("emails");
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, no_email).status, 200u);
+  EXPECT_FALSE(stored(id).contains("emails")) << "an omitted email is removed, not filled in";
   // A PUT that carries both keeps them, in this mode too.
   const auto id2 = create_with_site("d@example.com", "Paris");
   auto body = user("d@example.com", "Changed");
@@ -318,6 +352,112 @@ TEST_F(switches, ForeignUserNamesAreNoneByDefault) {
   start();
   EXPECT_TRUE(
       admin().request("GET", "/_emulator/settings").json().at("foreign_user_names").as_array().empty());
+}
+
+// site must be exactly a site defined in Admin Console (--sites); 8x8 refuses any other name.
+// Only a site the request would set is checked: a POST's, or a PUT's on a user without one.
+TEST_F(switches, SitesAcceptAnySiteByDefault) {
+  start();
+  EXPECT_TRUE(admin().request("GET", "/_emulator/settings").json().at("sites").as_array().empty());
+  create_with_site("any@example.com", "Anywhere At All");
+}
+
+TEST_F(switches, SitesRefuseAnUnknownSiteWith400AndChangeNothing) {
+  start({"--sites", temp_file("sites", "# sites in Admin Console\n  London HQ  \n\nParis\n")});
+  auto body = user("new@example.com");
+  for (const std::string site : {"Berlin", "london hq", "London"}) {
+    body[x8] = json::object{{"site", site}};
+    expect_invalid_value(scim().post("/scim/v2/Users", body), "POST site " + site);
+  }
+  EXPECT_TRUE(dump().empty()) << "a refused POST creates nothing";
+  const auto london = create_with_site("new@example.com", "London HQ");
+  const auto none = create("none@example.com");
+
+  expect_invalid_value(put_site(none, "none@example.com", "Berlin"), "PUT setting an unknown site");
+  EXPECT_EQ(site_of(none), "");
+  EXPECT_EQ(stored(none).at("name").at("givenName").as_string(), "Jane") << "a refused PUT changes nothing";
+  ASSERT_EQ(put_site(none, "none@example.com", "Paris").status, 200u);
+  EXPECT_EQ(site_of(none), "Paris");
+  // A set site is not set again: a different one is ignored (--site-change), whatever its name.
+  ASSERT_EQ(put_site(london, "new@example.com", "Berlin").status, 200u);
+  EXPECT_EQ(site_of(london), "London HQ");
+  // A site seeded outside the list (the seed is a back door) is kept as it is.
+  auto seeded = user("seeded@example.com");
+  seeded[x8] = json::object{{"site", "Tokyo"}};
+  const auto tokyo = seed(json::array{seeded}).at(0);
+  EXPECT_EQ(put_site(tokyo, "seeded@example.com", "Tokyo").status, 200u);
+  EXPECT_EQ(site_of(tokyo), "Tokyo");
+
+  const auto s = patch_settings(R"({"sites":["Berlin"]})");
+  ASSERT_EQ(s.status, 200u) << s.body;
+  EXPECT_EQ(s.json().at("sites"), json::array{"Berlin"});
+  EXPECT_EQ(create_with_site("berlin@example.com", "Berlin").empty(), false);
+  ASSERT_EQ(patch_settings(R"({"sites":[]})").status, 200u);
+  create_with_site("lyon@example.com", "Lyon");
+  EXPECT_EQ(patch_settings(R"({"sites":[""]})").status, 400u);
+  EXPECT_EQ(patch_settings(R"({"sites":"Paris"})").status, 400u);
+}
+
+// externalId: any string by default (8x8's current article); digits only with --external-id
+// numeric (an older article types it as an integer).
+TEST_F(switches, ExternalIdAcceptsAnyStringByDefault) {
+  start();
+  auto body = user("e@example.com");
+  body["externalId"] = "HR-1";
+  const auto r = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json().at("externalId").as_string(), "HR-1");
+  EXPECT_EQ(admin().request("GET", "/_emulator/settings").json().at("external_id").as_string(), "any");
+  body["externalId"] = 42;
+  body["userName"] = "f@example.com";
+  expect_invalid_value(scim().post("/scim/v2/Users", body), "an integer is not a string");
+}
+
+TEST_F(switches, ExternalIdNumericRefusesAnythingButDigitsWith400) {
+  start({"--external-id", "numeric"});
+  auto body = user("e@example.com");
+  for (const json::value& id : {json::value("HR-1"), json::value("12a"), json::value(" 12"), json::value(-5),
+                                json::value(1.5), json::value(true)}) {
+    body["externalId"] = id;
+    expect_invalid_value(scim().post("/scim/v2/Users", body), "POST externalId " + json::serialize(id));
+  }
+  EXPECT_TRUE(dump().empty()) << "a refused POST creates nothing";
+
+  body["externalId"] = "00123";
+  auto r = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string id(r.json().at("id").as_string());
+  EXPECT_EQ(stored(id).at("externalId").as_string(), "00123");
+  auto integer = user("i@example.com");
+  integer["externalId"] = 456;
+  r = scim().post("/scim/v2/Users", integer);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_EQ(r.json().at("externalId").as_string(), "456") << "an integer is kept as its digits";
+  auto empty = user("empty@example.com");
+  empty["externalId"] = "";
+  EXPECT_EQ(scim().post("/scim/v2/Users", empty).status, 201u) << "an empty externalId is fine";
+  create("absent@example.com");
+
+  auto put = user("e@example.com", "Changed");
+  put["externalId"] = "E-9";
+  expect_invalid_value(scim().put("/scim/v2/Users/" + id, put), "PUT externalId E-9");
+  EXPECT_EQ(stored(id).at("externalId").as_string(), "00123");
+  EXPECT_EQ(stored(id).at("name").at("givenName").as_string(), "Jane") << "a refused PUT changes nothing";
+  put["externalId"] = "789";
+  ASSERT_EQ(scim().put("/scim/v2/Users/" + id, put).status, 200u);
+  EXPECT_EQ(stored(id).at("externalId").as_string(), "789");
+
+  auto seeded = user("seeded@example.com");
+  seeded["externalId"] = "HR-7";
+  seed(json::array{seeded});  // the seed is a back door: any string goes
+
+  auto s = patch_settings(R"({"external_id":"any"})");
+  ASSERT_EQ(s.status, 200u) << s.body;
+  EXPECT_EQ(s.json().at("external_id").as_string(), "any");
+  auto letters = user("letters@example.com");
+  letters["externalId"] = "HR-2";
+  EXPECT_EQ(scim().post("/scim/v2/Users", letters).status, 201u);
+  EXPECT_EQ(patch_settings(R"({"external_id":"letters"})").status, 400u);
 }
 
 TEST_F(switches, SettingsChangeAtRuntime) {
