@@ -446,6 +446,31 @@ expect_eq "user 2's site after HR moved them" \
   "$(users_sql "SELECT json_extract(value, '\$.\"$X8_2\".site') FROM j WHERE value->>'userName' = 'user2@example.com'")" "Austin"
 expect_eq "users with a 1.1 site" \
   "$(users_sql "SELECT count(*) FROM j WHERE json_extract(value, '\$.\"urn:ietf:params:scim:schemas:extension:8x8:1.1:User\"') IS NOT NULL")" "0"
+expect_sql "SELECT value FROM meta WHERE key = 'site_schema'" "$X8_2"
+# Two new people: created with their site under the 2.0 URN the account's users carry, listed
+# in `schemas`, so 8x8 keeps it.
+hr_export "$S/new.csv" 2 4
+tail -n +2 "$S/new.csv" >>"$S/hr.csv"
+sync_expect 0
+expect_eq "new users' sites under the 2.0 URN" \
+  "$(users_sql "SELECT group_concat(json_extract(value, '\$.\"$X8_2\".site'), '|') FROM j WHERE value->>'userName' IN ('user4@example.com', 'user5@example.com')")" "Austin|London HQ"
+expect_eq "new users listing the 2.0 URN in schemas" \
+  "$(users_sql "SELECT count(*) FROM j, json_each(j.value, '\$.schemas') s WHERE s.value = '$X8_2' AND j.value->>'userName' IN ('user4@example.com', 'user5@example.com')")" "2"
+db_sane
+
+# The same account, empty: nobody carries a site yet. With target.site_schema auto, eightsync
+# assumes the 1.1 URN and the plan says so; 8x8 (this emulator) drops a site under the URN it
+# does not use. Naming the 2.0 URN in target.site_schema gets the sites kept.
+scenario site_schema_2_configured --site-schema "$X8_2"
+hr_export "$S/hr.csv" 2
+run_cmd 0 "$EIGHTSYNC" plan -c "$S/cfg.yaml"
+expect_in "$WORK/out" "Sites: written under urn:ietf:params:scim:schemas:extension:8x8:1.1:User: no user eightsync has read carries a site yet"
+cfg "s#^  visibility: all#  visibility: all\n  site_schema: $X8_2#"
+run_cmd 0 "$EIGHTSYNC" plan -c "$S/cfg.yaml"
+expect_in "$WORK/out" "Sites: written under $X8_2 (target.site_schema)."
+sync_expect 0
+expect_eq "sites kept under the configured 2.0 URN" \
+  "$(users_sql "SELECT group_concat(json_extract(value, '\$.\"$X8_2\".site'), '|') FROM j")" "London HQ|Austin"
 db_sane
 
 done_ok
