@@ -218,10 +218,16 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
     end.outcome = cycle_outcome::write_forbidden;
     end.error = x.error;
   } else if (x.failed > 0 || x.conflicts > 0 || x.not_applied > 0 || x.skipped > 0 ||
-             report.read_failures > 0 || c.remote.stopped || stopped_at_limit(c.remote)) {
+             report.read_failures > 0 || c.remote.stopped || stopped_at_limit(c.remote) ||
+             x.external_id_refused) {
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
-    if (c.remote.stopped) {
+    if (x.external_id_refused) {
+      end.error =
+          "8x8 refuses a non-numeric externalId in this account (400; the same write without it was "
+          "accepted), so eightsync sent no externalId for the rest of this cycle. Remove externalId from "
+          "`mapping:` (matching then relies on userName and email), or map it to a number.";
+    } else if (c.remote.stopped) {
       end.error = "reading 8x8 stopped: " + c.remote.stopped->detail;
     } else if (stopped_at_limit(c.remote)) {
       end.error = c.remote.listing_end == scim_listing_end::too_long

@@ -116,6 +116,40 @@ std::string adoption_refusal(const plan_entry& e, const json::object& r, const s
   return {};
 }
 
+// Whether `text` is a whole number, as an account that types externalId as an integer wants.
+bool numeric(std::string_view text) noexcept {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether `e` sends an externalId eightsync chose that is not a whole number: a create's, or an
+// update changing it (an update that leaves it sends 8x8's own value back, which it took).
+bool writes_non_numeric_external_id(const plan_entry& e) {
+  if (e.kind == operation_kind::create) {
+    return !numeric(scim_user_codec::read(e.body, attribute::external_id)) &&
+           !scim_user_codec::read(e.body, attribute::external_id).empty();
+  }
+  if (e.kind != operation_kind::update) return false;
+  return std::any_of(e.diffs.begin(), e.diffs.end(), [](const plan_diff& d) {
+    return d.attr == attribute::external_id && !d.after.empty() && !numeric(d.after);
+  });
+}
+
+// `e` without the externalId eightsync chose: a create sends none; an update sends 8x8's value
+// back as it was, and drops the change from its diffs.
+plan_entry without_external_id(const plan_entry& e) {
+  plan_entry out = e;
+  if (e.kind == operation_kind::create) {
+    scim_user_codec::write(out.body, attribute::external_id, "");
+    return out;
+  }
+  const auto it = std::find_if(out.diffs.begin(), out.diffs.end(),
+                               [](const plan_diff& d) { return d.attr == attribute::external_id; });
+  if (it == out.diffs.end()) return out;
+  scim_user_codec::write(out.body, attribute::external_id, it->before);
+  out.diffs.erase(it);
+  return out;
+}
+
 }  // namespace
 
 cycle_executor::cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
@@ -330,7 +364,37 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
     co_await settle_lost_create(e, op, r, summary);
     co_return;
   }
+  if (co_await retry_without_external_id(e, op, r, summary)) co_return;
   record_failure(e, op, r, summary);
+}
+
+// A 400 to a write whose only unusual part is a non-numeric externalId: an older 8x8 article
+// types externalId as an integer, and an account may still refuse anything else. Sent once more
+// without it (8x8's error text is undocumented, so the retry is the test); when that succeeds,
+// the rest of the cycle sends no externalId and the cycle reports one error instead of a
+// failure per user. Returns whether it handled the 400 (the retry's outcome is recorded).
+boost::asio::awaitable<bool> cycle_executor::retry_without_external_id(const plan_entry& e, std::int64_t op,
+                                                                       const scim_result& r,
+                                                                       execution_summary& summary) {
+  if (r.outcome != scim_outcome::invalid || external_id_refused_ || !writes_non_numeric_external_id(e))
+    co_return false;
+  auto out = outcome_of(r, audit_operation_outcome::failed);
+  out.error_detail = "400 with a non-numeric externalId: sent again without it";
+  audit_.record_outcome(op, out);
+  log_->warn("op.{}.external_id_refused hr_key={} user={}: 400; sending it again without externalId",
+             enum_name(e.kind), e.hr_key, e.user_name);
+  const std::size_t done_before = summary.ok + summary.not_applied;
+  external_id_refused_ = true;
+  co_await run_one(without_external_id(e), summary);
+  if (summary.ok + summary.not_applied > done_before) {
+    summary.external_id_refused = true;
+    log_->error("cycle.external_id_refused: 8x8 refuses non-numeric externalIds; none is sent for the rest "
+                "of the cycle");
+  } else {
+    // Refused without it too: the externalId was not what 8x8 objected to.
+    external_id_refused_ = false;
+  }
+  co_return true;
 }
 
 // The POST may have created the user: look, never resend (invariant 1).
@@ -376,6 +440,7 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
                                                      execution_summary& summary) {
   auto rr = co_await port_.replace(e.scim_id, e.body);
   if (!rr.result.ok()) {
+    if (co_await retry_without_external_id(e, op, rr.result, summary)) co_return;
     co_await record_unsuccessful_write(e, op, rr.result, summary);
     co_return;
   }
@@ -441,6 +506,20 @@ boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execut
     });
     ++summary.ok;
     log_->info("op.adopt.ok hr_key={} user={} id={}", e.hr_key, e.user_name, e.scim_id);
+    co_return;
+  }
+  if (external_id_refused_ && writes_non_numeric_external_id(e)) {
+    const plan_entry sent = without_external_id(e);
+    if (sent.kind == operation_kind::update && sent.diffs.empty()) {
+      // Only the externalId would change: nothing to send. Not the user's failure.
+      audit_.record_completed(
+          cycle_, intent_of(e),
+          local_outcome(audit_operation_outcome::skipped,
+                        "not sent: only externalId changes, and 8x8 refuses non-numeric externalIds"));
+      ++summary.skipped;
+      co_return;
+    }
+    co_await run_one(sent, summary);
     co_return;
   }
   const std::int64_t op = audit_.record_intent(cycle_, intent_of(e));

@@ -30,6 +30,9 @@ struct execution_summary {
   std::size_t manual_actions_raised = 0;
   bool auth_failed = false;      ///< 401: the cycle stopped
   bool write_forbidden = false;  ///< 403 for two or more users: the rest of the cycle only read
+  /// 8x8 refused a non-numeric externalId (400, accepted without it): the rest of the cycle
+  /// sent none. A cycle-level error, not the users'.
+  bool external_id_refused = false;
   bool interrupted = false;      ///< a stop request ended the cycle before every operation ran
   std::string error;             ///< why the cycle stopped or turned read-only, for a person
 };
@@ -49,7 +52,10 @@ struct execution_summary {
 /// account is read-only, not they). A 409 on create looks the userName up and adopts it when the
 /// adoption rules allow (not protected, active, linked to no other key, externalId empty or the
 /// one the HR row claims), otherwise records a conflict for an operator. Attributes a PUT's
-/// answer does not show as sent become manual actions.
+/// answer does not show as sent become manual actions. A 400 to a write carrying a non-numeric
+/// externalId (some accounts type it as an integer) is sent once more without it; when that
+/// succeeds, no externalId is sent for the rest of the cycle (execution_summary::
+/// external_id_refused).
 class cycle_executor {
  public:
   /// An executor for cycle `cycle` (an audit cycles.id) writing to `store` and `audit`, sending
@@ -99,6 +105,8 @@ class cycle_executor {
                         execution_summary& summary);
   void skip(const plan_entry& e, const std::string& why, execution_summary& summary);
   void record_link_refreshes(const plan& p);
+  boost::asio::awaitable<bool> retry_without_external_id(const plan_entry& e, std::int64_t op,
+                                                         const scim_result& r, execution_summary& summary);
 
   scim_port& port_;
   state_store& store_;
@@ -109,6 +117,7 @@ class cycle_executor {
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
   std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
+  bool external_id_refused_ = false;  // 8x8 refuses non-numeric externalIds: none is sent any more
 };
 
 }  // namespace eightsync::core

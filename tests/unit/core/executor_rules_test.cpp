@@ -323,6 +323,86 @@ TEST_F(executor, ARefusedWriteIsNotSettledByAGet) {
   EXPECT_TRUE(backs_off("200", cycle));
 }
 
+// ---- a refused externalId -------------------------------------------------------------------------
+
+// An account that types externalId as an integer answers 400 to "E100": the POST goes again
+// without it, and no other write this cycle carries one. One cycle-level flag, no user failure.
+TEST_F(executor, ARefusedNonNumericExternalIdIsDroppedForTheRestOfTheCycle) {
+  world w;
+  w.add_hr(someone("E100", "Ada", "Lovelace"));
+  w.add_hr(someone("E101", "Bob", "Builder"));
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "externalId: not an integer"});
+  const auto cycle = begin_cycle();
+  const auto s = execute(plan_now(w), cycle);
+
+  EXPECT_EQ(port_.requests(), (strings{"POST uE100@example.com", "POST uE100@example.com", "POST uE101@example.com"}));
+  EXPECT_TRUE(s.external_id_refused);
+  EXPECT_EQ(s.ok, 2U);
+  EXPECT_EQ(s.failed, 0U);
+  EXPECT_FALSE(backs_off("E100", cycle));
+  for (const auto* id : {"u1", "u2"}) {
+    ASSERT_NE(port_.user(id), nullptr);
+    EXPECT_FALSE(port_.user(id)->contains("externalId")) << id;
+  }
+  const auto rows = ops(cycle);
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0].intent.external_id, "E100");
+  EXPECT_EQ(rows[0].outcome->outcome, audit_operation_outcome::failed);
+  EXPECT_EQ(rows[0].outcome->error_detail, "400 with a non-numeric externalId: sent again without it");
+  EXPECT_EQ(rows[1].intent.external_id, "") << "the body sent is the one recorded";
+  EXPECT_EQ(rows[1].outcome->outcome, audit_operation_outcome::ok);
+  EXPECT_EQ(rows[2].intent.external_id, "");
+}
+
+// A 400 the same write without externalId gets too is about something else: the user's failure,
+// and the rest of the cycle still sends externalId.
+TEST_F(executor, A400ThatStaysWithoutTheExternalIdIsTheUsersFailure) {
+  world w;
+  w.add_hr(someone("E100", "Ada", "Lovelace"));
+  w.add_hr(someone("E101", "Bob", "Builder"));
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "title too long"});
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "title too long"});
+  const auto cycle = begin_cycle();
+  const auto s = execute(plan_now(w), cycle);
+
+  EXPECT_FALSE(s.external_id_refused);
+  EXPECT_EQ(s.failed, 1U);
+  EXPECT_TRUE(backs_off("E100", cycle));
+  const auto* bob = port_.user("u1");
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->at("externalId"), "E101");
+}
+
+// An update whose only change is a refused externalId: the probe PUT goes without it; later
+// updates that only change externalId are not sent at all.
+TEST_F(executor, AnUpdateChangingOnlyARefusedExternalIdIsNotSent) {
+  auto a = someone("E200", "Cy", "Twombly");
+  auto b = someone("E201", "Di", "Fossey");
+  // In 8x8 without an externalId (the account refused it), linked; HR maps "E200".
+  for (const auto& [p, id] : {std::pair{a, std::string("x200")}, std::pair{b, std::string("x201")}}) {
+    auto o = scim_object(p, id, true);
+    o.erase("externalId");
+    port_.add(std::move(o));
+    link(p, id);
+  }
+  world w;
+  w.add_hr(a);
+  w.add_hr(b);
+  port_.script(port_call::replace, {.outcome = scim_outcome::invalid});
+  const auto cycle = begin_cycle();
+  const auto s = execute(plan_now(w), cycle);
+
+  EXPECT_EQ(port_.requests(), (strings{"PUT x200", "PUT x200"}));
+  EXPECT_TRUE(s.external_id_refused);
+  EXPECT_EQ(s.failed, 0U);
+  EXPECT_EQ(s.skipped, 1U);
+  const auto rows = ops(cycle);
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[2].outcome->outcome, audit_operation_outcome::skipped);
+  EXPECT_EQ(rows[2].outcome->error_detail,
+            "not sent: only externalId changes, and 8x8 refuses non-numeric externalIds");
+}
+
 // ---- 409 under each adoption rule ---------------------------------------------------------------
 
 // A create planned from a listing that did not show the user yet (someone made it by hand since):
