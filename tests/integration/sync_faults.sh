@@ -473,4 +473,29 @@ expect_eq "sites kept under the configured 2.0 URN" \
   "$(users_sql "SELECT group_concat(json_extract(value, '\$.\"$X8_2\".site'), '|') FROM j")" "London HQ|Austin"
 db_sane
 
+# ---- an account that types externalId as an integer (--external-id numeric): HR's "E00001" is
+# refused with a 400. The first POST goes again without externalId, the rest of the cycle sends
+# none, and the cycle reports one error naming the attribute; nobody fails or backs off.
+scenario external_id_numeric --external-id numeric
+hr_export "$S/hr.csv" 3
+sync_expect 8
+expect_in "$WORK/out" "8x8 refuses a non-numeric externalId in this account"
+expect_in "$WORK/out" "Remove externalId from \`mapping:\`"
+expect_eq "users created" "$(users_sql "SELECT count(*) FROM j")" "3"
+expect_eq "users with an externalId" "$(users_sql "SELECT count(*) FROM j WHERE value->>'externalId' IS NOT NULL")" "0"
+expect_eq "POSTs (one sent again)" "$(log_sql 0 "SELECT count(*) FROM j WHERE value->>'method' = 'POST'")" "4"
+expect_sql "SELECT count(*) FROM user_links" "3"
+expect_sql "SELECT count(*) FROM user_backoff" "0"
+no_duplicates
+# A full reconcile probes with one PUT, again without it, and sends no other.
+seq=$(last_seq)
+sync_expect 8 --full
+expect_eq "PUTs in the full reconcile" "$(log_sql "$seq" "SELECT count(*) FROM j WHERE value->>'method' = 'PUT'")" "2"
+# The advice taken: without externalId in the mapping, the account is in step.
+cfg '/^  externalId: /d'
+seq=$(last_seq)
+sync_expect 0 --full
+expect_eq "writes once externalId is unmapped" "$(writes_since "$seq")" "0"
+db_sane
+
 done_ok
