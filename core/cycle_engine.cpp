@@ -11,6 +11,7 @@
 #include "core/cycle_labels.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
+#include "core/text.hpp"
 
 namespace eightsync::core {
 
@@ -144,6 +145,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   report.held = released.held.size();
   record_listing(c);
   remember_site_schema(c);
+  remember_known_sites(c);
   if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, released, *hr, report);
 }
 
@@ -197,12 +199,64 @@ void cycle_engine::remember_site_schema(const cycle_plan& c) {
   log_->info("state.site_schema urn={} was={}", seen.urn, c.state.site_schema.value_or("none"));
 }
 
+// The site values of the users this cycle read: sites 8x8 accepts, so a 400 to a write carrying
+// one of them is never blamed on the site.
+void cycle_engine::remember_known_sites(const cycle_plan& c) {
+  std::set<std::string, std::less<>> seen;
+  for (const auto& r : c.remote.snapshot.users) {
+    const auto site = planner_trim(r.get(attribute::site));
+    if (site.empty() || seen.find(site) != seen.end()) continue;
+    if (std::binary_search(c.state.known_sites.begin(), c.state.known_sites.end(), site)) continue;
+    seen.emplace(site);
+  }
+  if (seen.empty()) return;
+  const std::vector<std::string> sites(seen.begin(), seen.end());
+  const std::size_t added = store_.record_known_sites(sites);
+  log_->info("state.known_sites added={}", added);
+}
+
 namespace {
 
 // Whether the cycle's listing stopped at one of its limits (listing_limits).
 bool stopped_at_limit(const read_report& r) noexcept {
   return r.snapshot.full_listing &&
          (r.listing_end == scim_listing_end::too_many_users || r.listing_end == scim_listing_end::too_long);
+}
+
+}  // namespace
+
+namespace {
+
+// Why a cycle is partial, for the admin: the first of a stopped read, a refused externalId,
+// writes waiting for a refused site, or unsent operations; empty when only user failures (each
+// recorded with its own error) made it partial.
+std::string partial_reason(const cycle_plan& c, const execution_summary& x) {
+  if (c.remote.stopped) return "reading 8x8 stopped: " + c.remote.stopped->detail;
+  if (stopped_at_limit(c.remote)) {
+    return c.remote.listing_end == scim_listing_end::too_long
+               ? "the listing of 8x8 ran past target.listing_max_duration and stopped after " +
+                     std::to_string(c.remote.listing_users) +
+                     " users; it counts as incomplete (nobody is taken as gone)"
+               : "the listing of 8x8 stopped after " + std::to_string(c.remote.listing_users) +
+                     " users, more than it claimed or than this account held; it counts as incomplete "
+                     "(nobody is taken as gone)";
+  }
+  if (x.external_id_refused) {
+    return "8x8 refuses a non-numeric externalId in this account (400; the same write without it was "
+           "accepted), so eightsync sent no externalId for the rest of this cycle. Remove externalId from "
+           "`mapping:` (matching then relies on userName and email), or map it to a number.";
+  }
+  if (x.waiting_for_site > 0) {
+    return std::to_string(x.waiting_for_site) +
+           " writes wait for a site 8x8 refused (400 for a site it was never seen to accept); the "
+           "unknown_site manual actions name each site and what to do";
+  }
+  if (x.skipped > 0) {
+    return std::to_string(x.skipped) +
+           " operations were not sent (users backing off after failures, or waiting on a failed step); "
+           "`eightsync status` lists them";
+  }
+  return {};
 }
 
 }  // namespace
@@ -219,29 +273,10 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
     end.error = x.error;
   } else if (x.failed > 0 || x.conflicts > 0 || x.not_applied > 0 || x.skipped > 0 ||
              report.read_failures > 0 || c.remote.stopped || stopped_at_limit(c.remote) ||
-             x.external_id_refused) {
+             x.external_id_refused || x.waiting_for_site > 0) {
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
-    if (x.external_id_refused) {
-      end.error =
-          "8x8 refuses a non-numeric externalId in this account (400; the same write without it was "
-          "accepted), so eightsync sent no externalId for the rest of this cycle. Remove externalId from "
-          "`mapping:` (matching then relies on userName and email), or map it to a number.";
-    } else if (c.remote.stopped) {
-      end.error = "reading 8x8 stopped: " + c.remote.stopped->detail;
-    } else if (stopped_at_limit(c.remote)) {
-      end.error = c.remote.listing_end == scim_listing_end::too_long
-                      ? "the listing of 8x8 ran past target.listing_max_duration and stopped after " +
-                            std::to_string(c.remote.listing_users) +
-                            " users; it counts as incomplete (nobody is taken as gone)"
-                      : "the listing of 8x8 stopped after " + std::to_string(c.remote.listing_users) +
-                            " users, more than it claimed or than this account held; it counts as incomplete "
-                            "(nobody is taken as gone)";
-    } else if (x.skipped > 0) {
-      end.error = std::to_string(x.skipped) +
-                  " operations were not sent (users backing off after failures, or waiting on a failed "
-                  "step); `eightsync status` lists them";
-    }
+    end.error = partial_reason(c, x);
   } else if (!released.held.empty() || (!c.plan.holds.empty() && c.plan.held.empty())) {
     // A hold that tripped holds the cycle even when it caught no operation (key churn where
     // every new key is a conflict): nothing from this export counts as a good cycle.

@@ -109,6 +109,7 @@ class cycle_engine {
   plan release_approved(const plan& planned, std::int64_t cycle_id);
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
+  void remember_known_sites(const cycle_plan& c);
   void decide_outcome(const cycle_plan& c, const plan& released, const hr_input& hr, cycle_result& report);
 
   state_store& store_;

@@ -1,6 +1,7 @@
 #include "core/cycle_executor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include <boost/json/serialize.hpp>
@@ -351,6 +352,7 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
       record_link(e, id, &*r.resource);
       audit_.record_user_success(e.hr_key);
       raise_follow_ups(e.follow_ups, id, summary);
+      remember_site(e);
     });
     ++summary.ok;
     log_->info("op.create.ok hr_key={} user={} id={}", e.hr_key, e.user_name, id);
@@ -364,8 +366,43 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
     co_await settle_lost_create(e, op, r, summary);
     co_return;
   }
+  if (refused_for_site(e, op, r, summary)) co_return;
   if (co_await retry_without_external_id(e, op, r, summary)) co_return;
   record_failure(e, op, r, summary);
+}
+
+// A 400 to a write setting a site 8x8 was never seen to accept: 8x8 refuses a site that does
+// not exactly match one in Admin Console, and its error text is undocumented, so the unseen
+// site is what eightsync blames. One unknown_site action per site, naming how many wait; the
+// user does not back off (nothing of theirs is wrong), and the cycle's other writes with that
+// site are not sent. Returns whether it handled the 400.
+bool cycle_executor::refused_for_site(const plan_entry& e, std::int64_t op, const scim_result& r,
+                                      execution_summary& summary) {
+  if (r.outcome != scim_outcome::invalid || e.unseen_site.empty()) return false;
+  auto out = outcome_of(r, audit_operation_outcome::failed);
+  out.error_detail = "400 for site \"" + e.unseen_site +
+                     "\", which 8x8 was never seen to accept: waits for the unknown_site manual action";
+  const std::string key = unknown_site_dedupe_key(e.unseen_site);
+  store_.in_transaction([&] {
+    audit_.record_outcome(op, out);
+    if (plan_ == nullptr) return;
+    for (const auto& a : plan_->site_actions) {
+      if (a.dedupe_key == key && audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
+    }
+  });
+  refused_sites_.insert(e.unseen_site);
+  ++summary.waiting_for_site;
+  failed_keys_.insert(e.hr_key);
+  log_->warn("op.{}.site_refused hr_key={} user={} site=\"{}\": 400 for a site 8x8 was never seen to accept",
+             enum_name(e.kind), e.hr_key, e.user_name, e.unseen_site);
+  return true;
+}
+
+// A write 8x8 accepted with a site it was not seen with before: the site exists.
+void cycle_executor::remember_site(const plan_entry& e) {
+  if (e.unseen_site.empty()) return;
+  const std::array<std::string, 1> sites{e.unseen_site};
+  store_.record_known_sites(sites);
 }
 
 // A 400 to a write whose only unusual part is a non-numeric externalId: an older 8x8 article
@@ -440,6 +477,7 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
                                                      execution_summary& summary) {
   auto rr = co_await port_.replace(e.scim_id, e.body);
   if (!rr.result.ok()) {
+    if (refused_for_site(e, op, rr.result, summary)) co_return;
     if (co_await retry_without_external_id(e, op, rr.result, summary)) co_return;
     co_await record_unsuccessful_write(e, op, rr.result, summary);
     co_return;
@@ -456,6 +494,7 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
   store_.in_transaction([&] {
     record_applied(e, op, out, rr.result.resource ? &*rr.result.resource : nullptr, summary);
     raise_not_applied(e, rr.not_applied, summary);
+    if (rr.not_applied.empty()) remember_site(e);
   });
   if (rr.not_applied.empty()) {
     ++summary.ok;
@@ -621,6 +660,7 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const plan_e
 boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::set<std::string>& backoff,
                                                      execution_summary& summary,
                                                      const std::atomic<bool>* stop) {
+  plan_ = &p;
   for (const auto& e : p.operations) {
     if (stop != nullptr && stop->load()) {
       // SIGTERM: the request in flight finished; nothing new starts. Unsent operations are
@@ -639,6 +679,16 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
     if (backoff.count(e.hr_key) != 0) {
       skip(e, "not sent: this user failed in earlier cycles and is backing off (see `eightsync status`)",
            summary);
+      continue;
+    }
+    if (!e.unseen_site.empty() && refused_sites_.count(e.unseen_site) != 0) {
+      // 8x8 refused this site for someone else this cycle: one try per site, not per person.
+      audit_.record_completed(cycle_, intent_of(e),
+                              local_outcome(audit_operation_outcome::skipped,
+                                            "not sent: 8x8 refused site \"" + e.unseen_site +
+                                                "\" this cycle (unknown_site manual action)"));
+      ++summary.waiting_for_site;
+      failed_keys_.insert(e.hr_key);
       continue;
     }
     if (e.after && failed_keys_.count(e.hr_key) != 0) {

@@ -33,6 +33,9 @@ struct execution_summary {
   /// 8x8 refused a non-numeric externalId (400, accepted without it): the rest of the cycle
   /// sent none. A cycle-level error, not the users'.
   bool external_id_refused = false;
+  /// Writes not sent, or refused with 400, because 8x8 refused their site (unknown_site manual
+  /// actions): the people wait without backing off.
+  std::size_t waiting_for_site = 0;
   bool interrupted = false;      ///< a stop request ended the cycle before every operation ran
   std::string error;             ///< why the cycle stopped or turned read-only, for a person
 };
@@ -55,7 +58,9 @@ struct execution_summary {
 /// answer does not show as sent become manual actions. A 400 to a write carrying a non-numeric
 /// externalId (some accounts type it as an integer) is sent once more without it; when that
 /// succeeds, no externalId is sent for the rest of the cycle (execution_summary::
-/// external_id_refused).
+/// external_id_refused). A 400 to a write setting a site 8x8 was never seen to accept blames the
+/// site: its unknown_site action is raised, and the other writes with that site wait, unsent,
+/// without backing off.
 class cycle_executor {
  public:
   /// An executor for cycle `cycle` (an audit cycles.id) writing to `store` and `audit`, sending
@@ -105,6 +110,8 @@ class cycle_executor {
                         execution_summary& summary);
   void skip(const plan_entry& e, const std::string& why, execution_summary& summary);
   void record_link_refreshes(const plan& p);
+  bool refused_for_site(const plan_entry& e, std::int64_t op, const scim_result& r, execution_summary& summary);
+  void remember_site(const plan_entry& e);
   boost::asio::awaitable<bool> retry_without_external_id(const plan_entry& e, std::int64_t op,
                                                          const scim_result& r, execution_summary& summary);
 
@@ -118,6 +125,8 @@ class cycle_executor {
   std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
   std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
   bool external_id_refused_ = false;  // 8x8 refuses non-numeric externalIds: none is sent any more
+  std::set<std::string> refused_sites_;  // unseen sites 8x8 refused this cycle: their writes wait
+  const plan* plan_ = nullptr;           // the plan execute() runs (its site_actions)
 };
 
 }  // namespace eightsync::core

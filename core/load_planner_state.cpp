@@ -52,6 +52,7 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
   }
   out.last_good = store.read_last_good_cycle();
   out.site_schema = store.site_schema();
+  out.known_sites = store.known_sites();
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "core/lookup_map.hpp"
 
+#include <algorithm>
+
 #include "core/text.hpp"
 
 namespace eightsync::core {
@@ -38,6 +40,16 @@ const std::string* lookup_map::find(std::string_view value, std::string& scratch
   }
   if (auto it = entries_.find(std::string_view(scratch)); it != entries_.end()) return &it->second;
   return default_ ? &*default_ : nullptr;
+}
+
+std::vector<std::pair<std::string, std::string>> lookup_map::entries() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(entries_.size() + 1);
+  for (const auto& [folded, value] : entries_)
+    out.emplace_back(originals_.at(folded), value);
+  std::sort(out.begin(), out.end());
+  if (default_) out.emplace_back(std::string(default_key), *default_);
+  return out;
 }
 
 }  // namespace eightsync::core

@@ -33,6 +33,9 @@ class lookup_map {
   const std::string& name() const noexcept { return name_; }
   /// Whether the table has a `_default` entry. Never throws.
   bool has_default() const noexcept { return default_.has_value(); }
+  /// Every entry, each key as the config spells it, sorted by key; `_default` last when
+  /// present. Throws only std::bad_alloc.
+  std::vector<std::pair<std::string, std::string>> entries() const;
   /// How many entries, `_default` excluded. Never throws.
   std::size_t size() const noexcept { return entries_.size(); }
 

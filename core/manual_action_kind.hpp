@@ -22,15 +22,26 @@ namespace eightsync::core {
 /// - user_name_taken_elsewhere: a create met 409, but this account has no user with that
 ///   userName: another 8x8 account has it (userName is unique across all of 8x8). Change this
 ///   person's userName mapping or value; the create waits until it changes or this is resolved.
+/// - unknown_site: 8x8 refused (400) a write carrying a site value it was never seen to accept:
+///   define the site in Admin Console, or fix the map or HR value it came from. One per site
+///   value; the people with it wait (without backing off) until it is resolved, the site value
+///   changes, or the next full reconcile tries it once more.
 BOOST_DEFINE_FIXED_ENUM_CLASS(manual_action_kind, std::uint8_t, assign_license, show_in_directory,
                               reclaim_license_and_number, change_site, change_user_name, admin_deactivated,
-                              resolve_conflict, set_by_hand, user_name_taken_elsewhere)
+                              resolve_conflict, set_by_hand, user_name_taken_elsewhere, unknown_site)
 
 /// The dedupe key of a user_name_taken_elsewhere action: one per HR key and userName, so that a
 /// new userName is a new try, and the planner can tell that the same one still waits.
 inline std::string taken_elsewhere_dedupe_key(std::string_view hr_key, std::string_view user_name) {
   std::string key = "user_name_taken_elsewhere:";
   key.append(hr_key).append(":").append(user_name);
+  return key;
+}
+
+/// The dedupe key of an unknown_site action: one per site value, whoever it was raised for.
+inline std::string unknown_site_dedupe_key(std::string_view site) {
+  std::string key = "unknown_site:";
+  key.append(site);
   return key;
 }
 

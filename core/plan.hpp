@@ -178,6 +178,9 @@ struct plan_entry {
   std::optional<std::uint64_t> desired_hash;  ///< to record as applied_hash (unset: user missing from HR)
   bool desired_active = true;                 ///< to record as applied_active
   std::optional<plan_hold> hold;              ///< set on held entries: why they wait
+  /// A site value this write sets that 8x8 was never seen to accept (state.db's known_sites and
+  /// this cycle's reads): a 400 to it blames the site (plan::site_actions), not the user.
+  std::string unseen_site;
 };
 
 /// The order in which operations run (plan::operations, plan::held): by kind in operation_kind
@@ -211,6 +214,9 @@ struct plan {
   std::vector<plan_hold> holds;                   ///< the holds that tripped this cycle
   std::vector<plan_conflict> conflicts;           ///< by HR key
   std::vector<manual_action> manual_actions;      ///< standalone ones (follow-ups sit on entries)
+  /// One unknown_site action per unseen site this plan writes (plan_entry::unseen_site): raised
+  /// by the executor only if 8x8 refuses that site.
+  std::vector<manual_action> site_actions;
   std::vector<needed_read> reads_needed;          ///< users left undecided until these reads are done
   std::vector<plan_note> skipped;                 ///< users deliberately left alone, with why
   std::vector<plan_link_refresh> link_refreshes;  ///< state to record without a request

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <deque>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -135,6 +137,7 @@ struct state_view {
   planner_index open_duplicates;       // keys with an open possible-duplicate conflict (its action)
   planner_index open_actions;          // dedupe keys of open actions
   bool any_taken_elsewhere = false;    // an open user_name_taken_elsewhere action exists
+  bool any_unknown_site = false;       // an open unknown_site action exists
   std::size_t keyless_quarantined = 0;
 
   state_view(const mapping_result& desired, const planner_state& s) : state(s) {
@@ -152,6 +155,7 @@ struct state_view {
       const auto& a = s.open_actions[i];
       open_actions.add(a.dedupe_key, static_cast<std::uint32_t>(i));
       any_taken_elsewhere = any_taken_elsewhere || a.kind == manual_action_kind::user_name_taken_elsewhere;
+      any_unknown_site = any_unknown_site || a.kind == manual_action_kind::unknown_site;
       if (a.kind == manual_action_kind::resolve_conflict)
         open_conflicts.add(a.hr_key, static_cast<std::uint32_t>(i));
       if (a.kind == manual_action_kind::resolve_conflict &&
@@ -211,6 +215,16 @@ bool waits_for_new_user_name(const state_view& sv, const desired_user& d) {
   // The usual case, no such action, without building a key per new row.
   return sv.any_taken_elsewhere &&
          sv.open_actions.find(taken_elsewhere_dedupe_key(d.key, trim(d.get(attribute::user_name)))).count > 0;
+}
+
+// Whether `d`'s create waits for its site, as far as state.db tells before anything is read: 8x8
+// refused that site (an open unknown_site action) and no user was seen with it since. Its
+// lookup is not worth a request.
+bool waits_for_site(const state_view& sv, const desired_user& d) {
+  if (!sv.any_unknown_site || !d.owns(attribute::site)) return false;
+  const std::string_view site = planner_trim(d.get(attribute::site));
+  return !site.empty() && sv.open_actions.find(unknown_site_dedupe_key(site)).count > 0 &&
+         !std::binary_search(sv.state.known_sites.begin(), sv.state.known_sites.end(), site);
 }
 
 bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {
@@ -379,6 +393,15 @@ class plan_builder {
   planner_index looked_up_{true};
   std::vector<std::uint8_t> claims_;  // per remote user: HR rows without a link that match it
 
+  // Sites 8x8 was never seen to accept (site_actions).
+  bool unseen_site(std::string_view site) const;
+  bool site_waits(std::string_view site) const;
+  void note_unseen_site(std::string_view site, std::string_view hr_key);
+  std::string site_origin(std::string_view site) const;
+  void add_site_actions();
+  std::set<std::string, std::less<>> known_sites_;  // state.db's known_sites, and the sites read this cycle
+  std::map<std::string, std::vector<std::string>, std::less<>> unseen_sites_;  // site → HR keys writing it
+
   std::vector<pending> deactivations_, reactivations_, creates_, adopts_, updates_;
   std::size_t new_keys_ = 0;
   std::size_t missing_keys_ = 0;
@@ -442,6 +465,69 @@ void plan_builder::add_conflict(plan_conflict_kind kind, const desired_user& d, 
 void plan_builder::add_note(std::string_view key, std::string_view id, std::string_view user_name,
                             std::string reason) {
   out_.skipped.push_back({std::string(key), std::string(id), std::string(user_name), std::move(reason)});
+}
+
+// Whether `site` (non-blank) is a value 8x8 was never seen to accept: in no listed or fetched
+// user, and in no write 8x8 accepted (state.db's known_sites).
+bool plan_builder::unseen_site(std::string_view site) const {
+  site = planner_trim(site);
+  return !site.empty() && known_sites_.find(site) == known_sites_.end();
+}
+
+// Whether writes carrying the unseen `site` wait: 8x8 refused it and its unknown_site action is
+// still open. A full reconcile tries it once more (the executor sends one write, and holds the
+// others back if 8x8 refuses it again).
+bool plan_builder::site_waits(std::string_view site) const {
+  return !remote_.full_listing && sv_.open_actions.find(unknown_site_dedupe_key(planner_trim(site))).count > 0;
+}
+
+void plan_builder::note_unseen_site(std::string_view site, std::string_view hr_key) {
+  site = planner_trim(site);
+  auto it = unseen_sites_.find(site);
+  if (it == unseen_sites_.end()) it = unseen_sites_.emplace(std::string(site), std::vector<std::string>{}).first;
+  it->second.emplace_back(hr_key);
+}
+
+// Where HR's value for `site` came from, for the admin: the `maps:` entries that give it, else
+// mapping.site's own output.
+std::string plan_builder::site_origin(std::string_view site) const {
+  std::string out;
+  for (const auto& m : opt_.map_entries) {
+    if (planner_trim(m.value) != site) continue;
+    out += out.empty() ? "HR value " : ", or HR value ";
+    out += quoted(std::string_view(m.key)) + " (maps." + m.map + ")";
+  }
+  return out.empty() ? "mapping.site gives it from HR as it is (no maps: entry produces it)"
+                     : "It comes from " + out;
+}
+
+// One unknown_site action per unseen site this plan writes or holds back: standalone (already
+// open) when its writes wait, else for the executor to raise if 8x8 refuses the site.
+void plan_builder::add_site_actions() {
+  for (const auto& [site, keys] : unseen_sites_) {
+    manual_action a;
+    a.kind = manual_action_kind::unknown_site;
+    a.hr_key = keys.front();
+    a.dedupe_key = unknown_site_dedupe_key(site);
+    std::string who;
+    for (std::size_t i = 0; i < keys.size() && i < 5; ++i)
+      who += (i == 0 ? "" : ", ") + keys[i];
+    if (keys.size() > 5) who += ", …";
+    a.text = "8x8 refused site " + quoted(std::string_view(site)) +
+             " (400): it is not a site defined in Admin Console, or not spelt exactly as there. " +
+             site_origin(site) + ". " + std::to_string(keys.size()) +
+             (keys.size() == 1 ? " person waits" : " people wait") + " for it (HR " +
+             (keys.size() == 1 ? "key " : "keys ") + who +
+             "). Define the site in Admin Console, or correct the map or the HR value. eightsync tries this "
+             "site once more at the next full reconcile or when this action is resolved, and a changed "
+             "site value at once.";
+    a.already_open = sv_.open_actions.find(a.dedupe_key).count != 0;
+    if (a.already_open && site_waits(site)) {
+      out_.manual_actions.push_back(std::move(a));
+    } else {
+      out_.site_actions.push_back(std::move(a));
+    }
+  }
 }
 
 // 8x8 spells the site extension two ways, and an account uses one. A user carrying both, with
@@ -543,6 +629,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
 
   std::uint32_t mask = 0;
   std::vector<plan_diff> diffs;
+  std::string_view unseen;  // a site 8x8 was never seen to accept, set by this update
   for (const auto& row : attribute_rows) {
     const attribute a = row.attr;
     if (row.value != value_type::text || !d.owns(a)) continue;
@@ -574,6 +661,18 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
       continue;
     }
     if ((opt_.create_only & bit(a)) != 0) continue;
+    if (a == attribute::site && unseen_site(want)) {
+      note_unseen_site(want, d.key);
+      if (site_waits(want)) {
+        // The site stays empty (it can still be set later); the other changes go now.
+        add_note(d.key, r.id(), user_name,
+                 "Site " + quoted(planner_trim(want)) +
+                     " waits: 8x8 refused it (open action unknown_site) until it is resolved, the site value "
+                     "changes, or the next full reconcile.");
+        continue;
+      }
+      unseen = planner_trim(want);
+    }
     mask |= bit(a);
     diffs.push_back({a, drops_entries ? all_entries(r, a) : std::string(have), std::string(want)});
   }
@@ -594,6 +693,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     e.reason = "8x8's " + names + (diffs.size() == 1 ? " differs" : " differ") + " from HR" +
                (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
     e.diffs = std::move(diffs);
+    e.unseen_site = std::string(unseen);
     e.body =
         scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt,
                                   out_.site_schema.urn);
@@ -919,6 +1019,17 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
     add_note(d.key, {}, hr_user_name, "Cannot be created: " + problem + ".");
     return;
   }
+  const std::string_view site = d.owns(attribute::site) ? planner_trim(d.get(attribute::site)) : "";
+  const bool new_site = unseen_site(site);
+  if (new_site && site_waits(site)) {
+    // Created without it, the user would get a default site for good (write-once): wait.
+    note_unseen_site(site, d.key);
+    add_note(d.key, {}, hr_user_name,
+             "Waits: 8x8 refused site " + quoted(site) +
+                 " (open action unknown_site) until it is resolved, the site value changes, or the next full "
+                 "reconcile.");
+    return;
+  }
   if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
     add_read(read_kind::lookup_user_name, d.key, trim(hr_user_name),
              "A create needs a userName lookup first: this cycle has no complete listing of every user.");
@@ -933,6 +1044,10 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
   e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
                         : std::string("HR lists this person as active and no 8x8 user matches them.");
   e.body = scim_user_codec::create_body(d, out_.site_schema.urn);
+  if (new_site) {
+    e.unseen_site = std::string(site);
+    note_unseen_site(site, d.key);
+  }
   for (const attribute a : all_attributes) {
     if (a != attribute::active && d.owns(a) && !d.get(a).empty())
       e.diffs.push_back({a, {}, std::string(d.get(a))});
@@ -1041,6 +1156,7 @@ void plan_builder::plan_missing(std::uint32_t li) {
 }
 
 void plan_builder::finish() {
+  add_site_actions();
   apply_holds();
   order_output();
 }
@@ -1258,8 +1374,14 @@ void plan_builder::order_output() {
 }
 
 plan plan_builder::run() {
-  // First: every create and PUT body writes a new site under this URN.
+  // First: every create and PUT body writes a new site under this URN, and a site no user carries
+  // is one 8x8 may refuse.
   out_.site_schema = choose_site_schema(opt_.site_schema, site_schema_seen(remote_.users), state_.site_schema);
+  known_sites_.insert(state_.known_sites.begin(), state_.known_sites.end());
+  for (const auto& r : remote_.users) {
+    const auto site = planner_trim(r.get(attribute::site));
+    if (!site.empty() && known_sites_.find(site) == known_sites_.end()) known_sites_.emplace(site);
+  }
   authoritative_ = remote_.full_listing && remote_.complete && opt_.listing_shows_everyone;
   out_.authoritative = authoritative_;
   out_.first_cycle = state_.links.empty();
@@ -1349,6 +1471,7 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
     if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
     if (is_blank(d.get(attribute::user_name)) || waits_for_new_user_name(sv, d)) continue;
+    if (waits_for_site(sv, d)) continue;
     lookups.push_back({read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."});
   }

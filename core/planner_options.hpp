@@ -62,6 +62,14 @@ struct planner_options {
   bool full_listing_requested = false;
   /// target.site_schema: "auto" or the site extension URN to write under (site_schema.hpp).
   std::string site_schema{config::defaults::target_site_schema};
+  /// One `maps:` entry: `key` in maps.`map` gives `value`.
+  struct map_entry {
+    std::string map;
+    std::string key;
+    std::string value;
+  };
+  /// Every `maps:` entry, to name the HR value behind a site 8x8 refuses.
+  std::vector<map_entry> map_entries;
 };
 
 }  // namespace eightsync::core

@@ -42,6 +42,8 @@ struct planner_state {
   std::optional<last_good_cycle> last_good;
   /// The site extension URN an earlier cycle saw users carry (meta.site_schema), if any.
   std::optional<std::string> site_schema;
+  /// Site values 8x8 is known to accept (state.db's known_sites), sorted.
+  std::vector<std::string> known_sites;
 };
 
 }  // namespace eightsync::core

@@ -114,7 +114,7 @@ struct state_store::impl {
   std::optional<SQLite::Statement> all_links, all_links_full, link_by_key, link_by_id, remote_by_key,
       count_links, upsert_link, delete_link, set_remote, listed_scan, touch_fetched, set_hash, set_active,
       fill_remote_hash, all_decisions, decision_by_key, decision_by_id, upsert_decision, delete_decision,
-      get_meta, put_meta;
+      get_meta, put_meta, all_known_sites, add_known_site;
 
   SQLite::Statement& stmt(std::optional<SQLite::Statement>& slot, const std::string& sql) {
     if (!slot) slot.emplace(*db, sql);
@@ -988,6 +988,37 @@ std::optional<std::string> state_store::site_schema() const {
 void state_store::record_site_schema(std::string_view urn) {
   impl& s = *impl_;
   s.guard("recording the site extension URN", [&] { s.set_meta("site_schema", std::string(urn)); });
+}
+
+std::vector<std::string> state_store::known_sites() const {
+  impl& s = *impl_;
+  return s.guard("reading the known sites", [&] {
+    std::vector<std::string> out;
+    statement_use q(s.stmt(s.all_known_sites, "SELECT site FROM known_sites ORDER BY site"));
+    while (q->executeStep())
+      out.push_back(q->getColumn(0).getString());
+    return out;
+  });
+}
+
+std::size_t state_store::record_known_sites(std::span<const std::string> sites) {
+  impl& s = *impl_;
+  if (sites.empty()) return 0;
+  return s.guard("recording the known sites", [&] {
+    std::size_t added = 0;
+    in_transaction([&] {
+      const std::string now = s.now_text();
+      for (const auto& site : sites) {
+        statement_use q(s.stmt(s.add_known_site,
+                               "INSERT INTO known_sites (site, first_seen_at) VALUES (?1, ?2) "
+                               "ON CONFLICT (site) DO NOTHING"));
+        bind_text(*q, 1, site);
+        bind_text(*q, 2, now);
+        added += static_cast<std::size_t>(q->exec());
+      }
+    });
+    return added;
+  });
 }
 
 // ---- transactions -------------------------------------------------------------------------------

@@ -221,6 +221,13 @@ class state_store {
   /// if any cycle has seen one. Throws state_error.
   std::optional<std::string> site_schema() const;
 
+  /// The site values 8x8 is known to accept (table known_sites), sorted. Throws state_error.
+  std::vector<std::string> known_sites() const;
+
+  /// Adds each of `sites` (non-empty values, as 8x8 spells them) to known_sites; returns how
+  /// many were new. Throws state_error.
+  std::size_t record_known_sites(std::span<const std::string> sites);
+
   /// Remembers `urn` as the account's site extension URN. Throws state_error.
   void record_site_schema(std::string_view urn);
 

@@ -53,6 +53,10 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.safety.min_listed_linked_percent = cfg.safety.min_listed_linked_percent;
   o.listing_shows_everyone = cfg.target.visibility == config::visibility_mode::all;
   o.site_schema = cfg.target.site_schema;
+  for (const auto& m : cfg.mapping.maps()) {
+    for (auto& [key, value] : m.entries())
+      o.map_entries.push_back({m.name(), std::move(key), std::move(value)});
+  }
   o.page_size = cfg.target.page_size;
   o.full_listing_requested = full;
   return o;

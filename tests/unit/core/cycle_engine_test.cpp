@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Database.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -97,12 +98,91 @@ TEST_F(engine, AFailedWriteMakesTheCyclePartialAndNotAGoodCycle) {
 
 TEST_F(engine, AUserBackingOffKeepsTheCyclePartialWithTheReason) {
   hr_ = {someone("100", "Ada", "Lovelace")};
+  hr_[0].site = "";  // a 400 to a site no user carries would be blamed on the site
   port_.script(port_call::create, {.outcome = scim_outcome::invalid});
   run();
   const auto r = run();  // the user backs off for this cycle
   EXPECT_EQ(port_.requests().back(), "LIST 1") << "no POST while backing off";
   EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
   EXPECT_NE(r.end.error.find("1 operations were not sent"), std::string::npos);
+}
+
+// ---- a site 8x8 does not define ------------------------------------------------------------------
+
+// How many of the port's requests so far are `request`.
+std::size_t sent(const scripted_port& port, const std::string& request) {
+  return static_cast<std::size_t>(std::count(port.requests().begin(), port.requests().end(), request));
+}
+
+// A 400 to a create with a site no 8x8 user carries blames the site: one unknown_site action naming
+// the site, where HR's value came from and who waits; the others with that site are not sent; nobody
+// backs off. Later cycles wait (no POST, no lookup) until a full reconcile probes once more, or the
+// action is resolved.
+TEST_F(engine, ARefusedUnknownSiteIsOneActionAndItsPeopleWaitWithoutBackingOff) {
+  auto zed = someone("900", "Zed", "Known");  // in 8x8, not in HR: shows "London HQ" is a real site
+  port_.add(scim_object(zed, "z900"));
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder"), someone("102", "Cy", "Twombly")};
+  hr_[0].site = hr_[1].site = "Nowhere";
+  settings_.planner.map_entries = {{"office_site", "Nowhere Office", "Nowhere"}, {"office_site", "London", "London HQ"}};
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "Invalid site"});
+  auto r = run();
+
+  EXPECT_EQ(port_.requests(),
+            (strings{"LIST 1", "POST u100@example.com", "POST u102@example.com"}))
+      << "one POST for the refused site, not one per person";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  EXPECT_EQ(r.exec.waiting_for_site, 2U);
+  EXPECT_EQ(r.exec.failed, 0U);
+  EXPECT_NE(r.end.error.find("2 writes wait for a site 8x8 refused"), std::string::npos) << r.end.error;
+  auto actions = open_actions(manual_action_kind::unknown_site);
+  ASSERT_EQ(actions.size(), 1U);
+  EXPECT_EQ(actions[0].action.dedupe_key, "unknown_site:Nowhere");
+  EXPECT_EQ(actions[0].action.text,
+            "8x8 refused site \"Nowhere\" (400): it is not a site defined in Admin Console, or not spelt exactly as "
+            "there. It comes from HR value \"Nowhere Office\" (maps.office_site). 2 people wait for it (HR keys "
+            "100, 101). Define the site in Admin Console, or correct the map or the HR value. eightsync tries this "
+            "site once more at the next full reconcile or when this action is resolved, and a changed site value "
+            "at once.");
+  EXPECT_FALSE(backs_off("100", r.cycle_id));
+  EXPECT_FALSE(backs_off("101", r.cycle_id));
+  EXPECT_EQ(store_.known_sites(), (strings{"London HQ"}));
+
+  // An incremental cycle: they wait, without a POST or even a lookup.
+  port_.clear_requests();
+  r = run();
+  EXPECT_EQ(sent(port_, "POST u100@example.com") + sent(port_, "FIND u100@example.com"), 0U);
+  EXPECT_EQ(sent(port_, "POST u101@example.com") + sent(port_, "FIND u101@example.com"), 0U);
+
+  // A full reconcile tries the site once more: one POST, refused again, the other not sent.
+  port_.clear_requests();
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
+  r = run(true);
+  EXPECT_EQ(sent(port_, "POST u100@example.com"), 1U);
+  EXPECT_EQ(sent(port_, "POST u101@example.com"), 0U);
+  EXPECT_EQ(open_actions(manual_action_kind::unknown_site).size(), 1U) << "the same action, not a second";
+
+  // The admin defines the site and resolves the action: the next cycle creates both.
+  const std::vector<std::int64_t> ids{actions[0].id};
+  EXPECT_EQ(audit_.resolve_manual_actions(ids, "admin", "defined the site"), 1U);
+  port_.clear_requests();
+  r = run();
+  EXPECT_EQ(sent(port_, "POST u100@example.com"), 1U);
+  EXPECT_EQ(sent(port_, "POST u101@example.com"), 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(store_.known_sites(), (strings{"London HQ", "Nowhere"})) << "accepted in a write: known";
+}
+
+// A 400 to a write whose site 8x8 already shows on a user is not the site's fault: the user's
+// failure, as any other refusal.
+TEST_F(engine, A400ForAKnownSiteIsTheUsersFailure) {
+  port_.add(scim_object(someone("900", "Zed", "Known"), "z900"));
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
+  const auto r = run();
+  EXPECT_EQ(r.exec.failed, 1U);
+  EXPECT_EQ(r.exec.waiting_for_site, 0U);
+  EXPECT_TRUE(open_actions(manual_action_kind::unknown_site).empty());
+  EXPECT_TRUE(backs_off("100", r.cycle_id));
 }
 
 TEST_F(engine, AFailedReadMakesTheCyclePartial) {

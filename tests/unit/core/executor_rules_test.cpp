@@ -327,10 +327,18 @@ TEST_F(executor, ARefusedWriteIsNotSettledByAGet) {
 
 // An account that types externalId as an integer answers 400 to "E100": the POST goes again
 // without it, and no other write this cycle carries one. One cycle-level flag, no user failure.
+// Two people for a new 8x8 account, without a site (a site no user carries is blamed first).
+std::vector<person> siteless_pair() {
+  std::vector<person> out{someone("E100", "Ada", "Lovelace"), someone("E101", "Bob", "Builder")};
+  for (auto& p : out)
+    p.site = "";
+  return out;
+}
+
 TEST_F(executor, ARefusedNonNumericExternalIdIsDroppedForTheRestOfTheCycle) {
   world w;
-  w.add_hr(someone("E100", "Ada", "Lovelace"));
-  w.add_hr(someone("E101", "Bob", "Builder"));
+  for (const auto& p : siteless_pair())
+    w.add_hr(p);
   port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "externalId: not an integer"});
   const auto cycle = begin_cycle();
   const auto s = execute(plan_now(w), cycle);
@@ -358,8 +366,8 @@ TEST_F(executor, ARefusedNonNumericExternalIdIsDroppedForTheRestOfTheCycle) {
 // and the rest of the cycle still sends externalId.
 TEST_F(executor, A400ThatStaysWithoutTheExternalIdIsTheUsersFailure) {
   world w;
-  w.add_hr(someone("E100", "Ada", "Lovelace"));
-  w.add_hr(someone("E101", "Bob", "Builder"));
+  for (const auto& p : siteless_pair())
+    w.add_hr(p);
   port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "title too long"});
   port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "title too long"});
   const auto cycle = begin_cycle();

@@ -126,6 +126,52 @@ TEST(planner_manual_actions, a_site_under_both_urns_with_different_values_is_the
   EXPECT_TRUE(actions(w.run(), manual_action_kind::change_site).empty());
 }
 
+// A user without a site, whose HR site 8x8 refused (an open unknown_site action): outside a full
+// reconcile the site waits and the other changes go; a full reconcile tries the site again.
+TEST(planner_manual_actions, a_refused_site_waits_but_the_other_changes_go) {
+  world w;
+  person p = someone("001");
+  auto& o = w.add_remote(p, "a1");
+  o.erase(scim_user_codec::x8_schema);
+  w.add_link(p, "a1");
+  p.site = "Nowhere";
+  p.title = "Director";
+  w.add_hr(p);
+  w.state.open_actions.push_back({manual_action_kind::unknown_site, "001", "unknown_site:Nowhere"});
+  w.full_listing = false;
+  w.complete = false;
+  plan pl = w.run();
+  const auto* update = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(update, nullptr);
+  ASSERT_EQ(update->diffs.size(), 1U);
+  EXPECT_EQ(update->diffs[0].attr, attribute::title);
+  EXPECT_TRUE(update->unseen_site.empty());
+  EXPECT_FALSE(update->body.contains(scim_user_codec::x8_schema));
+  ASSERT_EQ(pl.skipped.size(), 1U);
+  EXPECT_NE(pl.skipped[0].reason.find("Site \"Nowhere\" waits"), std::string::npos);
+  const auto open = actions(pl, manual_action_kind::unknown_site);
+  ASSERT_EQ(open.size(), 1U);
+  EXPECT_TRUE(open[0]->already_open);
+  EXPECT_TRUE(pl.site_actions.empty());
+
+  w.full_listing = true;
+  w.complete = true;
+  pl = w.run();
+  update = find_entry(pl, operation_kind::update, "001");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(update->diffs.size(), 2U);
+  EXPECT_EQ(update->unseen_site, "Nowhere");
+  ASSERT_EQ(pl.site_actions.size(), 1U);
+  EXPECT_EQ(pl.site_actions[0].dedupe_key, "unknown_site:Nowhere");
+  // A site some listed user carries is known: nothing to blame it for.
+  person other = someone("002", "Ann", "Other");
+  other.site = "Nowhere";
+  w.add_remote(other, "a2");
+  pl = w.run();
+  EXPECT_TRUE(find_entry(pl, operation_kind::update, "001")->unseen_site.empty());
+  EXPECT_TRUE(pl.site_actions.empty());
+}
+
 TEST(planner_manual_actions, user_name_change) {
   world w;
   person p = someone("001");
