@@ -366,8 +366,10 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
     co_await settle_lost_create(e, op, r, summary);
     co_return;
   }
-  if (refused_for_site(e, op, r, summary)) co_return;
+  // A non-numeric externalId is tried first: the write without it tells whether that was all,
+  // and if it is refused too, the unseen site is what is left to blame.
   if (co_await retry_without_external_id(e, op, r, summary)) co_return;
+  if (refused_for_site(e, op, r, summary)) co_return;
   record_failure(e, op, r, summary);
 }
 
@@ -380,8 +382,10 @@ bool cycle_executor::refused_for_site(const plan_entry& e, std::int64_t op, cons
                                       execution_summary& summary) {
   if (r.outcome != scim_outcome::invalid || e.unseen_site.empty()) return false;
   auto out = outcome_of(r, audit_operation_outcome::failed);
+  // 8x8's own words are kept for the admin, though eightsync does not go by them.
   out.error_detail = "400 for site \"" + e.unseen_site +
-                     "\", which 8x8 was never seen to accept: waits for the unknown_site manual action";
+                     "\", which 8x8 was never seen to accept: waits for the unknown_site manual action (8x8 said: " +
+                     scim_failure_text(r) + ")";
   const std::string key = unknown_site_dedupe_key(e.unseen_site);
   store_.in_transaction([&] {
     audit_.record_outcome(op, out);
@@ -477,8 +481,8 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
                                                      execution_summary& summary) {
   auto rr = co_await port_.replace(e.scim_id, e.body);
   if (!rr.result.ok()) {
-    if (refused_for_site(e, op, rr.result, summary)) co_return;
     if (co_await retry_without_external_id(e, op, rr.result, summary)) co_return;
+    if (refused_for_site(e, op, rr.result, summary)) co_return;
     co_await record_unsuccessful_write(e, op, rr.result, summary);
     co_return;
   }

@@ -12,6 +12,11 @@ TOKEN='Tk9-sEcReT.42zQ-it'
 start_emulator
 emu_curl POST /_emulator/token "{\"token\":\"$TOKEN\"}" >/dev/null
 emu_curl POST /_emulator/users "$(cat "$EIGHTSYNC_SOURCE_DIR/config/examples/emulator-users.json")" >/dev/null
+# Users that show both of the example's sites exist, so a refused create is that user's failure
+# (a 400 to a site no user carries would be blamed on the site).
+X8=urn:ietf:params:scim:schemas:extension:8x8:1.1:User
+emu_curl POST /_emulator/users "[{\"userName\":\"site.one@example.com\",\"$X8\":{\"site\":\"London HQ\"}},
+  {\"userName\":\"site.two@example.com\",\"$X8\":{\"site\":\"Austin\"}}]" >/dev/null
 example_config "$WORK/cfg.yaml"
 DB="$WORK/state.db"
 export EIGHTSYNC_TOKEN="$TOKEN"

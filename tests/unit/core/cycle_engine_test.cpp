@@ -89,6 +89,7 @@ TEST_F(engine, RequestsSentAreThePortsCountRetriesIncluded) {
 
 TEST_F(engine, AFailedWriteMakesTheCyclePartialAndNotAGoodCycle) {
   hr_ = {someone("100", "Ada", "Lovelace")};
+  hr_[0].site = "";  // a 400 to a site no user carries would be blamed on the site
   port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "bad email"});
   const auto r = run();
   EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
@@ -170,6 +171,21 @@ TEST_F(engine, ARefusedUnknownSiteIsOneActionAndItsPeopleWaitWithoutBackingOff) 
   EXPECT_EQ(sent(port_, "POST u101@example.com"), 1U);
   EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
   EXPECT_EQ(store_.known_sites(), (strings{"London HQ", "Nowhere"})) << "accepted in a write: known";
+}
+
+// The map (or HR) now gives another site value: a new try at once, in an incremental cycle.
+TEST_F(engine, AChangedSiteValueIsTriedAtOnce) {
+  hr_ = {someone("100", "Ada", "Lovelace")};
+  hr_[0].site = "Nowhere";
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
+  run();
+  ASSERT_EQ(open_actions(manual_action_kind::unknown_site).size(), 1U);
+  hr_[0].site = "Somewhere";
+  port_.clear_requests();
+  const auto r = run();
+  EXPECT_EQ(sent(port_, "POST u100@example.com"), 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(store_.known_sites(), (strings{"Somewhere"}));
 }
 
 // A 400 to a write whose site 8x8 already shows on a user is not the site's fault: the user's
