@@ -126,8 +126,8 @@ bool numeric(std::string_view text) noexcept {
 // update changing it (an update that leaves it sends 8x8's own value back, which it took).
 bool writes_non_numeric_external_id(const plan_entry& e) {
   if (e.kind == operation_kind::create) {
-    return !numeric(scim_user_codec::read(e.body, attribute::external_id)) &&
-           !scim_user_codec::read(e.body, attribute::external_id).empty();
+    const std::string_view id = scim_user_codec::read(e.body, attribute::external_id);
+    return !id.empty() && !numeric(id);
   }
   if (e.kind != operation_kind::update) return false;
   return std::any_of(e.diffs.begin(), e.diffs.end(), [](const plan_diff& d) {
@@ -710,6 +710,7 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
       audit_.record_user_failure(key, cycle_, detail);
   }
   record_link_refreshes(p);
+  plan_ = nullptr;  // `p` is the caller's: no pointer into it outlives this call
 }
 
 // Links 8x8 already shows as HR wants: recorded without a request.

@@ -497,7 +497,7 @@ std::string plan_builder::site_origin(std::string_view site) const {
     out += out.empty() ? "HR value " : ", or HR value ";
     out += quoted(std::string_view(m.key)) + " (maps." + m.map + ")";
   }
-  return out.empty() ? "mapping.site gives it from HR as it is (no maps: entry produces it)"
+  return out.empty() ? "It is what mapping.site makes of these people's HR rows (no maps: entry gives it)"
                      : "It comes from " + out;
 }
 

@@ -79,7 +79,7 @@ std::string site_schema_line(const std::vector<core::remote_user>& users, const 
 }
 
 // The 8x8 ids of the users eightsync created, from the state database when there is one (none
-// yet: eightsync has created nobody); nullopt with a reason when it cannot be read.
+// yet: eightsync has created nobody); the reason when it cannot be read.
 core::expected<std::unordered_set<std::string>, std::string> created_ids(const config::eightsync_config& cfg) {
   std::unordered_set<std::string> ids;
   std::error_code ec;
@@ -108,7 +108,8 @@ std::string visibility_line(const std::vector<core::remote_user>& users, const c
     others += created->contains(std::string(r.id())) ? 0 : 1;
   if (others > 0) {
     return std::to_string(others) + " of " + std::to_string(users.size()) +
-           " users on the first page were not created by eightsync: 8x8 shows every user (\"All users\")" +
+           " users on the first page were not created by eightsync: 8x8 most likely shows every user "
+           "(\"All users\"; else another identity provider made them)" +
            (configured_all ? ", as target.visibility all says"
                            : "; target.visibility is idp_only, which is safe, but with all eightsync can adopt "
                              "them and skips the lookup before each create");

@@ -86,6 +86,18 @@ example_config() {
       "$EIGHTSYNC_SOURCE_DIR/config/eightsync.example.yaml" >"$1"
 }
 
+# example_config_own_hr FILE: example_config, reading a copy of the example export at
+# $WORK/hr.csv that the test may edit; the state database is $DB ($WORK/state.db).
+example_config_own_hr() {
+  example_config "$1"
+  sed -i "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr.csv#" "$1"
+  cp "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" "$WORK/hr.csv"
+  DB="$WORK/state.db"
+}
+
+# emu_posts: how many POSTs the emulator's log holds.
+emu_posts() { emu_curl GET /_emulator/log | grep -o '"method":"POST"' | wc -l; }
+
 # The 8x8 id of the emulator's user with this userName (each user's top-level fields sit
 # before its first '{' in the dump).
 id_of() {

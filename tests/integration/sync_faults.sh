@@ -473,6 +473,28 @@ expect_eq "sites kept under the configured 2.0 URN" \
   "$(users_sql "SELECT group_concat(json_extract(value, '\$.\"$X8_2\".site'), '|') FROM j")" "London HQ|Austin"
 db_sane
 
+# ---- one email: 8x8 keeps one, and eightsync sends exactly the mapped one. A listed user with a
+# second email (seeded: the emulator's POST and PUT keep one) is adopted and put back to one;
+# `plan` shows every email before and the mapped one after.
+scenario one_email
+hr_export "$S/hr.csv" 2
+emu_curl POST /_emulator/users '[{"userName":"user1@example.com","externalId":"E00001","name":{"givenName":"Given1","familyName":"Family1"},
+  "emails":[{"value":"user1@example.com","type":"work","primary":true},{"value":"private1@example.net","type":"home"}]}]' >/dev/null
+run_cmd 0 "$EIGHTSYNC" plan -c "$S/cfg.yaml"
+expect_in "$WORK/out" "user1@example.com, private1@example.net"
+sync_expect 0
+expect_eq "user 1's emails" \
+  "$(users_sql "SELECT group_concat(e.value->>'value', '|') FROM j, json_each(j.value, '\$.emails') e WHERE j.value->>'userName' = 'user1@example.com'")" "user1@example.com"
+expect_sql "SELECT d.value->>'before' FROM operations, json_each(diff_json) d
+            WHERE kind = 'update' AND hr_key = 'E00001' AND d.value->>'attribute' = 'email'" \
+  "user1@example.com, private1@example.net"
+expect_eq "user 2's emails (created)" \
+  "$(users_sql "SELECT count(*) FROM j, json_each(j.value, '\$.emails') e WHERE j.value->>'userName' = 'user2@example.com'")" "1"
+seq=$(last_seq)
+sync_expect 0 --full
+expect_eq "writes once in step" "$(writes_since "$seq")" "0"
+db_sane
+
 # ---- an account that types externalId as an integer (--external-id numeric): HR's "E00001" is
 # refused with a 400. The first POST goes again without externalId, the rest of the cycle sends
 # none, and the cycle reports one error naming the attribute; nobody fails or backs off.

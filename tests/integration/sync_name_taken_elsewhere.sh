@@ -7,12 +7,8 @@ source "$(dirname "$0")/lib.bash"
 
 printf '# taken in another 8x8 account\nzoe.ashworth@example.com\n' >"$WORK/foreign.txt"
 start_emulator --foreign-user-names "$WORK/foreign.txt"
-example_config "$WORK/cfg.yaml"
-sed -i "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr.csv#" "$WORK/cfg.yaml"
+example_config_own_hr "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token
-DB="$WORK/state.db"
-cp "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" "$WORK/hr.csv"
-posts() { emu_curl GET /_emulator/log | grep -o '"method":"POST"' | wc -l; }
 
 # The 409 makes the cycle partial (exit 8): one person was not created.
 run_cmd 8 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
@@ -26,10 +22,10 @@ created=$(sql "SELECT count(*) FROM user_links")
 [ "$created" -gt 5 ] || fail "the others were not created ($created links)"
 
 # The next cycles send no POST at all: everyone else is in step, and 00103 waits.
-before=$(posts)
+before=$(emu_posts)
 run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml" --full
 run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
-expect_eq "POSTs after the first cycle" "$(posts)" "$before"
+expect_eq "POSTs after the first cycle" "$(emu_posts)" "$before"
 run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "is taken in another 8x8 account (open action user_name_taken_elsewhere): waits for a new userName"
 
@@ -37,7 +33,7 @@ expect_in "$WORK/out" "is taken in another 8x8 account (open action user_name_ta
 id=$(sql "SELECT id FROM manual_actions WHERE status = 'open' AND kind = 'user_name_taken_elsewhere'")
 run_cmd 0 "$EIGHTSYNC" manual-actions -c "$WORK/cfg.yaml" --resolve "$id" --note "asked the other account"
 run_cmd 8 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
-expect_eq "POSTs after resolving" "$(posts)" "$((before + 1))"
+expect_eq "POSTs after resolving" "$(emu_posts)" "$((before + 1))"
 expect_sql "SELECT count(*) FROM manual_actions WHERE status = 'open' AND kind = 'user_name_taken_elsewhere'" "1"
 
 # A new userName for this person: created.

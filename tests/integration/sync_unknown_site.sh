@@ -8,12 +8,9 @@ source "$(dirname "$0")/lib.bash"
 
 printf '# sites defined in Admin Console\nLondon HQ\n' >"$WORK/sites.txt"
 start_emulator --sites "$WORK/sites.txt"
-example_config "$WORK/cfg.yaml"
-sed -i "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr.csv#" "$WORK/cfg.yaml"
+example_config_own_hr "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token
-DB="$WORK/state.db"
-cp "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" "$WORK/hr.csv"
-posts() { emu_curl GET /_emulator/log | grep -o '"method":"POST"' | wc -l; }
+
 run_cmd 8 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "writes wait for a site 8x8 refused"
 expect_sql "SELECT count(*) FROM manual_actions WHERE status = 'open' AND kind = 'unknown_site'" "1"
@@ -31,16 +28,16 @@ expect_sql "SELECT group_concat(site, '|') FROM known_sites" "London HQ"
 expect_eq "duplicate userNames" "$(emu_duplicate_user_names)" ""
 
 # An incremental cycle: no POST for them, and `plan` says why they wait.
-before=$(posts)
+before=$(emu_posts)
 run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
-expect_eq "POSTs in an incremental cycle" "$(posts)" "$before"
+expect_eq "POSTs in an incremental cycle" "$(emu_posts)" "$before"
 run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
 expect_in "$WORK/out" "Waits: 8x8 refused site \"Austin\" (open action unknown_site)"
 expect_in "$WORK/out" "[unknown_site]"
 
 # A full reconcile tries the site once more: one POST, refused again; still one action.
 run_cmd 8 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml" --full
-expect_eq "POSTs in a full reconcile" "$(posts)" "$((before + 1))"
+expect_eq "POSTs in a full reconcile" "$(emu_posts)" "$((before + 1))"
 expect_sql "SELECT count(*) FROM manual_actions WHERE status = 'open' AND kind = 'unknown_site'" "1"
 
 # The admin defines the site in Admin Console and resolves the action: everyone is created.
@@ -48,7 +45,7 @@ emu_curl PATCH /_emulator/settings '{"sites":["London HQ","Austin"]}' >/dev/null
 id=$(sql "SELECT id FROM manual_actions WHERE status = 'open' AND kind = 'unknown_site'")
 run_cmd 0 "$EIGHTSYNC" manual-actions -c "$WORK/cfg.yaml" --resolve "$id" --note "defined the site"
 run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
-expect_eq "POSTs once the site exists" "$(posts)" "$((before + 1 + austin))"
+expect_eq "POSTs once the site exists" "$(emu_posts)" "$((before + 1 + austin))"
 expect_sql "SELECT group_concat(site, '|') FROM known_sites" "Austin|London HQ"
 expect_eq "users with site Austin" \
   "$(emu_curl GET /_emulator/users | grep -o '"site":"Austin"' | wc -l)" "$austin"
