@@ -43,10 +43,10 @@ constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "matc
 constexpr std::array<sv, 9> source_keys{"type",          "path",      "key",
                                         "delimiter",     "encoding",  "min_rows",
                                         "key_normalize", "key_width", "max_record_bytes"};
-constexpr std::array<sv, 13> target_keys{"url",        "token_file",  "token_env",           "ca_file",
-                                         "proxy",      "visibility",  "site_schema",         "page_size",
-                                         "timeout",    "max_snapshot_age", "rate_limit", "retry",
-                                         "listing_max_duration"};
+constexpr std::array<sv, 13> target_keys{
+    "url",        "token_file",  "token_env",           "ca_file", "proxy",
+    "visibility", "site_schema", "page_size",           "timeout", "max_snapshot_age",
+    "rate_limit", "retry",       "listing_max_duration"};
 constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 4> retry_keys{"attempts", "base_delay", "max_delay", "max_pause"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
@@ -831,8 +831,8 @@ class loader {
 
   // "auto", or one of 8x8's two site extension URNs, exactly as 8x8 spells it.
   void read_site_schema(const field& f, std::string& out) {
-    const std::string expected = "auto, " + std::string(core::x8_schema_urn) + " or " +
-                                 std::string(core::x8_user_schema_urn);
+    const std::string expected =
+        "auto, " + std::string(core::x8_schema_urn) + " or " + std::string(core::x8_user_schema_urn);
     if (f.empty()) return;
     auto t = text(f, expected);
     if (!t) return;

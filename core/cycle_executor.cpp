@@ -383,9 +383,10 @@ bool cycle_executor::refused_for_site(const plan_entry& e, std::int64_t op, cons
   if (r.outcome != scim_outcome::invalid || e.unseen_site.empty()) return false;
   auto out = outcome_of(r, audit_operation_outcome::failed);
   // 8x8's own words are kept for the admin, though eightsync does not go by them.
-  out.error_detail = "400 for site \"" + e.unseen_site +
-                     "\", which 8x8 was never seen to accept: waits for the unknown_site manual action (8x8 said: " +
-                     scim_failure_text(r) + ")";
+  out.error_detail =
+      "400 for site \"" + e.unseen_site +
+      "\", which 8x8 was never seen to accept: waits for the unknown_site manual action (8x8 said: " +
+      scim_failure_text(r) + ")";
   const std::string key = unknown_site_dedupe_key(e.unseen_site);
   store_.in_transaction([&] {
     audit_.record_outcome(op, out);
@@ -429,8 +430,9 @@ boost::asio::awaitable<bool> cycle_executor::retry_without_external_id(const pla
   co_await run_one(without_external_id(e), summary);
   if (summary.ok + summary.not_applied > done_before) {
     summary.external_id_refused = true;
-    log_->error("cycle.external_id_refused: 8x8 refuses non-numeric externalIds; none is sent for the rest "
-                "of the cycle");
+    log_->error(
+        "cycle.external_id_refused: 8x8 refuses non-numeric externalIds; none is sent for the rest "
+        "of the cycle");
   } else {
     // Refused without it too: the externalId was not what 8x8 objected to.
     external_id_refused_ = false;
@@ -687,10 +689,10 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
     }
     if (!e.unseen_site.empty() && refused_sites_.count(e.unseen_site) != 0) {
       // 8x8 refused this site for someone else this cycle: one try per site, not per person.
-      audit_.record_completed(cycle_, intent_of(e),
-                              local_outcome(audit_operation_outcome::skipped,
-                                            "not sent: 8x8 refused site \"" + e.unseen_site +
-                                                "\" this cycle (unknown_site manual action)"));
+      audit_.record_completed(
+          cycle_, intent_of(e),
+          local_outcome(audit_operation_outcome::skipped, "not sent: 8x8 refused site \"" + e.unseen_site +
+                                                              "\" this cycle (unknown_site manual action)"));
       ++summary.waiting_for_site;
       failed_keys_.insert(e.hr_key);
       continue;

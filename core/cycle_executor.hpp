@@ -36,8 +36,8 @@ struct execution_summary {
   /// Writes not sent, or refused with 400, because 8x8 refused their site (unknown_site manual
   /// actions): the people wait without backing off.
   std::size_t waiting_for_site = 0;
-  bool interrupted = false;      ///< a stop request ended the cycle before every operation ran
-  std::string error;             ///< why the cycle stopped or turned read-only, for a person
+  bool interrupted = false;  ///< a stop request ended the cycle before every operation ran
+  std::string error;         ///< why the cycle stopped or turned read-only, for a person
 };
 
 /// Carries out a plan against 8x8 through a scim_port, crash-safely (invariants 1, 4, 6, 7, 10).
@@ -110,7 +110,8 @@ class cycle_executor {
                         execution_summary& summary);
   void skip(const plan_entry& e, const std::string& why, execution_summary& summary);
   void record_link_refreshes(const plan& p);
-  bool refused_for_site(const plan_entry& e, std::int64_t op, const scim_result& r, execution_summary& summary);
+  bool refused_for_site(const plan_entry& e, std::int64_t op, const scim_result& r,
+                        execution_summary& summary);
   void remember_site(const plan_entry& e);
   boost::asio::awaitable<bool> retry_without_external_id(const plan_entry& e, std::int64_t op,
                                                          const scim_result& r, execution_summary& summary);
@@ -124,7 +125,7 @@ class cycle_executor {
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
   std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
-  bool external_id_refused_ = false;  // 8x8 refuses non-numeric externalIds: none is sent any more
+  bool external_id_refused_ = false;     // 8x8 refuses non-numeric externalIds: none is sent any more
   std::set<std::string> refused_sites_;  // unseen sites 8x8 refused this cycle: their writes wait
   const plan* plan_ = nullptr;           // the plan execute() runs (its site_actions)
 };

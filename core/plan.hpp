@@ -209,11 +209,11 @@ struct read_strategy {
 /// then creates, then adopts (no request; they precede the updates that depend on them), then
 /// updates. Within a kind, by HR key. `held` has the same shape and order.
 struct plan {
-  std::vector<plan_entry> operations;             ///< to execute, in order
-  std::vector<plan_entry> held;                   ///< over a safety limit: each carries its hold
-  std::vector<plan_hold> holds;                   ///< the holds that tripped this cycle
-  std::vector<plan_conflict> conflicts;           ///< by HR key
-  std::vector<manual_action> manual_actions;      ///< standalone ones (follow-ups sit on entries)
+  std::vector<plan_entry> operations;         ///< to execute, in order
+  std::vector<plan_entry> held;               ///< over a safety limit: each carries its hold
+  std::vector<plan_hold> holds;               ///< the holds that tripped this cycle
+  std::vector<plan_conflict> conflicts;       ///< by HR key
+  std::vector<manual_action> manual_actions;  ///< standalone ones (follow-ups sit on entries)
   /// One unknown_site action per unseen site this plan writes (plan_entry::unseen_site): raised
   /// by the executor only if 8x8 refuses that site.
   std::vector<manual_action> site_actions;

@@ -478,13 +478,15 @@ bool plan_builder::unseen_site(std::string_view site) const {
 // still open. A full reconcile tries it once more (the executor sends one write, and holds the
 // others back if 8x8 refuses it again).
 bool plan_builder::site_waits(std::string_view site) const {
-  return !remote_.full_listing && sv_.open_actions.find(unknown_site_dedupe_key(planner_trim(site))).count > 0;
+  return !remote_.full_listing &&
+         sv_.open_actions.find(unknown_site_dedupe_key(planner_trim(site))).count > 0;
 }
 
 void plan_builder::note_unseen_site(std::string_view site, std::string_view hr_key) {
   site = planner_trim(site);
   auto it = unseen_sites_.find(site);
-  if (it == unseen_sites_.end()) it = unseen_sites_.emplace(std::string(site), std::vector<std::string>{}).first;
+  if (it == unseen_sites_.end())
+    it = unseen_sites_.emplace(std::string(site), std::vector<std::string>{}).first;
   it->second.emplace_back(hr_key);
 }
 
@@ -694,9 +696,8 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
                (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
     e.diffs = std::move(diffs);
     e.unseen_site = std::string(unseen);
-    e.body =
-        scim_user_codec::put_body(r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt,
-                                  out_.site_schema.urn);
+    e.body = scim_user_codec::put_body(
+        r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt, out_.site_schema.urn);
     if (rehire) {
       e.after = operation_kind::reactivate;
     } else if (adopted) {
@@ -1376,7 +1377,8 @@ void plan_builder::order_output() {
 plan plan_builder::run() {
   // First: every create and PUT body writes a new site under this URN, and a site no user carries
   // is one 8x8 may refuse.
-  out_.site_schema = choose_site_schema(opt_.site_schema, site_schema_seen(remote_.users), state_.site_schema);
+  out_.site_schema =
+      choose_site_schema(opt_.site_schema, site_schema_seen(remote_.users), state_.site_schema);
   known_sites_.insert(state_.known_sites.begin(), state_.known_sites.end());
   for (const auto& r : remote_.users) {
     const auto site = planner_trim(r.get(attribute::site));

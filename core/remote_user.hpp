@@ -52,7 +52,9 @@ class remote_user {
   bool other_entries(attribute a) const noexcept { return (other_entries_ >> static_cast<unsigned>(a)) & 1U; }
   /// Which of `a`'s read locations get(a) came from (0 for the first; the site's 2.0 URN is 1).
   /// Never throws.
-  std::size_t read_location(attribute a) const noexcept { return (second_location_ >> static_cast<unsigned>(a)) & 1U; }
+  std::size_t read_location(attribute a) const noexcept {
+    return (second_location_ >> static_cast<unsigned>(a)) & 1U;
+  }
   /// When the object was fetched. Never throws.
   time_point fetched_at() const noexcept { return fetched_at_; }
 
@@ -79,8 +81,8 @@ class remote_user {
   std::array<std::uint32_t, slot_count> ends_{};  // where each slot ends in buffer_
   std::uint32_t rebuilt_ = 0;                     // which members to_object() rebuilds from values
   std::uint16_t schemas_ = 0;                     // the rebuilt `schemas`: a code per URN, in order
-  std::uint32_t conflicting_ = 0;    // bit i: attribute i has different values at two read locations
-  std::uint32_t other_entries_ = 0;  // bit i: attribute i's multi-valued member has other entries
+  std::uint32_t conflicting_ = 0;      // bit i: attribute i has different values at two read locations
+  std::uint32_t other_entries_ = 0;    // bit i: attribute i's multi-valued member has other entries
   std::uint32_t second_location_ = 0;  // bit i: attribute i was read from its second location
   bool active_ = true;
   time_point fetched_at_{};

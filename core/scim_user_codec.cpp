@@ -261,7 +261,8 @@ void scim_user_codec::write(json::object& user, const attribute_row& row, std::s
   }
 }
 
-void scim_user_codec::write(json::object& user, attribute a, std::string_view value, std::string_view site_urn) {
+void scim_user_codec::write(json::object& user, attribute a, std::string_view value,
+                            std::string_view site_urn) {
   write(user, attribute_row_of(a), value, site_urn);
 }
 

@@ -60,13 +60,15 @@ std::string site_schema_line(const std::vector<core::remote_user>& users, const 
   std::size_t with_site = 0;
   for (const auto& r : users)
     with_site += r.get(core::attribute::site).empty() ? 0 : 1;
-  std::string text = seen ? std::to_string(with_site) + " of " + std::to_string(users.size()) +
-                                " users on the first page carry a site, under " + std::string(*seen)
-                          : "none of the " + std::to_string(users.size()) + " users on the first page carries a site";
+  std::string text =
+      seen ? std::to_string(with_site) + " of " + std::to_string(users.size()) +
+                 " users on the first page carry a site, under " + std::string(*seen)
+           : "none of the " + std::to_string(users.size()) + " users on the first page carries a site";
   switch (c.source) {
     case core::site_schema_source::configured:
       text += "; new sites go under " + std::string(c.urn) + " (target.site_schema)";
-      if (seen && *seen != c.urn) text += ", which is NOT the one this account's users carry: check target.site_schema";
+      if (seen && *seen != c.urn)
+        text += ", which is NOT the one this account's users carry: check target.site_schema";
       return text;
     case core::site_schema_source::seen:
     case core::site_schema_source::remembered:
@@ -80,7 +82,8 @@ std::string site_schema_line(const std::vector<core::remote_user>& users, const 
 
 // The 8x8 ids of the users eightsync created, from the state database when there is one (none
 // yet: eightsync has created nobody); the reason when it cannot be read.
-core::expected<std::unordered_set<std::string>, std::string> created_ids(const config::eightsync_config& cfg) {
+core::expected<std::unordered_set<std::string>, std::string> created_ids(
+    const config::eightsync_config& cfg) {
   std::unordered_set<std::string> ids;
   std::error_code ec;
   if (!std::filesystem::exists(cfg.state.path, ec)) return ids;
@@ -99,7 +102,8 @@ core::expected<std::unordered_set<std::string>, std::string> created_ids(const c
 // Whether 8x8 shows users eightsync did not create (its "All users" setting), as far as the first
 // page tells, against target.visibility: with idp_only visibility a user eightsync cannot see is
 // not gone, and every create is looked up first.
-std::string visibility_line(const std::vector<core::remote_user>& users, const config::eightsync_config& cfg) {
+std::string visibility_line(const std::vector<core::remote_user>& users,
+                            const config::eightsync_config& cfg) {
   const bool configured_all = cfg.target.visibility == config::visibility_mode::all;
   const auto created = created_ids(cfg);
   if (!created) return "cannot tell (" + created.error() + ")";
@@ -110,9 +114,10 @@ std::string visibility_line(const std::vector<core::remote_user>& users, const c
     return std::to_string(others) + " of " + std::to_string(users.size()) +
            " users on the first page were not created by eightsync: 8x8 most likely shows every user "
            "(\"All users\"; else another identity provider made them)" +
-           (configured_all ? ", as target.visibility all says"
-                           : "; target.visibility is idp_only, which is safe, but with all eightsync can adopt "
-                             "them and skips the lookup before each create");
+           (configured_all
+                ? ", as target.visibility all says"
+                : "; target.visibility is idp_only, which is safe, but with all eightsync can adopt "
+                  "them and skips the lookup before each create");
   }
   return "cannot tell: every user on the first page (" + std::to_string(users.size()) +
          ") is one eightsync created" +

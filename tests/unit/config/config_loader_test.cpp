@@ -244,9 +244,10 @@ TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
             urn2);
   const std::string e =
       error_of(minimal().replace(minimal().find("mapping:"), 0, "  site_schema: urn:8x8:scim:2.0:user\n"));
-  EXPECT_NE(e.find("target.site_schema: expected auto, urn:ietf:params:scim:schemas:extension:8x8:1.1:User or " +
-                   urn2 + ", found \"urn:8x8:scim:2.0:user\""),
-            std::string::npos)
+  EXPECT_NE(
+      e.find("target.site_schema: expected auto, urn:ietf:params:scim:schemas:extension:8x8:1.1:User or " +
+             urn2 + ", found \"urn:8x8:scim:2.0:user\""),
+      std::string::npos)
       << e;
 }
 
@@ -290,7 +291,8 @@ TEST(config_errors, a_token_in_the_config_is_refused_with_a_hint) {
   EXPECT_EQ(
       error_of(minimal().replace(minimal().find("mapping:"), 0, "  token: s3cr3t\n")),
       "cfg.yaml:6:3: target.token: expected a key of target (url, token_file, token_env, ca_file, proxy, "
-      "visibility, site_schema, page_size, timeout, max_snapshot_age, rate_limit, retry or listing_max_duration), found "
+      "visibility, site_schema, page_size, timeout, max_snapshot_age, rate_limit, retry or "
+      "listing_max_duration), found "
       "unknown key \"token\"; "
       "the "
       "token never goes in the config: use token_file or token_env");

@@ -156,8 +156,7 @@ TEST(attribute_table, ReadsEachKindOfLocation) {
     "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"D"}})");
   EXPECT_EQ(scim_user_codec::read_at(o, at_member("userName")), "u@x") << "names match case-insensitively";
   EXPECT_EQ(scim_user_codec::read_at(o, at_sub_member("name", "givenName")), "G");
-  EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::only_entry)),
-            "p@x")
+  EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::only_entry)), "p@x")
       << "no work email: the primary one";
   EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("emails", "work", entry_rule::of_type)), "");
   EXPECT_EQ(scim_user_codec::read_at(o, at_typed_entry("phoneNumbers", "mobile", entry_rule::of_type)), "m");

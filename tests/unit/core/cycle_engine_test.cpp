@@ -122,14 +122,15 @@ std::size_t sent(const scripted_port& port, const std::string& request) {
 TEST_F(engine, ARefusedUnknownSiteIsOneActionAndItsPeopleWaitWithoutBackingOff) {
   auto zed = someone("900", "Zed", "Known");  // in 8x8, not in HR: shows "London HQ" is a real site
   port_.add(scim_object(zed, "z900"));
-  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder"), someone("102", "Cy", "Twombly")};
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder"),
+         someone("102", "Cy", "Twombly")};
   hr_[0].site = hr_[1].site = "Nowhere";
-  settings_.planner.map_entries = {{"office_site", "Nowhere Office", "Nowhere"}, {"office_site", "London", "London HQ"}};
+  settings_.planner.map_entries = {{"office_site", "Nowhere Office", "Nowhere"},
+                                   {"office_site", "London", "London HQ"}};
   port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "Invalid site"});
   auto r = run();
 
-  EXPECT_EQ(port_.requests(),
-            (strings{"LIST 1", "POST u100@example.com", "POST u102@example.com"}))
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "POST u100@example.com", "POST u102@example.com"}))
       << "one POST for the refused site, not one per person";
   EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
   EXPECT_EQ(r.exec.waiting_for_site, 2U);
@@ -138,12 +139,14 @@ TEST_F(engine, ARefusedUnknownSiteIsOneActionAndItsPeopleWaitWithoutBackingOff) 
   auto actions = open_actions(manual_action_kind::unknown_site);
   ASSERT_EQ(actions.size(), 1U);
   EXPECT_EQ(actions[0].action.dedupe_key, "unknown_site:Nowhere");
-  EXPECT_EQ(actions[0].action.text,
-            "8x8 refused site \"Nowhere\" (400): it is not a site defined in Admin Console, or not spelt exactly as "
-            "there. It comes from HR value \"Nowhere Office\" (maps.office_site). 2 people wait for it (HR keys "
-            "100, 101). Define the site in Admin Console, or correct the map or the HR value. eightsync tries this "
-            "site once more at the next full reconcile or when this action is resolved, and a changed site value "
-            "at once.");
+  EXPECT_EQ(
+      actions[0].action.text,
+      "8x8 refused site \"Nowhere\" (400): it is not a site defined in Admin Console, or not spelt exactly "
+      "as "
+      "there. It comes from HR value \"Nowhere Office\" (maps.office_site). 2 people wait for it (HR keys "
+      "100, 101). Define the site in Admin Console, or correct the map or the HR value. eightsync tries this "
+      "site once more at the next full reconcile or when this action is resolved, and a changed site value "
+      "at once.");
   EXPECT_FALSE(backs_off("100", r.cycle_id));
   EXPECT_FALSE(backs_off("101", r.cycle_id));
   EXPECT_EQ(store_.known_sites(), (strings{"London HQ"}));

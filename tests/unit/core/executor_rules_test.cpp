@@ -343,7 +343,8 @@ TEST_F(executor, ARefusedNonNumericExternalIdIsDroppedForTheRestOfTheCycle) {
   const auto cycle = begin_cycle();
   const auto s = execute(plan_now(w), cycle);
 
-  EXPECT_EQ(port_.requests(), (strings{"POST uE100@example.com", "POST uE100@example.com", "POST uE101@example.com"}));
+  EXPECT_EQ(port_.requests(),
+            (strings{"POST uE100@example.com", "POST uE100@example.com", "POST uE101@example.com"}));
   EXPECT_TRUE(s.external_id_refused);
   EXPECT_EQ(s.ok, 2U);
   EXPECT_EQ(s.failed, 0U);

@@ -11,7 +11,8 @@ json::object& add_remote_under_2_0(world& w, const person& p, const std::string&
   auto& o = w.add_remote(p, id);
   o.erase(scim_user_codec::x8_schema);
   o[x8_user_schema_urn] = json::object{{"site", p.site}};
-  o["schemas"] = json::array{scim_user_codec::core_schema, scim_user_codec::enterprise_schema, x8_user_schema_urn};
+  o["schemas"] =
+      json::array{scim_user_codec::core_schema, scim_user_codec::enterprise_schema, x8_user_schema_urn};
   return o;
 }
 
@@ -20,7 +21,8 @@ TEST(site_schema, choice_order_is_configured_seen_remembered_assumed) {
   const std::string_view v2 = x8_user_schema_urn;
   EXPECT_EQ(choose_site_schema(v2, v1, v1), (site_schema_choice{v2, site_schema_source::configured}));
   EXPECT_EQ(choose_site_schema("auto", v2, v1), (site_schema_choice{v2, site_schema_source::seen}));
-  EXPECT_EQ(choose_site_schema("auto", std::nullopt, v2), (site_schema_choice{v2, site_schema_source::remembered}));
+  EXPECT_EQ(choose_site_schema("auto", std::nullopt, v2),
+            (site_schema_choice{v2, site_schema_source::remembered}));
   EXPECT_EQ(choose_site_schema("auto", std::nullopt, std::nullopt),
             (site_schema_choice{v1, site_schema_source::assumed}));
   EXPECT_EQ(choose_site_schema("auto", std::nullopt, std::string_view("urn:garbage")),
@@ -39,7 +41,8 @@ TEST(site_schema, the_urn_most_listed_users_carry_is_seen) {
   users.push_back(read(R"({"id":"b","urn:8x8:scim:schemas:extension:8x8user:2.0:User":{"site":"Austin"}})"));
   EXPECT_EQ(site_schema_seen(users), x8_user_schema_urn);
   EXPECT_EQ(users[1].read_location(attribute::site), 1U);
-  users.push_back(read(R"({"id":"c","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Austin"}})"));
+  users.push_back(
+      read(R"({"id":"c","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Austin"}})"));
   EXPECT_EQ(site_schema_seen(users), x8_schema_urn) << "a tie: the 1.1 URN";
   users.push_back(read(R"({"id":"d","urn:8x8:scim:schemas:extension:8x8user:2.0:User":{"site":"Leeds"}})"));
   EXPECT_EQ(site_schema_seen(users), x8_user_schema_urn);
@@ -83,11 +86,12 @@ TEST(site_schema, without_a_listed_site_the_remembered_urn_else_an_assumed_one) 
   EXPECT_EQ(find_entry(pl, operation_kind::create, "001")->body.at(scim_user_codec::x8_schema).at("site"),
             "London HQ");
   const std::string t = plan_text(pl, {});
-  EXPECT_NE(t.find("Sites: written under urn:ietf:params:scim:schemas:extension:8x8:1.1:User: no user eightsync "
-                   "has read carries a site yet, so it cannot tell which of 8x8's two extensions this account "
-                   "uses, and assumes the 1.1 one. Set target.site_schema if the account uses "
-                   "urn:8x8:scim:schemas:extension:8x8user:2.0:User."),
-            std::string::npos)
+  EXPECT_NE(
+      t.find("Sites: written under urn:ietf:params:scim:schemas:extension:8x8:1.1:User: no user eightsync "
+             "has read carries a site yet, so it cannot tell which of 8x8's two extensions this account "
+             "uses, and assumes the 1.1 one. Set target.site_schema if the account uses "
+             "urn:8x8:scim:schemas:extension:8x8user:2.0:User."),
+      std::string::npos)
       << t;
   EXPECT_EQ(plan_json(pl, {}).at("summary").at("site_schema"),
             (json::object{{"urn", x8_schema_urn}, {"source", "assumed"}, {"writes_site", true}}));
@@ -95,7 +99,8 @@ TEST(site_schema, without_a_listed_site_the_remembered_urn_else_an_assumed_one) 
   w.state.site_schema = std::string(x8_user_schema_urn);
   pl = w.run();
   EXPECT_EQ(pl.site_schema, (site_schema_choice{x8_user_schema_urn, site_schema_source::remembered}));
-  EXPECT_EQ(find_entry(pl, operation_kind::create, "001")->body.at(x8_user_schema_urn).at("site"), "London HQ");
+  EXPECT_EQ(find_entry(pl, operation_kind::create, "001")->body.at(x8_user_schema_urn).at("site"),
+            "London HQ");
 
   w.options.site_schema = x8_schema_urn;
   pl = w.run();
