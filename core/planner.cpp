@@ -1448,6 +1448,11 @@ plan make_plan(const mapping_result& desired, const remote_snapshot& remote, con
   return plan_builder(desired, remote, state, options).run();
 }
 
+bool full_reconcile_due(std::optional<clock::time_point> last_complete, clock::time_point now,
+                        clock::duration every) noexcept {
+  return !last_complete || *last_complete > now || now - *last_complete >= every;
+}
+
 read_strategy plan_reads(const mapping_result& desired, const planner_state& state,
                          const planner_options& options) {
   read_strategy out;

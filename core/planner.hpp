@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <optional>
 
 #include "core/mapping_result.hpp"
 #include "core/plan.hpp"
@@ -32,6 +33,14 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
 /// only std::bad_alloc.
 plan make_plan(const mapping_result& desired, const remote_snapshot& remote, const planner_state& state,
                const planner_options& options);
+
+/// Whether a cycle at `now` is due a full reconcile (schedule.full_reconcile = `every`): no
+/// complete full listing is recorded (`last_complete`, state.db's last_full_listing_at, which an
+/// incomplete or interrupted listing never sets), or the last one is at least `every` old. A
+/// recorded time after `now` (the wall clock stepped back) cannot be trusted: due. So a restart
+/// keeps the schedule instead of listing everything again. Never throws.
+bool full_reconcile_due(std::optional<clock::time_point> last_complete, clock::time_point now,
+                        clock::duration every) noexcept;
 
 /// The HR row count the source-shrink hold compares (store it as last_good_cycle::source_rows):
 /// mapping_result::rows_read, or users + quarantined rows when rows_read is 0. Never throws.

@@ -28,6 +28,7 @@
 #include "core/cycle_labels.hpp"
 #include "core/db_lock.hpp"
 #include "core/persistent_rate_limiter.hpp"
+#include "core/planner.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
@@ -88,6 +89,7 @@ class service {
   void begin_stop();
   std::string status_line(const core::cycle_result& r) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds d);
+  bool full_reconcile_due();
   std::size_t token_fingerprint() const;
   void start_metrics();
   void refresh_metrics();
@@ -117,11 +119,23 @@ class service {
   std::atomic<bool> stop_{false};
   bool in_cycle_ = false;
   pending pending_;
-  std::optional<std::chrono::steady_clock::time_point> last_full_;
   std::string last_status_ = "no cycle yet";
   std::size_t token_fingerprint_ = 0;  // of the token a 401 refused; a different one ends the backoff
   bool auth_backoff_ = false;
 };
+
+// Whether this cycle lists everything: by the last complete full listing the state database
+// records (a listing that stopped part way, or a cycle that failed, never counts). When the
+// database cannot say, a full reconcile is the safe answer.
+bool service::full_reconcile_due() {
+  try {
+    return core::full_reconcile_due(store_->last_full_listing(), core::wall_clock::instance().now(),
+                                    cfg_.schedule.full_reconcile);
+  } catch (const core::state_error& e) {
+    log_->warn("schedule.full_reconcile_unknown {}", e.what());
+    return true;
+  }
+}
 
 std::chrono::milliseconds service::jittered(std::chrono::milliseconds d) {
   // Up to 5% later, so many installations started together do not hit 8x8 in step.
@@ -332,8 +346,9 @@ std::string service::status_line(const core::cycle_result& r) const {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 net::awaitable<void> service::loop() {
-  // The first cycle runs at once, and is a full reconcile.
-  trigger(cycle_trigger::startup, true);
+  // The first cycle runs at once; it is a full reconcile only when one is due by the time of the
+  // last complete listing in state.db, so a restart keeps the schedule.
+  trigger(cycle_trigger::startup);
   auto next_due = std::chrono::steady_clock::now();
   while (!stop_) {
     if (!pending_.cycle && !pending_.reload) {
@@ -354,8 +369,7 @@ net::awaitable<void> service::loop() {
         continue;
       }
     }
-    const auto now = std::chrono::steady_clock::now();
-    const bool full = pending_.full || !last_full_ || now - *last_full_ >= cfg_.schedule.full_reconcile;
+    const bool full = pending_.full || full_reconcile_due();
     const auto why = pending_.trigger;
     pending_ = pending{false, false, cycle_trigger::schedule, pending_.reload};
     in_cycle_ = true;
@@ -383,7 +397,6 @@ net::awaitable<void> service::loop() {
     if (stop_) break;
     next_due = std::chrono::steady_clock::now() + jittered(cfg_.schedule.interval);
     if (result) {
-      if (full && result->end.outcome != cycle_outcome::auth_failed) last_full_ = now;
       last_status_ = status_line(*result);
       if (result->end.outcome == cycle_outcome::auth_failed) {
         auth_backoff_ = true;

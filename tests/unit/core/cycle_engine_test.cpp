@@ -71,6 +71,25 @@ TEST_F(engine, AFirstCycleListsCreatesAndEndsOkAsAGoodCycle) {
   EXPECT_EQ(store_.last_full_listing(), t0) << "a complete listing is recorded";
 }
 
+// A listing that stops part way is no full reconcile: the last complete one keeps its time, so
+// the schedule (full_reconcile_due) still asks for one.
+TEST_F(engine, AListingThatStopsPartWayIsNotRecordedComplete) {
+  settings_.planner.page_size = 1;
+  synced(someone("200", "Bob", "Builder"), "x200");
+  synced(someone("201", "Cy", "Builder"), "x201");
+  hr_ = {someone("200", "Bob", "Builder"), someone("201", "Cy", "Builder")};
+  run(true);
+  ASSERT_EQ(store_.last_full_listing(), t0);
+  clock_.advance(std::chrono::hours(25));
+  port_.script(port_call::list_page, {});
+  port_.script(port_call::list_page, {.outcome = scim_outcome::server});
+  const auto r = run(true);
+  EXPECT_EQ(row(r).kind, cycle_kind::full);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  EXPECT_EQ(store_.last_full_listing(), t0) << "not moved by a listing that stopped";
+  EXPECT_TRUE(full_reconcile_due(store_.last_full_listing(), clock_.now(), std::chrono::hours(24)));
+}
+
 TEST_F(engine, RequestsSentAreThePortsCountRetriesIncluded) {
   hr_ = {someone("100", "Ada", "Lovelace")};
   port_.script(port_call::create, {.attempts = 3});

@@ -21,6 +21,19 @@ world listing_showing(int linked, int listed) {
   return w;
 }
 
+// A restart keeps the schedule: a full reconcile is due only when the last complete listing is
+// at least schedule.full_reconcile old, or when there is none (manual clock: plain time points).
+TEST(planner_listing_trust, AFullReconcileIsDueByTheLastCompleteListing) {
+  using namespace std::chrono_literals;
+  const auto listed = t0;
+  EXPECT_TRUE(full_reconcile_due(std::nullopt, listed, 24h)) << "never listed completely";
+  EXPECT_FALSE(full_reconcile_due(listed, listed + 1h, 24h)) << "a restart an hour later";
+  EXPECT_FALSE(full_reconcile_due(listed, listed + 24h - 1ms, 24h));
+  EXPECT_TRUE(full_reconcile_due(listed, listed + 24h, 24h)) << "due at the interval";
+  EXPECT_TRUE(full_reconcile_due(listed, listed + 30 * 24h, 24h));
+  EXPECT_TRUE(full_reconcile_due(listed + 1min, listed, 24h)) << "the clock stepped back: not trusted";
+}
+
 TEST(planner_listing_trust, AnEmptyCompleteListingHoldsCreates) {
   world w = listing_showing(10, 0);
   const plan p = w.run();
