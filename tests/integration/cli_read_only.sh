@@ -65,8 +65,9 @@ daemon=$!
 trap 'kill "$daemon" "$EMU_PID" 2>/dev/null || true; wait 2>/dev/null || true; cleanup_work' EXIT
 wait_for 60 "SELECT outcome FROM cycles WHERE id = 2" "ok"
 [ -e "$DB-wal" ] && [ -e "$DB-shm" ] || fail "the running service holds no -wal/-shm files: $(ls "$STATE")"
+# (The start right after `sync` lists nothing: its complete listing is recent, schedule.full_reconcile not due.)
 run_cmd 0 as_reader "$EIGHTSYNC" status -c "$WORK/cfg.yaml"
-expect_in "$WORK/out" "last cycle   cycle 2  ok  full  startup  "
+expect_in "$WORK/out" "last cycle   cycle 2  ok  incremental  startup  "
 expect_in "$WORK/out" "running: eightsync pid $daemon holds the writer lock"
 run_cmd 0 as_reader "$EIGHTSYNC" audit -c "$WORK/cfg.yaml" cycles --json
 expect_in "$WORK/out" '"triggered_by":"startup"'
