@@ -399,7 +399,8 @@ class plan_builder {
   void note_unseen_site(std::string_view site, std::string_view hr_key);
   std::string site_origin(std::string_view site) const;
   void add_site_actions();
-  std::set<std::string, std::less<>> known_sites_;  // state.db's known_sites, and the sites read this cycle
+  // state.db's known_sites and the sites read this cycle (views into state_ and remote_)
+  std::set<std::string_view, std::less<>> known_sites_;
   std::map<std::string, std::vector<std::string>, std::less<>> unseen_sites_;  // site → HR keys writing it
 
   std::vector<pending> deactivations_, reactivations_, creates_, adopts_, updates_;
@@ -1375,15 +1376,6 @@ void plan_builder::order_output() {
 }
 
 plan plan_builder::run() {
-  // First: every create and PUT body writes a new site under this URN, and a site no user carries
-  // is one 8x8 may refuse.
-  out_.site_schema =
-      choose_site_schema(opt_.site_schema, site_schema_seen(remote_.users), state_.site_schema);
-  known_sites_.insert(state_.known_sites.begin(), state_.known_sites.end());
-  for (const auto& r : remote_.users) {
-    const auto site = planner_trim(r.get(attribute::site));
-    if (!site.empty() && known_sites_.find(site) == known_sites_.end()) known_sites_.emplace(site);
-  }
   authoritative_ = remote_.full_listing && remote_.complete && opt_.listing_shows_everyone;
   out_.authoritative = authoritative_;
   out_.first_cycle = state_.links.empty();
@@ -1391,11 +1383,14 @@ plan plan_builder::run() {
   out_.desired_users = desired_.users.size();
   out_.managed_users = state_.links.size();
 
-  // The snapshot by id; of two copies of one user, the fresher one counts.
+  // The snapshot by id; of two copies of one user, the fresher one counts. The same pass counts
+  // the sites the users carry (the user's id and site lie in one buffer: one visit each).
   remote_by_id_.reserve(remote_.users.size());
   superseded_.assign(remote_.users.size(), 0);
+  site_census census;
   for (std::size_t i = 0; i < remote_.users.size(); ++i) {
     const remote_user& r = remote_.users[i];
+    census.add(r);
     const auto h = remote_by_id_.add(r.id(), static_cast<std::uint32_t>(i));
     if (h.count < 2) continue;
     if (remote_.users[h.first].fetched_at() < r.fetched_at()) {
@@ -1405,6 +1400,11 @@ plan plan_builder::run() {
       superseded_[i] = 1;
     }
   }
+  // Before any body is built: new sites go under this URN, and a site no user carries (nor any
+  // accepted write) is one 8x8 may refuse.
+  out_.site_schema = choose_site_schema(opt_.site_schema, census.urn(), state_.site_schema);
+  known_sites_ = census.sites();
+  known_sites_.insert(state_.known_sites.begin(), state_.known_sites.end());
   // Each link's user in the snapshot, and each user's link.
   const auto links = state_.links.size();
   remote_of_link_.assign(links, npos);

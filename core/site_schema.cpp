@@ -3,6 +3,7 @@
 #include <array>
 
 #include "core/remote_user.hpp"
+#include "core/text.hpp"
 
 namespace eightsync::core {
 
@@ -13,14 +14,26 @@ std::optional<std::string_view> site_schema_urn(std::string_view text) noexcept 
   return std::nullopt;
 }
 
-std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users) noexcept {
-  static_assert(attribute_row_of(attribute::site).read.size() == 2, "one count per site URN below");
-  std::array<std::size_t, 2> under{};
-  for (const auto& r : users) {
-    if (!r.get(attribute::site).empty()) ++under[r.read_location(attribute::site)];
-  }
-  if (under[0] == 0 && under[1] == 0) return std::nullopt;
-  return attribute_row_of(attribute::site).read[under[1] > under[0] ? 1 : 0].container;
+void site_census::add(const remote_user& r) {
+  static_assert(attribute_row_of(attribute::site).read.size() == 2, "one count per site URN");
+  const std::string_view site = planner_trim(r.get(attribute::site));
+  if (site.empty()) return;
+  ++under_[r.read_location(attribute::site)];
+  if (site == last_) return;
+  last_ = site;
+  sites_.insert(site);
+}
+
+std::optional<std::string_view> site_census::urn() const noexcept {
+  if (under_[0] == 0 && under_[1] == 0) return std::nullopt;
+  return attribute_row_of(attribute::site).read[under_[1] > under_[0] ? 1 : 0].container;
+}
+
+std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users) {
+  site_census census;
+  for (const auto& r : users)
+    census.add(r);
+  return census.urn();
 }
 
 site_schema_choice choose_site_schema(std::string_view configured, std::optional<std::string_view> seen,

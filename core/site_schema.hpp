@@ -1,6 +1,10 @@
 #pragma once
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <span>
 #include <string_view>
 
@@ -39,9 +43,27 @@ inline constexpr std::string_view site_schema_auto = "auto";
 /// two (compared exactly: URNs in `schemas` are). Never throws.
 std::optional<std::string_view> site_schema_urn(std::string_view text) noexcept;
 
-/// The URN most of `users` carry a site under (the 1.1 one on a tie); nullopt when none of them
-/// carries a site. Never throws.
-std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users) noexcept;
+/// What the users a cycle read say about the account's sites, gathered in the one pass the
+/// planner already makes over them: how many carry a site under each URN, and the distinct site
+/// values (sites 8x8 accepts). The users added must outlive it.
+class site_census {
+ public:
+  /// Counts `r`'s site, if it has one. Throws only std::bad_alloc.
+  void add(const remote_user& r);
+  /// The URN most of the users added carry a site under (the 1.1 one on a tie); nullopt when none
+  /// carries a site. Never throws.
+  std::optional<std::string_view> urn() const noexcept;
+  /// The distinct site values, trimmed, as views into the users added. Never throws.
+  const std::set<std::string_view, std::less<>>& sites() const noexcept { return sites_; }
+
+ private:
+  std::array<std::size_t, 2> under_{};  // users with a site under each URN, in read order
+  std::set<std::string_view, std::less<>> sites_;
+  std::string_view last_;  // the previous user's site: neighbours usually share one
+};
+
+/// The URN most of `users` carry a site under (site_census::urn). Throws only std::bad_alloc.
+std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users);
 
 /// The URN to write under: `configured` (a URN, or "auto"), else `seen`, else `remembered`,
 /// else the 1.1 URN, assumed. A `remembered` that is not one of the two URNs is ignored. Never
