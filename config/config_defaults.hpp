@@ -2,6 +2,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 #include "config/config_enums.hpp"
@@ -71,6 +72,10 @@ inline constexpr double safety_min_listed_linked_percent = 50;
 /// hold the cycle when both exceed max(key_churn_min, key_churn_percent of managed users).
 inline constexpr double safety_key_churn_percent = 20;
 inline constexpr std::size_t safety_key_churn_min = 10;
+
+// failing:
+/// failing.manual_action_after: failing cycles in a row before a keeps_failing manual action.
+inline constexpr std::uint32_t failing_manual_action_after = 5;
 
 // state:
 inline constexpr std::string_view state_path = "/var/lib/eightsync/state.db";

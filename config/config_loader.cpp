@@ -37,9 +37,9 @@ using std::chrono::milliseconds;
 using sv = std::string_view;
 
 // The schema: which keys each section accepts, in documentation order.
-constexpr std::array<sv, 15> top_keys{"source",      "target", "schedule", "match",   "mapping",
-                                      "create_only", "maps",   "scope",    "protect", "leavers",
-                                      "safety",      "state",  "audit",    "log",     "metrics"};
+constexpr std::array<sv, 16> top_keys{"source", "target", "schedule", "match",   "mapping", "create_only",
+                                      "maps",   "scope",  "protect",  "leavers", "safety",  "failing",
+                                      "state",  "audit",  "log",      "metrics"};
 constexpr std::array<sv, 9> source_keys{"type",          "path",      "key",
                                         "delimiter",     "encoding",  "min_rows",
                                         "key_normalize", "key_width", "max_record_bytes"};
@@ -54,6 +54,7 @@ constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
 constexpr std::array<sv, 7> safety_keys{
     "max_deactivations",         "max_deactivation_percent", "max_creates", "max_updates", "max_adoptions",
     "max_source_shrink_percent", "min_listed_linked_percent"};
+constexpr std::array<sv, 1> failing_keys{"manual_action_after"};
 constexpr std::array<sv, 1> state_keys{"path"};
 constexpr std::array<sv, 1> audit_keys{"retention"};
 constexpr std::array<sv, 2> log_keys{"level", "format"};
@@ -172,6 +173,10 @@ class loader {
     read_protect(s.get("protect"), cfg.protect);
     read_leavers(s.get("leavers"), cfg.leavers);
     read_safety(s.get("safety"), cfg.safety);
+    const section failing = open(s.get("failing"), failing_keys, "a key of failing");
+    std::size_t after = cfg.failing.manual_action_after;
+    count(failing.get("manual_action_after"), after, 1, 1000);
+    cfg.failing.manual_action_after = static_cast<std::uint32_t>(after);
     const section state = open(s.get("state"), state_keys, "a key of state");
     if (auto p = path_value(state.get("path"))) cfg.state.path = *p;
     const section audit = open(s.get("audit"), audit_keys, "a key of audit");
@@ -1208,6 +1213,7 @@ std::vector<std::string> known_config_keys() {
   out.emplace_back("protect");
   add("leavers", leavers_keys);
   add("safety", safety_keys);
+  add("failing", failing_keys);
   add("state", state_keys);
   add("audit", audit_keys);
   add("log", log_keys);

@@ -88,6 +88,12 @@ struct schedule_config {
   bool on_source_change = defaults::schedule_on_source_change;  ///< also run when the export changes
 };
 
+/// `failing:`: users whose writes fail cycle after cycle.
+struct failing_config {
+  /// Failing cycles in a row after which a keeps_failing manual action names the user.
+  std::uint32_t manual_action_after = defaults::failing_manual_action_after;
+};
+
 /// `state:`: where the SQLite state and audit database lives.
 struct state_config {
   std::filesystem::path path{std::string(defaults::state_path)};
@@ -123,6 +129,7 @@ struct eightsync_config {
   std::vector<std::string> protect;  ///< userName glob patterns (see core::protect_list)
   core::leaver_policy leavers{defaults::leavers_missing_from_source};  ///< `leavers:` (core::leaver_rule)
   safety_config safety;
+  failing_config failing;
   state_config state;
   audit_config audit;
   log_config log;

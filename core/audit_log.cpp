@@ -672,13 +672,14 @@ std::size_t audit_log::consume_approvals(std::span<const std::int64_t> approval_
 
 // ---- per-user backoff ---------------------------------------------------------------------------
 
-void audit_log::record_user_failure(std::string_view hr_key, std::int64_t cycle, std::string_view error) {
+std::uint32_t audit_log::record_user_failure(std::string_view hr_key, std::int64_t cycle,
+                                             std::string_view error) {
+  std::uint32_t failures = 1;
   guarded(store_, "recording a failure of HR key " + std::string(hr_key), [&] {
     store_.in_transaction([&] {
       auto& db = store_.database();
       SQLite::Statement get(db, "SELECT failures, last_failed_cycle FROM user_backoff WHERE hr_key = ?1");
       get.bind(1, std::string(hr_key));
-      std::uint32_t failures = 1;
       if (get.executeStep()) {
         const auto before = static_cast<std::uint32_t>(get.getColumn(0).getInt64());
         // A second failure in the same cycle (a rehire's reactivate, then its update) is one
@@ -705,6 +706,7 @@ void audit_log::record_user_failure(std::string_view hr_key, std::int64_t cycle,
       put.exec();
     });
   });
+  return failures;
 }
 
 void audit_log::record_user_success(std::string_view hr_key) {

@@ -119,8 +119,9 @@ class audit_log {
   // ---- per-user backoff across cycles ---------------------------------------------------
 
   /// Records that `hr_key`'s operation failed in `cycle`: failures + 1, and the next
-  /// min(2^(failures-1), 64) cycles skip the user (1, 2, 4 … 64). Throws state_error.
-  void record_user_failure(std::string_view hr_key, std::int64_t cycle, std::string_view error);
+  /// min(2^(failures-1), 64) cycles skip the user (1, 2, 4 … 64). Returns the failing cycles in a
+  /// row so far. Throws state_error.
+  std::uint32_t record_user_failure(std::string_view hr_key, std::int64_t cycle, std::string_view error);
 
   /// Clears `hr_key`'s backoff after a success. Throws state_error.
   void record_user_success(std::string_view hr_key);

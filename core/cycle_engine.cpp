@@ -62,7 +62,8 @@ boost::asio::awaitable<cycle_result> cycle_engine::run(scim_port& port, const hr
 
   // The port may have served earlier cycles: this cycle's requests are what it counts from now.
   const request_tally before = port.tally();
-  cycle_executor exec(port, store_, audit_, report.cycle_id, settings.planner.protect, clock_, log_);
+  cycle_executor exec(port, store_, audit_, report.cycle_id, settings.planner.protect, clock_, log_,
+                      settings.failing_action_after);
   try {
     co_await body(port, exec, read_hr, settings, full, stop, report);
   } catch (const state_error& e) {
@@ -271,9 +272,12 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
   } else if (x.write_forbidden) {
     end.outcome = cycle_outcome::write_forbidden;
     end.error = x.error;
-  } else if (x.failed > 0 || x.conflicts > 0 || x.not_applied > 0 || x.skipped > 0 ||
+  } else if (x.failed + x.skipped > x.still_failing || x.conflicts > 0 || x.not_applied > 0 ||
              report.read_failures > 0 || c.remote.stopped || stopped_at_limit(c.remote) ||
              x.external_id_refused || x.waiting_for_site > 0) {
+    // Users already failing before this cycle (backing off, or failing again) were reported when
+    // they first failed, and `status` lists them: alone, they do not hold back "last success" or
+    // the shrink baseline.
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
     end.error = partial_reason(c, x);

@@ -54,6 +54,8 @@ struct cycle_settings {
   /// target.listing_max_duration: a full listing running longer stops, incomplete; unset: none.
   std::optional<std::chrono::milliseconds> listing_max_duration;
   std::string source_path;  ///< the HR export, as the audit row names it
+  /// failing.manual_action_after: failing cycles in a row before a keeps_failing manual action.
+  std::uint32_t failing_action_after = config::defaults::failing_manual_action_after;
   /// Why the cycle's `stop` flag turned true, for its error; unset or empty: a signal.
   std::function<std::string()> stop_reason;
 };

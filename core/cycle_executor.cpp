@@ -155,14 +155,16 @@ plan_entry without_external_id(const plan_entry& e) {
 
 cycle_executor::cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
                                const protect_list& protect, const clock& clk,
-                               std::shared_ptr<spdlog::logger> log) noexcept
+                               std::shared_ptr<spdlog::logger> log,
+                               std::uint32_t failing_action_after) noexcept
     : port_(port),
       store_(store),
       audit_(audit),
       cycle_(cycle),
       protect_(protect),
       clock_(clk),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      failing_action_after_(failing_action_after) {}
 
 void cycle_executor::record_link(const plan_entry& e, const std::string& scim_id,
                                  const json::object* resource) {
@@ -257,8 +259,29 @@ void cycle_executor::count_failure(const plan_entry& e, const scim_result& r, ex
     log_->warn("op.{}.failed hr_key={} user={} {}", enum_name(e.kind), e.hr_key, e.user_name, detail);
     return;
   }
-  audit_.record_user_failure(e.hr_key, cycle_, detail);
+  const std::uint32_t failures = audit_.record_user_failure(e.hr_key, cycle_, detail);
+  if (failing_before_.count(e.hr_key) != 0) ++summary.still_failing;
+  raise_keeps_failing(e, failures, detail, summary);
   log_->warn("op.{}.failed hr_key={} user={} {}", enum_name(e.kind), e.hr_key, e.user_name, detail);
+}
+
+// A user whose writes fail cycle after cycle: after failing.manual_action_after of them, a person
+// should look (a bad HR value, a licence, a deleted 8x8 user). One action per user, with the
+// error as it was when raised; eightsync goes on trying with backoff.
+void cycle_executor::raise_keeps_failing(const plan_entry& e, std::uint32_t failures,
+                                         const std::string& error, execution_summary& summary) {
+  if (failures < failing_action_after_) return;
+  manual_action a;
+  a.kind = manual_action_kind::keeps_failing;
+  a.hr_key = e.hr_key;
+  a.scim_id = e.scim_id;
+  a.user_name = e.user_name;
+  a.text = e.user_name + " (HR key " + e.hr_key + ") failed in " + std::to_string(failures) +
+           " cycles in a row; the last error: " + error +
+           ". eightsync keeps trying, with backoff (`eightsync status` lists it). Fix the cause in HR, the "
+           "mapping or Admin Console, then resolve this action.";
+  a.dedupe_key = "keeps_failing:" + e.hr_key;
+  if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
 }
 
 boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_entry& e, std::int64_t op,
@@ -667,6 +690,8 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
                                                      execution_summary& summary,
                                                      const std::atomic<bool>* stop) {
   plan_ = &p;
+  for (const auto& f : audit_.failing_users())
+    failing_before_.insert(f.hr_key);
   for (const auto& e : p.operations) {
     if (stop != nullptr && stop->load()) {
       // SIGTERM: the request in flight finished; nothing new starts. Unsent operations are
@@ -685,6 +710,7 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
     if (backoff.count(e.hr_key) != 0) {
       skip(e, "not sent: this user failed in earlier cycles and is backing off (see `eightsync status`)",
            summary);
+      ++summary.still_failing;
       continue;
     }
     if (!e.unseen_site.empty() && refused_sites_.count(e.unseen_site) != 0) {

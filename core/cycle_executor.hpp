@@ -10,6 +10,7 @@
 #include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
 
+#include "config/config_defaults.hpp"
 #include "core/audit_log.hpp"
 #include "core/audit_rows.hpp"
 #include "core/clock.hpp"
@@ -22,9 +23,13 @@ namespace eightsync::core {
 
 /// What executing one plan did.
 struct execution_summary {
-  std::size_t ok = 0;           ///< operations done (adopts included)
-  std::size_t failed = 0;       ///< operations 8x8 refused, or whose outcome stays unknown
-  std::size_t skipped = 0;      ///< not sent: the cycle stopped or turned read-only, backoff, dependency
+  std::size_t ok = 0;       ///< operations done (adopts included)
+  std::size_t failed = 0;   ///< operations 8x8 refused, or whose outcome stays unknown
+  std::size_t skipped = 0;  ///< not sent: the cycle stopped or turned read-only, backoff, dependency
+  /// Of `failed` and `skipped`: users already failing before this cycle (a row in user_backoff),
+  /// failing again or backing off. Reported when they first failed, they do not make a cycle
+  /// partial on their own.
+  std::size_t still_failing = 0;
   std::size_t not_applied = 0;  ///< PUTs 8x8 answered without applying everything
   std::size_t conflicts = 0;    ///< creates that met an existing userName they could not adopt
   std::size_t manual_actions_raised = 0;
@@ -67,7 +72,8 @@ class cycle_executor {
   /// through `port`, never adopting a userName `protect` matches, timing with `clk`, logging to
   /// `log`. All must outlive it. Never throws.
   cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
-                 const protect_list& protect, const clock& clk, std::shared_ptr<spdlog::logger> log) noexcept;
+                 const protect_list& protect, const clock& clk, std::shared_ptr<spdlog::logger> log,
+                 std::uint32_t failing_action_after = config::defaults::failing_manual_action_after) noexcept;
 
   /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
   /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
@@ -125,9 +131,13 @@ class cycle_executor {
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, std::string> forbidden_users_;  // HR key → error, of writes that got 403 this cycle
   std::set<std::string> failed_keys_;                   // HR keys with a failed operation this cycle
-  bool external_id_refused_ = false;     // 8x8 refuses non-numeric externalIds: none is sent any more
-  std::set<std::string> refused_sites_;  // unseen sites 8x8 refused this cycle: their writes wait
-  const plan* plan_ = nullptr;           // the plan execute() runs (its site_actions)
+  void raise_keeps_failing(const plan_entry& e, std::uint32_t failures, const std::string& error,
+                           execution_summary& summary);
+  bool external_id_refused_ = false;      // 8x8 refuses non-numeric externalIds: none is sent any more
+  std::set<std::string> refused_sites_;   // unseen sites 8x8 refused this cycle: their writes wait
+  const plan* plan_ = nullptr;            // the plan execute() runs (its site_actions)
+  std::uint32_t failing_action_after_;    // failing.manual_action_after
+  std::set<std::string> failing_before_;  // HR keys in user_backoff when execute() began
 };
 
 }  // namespace eightsync::core

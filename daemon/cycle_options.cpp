@@ -71,6 +71,7 @@ core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg) {
   core::cycle_settings s;
   s.planner = planner_options_from(cfg, core::clock::time_point{}, false);
   s.audit_retention = cfg.audit.retention;
+  s.failing_action_after = cfg.failing.manual_action_after;
   s.listing_max_duration = cfg.target.listing_max_duration;
   s.source_path = cfg.source.path.string();
   return s;

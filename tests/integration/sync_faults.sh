@@ -520,4 +520,30 @@ sync_expect 0 --full
 expect_eq "writes once externalId is unmapped" "$(writes_since "$seq")" "0"
 db_sane
 
+# ---- a user who keeps failing (every PUT for them answers 503, and a GET shows it not applied):
+# only the first failing cycle is partial; while they back off, or fail again, cycles end ok and
+# the shrink baseline moves; after failing.manual_action_after (2 here) failing cycles in a row,
+# one keeps_failing action.
+scenario keeps_failing
+hr_export "$S/hr.csv" 3
+cfg "s#^  manual_action_after: 5#  manual_action_after: 2#"
+sync_expect 0
+id2=$(id_of user2@example.com)
+emu_curl POST /_emulator/faults "{\"kind\":\"status\",\"status\":503,\"method\":\"PUT\",\"path\":\"/Users/$id2\"}" >/dev/null
+sed -i 's/^E00002,\(.*\),Engineer,/E00002,\1,Staff Engineer,/' "$S/hr.csv"
+sync_expect 8
+expect_sql "SELECT failures FROM user_backoff WHERE hr_key = 'E00002'" "1"
+good=$(sql "SELECT value FROM meta WHERE key = 'last_good_cycle.completed_at'")
+sync_expect 0  # backing off
+expect_sql "SELECT outcome FROM cycles ORDER BY id DESC LIMIT 1" "ok"
+[ "$(sql "SELECT value FROM meta WHERE key = 'last_good_cycle.completed_at'")" != "$good" ] ||
+  fail "the shrink baseline did not move while a user only backs off"
+checks=$((checks + 1))
+sync_expect 0  # tried again, refused again
+expect_sql "SELECT failures FROM user_backoff WHERE hr_key = 'E00002'" "2"
+expect_sql "SELECT count(*) FROM manual_actions WHERE status = 'open' AND kind = 'keeps_failing' AND hr_key = 'E00002'" "1"
+run_cmd 0 "$EIGHTSYNC" status -c "$S/cfg.yaml"
+expect_in "$WORK/out" "failing      1 users back off after failures"
+db_sane
+
 done_ok

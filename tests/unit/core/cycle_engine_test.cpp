@@ -116,15 +116,48 @@ TEST_F(engine, AFailedWriteMakesTheCyclePartialAndNotAGoodCycle) {
   EXPECT_FALSE(store_.read_last_good_cycle());
 }
 
-TEST_F(engine, AUserBackingOffKeepsTheCyclePartialWithTheReason) {
+// A user already failing (reported when it first failed, listed by `status`) does not make every
+// later cycle partial: backing off, or failing again, the cycle is ok and the shrink baseline
+// moves. A new failure beside it still makes the cycle partial. After
+// failing.manual_action_after failing cycles in a row, one keeps_failing action names the user.
+TEST_F(engine, AUserAlreadyFailingLeavesLaterCyclesOk) {
+  settings_.failing_action_after = 2;
   hr_ = {someone("100", "Ada", "Lovelace")};
   hr_[0].site = "";  // a 400 to a site no user carries would be blamed on the site
-  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
-  run();
-  const auto r = run();  // the user backs off for this cycle
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "bad email"});
+  auto r = run();
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial) << "a new failure";
+  EXPECT_FALSE(store_.read_last_good_cycle());
+
+  clock_.advance(std::chrono::minutes(1));
+  r = run();  // the user backs off for this cycle
   EXPECT_EQ(port_.requests().back(), "LIST 1") << "no POST while backing off";
+  EXPECT_EQ(r.exec.still_failing, 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  ASSERT_TRUE(store_.read_last_good_cycle()) << "the shrink baseline moves";
+  EXPECT_EQ(store_.read_last_good_cycle()->completed_at, clock_.now());
+  EXPECT_TRUE(open_actions(manual_action_kind::keeps_failing).empty()) << "one failing cycle so far";
+
+  // Tried again, failing again: still ok, and the second failing cycle raises the action.
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid, .detail = "bad email"});
+  r = run();
+  EXPECT_EQ(port_.requests().back(), "POST u100@example.com");
+  EXPECT_EQ(r.exec.failed, 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  const auto actions = open_actions(manual_action_kind::keeps_failing);
+  ASSERT_EQ(actions.size(), 1U);
+  EXPECT_EQ(actions[0].action.dedupe_key, "keeps_failing:100");
+  EXPECT_NE(actions[0].action.text.find(
+                "failed in 2 cycles in a row; the last error: invalid (HTTP 400): bad email"),
+            std::string::npos)
+      << actions[0].action.text;
+
+  // A second person failing for the first time makes the cycle partial again.
+  hr_.push_back(someone("101", "Bob", "Builder"));
+  hr_[1].site = "";
+  port_.script(port_call::create, {.outcome = scim_outcome::invalid});
+  r = run();
   EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
-  EXPECT_NE(r.end.error.find("1 operations were not sent"), std::string::npos);
 }
 
 // ---- a site 8x8 does not define ------------------------------------------------------------------
