@@ -235,6 +235,19 @@ TEST(config_loader, empty_sections_and_keys_mean_defaults) {
   EXPECT_FALSE(cfg.metrics.listen);
 }
 
+// failing.manual_action_after: 5 by default, 1 to 1000; anything else names the key and the range.
+TEST(config_loader, failing_manual_action_after_is_a_count_from_1_to_1000) {
+  EXPECT_EQ(load(minimal()).failing.manual_action_after, 5U);
+  EXPECT_EQ(load(minimal("failing:\n  manual_action_after: 12\n")).failing.manual_action_after, 12U);
+  for (const char* bad : {"0", "1001", "five", "-1"}) {
+    const std::string e = error_of(minimal(std::string("failing:\n  manual_action_after: ") + bad + "\n"));
+    EXPECT_NE(e.find("failing.manual_action_after: expected a whole number from 1 to 1000, found \"" +
+                     std::string(bad) + "\""),
+              std::string::npos)
+        << e;
+  }
+}
+
 // target.site_schema: auto (the default), or one of 8x8's two site extension URNs, exactly.
 TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
   EXPECT_EQ(load(minimal()).target.site_schema, "auto");
