@@ -200,19 +200,11 @@ void cycle_engine::remember_site_schema(const cycle_plan& c) {
   log_->info("state.site_schema urn={} was={}", seen.urn, c.state.site_schema.value_or("none"));
 }
 
-// The site values of the users this cycle read: sites 8x8 accepts, so a 400 to a write carrying
-// one of them is never blamed on the site.
+// The site values of the users this cycle read that state.db did not know (the planner found
+// them): sites 8x8 accepts, so a 400 to a write carrying one of them is never blamed on the site.
 void cycle_engine::remember_known_sites(const cycle_plan& c) {
-  std::set<std::string, std::less<>> seen;
-  for (const auto& r : c.remote.snapshot.users) {
-    const auto site = planner_trim(r.get(attribute::site));
-    if (site.empty() || seen.find(site) != seen.end()) continue;
-    if (std::binary_search(c.state.known_sites.begin(), c.state.known_sites.end(), site)) continue;
-    seen.emplace(site);
-  }
-  if (seen.empty()) return;
-  const std::vector<std::string> sites(seen.begin(), seen.end());
-  const std::size_t added = store_.record_known_sites(sites);
+  if (c.plan.new_known_sites.empty()) return;
+  const std::size_t added = store_.record_known_sites(c.plan.new_known_sites);
   log_->info("state.known_sites added={}", added);
 }
 

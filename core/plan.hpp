@@ -234,6 +234,8 @@ struct plan {
   site_schema_choice site_schema;
   /// Whether an operation in `operations` or `held` writes a site.
   bool writes_site = false;
+  /// Site values the users read carry that state.db's known_sites lacks, sorted: to record.
+  std::vector<std::string> new_known_sites;
 
   /// Whether there is nothing to execute, hold, or read. Never throws.
   bool empty() const noexcept { return operations.empty() && held.empty() && reads_needed.empty(); }

@@ -1404,6 +1404,10 @@ plan plan_builder::run() {
   // accepted write) is one 8x8 may refuse.
   out_.site_schema = choose_site_schema(opt_.site_schema, census.urn(), state_.site_schema);
   known_sites_ = census.sites();
+  for (const auto site : census.sites()) {
+    if (!std::binary_search(state_.known_sites.begin(), state_.known_sites.end(), site))
+      out_.new_known_sites.emplace_back(site);
+  }
   known_sites_.insert(state_.known_sites.begin(), state_.known_sites.end());
   // Each link's user in the snapshot, and each user's link.
   const auto links = state_.links.size();

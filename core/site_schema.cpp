@@ -29,13 +29,6 @@ std::optional<std::string_view> site_census::urn() const noexcept {
   return attribute_row_of(attribute::site).read[under_[1] > under_[0] ? 1 : 0].container;
 }
 
-std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users) {
-  site_census census;
-  for (const auto& r : users)
-    census.add(r);
-  return census.urn();
-}
-
 site_schema_choice choose_site_schema(std::string_view configured, std::optional<std::string_view> seen,
                                       std::optional<std::string_view> remembered) noexcept {
   if (const auto urn = site_schema_urn(configured)) return {*urn, site_schema_source::configured};

@@ -5,7 +5,6 @@
 #include <functional>
 #include <optional>
 #include <set>
-#include <span>
 #include <string_view>
 
 #include "core/attribute_table.hpp"
@@ -53,6 +52,8 @@ class site_census {
   /// The URN most of the users added carry a site under (the 1.1 one on a tie); nullopt when none
   /// carries a site. Never throws.
   std::optional<std::string_view> urn() const noexcept;
+  /// How many of the users added carry a site. Never throws.
+  std::size_t users_with_site() const noexcept { return under_[0] + under_[1]; }
   /// The distinct site values, trimmed, as views into the users added. Never throws.
   const std::set<std::string_view, std::less<>>& sites() const noexcept { return sites_; }
 
@@ -61,9 +62,6 @@ class site_census {
   std::set<std::string_view, std::less<>> sites_;
   std::string_view last_;  // the previous user's site: neighbours usually share one
 };
-
-/// The URN most of `users` carry a site under (site_census::urn). Throws only std::bad_alloc.
-std::optional<std::string_view> site_schema_seen(std::span<const remote_user> users);
 
 /// The URN to write under: `configured` (a URN, or "auto"), else `seen`, else `remembered`,
 /// else the 1.1 URN, assumed. A `remembered` that is not one of the two URNs is ignored. Never

@@ -55,11 +55,12 @@ std::vector<core::remote_user> users_on(const core::scim_result& page) {
 // which one eightsync writes new sites under with this config: an account uses one, and the
 // admin should know which eightsync saw.
 std::string site_schema_line(const std::vector<core::remote_user>& users, const std::string& configured) {
-  const auto seen = core::site_schema_seen(users);
-  const core::site_schema_choice c = core::choose_site_schema(configured, seen, std::nullopt);
-  std::size_t with_site = 0;
+  core::site_census census;
   for (const auto& r : users)
-    with_site += r.get(core::attribute::site).empty() ? 0 : 1;
+    census.add(r);
+  const auto seen = census.urn();
+  const core::site_schema_choice c = core::choose_site_schema(configured, seen, std::nullopt);
+  const std::size_t with_site = census.users_with_site();
   std::string text =
       seen ? std::to_string(with_site) + " of " + std::to_string(users.size()) +
                  " users on the first page carry a site, under " + std::string(*seen)
@@ -185,11 +186,12 @@ int run_check_connection(const config::eightsync_config& cfg, std::ostream& out,
     step(out, true, "read",
          "GET /Users answered " + std::to_string(r.status) + " in " + std::to_string(r.latency.count()) +
              " ms");
+    const std::vector<core::remote_user> users = users_on(page);
     step(out, true, "site",
-         page.ok() ? site_schema_line(users_on(page), cfg.target.site_schema)
+         page.ok() ? site_schema_line(users, cfg.target.site_schema)
                    : "reading a page of users gave " + std::string(core::enum_name(page.outcome)) +
                          ", so which site extension this account uses is not known yet");
-    if (page.ok()) step(out, true, "visibility", visibility_line(users_on(page), cfg));
+    if (page.ok()) step(out, true, "visibility", visibility_line(users, cfg));
     out << "Everything eightsync needs from 8x8 works.\n";
     return exit_ok;
   }

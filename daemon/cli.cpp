@@ -196,9 +196,10 @@ void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
       "  sudo -u eightsync eightsync check-connection -c /etc/eightsync/eightsync.yaml\n"
       "Reads the token, then resolves, connects (through target.proxy if set), verifies TLS, sends the\n"
       "token and reads users (a lookup that matches nobody, then one page), and says which step failed\n"
-      "and what to do about it. Also prints the 8x8 customer id the state database belongs to, and which\n"
-      "site extension URN the account's users carry. Changes nothing. Exits 0; 1 unusable URL, proxy or\n"
-      "CA file; 6 no token or 401; 7 8x8 could not be reached or read.");
+      "and what to do about it. Also prints the 8x8 customer id the state database belongs to, which\n"
+      "site extension URN the account's users carry and new sites go under, and whether 8x8 shows users\n"
+      "eightsync did not create (\"All users\") against target.visibility. Changes nothing. Exits 0; 1\n"
+      "unusable URL, proxy or CA file; 6 no token or 401; 7 8x8 could not be reached or read.");
 }
 
 // `eightsync run`: its options and --help.

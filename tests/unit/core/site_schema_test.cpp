@@ -31,21 +31,30 @@ TEST(site_schema, choice_order_is_configured_seen_remembered_assumed) {
   EXPECT_FALSE(site_schema_urn("URN:8x8:scim:schemas:extension:8x8user:2.0:User")) << "URNs compare exactly";
 }
 
-TEST(site_schema, the_urn_most_listed_users_carry_is_seen) {
+TEST(site_schema, the_census_counts_urns_and_distinct_sites) {
   const auto read = [](std::string_view json) {
     return *remote_user::from_object(json::parse(json).as_object(), {});
   };
   std::vector<remote_user> users;
   users.push_back(read(R"({"id":"a"})"));
-  EXPECT_FALSE(site_schema_seen(users)) << "nobody carries a site";
   users.push_back(read(R"({"id":"b","urn:8x8:scim:schemas:extension:8x8user:2.0:User":{"site":"Austin"}})"));
-  EXPECT_EQ(site_schema_seen(users), x8_user_schema_urn);
-  EXPECT_EQ(users[1].read_location(attribute::site), 1U);
   users.push_back(
-      read(R"({"id":"c","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":"Austin"}})"));
-  EXPECT_EQ(site_schema_seen(users), x8_schema_urn) << "a tie: the 1.1 URN";
+      read(R"({"id":"c","urn:ietf:params:scim:schemas:extension:8x8:1.1:User":{"site":" Austin "}})"));
   users.push_back(read(R"({"id":"d","urn:8x8:scim:schemas:extension:8x8user:2.0:User":{"site":"Leeds"}})"));
-  EXPECT_EQ(site_schema_seen(users), x8_user_schema_urn);
+  EXPECT_EQ(users[1].read_location(attribute::site), 1U);
+  EXPECT_EQ(users[2].read_location(attribute::site), 0U);
+  site_census census;
+  census.add(users[0]);
+  EXPECT_FALSE(census.urn()) << "nobody carries a site";
+  census.add(users[1]);
+  EXPECT_EQ(census.urn(), x8_user_schema_urn);
+  census.add(users[2]);
+  EXPECT_EQ(census.urn(), x8_schema_urn) << "a tie: the 1.1 URN";
+  census.add(users[3]);
+  EXPECT_EQ(census.urn(), x8_user_schema_urn);
+  EXPECT_EQ(census.users_with_site(), 3U);
+  EXPECT_EQ(census.sites(), (std::set<std::string_view, std::less<>>{"Austin", "Leeds"}))
+      << "trimmed, once each";
 }
 
 // An account whose users carry their site under the 2.0 URN gets new sites there too: in a
