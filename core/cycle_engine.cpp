@@ -126,13 +126,17 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
     co_return;
   }
 
-  const plan released = release_approved(c.plan, report.cycle_id);
+  plan released = release_approved(c.plan, report.cycle_id);
+  released.cost.refetches = estimate_refetches(released.operations, clock_.now(),
+                                               settings.planner.max_snapshot_age, settings.planner.rate);
   // The writes of approved held operations are planned too: this cycle sends them.
   end.requests_planned = released.cost.total();
 
   std::set<std::string> backoff;
   for (const auto& b : audit_.users_in_backoff(report.cycle_id))
     backoff.insert(b.hr_key);
+  // A PUT whose copy grows stale while it waits its turn is decided again on the same export.
+  exec.enable_recheck(hr->mapped, settings.planner, c.state);
   if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);
   if (stop != nullptr && stop->load()) {
     end.outcome = cycle_outcome::interrupted;

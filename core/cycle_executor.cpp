@@ -534,6 +534,135 @@ boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::i
              e.user_name, e.scim_id);
 }
 
+void cycle_executor::enable_recheck(const mapping_result& desired, const planner_options& options,
+                                    const planner_state& state) noexcept {
+  recheck_desired_ = &desired;
+  recheck_options_ = &options;
+  recheck_state_ = &state;
+}
+
+// Whether `e` is a PUT built on a copy of the user older than max_snapshot_age by now: sending
+// it could put back what an admin changed in 8x8 since the copy was taken.
+bool cycle_executor::is_stale(const plan_entry& e) const noexcept {
+  return recheck_options_ != nullptr && e.kind == operation_kind::update && e.fetched_at &&
+         clock_.now() - *e.fetched_at > recheck_options_->max_snapshot_age;
+}
+
+// HR's row for `hr_key` in the export the plan was made from (sorted by key).
+const desired_user* cycle_executor::desired_for(const std::string& hr_key) const noexcept {
+  const auto& users = recheck_desired_->users;
+  const auto it = std::lower_bound(users.begin(), users.end(), hr_key,
+                                   [](const desired_user& d, const std::string& k) { return d.key < k; });
+  if (it != users.end() && it->key == hr_key) return &*it;
+  const auto found =
+      std::find_if(users.begin(), users.end(), [&](const desired_user& d) { return d.key == hr_key; });
+  return found == users.end() ? nullptr : &*found;
+}
+
+// What the planner needs to decide `e`'s user again, as state.db holds it now (this cycle's
+// earlier writes included): the user's link, any other link to the same 8x8 user, the sites
+// known so far, and the plan's open actions and site schema.
+planner_state cycle_executor::recheck_state(const plan_entry& e) const {
+  planner_state st;
+  if (auto own = store_.find_link(e.hr_key)) st.links.push_back(std::move(*own));
+  if (auto other = store_.find_link_by_scim_id(e.scim_id); other && other->hr_key != e.hr_key)
+    st.links.push_back(std::move(*other));
+  st.open_actions = recheck_state_->open_actions;
+  st.site_schema = recheck_state_->site_schema;
+  st.known_sites = store_.known_sites();
+  return st;
+}
+
+// A PUT whose copy is stale at its turn: GET the user, decide again (recheck_update), and audit
+// the GET with the planned attributes and the decision. Returns the PUT to send, or nothing when
+// the new decision sends nothing (recorded here).
+boost::asio::awaitable<std::optional<plan_entry>> cycle_executor::recheck(const plan_entry& e,
+                                                                          execution_summary& summary) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  ++summary.refetched;
+  audit_intent look;
+  look.kind = audit_operation_kind::lookup;
+  look.hr_key = e.hr_key;
+  look.scim_id = e.scim_id;
+  look.user_name = e.user_name;
+  look.diffs = e.diffs;  // what was planned; the PUT's own row shows what was sent
+  look.method = "GET";
+  look.path = "/Users/" + e.scim_id;
+  look.reason = "Fetched again before its PUT: the copy the plan used is " +
+                std::to_string(duration_cast<seconds>(clock_.now() - *e.fetched_at).count()) +
+                " s old, over target.max_snapshot_age (" +
+                std::to_string(duration_cast<seconds>(recheck_options_->max_snapshot_age).count()) + " s).";
+  const desired_user* d = desired_for(e.hr_key);
+  auto got = co_await port_.get(e.scim_id);
+  std::optional<remote_user> fresh;
+  std::string problem;
+  if (!got.ok() || !got.resource) {
+    problem = scim_failure_text(got);
+  } else if (d == nullptr) {
+    problem = "HR key " + e.hr_key + " is not in the export this plan was made from";
+  } else if (auto parsed = remote_user::from_object(*got.resource, clock_.now()); !parsed) {
+    problem = "8x8's answer is not a usable user: " + parsed.error();
+  } else {
+    fresh = std::move(*parsed);
+  }
+  if (!fresh) {
+    // Without a fresh copy the PUT cannot be shown safe: it is not sent; the next cycle plans it.
+    auto failed = outcome_of(got, audit_operation_outcome::failed);
+    if (failed.error_detail.empty()) failed.error_detail = problem;
+    audit_.record_completed(cycle_, look, failed);
+    if (got.outcome == scim_outcome::auth_failed)
+      stop_for_token("reading " + e.user_name + " before its PUT", summary);
+    skip(e,
+         "not sent: reading the user again before the PUT (its copy was older than max_snapshot_age) gave " +
+             problem,
+         summary);
+    log_->warn("op.update.refetch_failed hr_key={} user={} id={}: {}", e.hr_key, e.user_name, e.scim_id,
+               problem);
+    co_return std::nullopt;
+  }
+  planner_options options = *recheck_options_;
+  options.now = clock_.now();
+  update_recheck decided = recheck_update(e, *d, *fresh, recheck_state(e), std::move(options));
+  look.reason += " Decided again: " + std::string(enum_name(decided.verdict)) + " (" + decided.reason + ").";
+  std::optional<plan_entry> out;
+  store_.in_transaction([&] {
+    audit_.record_completed(cycle_, look, outcome_of(got, audit_operation_outcome::ok));
+    out = apply_recheck(e, *got.resource, std::move(decided), summary);
+  });
+  co_return out;
+}
+
+// Records what deciding `e` again on `fresh` concluded: the fresh copy in the link, the manual
+// actions, the link refresh when 8x8 already shows HR's values. Returns the PUT to send, if any.
+std::optional<plan_entry> cycle_executor::apply_recheck(const plan_entry& e, const json::object& fresh,
+                                                        update_recheck decided, execution_summary& summary) {
+  store_.record_remote(e.hr_key, json::serialize(fresh), clock_.now());
+  for (const auto& a : decided.manual_actions)
+    if (audit_.raise_manual_action(cycle_, a)) ++summary.manual_actions_raised;
+  log_->info("op.update.refetched hr_key={} user={} id={} verdict={}: {}", e.hr_key, e.user_name, e.scim_id,
+             enum_name(decided.verdict), decided.reason);
+  switch (decided.verdict) {
+    case recheck_verdict::send:
+    case recheck_verdict::narrowed:
+      decided.entry.reason += " Decided again on a copy fetched just before the PUT: " + decided.reason + ".";
+      return std::move(decided.entry);
+    case recheck_verdict::unchanged:
+      if (auto l = store_.find_link(e.hr_key); l && decided.refresh) {
+        l->user_name = decided.refresh->user_name;
+        l->applied_hash = decided.refresh->applied_hash;
+        l->applied_active = decided.refresh->applied_active;
+        store_.upsert_link(*l);
+      }
+      return std::nullopt;
+    case recheck_verdict::left_alone:
+    case recheck_verdict::deferred:
+      ++summary.deferred;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 // Each attribute 8x8 accepted but did not apply becomes a manual action: sending the PUT again
 // would only be ignored again. A write-once attribute (site) is a change for Admin Console.
 void cycle_executor::raise_not_applied(const plan_entry& e, const std::vector<std::string>& paths,
@@ -567,6 +696,14 @@ boost::asio::awaitable<void> cycle_executor::set_active(const plan_entry& e, std
 }
 
 boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execution_summary& summary) {
+  if (is_stale(e)) {
+    auto decided = co_await recheck(e, summary);
+    if (!decided) co_return;
+    // Decided on a copy fetched just now: never fetched again, however long its PUT then waits.
+    decided->fetched_at.reset();
+    co_await run_one(*decided, summary);
+    co_return;
+  }
   if (e.kind == operation_kind::adopt) {
     store_.in_transaction([&] {
       audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::ok));

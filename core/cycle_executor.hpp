@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -14,10 +15,14 @@
 #include "core/audit_log.hpp"
 #include "core/audit_rows.hpp"
 #include "core/clock.hpp"
+#include "core/mapping_result.hpp"
 #include "core/plan.hpp"
+#include "core/planner_options.hpp"
+#include "core/planner_state.hpp"
 #include "core/protect_list.hpp"
 #include "core/scim_port.hpp"
 #include "core/state_store.hpp"
+#include "core/update_recheck.hpp"
 
 namespace eightsync::core {
 
@@ -41,6 +46,12 @@ struct execution_summary {
   /// Writes not sent, or refused with 400, because 8x8 refused their site (unknown_site manual
   /// actions): the people wait without backing off.
   std::size_t waiting_for_site = 0;
+  /// PUTs whose copy of the user was older than max_snapshot_age at their turn: fetched again
+  /// and decided once more (recheck_update) before anything was sent.
+  std::size_t refetched = 0;
+  /// Of those, PUTs not sent: 8x8 changed in a way the next plan decides, or a person must (a
+  /// manual action). Not a failure: nothing was owed that the next cycle does not plan afresh.
+  std::size_t deferred = 0;
   bool interrupted = false;  ///< a stop request ended the cycle before every operation ran
   std::string error;         ///< why the cycle stopped or turned read-only, for a person
 };
@@ -66,6 +77,11 @@ struct execution_summary {
 /// external_id_refused). A 400 to a write setting a site 8x8 was never seen to accept blames the
 /// site: its unknown_site action is raised, and the other writes with that site wait, unsent,
 /// without backing off.
+///
+/// A PUT whose copy of the user (plan_entry::fetched_at) is older than max_snapshot_age when its
+/// turn comes is not sent as planned: the user is fetched again and the planner's rules decide
+/// once more for that user (recheck_update, once enable_recheck gave the plan's inputs). Only a
+/// narrower change is sent; anything else waits for the next plan (invariant 2 at 8x8's pace).
 class cycle_executor {
  public:
   /// An executor for cycle `cycle` (an audit cycles.id) writing to `store` and `audit`, sending
@@ -74,6 +90,13 @@ class cycle_executor {
   cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
                  const protect_list& protect, const clock& clk, std::shared_ptr<spdlog::logger> log,
                  std::uint32_t failing_action_after = config::defaults::failing_manual_action_after) noexcept;
+
+  /// Lets execute() decide a stale PUT again (recheck_update): `desired` is the export the plan
+  /// was made from, `options` the plan's (max_snapshot_age, protect, match …), `state` the state
+  /// it was made from (open actions, site schema). All must outlive execute(). Without it, every
+  /// PUT is sent as planned (tests of other rules). Never throws.
+  void enable_recheck(const mapping_result& desired, const planner_options& options,
+                      const planner_state& state) noexcept;
 
   /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
   /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
@@ -98,6 +121,12 @@ class cycle_executor {
   void taken_elsewhere(const plan_entry& e, std::int64_t op, const scim_result& post,
                        execution_summary& summary);
   boost::asio::awaitable<void> replace(const plan_entry& e, std::int64_t op, execution_summary& summary);
+  bool is_stale(const plan_entry& e) const noexcept;
+  boost::asio::awaitable<std::optional<plan_entry>> recheck(const plan_entry& e, execution_summary& summary);
+  std::optional<plan_entry> apply_recheck(const plan_entry& e, const boost::json::object& fresh,
+                                          update_recheck decided, execution_summary& summary);
+  const desired_user* desired_for(const std::string& hr_key) const noexcept;
+  planner_state recheck_state(const plan_entry& e) const;
   boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
   void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);
   boost::asio::awaitable<void> settle_uncertain_write(const plan_entry& e, std::int64_t op,
@@ -138,6 +167,10 @@ class cycle_executor {
   const plan* plan_ = nullptr;            // the plan execute() runs (its site_actions)
   std::uint32_t failing_action_after_;    // failing.manual_action_after
   std::set<std::string> failing_before_;  // HR keys in user_backoff when execute() began
+  // enable_recheck: what a stale PUT is decided again from (the caller's, outliving execute())
+  const mapping_result* recheck_desired_ = nullptr;
+  const planner_options* recheck_options_ = nullptr;
+  const planner_state* recheck_state_ = nullptr;
 };
 
 }  // namespace eightsync::core

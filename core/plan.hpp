@@ -127,17 +127,23 @@ struct plan_cost {
   std::size_t gets_by_id = 0;     ///< GET /Users/{id}
   std::size_t lookups = 0;        ///< GET /Users?filter=userName eq "…" before a POST
   std::size_t writes = 0;         ///< POST, PUT and PATCH
+  /// GET /Users/{id} before a PUT whose copy of the user will be older than max_snapshot_age when
+  /// its turn comes at the configured rate (an estimate: estimate_refetches).
+  std::size_t refetches = 0;
 
   /// Every request counted. Never throws.
-  constexpr std::size_t total() const noexcept { return listing_pages + gets_by_id + lookups + writes; }
-  /// Reads only (pages, GETs and lookups). Never throws.
-  constexpr std::size_t reads() const noexcept { return listing_pages + gets_by_id + lookups; }
+  constexpr std::size_t total() const noexcept {
+    return listing_pages + gets_by_id + lookups + refetches + writes;
+  }
+  /// Reads only (pages, GETs, lookups and refetches). Never throws.
+  constexpr std::size_t reads() const noexcept { return listing_pages + gets_by_id + lookups + refetches; }
 
   /// Field-wise sum. Never throws.
   constexpr plan_cost& operator+=(const plan_cost& o) noexcept {
     listing_pages += o.listing_pages;
     gets_by_id += o.gets_by_id;
     lookups += o.lookups;
+    refetches += o.refetches;
     writes += o.writes;
     return *this;
   }
@@ -178,6 +184,10 @@ struct plan_entry {
   std::optional<std::uint64_t> desired_hash;  ///< to record as applied_hash (unset: user missing from HR)
   bool desired_active = true;                 ///< to record as applied_active
   std::optional<plan_hold> hold;              ///< set on held entries: why they wait
+  /// An update's copy of the user (the object its body was built from): when it was fetched. When
+  /// the PUT's turn comes and the copy is older than max_snapshot_age, the executor fetches the
+  /// user again and decides once more (recheck_update) before anything is sent.
+  std::optional<std::chrono::system_clock::time_point> fetched_at;
   /// A site value this write sets that 8x8 was never seen to accept (state.db's known_sites and
   /// this cycle's reads): a 400 to it blames the site (plan::site_actions), not the user.
   std::string unseen_site;
@@ -240,5 +250,14 @@ struct plan {
   /// Whether there is nothing to execute, hold, or read. Never throws.
   bool empty() const noexcept { return operations.empty() && held.empty() && reads_needed.empty(); }
 };
+
+/// How many of `operations`' updates will need a refetch before their PUT (plan_cost::refetches):
+/// the writes go in order from `start`, `rate.requests` in each `rate.per` window; an update whose
+/// copy (plan_entry::fetched_at) is older than `max_age` when its turn comes costs one GET more,
+/// which delays everything after it. An estimate: 429s, retries and 8x8's own pace move it. Never
+/// throws.
+std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
+                               std::chrono::system_clock::time_point start, std::chrono::milliseconds max_age,
+                               const plan_rate& rate) noexcept;
 
 }  // namespace eightsync::core

@@ -12,6 +12,25 @@ std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t p
   return window * windows;
 }
 
+std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
+                               std::chrono::system_clock::time_point start, std::chrono::milliseconds max_age,
+                               const plan_rate& rate) noexcept {
+  const std::size_t per = rate.requests == 0 ? 1 : rate.requests;
+  std::size_t sent = 0;  // requests of the write phase before this one
+  std::size_t refetches = 0;
+  for (const auto& e : operations) {
+    if (!operation_sends_request(e.kind)) continue;
+    // A sliding window of `per` requests: request n leaves after n / per whole windows.
+    const auto turn = start + rate.per * static_cast<std::chrono::milliseconds::rep>(sent / per);
+    if (e.kind == operation_kind::update && e.fetched_at && turn - *e.fetched_at > max_age) {
+      ++refetches;
+      ++sent;
+    }
+    ++sent;
+  }
+  return refetches;
+}
+
 std::string plan_duration_text(std::chrono::milliseconds d) {
   using namespace std::chrono;
   const auto total_s = duration_cast<seconds>(d + milliseconds{999}).count();

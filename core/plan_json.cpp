@@ -63,6 +63,7 @@ json::object cost_json(const plan_cost& c) {
   o["listing_pages"] = c.listing_pages;
   o["gets_by_id"] = c.gets_by_id;
   o["lookups"] = c.lookups;
+  o["refetches"] = c.refetches;
   o["writes"] = c.writes;
   o["total"] = c.total();
   return o;

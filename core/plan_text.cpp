@@ -155,7 +155,13 @@ std::string plan_text(const plan& p, const plan_rate& rate) {
   const auto& c = p.cost;
   out += "\nCost: " + plural(c.listing_pages, "listing page", "listing pages") + ", " +
          plural(c.gets_by_id, "GET by id", "GETs by id") + ", " + plural(c.lookups, "lookup", "lookups") +
-         ", " + plural(c.writes, "write", "writes") + " = " + plural(c.total(), "request", "requests");
+         ", ";
+  // Only when the write phase outlasts max_snapshot_age: most plans need none.
+  if (c.refetches)
+    out += plural(c.refetches, "refetch", "refetches") +
+           " (estimated: PUTs whose copy will be older than "
+           "max_snapshot_age at their turn), ";
+  out += plural(c.writes, "write", "writes") + " = " + plural(c.total(), "request", "requests");
   if (p.held_writes) out += " (+" + plural(p.held_writes, "held write", "held writes") + ")";
   out += "; about " + plan_duration_text(plan_cost_duration(c.total(), rate.requests, rate.per)) + " at " +
          std::to_string(rate.requests) + " requests per " + plan_duration_text(rate.per) + ".\n";

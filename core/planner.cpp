@@ -696,6 +696,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     e.reason = "8x8's " + names + (diffs.size() == 1 ? " differs" : " differ") + " from HR" +
                (hr_changed ? "." : " (HR did not change: edited in 8x8?).");
     e.diffs = std::move(diffs);
+    e.fetched_at = r.fetched_at();
     e.unseen_site = std::string(unseen);
     e.body = scim_user_codec::put_body(
         r.to_object(), d, mask, rehire ? std::optional<bool>(true) : std::nullopt, out_.site_schema.urn);
@@ -1366,6 +1367,7 @@ void plan_builder::order_output() {
                    [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });
 
   out_.cost += remote_.spent;
+  out_.cost.refetches = estimate_refetches(out_.operations, opt_.now, opt_.max_snapshot_age, opt_.rate);
   for (const auto& r : out_.reads_needed) {
     if (r.kind == read_kind::get_by_id) {
       ++out_.cost.gets_by_id;

@@ -11,6 +11,7 @@
 #include "core/attribute_table.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
+#include "core/plan.hpp"
 #include "core/protect_list.hpp"
 
 namespace eightsync::core {
@@ -44,6 +45,9 @@ struct planner_options {
   std::chrono::system_clock::time_point now{};  ///< the planner never reads a clock
   /// A remote object older than this cannot back a PUT or confirm a deactivation (target.max_snapshot_age).
   std::chrono::milliseconds max_snapshot_age = config::defaults::target_max_snapshot_age;
+  /// target.rate_limit: how fast the writes go, to estimate the refetches a write phase needs
+  /// (plan_cost::refetches).
+  plan_rate rate{config::defaults::rate_limit_requests, config::defaults::rate_limit_per};
   std::vector<match_key> match{config::defaults::match.begin(), config::defaults::match.end()};
   /// Bit i set for each create-only attribute (mapping_rules::create_only_mask(); userName,
   /// read-only after create, is always treated as create-only).

@@ -85,6 +85,9 @@ std::string cycle_summary(const core::cycle_result& r) {
          std::to_string(r.conflicts) + " conflicts, " + std::to_string(x.manual_actions_raised) +
          " new manual actions; " + std::to_string(r.end.requests_sent) + " requests sent, " +
          std::to_string(r.end.requests_planned) + " planned";
+    if (x.refetched)
+      s += "; " + std::to_string(x.refetched) + " PUTs fetched again (copy older than max_snapshot_age), " +
+           std::to_string(x.deferred) + " of them left to the next plan";
     if (const auto cost = cost_phrase(r.end.cost); !cost.empty()) s += "; " + cost;
     s += ")";
   }

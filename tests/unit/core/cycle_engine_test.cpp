@@ -2,9 +2,11 @@
 // clock: the cycle's outcome, its audit row (requests planned and sent, the export's facts), the
 // release of approved held operations, and what a cycle records of 8x8.
 #include <SQLiteCpp/Database.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -503,6 +505,159 @@ TEST_F(engine, ReleasedOperationsRunInPlanOrderLeaversFirst) {
   run(true);
   EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x300 active=false", "POST u100@example.com"}))
       << "the released deactivation goes before the create, as the planner orders them";
+}
+
+// ---- a PUT whose copy grew stale while it waited its turn (invariant 2 at 8x8's pace) ---------
+
+// Three linked users whose title HR changes. Each request takes the manual clock 7 minutes on, as
+// 8x8's pace would: listed from t0 (a copy counts from when its request started), the first two
+// PUTs go while their copy is at most 14 minutes old; the third's copy is 21 minutes old at its
+// turn, over max_snapshot_age (15 minutes).
+class stale_put : public engine {
+ protected:
+  person a_ = someone("100", "Ada", "Lovelace");
+  person b_ = someone("101", "Bob", "Builder");
+  person c_ = someone("102", "Cy", "Twombly");
+  /// Runs at the request `line` (after the clock moved): an admin's edit, a protect entry …
+  std::function<void(const std::string& line)> during_;
+
+  void SetUp() override {
+    synced(a_, "x100");
+    synced(b_, "x101");
+    synced(c_, "x102");
+    for (auto* p : {&a_, &b_, &c_})
+      p->title = "Director";
+    hr_ = {a_, b_, c_};
+    settings_.planner.max_snapshot_age = std::chrono::minutes(15);
+    port_.before_each([this](const std::string& line) {
+      clock_.advance(std::chrono::minutes(7));
+      if (during_) during_(line);
+    });
+  }
+
+  /// 8x8's copy of `id`, to change as an admin would while the second PUT is in flight.
+  void while_second_put(std::function<void(json::object&)> edit) {
+    during_ = [this, edit](const std::string& line) {
+      if (line == "PUT x101") edit(*port_.edit("x102"));
+    };
+  }
+};
+
+TEST_F(stale_put, IsFetchedAgainAndKeepsAnAdminsEditOfAnAttributeTheMappingDoesNotOwn) {
+  while_second_put([](json::object& u) { u["locale"] = "fr-FR"; });
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PUT x100", "PUT x101", "GET x102", "PUT x102"}))
+      << "only the PUT whose copy is older than max_snapshot_age is fetched again: no GET before every PUT";
+  EXPECT_EQ(port_.user("x102")->at("locale"), "fr-FR") << "the admin's edit survives the PUT";
+  EXPECT_EQ(port_.user("x102")->at("title"), "Director") << "and HR's change is made";
+  EXPECT_EQ(r.exec.refetched, 1U);
+  EXPECT_EQ(r.exec.deferred, 0U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+
+  const auto looks = ops(r.cycle_id, audit_operation_kind::lookup);
+  ASSERT_EQ(looks.size(), 1U) << "the audit shows the refetch";
+  EXPECT_EQ(looks[0].intent.hr_key, "102");
+  EXPECT_EQ(looks[0].intent.method, "GET");
+  EXPECT_EQ(looks[0].intent.path, "/Users/x102");
+  ASSERT_EQ(looks[0].intent.diffs.size(), 1U) << "what was planned";
+  EXPECT_EQ(looks[0].intent.diffs[0].attr, attribute::title);
+  EXPECT_THAT(looks[0].intent.reason,
+              ::testing::HasSubstr("1260 s old, over target.max_snapshot_age (900 s)"));
+  EXPECT_THAT(looks[0].intent.reason, ::testing::HasSubstr("Decided again: send"));
+  const auto puts = ops(r.cycle_id, audit_operation_kind::update);
+  ASSERT_EQ(puts.size(), 3U);
+  EXPECT_EQ(puts[2].intent.hr_key, "102");
+  EXPECT_THAT(puts[2].intent.reason,
+              ::testing::HasSubstr("Decided again on a copy fetched just before the PUT"));
+  EXPECT_THAT(puts[2].intent.body_json, ::testing::HasSubstr("fr-FR")) << "what was sent";
+}
+
+TEST_F(stale_put, ANarrowerChangeIsSentAndTheAuditShowsPlannedAgainstSent) {
+  c_.department = "Research";
+  hr_[2] = c_;
+  while_second_put(
+      [](json::object& u) { u[scim_user_codec::enterprise_schema].as_object()["department"] = "Research"; });
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests().back(), "PUT x102");
+  const auto looks = ops(r.cycle_id, audit_operation_kind::lookup);
+  ASSERT_EQ(looks.size(), 1U);
+  EXPECT_EQ(looks[0].intent.diffs.size(), 2U) << "planned: title and department";
+  EXPECT_THAT(looks[0].intent.reason, ::testing::HasSubstr("Decided again: narrowed"));
+  const auto puts = ops(r.cycle_id, audit_operation_kind::update);
+  ASSERT_EQ(puts.size(), 3U);
+  ASSERT_EQ(puts[2].intent.diffs.size(), 1U) << "sent: the title only";
+  EXPECT_EQ(puts[2].intent.diffs[0].attr, attribute::title);
+}
+
+TEST_F(stale_put, AChangeAlreadyMadeSendsNothingAndRecordsTheLinkInStep) {
+  while_second_put([](json::object& u) { u["title"] = "Director"; });
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PUT x100", "PUT x101", "GET x102"}));
+  EXPECT_EQ(r.exec.deferred, 0U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(store_.find_link("102")->applied_hash, desired(c_).hash) << "the next cycle has nothing to read";
+}
+
+TEST_F(stale_put, AWiderChangeWaitsForTheNextPlan) {
+  while_second_put(
+      [](json::object& u) { u[scim_user_codec::enterprise_schema].as_object()["department"] = "Marketing"; });
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PUT x100", "PUT x101", "GET x102"}))
+      << "another owned attribute differs now: sending it would widen what this cycle planned";
+  EXPECT_EQ(r.exec.deferred, 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok) << "nothing failed: the next plan decides";
+  EXPECT_EQ(port_.user("x102")->at("title"), "Account Executive");
+
+  during_ = nullptr;
+  port_.clear_requests();
+  const auto next = run();
+  EXPECT_EQ(port_.requests().back(), "PUT x102") << "HR's change still differs from what was applied";
+  const auto puts = ops(next.cycle_id, audit_operation_kind::update);
+  ASSERT_EQ(puts.size(), 1U);
+  EXPECT_EQ(puts[0].intent.diffs.size(), 2U) << "the next plan decides on title and department";
+}
+
+TEST_F(stale_put, AUserAnAdminDeactivatedMeanwhileIsLeftToAPerson) {
+  while_second_put([](json::object& u) { u["active"] = false; });
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PUT x100", "PUT x101", "GET x102"}))
+      << "neither the PUT nor a reactivation";
+  EXPECT_EQ(r.exec.deferred, 1U);
+  EXPECT_EQ(open_actions(manual_action_kind::admin_deactivated).size(), 1U);
+  EXPECT_FALSE(port_.user("x102")->at("active").as_bool());
+}
+
+TEST_F(stale_put, AUserProtectedMeanwhileIsNotWritten) {
+  during_ = [this](const std::string& line) {
+    if (line == "PUT x101") settings_.planner.protect = protect_list({"u102@example.com"});
+  };
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests().back(), "GET x102");
+  EXPECT_EQ(r.exec.deferred, 1U);
+  EXPECT_THAT(ops(r.cycle_id, audit_operation_kind::lookup).at(0).intent.reason,
+              ::testing::HasSubstr("protect list"));
+}
+
+TEST_F(stale_put, AFailedRefetchSendsNothingAndMakesTheCyclePartial) {
+  port_.script(port_call::get, {.outcome = scim_outcome::not_found});
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests().back(), "GET x102");
+  EXPECT_EQ(r.exec.skipped, 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  const auto puts = ops(r.cycle_id, audit_operation_kind::update);
+  ASSERT_EQ(puts.size(), 3U);
+  ASSERT_TRUE(puts[2].outcome);
+  EXPECT_EQ(puts[2].outcome->outcome, audit_operation_outcome::skipped);
+  EXPECT_THAT(puts[2].outcome->error_detail, ::testing::HasSubstr("reading the user again before the PUT"));
+  EXPECT_FALSE(backs_off("102", r.cycle_id)) << "not the user's failure";
+}
+
+// The cycle's estimate counts the refetch its write phase needs at the configured rate.
+TEST_F(stale_put, TheCyclesCostEstimateCountsTheRefetches) {
+  settings_.planner.rate = plan_rate{1, std::chrono::minutes(8)};
+  const auto r = run(true);
+  EXPECT_EQ(row(r).requests_planned, 5U) << "a page, three PUTs and one refetch";
+  EXPECT_EQ(row(r).requests_sent, 5U);
 }
 
 }  // namespace

@@ -65,6 +65,11 @@ const json::object* scripted_port::user(const std::string& id) const {
   return it == users_.end() ? nullptr : &it->second;
 }
 
+json::object* scripted_port::edit(const std::string& id) {
+  const auto it = users_.find(id);
+  return it == users_.end() ? nullptr : &it->second;
+}
+
 void scripted_port::script(port_call c, scripted_answer a) {
   scripts_[c].push_back(std::move(a));
 }

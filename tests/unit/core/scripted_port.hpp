@@ -45,6 +45,9 @@ class scripted_port final : public scim_port {
   /// The stored user with `id`, or nullptr.
   const boost::json::object* user(const std::string& id) const;
 
+  /// The stored user with `id`, to change as an admin would in Admin Console, or nullptr.
+  boost::json::object* edit(const std::string& id);
+
   /// The number of users stored.
   std::size_t size() const { return users_.size(); }
 

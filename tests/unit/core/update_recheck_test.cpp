@@ -1,0 +1,117 @@
+// recheck_update and estimate_refetches: a PUT decided again on a fresh copy of its user never
+// turns into another kind of operation, and never writes to a user whose link changed; a plan
+// counts the refetches its write phase needs at the configured rate.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/plan_render.hpp"
+#include "core/update_recheck.hpp"
+#include "planner_test_support.hpp"
+
+namespace eightsync::core::planner_test {
+namespace {
+
+// HR gives `p` a new title; 8x8 and the link are as `p` was. Returns the PUT the plan makes.
+plan_entry planned_title_change(world& w, person& p, const std::string& id) {
+  w.add_remote(p, id, true, t0);
+  w.add_link(p, id);
+  p.title = "Director";
+  w.add_hr(p);
+  w.options.now = t0;
+  const plan planned = w.run();
+  EXPECT_EQ(planned.operations.size(), 1U);
+  return planned.operations.at(0);
+}
+
+TEST(update_recheck, APlannedPutCarriesWhenItsCopyWasFetched) {
+  world w;
+  auto p = someone("100");
+  const plan_entry e = planned_title_change(w, p, "x100");
+  ASSERT_TRUE(e.fetched_at);
+  EXPECT_EQ(*e.fetched_at, t0);
+}
+
+TEST(update_recheck, AUserToReactivateIsNotReactivatedHere) {
+  world w;
+  auto p = someone("100");
+  const plan_entry e = planned_title_change(w, p, "x100");
+  // Meanwhile eightsync's own earlier deactivation is what 8x8 shows: a rehire, a new kind.
+  w.state.links[0].applied_active = false;
+  auto fresh = scim_object(p, "x100", false);
+  const auto d = recheck_update(e, desired(p), remote(fresh, t0 + 20min), w.state, w.options);
+  EXPECT_EQ(d.verdict, recheck_verdict::deferred);
+  EXPECT_THAT(d.reason, ::testing::HasSubstr("reactivate"));
+}
+
+TEST(update_recheck, AKeyLinkedElsewhereMeanwhileIsNotWritten) {
+  world w;
+  auto p = someone("100");
+  const plan_entry e = planned_title_change(w, p, "x100");
+  w.state.links[0].scim_id = "x999";
+  const auto d =
+      recheck_update(e, desired(p), remote(scim_object(p, "x100"), t0 + 20min), w.state, w.options);
+  EXPECT_EQ(d.verdict, recheck_verdict::deferred);
+  EXPECT_THAT(d.reason, ::testing::HasSubstr("no longer linked"));
+}
+
+TEST(update_recheck, AnotherKeyLinkedToTheSameUserIsAConflictForAPerson) {
+  world w;
+  auto p = someone("100");
+  const plan_entry e = planned_title_change(w, p, "x100");
+  w.add_link(someone("200"), "x100");
+  const auto d = recheck_update(e, desired(p), remote(scim_object(someone("100"), "x100"), t0 + 20min),
+                                w.state, w.options);
+  EXPECT_EQ(d.verdict, recheck_verdict::left_alone);
+  ASSERT_FALSE(d.manual_actions.empty());
+  EXPECT_EQ(d.manual_actions[0].kind, manual_action_kind::resolve_conflict);
+}
+
+TEST(update_recheck, TheSameChangeIsSentBuiltOnTheFreshCopy) {
+  world w;
+  auto p = someone("100");
+  const plan_entry e = planned_title_change(w, p, "x100");
+  auto fresh = scim_object(someone("100"), "x100");
+  fresh["timezone"] = "Europe/Paris";
+  const auto d = recheck_update(e, desired(p), remote(fresh, t0 + 20min), w.state, w.options);
+  ASSERT_EQ(d.verdict, recheck_verdict::send);
+  EXPECT_EQ(d.entry.body.at("timezone"), "Europe/Paris");
+  EXPECT_EQ(d.entry.body.at("title"), "Director");
+}
+
+TEST(estimate_refetches, CountsPutsWhoseCopyIsOlderThanTheLimitAtTheirTurn) {
+  // One request a minute; copies fetched at the start; a copy may be 2 minutes old. PUTs 1 to 3
+  // leave at minutes 0, 1, 2; PUT 4's turn is minute 3 (a GET first, its PUT at 4); PUT 5's turn
+  // is minute 5: 2 refetches.
+  std::vector<plan_entry> ops(5);
+  for (auto& e : ops)
+    e.fetched_at = t0;
+  EXPECT_EQ(estimate_refetches(ops, t0, 2min, plan_rate{1, 1min}), 2U);
+  EXPECT_EQ(estimate_refetches(ops, t0, 10min, plan_rate{1, 1min}), 0U);
+  ops[0].kind = operation_kind::adopt;  // sends nothing: takes no turn
+  ops[1].kind = operation_kind::deactivate;
+  ops[1].fetched_at.reset();
+  EXPECT_EQ(estimate_refetches(ops, t0, 2min, plan_rate{1, 1min}), 1U) << "the last PUT's turn is minute 3";
+}
+
+TEST(estimate_refetches, APlanStatesThemInItsCost) {
+  world w;
+  for (int i = 0; i < 3; ++i) {
+    auto p = someone(std::to_string(100 + i));
+    w.add_remote(p, "x" + std::to_string(100 + i), true, t0);
+    w.add_link(p, "x" + std::to_string(100 + i));
+    p.title = "Director";
+    w.add_hr(p);
+  }
+  w.options.rate = plan_rate{1, 10min};
+  w.options.max_snapshot_age = 15min;
+  const plan p = w.run();
+  EXPECT_EQ(p.cost.refetches, 1U) << "the third PUT's turn is 20 minutes on";
+  EXPECT_THAT(plan_text(p, w.options.rate), ::testing::HasSubstr("1 refetch (estimated"));
+  EXPECT_EQ(plan_json(p, w.options.rate).at("cost").at("refetches"), 1);
+}
+
+}  // namespace
+}  // namespace eightsync::core::planner_test
