@@ -541,11 +541,13 @@ void cycle_executor::enable_recheck(const mapping_result& desired, const planner
   recheck_state_ = &state;
 }
 
-// Whether `e` is a PUT built on a copy of the user older than max_snapshot_age by now: sending
-// it could put back what an admin changed in 8x8 since the copy was taken.
+// Whether `e` is a PUT built on a copy of the user that would be older than max_snapshot_age
+// when it leaves (the rate limiter's wait included): sending it could put back what an admin
+// changed in 8x8 since the copy was taken.
 bool cycle_executor::is_stale(const plan_entry& e) const noexcept {
   return recheck_options_ != nullptr && e.kind == operation_kind::update && e.fetched_at &&
-         clock_.now() - *e.fetched_at > recheck_options_->max_snapshot_age;
+         too_old_to_send(*e.fetched_at, clock_.now(), recheck_options_->max_snapshot_age,
+                         recheck_options_->rate);
 }
 
 // HR's row for `hr_key` in the export the plan was made from (sorted by key).
@@ -591,8 +593,9 @@ boost::asio::awaitable<std::optional<plan_entry>> cycle_executor::recheck(const 
   look.path = "/Users/" + e.scim_id;
   look.reason = "Fetched again before its PUT: the copy the plan used is " +
                 std::to_string(duration_cast<seconds>(clock_.now() - *e.fetched_at).count()) +
-                " s old, over target.max_snapshot_age (" +
-                std::to_string(duration_cast<seconds>(recheck_options_->max_snapshot_age).count()) + " s).";
+                " s old; target.max_snapshot_age is " +
+                std::to_string(duration_cast<seconds>(recheck_options_->max_snapshot_age).count()) +
+                " s, less one target.rate_limit window (the longest the PUT may wait to leave).";
   const desired_user* d = desired_for(e.hr_key);
   auto got = co_await port_.get(e.scim_id);
   std::optional<remote_user> fresh;

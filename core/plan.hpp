@@ -251,10 +251,18 @@ struct plan {
   bool empty() const noexcept { return operations.empty() && held.empty() && reads_needed.empty(); }
 };
 
+/// Whether a PUT whose copy of the user was fetched at `fetched_at` must fetch it again when its
+/// turn comes at `turn`: the copy would be older than `max_age` when the PUT leaves. The rate
+/// limiter may hold the PUT up to one `rate.per` window after its turn, so that window counts
+/// against the copy too (a `max_age` shorter than the window: always). Never throws.
+bool too_old_to_send(std::chrono::system_clock::time_point fetched_at,
+                     std::chrono::system_clock::time_point turn, std::chrono::milliseconds max_age,
+                     const plan_rate& rate) noexcept;
+
 /// How many of `operations`' updates will need a refetch before their PUT (plan_cost::refetches):
-/// the writes go in order from `start`, `rate.requests` in each `rate.per` window; an update whose
-/// copy (plan_entry::fetched_at) is older than `max_age` when its turn comes costs one GET more,
-/// which delays everything after it. An estimate: 429s, retries and 8x8's own pace move it. Never
+/// the writes go in order from `start`, one every `rate.per` / `rate.requests`; an update whose
+/// copy (plan_entry::fetched_at) is too_old_to_send at its turn costs one GET more, which delays
+/// everything after it. An estimate: 429s, retries and 8x8's own pace move it. Never
 /// throws.
 std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
                                std::chrono::system_clock::time_point start, std::chrono::milliseconds max_age,

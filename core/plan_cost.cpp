@@ -1,5 +1,6 @@
 #include "core/plan.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace eightsync::core {
@@ -12,6 +13,13 @@ std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t p
   return window * windows;
 }
 
+bool too_old_to_send(std::chrono::system_clock::time_point fetched_at,
+                     std::chrono::system_clock::time_point turn, std::chrono::milliseconds max_age,
+                     const plan_rate& rate) noexcept {
+  const auto margin = std::min(rate.per, max_age);
+  return turn - fetched_at > max_age - margin;
+}
+
 std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
                                std::chrono::system_clock::time_point start, std::chrono::milliseconds max_age,
                                const plan_rate& rate) noexcept {
@@ -20,9 +28,12 @@ std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
   std::size_t refetches = 0;
   for (const auto& e : operations) {
     if (!operation_sends_request(e.kind)) continue;
-    // A sliding window of `per` requests: request n leaves after n / per whole windows.
-    const auto turn = start + rate.per * static_cast<std::chrono::milliseconds::rep>(sent / per);
-    if (e.kind == operation_kind::update && e.fetched_at && turn - *e.fetched_at > max_age) {
+    // A long write phase at a sliding window of `per` requests settles to one request every
+    // window / per: request n leaves n / per windows after the start.
+    const auto turn = start + rate.per * static_cast<std::chrono::milliseconds::rep>(sent) /
+                                  static_cast<std::chrono::milliseconds::rep>(per);
+    if (e.kind == operation_kind::update && e.fetched_at &&
+        too_old_to_send(*e.fetched_at, turn, max_age, rate)) {
       ++refetches;
       ++sent;
     }

@@ -81,19 +81,27 @@ TEST(update_recheck, TheSameChangeIsSentBuiltOnTheFreshCopy) {
   EXPECT_EQ(d.entry.body.at("title"), "Director");
 }
 
-TEST(estimate_refetches, CountsPutsWhoseCopyIsOlderThanTheLimitAtTheirTurn) {
-  // One request a minute; copies fetched at the start; a copy may be 2 minutes old. PUTs 1 to 3
-  // leave at minutes 0, 1, 2; PUT 4's turn is minute 3 (a GET first, its PUT at 4); PUT 5's turn
-  // is minute 5: 2 refetches.
+TEST(estimate_refetches, CountsPutsWhoseCopyIsTooOldAtTheirTurn) {
+  // One request a minute; copies fetched at the start; a copy may be 3 minutes old, and a PUT
+  // may wait a minute to leave, so one older than 2 minutes at its turn is fetched again. PUTs 1
+  // to 3 leave at minutes 0, 1, 2; PUT 4's turn is minute 3 (a GET first, its PUT at 4); PUT 5's
+  // turn is minute 5: 2 refetches.
   std::vector<plan_entry> ops(5);
   for (auto& e : ops)
     e.fetched_at = t0;
-  EXPECT_EQ(estimate_refetches(ops, t0, 2min, plan_rate{1, 1min}), 2U);
+  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 2U);
   EXPECT_EQ(estimate_refetches(ops, t0, 10min, plan_rate{1, 1min}), 0U);
   ops[0].kind = operation_kind::adopt;  // sends nothing: takes no turn
   ops[1].kind = operation_kind::deactivate;
   ops[1].fetched_at.reset();
-  EXPECT_EQ(estimate_refetches(ops, t0, 2min, plan_rate{1, 1min}), 1U) << "the last PUT's turn is minute 3";
+  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 1U) << "the last PUT's turn is minute 3";
+}
+
+TEST(estimate_refetches, AWindowLongerThanTheLimitRefetchesEveryStaleCopy) {
+  EXPECT_TRUE(too_old_to_send(t0, t0 + 1ms, 30s, plan_rate{10, 60s}));
+  EXPECT_FALSE(too_old_to_send(t0, t0, 30s, plan_rate{10, 60s}));
+  EXPECT_FALSE(too_old_to_send(t0, t0 + 14min, 15min, plan_rate{10, 60s}));
+  EXPECT_TRUE(too_old_to_send(t0, t0 + 14min + 1ms, 15min, plan_rate{10, 60s}));
 }
 
 TEST(estimate_refetches, APlanStatesThemInItsCost) {
@@ -105,10 +113,10 @@ TEST(estimate_refetches, APlanStatesThemInItsCost) {
     p.title = "Director";
     w.add_hr(p);
   }
-  w.options.rate = plan_rate{1, 10min};
-  w.options.max_snapshot_age = 15min;
+  w.options.rate = plan_rate{1, 5min};
+  w.options.max_snapshot_age = 12min;
   const plan p = w.run();
-  EXPECT_EQ(p.cost.refetches, 1U) << "the third PUT's turn is 20 minutes on";
+  EXPECT_EQ(p.cost.refetches, 1U) << "the third PUT's turn is 10 minutes on, and it may wait 5 more";
   EXPECT_THAT(plan_text(p, w.options.rate), ::testing::HasSubstr("1 refetch (estimated"));
   EXPECT_EQ(plan_json(p, w.options.rate).at("cost").at("refetches"), 1);
 }
