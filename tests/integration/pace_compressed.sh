@@ -102,6 +102,11 @@ DB="$WORK/state.db"
 expect_sql "SELECT count(*) FROM operations WHERE kind = 'lookup' AND method = 'GET' AND cycle_id = 2" "$refetches"
 expect_sql "SELECT count(*) FROM operations WHERE kind = 'lookup' AND cycle_id = 2 AND reason LIKE '%Decided again: send%'" "$refetches"
 expect_sql "SELECT outcome FROM cycles WHERE id = 2" "ok"
+# `audit show` lists each refetch with the attributes planned and the decision.
+run_cmd 0 "$EIGHTSYNC" audit show 2 -c "$WORK/cfg.yaml"
+expect_in "$WORK/out" "lookup  ok  HR key E00060"
+expect_in "$WORK/out" "GET /Users/$(id_of user60@example.com) -> 200"
+expect_in "$WORK/out" "Decided again: send (planned title; 8x8 still differs in the same)"
 
 # ---- point 3: a restart keeps the schedule -------------------------------------------------
 listing_gets() { log_count '"target":"/scim/v2/Users?[^"]*startIndex'; }
