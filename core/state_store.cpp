@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -991,6 +992,14 @@ std::size_t state_store::record_unmanaged_users(std::span<const remote_user> lis
   if (!s.has_unmanaged_users()) return 0;
   return s.guard("recording the unmanaged 8x8 users", [&] {
     return in_transaction([&] {
+      // Linked users are most of a listing: skipping them here spares writing (and journaling)
+      // rows only to delete them again.
+      std::unordered_set<std::string> linked;
+      {
+        SQLite::Statement ids(*s.db, "SELECT scim_id FROM user_links");
+        while (ids.executeStep())
+          linked.insert(ids.getColumn(0).getString());
+      }
       s.db->exec("DELETE FROM unmanaged_users");
       SQLite::Statement put(
           *s.db,
@@ -1001,6 +1010,7 @@ std::size_t state_store::record_unmanaged_users(std::span<const remote_user> lis
           "given_name = excluded.given_name, family_name = excluded.family_name, "
           "active = excluded.active");
       for (const remote_user& r : listed) {
+        if (linked.contains(std::string(r.id()))) continue;
         const unmanaged_user u = unmanaged_user::from_remote(r);
         put.reset();
         bind_text(put, 1, u.scim_id());
@@ -1012,8 +1022,6 @@ std::size_t state_store::record_unmanaged_users(std::span<const remote_user> lis
         put.bind(7, u.active() ? 1 : 0);
         put.exec();
       }
-      // One statement instead of a lookup per listed user: linked users are most of a listing.
-      s.db->exec("DELETE FROM unmanaged_users WHERE scim_id IN (SELECT scim_id FROM user_links)");
       s.set_meta("unmanaged_users.listed_at", format_utc_time(listed_at));
       return static_cast<std::size_t>(s.db->execAndGet("SELECT count(*) FROM unmanaged_users").getInt64());
     });
