@@ -1647,18 +1647,20 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
     }
     // Inactive rows without a link are only looked for by a full reconcile.
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
-    if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
+    const bool create_new = sv.create_new.find(d.key).count != 0;
+    if (sv.open_conflicts.find(d.key).count && !create_new) continue;
+    // Matching comes before any reason a create would wait (a taken userName, a refused site):
+    // the person may be adopted instead.
+    if (!create_new && state.unmanaged_listed_at) new_people.push_back(&d);
     if (is_blank(d.get(attribute::user_name)) || waits_for_new_user_name(sv, d)) continue;
     if (waits_for_site(sv, d)) continue;
     needed_read lookup{read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
                        "A new HR key: look the userName up before any POST."};
-    const bool create_new = sv.create_new.find(d.key).count != 0;
     if (!state.unmanaged_listed_at && !create_new) {
       waiting_lookups.push_back(std::move(lookup));
       continue;
     }
     lookups.push_back(std::move(lookup));
-    if (!create_new) new_people.push_back(&d);
   }
   // Hand-made accounts the newest complete listing showed that a new person may be (another
   // userName, the same email…): read up front, so the usual case costs one round.

@@ -74,6 +74,22 @@ TEST(planner_unmanaged_index, AnEmailMatchInTheIndexIsReadUpFrontWithItsReason) 
   EXPECT_EQ(r.cost, (plan_cost{0, 1, 1, 0}));
 }
 
+TEST(planner_unmanaged_index, APersonWhoseCreateWaitsIsStillMatched) {
+  // Zoë's userName is taken in another 8x8 account (an open action): no lookup, as no POST can
+  // go, but her hand-made account here may still be adopted, so it is read.
+  world w = incremental_with_hire(
+      {index_entry("h1", "zashworth@example.com", hire_user_name, "Zoe", "Ashworth-Smith")});
+  w.state.open_actions.push_back({manual_action_kind::user_name_taken_elsewhere, "n1",
+                                  taken_elsewhere_dedupe_key("n1", hire_user_name)});
+  const read_strategy r = w.reads();
+  EXPECT_NE(read_of(r.reads, read_kind::get_by_id, "h1"), nullptr);
+  EXPECT_EQ(read_of(r.reads, read_kind::lookup_user_name, hire_user_name), nullptr);
+  add_got(w, hand_made_by_email(), "h1");
+  const plan p = w.run();
+  EXPECT_TRUE(p.reads_needed.empty());
+  ASSERT_NE(find_entry(p, operation_kind::adopt, "n1"), nullptr);
+}
+
 TEST(planner_unmanaged_index, AnUnreadEmailMatchHoldsTheCreate) {
   world w = incremental_with_hire(
       {index_entry("h1", "zashworth@example.com", hire_user_name, "Zoe", "Ashworth-Smith")});
