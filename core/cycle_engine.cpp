@@ -185,13 +185,19 @@ plan cycle_engine::release_approved(const plan& planned, std::int64_t cycle_id) 
   return released;
 }
 
-// What 8x8 holds for each linked user, as listed: rewritten only where it changed.
+// What 8x8 holds for each linked user, as listed: rewritten only where it changed. A complete
+// listing also becomes the index of unmanaged users that incremental cycles match new HR rows
+// against (after this cycle's writes, so users it created or adopted are left out).
 void cycle_engine::record_listing(const cycle_plan& c) {
   if (!c.remote.snapshot.full_listing) return;
   store_.in_transaction([&] {
     store_.record_listed_remotes(c.remote.snapshot.users);
-    if (c.remote.snapshot.complete && !c.remote.stopped)
-      store_.record_full_listing(clock_.now(), c.remote.listing_users);
+    if (c.remote.snapshot.complete && !c.remote.stopped) {
+      const auto at = clock_.now();
+      store_.record_full_listing(at, c.remote.listing_users);
+      const std::size_t unmanaged = store_.record_unmanaged_users(c.remote.snapshot.users, at);
+      log_->info("state.unmanaged_users count={}", unmanaged);
+    }
   });
 }
 

@@ -34,13 +34,17 @@ boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
   options.now = clk.now();
   if (store != nullptr) {
     out.state = load_planner_state(*store, loading::skip);
+    load_unmanaged_index(*store, desired, out.state);
     if (options.remote_user_estimate == 0) options.remote_user_estimate = out.state.links.size();
   }
   out.reads = plan_reads(desired, out.state, options);
   if (store != nullptr && !out.reads.full_listing) {
     // Per-user reads: the planner may use a recent copy kept with each link instead of a GET,
-    // so load those copies (a full listing replaces them all, so it never needs them).
+    // so load those copies (a full listing replaces them all, so it never needs them). The
+    // unmanaged index does not change in between: keep it rather than read it twice.
+    auto unmanaged = std::move(out.state.unmanaged);
     out.state = load_planner_state(*store, loading::include);
+    out.state.unmanaged = std::move(unmanaged);
     out.reads = plan_reads(desired, out.state, options);
   }
 

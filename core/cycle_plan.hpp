@@ -27,7 +27,8 @@ struct cycle_plan {
 };
 
 /// Plans one cycle against live 8x8 data read through `port`, changing nothing: loads the
-/// planner's state from `store` (an empty state when null: no database yet), lets plan_reads
+/// planner's state from `store` (an empty state when null: no database yet; the index of
+/// unmanaged 8x8 users only when some active HR row has no link), lets plan_reads
 /// choose between a full listing (`options.page_size` users a page) and per-user reads, reads,
 /// plans, and then reads what the plan still needs (at
 /// most twice more, never a read that already failed) and plans again. Reading stops at a 401,

@@ -53,7 +53,22 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
   out.last_good = store.read_last_good_cycle();
   out.site_schema = store.site_schema();
   out.known_sites = store.known_sites();
+  out.unmanaged_listed_at = store.unmanaged_users_listed_at();
   return out;
+}
+
+bool load_unmanaged_index(const state_store& store, const mapping_result& desired, planner_state& state) {
+  std::unordered_set<std::string_view> linked_keys;
+  linked_keys.reserve(state.links.size());
+  for (const auto& l : state.links)
+    linked_keys.insert(l.hr_key);
+  // Inactive rows without a link are looked for only by a full reconcile: they need no index.
+  const bool new_person = std::any_of(desired.users.begin(), desired.users.end(), [&](const desired_user& d) {
+    return d.active && !linked_keys.contains(d.key);
+  });
+  if (!new_person) return false;
+  state.unmanaged = store.load_unmanaged_users();
+  return true;
 }
 
 }  // namespace eightsync::core

@@ -86,6 +86,9 @@ struct needed_read {
   std::string hr_key;
   std::string target;  ///< the 8x8 id (get_by_id) or the userName (lookup_user_name)
   std::string reason;  ///< a sentence for a person
+  /// A GET of a user from state.db's index of unmanaged users (a possible match for a new HR
+  /// row): a 404 answers it (that user is gone; remote_snapshot::not_found) and is no failure.
+  bool index_candidate = false;
 };
 
 /// Why an HR row and 8x8 could not be matched without a guess. Stable names.

@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -14,7 +15,9 @@
 #include "core/leaver_rule.hpp"
 #include "core/planner_index.hpp"
 #include "core/scim_user_codec.hpp"
+#include "core/state_time.hpp"
 #include "core/text.hpp"
+#include "core/unmanaged_user.hpp"
 
 // The rules, one by one (each has a test in tests/unit/core/planner_*_test.cpp):
 //
@@ -28,7 +31,10 @@
 //
 // Operations, at most one of each kind per user:
 //  - create: HR active, no match, no conflict, 8x8's create rules met, and either a complete
-//    full listing that shows every user or a userName lookup done this cycle;
+//    full listing that shows every user or a userName lookup done this cycle. Without such a
+//    listing, also a complete listing recorded earlier (state.db), and a GET this cycle of each
+//    unmanaged user of it that the row matches by a match key or by name (a hand-made account
+//    with another userName): the match rules above then decide on what the GET returned;
 //  - update: a PUT from the complete object fetched within max_snapshot_age, changing only
 //    owned, non-create-only attributes whose normalized values differ, never `active` (a
 //    rehire's PUT runs after its reactivation and carries `active: true`), never a set `site`;
@@ -82,12 +88,6 @@ bool over_percent(std::size_t count, double percent, std::size_t base) noexcept 
 // The externalId an HR row claims: the mapped one, else the HR key (it belongs there).
 std::string_view claimed_external_id(const desired_user& d) noexcept {
   return d.owns(attribute::external_id) ? d.get(attribute::external_id) : std::string_view(d.key);
-}
-
-// `email`, or nothing to match by when it is 8x8's placeholder: 8x8 fills in noreply@8x8.com for
-// every user created without an email, so it says nothing about who a user is (on either side).
-std::string_view matchable_email(std::string_view email) noexcept {
-  return iequals(trim(email), attribute_row_of(attribute::email).placeholder) ? std::string_view{} : email;
 }
 
 // Every value of `a`'s multi-valued member in `r`, joined for a plan's before column (the
@@ -301,6 +301,101 @@ class chained_index {
   std::vector<std::uint32_t> next_;
 };
 
+// Whether the config's match order uses `k`.
+bool uses(const planner_options& o, match_key k) noexcept {
+  return std::find(o.match.begin(), o.match.end(), k) != o.match.end();
+}
+
+// index_candidate::keys: one bit per match_key, then this one for the possible-duplicate rule.
+constexpr unsigned same_names_bit = 3;
+
+// An unmanaged user of the newest complete listing (planner_state::unmanaged) that a new HR row
+// may be, and by what.
+struct index_candidate {
+  std::uint32_t row = 0;    // position in the rows searched
+  std::uint32_t entry = 0;  // into planner_state::unmanaged
+  std::uint8_t keys = 0;    // bit per match_key that found it, and same_names_bit
+};
+
+// The unlinked users of state's index that each of `rows` may be, as a full cycle would match
+// them: by each key the match order uses (the row's claimed externalId, its userName and its
+// matchable email) and by the possible-duplicate rule (the same given and family name). Users a
+// link holds are skipped: they belong to someone already. The rows are few (new people) and the
+// index may be an account's size, so the rows are indexed and the index is scanned once.
+std::vector<index_candidate> find_index_candidates(std::span<const desired_user* const> rows,
+                                                   const planner_state& state, const planner_options& o) {
+  std::vector<index_candidate> out;
+  if (rows.empty() || state.unmanaged.empty()) return out;
+  const std::size_t n = rows.size();
+  chained_index by_external_id(false, n);
+  chained_index by_user_name(true, n);
+  chained_index by_email(true, n);
+  chained_index by_names(true, n);
+  for (std::size_t u = 0; u < n; ++u) {
+    const desired_user& d = *rows[u];
+    const auto pos = static_cast<std::uint32_t>(u);
+    if (uses(o, match_key::external_id)) by_external_id.add(claimed_external_id(d), {}, pos);
+    if (uses(o, match_key::user_name)) by_user_name.add(d.get(attribute::user_name), {}, pos);
+    if (uses(o, match_key::email)) by_email.add(matchable_email(d.get(attribute::email)), {}, pos);
+    if (!is_blank(d.get(attribute::given_name)) && !is_blank(d.get(attribute::family_name)))
+      by_names.add(d.get(attribute::given_name), d.get(attribute::family_name), pos);
+  }
+  planner_index linked;
+  linked.reserve(state.links.size());
+  for (std::size_t li = 0; li < state.links.size(); ++li)
+    linked.add(state.links[li].scim_id, static_cast<std::uint32_t>(li));
+  std::vector<index_candidate> hits;  // one entry's, merged by row
+  const auto hit = [&](std::uint32_t row, std::uint32_t entry, unsigned key) {
+    const auto bit_of_key = static_cast<std::uint8_t>(1U << key);
+    for (auto& h : hits) {
+      if (h.row == row) {
+        h.keys = static_cast<std::uint8_t>(h.keys | bit_of_key);
+        return;
+      }
+    }
+    hits.push_back({row, entry, bit_of_key});
+  };
+  for (std::size_t i = 0; i < state.unmanaged.size(); ++i) {
+    const unmanaged_user& e = state.unmanaged[i];
+    const auto entry = static_cast<std::uint32_t>(i);
+    hits.clear();
+    by_external_id.for_each(e.external_id(), {}, [&](std::uint32_t u) {
+      hit(u, entry, static_cast<unsigned>(match_key::external_id));
+    });
+    by_user_name.for_each(e.user_name(), {}, [&](std::uint32_t u) {
+      hit(u, entry, static_cast<unsigned>(match_key::user_name));
+    });
+    by_email.for_each(e.email(), {},
+                      [&](std::uint32_t u) { hit(u, entry, static_cast<unsigned>(match_key::email)); });
+    by_names.for_each(e.given_name(), e.family_name(),
+                      [&](std::uint32_t u) { hit(u, entry, same_names_bit); });
+    if (hits.empty() || linked.find(e.scim_id()).count != 0) continue;
+    out.insert(out.end(), hits.begin(), hits.end());
+  }
+  return out;
+}
+
+// Why an index candidate is read before `d` is created, for a person: "… by email, name (a
+// possible duplicate) in the newest complete listing (2024-06-02 09:00 UTC): …".
+std::string candidate_reason(const desired_user& d, const unmanaged_user& e, std::uint8_t keys,
+                             const planner_options& o, std::optional<time_point> listed_at) {
+  std::string how;
+  for (const match_key k : o.match) {
+    if ((keys & (1U << static_cast<unsigned>(k))) == 0) continue;
+    if (!how.empty()) how += ", ";
+    how += match_key_name(k);
+  }
+  if ((keys & (1U << same_names_bit)) != 0)
+    how += how.empty() ? "name (a possible duplicate)" : ", name (a possible duplicate)";
+  std::string when = "date unknown";
+  if (listed_at) {
+    when = format_utc_time(*listed_at).substr(0, 16) + " UTC";
+    when[10] = ' ';
+  }
+  return "Unmanaged 8x8 user " + quoted(trim(e.user_name())) + " matches HR key " + d.key + " by " + how +
+         " in the newest complete listing (" + when + "): confirm with a GET before creating.";
+}
+
 // One run of make_plan.
 class plan_builder {
  public:
@@ -337,6 +432,8 @@ class plan_builder {
   unlinked_index index_unlinked(std::vector<row_match>& m);
   void match_unlinked(std::vector<row_match>& m, const unlinked_index& index);
   void find_possible_duplicates(std::vector<row_match>& m);
+  std::vector<char> confirm_index_candidates(const std::vector<row_match>& m);
+  bool waits_for_listing(const desired_user& d, const row_match& m);
   bool match_uses(match_key k) const;
   std::string matched_keys(const row_match& m) const;
   void adopt_matched(const desired_user& d, const row_match& m);
@@ -386,6 +483,7 @@ class plan_builder {
   std::vector<char> shared_id_;                // per link: another link has the same 8x8 id
   std::vector<char> superseded_;               // per snapshot user: a fresher copy of it is there too
   bool authoritative_ = false;
+  bool listed_everything_ = false;  // this cycle's snapshot is a complete full listing
   bool first_cycle_with_users_ = false;
 
   // Matching, done only when some HR row has no link.
@@ -777,9 +875,10 @@ void plan_builder::plan_unlinked() {
   const unlinked_index index = index_unlinked(m);
   match_unlinked(m, index);
   find_possible_duplicates(m);
+  const std::vector<char> unconfirmed = confirm_index_candidates(m);
   // Adopt, conflict or create, row by row.
   for (std::size_t u = 0; u < m.size(); ++u) {
-    if (m[u].done) continue;
+    if (m[u].done || unconfirmed[u]) continue;
     const desired_user& d = desired_.users[unlinked_[u]];
     if (m[u].count > 0) {
       adopt_matched(d, m[u]);
@@ -869,9 +968,71 @@ void plan_builder::find_possible_duplicates(std::vector<row_match>& m) {
   }
 }
 
+// Incremental cycles (invariant 1): a new person may already have a hand-made 8x8 account
+// that this cycle did not read (its userName differs, so the lookup missed it). Each unmanaged
+// user of the newest complete listing that a row matches as a full cycle would (match keys,
+// possible duplicate) and that this cycle has not read fresh becomes a GET by id, and the row
+// waits for it: once read, the matching above decides adopt, conflict or create on fresh data.
+// A user 8x8 answered 404 for matches nobody. Returns, per row, whether it waits.
+std::vector<char> plan_builder::confirm_index_candidates(const std::vector<row_match>& m) {
+  std::vector<char> waits(m.size(), 0);
+  if (authoritative_ || listed_everything_ || state_.unmanaged.empty()) return waits;
+  std::vector<const desired_user*> rows;
+  std::vector<std::uint32_t> row_of;  // position in `rows` → position in `m`
+  for (std::size_t u = 0; u < m.size(); ++u) {
+    const desired_user& d = desired_.users[unlinked_[u]];
+    // The operator's --create-new settles who the person is; an open conflict waits for them.
+    if (m[u].done || m[u].create_new || !d.active || sv_.open_conflicts.find(d.key).count) continue;
+    rows.push_back(&d);
+    row_of.push_back(static_cast<std::uint32_t>(u));
+  }
+  const auto candidates = find_index_candidates(rows, state_, opt_);
+  if (candidates.empty()) return waits;
+  planner_index gone;
+  for (std::size_t i = 0; i < remote_.not_found.size(); ++i)
+    gone.add(remote_.not_found[i], static_cast<std::uint32_t>(i));
+  std::vector<char> requested(state_.unmanaged.size(), 0);
+  for (const auto& c : candidates) {
+    const unmanaged_user& e = state_.unmanaged[c.entry];
+    if (gone.find(e.scim_id()).count) continue;
+    if (const auto h = remote_by_id_.find(e.scim_id());
+        h.count && is_fresh(remote_.users[h.first].fetched_at(), opt_))
+      continue;
+    const desired_user& d = *rows[c.row];
+    waits[row_of[c.row]] = 1;
+    if (requested[c.entry]) continue;  // another new row waits for the same GET
+    requested[c.entry] = 1;
+    add_read(read_kind::get_by_id, d.key, trim(e.scim_id()),
+             candidate_reason(d, e, c.keys, opt_, state_.unmanaged_listed_at));
+    out_.reads_needed.back().index_candidate = true;
+  }
+  // A create needs its lookup too: ask for it in the same round.
+  for (std::size_t u = 0; u < m.size(); ++u) {
+    const desired_user& d = desired_.users[unlinked_[u]];
+    const std::string_view user_name = d.get(attribute::user_name);
+    if (!waits[u] || is_blank(user_name) || looked_up_.find(user_name).count) continue;
+    if (waits_for_new_user_name(sv_, d) || waits_for_site(sv_, d)) continue;
+    add_read(read_kind::lookup_user_name, d.key, trim(user_name),
+             "A create needs a userName lookup first: this cycle has no complete listing of every user.");
+  }
+  return waits;
+}
+
+// Whether `d`'s create waits because no complete listing of 8x8 was ever recorded (and this
+// cycle has none): without one, nothing tells whether a hand-made account already belongs to
+// the person. An operator's --create-new has settled that.
+bool plan_builder::waits_for_listing(const desired_user& d, const row_match& m) {
+  if (listed_everything_ || m.create_new || state_.unmanaged_listed_at) return false;
+  add_note(d.key, {}, d.get(attribute::user_name),
+           "Waits for a complete listing of 8x8 (the next full reconcile, schedule.full_reconcile, or "
+           "`eightsync sync --full`): none is recorded yet, and without one eightsync cannot tell whether an "
+           "account made by hand already belongs to this person.");
+  return true;
+}
+
 // Whether the config's match order uses `k`.
 bool plan_builder::match_uses(match_key k) const {
-  return std::find(opt_.match.begin(), opt_.match.end(), k) != opt_.match.end();
+  return uses(opt_, k);
 }
 
 // The match keys that found `m`'s candidates, in match order ("externalId, email").
@@ -1033,6 +1194,7 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
                  "reconcile.");
     return;
   }
+  if (waits_for_listing(d, m)) return;
   if (!authoritative_ && looked_up_.find(hr_user_name).count == 0) {
     add_read(read_kind::lookup_user_name, d.key, trim(hr_user_name),
              "A create needs a userName lookup first: this cycle has no complete listing of every user.");
@@ -1378,7 +1540,8 @@ void plan_builder::order_output() {
 }
 
 plan plan_builder::run() {
-  authoritative_ = remote_.full_listing && remote_.complete && opt_.listing_shows_everyone;
+  listed_everything_ = remote_.full_listing && remote_.complete;
+  authoritative_ = listed_everything_ && opt_.listing_shows_everyone;
   out_.authoritative = authoritative_;
   out_.first_cycle = state_.links.empty();
   first_cycle_with_users_ = out_.first_cycle && !remote_.users.empty();
@@ -1466,6 +1629,10 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
   const leaver_rule leavers(options.leavers);
   std::vector<needed_read> gets;
   std::vector<needed_read> lookups;
+  // Lookups of new people who wait for a first complete listing: only a listing that cannot
+  // show everyone (target.visibility idp_only) needs them this cycle.
+  std::vector<needed_read> waiting_lookups;
+  std::vector<const desired_user*> new_people;  // to match against the unmanaged index
   for (std::size_t i = 0; i < desired.users.size(); ++i) {
     const desired_user& d = desired.users[i];
     if (const auto li = sv.link_of[i]; li != npos) {
@@ -1482,11 +1649,34 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
     }
     // Inactive rows without a link are only looked for by a full reconcile.
     if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
-    if (sv.open_conflicts.find(d.key).count && !sv.create_new.find(d.key).count) continue;
+    const bool create_new = sv.create_new.find(d.key).count != 0;
+    if (sv.open_conflicts.find(d.key).count && !create_new) continue;
+    // Matching comes before any reason a create would wait (a taken userName, a refused site):
+    // the person may be adopted instead.
+    if (!create_new && state.unmanaged_listed_at) new_people.push_back(&d);
     if (is_blank(d.get(attribute::user_name)) || waits_for_new_user_name(sv, d)) continue;
     if (waits_for_site(sv, d)) continue;
-    lookups.push_back({read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
-                       "A new HR key: look the userName up before any POST."});
+    needed_read lookup{read_kind::lookup_user_name, d.key, std::string(trim(d.get(attribute::user_name))),
+                       "A new HR key: look the userName up before any POST."};
+    if (!state.unmanaged_listed_at && !create_new) {
+      waiting_lookups.push_back(std::move(lookup));
+      continue;
+    }
+    lookups.push_back(std::move(lookup));
+  }
+  // Hand-made accounts the newest complete listing showed that a new person may be (another
+  // userName, the same email…): read up front, so the usual case costs one round.
+  {
+    const auto candidates = find_index_candidates(new_people, state, options);
+    std::vector<char> requested(state.unmanaged.size(), 0);
+    for (const auto& c : candidates) {
+      if (requested[c.entry]) continue;
+      requested[c.entry] = 1;
+      const unmanaged_user& e = state.unmanaged[c.entry];
+      gets.push_back({read_kind::get_by_id, new_people[c.row]->key, std::string(trim(e.scim_id())),
+                      candidate_reason(*new_people[c.row], e, c.keys, options, state.unmanaged_listed_at),
+                      true});
+    }
   }
   if (leavers.missing_is_leaver()) {
     for (std::size_t li = 0; li < state.links.size(); ++li) {
@@ -1529,6 +1719,8 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
   if (out.full_listing) {
     out.cost.listing_pages = out.listing_pages;
     if (!options.listing_shows_everyone) {
+      lookups.insert(lookups.end(), std::make_move_iterator(waiting_lookups.begin()),
+                     std::make_move_iterator(waiting_lookups.end()));
       out.cost.lookups = lookups.size();
       out.reads = std::move(lookups);
     }

@@ -25,7 +25,11 @@ namespace eightsync::core {
 /// reads are: a GET by id for each linked user whose desired hash or `active` differs from what
 /// was applied, or who left HR (leavers.missing_from_source: deactivate), unless the link holds
 /// a copy fetched within max_snapshot_age; a userName lookup for each active HR row without a
-/// link (not protected, without an open conflict). Throws only std::bad_alloc.
+/// link (not protected, without an open conflict), and a GET by id (needed_read::index_candidate)
+/// of each user of `state.unmanaged` such a row matches by a `match` key or by given and family
+/// name. While no complete listing is recorded (state.unmanaged_listed_at), those rows wait and
+/// get no lookup, unless the listing this cycle does cannot show everyone. Throws only
+/// std::bad_alloc.
 read_strategy plan_reads(const mapping_result& desired, const planner_state& state,
                          const planner_options& options);
 

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/manual_action_kind.hpp"
+#include "core/unmanaged_user.hpp"
 #include "core/user_link.hpp"
 
 namespace eightsync::core {
@@ -44,6 +45,13 @@ struct planner_state {
   std::optional<std::string> site_schema;
   /// Site values 8x8 is known to accept (state.db's known_sites), sorted.
   std::vector<std::string> known_sites;
+  /// The unmanaged 8x8 users of the newest complete full listing (state.db's unmanaged_users):
+  /// an incremental cycle GETs each one a new HR row matches before it creates that person.
+  /// Loaded only when some active HR row has no link (load_unmanaged_index).
+  std::vector<unmanaged_user> unmanaged;
+  /// When the listing behind `unmanaged` finished; unset when no complete listing was recorded,
+  /// and then an incremental cycle creates nobody.
+  std::optional<clock::time_point> unmanaged_listed_at;
 };
 
 }  // namespace eightsync::core

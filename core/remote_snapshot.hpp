@@ -18,6 +18,9 @@ struct remote_snapshot {
   /// userNames looked up by filter (found or not): a create is planned without a full listing
   /// only when its userName is here (the users found are in `users`).
   std::vector<std::string> looked_up;
+  /// Ids a GET by id of an index candidate (needed_read::index_candidate) answered 404 for:
+  /// 8x8 no longer shows that user, so it matches nobody.
+  std::vector<std::string> not_found;
   plan_cost spent;  ///< the reads done to build this snapshot
 };
 

@@ -82,6 +82,12 @@ boost::asio::awaitable<void> scim_reader::read(std::span<const needed_read> read
       into.snapshot.looked_up.push_back(rd.target);
       continue;
     }
+    // A possible match from the unmanaged index that 8x8 no longer shows is a clear answer; a
+    // linked user's 404 stays a failure (someone has to look at that link).
+    if (r.outcome == scim_outcome::not_found && rd.index_candidate) {
+      into.snapshot.not_found.push_back(rd.target);
+      continue;
+    }
     into.failures.push_back({rd, r.outcome, r.status, r.detail});
     if (stops_reading(r)) into.stopped = std::move(r);
   }

@@ -61,8 +61,8 @@ class scim_reader {
 
   /// Does each of `reads` in order (GET by id, or lookup by userName), adding what it finds to
   /// `into.snapshot` (a lookup's userName goes to `looked_up` when the answer is clear: found
-  /// or not found). Stops early, with `into.stopped`, on 401, a transport failure or a long
-  /// 429. Throws only std::bad_alloc.
+  /// or not found; an index candidate's id goes to `not_found` when 8x8 answers 404). Stops early, with
+  /// `into.stopped`, on 401, a transport failure or a long 429. Throws only std::bad_alloc.
   boost::asio::awaitable<void> read(std::span<const needed_read> reads, read_report& into);
 
  private:

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
 #include "core/target_account.hpp"
+#include "core/unmanaged_user.hpp"
 
 namespace eightsync::core {
 namespace {
@@ -330,6 +332,10 @@ struct state_store::impl {
       }
     }
   }
+
+  // Whether migration 0009 is in place (a store opened with fewer known migrations has no
+  // unmanaged_users table: it keeps no index).
+  bool has_unmanaged_users() const noexcept { return version >= 9; }
 
   // Whether migration 0005 is in place (a store opened with fewer known migrations has no
   // remote_hash column and works without it).
@@ -978,6 +984,81 @@ std::optional<std::size_t> state_store::last_full_listing_users() const {
     }
     return n;
   });
+}
+
+std::size_t state_store::record_unmanaged_users(std::span<const remote_user> listed,
+                                                clock::time_point listed_at) {
+  impl& s = *impl_;
+  if (!s.has_unmanaged_users()) return 0;
+  return s.guard("recording the unmanaged 8x8 users", [&] {
+    return in_transaction([&] {
+      // Linked users are most of a listing: skipping them here spares writing (and journaling)
+      // rows only to delete them again.
+      std::unordered_set<std::string> linked;
+      {
+        SQLite::Statement ids(*s.db, "SELECT scim_id FROM user_links");
+        while (ids.executeStep())
+          linked.insert(ids.getColumn(0).getString());
+      }
+      s.db->exec("DELETE FROM unmanaged_users");
+      SQLite::Statement put(
+          *s.db,
+          "INSERT INTO unmanaged_users (scim_id, user_name, external_id, email, given_name, "
+          "family_name, active) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+          "ON CONFLICT (scim_id) DO UPDATE SET user_name = excluded.user_name, "
+          "external_id = excluded.external_id, email = excluded.email, "
+          "given_name = excluded.given_name, family_name = excluded.family_name, "
+          "active = excluded.active");
+      for (const remote_user& r : listed) {
+        if (linked.contains(std::string(r.id()))) continue;
+        const unmanaged_user u = unmanaged_user::from_remote(r);
+        put.reset();
+        bind_text(put, 1, u.scim_id());
+        bind_text(put, 2, u.user_name());
+        bind_text(put, 3, u.external_id());
+        bind_text(put, 4, u.email());
+        bind_text(put, 5, u.given_name());
+        bind_text(put, 6, u.family_name());
+        put.bind(7, u.active() ? 1 : 0);
+        put.exec();
+      }
+      s.set_meta("unmanaged_users.listed_at", format_utc_time(listed_at));
+      return static_cast<std::size_t>(s.db->execAndGet("SELECT count(*) FROM unmanaged_users").getInt64());
+    });
+  });
+}
+
+std::vector<unmanaged_user> state_store::load_unmanaged_users() const {
+  impl& s = *impl_;
+  std::vector<unmanaged_user> out;
+  if (!s.has_unmanaged_users()) return out;
+  s.guard("reading the unmanaged 8x8 users", [&] {
+    SQLite::Statement q(*s.db,
+                        "SELECT scim_id, user_name, external_id, email, given_name, family_name, active "
+                        "FROM unmanaged_users ORDER BY scim_id");
+    const auto text = [&](int i) {
+      const SQLite::Column c = q.getColumn(i);
+      return std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes()));
+    };
+    while (q.executeStep())
+      out.emplace_back(text(0), text(1), text(2), text(3), text(4), text(5), q.getColumn(6).getInt() != 0);
+  });
+  return out;
+}
+
+std::optional<clock::time_point> state_store::unmanaged_users_listed_at() const {
+  impl& s = *impl_;
+  return s.guard("reading when the unmanaged 8x8 users were listed",
+                 [&]() -> std::optional<clock::time_point> {
+                   auto at = s.meta("unmanaged_users.listed_at");
+                   if (!at) return std::nullopt;
+                   auto when = parse_utc_time(*at);
+                   if (!when) {
+                     throw state_error("state database " + s.path.string() +
+                                       ": meta unmanaged_users.listed_at is not a time: \"" + *at + "\"");
+                   }
+                   return when;
+                 });
 }
 
 std::optional<std::string> state_store::site_schema() const {

@@ -15,6 +15,7 @@
 #include "core/enum_names.hpp"
 #include "core/planner_state.hpp"
 #include "core/target_account.hpp"
+#include "core/unmanaged_user.hpp"
 #include "core/user_link.hpp"
 #include "migrations/embedded_migrations.hpp"
 
@@ -216,6 +217,24 @@ class state_store {
   /// How many users the last complete listing held, or nullopt (none yet, or not recorded).
   /// Throws state_error.
   std::optional<std::size_t> last_full_listing_users() const;
+
+  /// Replaces the index of unmanaged 8x8 users (table unmanaged_users, migrations/0009) with
+  /// each user of `listed`, a complete full listing that finished at `listed_at`, that no link
+  /// holds (by 8x8 id; of two copies of one id the later one counts), and records `listed_at` as
+  /// the index's time. Only what matching needs is kept, never the object. Call it only for a
+  /// complete listing, inside in_transaction with record_full_listing. A store opened without
+  /// migration 0009 (a test's older binary) writes nothing. Returns how many users it holds.
+  /// Throws state_error.
+  std::size_t record_unmanaged_users(std::span<const remote_user> listed, clock::time_point listed_at);
+
+  /// Every user of the unmanaged index, ordered by 8x8 id (empty without migration 0009).
+  /// Throws state_error on a read failure or a malformed row.
+  std::vector<unmanaged_user> load_unmanaged_users() const;
+
+  /// When the complete listing the unmanaged index holds finished, or nullopt when none was
+  /// recorded (a database older than migration 0009 gets one at its next complete listing).
+  /// Throws state_error.
+  std::optional<clock::time_point> unmanaged_users_listed_at() const;
 
   /// The site extension URN users were last seen carrying their site under (meta.site_schema),
   /// if any cycle has seen one. Throws state_error.

@@ -138,7 +138,13 @@ struct world {
   std::vector<quarantined_row> quarantined;
   std::vector<json::object> remote_objects;
   std::vector<time_point> fetched;  // per remote object
-  planner_state state;
+  /// A complete listing was recorded a day ago (with no unmanaged user), as after any first
+  /// cycle: incremental creates need one (planner_unmanaged_index_test).
+  planner_state state = [] {
+    planner_state s;
+    s.unmanaged_listed_at = t0 - 24h;
+    return s;
+  }();
   planner_options options = relaxed_options();
   bool complete = true;
   bool full_listing = true;

@@ -68,11 +68,11 @@ TEST(state_store_migrations, fresh_database_replays_every_migration) {
     EXPECT_FALSE(q.getColumn(2).getString().empty());
   }
   EXPECT_FALSE(q.executeStep());
-  EXPECT_EQ(table_names(db),
-            (std::vector<std::string>{"approvals", "cycles", "held_operations", "known_sites",
-                                      "manual_actions", "meta", "operations", "operator_decisions",
-                                      "quarantined_rows", "rate_limit_slots", "schema_migrations",
-                                      "sqlite_sequence", "target_changes", "user_backoff", "user_links"}));
+  EXPECT_EQ(table_names(db), (std::vector<std::string>{
+                                 "approvals", "cycles", "held_operations", "known_sites", "manual_actions",
+                                 "meta", "operations", "operator_decisions", "quarantined_rows",
+                                 "rate_limit_slots", "schema_migrations", "sqlite_sequence", "target_changes",
+                                 "unmanaged_users", "user_backoff", "user_links"}));
 }
 
 TEST(state_store_migrations, empty_database_is_a_normal_state) {
