@@ -36,12 +36,20 @@ wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WH
 stop_daemon
 expect_eq "listing GETs after a restart" "$(listing_gets)" "$before"
 
+# A database from before the unmanaged-users index (a complete listing, but no index): without
+# the index incremental cycles create nobody, so the start lists everything at once.
+sqlite3 -batch "$DB" "DELETE FROM meta WHERE key = 'unmanaged_users.listed_at'"
+start_daemon
+wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WHERE id = 3" "full|startup|ok"
+stop_daemon
+expect_sql "SELECT value IS NOT NULL FROM meta WHERE key = 'unmanaged_users.listed_at'" "1"
+
 # The last complete listing two days ago: due, so the start lists everything. The listing stops
 # at its first page (503s past the retries): not complete, and not recorded.
 sqlite3 -batch "$DB" "UPDATE meta SET value = '2000-01-01T00:00:00.000Z' WHERE key = 'last_full_listing_at'"
 emu_curl POST /_emulator/faults '{"kind":"status","status":503,"method":"GET","path":"/Users","next":2}' >/dev/null
 start_daemon
-wait_for 60 "SELECT kind || '|' || triggered_by FROM cycles WHERE id = 3 AND ended_at IS NOT NULL" "full|startup"
+wait_for 60 "SELECT kind || '|' || triggered_by FROM cycles WHERE id = 4 AND ended_at IS NOT NULL" "full|startup"
 stop_daemon
 expect_eq "the last complete listing after one that stopped" \
   "$(state_sql "SELECT value FROM meta WHERE key = 'last_full_listing_at'")" "2000-01-01T00:00:00.000Z"
@@ -49,7 +57,7 @@ expect_eq "the last complete listing after one that stopped" \
 # Still due at the next start: a complete listing this time, recorded.
 emu_curl DELETE /_emulator/faults >/dev/null
 start_daemon
-wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WHERE id = 4" "full|startup|ok"
+wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WHERE id = 5" "full|startup|ok"
 stop_daemon
 [ "$(state_sql "SELECT value FROM meta WHERE key = 'last_full_listing_at'")" != "2000-01-01T00:00:00.000Z" ] ||
   fail "a complete listing was not recorded"
