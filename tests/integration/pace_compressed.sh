@@ -6,6 +6,9 @@
 #  1. An admin's edit made through SCIM in the middle of the write phase, to an attribute the
 #     mapping does not own, survives: the PUTs whose copy grew stale fetch the user again first,
 #     and only those (invariant 2 when the PUT is sent).
+#  2. No duplicate from an incremental cycle: a person new in HR whose account an admin made by
+#     hand, under another userName, before the newest complete listing, is found through the
+#     unmanaged-users index, confirmed with a GET and adopted; nothing is created.
 #  3. A restart keeps the schedule: `run` lists everything at start only when the last complete
 #     listing is schedule.full_reconcile old.
 # It prints what it measured (seconds and requests per phase), the numbers README.md scales to
@@ -49,11 +52,17 @@ admin_scim() {
   fail "the admin's $1 $2 kept failing"
 }
 
+# An account an admin made by hand for someone HR does not list yet, under another userName than
+# HR will give them (point 2, at the end).
+emu_curl POST /_emulator/users '[{"userName":"given61.by.hand@example.com","_adminConsole":true,
+  "name":{"givenName":"Given61","familyName":"Family61"},
+  "emails":[{"value":"user61@example.com","type":"work","primary":true}]}]' >/dev/null
+
 # ---- the first load: a listing page and a POST per person ----------------------------------
 t=$(now)
 run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
 first_load_s=$(elapsed "$t")
-expect_eq "users created" "$(emu_curl GET /_emulator/users | grep -o '"userName"' | wc -l)" "$users"
+expect_eq "users in 8x8" "$(emu_curl GET /_emulator/users | grep -o '"userName"' | wc -l)" "$((users + 1))"
 first_load_requests=$(log_count '"method":"[A-Z]*"')
 
 # ---- point 1: an admin's edit in the middle of a write phase survives ----------------------
@@ -135,6 +144,24 @@ wait_for 30 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WH
 full_reconcile_s=$(elapsed "$t")
 stop_daemon
 expect_eq "listing pages at a restart after schedule.full_reconcile" "$(listing_gets)" "$((before + 1))"
+
+# ---- point 2: an incremental cycle finds the hand-made account ------------------------------
+# HR now lists person 61, with the hand-made account's email. Pages of 10 make a full listing (7
+# pages) dearer than reading one person: the cycle is incremental and lists nothing.
+hr_export "$WORK/new.csv" 1 61
+tail -n 1 "$WORK/new.csv" >>"$WORK/hr.csv"
+sed -i "s#page_size: 100#page_size: 10#" "$WORK/cfg.yaml"
+seq_before=$(last_seq)
+hand_id=$(id_of given61.by.hand@example.com)
+run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
+expect_sql "SELECT kind || '|' || outcome FROM cycles WHERE id = 5" "incremental|ok"
+expect_eq "POSTs in the incremental cycle" "$(since_seq "$seq_before" "value->>'method' = 'POST'")" "0"
+expect_eq "listing pages in the incremental cycle" \
+  "$(since_seq "$seq_before" "value->>'target' LIKE '/scim/v2/Users?%startIndex%'")" "0"
+expect_eq "GETs of the hand-made account" \
+  "$(since_seq "$seq_before" "value->>'method' = 'GET' AND value->>'target' = '/scim/v2/Users/$hand_id'")" "1"
+expect_sql "SELECT scim_id FROM user_links WHERE hr_key = 'E00061'" "$hand_id"
+expect_eq "users in 8x8" "$(emu_curl GET /_emulator/users | grep -o '"userName"' | wc -l)" "$((users + 1))"
 
 echo "measured at 10 requests a second, $users users: first load ${first_load_s} s (${first_load_requests} requests);" \
   "write phase of $users PUTs ${write_phase_s} s with ${refetches} refetches (max_snapshot_age 2 s);" \
