@@ -11,6 +11,8 @@
 #     unmanaged-users index, confirmed with a GET and adopted; nothing is created.
 #  3. A restart keeps the schedule: `run` lists everything at start only when the last complete
 #     listing is schedule.full_reconcile old.
+#  4. One failing user does not fail every cycle: while they back off, cycles end ok and "last
+#     success" moves.
 # It prints what it measured (seconds and requests per phase), the numbers README.md scales to
 # 10,000 users at 10 requests a minute.
 source "$(dirname "$0")/lib.bash"
@@ -162,6 +164,19 @@ expect_eq "GETs of the hand-made account" \
   "$(since_seq "$seq_before" "value->>'method' = 'GET' AND value->>'target' = '/scim/v2/Users/$hand_id'")" "1"
 expect_sql "SELECT scim_id FROM user_links WHERE hr_key = 'E00061'" "$hand_id"
 expect_eq "users in 8x8" "$(emu_curl GET /_emulator/users | grep -o '"userName"' | wc -l)" "$((users + 1))"
+
+# ---- point 4: a user who keeps failing does not fail every cycle ---------------------------
+id1=$(id_of user1@example.com)
+emu_curl POST /_emulator/faults "{\"kind\":\"status\",\"status\":503,\"method\":\"PUT\",\"path\":\"/Users/$id1\"}" >/dev/null
+sed -i 's/^E00001,\(.*\),Staff Engineer,/E00001,\1,Principal Engineer,/' "$WORK/hr.csv"
+run_cmd 8 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
+expect_sql "SELECT failures FROM user_backoff WHERE hr_key = 'E00001'" "1"
+good=$(sql "SELECT value FROM meta WHERE key = 'last_good_cycle.completed_at'")
+run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
+expect_sql "SELECT outcome FROM cycles ORDER BY id DESC LIMIT 1" "ok"
+[ "$(sql "SELECT value FROM meta WHERE key = 'last_good_cycle.completed_at'")" != "$good" ] ||
+  fail "last success did not move while the only failing user backs off"
+checks=$((checks + 1))
 
 echo "measured at 10 requests a second, $users users: first load ${first_load_s} s (${first_load_requests} requests);" \
   "write phase of $users PUTs ${write_phase_s} s with ${refetches} refetches (max_snapshot_age 2 s);" \
