@@ -191,11 +191,12 @@ plan cycle_engine::release_approved(const plan& planned, std::int64_t cycle_id) 
 void cycle_engine::record_listing(const cycle_plan& c) {
   if (!c.remote.snapshot.full_listing) return;
   store_.in_transaction([&] {
-    store_.record_listed_remotes(c.remote.snapshot.users);
+    std::vector<char> linked;  // per listed user: a link holds it (one scan of the links for both)
+    store_.record_listed_remotes(c.remote.snapshot.users, &linked);
     if (c.remote.snapshot.complete && !c.remote.stopped) {
       const auto at = clock_.now();
       store_.record_full_listing(at, c.remote.listing_users);
-      const std::size_t unmanaged = store_.record_unmanaged_users(c.remote.snapshot.users, at);
+      const std::size_t unmanaged = store_.record_unmanaged_users(c.remote.snapshot.users, linked, at);
       log_->info("state.unmanaged_users count={}", unmanaged);
     }
   });

@@ -57,15 +57,39 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
   return out;
 }
 
-bool load_unmanaged_index(const state_store& store, const mapping_result& desired, planner_state& state) {
+namespace {
+
+// Whether some active HR row has no link. HR's users come sorted by key, and the state store
+// reads the links ORDER BY hr_key: a merge of the two, with a hash set only for unsorted input.
+bool has_new_person(const mapping_result& desired, const planner_state& state) {
+  const auto& users = desired.users;
+  const auto& links = state.links;
+  const bool sorted = std::is_sorted(users.begin(), users.end(),
+                                     [](const auto& a, const auto& b) { return a.key < b.key; }) &&
+                      std::is_sorted(links.begin(), links.end(),
+                                     [](const auto& a, const auto& b) { return a.hr_key < b.hr_key; });
+  if (sorted) {
+    auto l = links.begin();
+    for (const desired_user& d : users) {
+      while (l != links.end() && l->hr_key < d.key)
+        ++l;
+      // Inactive rows without a link are looked for only by a full reconcile: no index needed.
+      if (d.active && (l == links.end() || l->hr_key != d.key)) return true;
+    }
+    return false;
+  }
   std::unordered_set<std::string_view> linked_keys;
-  linked_keys.reserve(state.links.size());
-  for (const auto& l : state.links)
+  linked_keys.reserve(links.size());
+  for (const auto& l : links)
     linked_keys.insert(l.hr_key);
-  // Inactive rows without a link are looked for only by a full reconcile: they need no index.
-  const bool new_person = std::any_of(desired.users.begin(), desired.users.end(), [&](const desired_user& d) {
-    return d.active && !linked_keys.contains(d.key);
-  });
+  return std::any_of(users.begin(), users.end(),
+                     [&](const desired_user& d) { return d.active && !linked_keys.contains(d.key); });
+}
+
+}  // namespace
+
+bool load_unmanaged_index(const state_store& store, const mapping_result& desired, planner_state& state) {
+  const bool new_person = has_new_person(desired, state);
   if (!new_person) return false;
   state.unmanaged = store.load_unmanaged_users();
   return true;

@@ -13,7 +13,6 @@
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -684,8 +683,10 @@ bool state_store::record_remote(std::string_view hr_key, std::string_view remote
   });
 }
 
-std::size_t state_store::record_listed_remotes(std::span<const remote_user> listed) {
+std::size_t state_store::record_listed_remotes(std::span<const remote_user> listed,
+                                               std::vector<char>* linked) {
   impl& s = *impl_;
+  if (linked != nullptr) linked->assign(listed.size(), 0);
   if (listed.empty()) return 0;
   struct changed_row {
     std::string hr_key;
@@ -718,6 +719,7 @@ std::size_t state_store::record_listed_remotes(std::span<const remote_user> list
       };
       const auto it = by_id.find(column(1));
       if (it == by_id.end()) continue;
+      if (linked != nullptr) (*linked)[it->second] = 1;
       const remote_user& u = listed[it->second];
       // fetched_at is NULL exactly when remote_json is (a CHECK of user_links).
       if (!q->isColumnNull(2)) {
@@ -990,16 +992,29 @@ std::size_t state_store::record_unmanaged_users(std::span<const remote_user> lis
                                                 clock::time_point listed_at) {
   impl& s = *impl_;
   if (!s.has_unmanaged_users()) return 0;
+  std::vector<char> linked(listed.size(), 0);
+  s.guard("recording the unmanaged 8x8 users", [&] {
+    // The listed users indexed by id, the links' ids scanned as views: nothing allocated per user.
+    std::unordered_map<std::string_view, std::size_t> by_id;
+    by_id.reserve(listed.size());
+    for (std::size_t i = 0; i < listed.size(); ++i)
+      by_id.emplace(listed[i].id(), i);
+    SQLite::Statement ids(*s.db, "SELECT scim_id FROM user_links");
+    while (ids.executeStep()) {
+      const SQLite::Column c = ids.getColumn(0);
+      const auto it = by_id.find(std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes())));
+      if (it != by_id.end()) linked[it->second] = 1;
+    }
+  });
+  return record_unmanaged_users(listed, linked, listed_at);
+}
+
+std::size_t state_store::record_unmanaged_users(std::span<const remote_user> listed,
+                                                std::span<const char> linked, clock::time_point listed_at) {
+  impl& s = *impl_;
+  if (!s.has_unmanaged_users()) return 0;
   return s.guard("recording the unmanaged 8x8 users", [&] {
     return in_transaction([&] {
-      // Linked users are most of a listing: skipping them here spares writing (and journaling)
-      // rows only to delete them again.
-      std::unordered_set<std::string> linked;
-      {
-        SQLite::Statement ids(*s.db, "SELECT scim_id FROM user_links");
-        while (ids.executeStep())
-          linked.insert(ids.getColumn(0).getString());
-      }
       s.db->exec("DELETE FROM unmanaged_users");
       SQLite::Statement put(
           *s.db,
@@ -1009,9 +1024,11 @@ std::size_t state_store::record_unmanaged_users(std::span<const remote_user> lis
           "external_id = excluded.external_id, email = excluded.email, "
           "given_name = excluded.given_name, family_name = excluded.family_name, "
           "active = excluded.active");
-      for (const remote_user& r : listed) {
-        if (linked.contains(std::string(r.id()))) continue;
-        const unmanaged_user u = unmanaged_user::from_remote(r);
+      for (std::size_t i = 0; i < listed.size(); ++i) {
+        // Linked users are most of a listing: skipping them spares writing (and journaling)
+        // rows only to delete them again.
+        if (i < linked.size() && linked[i]) continue;
+        const unmanaged_user u = unmanaged_user::from_remote(listed[i]);
         put.reset();
         bind_text(put, 1, u.scim_id());
         bind_text(put, 2, u.user_name());

@@ -163,8 +163,9 @@ class state_store {
   /// uses each row's remote_hash (migrations/0005), so no stored object is read; a row without
   /// one is compared as text and, when unchanged, gets its remote_hash filled in (nothing else
   /// of the row changes). Call it inside in_transaction to make it atomic with what goes with
-  /// it. Returns how many rows were rewritten. Throws state_error.
-  std::size_t record_listed_remotes(std::span<const remote_user> listed);
+  /// it. Returns how many rows were rewritten. When `linked` is given, it is set to one flag per
+  /// listed user, set for each a link holds (record_unmanaged_users takes it). Throws state_error.
+  std::size_t record_listed_remotes(std::span<const remote_user> listed, std::vector<char>* linked = nullptr);
 
   /// Moves the fetched_at of `hr_key`'s stored object to `fetched_at` (after a GET that returned
   /// the same object). Returns whether a row with an object was updated. Throws state_error.
@@ -226,6 +227,11 @@ class state_store {
   /// migration 0009 (a test's older binary) writes nothing. Returns how many users it holds.
   /// Throws state_error.
   std::size_t record_unmanaged_users(std::span<const remote_user> listed, clock::time_point listed_at);
+
+  /// record_unmanaged_users with the flags record_listed_remotes set (`linked[i]`: a link holds
+  /// listed[i]), so a cycle scans the links once for both. Throws state_error.
+  std::size_t record_unmanaged_users(std::span<const remote_user> listed, std::span<const char> linked,
+                                     clock::time_point listed_at);
 
   /// Every user of the unmanaged index, ordered by 8x8 id (empty without migration 0009).
   /// Throws state_error on a read failure or a malformed row.
