@@ -30,6 +30,9 @@ inline constexpr std::size_t source_min_rows = 1;
 inline constexpr core::key_normalization source_key_normalize = core::key_normalization::none;
 /// source.max_record_bytes: 1 MiB, far above any real HR row, far below what hurts memory.
 inline constexpr std::size_t source_max_record_bytes = std::size_t{1} << 20;
+/// source.settle: how long the export must stay unchanged before it is read. Long enough for an
+/// HR system that writes in bursts; short next to the cycle it delays.
+inline constexpr milliseconds source_settle = 3s;
 
 // target:
 /// target.token_file, when neither token_file nor token_env is set and $CREDENTIALS_DIRECTORY

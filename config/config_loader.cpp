@@ -40,9 +40,9 @@ using sv = std::string_view;
 constexpr std::array<sv, 16> top_keys{"source", "target", "schedule", "match",   "mapping", "create_only",
                                       "maps",   "scope",  "protect",  "leavers", "safety",  "failing",
                                       "state",  "audit",  "log",      "metrics"};
-constexpr std::array<sv, 9> source_keys{"type",          "path",      "key",
-                                        "delimiter",     "encoding",  "min_rows",
-                                        "key_normalize", "key_width", "max_record_bytes"};
+constexpr std::array<sv, 10> source_keys{
+    "type",     "path",          "key",       "delimiter",        "encoding",
+    "min_rows", "key_normalize", "key_width", "max_record_bytes", "settle"};
 constexpr std::array<sv, 13> target_keys{
     "url",        "token_file",  "token_env",           "ca_file", "proxy",
     "visibility", "site_schema", "page_size",           "timeout", "max_snapshot_age",
@@ -700,6 +700,7 @@ class loader {
     out.key_normalize = defaults::source_key_normalize;
     out.key_width = 0;
     out.max_record_bytes = defaults::source_max_record_bytes;
+    out.settle = defaults::source_settle;
 
     enum_value<core::source_type>(s.get("type"), out.type,
                                   {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
@@ -748,6 +749,19 @@ class loader {
     }
     // At least a real header's size; at most what one record may cost in memory.
     count(s.get("max_record_bytes"), out.max_record_bytes, 1024, std::size_t{1} << 30);
+    read_settle(s.get("settle"), out.settle);
+  }
+
+  // source.settle: 0s (read at once) to 1h (a longer wait would hold every cycle back).
+  void read_settle(const field& f, milliseconds& out) {
+    auto t = text(f, duration_example);
+    if (!t) return;
+    const auto d = parse_duration(*t);
+    if (!d || *d > std::chrono::hours{1}) {
+      error(f, "expected a duration from 0s to 1h, such as 3s, found " + in_quotes(*t));
+      return;
+    }
+    out = *d;
   }
 
   void read_target(const field& f, target_config& out) {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -32,6 +33,10 @@ struct source_options {
   /// A line or record longer than this many bytes (line ends included) is quarantined as
   /// record_too_long without being kept in memory; a header longer than this rejects the file.
   std::size_t max_record_bytes = std::size_t{1} << 20;
+  /// The export is read only once its size and change time (the later of mtime and ctime) have
+  /// stayed the same this long (source_settle.hpp), so a half-written file is never read; 0: at
+  /// once.
+  std::chrono::milliseconds settle{3000};
 };
 
 }  // namespace eightsync::core

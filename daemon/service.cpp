@@ -29,6 +29,7 @@
 #include "core/db_lock.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/planner.hpp"
+#include "core/source_settle.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
@@ -52,7 +53,6 @@ using namespace std::chrono_literals;
 using core::cycle_outcome;
 using core::cycle_trigger;
 
-constexpr auto source_settle = 3s;      // a changed export must stay the same this long
 constexpr auto auth_backoff = 1h;       // the least wait after a 401, until the token changes
 constexpr auto stop_grace_margin = 5s;  // beyond target.timeout, for the request in flight
 
@@ -71,6 +71,7 @@ class service {
         cfg_(std::move(cfg)),
         err_(err),
         wake_(ioc_),
+        settle_(ioc_),
         watchdog_(ioc_),
         signals_(ioc_, SIGHUP, SIGTERM, SIGINT),
         rng_(std::random_device{}()) {
@@ -81,6 +82,7 @@ class service {
 
  private:
   net::awaitable<void> loop();
+  net::awaitable<bool> wait_for_settled_export();
   void watch_signals();
   void pet_watchdog();
   void start_watcher();
@@ -100,6 +102,7 @@ class service {
   std::ostream& err_;
   net::io_context ioc_{1};
   net::steady_timer wake_;
+  net::steady_timer settle_;  // a cycle waiting for the export to settle (source.settle)
   net::steady_timer watchdog_;
   net::signal_set signals_;
   std::mt19937_64 rng_;
@@ -166,6 +169,7 @@ void service::begin_stop() {
   log_->info("service.stopping running_cycle={}", runner_ ? runner_->running_cycle() : 0);
   sd_.stopping("stopping: " + last_status_);
   wake_.cancel();
+  settle_.cancel();
   watchdog_.cancel();
   // A request waiting for its send slot (a Retry-After pause can last an hour) is not in
   // flight: it ends now, unsent, and the cycle ends at once.
@@ -246,11 +250,11 @@ void service::start_watcher() {
     return;
   }
   try {
-    watcher_ =
-        std::make_unique<source_watcher>(ioc_.get_executor(), *file, source_settle, [this, path = *file] {
-          log_->info("source.changed path={}", path.string());
-          trigger(cycle_trigger::source_change);
-        });
+    watcher_ = std::make_unique<source_watcher>(ioc_.get_executor(), *file, cfg_.source.settle,
+                                                [this, path = *file] {
+                                                  log_->info("source.changed path={}", path.string());
+                                                  trigger(cycle_trigger::source_change);
+                                                });
   } catch (const std::exception& e) {
     log_->error("source.watch_failed path={}: {}; cycles run on the schedule only", file->string(), e.what());
   }
@@ -347,6 +351,30 @@ std::string service::status_line(const core::cycle_result& r) const {
 // GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+// Waits until the HR export has stayed unchanged for source.settle (core::settle_wait), whatever
+// triggered the cycle: the schedule, a signal or the watcher. A file the HR system is still
+// writing is never read. Returns false when a stop came first.
+net::awaitable<bool> service::wait_for_settled_export() {
+  const auto file = connectors::make_hr_source(cfg_.source)->watched_file();
+  if (!file) co_return true;
+  auto seen = core::look_at(*file);
+  for (;;) {
+    const auto wait = core::settle_wait(seen, core::wall_clock::instance().now(), cfg_.source.settle);
+    if (wait <= core::clock::duration::zero()) co_return true;
+    log_->info("source.settling path={} wait_ms={}", file->string(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
+    sd_.status("waiting for the HR export to stay unchanged for source.settle; " + last_status_);
+    settle_.expires_after(wait);
+    boost::system::error_code ec;
+    co_await settle_.async_wait(net::redirect_error(net::use_awaitable, ec));
+    if (stop_) co_return false;
+    const auto now = core::look_at(*file);
+    // Unchanged through a whole wait: settled, even when its change time is ahead of the clock.
+    if (!ec && now == seen) co_return true;
+    seen = now;
+  }
+}
+
 net::awaitable<void> service::loop() {
   // The first cycle runs at once; it is a full reconcile only when one is due by the time of the
   // last complete listing in state.db, so a restart keeps the schedule.
@@ -377,6 +405,7 @@ net::awaitable<void> service::loop() {
     in_cycle_ = true;
     metrics_.set_cycle_running(true);
     sd_.status("cycle running (" + std::string(core::enum_name(why)) + "); " + last_status_);
+    if (!co_await wait_for_settled_export()) break;
     std::optional<core::cycle_result> result;
     try {
       wait_policy waits;

@@ -99,5 +99,15 @@ TEST(config_hostile, max_record_bytes) {
             "\"1MiB\"");
 }
 
+TEST(config_hostile, settle) {
+  EXPECT_EQ(load(with_source_line("  settle: 0s\n")).source.settle, std::chrono::milliseconds{0})
+      << "0s reads at once";
+  EXPECT_EQ(load(with_source_line("  settle: 10s\n")).source.settle, std::chrono::seconds{10});
+  EXPECT_EQ(error_of(with_source_line("  settle: 2h\n")),
+            "cfg.yaml:4:11: source.settle: expected a duration from 0s to 1h, such as 3s, found \"2h\"");
+  EXPECT_EQ(error_of(with_source_line("  settle: soon\n")),
+            "cfg.yaml:4:11: source.settle: expected a duration from 0s to 1h, such as 3s, found \"soon\"");
+}
+
 }  // namespace
 }  // namespace eightsync::config

@@ -114,6 +114,8 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.source.min_rows, defaults::source_min_rows);
   EXPECT_EQ(cfg.source.key_normalize, defaults::source_key_normalize);
   EXPECT_EQ(cfg.source.max_record_bytes, defaults::source_max_record_bytes);
+  EXPECT_EQ(cfg.source.settle, defaults::source_settle);
+  EXPECT_EQ(core::source_options{}.settle, defaults::source_settle) << "core's default is the table's";
   EXPECT_EQ(core::source_options{}.max_record_bytes, defaults::source_max_record_bytes)
       << "core's own initializer agrees with the table";
   EXPECT_EQ(cfg.target.visibility, defaults::target_visibility);
