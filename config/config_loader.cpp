@@ -40,9 +40,10 @@ using sv = std::string_view;
 constexpr std::array<sv, 16> top_keys{"source", "target", "schedule", "match",   "mapping", "create_only",
                                       "maps",   "scope",  "protect",  "leavers", "safety",  "failing",
                                       "state",  "audit",  "log",      "metrics"};
-constexpr std::array<sv, 10> source_keys{
-    "type",     "path",          "key",       "delimiter",        "encoding",
-    "min_rows", "key_normalize", "key_width", "max_record_bytes", "settle"};
+constexpr std::array<sv, 11> source_keys{"type",          "path",      "key",
+                                         "delimiter",     "encoding",  "min_rows",
+                                         "key_normalize", "key_width", "max_record_bytes",
+                                         "settle",        "ready_file"};
 constexpr std::array<sv, 13> target_keys{
     "url",        "token_file",  "token_env",           "ca_file", "proxy",
     "visibility", "site_schema", "page_size",           "timeout", "max_snapshot_age",
@@ -701,6 +702,7 @@ class loader {
     out.key_width = 0;
     out.max_record_bytes = defaults::source_max_record_bytes;
     out.settle = defaults::source_settle;
+    out.ready_file.reset();
 
     enum_value<core::source_type>(s.get("type"), out.type,
                                   {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
@@ -750,6 +752,7 @@ class loader {
     // At least a real header's size; at most what one record may cost in memory.
     count(s.get("max_record_bytes"), out.max_record_bytes, 1024, std::size_t{1} << 30);
     read_settle(s.get("settle"), out.settle);
+    if (auto ready = s.get("ready_file"); !ready.empty()) out.ready_file = path_value(ready);
   }
 
   // source.settle: 0s (read at once) to 1h (a longer wait would hold every cycle back).

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace eightsync::core {
@@ -37,6 +38,9 @@ struct source_options {
   /// stayed the same this long (source_settle.hpp), so a half-written file is never read; 0: at
   /// once.
   std::chrono::milliseconds settle{3000};
+  /// A marker file the HR system touches once the export is complete: the service reads the
+  /// export only when the marker's modification time is at least the export's (export_ready).
+  std::optional<std::filesystem::path> ready_file;
 };
 
 }  // namespace eightsync::core

@@ -11,6 +11,7 @@
 //   export_look   how the file looked at one moment: exists, size, when it last changed
 //   look_at       that, read from the file system
 //   settle_wait   how much longer to wait before the look can be trusted
+//   export_ready  whether source.ready_file says the export is complete
 namespace eightsync::core {
 
 /// How an export file looked at one moment.
@@ -20,6 +21,8 @@ struct export_look {
   /// The later of its modification and status-change times: a copy that keeps the old mtime
   /// (`cp -p`, `rsync -t`) still changes the ctime as it is written.
   clock::time_point changed{};
+  /// Its modification time alone (what a ready marker is compared with).
+  clock::time_point modified{};
 
   /// Member-wise equality: the file did not change between two looks.
   friend bool operator==(const export_look&, const export_look&) = default;
@@ -35,5 +38,11 @@ export_look look_at(const std::filesystem::path& file) noexcept;
 /// waiting, look again: an unchanged look has stayed the same for the whole wait, and may be read.
 /// Never throws.
 clock::duration settle_wait(const export_look& seen, clock::time_point now, clock::duration settle) noexcept;
+
+/// Whether an export that looks like `export_file` is ready by its marker (source.ready_file)
+/// that looks like `marker`: the marker exists and was modified no earlier than the export. An
+/// HR system that touches the marker after writing the export says "complete" that way. Never
+/// throws.
+bool export_ready(const export_look& export_file, const export_look& marker) noexcept;
 
 }  // namespace eightsync::core

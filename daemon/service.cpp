@@ -82,7 +82,7 @@ class service {
 
  private:
   net::awaitable<void> loop();
-  net::awaitable<bool> wait_for_settled_export();
+  net::awaitable<bool> wait_for_ready_export();
   void watch_signals();
   void pet_watchdog();
   void start_watcher();
@@ -351,26 +351,48 @@ std::string service::status_line(const core::cycle_result& r) const {
 // GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-// Waits until the HR export has stayed unchanged for source.settle (core::settle_wait), whatever
-// triggered the cycle: the schedule, a signal or the watcher. A file the HR system is still
-// writing is never read. Returns false when a stop came first.
-net::awaitable<bool> service::wait_for_settled_export() {
+// Waits until the HR export may be read, whatever triggered the cycle (the schedule, a signal,
+// the watcher): it has stayed unchanged for source.settle (core::settle_wait), and with
+// source.ready_file its marker is no older than it (core::export_ready). A file the HR system is
+// still writing is never read. Returns false when a stop came first.
+net::awaitable<bool> service::wait_for_ready_export() {
   const auto file = connectors::make_hr_source(cfg_.source)->watched_file();
   if (!file) co_return true;
+  const auto& marker = cfg_.source.ready_file;
   auto seen = core::look_at(*file);
+  bool trusted = false;  // `seen` stayed unchanged through a whole settle wait
+  bool told = false;     // the missing or old marker was logged
   for (;;) {
-    const auto wait = core::settle_wait(seen, core::wall_clock::instance().now(), cfg_.source.settle);
-    if (wait <= core::clock::duration::zero()) co_return true;
-    log_->info("source.settling path={} wait_ms={}", file->string(),
-               std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
-    sd_.status("waiting for the HR export to stay unchanged for source.settle; " + last_status_);
-    settle_.expires_after(wait);
+    const auto wait = trusted
+                          ? core::clock::duration::zero()
+                          : core::settle_wait(seen, core::wall_clock::instance().now(), cfg_.source.settle);
+    const bool settled = wait <= core::clock::duration::zero();
+    if (settled && (!marker || core::export_ready(seen, core::look_at(*marker)))) co_return true;
+    if (!settled) {
+      log_->info("source.settling path={} wait_ms={}", file->string(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(wait).count());
+      sd_.status("waiting for the HR export to stay unchanged for source.settle; " + last_status_);
+    } else {
+      if (!told)
+        log_->warn(
+            "source.not_ready path={} ready_file={}: the marker is missing or older than the export; the "
+            "cycle waits until the HR system touches it",
+            file->string(), marker->string());
+      told = true;
+      sd_.status("waiting for source.ready_file " + marker->string() + " to be touched after the export; " +
+                 last_status_);
+    }
+    settle_.expires_after(settled ? std::max<std::chrono::milliseconds>(cfg_.source.settle, 1s) : wait);
     boost::system::error_code ec;
     co_await settle_.async_wait(net::redirect_error(net::use_awaitable, ec));
     if (stop_) co_return false;
     const auto now = core::look_at(*file);
     // Unchanged through a whole wait: settled, even when its change time is ahead of the clock.
-    if (!ec && now == seen) co_return true;
+    if (!(now == seen)) {
+      trusted = false;
+    } else if (!settled && !ec) {
+      trusted = true;
+    }
     seen = now;
   }
 }
@@ -405,7 +427,7 @@ net::awaitable<void> service::loop() {
     in_cycle_ = true;
     metrics_.set_cycle_running(true);
     sd_.status("cycle running (" + std::string(core::enum_name(why)) + "); " + last_status_);
-    if (!co_await wait_for_settled_export()) break;
+    if (!co_await wait_for_ready_export()) break;
     std::optional<core::cycle_result> result;
     try {
       wait_policy waits;

@@ -4,7 +4,9 @@
 # first. Here source.settle is 2s.
 #  - the startup cycle, right after the export was written, waits until it is 2 s old;
 #  - a signal's cycle (SIGUSR1) while the HR system is still appending waits until the appending
-#    stops, and reads every row.
+#    stops, and reads every row;
+#  - with source.ready_file, a marker older than the export keeps the cycle waiting until the HR
+#    system touches it.
 source "$(dirname "$0")/lib.bash"
 
 start_emulator
@@ -38,6 +40,23 @@ expect_sql "SELECT rows_read FROM cycles WHERE id = 2" "50"
 expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND kind = 'deactivate'" "0"
 expect_sql "SELECT count(*) FROM operations WHERE cycle_id = 2 AND kind = 'create'" "10"
 
+kill -TERM "$daemon"
+wait "$daemon" || fail "the daemon's stop did not exit 0"
+
+# With source.ready_file, the export is read only once the HR system touched the marker after
+# writing it: a marker from the previous export keeps the cycle waiting.
+sed -i "s#^  settle: 2s#  settle: 2s\n  ready_file: $WORK/hr.done#" "$WORK/cfg.yaml"
+touch "$WORK/hr.done"
+sleep 1
+hr_export "$WORK/hr.csv" 55
+"$EIGHTSYNC" run -c "$WORK/cfg.yaml" >>"$WORK/daemon.log" 2>&1 &
+daemon=$!
+wait_for_log 10 "source.not_ready path=$WORK/hr.csv ready_file=$WORK/hr.done"
+sleep 1
+expect_sql "SELECT count(*) FROM cycles WHERE id = 3" "0"
+touch "$WORK/hr.done"
+wait_for 30 "SELECT outcome FROM cycles WHERE id = 3" "ok"
+expect_sql "SELECT rows_read FROM cycles WHERE id = 3" "55"
 kill -TERM "$daemon"
 wait "$daemon" || fail "the daemon's stop did not exit 0"
 done_ok

@@ -99,6 +99,13 @@ TEST(config_hostile, max_record_bytes) {
             "\"1MiB\"");
 }
 
+TEST(config_hostile, ready_file) {
+  EXPECT_FALSE(load(with_source_line("  settle: 3s\n")).source.ready_file) << "off by default";
+  const auto cfg = load(with_source_line("  ready_file: /srv/hr/employees.csv.done\n"));
+  ASSERT_TRUE(cfg.source.ready_file);
+  EXPECT_EQ(*cfg.source.ready_file, "/srv/hr/employees.csv.done");
+}
+
 TEST(config_hostile, settle) {
   EXPECT_EQ(load(with_source_line("  settle: 0s\n")).source.settle, std::chrono::milliseconds{0})
       << "0s reads at once";

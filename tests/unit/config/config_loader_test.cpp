@@ -266,7 +266,7 @@ TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 50U);
+  EXPECT_EQ(keys.size(), 51U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
@@ -280,18 +280,18 @@ TEST(config_loader, known_keys) {
 // ---- one test per error kind, exact messages -----------------------------------------------
 
 TEST(config_errors, unknown_key_with_did_you_mean) {
-  EXPECT_EQ(
-      error_of(R"(source:
+  EXPECT_EQ(error_of(R"(source:
   path: hr.csv
   key: id
   delimter: ";"
 target: {url: https://x.example.com/scim/v2}
 mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email: "{e}"}
 )"),
-      "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, "
-      "min_rows, "
-      "key_normalize, key_width, max_record_bytes or settle), found unknown key \"delimter\"; did you mean "
-      "\"delimiter\"?");
+            "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, "
+            "min_rows, "
+            "key_normalize, key_width, max_record_bytes, settle or ready_file), found unknown key "
+            "\"delimter\"; did you mean "
+            "\"delimiter\"?");
 }
 
 TEST(config_errors, unknown_top_level_key) {

@@ -61,5 +61,16 @@ TEST(source_settle, LookAtSeesSizeAndTheLaterOfModificationAndChangeTimes) {
   EXPECT_FALSE(look_at(file).exists);
 }
 
+TEST(source_settle, AnExportIsReadyWhenItsMarkerIsNoOlderThanIt) {
+  export_look exported{true, 1000, t0 + 5s, t0};
+  export_look marker{true, 0, t0 + 5s, t0};
+  EXPECT_TRUE(export_ready(exported, marker)) << "touched together";
+  marker.modified = t0 + 1s;
+  EXPECT_TRUE(export_ready(exported, marker)) << "touched after the export";
+  marker.modified = t0 - 1s;
+  EXPECT_FALSE(export_ready(exported, marker)) << "the marker of the previous export";
+  EXPECT_FALSE(export_ready(exported, export_look{})) << "no marker yet";
+}
+
 }  // namespace
 }  // namespace eightsync::core
