@@ -40,10 +40,10 @@ using sv = std::string_view;
 constexpr std::array<sv, 16> top_keys{"source", "target", "schedule", "match",   "mapping", "create_only",
                                       "maps",   "scope",  "protect",  "leavers", "safety",  "failing",
                                       "state",  "audit",  "log",      "metrics"};
-constexpr std::array<sv, 11> source_keys{"type",          "path",      "key",
-                                         "delimiter",     "encoding",  "min_rows",
-                                         "key_normalize", "key_width", "max_record_bytes",
-                                         "settle",        "ready_file"};
+constexpr std::array<sv, 12> source_keys{"type",          "path",       "key",
+                                         "delimiter",     "encoding",   "min_rows",
+                                         "key_normalize", "key_width",  "max_record_bytes",
+                                         "settle",        "ready_file", "max_age"};
 constexpr std::array<sv, 13> target_keys{
     "url",        "token_file",  "token_env",           "ca_file", "proxy",
     "visibility", "site_schema", "page_size",           "timeout", "max_snapshot_age",
@@ -703,6 +703,7 @@ class loader {
     out.max_record_bytes = defaults::source_max_record_bytes;
     out.settle = defaults::source_settle;
     out.ready_file.reset();
+    out.max_age.reset();
 
     enum_value<core::source_type>(s.get("type"), out.type,
                                   {{"csv", core::source_type::csv}, {"json", core::source_type::json}});
@@ -753,6 +754,7 @@ class loader {
     count(s.get("max_record_bytes"), out.max_record_bytes, 1024, std::size_t{1} << 30);
     read_settle(s.get("settle"), out.settle);
     if (auto ready = s.get("ready_file"); !ready.empty()) out.ready_file = path_value(ready);
+    if (milliseconds age{}; duration(s.get("max_age"), age)) out.max_age = age;
   }
 
   // source.settle: 0s (read at once) to 1h (a longer wait would hold every cycle back).

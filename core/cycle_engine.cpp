@@ -111,6 +111,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
 
   planner_options options = settings.planner;
   options.full_listing_requested = full;
+  options.source_changed_at = hr->changed_at;
   const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_,
                                            settings.listing_max_duration);
   report.planned = true;

@@ -37,6 +37,9 @@ struct hr_input {
   mapping_result mapped;
   std::string source_sha256;    ///< hex SHA-256 of the export read
   std::uint64_t rows_read = 0;  ///< data records read
+  /// When the export last changed (the later of its mtime and ctime), for source.max_age; unset
+  /// when not known.
+  std::optional<clock::time_point> changed_at;
 };
 
 /// Reads and maps the HR export for one cycle. A file-level problem (unreadable, empty, a

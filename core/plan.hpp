@@ -41,9 +41,12 @@ namespace eightsync::core {
 /// - waits_for_held: depends on another operation of the same user that is held
 /// - listing_lost_users: a complete listing shows fewer linked users than safety.min_listed_linked_percent
 /// - max_adoptions: more adoptions than safety.max_adoptions
+/// - export_stale: the HR export last changed longer ago than source.max_age: users missing from
+///   it are not taken as leavers
 BOOST_DEFINE_FIXED_ENUM_CLASS(plan_hold_reason, std::uint8_t, max_deactivations, max_deactivation_percent,
                               max_creates, max_updates, source_shrink, empty_source, key_churn,
-                              quarantined_without_key, waits_for_held, listing_lost_users, max_adoptions)
+                              quarantined_without_key, waits_for_held, listing_lost_users, max_adoptions,
+                              export_stale)
 
 /// One safety hold: which limit tripped, and a sentence with the numbers.
 struct plan_hold {

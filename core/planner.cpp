@@ -452,6 +452,7 @@ class plan_builder {
   void apply_listing_hold(const plan_hold& h);
   void apply_limit_holds(std::size_t managed_after);
   void hold_waiting_updates();
+  void hold_missing_if_export_stale();
   void order_output();
   static void hold_all(std::vector<pending>& group, const plan_hold& h);
 
@@ -1414,6 +1415,27 @@ void plan_builder::apply_listing_hold(const plan_hold& h) {
   });
 }
 
+// An export older than source.max_age may be the last one an HR system that stopped sending
+// left behind: whoever is missing from it is not taken as a leaver (status flips still are).
+void plan_builder::hold_missing_if_export_stale() {
+  if (!opt_.source_changed_at || !opt_.source_max_age) return;
+  const auto age = opt_.now - *opt_.source_changed_at;
+  if (age <= *opt_.source_max_age) return;
+  const plan_hold h{plan_hold_reason::export_stale,
+                    "The HR export last changed " +
+                        plan_duration_text(std::chrono::duration_cast<std::chrono::milliseconds>(age)) +
+                        " ago, longer than source.max_age (" + plan_duration_text(*opt_.source_max_age) +
+                        "): the HR export stopped arriving? Users missing from it are not deactivated."};
+  bool used = false;
+  for (auto& p : deactivations_) {
+    if (p.missing && !p.entry.hold) {
+      p.entry.hold = h;
+      used = true;
+    }
+  }
+  if (used) out_.holds.push_back(h);
+}
+
 // The safety limits on counts (safety.max_*), and deactivations that a keyless quarantined row
 // may explain. `managed_after` counts this cycle's adoptions.
 void plan_builder::apply_limit_holds(std::size_t managed_after) {
@@ -1433,6 +1455,7 @@ void plan_builder::apply_limit_holds(std::size_t managed_after) {
     }
     if (used) out_.holds.push_back(h);
   }
+  hold_missing_if_export_stale();
   const std::size_t d = deactivations_.size();
   if (d > s.max_deactivations) {
     const plan_hold h{plan_hold_reason::max_deactivations,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ struct planner_options {
   std::size_t remote_user_estimate = 0;
   /// plan_reads: list everything this cycle (`--full`, or schedule.full_reconcile is due).
   bool full_listing_requested = false;
+  /// When the HR export last changed (the later of its mtime and ctime), if known, and
+  /// source.max_age: an export older than that holds the deactivations of users missing from it.
+  std::optional<std::chrono::system_clock::time_point> source_changed_at;
+  std::optional<std::chrono::milliseconds> source_max_age;
   /// target.site_schema: "auto" or the site extension URN to write under (site_schema.hpp).
   std::string site_schema{config::defaults::target_site_schema};
   /// One `maps:` entry: `key` in maps.`map` gives `value`.

@@ -41,6 +41,9 @@ struct source_options {
   /// A marker file the HR system touches once the export is complete: the service reads the
   /// export only when the marker's modification time is at least the export's (export_ready).
   std::optional<std::filesystem::path> ready_file;
+  /// An export that last changed longer ago than this (the later of mtime and ctime) holds the
+  /// deactivations of users missing from it: the HR export stopped arriving? Off when unset.
+  std::optional<std::chrono::milliseconds> max_age;
 };
 
 }  // namespace eightsync::core

@@ -41,6 +41,7 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.now = now;
   o.max_snapshot_age = cfg.target.max_snapshot_age;
   o.rate = plan_rate_from(cfg);
+  o.source_max_age = cfg.source.max_age;
   o.match = cfg.match;
   o.create_only = cfg.mapping.create_only_mask();
   o.protect = core::protect_list(cfg.protect);

@@ -7,6 +7,7 @@
 #include "core/operation_kind.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
+#include "core/source_settle.hpp"
 
 namespace eightsync::daemon {
 
@@ -73,6 +74,13 @@ std::optional<operator_pause> read_pause(core::state_store& store, std::size_t r
   if (stored.paused_until && st.paused_until && *stored.paused_until > *st.paused_until)
     p.stored = stored.paused_until;
   return p;
+}
+
+std::optional<export_age> read_export_age(const core::source_options& source,
+                                          core::clock::time_point now) noexcept {
+  const auto look = core::look_at(source.path);
+  if (!look.exists) return std::nullopt;
+  return export_age{now > look.changed ? now - look.changed : core::clock::duration::zero(), source.max_age};
 }
 
 }  // namespace eightsync::daemon

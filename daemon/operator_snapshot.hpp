@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -9,6 +10,7 @@
 #include "core/audit_log.hpp"
 #include "core/audit_rows.hpp"
 #include "core/clock.hpp"
+#include "core/source_options.hpp"
 #include "core/state_store.hpp"
 
 namespace eightsync::daemon {
@@ -24,6 +26,14 @@ struct operator_pause {
 
 /// What an admin has to know after a cycle, read from the audit tables in one place so that
 /// `eightsync status` and the service's metrics always agree.
+/// How old the HR export is, against source.max_age.
+struct export_age {
+  core::clock::duration age{};                       ///< since it last changed (mtime or ctime)
+  std::optional<std::chrono::milliseconds> max_age;  ///< source.max_age, if set
+  /// Older than source.max_age: the HR export stopped arriving (its missing users are held).
+  bool stale() const noexcept { return max_age && age > *max_age; }
+};
+
 struct operator_snapshot {
   std::optional<core::audit_cycle_row> last;        ///< the newest cycle
   core::audit_cycle_counts last_counts;             ///< its operations by kind and outcome
@@ -35,6 +45,7 @@ struct operator_snapshot {
   std::size_t quarantined = 0;                      ///< HR rows set aside by the newest cycle
   std::vector<core::audit_user_backoff> failing;    ///< users backing off after failures
   std::optional<operator_pause> pause;              ///< see read_pause; set by the caller
+  std::optional<export_age> source;                 ///< see read_export_age; set by the caller
 
   /// Held deactivations among `waiting`. Never throws.
   std::size_t held_deactivations() const noexcept;
@@ -44,6 +55,11 @@ struct operator_snapshot {
 /// cycles that held any and no approval of that cycle is pending (older holds were planned
 /// again since, and are held again there if still over a limit). Throws state_error.
 operator_snapshot take_operator_snapshot(const core::audit_log& audit);
+
+/// How old the export `source` names is at `now` (the later of its mtime and ctime), with
+/// source.max_age; nullopt when it cannot be looked at (missing, not a local file). Never throws.
+std::optional<export_age> read_export_age(const core::source_options& source,
+                                          core::clock::time_point now) noexcept;
 
 /// The wait for 8x8 stored in `store` (the rate limiter's slots and pause) as the next request
 /// would meet it at `now` with a limit of `requests` per `window` and `max_pause`: set while a

@@ -295,6 +295,7 @@ void service::refresh_metrics() {
     auto snap = take_operator_snapshot(*audit_);
     snap.pause = read_pause(*store_, cfg_.target.rate_limit.requests, cfg_.target.rate_limit.per,
                             cfg_.target.retry.max_pause, core::wall_clock::instance().now());
+    snap.source = read_export_age(cfg_.source, core::wall_clock::instance().now());
     metrics_.set_snapshot(std::move(snap));
   } catch (const core::state_error& e) {
     log_->warn("metrics.refresh_failed {}", e.what());

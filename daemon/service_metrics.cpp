@@ -175,6 +175,17 @@ std::string service_metrics::render() const {
   x.family("eightsync_quarantined_rows", "gauge",
            "HR rows the newest cycle set aside (`eightsync audit show`).");
   x.sample("eightsync_quarantined_rows", "", s.quarantined);
+  if (s.source) {
+    x.family("eightsync_source_age_seconds", "gauge",
+             "How long ago the HR export last changed (the later of its mtime and ctime).");
+    x.sample(
+        "eightsync_source_age_seconds", "",
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(s.source->age).count()));
+    x.family("eightsync_source_stale", "gauge",
+             "1 when the HR export is older than source.max_age: it stopped arriving? Users missing from it "
+             "are not deactivated.");
+    x.sample("eightsync_source_stale", "", s.source->stale() ? 1U : 0U);
+  }
   x.family("eightsync_failing_users", "gauge", "Users backing off across cycles after failures.");
   x.sample("eightsync_failing_users", "", s.failing.size());
   x.family("eightsync_cycle_running", "gauge", "1 while a cycle runs.");

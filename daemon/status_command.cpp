@@ -16,6 +16,7 @@
 #include "core/clock.hpp"
 #include "core/cycle_labels.hpp"
 #include "core/persistent_rate_limiter.hpp"
+#include "core/plan.hpp"
 #include "core/quarantine_reason.hpp"
 #include "core/state_error.hpp"
 #include "core/state_time.hpp"
@@ -46,6 +47,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
     const auto now = core::wall_clock::instance().now();
     snap.pause = read_pause(*store, cfg.target.rate_limit.requests, cfg.target.rate_limit.per,
                             cfg.target.retry.max_pause, now);
+    snap.source = read_export_age(cfg.source, now);
     const auto holder = lock_holder(cfg.state.path);
     // A cycle that never ended while no process held the lock, before and after it was read, is
     // not running: its process was killed or crashed. The next writer (sync, the service) records
@@ -154,6 +156,13 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
       out << "): eightsync manual-actions";
     }
     out << '\n';
+    if (snap.source && snap.source->stale()) {
+      const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d); };
+      out << "  source       the HR export stopped arriving? " << cfg.source.path.string() << " last changed "
+          << core::plan_duration_text(ms(snap.source->age)) << " ago, longer than source.max_age ("
+          << core::plan_duration_text(*snap.source->max_age)
+          << "): users missing from it are not deactivated (people HR marks as left still are)\n";
+    }
     out << "  quarantined  " << snap.quarantined << " HR rows in the last cycle";
     if (snap.quarantined > 0) out << ": eightsync audit show " << snap.last->id;
     out << '\n';

@@ -106,6 +106,13 @@ TEST(config_hostile, ready_file) {
   EXPECT_EQ(*cfg.source.ready_file, "/srv/hr/employees.csv.done");
 }
 
+TEST(config_hostile, max_age) {
+  EXPECT_FALSE(load(with_source_line("  settle: 3s\n")).source.max_age) << "off by default";
+  EXPECT_EQ(load(with_source_line("  max_age: 2d\n")).source.max_age, std::chrono::hours(48));
+  EXPECT_EQ(error_of(with_source_line("  max_age: 0s\n")),
+            "cfg.yaml:4:12: source.max_age: expected a duration greater than 0s, found \"0s\"");
+}
+
 TEST(config_hostile, settle) {
   EXPECT_EQ(load(with_source_line("  settle: 0s\n")).source.settle, std::chrono::milliseconds{0})
       << "0s reads at once";

@@ -266,7 +266,7 @@ TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 51U);
+  EXPECT_EQ(keys.size(), 52U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
@@ -289,7 +289,7 @@ mapping: {userName: "{e}", name.givenName: "{f}", name.familyName: "{l}", email:
 )"),
             "cfg.yaml:4:3: source.delimter: expected a key of source (type, path, key, delimiter, encoding, "
             "min_rows, "
-            "key_normalize, key_width, max_record_bytes, settle or ready_file), found unknown key "
+            "key_normalize, key_width, max_record_bytes, settle, ready_file or max_age), found unknown key "
             "\"delimter\"; did you mean "
             "\"delimiter\"?");
 }

@@ -28,7 +28,8 @@ class engine : public engine_fixture {
     s.source_path = "/srv/hr.csv";
     return s;
   }();
-  std::string hr_error_;  // non-empty: the export is rejected with this
+  std::string hr_error_;                            // non-empty: the export is rejected with this
+  std::optional<clock::time_point> hr_changed_at_;  // when the export last changed, if known
 
   hr_reader reader() {
     return [this]() -> expected<hr_input, std::string> {
@@ -37,7 +38,7 @@ class engine : public engine_fixture {
       for (const auto& p : hr_)
         w.add_hr(p);
       return hr_input{w.mapping(), "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-                      hr_.size()};
+                      hr_.size(), hr_changed_at_};
     };
   }
 
@@ -661,6 +662,35 @@ TEST_F(stale_put, TheCyclesCostEstimateCountsTheRefetches) {
             (strings{"LIST 1", "PUT x100", "GET x101", "PUT x101", "GET x102", "PUT x102"}));
   EXPECT_EQ(row(r).requests_planned, 6U) << "a page, three PUTs and two refetches";
   EXPECT_EQ(row(r).requests_sent, 6U);
+}
+
+// ---- source.max_age: an export that stopped arriving ------------------------------------------
+
+TEST_F(engine, AnExportOlderThanMaxAgeHoldsTheDeactivationOfWhoeverIsMissing) {
+  settings_.planner.source_max_age = std::chrono::hours(48);
+  auto leaver = someone("300", "Cy", "Twombly");
+  synced(leaver, "x300");
+  auto gone = someone("301", "Di", "Twombly");
+  synced(gone, "x301");
+  leaver.active = false;  // HR marks them as left: a status flip still applies
+  hr_ = {leaver};
+  hr_changed_at_ = clock_.now() - std::chrono::hours(49);
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x300 active=false"}))
+      << "301 is missing from an export that stopped arriving: not deactivated";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+  const auto held = audit_.held(r.cycle_id);
+  ASSERT_EQ(held.size(), 1U);
+  EXPECT_EQ(held[0].hr_key, "301");
+  EXPECT_EQ(held[0].hold.reason, plan_hold_reason::export_stale);
+  EXPECT_THAT(held[0].hold.text,
+              ::testing::HasSubstr("last changed 2 d 1 h ago, longer than source.max_age (2 d)"));
+
+  // A fresh export (still without 301): 301 is a leaver again.
+  hr_changed_at_ = clock_.now();
+  port_.clear_requests();
+  run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x301 active=false"}));
 }
 
 }  // namespace

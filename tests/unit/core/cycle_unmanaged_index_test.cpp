@@ -51,7 +51,7 @@ class engine_index : public engine_fixture {
       for (const auto& p : hr_)
         w.add_hr(p);
       return hr_input{w.mapping(), "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
-                      hr_.size()};
+                      hr_.size(), std::nullopt};
     };
   }
 

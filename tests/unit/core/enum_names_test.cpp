@@ -71,7 +71,7 @@ TEST(enum_names, state_and_plan) {
   EXPECT_EQ(names_of<plan_hold_reason>(),                                      // held_operations.hold_reason
             (names{"max_deactivations", "max_deactivation_percent", "max_creates", "max_updates",
                    "source_shrink", "empty_source", "key_churn", "quarantined_without_key", "waits_for_held",
-                   "listing_lost_users", "max_adoptions"}));
+                   "listing_lost_users", "max_adoptions", "export_stale"}));
   EXPECT_EQ(names_of<plan_conflict_kind>(),
             (names{"two_rows_one_user", "one_row_two_users", "match_deactivated", "other_external_id",
                    "linked_to_other_key", "possible_duplicate", "user_name_taken", "linked_user_missing"}));

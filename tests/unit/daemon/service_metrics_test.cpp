@@ -140,6 +140,24 @@ TEST(service_metrics, gauges_mirror_the_status_snapshot) {
   EXPECT_EQ(line_of(text, "eightsync_cycle_running"), "eightsync_cycle_running 1");
 }
 
+TEST(service_metrics, an_export_older_than_max_age_is_stale) {
+  service_metrics m("1.0.0", started);
+  EXPECT_EQ(m.render().find("eightsync_source_stale"), std::string::npos) << "no export looked at yet";
+  operator_snapshot s;
+  s.source = export_age{std::chrono::hours(50), std::chrono::hours(48)};
+  m.set_snapshot(s);
+  auto text = m.render();
+  EXPECT_EQ(line_of(text, "eightsync_source_age_seconds"), "eightsync_source_age_seconds 180000");
+  EXPECT_EQ(line_of(text, "eightsync_source_stale"), "eightsync_source_stale 1");
+  s.source = export_age{std::chrono::hours(1), std::chrono::hours(48)};
+  m.set_snapshot(s);
+  EXPECT_EQ(line_of(m.render(), "eightsync_source_stale"), "eightsync_source_stale 0");
+  s.source = export_age{std::chrono::hours(500), std::nullopt};
+  m.set_snapshot(s);
+  EXPECT_EQ(line_of(m.render(), "eightsync_source_stale"), "eightsync_source_stale 0")
+      << "source.max_age off";
+}
+
 TEST(service_metrics, a_pause_shows_until_it_ends) {
   service_metrics m("1.0.0", started);
   auto text = m.render();
