@@ -453,6 +453,7 @@ class plan_builder {
   void apply_limit_holds(std::size_t managed_after);
   void hold_waiting_updates();
   void hold_missing_if_export_stale();
+  void hold_missing(const plan_hold& h);
   void order_output();
   static void hold_all(std::vector<pending>& group, const plan_hold& h);
 
@@ -1426,6 +1427,12 @@ void plan_builder::hold_missing_if_export_stale() {
                         plan_duration_text(std::chrono::duration_cast<std::chrono::milliseconds>(age)) +
                         " ago, longer than source.max_age (" + plan_duration_text(*opt_.source_max_age) +
                         "): the HR export stopped arriving? Users missing from it are not deactivated."};
+  hold_missing(h);
+}
+
+// Holds the deactivations of users missing from HR that no other hold holds yet with `h`, and
+// records `h` when it held any.
+void plan_builder::hold_missing(const plan_hold& h) {
   bool used = false;
   for (auto& p : deactivations_) {
     if (p.missing && !p.entry.hold) {
@@ -1446,14 +1453,7 @@ void plan_builder::apply_limit_holds(std::size_t managed_after) {
         std::to_string(sv_.keyless_quarantined) +
             " HR rows were quarantined without a usable key; they may be any of the users missing "
             "from HR."};
-    bool used = false;
-    for (auto& p : deactivations_) {
-      if (p.missing && !p.entry.hold) {
-        p.entry.hold = h;
-        used = true;
-      }
-    }
-    if (used) out_.holds.push_back(h);
+    hold_missing(h);
   }
   hold_missing_if_export_stale();
   const std::size_t d = deactivations_.size();
