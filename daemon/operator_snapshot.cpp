@@ -29,6 +29,9 @@ operator_snapshot take_operator_snapshot(const core::audit_log& audit) {
   s.last_ok = audit.last_cycle_with(core::cycle_outcome::ok);
   const auto approvals = audit.pending_approvals();
   for (const auto& c : recent) {
+    // A cycle that ended ok planned everything again and held nothing: older holds are gone
+    // (still over a limit, they would have been held again).
+    if (c.outcome == core::cycle_outcome::ok) break;
     auto h = audit.held(c.id);
     if (h.empty()) continue;
     bool approved = false;

@@ -52,8 +52,9 @@ struct operator_snapshot {
 };
 
 /// Reads the snapshot. Held operations wait when they belong to the newest of the last 20
-/// cycles that held any and no approval of that cycle is pending (older holds were planned
-/// again since, and are held again there if still over a limit). Throws state_error.
+/// cycles that held any, no cycle since ended ok, and no approval of that cycle is pending (older
+/// holds were planned again since, and are held again there if still over a limit). Throws
+/// state_error.
 operator_snapshot take_operator_snapshot(const core::audit_log& audit);
 
 /// How old the export `source` names is at `now` (the later of its mtime and ctime), with

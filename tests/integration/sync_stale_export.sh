@@ -30,4 +30,5 @@ run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
 expect_sql "SELECT hr_key FROM operations WHERE cycle_id = 3 AND kind = 'deactivate' AND outcome = 'ok'" "00103"
 run_cmd 0 "$EIGHTSYNC" status -c "$WORK/cfg.yaml"
 expect_not_in "$WORK/out" "source       the HR export stopped arriving"
+expect_in "$WORK/out" "held         nothing waits for approval"
 done_ok
