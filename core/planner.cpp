@@ -1724,6 +1724,14 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
   } else if (options.full_listing_requested) {
     out.full_listing = true;
     out.reason = "A full listing was requested (--full or schedule.full_reconcile).";
+  } else if (!waiting_lookups.empty()) {
+    // Without a complete listing recorded (a first load cut short, a database from before the
+    // unmanaged-users index), no new person can be matched in an incremental cycle: list now
+    // rather than leave them waiting for the next full reconcile.
+    out.full_listing = true;
+    out.reason = "No complete listing of 8x8 is recorded, and " + std::to_string(waiting_lookups.size()) +
+                 " new HR " + (waiting_lookups.size() == 1 ? "key waits" : "keys wait") +
+                 " for one before any create: a full listing.";
   } else if (out.listing_pages <= gets.size()) {
     // Lookups are needed either way unless the listing shows every user, so compare the GETs.
     out.full_listing = true;

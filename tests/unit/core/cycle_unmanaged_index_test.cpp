@@ -157,23 +157,30 @@ TEST_F(engine_index, AFailedReadOfTheMatchKeepsTheCreateWaiting) {
   EXPECT_FALSE(store_.find_link("n1"));
 }
 
-TEST_F(engine_index, WithoutACompleteListingCreatesWaitAndTheCycleIsOk) {
-  // Links from an earlier eightsync, but no complete listing since this database had the index.
+// Links from an earlier eightsync (a first load cut short, a database from before the index),
+// but no complete listing recorded: a new person cannot be matched without one, so even an
+// incremental cycle lists 8x8 rather than let her wait for the next full reconcile. While that
+// listing fails, nobody is created.
+TEST_F(engine_index, WithoutACompleteListingANewPersonMakesTheCycleListEverything) {
   for (const auto* key : {"200", "201", "202"}) {
     synced(someone(key, "Same", key), std::string("x") + key);
     hr_.push_back(someone(key, "Same", key));
   }
   hr_.push_back(zoe_in_hr());
-  const auto r = run(false);
-  EXPECT_TRUE(port_.requests().empty()) << "no lookup and no POST";
-  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  port_.script(port_call::list_page, {.outcome = scim_outcome::server});
+  const auto failed = run(false);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1"})) << "no lookup and no POST without a complete listing";
+  EXPECT_EQ(failed.end.outcome, cycle_outcome::partial);
   EXPECT_FALSE(store_.find_link("n1"));
 
-  // The next full reconcile creates her.
-  const auto full = run(true);
+  port_.clear_requests();
+  const auto r = run(false);
+  EXPECT_EQ(r.end.kind, cycle_kind::full);
+  EXPECT_EQ(port_.requests().front(), "LIST 1");
   EXPECT_EQ(posts(), 1U);
-  EXPECT_EQ(full.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
   EXPECT_TRUE(store_.find_link("n1"));
+  EXPECT_TRUE(store_.unmanaged_users_listed_at()) << "the index is recorded for later incremental cycles";
 }
 
 }  // namespace
