@@ -1,5 +1,7 @@
 #include "daemon/cycle_options.hpp"
 
+#include "core/source_settle.hpp"
+
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -42,6 +44,9 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.max_snapshot_age = cfg.target.max_snapshot_age;
   o.rate = plan_rate_from(cfg);
   o.source_max_age = cfg.source.max_age;
+  // How old the export is, for source.max_age: `plan` shows the hold a cycle would make (a cycle
+  // sets it again from the export it read).
+  if (const auto look = core::look_at(cfg.source.path); look.exists) o.source_changed_at = look.changed;
   o.match = cfg.match;
   o.create_only = cfg.mapping.create_only_mask();
   o.protect = core::protect_list(cfg.protect);

@@ -16,6 +16,8 @@ sed -i "s#^  settle: 1s#  settle: 1s\n  max_age: 2s#" "$WORK/cfg.yaml"
 sed -i -e '/^00103,/d' -e 's/^\(00105,.*\),Active,/\1,Terminated,/' "$WORK/hr.csv"
 grep -q '^00105,.*,Terminated,' "$WORK/hr.csv" || fail "the test's export edit did not apply"
 sleep 3
+"$EIGHTSYNC" plan -c "$WORK/cfg.yaml" >"$WORK/out" 2>"$WORK/err" || true
+expect_in "$WORK/out" "longer than source.max_age (2 s): the HR export stopped arriving?"
 run_cmd 9 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml"
 expect_sql "SELECT hr_key || '|' || kind || '|' || hold_reason FROM held_operations WHERE cycle_id = 2" \
   "00103|deactivate|export_stale"
