@@ -259,7 +259,7 @@ core::expected<core::source_summary, core::source_error> csv_source_reader::read
                    std::to_string(options_.min_rows) + ")")}};
   }
   return core::source_summary{options_.path.string(), in.bytes(), in.sha256_hex(), emitter_.rows_read(),
-                              emitter_.quarantined()};
+                              emitter_.quarantined(), 0,          std::nullopt};
 }
 
 }  // namespace eightsync::connectors

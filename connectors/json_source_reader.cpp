@@ -258,9 +258,13 @@ core::expected<core::source_summary, core::source_error> json_source_reader::rea
   if (auto problem = emit_records()) {
     return core::unexpected<core::source_error>{core::source_error{in.message(*problem)}};
   }
-  return core::source_summary{options_.path.string(), in.bytes(),
-                              in.sha256_hex(),        emitter_.rows_read(),
-                              emitter_.quarantined(), parser_.handler().ignored_columns()};
+  return core::source_summary{options_.path.string(),
+                              in.bytes(),
+                              in.sha256_hex(),
+                              emitter_.rows_read(),
+                              emitter_.quarantined(),
+                              parser_.handler().ignored_columns(),
+                              std::nullopt};
 }
 
 }  // namespace eightsync::connectors

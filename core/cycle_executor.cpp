@@ -550,15 +550,13 @@ bool cycle_executor::is_stale(const plan_entry& e) const noexcept {
                          recheck_options_->rate);
 }
 
-// HR's row for `hr_key` in the export the plan was made from (sorted by key).
+// HR's row for `hr_key` in the export the plan was made from (mapping_result keeps its users
+// sorted by key), or nullptr.
 const desired_user* cycle_executor::desired_for(const std::string& hr_key) const noexcept {
   const auto& users = recheck_desired_->users;
   const auto it = std::lower_bound(users.begin(), users.end(), hr_key,
                                    [](const desired_user& d, const std::string& k) { return d.key < k; });
-  if (it != users.end() && it->key == hr_key) return &*it;
-  const auto found =
-      std::find_if(users.begin(), users.end(), [&](const desired_user& d) { return d.key == hr_key; });
-  return found == users.end() ? nullptr : &*found;
+  return it != users.end() && it->key == hr_key ? &*it : nullptr;
 }
 
 // What the planner needs to decide `e`'s user again, as state.db holds it now (this cycle's

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +30,9 @@ struct source_summary {
   std::size_t quarantined = 0;  ///< records the reader itself set aside
   /// JSON: distinct field names the sink does not read, counted and not kept (0 for CSV)
   std::size_t ignored_columns = 0;
+  /// When the export last changed (the later of its mtime and ctime, core::look_at), for
+  /// source.max_age; unset when the source is not a local file or cannot be looked at.
+  std::optional<std::chrono::system_clock::time_point> changed_at;
 };
 
 /// A problem with the whole export: it is rejected and nothing from it may be used.

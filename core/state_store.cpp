@@ -989,27 +989,6 @@ std::optional<std::size_t> state_store::last_full_listing_users() const {
 }
 
 std::size_t state_store::record_unmanaged_users(std::span<const remote_user> listed,
-                                                clock::time_point listed_at) {
-  impl& s = *impl_;
-  if (!s.has_unmanaged_users()) return 0;
-  std::vector<char> linked(listed.size(), 0);
-  s.guard("recording the unmanaged 8x8 users", [&] {
-    // The listed users indexed by id, the links' ids scanned as views: nothing allocated per user.
-    std::unordered_map<std::string_view, std::size_t> by_id;
-    by_id.reserve(listed.size());
-    for (std::size_t i = 0; i < listed.size(); ++i)
-      by_id.emplace(listed[i].id(), i);
-    SQLite::Statement ids(*s.db, "SELECT scim_id FROM user_links");
-    while (ids.executeStep()) {
-      const SQLite::Column c = ids.getColumn(0);
-      const auto it = by_id.find(std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes())));
-      if (it != by_id.end()) linked[it->second] = 1;
-    }
-  });
-  return record_unmanaged_users(listed, linked, listed_at);
-}
-
-std::size_t state_store::record_unmanaged_users(std::span<const remote_user> listed,
                                                 std::span<const char> linked, clock::time_point listed_at) {
   impl& s = *impl_;
   if (!s.has_unmanaged_users()) return 0;

@@ -221,15 +221,11 @@ class state_store {
 
   /// Replaces the index of unmanaged 8x8 users (table unmanaged_users, migrations/0009) with
   /// each user of `listed`, a complete full listing that finished at `listed_at`, that no link
-  /// holds (by 8x8 id; of two copies of one id the later one counts), and records `listed_at` as
-  /// the index's time. Only what matching needs is kept, never the object. Call it only for a
-  /// complete listing, inside in_transaction with record_full_listing. A store opened without
-  /// migration 0009 (a test's older binary) writes nothing. Returns how many users it holds.
-  /// Throws state_error.
-  std::size_t record_unmanaged_users(std::span<const remote_user> listed, clock::time_point listed_at);
-
-  /// record_unmanaged_users with the flags record_listed_remotes set (`linked[i]`: a link holds
-  /// listed[i]), so a cycle scans the links once for both. Throws state_error.
+  /// holds, and records `listed_at` as the index's time. `linked[i]` says a link holds listed[i],
+  /// as record_listed_remotes sets it: one scan of the links serves both. Only what matching
+  /// needs is kept, never the object. Call it only for a complete listing, inside in_transaction
+  /// with record_full_listing. A store opened without migration 0009 (a test's older binary)
+  /// writes nothing. Returns how many users it holds. Throws state_error.
   std::size_t record_unmanaged_users(std::span<const remote_user> listed, std::span<const char> linked,
                                      clock::time_point listed_at);
 

@@ -44,9 +44,6 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.max_snapshot_age = cfg.target.max_snapshot_age;
   o.rate = plan_rate_from(cfg);
   o.source_max_age = cfg.source.max_age;
-  // How old the export is, for source.max_age: `plan` shows the hold a cycle would make (a cycle
-  // sets it again from the export it read).
-  if (const auto look = core::look_at(cfg.source.path); look.exists) o.source_changed_at = look.changed;
   o.match = cfg.match;
   o.create_only = cfg.mapping.create_only_mask();
   o.protect = core::protect_list(cfg.protect);
@@ -71,7 +68,12 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
 
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg) {
   const auto source = connectors::make_hr_source(cfg.source);
-  return core::read_and_map(*source, cfg.mapping, cfg.source.key);
+  auto snap = core::read_and_map(*source, cfg.mapping, cfg.source.key);
+  // Looked at once the read is done: a later change means newer data than what was read.
+  if (const auto file = source->watched_file(); snap && file) {
+    if (const auto look = core::look_at(*file); look.exists) snap->source.changed_at = look.changed;
+  }
+  return snap;
 }
 
 core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg) {

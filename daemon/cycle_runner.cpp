@@ -1,7 +1,5 @@
 #include "daemon/cycle_runner.hpp"
 
-#include "core/source_settle.hpp"
-
 #include <exception>
 #include <string>
 #include <utility>
@@ -61,10 +59,8 @@ net::awaitable<core::cycle_result> cycle_runner::run(net::any_io_executor execut
   const core::hr_reader read_hr = [this]() -> core::expected<core::hr_input, std::string> {
     auto hr = read_and_map(cfg_);
     if (!hr) return core::unexpected<std::string>{hr.error().message};
-    core::hr_input in{std::move(hr->mapped), std::move(hr->source.sha256), hr->source.rows_read,
-                      std::nullopt};
-    if (const auto look = core::look_at(cfg_.source.path); look.exists) in.changed_at = look.changed;
-    return in;
+    return core::hr_input{std::move(hr->mapped), std::move(hr->source.sha256), hr->source.rows_read,
+                          hr->source.changed_at};
   };
   std::exception_ptr failure;
   core::cycle_result report;

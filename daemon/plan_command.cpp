@@ -137,9 +137,10 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     net::co_spawn(
         ioc,
         [&]() -> net::awaitable<void> {
+          auto options = planner_options_from(cfg, clk.now(), request.full);
+          options.source_changed_at = hr->source.changed_at;  // as a cycle does: source.max_age
           planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
-                                              planner_options_from(cfg, clk.now(), request.full), *logger,
-                                              cfg.target.listing_max_duration);
+                                              std::move(options), *logger, cfg.target.listing_max_duration);
           co_await client.shutdown();
           refused = client.refused_wait();
         },

@@ -128,14 +128,12 @@ class service {
 };
 
 // Whether this cycle lists everything: by the last complete full listing the state database
-// records (a listing that stopped part way, or a cycle that failed, never counts). A database
-// from before the unmanaged-users index has a listing but no index, and incremental cycles
-// create nobody without one: the first cycle after the upgrade lists everything. When the
+// records (a listing that stopped part way, or a cycle that failed, never counts). When the
 // database cannot say, a full reconcile is the safe answer.
 bool service::full_reconcile_due() {
   try {
-    const auto last = store_->unmanaged_users_listed_at() ? store_->last_full_listing() : std::nullopt;
-    return core::full_reconcile_due(last, core::wall_clock::instance().now(), cfg_.schedule.full_reconcile);
+    return core::full_reconcile_due(store_->last_full_listing(), core::wall_clock::instance().now(),
+                                    cfg_.schedule.full_reconcile);
   } catch (const core::state_error& e) {
     log_->warn("schedule.full_reconcile_unknown {}", e.what());
     return true;

@@ -36,13 +36,18 @@ wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WH
 stop_daemon
 expect_eq "listing GETs after a restart" "$(listing_gets)" "$before"
 
-# A database from before the unmanaged-users index (a complete listing, but no index): without
-# the index incremental cycles create nobody, so the start lists everything at once.
+# A database from before the unmanaged-users index (a complete listing, but no index) and a new
+# person in HR: without the index no new person can be matched in an incremental cycle, so the
+# start lists everything, within schedule.full_reconcile, and creates them.
 sqlite3 -batch "$DB" "DELETE FROM meta WHERE key = 'unmanaged_users.listed_at'"
+cp "$EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv" "$WORK/hr.csv"
+echo "00199,Nia,Okafor,,nia.okafor@example.com,Engineer,Engineering,London,Employee,Active,,,2024-01-01" >>"$WORK/hr.csv"
+sed -i "s#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#path: $WORK/hr.csv#" "$WORK/cfg.yaml"
 start_daemon
 wait_for 60 "SELECT kind || '|' || triggered_by || '|' || outcome FROM cycles WHERE id = 3" "full|startup|ok"
 stop_daemon
 expect_sql "SELECT value IS NOT NULL FROM meta WHERE key = 'unmanaged_users.listed_at'" "1"
+expect_sql "SELECT count(*) FROM user_links WHERE hr_key = '00199'" "1"
 
 # The last complete listing two days ago: due, so the start lists everything. The listing stops
 # at its first page (503s past the retries): not complete, and not recorded.

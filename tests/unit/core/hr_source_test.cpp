@@ -38,7 +38,7 @@ class memory_source final : public hr_source {
     std::size_t record = 0;
     for (const auto& r : rows_)
       sink.on_row(source_row{0, ++record, r});
-    return source_summary{origin(), 0, "", rows_.size(), 0, 0};
+    return source_summary{origin(), 0, "", rows_.size(), 0, 0, std::nullopt};
   }
 
   bool fail = false;

@@ -34,6 +34,14 @@ remote_user listed_user(const std::string& id, const std::string& user_name, con
   return *remote_user::from_object(o, at_s(1'700'000'000));
 }
 
+// A complete listing recorded as the cycle engine records it: the listed objects (which flags the
+// linked users), then the index.
+std::size_t record_listing(state_store& store, const std::vector<remote_user>& listed, clock::time_point at) {
+  std::vector<char> linked;
+  store.record_listed_remotes(listed, &linked);
+  return store.record_unmanaged_users(listed, linked, at);
+}
+
 class state_unmanaged_users : public ::testing::Test {
  protected:
   state_store store_{state_store::in_memory, test_url};
@@ -57,7 +65,7 @@ TEST_F(state_unmanaged_users, HoldsTheUnlinkedUsersOfAListingWithWhatMatchingNee
   const std::vector<remote_user> listed{listed_user("a0", "linked@example.com", "linked@example.com"),
                                         listed_user("h1", "zashworth@example.com", "zoe@example.com"),
                                         listed_user("h2", "old@example.com", "noreply@8x8.com", false)};
-  EXPECT_EQ(store_.record_unmanaged_users(listed, at_s(1'700'000'060)), 2U);
+  EXPECT_EQ(record_listing(store_, listed, at_s(1'700'000'060)), 2U);
   EXPECT_EQ(store_.unmanaged_users_listed_at(), at_s(1'700'000'060));
   const auto index = store_.load_unmanaged_users();
   ASSERT_EQ(index.size(), 2U) << "the linked user is left out";
@@ -68,8 +76,8 @@ TEST_F(state_unmanaged_users, HoldsTheUnlinkedUsersOfAListingWithWhatMatchingNee
 }
 
 TEST_F(state_unmanaged_users, KeepsNoObjectJson) {
-  store_.record_unmanaged_users(std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com")},
-                                at_s(1'700'000'060));
+  record_listing(store_, std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com")},
+                 at_s(1'700'000'060));
   std::vector<std::string> columns;
   SQLite::Statement q(store_.database(),
                       "SELECT name FROM pragma_table_info('unmanaged_users') ORDER BY cid");
@@ -87,13 +95,15 @@ TEST_F(state_unmanaged_users, KeepsNoObjectJson) {
 }
 
 TEST_F(state_unmanaged_users, EachCompleteListingRewritesItWhole) {
-  store_.record_unmanaged_users(std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com"),
-                                                         listed_user("h2", "o@example.com", "o@example.com")},
-                                at_s(1'700'000'060));
+  record_listing(store_,
+                 std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com"),
+                                          listed_user("h2", "o@example.com", "o@example.com")},
+                 at_s(1'700'000'060));
   link("n1", "h1");  // adopted since
-  store_.record_unmanaged_users(std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com"),
-                                                         listed_user("h3", "n@example.com", "n@example.com")},
-                                at_s(1'700'086'460));
+  record_listing(store_,
+                 std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com"),
+                                          listed_user("h3", "n@example.com", "n@example.com")},
+                 at_s(1'700'086'460));
   const auto index = store_.load_unmanaged_users();
   ASSERT_EQ(index.size(), 1U) << "h2 is gone from 8x8, h1 is linked now";
   EXPECT_EQ(index[0].scim_id(), "h3");
@@ -106,8 +116,8 @@ TEST_F(state_unmanaged_users, AStoreWithoutMigration9KeepsNoIndex) {
   o.known_migrations = std::span(all.data(), all.size() - 1);
   state_store older(state_store::in_memory, test_url, o);
   EXPECT_EQ(
-      older.record_unmanaged_users(
-          std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com")}, at_s(1'700'000'060)),
+      record_listing(older, std::vector<remote_user>{listed_user("h1", "z@example.com", "z@example.com")},
+                     at_s(1'700'000'060)),
       0U);
   EXPECT_TRUE(older.load_unmanaged_users().empty());
   EXPECT_EQ(older.unmanaged_users_listed_at(), std::nullopt);
