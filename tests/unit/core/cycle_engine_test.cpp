@@ -652,6 +652,19 @@ TEST_F(stale_put, AFailedRefetchSendsNothingAndMakesTheCyclePartial) {
   EXPECT_FALSE(backs_off("102", r.cycle_id)) << "not the user's failure";
 }
 
+TEST_F(stale_put, AGarbledRefetchAnswerSendsNothing) {
+  port_.script(port_call::get, {.resource = json::object{{"userName", "u102@example.com"}}});  // no id
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests().back(), "GET x102") << "no PUT on an answer that is not a user";
+  EXPECT_EQ(r.exec.skipped, 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::partial);
+  const auto looks = ops(r.cycle_id, audit_operation_kind::lookup);
+  ASSERT_EQ(looks.size(), 1U);
+  ASSERT_TRUE(looks[0].outcome);
+  EXPECT_EQ(looks[0].outcome->outcome, audit_operation_outcome::failed);
+  EXPECT_THAT(looks[0].outcome->error_detail, ::testing::HasSubstr("8x8's answer is not a usable user"));
+}
+
 // The cycle's estimate counts the refetch its write phase needs at the configured rate.
 TEST_F(stale_put, TheCyclesCostEstimateCountsTheRefetches) {
   // One request in 8 minutes: a PUT may wait 8 minutes to leave, so a copy older than 7 minutes
