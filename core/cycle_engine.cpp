@@ -9,6 +9,7 @@
 #include "core/approval_scope.hpp"
 #include "core/audit_rows.hpp"
 #include "core/cycle_labels.hpp"
+#include "core/leaver_pass.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
 #include "core/text.hpp"
@@ -112,6 +113,14 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   planner_options options = settings.planner;
   options.full_listing_requested = full;
   options.source_changed_at = hr->changed_at;
+  std::set<std::string> backoff;
+  for (const auto& b : audit_.users_in_backoff(report.cycle_id))
+    backoff.insert(b.hr_key);
+  // Leavers before anything else: their GETs and PATCHes go before the listing, creates and
+  // updates, and count toward this cycle's deactivation limits.
+  const leaver_pass_result first = co_await run_leaver_pass(port, exec, clock_, hr->mapped, store_, options,
+                                                            backoff, report.exec, stop, *log_);
+  options.deactivations_this_cycle = first.sent;
   const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_,
                                            settings.listing_max_duration);
   report.planned = true;
@@ -119,7 +128,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   end.kind = c.reads.full_listing ? cycle_kind::full : cycle_kind::incremental;
   report.read_failures = c.remote.failures.size();
   if (c.remote.stopped && c.remote.stopped->outcome == scim_outcome::auth_failed) {
-    end.requests_planned = c.plan.cost.total();
+    end.requests_planned = c.plan.cost.total() + first.cost.total();
     end.outcome = cycle_outcome::auth_failed;
     end.error =
         "8x8 refused the token (401) while reading; nothing was written. Put a new token in "
@@ -130,12 +139,9 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   plan released = release_approved(c.plan, report.cycle_id);
   released.cost.refetches = estimate_refetches(released.operations, clock_.now(),
                                                settings.planner.max_snapshot_age, settings.planner.rate);
-  // The writes of approved held operations are planned too: this cycle sends them.
-  end.requests_planned = released.cost.total();
-
-  std::set<std::string> backoff;
-  for (const auto& b : audit_.users_in_backoff(report.cycle_id))
-    backoff.insert(b.hr_key);
+  // The writes of approved held operations are planned too: this cycle sends them, as it sent
+  // the leaver pass's.
+  end.requests_planned = released.cost.total() + first.cost.total();
   // A PUT whose copy grows stale while it waits its turn is decided again on the same export.
   exec.enable_recheck(hr->mapped, settings.planner, c.state);
   if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);

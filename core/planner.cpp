@@ -1456,16 +1456,21 @@ void plan_builder::apply_limit_holds(std::size_t managed_after) {
     hold_missing(h);
   }
   hold_missing_if_export_stale();
-  const std::size_t d = deactivations_.size();
-  if (d > s.max_deactivations) {
-    const plan_hold h{plan_hold_reason::max_deactivations,
-                      std::to_string(d) + " deactivations exceed safety.max_deactivations (" +
-                          std::to_string(s.max_deactivations) + ")."};
+  // Deactivations this cycle already sent count too: leavers done first are no way around a limit.
+  const std::size_t d = deactivations_.size() + opt_.deactivations_this_cycle;
+  const std::string how_many = opt_.deactivations_this_cycle == 0
+                                   ? std::to_string(d) + " deactivations"
+                                   : std::to_string(d) + " deactivations (" +
+                                         std::to_string(opt_.deactivations_this_cycle) +
+                                         " of them already sent this cycle)";
+  if (!deactivations_.empty() && d > s.max_deactivations) {
+    const plan_hold h{plan_hold_reason::max_deactivations, how_many + " exceed safety.max_deactivations (" +
+                                                               std::to_string(s.max_deactivations) + ")."};
     hold_all(deactivations_, h);
     out_.holds.push_back(h);
-  } else if (d > 0 && over_percent(d, s.max_deactivation_percent, managed_after)) {
+  } else if (!deactivations_.empty() && over_percent(d, s.max_deactivation_percent, managed_after)) {
     const plan_hold h{plan_hold_reason::max_deactivation_percent,
-                      std::to_string(d) + " deactivations exceed safety.max_deactivation_percent (" +
+                      how_many + " exceed safety.max_deactivation_percent (" +
                           percent_text(s.max_deactivation_percent) + " of " + std::to_string(managed_after) +
                           " managed users)."};
     hold_all(deactivations_, h);
@@ -1643,6 +1648,37 @@ plan make_plan(const mapping_result& desired, const remote_snapshot& remote, con
 bool full_reconcile_due(std::optional<clock::time_point> last_complete, clock::time_point now,
                         clock::duration every) noexcept {
   return !last_complete || *last_complete > now || now - *last_complete >= every;
+}
+
+std::vector<needed_read> leaver_reads(const mapping_result& desired, const planner_state& state,
+                                      const planner_options& options) {
+  std::vector<needed_read> out;
+  const state_view sv(desired, state);
+  const leaver_rule leavers(options.leavers);
+  // A link state.db already records as deactivated is no leaver to hurry: the full plan decides.
+  const auto known_inactive = [](const user_link& l) { return l.applied_active && !*l.applied_active; };
+  for (std::size_t i = 0; i < desired.users.size(); ++i) {
+    const auto li = sv.link_of[i];
+    if (li == npos) continue;
+    const desired_user& d = desired.users[i];
+    const user_link& l = state.links[li];
+    if (!leavers.row_has_left(d) || known_inactive(l)) continue;
+    if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
+    out.push_back({read_kind::get_by_id, d.key, l.scim_id,
+                   "HR marks this person as left: read and deactivated before anything else."});
+  }
+  if (leavers.missing_is_leaver()) {
+    for (std::size_t li = 0; li < state.links.size(); ++li) {
+      const user_link& l = state.links[li];
+      if (sv.link_used[li] || known_inactive(l) || sv.quarantined.find(l.hr_key).count) continue;
+      if (is_protected(options, l.user_name)) continue;
+      out.push_back({read_kind::get_by_id, l.hr_key, l.scim_id,
+                     "Missing from HR: read and deactivated before anything else."});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const needed_read& a, const needed_read& b) { return a.hr_key < b.hr_key; });
+  return out;
 }
 
 read_strategy plan_reads(const mapping_result& desired, const planner_state& state,

@@ -33,6 +33,15 @@ namespace eightsync::core {
 read_strategy plan_reads(const mapping_result& desired, const planner_state& state,
                          const planner_options& options);
 
+/// The leavers a cycle reads and deactivates before anything else (its leaver pass): a GET by id
+/// of each linked user whose HR row says they left (leavers.active), or whose key left the export
+/// (leavers.missing_from_source: deactivate; not for a quarantined row's key), unless state.db
+/// already records them deactivated or the protect list names them. By HR key. Whether each is
+/// deactivated is make_plan's to say, on the fresh copy (a re-keyed person, the safety limits).
+/// Throws only std::bad_alloc.
+std::vector<needed_read> leaver_reads(const mapping_result& desired, const planner_state& state,
+                                      const planner_options& options);
+
 /// Phase 2: the plan. See plan.hpp for its order and core/planner.cpp for the rules. Throws
 /// only std::bad_alloc.
 plan make_plan(const mapping_result& desired, const remote_snapshot& remote, const planner_state& state,

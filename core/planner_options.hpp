@@ -69,6 +69,11 @@ struct planner_options {
   /// source.max_age: an export older than that holds the deactivations of users missing from it.
   std::optional<std::chrono::system_clock::time_point> source_changed_at;
   std::optional<std::chrono::milliseconds> source_max_age;
+  /// Deactivations the running cycle already sent outside this plan (its leaver pass, or the
+  /// leavers of an export read while it ran): counted with this plan's own against
+  /// safety.max_deactivations and max_deactivation_percent, so doing them early never lets more
+  /// through than one plan would.
+  std::size_t deactivations_this_cycle = 0;
   /// target.site_schema: "auto" or the site extension URN to write under (site_schema.hpp).
   std::string site_schema{config::defaults::target_site_schema};
   /// One `maps:` entry: `key` in maps.`map` gives `value`.

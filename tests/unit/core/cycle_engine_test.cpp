@@ -508,6 +508,125 @@ TEST_F(engine, ReleasedOperationsRunInPlanOrderLeaversFirst) {
       << "the released deactivation goes before the create, as the planner orders them";
 }
 
+// ---- leavers first: their GET and PATCH before the listing, creates and updates --------------
+
+class leavers_first : public engine {
+ protected:
+  person kept_ = someone("100", "Ada", "Lovelace");
+  person other_ = someone("101", "Bob", "Builder");
+  person flip_ = someone("200", "Cy", "Twombly");  // HR marks them as left
+  person gone_ = someone("300", "Di", "Mare");     // their key left the export
+
+  void SetUp() override {
+    for (auto* p : {&kept_, &other_, &flip_, &gone_})
+      synced(*p, "x" + p->key);
+    flip_.active = false;
+    hr_ = {kept_, other_, flip_};
+  }
+};
+
+TEST_F(leavers_first, InAFullReconcileGoBeforeTheListingCreatesAndUpdates) {
+  settings_.planner.page_size = 2;
+  hr_[0].title = "Director";                      // an update
+  hr_.push_back(someone("400", "Eve", "Stone"));  // a create
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(),
+            (strings{"GET x200", "PATCH x200 active=false", "GET x300", "PATCH x300 active=false", "LIST 1",
+                     "LIST 3", "POST u400@example.com", "PUT x100"}))
+      << "each leaver: one GET, then its PATCH, before anything else";
+  EXPECT_FALSE(port_.user("x200")->at("active").as_bool());
+  EXPECT_FALSE(port_.user("x300")->at("active").as_bool());
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_EQ(r.end.requests_planned, r.end.requests_sent) << "the pass's requests are planned too";
+  EXPECT_EQ(ops(r.cycle_id, audit_operation_kind::deactivate).size(), 2U) << "one audit row each";
+}
+
+TEST_F(leavers_first, InAnIncrementalCycleGoBeforeOtherUsersReads) {
+  hr_[0].title = "Director";
+  const auto r = run(false);
+  ASSERT_GE(port_.requests().size(), 4U);
+  EXPECT_EQ((strings{port_.requests().begin(), port_.requests().begin() + 4}),
+            (strings{"GET x200", "PATCH x200 active=false", "GET x300", "PATCH x300 active=false"}));
+  EXPECT_EQ(port_.requests().back(), "PUT x100");
+  EXPECT_EQ(std::count(port_.requests().begin(), port_.requests().end(), "GET x200"), 1)
+      << "the full plan does not read a leaver the pass deactivated again";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+}
+
+TEST_F(leavers_first, AReKeyedPersonIsReadButNotDeactivated) {
+  auto rekeyed = gone_;
+  rekeyed.user_name = gone_.un();
+  rekeyed.key = "301";  // HR gave Di a new key; the row still carries her userName and email
+  hr_ = {kept_, other_, flip_, rekeyed};
+  run(true);
+  EXPECT_EQ((strings{port_.requests().begin(), port_.requests().begin() + 3}),
+            (strings{"GET x200", "PATCH x200 active=false", "LIST 1"}))
+      << "state.db's userName for x300 is the new row's: not even read";
+  EXPECT_EQ(std::count(port_.requests().begin(), port_.requests().end(), "PATCH x300 active=false"), 0)
+      << "a new key matches the missing person: the full plan decides";
+  EXPECT_TRUE(port_.user("x300")->at("active").as_bool());
+}
+
+TEST_F(leavers_first, ATruncatedExportSendsNoRequestBeforeTheListing) {
+  for (int i = 0; i < 8; ++i) {
+    auto p = someone(std::to_string(500 + i));
+    synced(p, "x" + p.key);
+    hr_.push_back(p);
+  }
+  hr_.push_back(gone_);
+  hr_[2].active = true;  // a first good cycle with everyone
+  ASSERT_EQ(run(true).end.outcome, cycle_outcome::ok);
+  port_.clear_requests();
+  settings_.planner.safety.max_source_shrink_percent = 20;
+  hr_ = {kept_, other_, flip_};  // 3 of 12 rows: the export was cut short
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1"})) << "no GET, no PATCH: the shrink holds everything";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+}
+
+TEST_F(leavers_first, OverTheDeactivationLimitNoneIsReadAndAllAreHeld) {
+  settings_.planner.safety.max_deactivations = 1;
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"LIST 1"}));
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+  EXPECT_EQ(audit_.held(r.cycle_id).size(), 2U);
+}
+
+TEST_F(leavers_first, WhatThePassSentCountsTowardTheCyclesLimits) {
+  settings_.planner.safety.max_deactivations = 1;
+  audit_.record_user_failure("300", begin_cycle(), "boom");  // 300 backs off: the pass leaves it
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"GET x200", "PATCH x200 active=false", "LIST 1"}));
+  const auto held = audit_.held(r.cycle_id);
+  ASSERT_EQ(held.size(), 1U) << "1 sent + 300's = 2, over safety.max_deactivations (1)";
+  EXPECT_EQ(held[0].hr_key, "300");
+  EXPECT_THAT(held[0].hold.text, ::testing::HasSubstr("1 of them already sent this cycle"));
+  EXPECT_EQ(r.end.outcome, cycle_outcome::held);
+}
+
+TEST_F(leavers_first, AnAdminsDeactivationSeenByTheGetSendsNoPatch) {
+  (*port_.edit("x200"))["active"] = false;
+  run(true);
+  EXPECT_EQ(port_.requests(), (strings{"GET x200", "GET x300", "PATCH x300 active=false", "LIST 1"}));
+}
+
+TEST_F(leavers_first, AFailedGetLeavesTheLeaverToTheFullPlan) {
+  port_.script(port_call::get, {.outcome = scim_outcome::server});
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(), (strings{"GET x200", "GET x300", "PATCH x300 active=false", "LIST 1",
+                                       "PATCH x200 active=false"}));
+  EXPECT_FALSE(port_.user("x200")->at("active").as_bool());
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+}
+
+TEST_F(leavers_first, AProtectedLeaverIsNeverRead) {
+  settings_.planner.protect = protect_list({"u200@example.com"});
+  protect_ = settings_.planner.protect;
+  run(true);
+  EXPECT_EQ(port_.requests(), (strings{"GET x300", "PATCH x300 active=false", "LIST 1"}));
+  EXPECT_TRUE(port_.user("x200")->at("active").as_bool());
+}
+
 // ---- a PUT whose copy grew stale while it waited its turn (invariant 2 at 8x8's pace) ---------
 
 // Three linked users whose title HR changes. Each request takes the manual clock 7 minutes on, as
@@ -689,8 +808,8 @@ TEST_F(engine, AnExportOlderThanMaxAgeHoldsTheDeactivationOfWhoeverIsMissing) {
   hr_ = {leaver};
   hr_changed_at_ = clock_.now() - std::chrono::hours(49);
   const auto r = run(true);
-  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x300 active=false"}))
-      << "301 is missing from an export that stopped arriving: not deactivated";
+  EXPECT_EQ(port_.requests(), (strings{"GET x300", "PATCH x300 active=false", "LIST 1"}))
+      << "301 is missing from an export that stopped arriving: not read, not deactivated";
   EXPECT_EQ(r.end.outcome, cycle_outcome::held);
   const auto held = audit_.held(r.cycle_id);
   ASSERT_EQ(held.size(), 1U);
@@ -703,7 +822,7 @@ TEST_F(engine, AnExportOlderThanMaxAgeHoldsTheDeactivationOfWhoeverIsMissing) {
   hr_changed_at_ = clock_.now();
   port_.clear_requests();
   run(true);
-  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x301 active=false"}));
+  EXPECT_EQ(port_.requests(), (strings{"GET x301", "PATCH x301 active=false", "LIST 1"}));
 }
 
 }  // namespace

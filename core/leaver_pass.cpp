@@ -1,0 +1,113 @@
+#include "core/leaver_pass.hpp"
+
+#include <algorithm>
+#include <span>
+#include <utility>
+
+#include <boost/json.hpp>
+
+#include "core/load_planner_state.hpp"
+#include "core/planner.hpp"
+#include "core/remote_user.hpp"
+#include "core/scim_reader.hpp"
+
+namespace eightsync::core {
+
+// GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+namespace {
+
+bool names_key(const std::vector<needed_read>& reads, const std::string& key) {
+  // leaver_reads sorts by HR key.
+  const auto it = std::lower_bound(reads.begin(), reads.end(), key,
+                                   [](const needed_read& r, const std::string& k) { return r.hr_key < k; });
+  return it != reads.end() && it->hr_key == key;
+}
+
+}  // namespace
+
+remote_snapshot assumed_active(const std::vector<needed_read>& reads, const planner_state& state,
+                               clock::time_point now) {
+  remote_snapshot out;
+  for (const auto& l : state.links) {
+    if (!names_key(reads, l.hr_key)) continue;
+    boost::json::object user{{"id", l.scim_id}, {"userName", l.user_name}, {"active", true}};
+    if (auto r = remote_user::from_object(user, now)) out.users.push_back(std::move(*r));
+  }
+  return out;
+}
+
+plan first_leavers(const plan& p, const std::vector<needed_read>& reads) {
+  plan out;
+  for (const auto& e : p.operations) {
+    if (e.kind == operation_kind::deactivate && names_key(reads, e.hr_key)) {
+      out.operations.push_back(e);
+      ++out.cost.writes;
+    }
+  }
+  return out;
+}
+
+boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
+    scim_port& port, cycle_executor& exec, const clock& clk, const mapping_result& desired,
+    const state_store& store, planner_options options, const std::set<std::string>& backoff,
+    execution_summary& summary, const std::atomic<bool>* stop, spdlog::logger& log) {
+  leaver_pass_result out;
+  options.full_listing_requested = false;
+  options.now = clk.now();
+  const planner_state state = load_planner_state(store, state_store::remote_json_loading::skip);
+  std::vector<needed_read> reads = leaver_reads(desired, state, options);
+  // A user backing off waits for its turn in the full plan, which counts it as still failing.
+  std::erase_if(reads, [&](const needed_read& r) { return backoff.count(r.hr_key) != 0; });
+  out.candidates = reads.size();
+  if (reads.empty()) co_return out;
+
+  // What a plan would deactivate on state.db's knowledge alone: a held export or a count over
+  // the limits costs no request. (An admin's deactivation seen by the GET can only lower the
+  // count, so this never sends what the full plan would hold.)
+  const plan assumed = make_plan(desired, assumed_active(reads, state, options.now), state, options);
+  const plan wanted = first_leavers(assumed, reads);
+  std::vector<needed_read> to_read;
+  for (const auto& r : reads) {
+    const bool planned = std::any_of(wanted.operations.begin(), wanted.operations.end(),
+                                     [&](const plan_entry& e) { return e.hr_key == r.hr_key; });
+    if (planned) to_read.push_back(r);
+  }
+  out.held = reads.size() - to_read.size();
+  if (to_read.empty() || (stop != nullptr && stop->load())) {
+    log.info("leavers.first candidates={} held={} read=0 sent=0", out.candidates, out.held);
+    co_return out;
+  }
+
+  // One leaver at a time, GET then PATCH: the first is revoked after two requests, not after
+  // every leaver's GET. Each is planned on its own fresh copy, counting what went before.
+  scim_reader reader(port, options.page_size, clk, log);
+  const std::size_t before = options.deactivations_this_cycle;
+  out.cost.gets_by_id = to_read.size();
+  out.cost.writes = to_read.size();
+  for (std::size_t i = 0; i < to_read.size(); ++i) {
+    if ((stop != nullptr && stop->load()) || summary.auth_failed) break;
+    read_report fresh;
+    co_await reader.read(std::span(&to_read[i], 1), fresh);
+    out.read += fresh.requests;
+    // A 401, no connection or a long 429: the cycle's own reads meet the same and report it.
+    if (fresh.stopped) break;
+    options.now = clk.now();
+    options.deactivations_this_cycle = before + out.sent;
+    const plan send = first_leavers(make_plan(desired, fresh.snapshot, state, options), to_read);
+    if (send.operations.empty()) continue;
+    out.keys.insert(to_read[i].hr_key);
+    const std::size_t ok_before = summary.ok;
+    co_await exec.execute(send, backoff, summary, stop);
+    out.sent += summary.ok - ok_before;
+  }
+  log.info("leavers.first candidates={} held={} read={} sent={}", out.candidates, out.held, out.read,
+           out.sent);
+  co_return out;
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace eightsync::core
