@@ -30,7 +30,7 @@ constexpr const char* operation_columns =
     "id, cycle_id, hr_key, scim_id, user_name, external_id, kind, reason, diff_json, method, path, "
     "body_json, "
     "status, attempts, latency_ms, intent_at, outcome_at, outcome, resolved_by, error_detail, "
-    "follow_ups_json";
+    "follow_ups_json, source_sha256";
 constexpr const char* cycle_columns =
     "id, started_at, ended_at, kind, triggered_by, source_path, source_sha256, rows_read, rows_in_scope, "
     "rows_quarantined, requests_planned, requests_sent, outcome, error, requests_retried, responses_429, "
@@ -229,6 +229,7 @@ class audit_row_reader {
     in.path = text_or_empty(q.getColumn(10));
     in.body_json = text_or_empty(q.getColumn(11));
     in.follow_ups = follow_ups(q.getColumn(20));
+    in.source_sha256 = text_or_empty(q.getColumn(21));
     r.intent_at = time(q.getColumn(15), "operations.intent_at");
     if (!q.isColumnNull(17)) {
       audit_outcome o;
@@ -406,8 +407,9 @@ std::int64_t audit_log::record_intent(std::int64_t cycle, const audit_intent& in
         auto& db = store_.database();
         SQLite::Statement q(db,
                             "INSERT INTO operations (cycle_id, hr_key, scim_id, user_name, external_id, "
-                            "kind, reason, diff_json, method, path, body_json, intent_at, follow_ups_json) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+                            "kind, reason, diff_json, method, path, body_json, intent_at, follow_ups_json, "
+                            "source_sha256) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
         q.bind(1, cycle);
         q.bind(2, intent.hr_key);
         bind_text_or_null(q, 3, intent.scim_id);
@@ -421,6 +423,7 @@ std::int64_t audit_log::record_intent(std::int64_t cycle, const audit_intent& in
         bind_text_or_null(q, 11, intent.body_json);
         q.bind(12, format_utc_time(clock_.now()));
         bind_text_or_null(q, 13, follow_ups_json(intent.follow_ups));
+        bind_text_or_null(q, 14, intent.source_sha256);
         q.exec();
         return db.getLastInsertRowid();
       });

@@ -85,6 +85,9 @@ struct audit_intent {
   /// The manual actions the operation makes due once 8x8 applied it (plan_entry::follow_ups),
   /// kept with the intent so a lookup at the next start raises them too.
   std::vector<manual_action> follow_ups;
+  /// The hex SHA-256 of the HR export the operation came from: the cycle's, or a newer export's
+  /// read while the cycle ran (its leavers); empty when not known.
+  std::string source_sha256;
 };
 
 /// An operations row with no outcome: an intent whose request may or may not have reached 8x8

@@ -10,6 +10,7 @@
 #include "core/audit_rows.hpp"
 #include "core/cycle_labels.hpp"
 #include "core/leaver_pass.hpp"
+#include "core/newer_export.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
 #include "core/text.hpp"
@@ -116,13 +117,27 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   std::set<std::string> backoff;
   for (const auto& b : audit_.users_in_backoff(report.cycle_id))
     backoff.insert(b.hr_key);
+  exec.set_source_sha256(hr->source_sha256);
   // Leavers before anything else: their GETs and PATCHes go before the listing, creates and
   // updates, and count toward this cycle's deactivation limits.
   const leaver_pass_result first = co_await run_leaver_pass(port, exec, clock_, hr->mapped, store_, options,
                                                             backoff, report.exec, stop, *log_);
   options.deactivations_this_cycle = first.sent;
-  const cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, std::move(options), *log_,
-                                           settings.listing_max_duration);
+  // A newer export's leavers go between this cycle's requests, from here on.
+  newer_exports newer(
+      {port, store_, audit_, clock_, log_, report.cycle_id, settings, *hr, backoff, report.exec, stop});
+  newer.set_deactivations_before(first.sent);
+  std::function<boost::asio::awaitable<void>()> between;
+  if (settings.newer_export) between = [&newer] { return newer.between_requests(); };
+  cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, options, *log_,
+                                     settings.listing_max_duration, between);
+  if (newer.sent() > 0) {
+    // Deactivations sent from a newer export while this cycle read count toward its limits too.
+    options.deactivations_this_cycle = first.sent + newer.sent();
+    options.full_listing_requested = c.reads.full_listing;
+    options.now = clock_.now();
+    c.plan = make_plan(hr->mapped, c.remote.snapshot, c.state, options);
+  }
   report.planned = true;
   report.conflicts = c.plan.conflicts.size();
   end.kind = c.reads.full_listing ? cycle_kind::full : cycle_kind::incremental;
@@ -144,7 +159,16 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   end.requests_planned = released.cost.total() + first.cost.total();
   // A PUT whose copy grows stale while it waits its turn is decided again on the same export.
   exec.enable_recheck(hr->mapped, settings.planner, c.state);
+  newer.set_deactivations_before(
+      first.sent + static_cast<std::size_t>(std::count_if(
+                       released.operations.begin(), released.operations.end(),
+                       [](const plan_entry& e) { return e.kind == operation_kind::deactivate; })));
+  if (settings.newer_export) exec.set_between(between, &newer.superseded());
   if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);
+  // What newer exports cost is planned too: this cycle sent it.
+  end.requests_planned += newer.cost().total();
+  report.newer_exports = newer.acted_on();
+  report.held += newer.held();
   if (stop != nullptr && stop->load()) {
     end.outcome = cycle_outcome::interrupted;
     end.error = settings.stop_reason ? settings.stop_reason() : std::string();
@@ -154,11 +178,11 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   for (const auto& a : c.plan.manual_actions)
     if (audit_.raise_manual_action(report.cycle_id, a)) ++report.exec.manual_actions_raised;
   audit_.record_held(report.cycle_id, released.held);
-  report.held = released.held.size();
+  report.held += released.held.size();
   record_listing(c);
   remember_site_schema(c);
   remember_known_sites(c);
-  if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, released, *hr, report);
+  if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, report);
 }
 
 // Held operations an operator approved, that this cycle still plans against fresh data, run with
@@ -272,8 +296,7 @@ std::string partial_reason(const cycle_plan& c, const execution_summary& x) {
 
 }  // namespace
 
-void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, const hr_input& hr,
-                                  cycle_result& report) {
+void cycle_engine::decide_outcome(const cycle_plan& c, const hr_input& hr, cycle_result& report) {
   auto& end = report.end;
   const auto& x = report.exec;
   if (x.auth_failed) {
@@ -291,15 +314,16 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const plan& released, con
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
     end.error = partial_reason(c, x);
-  } else if (!released.held.empty() || (!c.plan.holds.empty() && c.plan.held.empty())) {
+  } else if (report.held > 0 || (!c.plan.holds.empty() && c.plan.held.empty())) {
     // A hold that tripped holds the cycle even when it caught no operation (key churn where
-    // every new key is a conflict): nothing from this export counts as a good cycle.
+    // every new key is a conflict): nothing from this export counts as a good cycle. So do a
+    // newer export's deactivations held by a limit (report.held counts them).
     end.outcome = cycle_outcome::held;
-    end.error = released.held.empty() ? "a safety limit tripped: " + c.plan.holds.front().text
-                                      : std::to_string(released.held.size()) +
-                                            " operations held by a safety limit; approve with "
-                                            "`eightsync approve " +
-                                            std::to_string(report.cycle_id) + "`";
+    end.error = report.held == 0 ? "a safety limit tripped: " + c.plan.holds.front().text
+                                 : std::to_string(report.held) +
+                                       " operations held by a safety limit; approve with "
+                                       "`eightsync approve " +
+                                       std::to_string(report.cycle_id) + "`";
   } else {
     end.outcome = cycle_outcome::ok;
     store_.record_good_cycle(last_good_cycle{source_row_count(hr.mapped), store_.link_count(), clock_.now()});

@@ -47,6 +47,12 @@ struct hr_input {
 /// std::bad_alloc.
 using hr_reader = std::function<expected<hr_input, std::string>()>;
 
+/// Asked between a running cycle's requests: a newer HR export that has settled (and, with
+/// source.ready_file, is marked ready) since the export the cycle read or the last one handed
+/// over, read and mapped; a sentence naming the file when it could not be read; nothing when
+/// there is none. May throw only std::bad_alloc.
+using newer_export_reader = std::function<std::optional<expected<hr_input, std::string>>()>;
+
 /// What a cycle takes from the config.
 struct cycle_settings {
   /// The planner's rules and limits; the engine sets `now` (from its clock) and
@@ -61,6 +67,12 @@ struct cycle_settings {
   std::uint32_t failing_action_after = config::defaults::failing_manual_action_after;
   /// Why the cycle's `stop` flag turned true, for its error; unset or empty: a signal.
   std::function<std::string()> stop_reason;
+  /// Newer exports while the cycle runs (core/newer_export): their leavers are deactivated at
+  /// once. Unset: the cycle only reads its own export.
+  newer_export_reader newer_export;
+  /// source.settle: after a newer export was read, the next is not asked for sooner, so an export
+  /// rewritten every few seconds cannot starve the cycle.
+  std::chrono::milliseconds newer_export_every = config::defaults::source_settle;
 };
 
 /// What one cycle did: its audit row's end, what the executor did, and what was planned.
@@ -73,6 +85,9 @@ struct cycle_result {
   std::size_t conflicts = 0;  ///< planner conflicts (each a manual action)
   std::size_t read_failures = 0;
   request_tally requests;  ///< every request sent, by method and status; retries, 429s, waits
+  /// Newer HR exports the cycle acted on while it ran (cycle_settings::newer_export): the next
+  /// cycle should start at once, to plan what they changed.
+  std::size_t newer_exports = 0;
 };
 
 /// Runs whole cycles through a scim_port, for `eightsync sync` and the service alike: begin the
@@ -115,7 +130,7 @@ class cycle_engine {
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
   void remember_known_sites(const cycle_plan& c);
-  void decide_outcome(const cycle_plan& c, const plan& released, const hr_input& hr, cycle_result& report);
+  void decide_outcome(const cycle_plan& c, const hr_input& hr, cycle_result& report);
 
   state_store& store_;
   audit_log& audit_;

@@ -202,7 +202,7 @@ void cycle_executor::raise_follow_ups(const std::vector<manual_action>& follow_u
 }
 
 void cycle_executor::skip(const plan_entry& e, const std::string& why, execution_summary& summary) {
-  audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::skipped, why));
+  audit_.record_completed(cycle_, intent_for(e), local_outcome(audit_operation_outcome::skipped, why));
   ++summary.skipped;
   failed_keys_.insert(e.hr_key);
 }
@@ -307,7 +307,7 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_ent
         adopted.how = managed_by::matched;
         adopted.desired_hash.reset();  // attributes still differ: the next cycle updates them
         record_link(adopted, id, &r);
-        audit_.record_completed(cycle_, intent_of(adopted), local_outcome(audit_operation_outcome::ok));
+        audit_.record_completed(cycle_, intent_for(adopted), local_outcome(audit_operation_outcome::ok));
       });
       ++summary.ok;
       log_->info("op.create.adopted hr_key={} user={} id={}", e.hr_key, e.user_name, id);
@@ -541,6 +541,22 @@ void cycle_executor::enable_recheck(const mapping_result& desired, const planner
   recheck_state_ = &state;
 }
 
+void cycle_executor::set_source_sha256(std::string sha256) noexcept {
+  source_sha256_ = std::move(sha256);
+}
+
+void cycle_executor::set_between(std::function<boost::asio::awaitable<void>()> between,
+                                 const std::set<std::string>* superseded) noexcept {
+  between_ = std::move(between);
+  superseded_ = superseded;
+}
+
+audit_intent cycle_executor::intent_for(const plan_entry& e) const {
+  audit_intent i = intent_of(e);
+  i.source_sha256 = source_sha256_;
+  return i;
+}
+
 // Whether `e` is a PUT built on a copy of the user that would be older than max_snapshot_age
 // when it leaves (the rate limiter's wait included): sending it could put back what an admin
 // changed in 8x8 since the copy was taken.
@@ -589,6 +605,7 @@ boost::asio::awaitable<std::optional<plan_entry>> cycle_executor::recheck(const 
   look.diffs = e.diffs;  // what was planned; the PUT's own row shows what was sent
   look.method = "GET";
   look.path = "/Users/" + e.scim_id;
+  look.source_sha256 = source_sha256_;
   look.reason = "Fetched again before its PUT: the copy the plan used is " +
                 std::to_string(duration_cast<seconds>(clock_.now() - *e.fetched_at).count()) +
                 " s old; target.max_snapshot_age is " +
@@ -707,7 +724,7 @@ boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execut
   }
   if (e.kind == operation_kind::adopt) {
     store_.in_transaction([&] {
-      audit_.record_completed(cycle_, intent_of(e), local_outcome(audit_operation_outcome::ok));
+      audit_.record_completed(cycle_, intent_for(e), local_outcome(audit_operation_outcome::ok));
       record_link(e, e.scim_id, nullptr);
     });
     ++summary.ok;
@@ -719,7 +736,7 @@ boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execut
     if (sent.kind == operation_kind::update && sent.diffs.empty()) {
       // Only the externalId would change: nothing to send. Not the user's failure.
       audit_.record_completed(
-          cycle_, intent_of(e),
+          cycle_, intent_for(e),
           local_outcome(audit_operation_outcome::skipped,
                         "not sent: only externalId changes, and 8x8 refuses non-numeric externalIds"));
       ++summary.skipped;
@@ -728,7 +745,7 @@ boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execut
     co_await run_one(sent, summary);
     co_return;
   }
-  const std::int64_t op = audit_.record_intent(cycle_, intent_of(e));
+  const std::int64_t op = audit_.record_intent(cycle_, intent_for(e));
   switch (e.kind) {
     case operation_kind::create:
       co_await create(e, op, summary);
@@ -799,7 +816,7 @@ boost::asio::awaitable<void> cycle_executor::settle_uncertain_write(const plan_e
     co_return;
   }
   if (found.ok() && found.resource) {
-    const bool applied = shows_applied(intent_of(e), *found.resource);
+    const bool applied = shows_applied(intent_for(e), *found.resource);
     auto out = outcome_of(
         r,
         applied ? audit_operation_outcome::resolved_applied : audit_operation_outcome::resolved_not_applied,
@@ -831,6 +848,9 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
   for (const auto& f : audit_.failing_users())
     failing_before_.insert(f.hr_key);
   for (const auto& e : p.operations) {
+    // A newer export may be read here (set_between): its leavers go now, and this plan's
+    // operations for people whose row it changed are dropped below.
+    if (between_ && !summary.auth_failed) co_await between_();
     if (stop != nullptr && stop->load()) {
       // SIGTERM: the request in flight finished; nothing new starts. Unsent operations are
       // not recorded: the next cycle plans them afresh.
@@ -854,11 +874,19 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
     if (!e.unseen_site.empty() && refused_sites_.count(e.unseen_site) != 0) {
       // 8x8 refused this site for someone else this cycle: one try per site, not per person.
       audit_.record_completed(
-          cycle_, intent_of(e),
+          cycle_, intent_for(e),
           local_outcome(audit_operation_outcome::skipped, "not sent: 8x8 refused site \"" + e.unseen_site +
                                                               "\" this cycle (unknown_site manual action)"));
       ++summary.waiting_for_site;
       failed_keys_.insert(e.hr_key);
+      continue;
+    }
+    if (superseded_ != nullptr && superseded_->count(e.hr_key) != 0) {
+      // Not recorded, like an interrupted cycle's unsent operations: the next cycle, which
+      // starts as soon as this one ends, plans this person from the newer export.
+      log_->info("op.{}.dropped hr_key={} user={}: a newer HR export changed this person's row",
+                 enum_name(e.kind), e.hr_key, e.user_name);
+      ++summary.superseded;
       continue;
     }
     if (e.after && failed_keys_.count(e.hr_key) != 0) {
@@ -884,6 +912,8 @@ void cycle_executor::record_link_refreshes(const plan& p) {
   if (p.link_refreshes.empty()) return;
   store_.in_transaction([&] {
     for (const auto& r : p.link_refreshes) {
+      // What this plan saw of a person a newer export changed may be older than their link.
+      if (superseded_ != nullptr && superseded_->count(r.hr_key) != 0) continue;
       auto l = store_.find_link(r.hr_key);
       if (!l) continue;
       l->user_name = r.user_name;

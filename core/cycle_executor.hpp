@@ -2,6 +2,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,9 @@ struct execution_summary {
   /// Of those, PUTs not sent: 8x8 changed in a way the next plan decides, or a person must (a
   /// manual action). Not a failure: nothing was owed that the next cycle does not plan afresh.
   std::size_t deferred = 0;
+  /// Operations not sent because a newer export, read while the cycle ran, changed that
+  /// person's row (set_between): the next cycle plans them from it.
+  std::size_t superseded = 0;
   bool interrupted = false;  ///< a stop request ended the cycle before every operation ran
   std::string error;         ///< why the cycle stopped or turned read-only, for a person
 };
@@ -98,6 +102,17 @@ class cycle_executor {
   void enable_recheck(const mapping_result& desired, const planner_options& options,
                       const planner_state& state) noexcept;
 
+  /// Stamps every audit row this executor writes with `sha256`, the hex SHA-256 of the HR export
+  /// its plans come from (audit_intent::source_sha256). Never throws.
+  void set_source_sha256(std::string sha256) noexcept;
+
+  /// Before each operation execute() sends, awaits `between` (a newer export's leavers go
+  /// then), and then drops, unsent and unrecorded, the operations and link refreshes of the HR
+  /// keys in `superseded` (execution_summary::superseded). `superseded` is the caller's and must
+  /// outlive execute(). Never throws.
+  void set_between(std::function<boost::asio::awaitable<void>()> between,
+                   const std::set<std::string>* superseded) noexcept;
+
   /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
   /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
   /// (compared with what was sent). An intent whose lookup fails stays unresolved for the next
@@ -126,6 +141,7 @@ class cycle_executor {
   std::optional<plan_entry> apply_recheck(const plan_entry& e, const boost::json::object& fresh,
                                           update_recheck decided, execution_summary& summary);
   const desired_user* desired_for(const std::string& hr_key) const noexcept;
+  audit_intent intent_for(const plan_entry& e) const;
   planner_state recheck_state(const plan_entry& e) const;
   boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
   void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);
@@ -171,6 +187,9 @@ class cycle_executor {
   const mapping_result* recheck_desired_ = nullptr;
   const planner_options* recheck_options_ = nullptr;
   const planner_state* recheck_state_ = nullptr;
+  std::string source_sha256_;                              // set_source_sha256
+  std::function<boost::asio::awaitable<void>()> between_;  // set_between
+  const std::set<std::string>* superseded_ = nullptr;      // set_between (the caller's)
 };
 
 }  // namespace eightsync::core

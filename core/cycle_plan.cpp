@@ -28,7 +28,8 @@ std::vector<needed_read> untried(const std::vector<needed_read>& needed, const r
 boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
                                               const mapping_result& desired, const state_store* store,
                                               planner_options options, spdlog::logger& log,
-                                              std::optional<clock::duration> listing_max_duration) {
+                                              std::optional<clock::duration> listing_max_duration,
+                                              std::function<boost::asio::awaitable<void>()> between) {
   using loading = state_store::remote_json_loading;
   cycle_plan out;
   options.now = clk.now();
@@ -49,6 +50,7 @@ boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
   }
 
   scim_reader reader(port, options.page_size, clk, log);
+  reader.set_between(std::move(between));
   if (out.reads.full_listing) {
     listing_limits limits;
     limits.last_complete_users = store != nullptr ? store->last_full_listing_users().value_or(0) : 0;

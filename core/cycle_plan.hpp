@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <optional>
 
 #include <spdlog/logger.h>
@@ -35,11 +36,13 @@ struct cycle_plan {
 /// an unreachable 8x8 or a long 429 (remote.stopped); the plan then only holds what is safe
 /// without the missing reads. `options.now` is set from `clk` before each planning; the listing
 /// logs to `log` and stops, incomplete, past its limits (listing_limits: measured from the last
-/// complete listing, the links and the HR rows, and `listing_max_duration`). Throws state_error when the
-/// state cannot be read, otherwise only std::bad_alloc.
+/// complete listing, the links and the HR rows, and `listing_max_duration`). `between`, when set,
+/// is awaited between reads (scim_reader::set_between). Throws state_error when the state cannot
+/// be read, otherwise only std::bad_alloc.
 boost::asio::awaitable<cycle_plan> plan_cycle(
     scim_port& port, const clock& clk, const mapping_result& desired, const state_store* store,
     planner_options options, spdlog::logger& log,
-    std::optional<clock::duration> listing_max_duration = std::nullopt);
+    std::optional<clock::duration> listing_max_duration = std::nullopt,
+    std::function<boost::asio::awaitable<void>()> between = {});
 
 }  // namespace eightsync::core

@@ -47,6 +47,9 @@ plan first_leavers(const plan& p, const std::vector<needed_read>& reads) {
       ++out.cost.writes;
     }
   }
+  for (const auto& e : p.held) {
+    if (e.kind == operation_kind::deactivate && names_key(reads, e.hr_key)) out.held.push_back(e);
+  }
   return out;
 }
 
@@ -68,7 +71,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
   // the limits costs no request. (An admin's deactivation seen by the GET can only lower the
   // count, so this never sends what the full plan would hold.)
   const plan assumed = make_plan(desired, assumed_active(reads, state, options.now), state, options);
-  const plan wanted = first_leavers(assumed, reads);
+  plan wanted = first_leavers(assumed, reads);
   std::vector<needed_read> to_read;
   for (const auto& r : reads) {
     const bool planned = std::any_of(wanted.operations.begin(), wanted.operations.end(),
@@ -76,6 +79,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
     if (planned) to_read.push_back(r);
   }
   out.held = reads.size() - to_read.size();
+  out.held_entries = std::move(wanted.held);
   if (to_read.empty() || (stop != nullptr && stop->load())) {
     log.info("leavers.first candidates={} held={} read=0 sent=0", out.candidates, out.held);
     co_return out;
@@ -96,7 +100,10 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
     if (fresh.stopped) break;
     options.now = clk.now();
     options.deactivations_this_cycle = before + out.sent;
-    const plan send = first_leavers(make_plan(desired, fresh.snapshot, state, options), to_read);
+    plan send = first_leavers(make_plan(desired, fresh.snapshot, state, options), to_read);
+    out.held += send.held.size();
+    for (auto& e : send.held)
+      out.held_entries.push_back(std::move(e));
     if (send.operations.empty()) continue;
     out.keys.insert(to_read[i].hr_key);
     const std::size_t ok_before = summary.ok;

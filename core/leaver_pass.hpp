@@ -30,12 +30,13 @@ namespace eightsync::core {
 
 /// What one leaver pass did.
 struct leaver_pass_result {
-  std::size_t candidates = 0;  ///< linked users leaver_reads named
-  std::size_t held = 0;        ///< of them, held by a source hold or a safety limit before any read
-  std::size_t read = 0;        ///< GETs sent (one per candidate not held)
-  std::size_t sent = 0;        ///< deactivations 8x8 accepted
-  plan_cost cost;              ///< the requests the pass planned: its GETs and PATCHes
-  std::set<std::string> keys;  ///< HR keys whose deactivation the pass sent (whatever 8x8 answered)
+  std::size_t candidates = 0;            ///< linked users leaver_reads named
+  std::size_t held = 0;                  ///< of them, held by a source hold or a safety limit
+  std::vector<plan_entry> held_entries;  ///< those held deactivations, each with its hold
+  std::size_t read = 0;                  ///< GETs sent (one per candidate not held)
+  std::size_t sent = 0;                  ///< deactivations 8x8 accepted
+  plan_cost cost;                        ///< the requests the pass planned: its GETs and PATCHes
+  std::set<std::string> keys;            ///< HR keys whose deactivation the pass sent (whatever 8x8 answered)
 };
 
 /// For each of `reads` (GETs by id of linked users), a copy of that user as state.db knows it:
@@ -46,9 +47,9 @@ struct leaver_pass_result {
 remote_snapshot assumed_active(const std::vector<needed_read>& reads, const planner_state& state,
                                clock::time_point now);
 
-/// The deactivations in `p` (not held) of the HR keys `reads` names, in plan order, as a plan of
-/// their own. Everything else in `p` (a rehire, an update, a create, a re-keyed person's adoption)
-/// is left to the cycle's full plan. Throws only std::bad_alloc.
+/// The deactivations in `p` of the HR keys `reads` names, in plan order, as a plan of their own
+/// (the held ones in its `held`). Everything else in `p` (a rehire, an update, a create, a re-keyed person's
+/// adoption) is left to the cycle's full plan. Throws only std::bad_alloc.
 plan first_leavers(const plan& p, const std::vector<needed_read>& reads);
 
 /// One leaver pass on `desired` (the export just read): loads the links from `store`, takes

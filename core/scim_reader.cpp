@@ -32,6 +32,8 @@ boost::asio::awaitable<void> scim_reader::list_all(read_report& into, std::size_
   std::size_t dropped = 0;
   // Each page becomes compact remote_users as it arrives and its JSON goes with it, so the peak
   // is one page of JSON plus the compact account, not the whole account as JSON.
+  listing_limits paced = limits;
+  if (!paced.between_pages) paced.between_pages = between_;
   scim_listing listing = co_await list_all_users(
       port_, page_size_,
       [&](std::vector<boost::json::object>&& page) {
@@ -44,7 +46,7 @@ boost::asio::awaitable<void> scim_reader::list_all(read_report& into, std::size_
           }
         }
       },
-      log_, limits);
+      log_, paced);
   into.requests += listing.requests;
   into.listing_pages = listing.pages;
   into.listing_users = listing.user_count;
@@ -63,6 +65,7 @@ boost::asio::awaitable<void> scim_reader::list_all(read_report& into, std::size_
 boost::asio::awaitable<void> scim_reader::read(std::span<const needed_read> reads, read_report& into) {
   for (const auto& rd : reads) {
     if (into.stopped) co_return;
+    if (between_) co_await between_();
     const auto at = clock_.now();
     scim_result r;
     if (rd.kind == read_kind::get_by_id) {

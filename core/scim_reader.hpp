@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -65,6 +66,12 @@ class scim_reader {
   /// `into.stopped`, on 401, a transport failure or a long 429. Throws only std::bad_alloc.
   boost::asio::awaitable<void> read(std::span<const needed_read> reads, read_report& into);
 
+  /// Awaits `between` before each per-user read and each listing page after the first (a newer
+  /// HR export's leavers go then). Never throws.
+  void set_between(std::function<boost::asio::awaitable<void>()> between) noexcept {
+    between_ = std::move(between);
+  }
+
  private:
   bool stops_reading(const scim_result& r) const noexcept;
   void add_user(const scim_result& r, clock::time_point fetched_at, read_report& into);
@@ -73,6 +80,7 @@ class scim_reader {
   std::size_t page_size_;
   const clock& clock_;
   spdlog::logger& log_;
+  std::function<boost::asio::awaitable<void>()> between_;
 };
 
 }  // namespace eightsync::core

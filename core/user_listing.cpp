@@ -42,6 +42,7 @@ boost::asio::awaitable<scim_listing> list_all_users(scim_port& port, std::size_t
   const auto started = limits.clk != nullptr ? limits.clk->now() : clock::time_point{};
   std::size_t cap = listing_user_floor;
   for (;;) {
+    if (limits.between_pages && start != 1) co_await limits.between_pages();
     auto r = co_await port.list_page(start, page_size);
     out.requests += r.attempts;
     out.body_bytes += r.body_bytes;

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include <spdlog/logger.h>
@@ -25,6 +26,9 @@ struct listing_limits {
   std::optional<clock::duration> max_duration;
   /// Reads the time for max_duration; required when it is set.
   const clock* clk = nullptr;
+  /// Awaited before each page after the first: a newer HR export's leavers go then, between
+  /// two pages (the listing goes on where it was). Unset: nothing.
+  std::function<boost::asio::awaitable<void>()> between_pages;
 };
 
 /// The fewest users a listing may always hand over.

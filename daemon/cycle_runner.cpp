@@ -1,11 +1,17 @@
 #include "daemon/cycle_runner.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <exception>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "connectors/hr_sources.hpp"
 #include "connectors/scim_client.hpp"
 #include "core/cycle_labels.hpp"
+#include "core/source_settle.hpp"
 #include "core/state_error.hpp"
 #include "daemon/audit_text.hpp"
 #include "daemon/cycle_options.hpp"
@@ -14,6 +20,37 @@
 namespace eightsync::daemon {
 
 namespace net = boost::asio;
+
+namespace {
+
+core::hr_input hr_input_of(core::hr_snapshot&& hr) {
+  return core::hr_input{std::move(hr.mapped), std::move(hr.source.sha256), hr.source.rows_read,
+                        hr.source.changed_at};
+}
+
+// The engine's newer_export_reader for a local export: a newer export once the file looks other
+// than at the last read (`seen`: the cycle's own, or the last newer one), has stayed unchanged
+// for source.settle, and with source.ready_file is marked ready; read and mapped as the cycle's
+// own. A look, not a wait: the engine asks between requests.
+core::newer_export_reader follow_export(const config::eightsync_config& cfg, std::filesystem::path file,
+                                        std::shared_ptr<core::export_look> seen, const core::clock& clk) {
+  using answer = std::optional<core::expected<core::hr_input, std::string>>;
+  return [&cfg, file = std::move(file), seen = std::move(seen), &clk]() -> answer {
+    const auto look = core::look_at(file);
+    if (!look.exists || look == *seen) return std::nullopt;
+    if (core::settle_wait(look, clk.now(), cfg.source.settle) > core::clock::duration::zero())
+      return std::nullopt;
+    if (cfg.source.ready_file && !core::export_ready(look, core::look_at(*cfg.source.ready_file)))
+      return std::nullopt;
+    *seen = look;
+    auto hr = read_and_map(cfg);
+    if (!hr)
+      return core::expected<core::hr_input, std::string>{core::unexpected<std::string>{hr.error().message}};
+    return core::expected<core::hr_input, std::string>{hr_input_of(std::move(*hr))};
+  };
+}
+
+}  // namespace
 
 cycle_runner::cycle_runner(const config::eightsync_config& cfg, core::state_store& store,
                            core::audit_log& audit, std::shared_ptr<core::rate_limiter> limiter,
@@ -56,12 +93,22 @@ net::awaitable<core::cycle_result> cycle_runner::run(net::any_io_executor execut
     if (stop != nullptr) stop->store(true);
   };
   connectors::scim_client client(executor, std::move(options));
-  const core::hr_reader read_hr = [this]() -> core::expected<core::hr_input, std::string> {
+  // How the export looked when the cycle read it: a newer one is one that looks otherwise (looked
+  // at before the read, so a change during the read is read again, not missed).
+  const auto file = connectors::make_hr_source(cfg_.source)->watched_file();
+  auto seen = std::make_shared<core::export_look>();
+  const core::hr_reader read_hr = [this, file, seen]() -> core::expected<core::hr_input, std::string> {
+    if (file) *seen = core::look_at(*file);
     auto hr = read_and_map(cfg_);
     if (!hr) return core::unexpected<std::string>{hr.error().message};
-    return core::hr_input{std::move(hr->mapped), std::move(hr->source.sha256), hr->source.rows_read,
-                          hr->source.changed_at};
+    return hr_input_of(std::move(*hr));
   };
+  if (file) {
+    settings.newer_export = follow_export(cfg_, *file, seen, clock_);
+    // At least a second apart, even with source.settle 0.
+    settings.newer_export_every =
+        std::max<std::chrono::milliseconds>(cfg_.source.settle, std::chrono::seconds(1));
+  }
   std::exception_ptr failure;
   core::cycle_result report;
   try {
@@ -86,6 +133,10 @@ std::string cycle_summary(const core::cycle_result& r) {
          std::to_string(r.conflicts) + " conflicts, " + std::to_string(x.manual_actions_raised) +
          " new manual actions; " + std::to_string(r.end.requests_sent) + " requests sent, " +
          std::to_string(r.end.requests_planned) + " planned";
+    if (r.newer_exports)
+      s += "; " + std::to_string(r.newer_exports) +
+           " newer HR exports read while it ran (their leavers went at once), " +
+           std::to_string(x.superseded) + " operations left to the next cycle (rows they changed)";
     if (x.refetched)
       s += "; " + std::to_string(x.refetched) + " PUTs fetched again (copy older than max_snapshot_age), " +
            std::to_string(x.deferred) + " of them left to the next plan";

@@ -447,6 +447,9 @@ net::awaitable<void> service::loop() {
       }
     }
     if (stop_) break;
+    // A newer export read while the cycle ran: what it changed is planned now, not at the
+    // next interval.
+    if (result && result->newer_exports > 0) trigger(cycle_trigger::source_change);
     next_due = std::chrono::steady_clock::now() + jittered(cfg_.schedule.interval);
     if (result) {
       last_status_ = status_line(*result);

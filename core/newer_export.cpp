@@ -1,0 +1,133 @@
+#include "core/newer_export.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "core/leaver_pass.hpp"
+#include "core/load_planner_state.hpp"
+#include "core/planner.hpp"
+#include "core/text.hpp"
+
+namespace eightsync::core {
+
+// GCC 12 reports a false -Wmismatched-new-delete on coroutine frames (GCC bug 109224).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+std::vector<std::string> changed_keys(const mapping_result& was, const mapping_result& now) {
+  struct seen {
+    const desired_user* user;
+    bool matched = false;
+  };
+  std::unordered_map<std::string_view, seen> before;
+  before.reserve(was.users.size());
+  for (const auto& d : was.users)
+    before.emplace(d.key, seen{&d});
+  std::vector<std::string> out;
+  for (const auto& d : now.users) {
+    const auto it = before.find(d.key);
+    if (it == before.end()) {
+      out.push_back(d.key);
+      continue;
+    }
+    it->second.matched = true;
+    if (it->second.user->hash != d.hash || it->second.user->active != d.active) out.push_back(d.key);
+  }
+  for (const auto& [key, s] : before) {
+    if (!s.matched) out.emplace_back(key);
+  }
+  for (const auto& q : now.quarantined) {
+    if (!is_blank(q.key)) out.push_back(q.key);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::optional<plan_hold> held_export(const plan& p) {
+  for (const auto& h : p.holds) {
+    switch (h.reason) {
+      case plan_hold_reason::source_shrink:
+      case plan_hold_reason::empty_source:
+      case plan_hold_reason::key_churn:
+        return h;
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+newer_exports::newer_exports(newer_export_context ctx) noexcept
+    : ctx_(std::move(ctx)), latest_sha256_(ctx_.cycle_export.source_sha256) {}
+
+boost::asio::awaitable<void> newer_exports::between_requests() {
+  if (busy_ || !ctx_.settings.newer_export) co_return;
+  if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
+  const auto now = ctx_.clk.now();
+  // At most one newer export a settle period: one rewritten every few seconds cannot keep the
+  // cycle reading instead of sending.
+  if (last_read_ && now - *last_read_ < ctx_.settings.newer_export_every) co_return;
+  auto got = ctx_.settings.newer_export();
+  if (!got) co_return;
+  last_read_ = now;
+  if (!*got) {
+    ctx_.log->warn("source.newer_rejected cycle={}: {}; the running cycle goes on with the export it read",
+                   ctx_.cycle, got->error());
+    co_return;
+  }
+  busy_ = true;
+  struct not_busy {
+    bool& b;
+    ~not_busy() { b = false; }
+  } guard{busy_};
+  co_await act_on(std::move(**got));
+}
+
+boost::asio::awaitable<void> newer_exports::act_on(hr_input next) {
+  if (next.source_sha256 == latest_sha256_) co_return;  // rewritten with the same content
+  latest_sha256_ = next.source_sha256;
+  ++acted_on_;
+  planner_options options = ctx_.settings.planner;
+  options.full_listing_requested = false;
+  options.source_changed_at = next.changed_at;
+  options.now = ctx_.clk.now();
+  options.deactivations_this_cycle = before_ + sent_;
+
+  // The whole export first, on what state.db knows (no request): a held export changes nothing,
+  // neither a deactivation nor the running plan. The shrink baseline is the last completed good
+  // cycle's: a cycle records one only when it ends.
+  {
+    const planner_state state = load_planner_state(ctx_.store, state_store::remote_json_loading::skip);
+    const plan probe = make_plan(next.mapped, remote_snapshot{}, state, options);
+    if (const auto hold = held_export(probe)) {
+      ctx_.log->warn(
+          "source.newer_held cycle={} sha256={} rows={}: {} Nothing changes until a cycle reads it.",
+          ctx_.cycle, next.source_sha256, next.rows_read, hold->text);
+      co_return;
+    }
+  }
+  const auto keys = changed_keys(ctx_.cycle_export.mapped, next.mapped);
+  superseded_.insert(keys.begin(), keys.end());
+
+  cycle_executor exec(ctx_.port, ctx_.store, ctx_.audit, ctx_.cycle, options.protect, ctx_.clk, ctx_.log,
+                      ctx_.settings.failing_action_after);
+  exec.set_source_sha256(next.source_sha256);
+  const leaver_pass_result r =
+      co_await run_leaver_pass(ctx_.port, exec, ctx_.clk, next.mapped, ctx_.store, options, ctx_.backoff,
+                               ctx_.summary, ctx_.stop, *ctx_.log);
+  sent_ += r.sent;
+  cost_ += r.cost;
+  // Held by a limit: recorded under the running cycle, for `eightsync approve`.
+  ctx_.audit.record_held(ctx_.cycle, r.held_entries);
+  held_ += r.held_entries.size();
+  ctx_.log->info("source.newer cycle={} sha256={} rows={} changed_keys={} leavers={} sent={} held={}",
+                 ctx_.cycle, next.source_sha256, next.rows_read, keys.size(), r.candidates, r.sent,
+                 r.held_entries.size());
+}
+
+#pragma GCC diagnostic pop
+
+}  // namespace eightsync::core
