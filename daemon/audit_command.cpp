@@ -75,7 +75,7 @@ int show_cycle(const core::audit_log& audit, const audit_request& r, std::ostrea
   if (!c->error.empty()) out << "  " << core::escaped(c->error) << '\n';
   if (!ops.empty()) out << "\nOperations (" << ops.size() << ")\n";
   for (const auto& op : ops)
-    out << operation_text(op);
+    out << operation_text(op, c->source_sha256);
   if (!held.empty()) {
     out << "\nHeld (" << held.size() << "): approve with `eightsync approve " << c->id << "`\n";
     for (const auto& h : held)

@@ -71,7 +71,7 @@ std::string cycle_line(const core::audit_cycle_row& c, const core::audit_cycle_c
   return s;
 }
 
-std::string operation_text(const core::audit_operation_row& op) {
+std::string operation_text(const core::audit_operation_row& op, std::string_view cycle_sha256) {
   const auto& in = op.intent;
   std::string s = "#" + std::to_string(op.id) + "  " + std::string(core::enum_name(in.kind)) + "  " +
                   outcome_name(op.outcome) + "  HR key " + esc(in.hr_key) + "  " + esc(in.user_name);
@@ -94,6 +94,10 @@ std::string operation_text(const core::audit_operation_row& op) {
          quoted_or_none(d.after) + "\n";
   if (op.outcome && !op.outcome->error_detail.empty())
     s += "    detail: " + esc(op.outcome->error_detail) + "\n";
+  if (!in.source_sha256.empty() && in.source_sha256 != cycle_sha256) {
+    s += std::string("    from ") + (cycle_sha256.empty() ? "the" : "a newer") + " HR export, sha256 " +
+         esc(in.source_sha256.substr(0, 16)) + "…\n";
+  }
   return s;
 }
 
@@ -146,6 +150,7 @@ boost::json::object operation_json(const core::audit_operation_row& op) {
                         {"diffs", std::move(diffs)},
                         {"method", in.method},
                         {"path", in.path},
+                        {"source_sha256", in.source_sha256},
                         {"intent_at", core::format_utc_time(op.intent_at)}};
   if (op.outcome) {
     o["outcome"] = core::enum_name(op.outcome->outcome);

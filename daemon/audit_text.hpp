@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -24,9 +25,10 @@ std::string cost_phrase(const core::request_cost& c);
 std::string counts_phrase(const core::audit_cycle_counts& counts);
 
 /// An operation on a few lines: kind, outcome, HR key, userName, 8x8 id, method, status,
-/// attempts, latency; the reason; each attribute before -> after; the error. Throws only
-/// std::bad_alloc.
-std::string operation_text(const core::audit_operation_row& op);
+/// attempts, latency; the reason; each attribute before -> after; the error; and the HR export
+/// it came from when that is not `cycle_sha256` (a newer export read while the cycle ran; an
+/// empty `cycle_sha256` always shows it). Throws only std::bad_alloc.
+std::string operation_text(const core::audit_operation_row& op, std::string_view cycle_sha256 = {});
 
 /// A held operation in two lines: kind, HR key, userName, and the hold. Throws only std::bad_alloc.
 std::string held_text(const core::audit_held_row& h);
