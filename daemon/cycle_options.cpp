@@ -1,7 +1,5 @@
 #include "daemon/cycle_options.hpp"
 
-#include "core/source_settle.hpp"
-
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -9,6 +7,7 @@
 #include "connectors/hr_sources.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
+#include "core/source_settle.hpp"
 
 #include "config/config_enums.hpp"
 
@@ -74,6 +73,30 @@ core::expected<core::hr_snapshot, core::source_error> read_and_map(const config:
     if (const auto look = core::look_at(*file); look.exists) snap->source.changed_at = look.changed;
   }
   return snap;
+}
+
+core::hr_input hr_input_of(core::hr_snapshot&& hr) {
+  return core::hr_input{std::move(hr.mapped), std::move(hr.source.sha256), hr.source.rows_read,
+                        hr.source.changed_at};
+}
+
+core::newer_export_reader follow_export(const config::eightsync_config& cfg, std::filesystem::path file,
+                                        std::shared_ptr<core::export_look> seen, const core::clock& clk) {
+  using answer = std::optional<core::expected<core::hr_input, std::string>>;
+  // A look, not a wait: the engine asks between requests.
+  return [&cfg, file = std::move(file), seen = std::move(seen), &clk]() -> answer {
+    const auto look = core::look_at(file);
+    if (!look.exists || look == *seen) return std::nullopt;
+    if (core::settle_wait(look, clk.now(), cfg.source.settle) > core::clock::duration::zero())
+      return std::nullopt;
+    if (cfg.source.ready_file && !core::export_ready(look, core::look_at(*cfg.source.ready_file)))
+      return std::nullopt;
+    *seen = look;
+    auto hr = read_and_map(cfg);
+    if (!hr)
+      return core::expected<core::hr_input, std::string>{core::unexpected<std::string>{hr.error().message}};
+    return core::expected<core::hr_input, std::string>{hr_input_of(std::move(*hr))};
+  };
 }
 
 core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg) {

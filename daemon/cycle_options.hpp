@@ -1,4 +1,5 @@
 #pragma once
+#include <filesystem>
 #include <memory>
 
 #include <spdlog/logger.h>
@@ -12,6 +13,7 @@
 #include "core/planner_options.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/secret_token.hpp"
+#include "core/source_settle.hpp"
 
 // The config, turned into what core and connectors take: they never include config headers, so
 // this is the one place each config key meets the code that obeys it.
@@ -38,6 +40,18 @@ core::expected<core::hr_snapshot, core::source_error> read_and_map(const config:
 /// What core::cycle_engine takes from `cfg`: the planner's options (its clock sets `now`), the
 /// audit retention and the export's path. Throws only std::bad_alloc.
 core::cycle_settings cycle_settings_from(const config::eightsync_config& cfg);
+
+/// What a cycle receives of a read export (core::hr_input). Throws only std::bad_alloc.
+core::hr_input hr_input_of(core::hr_snapshot&& hr);
+
+/// The engine's core::newer_export_reader for the local export `file` of `cfg.source`: a newer
+/// export once the file looks other than `seen` (how it looked when the cycle read it, or the
+/// last newer one; updated on each hand-over), has stayed unchanged for source.settle by `clk`,
+/// and with source.ready_file is marked ready; read and mapped as the cycle's own (an error
+/// names the file). It looks and never waits. `cfg` and `clk` must outlive it. Never throws
+/// except std::bad_alloc.
+core::newer_export_reader follow_export(const config::eightsync_config& cfg, std::filesystem::path file,
+                                        std::shared_ptr<core::export_look> seen, const core::clock& clk);
 
 /// The rate limiter for a command's requests to 8x8: the budget persisted in the state database
 /// when that file exists, shared with the service and every other eightsync process on it

@@ -21,37 +21,6 @@ namespace eightsync::daemon {
 
 namespace net = boost::asio;
 
-namespace {
-
-core::hr_input hr_input_of(core::hr_snapshot&& hr) {
-  return core::hr_input{std::move(hr.mapped), std::move(hr.source.sha256), hr.source.rows_read,
-                        hr.source.changed_at};
-}
-
-// The engine's newer_export_reader for a local export: a newer export once the file looks other
-// than at the last read (`seen`: the cycle's own, or the last newer one), has stayed unchanged
-// for source.settle, and with source.ready_file is marked ready; read and mapped as the cycle's
-// own. A look, not a wait: the engine asks between requests.
-core::newer_export_reader follow_export(const config::eightsync_config& cfg, std::filesystem::path file,
-                                        std::shared_ptr<core::export_look> seen, const core::clock& clk) {
-  using answer = std::optional<core::expected<core::hr_input, std::string>>;
-  return [&cfg, file = std::move(file), seen = std::move(seen), &clk]() -> answer {
-    const auto look = core::look_at(file);
-    if (!look.exists || look == *seen) return std::nullopt;
-    if (core::settle_wait(look, clk.now(), cfg.source.settle) > core::clock::duration::zero())
-      return std::nullopt;
-    if (cfg.source.ready_file && !core::export_ready(look, core::look_at(*cfg.source.ready_file)))
-      return std::nullopt;
-    *seen = look;
-    auto hr = read_and_map(cfg);
-    if (!hr)
-      return core::expected<core::hr_input, std::string>{core::unexpected<std::string>{hr.error().message}};
-    return core::expected<core::hr_input, std::string>{hr_input_of(std::move(*hr))};
-  };
-}
-
-}  // namespace
-
 cycle_runner::cycle_runner(const config::eightsync_config& cfg, core::state_store& store,
                            core::audit_log& audit, std::shared_ptr<core::rate_limiter> limiter,
                            std::shared_ptr<spdlog::logger> log, const core::clock& clk) noexcept
