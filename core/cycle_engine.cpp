@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <set>
 #include <utility>
 #include <vector>
@@ -175,10 +176,18 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
     if (end.error.empty()) end.error = "stopped by a signal; the rest waits for the next cycle";
   }
 
+  // What this plan decided for a person a newer export changed was decided on an older row (and
+  // on state.db from before any deactivation sent from it): the next cycle decides afresh.
+  const auto& superseded = newer.superseded();
+  const auto current = [&](const std::string& hr_key) { return superseded.count(hr_key) == 0; };
   for (const auto& a : c.plan.manual_actions)
-    if (audit_.raise_manual_action(report.cycle_id, a)) ++report.exec.manual_actions_raised;
-  audit_.record_held(report.cycle_id, released.held);
-  report.held += released.held.size();
+    if (current(a.hr_key) && audit_.raise_manual_action(report.cycle_id, a))
+      ++report.exec.manual_actions_raised;
+  std::vector<plan_entry> held;
+  std::copy_if(released.held.begin(), released.held.end(), std::back_inserter(held),
+               [&](const plan_entry& e) { return current(e.hr_key); });
+  audit_.record_held(report.cycle_id, held);
+  report.held += held.size();
   record_listing(c);
   remember_site_schema(c);
   remember_known_sites(c);

@@ -154,6 +154,9 @@ TEST_F(newer_export, AStatusFlipWrittenDuringTheListingIsDeactivatedBetweenTwoPa
   EXPECT_FALSE(port_.user("x102")->at("active").as_bool());
   EXPECT_EQ(count("PATCH x102 active=true"), 0U)
       << "the running plan (made from the older export) would reactivate Cy: dropped";
+  EXPECT_TRUE(open_actions(manual_action_kind::admin_deactivated).empty())
+      << "nor does it take the deactivation for an admin's (its state.db predates the PATCH)";
+  EXPECT_EQ(open_actions(manual_action_kind::reclaim_license_and_number).size(), 1U);
   EXPECT_EQ(r.newer_exports, 1U);
   EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
   EXPECT_EQ(r.end.requests_planned, r.end.requests_sent);
