@@ -551,6 +551,16 @@ void cycle_executor::set_between(std::function<boost::asio::awaitable<void>()> b
   superseded_ = superseded;
 }
 
+bool cycle_executor::superseded(const plan_entry& e, execution_summary& summary) {
+  if (superseded_ == nullptr || superseded_->count(e.hr_key) == 0) return false;
+  // Not recorded, like an interrupted cycle's unsent operations: the next cycle, which starts as
+  // soon as this one ends, plans this person from the newer export.
+  log_->info("op.{}.dropped hr_key={} user={}: a newer HR export changed this person's row",
+             enum_name(e.kind), e.hr_key, e.user_name);
+  ++summary.superseded;
+  return true;
+}
+
 audit_intent cycle_executor::intent_for(const plan_entry& e) const {
   audit_intent i = intent_of(e);
   i.source_sha256 = source_sha256_;
@@ -717,6 +727,12 @@ boost::asio::awaitable<void> cycle_executor::run_one(const plan_entry& e, execut
   if (is_stale(e)) {
     auto decided = co_await recheck(e, summary);
     if (!decided) co_return;
+    // The refetch was a request too: a newer export's leavers go before the PUT, and the PUT is
+    // dropped when that export changed this person's row.
+    if (between_) {
+      co_await between_();
+      if (superseded(e, summary)) co_return;
+    }
     // Decided on a copy fetched just now: never fetched again, however long its PUT then waits.
     decided->fetched_at.reset();
     co_await run_one(*decided, summary);
@@ -881,14 +897,7 @@ boost::asio::awaitable<void> cycle_executor::execute(const plan& p, const std::s
       failed_keys_.insert(e.hr_key);
       continue;
     }
-    if (superseded_ != nullptr && superseded_->count(e.hr_key) != 0) {
-      // Not recorded, like an interrupted cycle's unsent operations: the next cycle, which
-      // starts as soon as this one ends, plans this person from the newer export.
-      log_->info("op.{}.dropped hr_key={} user={}: a newer HR export changed this person's row",
-                 enum_name(e.kind), e.hr_key, e.user_name);
-      ++summary.superseded;
-      continue;
-    }
+    if (superseded(e, summary)) continue;
     if (e.after && failed_keys_.count(e.hr_key) != 0) {
       skip(e,
            std::string("not sent: this user's ") + std::string(enum_name(*e.after)) +

@@ -106,10 +106,10 @@ class cycle_executor {
   /// its plans come from (audit_intent::source_sha256). Never throws.
   void set_source_sha256(std::string sha256) noexcept;
 
-  /// Before each operation execute() sends, awaits `between` (a newer export's leavers go
-  /// then), and then drops, unsent and unrecorded, the operations and link refreshes of the HR
-  /// keys in `superseded` (execution_summary::superseded). `superseded` is the caller's and must
-  /// outlive execute(). Never throws.
+  /// Before each operation execute() sends, and between a refetch and its PUT, awaits `between`
+  /// (a newer export's leavers go then), and then drops, unsent and unrecorded, the operations and
+  /// link refreshes of the HR keys in `superseded` (execution_summary::superseded). `superseded` is the
+  /// caller's and must outlive execute(). Never throws.
   void set_between(std::function<boost::asio::awaitable<void>()> between,
                    const std::set<std::string>* superseded) noexcept;
 
@@ -142,6 +142,7 @@ class cycle_executor {
                                           update_recheck decided, execution_summary& summary);
   const desired_user* desired_for(const std::string& hr_key) const noexcept;
   audit_intent intent_for(const plan_entry& e) const;
+  bool superseded(const plan_entry& e, execution_summary& summary);
   planner_state recheck_state(const plan_entry& e) const;
   boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
   void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);

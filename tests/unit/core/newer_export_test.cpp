@@ -191,6 +191,23 @@ TEST_F(newer_export, WrittenDuringTheWritesItsLeaverGoesBeforeTheNextOperation) 
   EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
 }
 
+TEST_F(newer_export, WrittenDuringARefetchItsLeaverGoesBeforeThePut) {
+  // Fresh when planned (the listing took 4 s), too old for a PUT that may wait a rate window:
+  // every PUT is refetched first.
+  settings_.planner.max_snapshot_age = 6s;
+  for (auto& p : hr_)
+    p.title = "Director";
+  newer_ = hr_;
+  newer_[1].active = false;      // Bob leaves
+  arrives_before_ = "GET x100";  // the first PUT's refetch
+  const auto r = run();
+  EXPECT_EQ(at("GET x101"), at("GET x100") + 1) << "between the refetch and its PUT";
+  EXPECT_EQ(at("PATCH x101 active=false"), at("GET x101") + 1);
+  EXPECT_EQ(at("PUT x100"), at("PATCH x101 active=false") + 1);
+  EXPECT_EQ(count("PUT x101"), 0U);
+  EXPECT_EQ(r.exec.superseded, 1U);
+}
+
 TEST_F(newer_export, ATruncatedExportDeactivatesNoOneAndChangesNothing) {
   ASSERT_EQ(run().end.outcome, cycle_outcome::ok);  // the shrink baseline: 4 rows
   port_.clear_requests();
