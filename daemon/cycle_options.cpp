@@ -9,6 +9,7 @@
 #include "connectors/hr_sources.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
+#include "daemon/wait_limit.hpp"
 
 #include "config/config_enums.hpp"
 
@@ -30,7 +31,7 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   o.retry.base_delay = cfg.target.retry.base_delay;
   o.retry.max_delay = cfg.target.retry.max_delay;
   o.retry.max_pause = cfg.target.retry.max_pause;
-  o.pacing_window = cfg.target.rate_limit.per + core::sliding_window_rate_limiter::default_guard;
+  o.pacing_window = pacing_window(cfg);
   o.clock = std::move(clk);
   o.logger = std::move(logger);
   o.user_agent = "eightsync/" EIGHTSYNC_VERSION;
