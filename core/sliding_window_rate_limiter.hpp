@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/clock.hpp"
+#include "core/pacing.hpp"
 #include "core/rate_limiter.hpp"
 
 namespace eightsync::core {

@@ -9,7 +9,6 @@
 #include "connectors/hr_sources.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
-#include "daemon/wait_limit.hpp"
 
 #include "config/config_enums.hpp"
 
@@ -31,7 +30,8 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   o.retry.base_delay = cfg.target.retry.base_delay;
   o.retry.max_delay = cfg.target.retry.max_delay;
   o.retry.max_pause = cfg.target.retry.max_pause;
-  o.pacing_window = pacing_window(cfg);
+  o.pacing_window =
+      std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(cfg.target.rate_limit.per));
   o.clock = std::move(clk);
   o.logger = std::move(logger);
   o.user_agent = "eightsync/" EIGHTSYNC_VERSION;
