@@ -18,6 +18,7 @@
 #include "core/audit_redaction.hpp"
 #include "core/bounded_text.hpp"
 #include "core/clock.hpp"
+#include "core/pacing.hpp"
 #include "core/retry_after.hpp"
 #include "core/scim_user_codec.hpp"
 #include "core/state_time.hpp"
@@ -133,7 +134,7 @@ std::size_t scim_client::connections_opened() const noexcept {
 
 std::string_view scim_client::wait_reason(core::clock::time_point slot) const {
   const auto st = options_.rate_limiter->export_state();
-  return st.paused_until && *st.paused_until >= slot ? "retry_after" : "rate_limit";
+  return core::held_by_pause(st.paused_until, slot, options_.pacing_window) ? "retry_after" : "rate_limit";
 }
 
 // The wait a call would face before its next request, checked before a slot is reserved: one

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "core/pacing.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
@@ -82,7 +83,11 @@ std::optional<clock::time_point> later(std::optional<clock::time_point> a,
 
 persistent_rate_limiter::persistent_rate_limiter(std::size_t requests, clock::duration window,
                                                  const clock& clk, options opts)
-    : requests_(requests), window_(window), clock_(clk), opts_(std::move(opts)) {
+    : requests_(requests),
+      window_(window),
+      guard_(opts.guard.value_or(pacing_guard(window))),
+      clock_(clk),
+      opts_(std::move(opts)) {
   if (!opts_.logger) opts_.logger = spdlog::default_logger();
   memory_ = window_from({});
 }
@@ -90,7 +95,7 @@ persistent_rate_limiter::persistent_rate_limiter(std::size_t requests, clock::du
 std::unique_ptr<sliding_window_rate_limiter> persistent_rate_limiter::window_from(
     const rate_limiter_state& state) const {
   auto w = std::make_unique<sliding_window_rate_limiter>(
-      requests_, window_, clock_, sliding_window_rate_limiter::options{opts_.guard, opts_.max_pause});
+      requests_, window_, clock_, sliding_window_rate_limiter::options{guard_, opts_.max_pause});
   w->import_state(state);
   return w;
 }
@@ -100,7 +105,7 @@ std::unique_ptr<sliding_window_rate_limiter> persistent_rate_limiter::window_fro
 rate_limiter_state persistent_rate_limiter::clamped(const rate_limiter_state& stored) {
   rate_limiter_state st = stored;
   const auto now = clock_.now();
-  const auto c = clamp_to_clock(st, now, requests_, window_ + opts_.guard, opts_.max_pause);
+  const auto c = clamp_to_clock(st, now, requests_, window_ + guard_, opts_.max_pause);
   if (!c) return st;
   // Rounded as stored, so what is handed out from it is what a reload gives.
   for (auto& t : st.sent)
@@ -168,7 +173,7 @@ rate_limiter_state persistent_rate_limiter::load() {
 void persistent_rate_limiter::save(const rate_limiter_state& state, const rate_limiter_state& stored) {
   SQLite::Database& db = store_ != nullptr ? store_->database() : *own_;
   // Slots older than a window (and its guard) constrain nothing any more.
-  const auto horizon = clock_.now() - window_ - opts_.guard;
+  const auto horizon = clock_.now() - window_ - guard_;
   db.exec("DELETE FROM rate_limit_slots");
   SQLite::Statement add(db, "INSERT INTO rate_limit_slots (sent_at) VALUES (?1)");
   for (const auto t : state.sent) {

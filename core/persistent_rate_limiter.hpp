@@ -30,10 +30,13 @@ class state_store;
 ///
 /// Each acquire() is one BEGIN IMMEDIATE transaction on the limiter's own connection: load the
 /// stored slots and pause, compute the next slot from them, store the slots still inside the
-/// window, commit. Times are stored rounded up to the millisecond, and the slot returned is
-/// rounded the same way, so a reloaded budget is never looser than the one handed out. Do not
-/// call acquire() while this process holds a write transaction on the same file (it would wait
-/// for itself until the busy timeout, then fall back).
+/// window, commit. Slots are spaced one gap apart (sliding_window_rate_limiter), across every
+/// process sharing the file: the next slot is a gap after the latest one stored. Times are
+/// stored rounded up to the millisecond, and the slot returned is rounded the same way, so a
+/// reloaded budget is never looser than the one handed out (so a gap that is not a whole number
+/// of milliseconds grows to the next whole one: less than 1 ms a request, none at 8x8's 6.06 s).
+/// Do not call acquire() while this process holds a write transaction on the same file (it
+/// would wait for itself until the busy timeout, then fall back).
 ///
 /// Times in the file that no running eightsync can have set at this clock (a wall clock stepped
 /// back since they were stored, a pause beyond `max_pause`, slots far beyond the window: see
@@ -49,7 +52,8 @@ class persistent_rate_limiter final : public rate_limiter {
  public:
   /// How to reach the database and how to report; the defaults are what the daemon uses.
   struct options {
-    clock::duration guard = sliding_window_rate_limiter::default_guard;  ///< see sliding_window_rate_limiter
+    /// see sliding_window_rate_limiter; nullopt: pacing_guard(window)
+    std::optional<clock::duration> guard;
     clock::duration max_pause = default_max_pause;  ///< the longest pause kept (target.retry.max_pause)
     std::chrono::milliseconds busy_timeout{5000};   ///< how long to wait for another process's write
     std::shared_ptr<spdlog::logger>
@@ -134,6 +138,7 @@ class persistent_rate_limiter final : public rate_limiter {
 
   std::size_t requests_;
   clock::duration window_;
+  clock::duration guard_;  // opts_.guard, or the default for window_
   const clock& clock_;
   options opts_;
   std::filesystem::path path_;

@@ -156,9 +156,11 @@ struct plan_cost {
   friend constexpr bool operator==(const plan_cost&, const plan_cost&) = default;
 };
 
-/// How long `requests` take at `per_window` requests per sliding `window`: whole windows,
-/// rounded up (10 requests at 10 a minute take one minute; 1,000 pages take 100 minutes).
-/// Zero requests take zero; a zero `per_window` is treated as 1. Never throws.
+/// How long `requests` take at `per_window` requests per sliding `window`: one pacing gap each
+/// (core/pacing.hpp: the window and its guard over `per_window`), rounded up to the millisecond
+/// (10 requests at 10 a minute take 60.6 s; 1,000 pages take 101 minutes): the time from the
+/// first request until the budget they used is free again. Zero requests take zero; a zero
+/// `per_window` is treated as 1. Never throws.
 std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t per_window,
                                              std::chrono::milliseconds window) noexcept;
 
@@ -259,14 +261,16 @@ struct plan {
 
 /// Whether a PUT whose copy of the user was fetched at `fetched_at` must fetch it again when its
 /// turn comes at `turn`: the copy would be older than `max_age` when the PUT leaves. The rate
-/// limiter may hold the PUT up to one `rate.per` window after its turn, so that window counts
-/// against the copy too (a `max_age` shorter than the window: always). Never throws.
+/// limiter holds a PUT one gap after its turn (core/pacing.hpp), up to a window when slots came
+/// bunched; one `rate.per` window counts against the copy (a `max_age` shorter than the window:
+/// always). Never throws.
 bool too_old_to_send(std::chrono::system_clock::time_point fetched_at,
                      std::chrono::system_clock::time_point turn, std::chrono::milliseconds max_age,
                      const plan_rate& rate) noexcept;
 
 /// How many of `operations`' updates will need a refetch before their PUT (plan_cost::refetches):
-/// the writes go in order from `start`, one every `rate.per` / `rate.requests`; an update whose
+/// the writes go in order from `start`, one every pacing gap (core/pacing.hpp: `rate.per` and
+/// its guard over `rate.requests`, as the rate limiter spaces them); an update whose
 /// copy (plan_entry::fetched_at) is too_old_to_send at its turn costs one GET more, which delays
 /// everything after it. An estimate: 429s, retries and 8x8's own pace move it. Never
 /// throws.

@@ -3,19 +3,30 @@
 #include <algorithm>
 #include <string>
 
+#include "core/pacing.hpp"
+
 namespace eightsync::core {
+
+namespace {
+
+// The rate limiter's gap at `rate` (a zero `requests` counts as 1).
+clock::duration gap_at(std::size_t requests, std::chrono::milliseconds per) noexcept {
+  return pacing_gap(requests == 0 ? 1 : requests, per);
+}
+
+}  // namespace
 
 std::chrono::milliseconds plan_cost_duration(std::size_t requests, std::size_t per_window,
                                              std::chrono::milliseconds window) noexcept {
-  if (requests == 0) return std::chrono::milliseconds{0};
-  if (per_window == 0) per_window = 1;
-  const auto windows = static_cast<std::chrono::milliseconds::rep>((requests + per_window - 1) / per_window);
-  return window * windows;
+  const auto each = gap_at(per_window, window);
+  return std::chrono::ceil<std::chrono::milliseconds>(each * static_cast<clock::duration::rep>(requests));
 }
 
 bool too_old_to_send(std::chrono::system_clock::time_point fetched_at,
                      std::chrono::system_clock::time_point turn, std::chrono::milliseconds max_age,
                      const plan_rate& rate) noexcept {
+  // With requests evenly spaced a PUT leaves one gap after its turn at most, unless slots came
+  // bunched (then up to the window and its guard); a whole window is the margin kept.
   const auto margin = std::min(rate.per, max_age);
   return turn - fetched_at > max_age - margin;
 }
@@ -23,15 +34,14 @@ bool too_old_to_send(std::chrono::system_clock::time_point fetched_at,
 std::size_t estimate_refetches(const std::vector<plan_entry>& operations,
                                std::chrono::system_clock::time_point start, std::chrono::milliseconds max_age,
                                const plan_rate& rate) noexcept {
-  const std::size_t per = rate.requests == 0 ? 1 : rate.requests;
+  const auto each = gap_at(rate.requests, rate.per);
   std::size_t sent = 0;  // requests of the write phase before this one
   std::size_t refetches = 0;
   for (const auto& e : operations) {
     if (!operation_sends_request(e.kind)) continue;
-    // A long write phase at a sliding window of `per` requests settles to one request every
-    // window / per: request n leaves n / per windows after the start.
-    const auto turn = start + rate.per * static_cast<std::chrono::milliseconds::rep>(sent) /
-                                  static_cast<std::chrono::milliseconds::rep>(per);
+    // The rate limiter spaces requests one gap apart while work is queued: request n leaves n
+    // gaps after the start.
+    const auto turn = start + each * static_cast<clock::duration::rep>(sent);
     if (e.kind == operation_kind::update && e.fetched_at &&
         too_old_to_send(*e.fetched_at, turn, max_age, rate)) {
       ++refetches;

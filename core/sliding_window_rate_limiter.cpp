@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/pacing.hpp"
+
 namespace eightsync::core {
+
+sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, clock::duration window,
+                                                         const clock& clk)
+    : sliding_window_rate_limiter(requests, window, clk, options{}) {}
 
 sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, clock::duration window,
                                                          const clock& clk, clock::duration guard)
@@ -11,7 +17,11 @@ sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, c
 
 sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, clock::duration window,
                                                          const clock& clk, options opts)
-    : requests_(requests), window_(window), guard_(opts.guard), max_pause_(opts.max_pause), clock_(clk) {
+    : requests_(requests),
+      window_(window),
+      guard_(opts.guard.value_or(pacing_guard(window))),
+      max_pause_(opts.max_pause),
+      clock_(clk) {
   if (requests == 0) throw std::invalid_argument("rate limit: requests per window must be at least 1");
   if (window <= clock::duration::zero())
     throw std::invalid_argument("rate limit: the window must be positive");
@@ -19,6 +29,7 @@ sliding_window_rate_limiter::sliding_window_rate_limiter(std::size_t requests, c
     throw std::invalid_argument("rate limit: the guard must not be negative");
   if (max_pause_ <= clock::duration::zero())
     throw std::invalid_argument("rate limit: the longest pause must be positive");
+  gap_ = pacing_gap(requests_, window_, guard_);
 }
 
 sliding_window_rate_limiter::~sliding_window_rate_limiter() = default;
@@ -26,10 +37,13 @@ sliding_window_rate_limiter::~sliding_window_rate_limiter() = default;
 clock::time_point sliding_window_rate_limiter::next_slot_locked(clock::time_point now) {
   auto slot = now;
   if (paused_until_ && *paused_until_ > slot) slot = *paused_until_;
+  // Evenly spaced: one gap after the latest slot, whoever handed it out. Slots therefore never
+  // go back in time, even when the wall clock does, which keeps sent_ sorted. (The persistent
+  // limiter clamps what a clock stepped back leaves in the state database.)
+  if (!sent_.empty()) slot = std::max(slot, sent_.back() + gap_);
+  // Spacing alone keeps each window within the limit only for slots it placed itself: imported
+  // ones may come bunched.
   if (sent_.size() >= requests_) slot = std::max(slot, sent_[sent_.size() - requests_] + window_ + guard_);
-  // Slots never go back in time, even when the wall clock does: that keeps sent_ sorted. (The
-  // persistent limiter clamps what a clock stepped back leaves in the state database.)
-  if (!sent_.empty()) slot = std::max(slot, sent_.back());
   return slot;
 }
 

@@ -29,7 +29,8 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   o.retry.base_delay = cfg.target.retry.base_delay;
   o.retry.max_delay = cfg.target.retry.max_delay;
   o.retry.max_pause = cfg.target.retry.max_pause;
-  o.pacing_window = cfg.target.rate_limit.per + core::sliding_window_rate_limiter::default_guard;
+  o.pacing_window =
+      std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(cfg.target.rate_limit.per));
   o.clock = std::move(clk);
   o.logger = std::move(logger);
   o.user_agent = "eightsync/" EIGHTSYNC_VERSION;

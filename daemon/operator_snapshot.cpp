@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/manual_action.hpp"
 #include "core/operation_kind.hpp"
+#include "core/pacing.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/source_settle.hpp"
@@ -59,21 +60,22 @@ std::optional<operator_pause> read_pause(core::state_store& store, std::size_t r
   // The limiter's own arithmetic, on a clock that stays at `now`: the answer is what the next
   // request would meet, clamping included.
   auto clamped = stored;
-  core::clamp_to_clock(clamped, now, requests, window + core::sliding_window_rate_limiter::default_guard,
-                       max_pause);
+  core::clamp_to_clock(clamped, now, requests, core::pacing_window(window), max_pause);
   const core::manual_clock at(now);
   core::sliding_window_rate_limiter w(requests, window, at,
-                                      core::sliding_window_rate_limiter::options{
-                                          core::sliding_window_rate_limiter::default_guard, max_pause});
+                                      core::sliding_window_rate_limiter::options{std::nullopt, max_pause});
   w.import_state(clamped);
   const auto next = w.next_slot();
   const auto st = w.export_state();
   const bool paused = st.paused_until && *st.paused_until > now;
-  const auto threshold = std::max<core::clock::duration>(
-      std::chrono::minutes{1}, window + core::sliding_window_rate_limiter::default_guard);
+  const auto threshold =
+      std::max<core::clock::duration>(std::chrono::minutes{1}, core::pacing_window(window));
   if (!paused && next - now <= threshold) return std::nullopt;
-  operator_pause p{next, st.paused_until && *st.paused_until >= next ? "retry_after" : "rate_limit",
-                   std::nullopt};
+  // Held by 8x8's pause: the request waiting for its end (the slot handed out then) goes first,
+  // so no request goes before the pause ends.
+  operator_pause p = core::held_by_pause(st.paused_until, next, core::pacing_window(window))
+                         ? operator_pause{*st.paused_until, "retry_after", std::nullopt}
+                         : operator_pause{next, "rate_limit", std::nullopt};
   if (stored.paused_until && st.paused_until && *stored.paused_until > *st.paused_until)
     p.stored = stored.paused_until;
   return p;

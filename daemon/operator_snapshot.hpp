@@ -17,7 +17,9 @@ namespace eightsync::daemon {
 
 /// A wait for 8x8 a person should know of: eightsync sends nothing before `until`.
 struct operator_pause {
-  core::clock::time_point until;  ///< the earliest time the next request may go
+  /// The earliest time the next request may go: the pause's end when the pause holds it (see
+  /// core::held_by_pause), else the next send slot.
+  core::clock::time_point until;
   /// Why: `retry_after` (a pause 8x8 asked for) or `rate_limit` (the recorded send slots).
   std::string_view reason;
   /// The pause as stored, when it is later than max_pause allows (the next request clamps it).

@@ -3,14 +3,13 @@
 #include <algorithm>
 
 #include "config/duration.hpp"
-#include "core/sliding_window_rate_limiter.hpp"
+#include "core/pacing.hpp"
 #include "core/state_time.hpp"
 
 namespace eightsync::daemon {
 
 std::chrono::milliseconds pacing_window(const config::eightsync_config& cfg) noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-      cfg.target.rate_limit.per + core::sliding_window_rate_limiter::default_guard);
+  return std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(cfg.target.rate_limit.per));
 }
 
 std::optional<connectors::long_wait> wait_beyond(core::rate_limiter& limiter, const core::clock& clk,
@@ -20,7 +19,7 @@ std::optional<connectors::long_wait> wait_beyond(core::rate_limiter& limiter, co
   const auto wait = next - clk.now();
   if (wait <= limit || wait <= pacing_window(cfg)) return std::nullopt;
   const auto st = limiter.export_state();
-  const bool pause = st.paused_until && *st.paused_until >= next;
+  const bool pause = core::held_by_pause(st.paused_until, next, pacing_window(cfg));
   return connectors::long_wait{next, wait, pause ? "retry_after" : "rate_limit"};
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The emulator as a child process of a benchmark, on 127.0.0.1 with a port the kernel picks
-// (its first stdout line is the address). Shared by bench_scim_list and bench_sync_cycle.
+// (its first stdout line is the address). Shared by bench_scim_list, bench_sync_cycle and
+// bench_pace.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,9 +23,10 @@ namespace eightsync::bench {
 
 class bench_emulator {
  public:
-  /// Starts `binary --listen 127.0.0.1:0 --token TOKEN --max-page-size PAGE` and reads its port.
-  /// Throws std::runtime_error when it cannot start or prints no address within 10 s.
-  bench_emulator(const std::string& binary, const std::string& token, std::size_t max_page_size) {
+  /// Starts `binary --listen 127.0.0.1:0 --token TOKEN --max-page-size PAGE EXTRA...` and reads
+  /// its port. Throws std::runtime_error when it cannot start or prints no address within 10 s.
+  bench_emulator(const std::string& binary, const std::string& token, std::size_t max_page_size,
+                 const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args{binary,
                                   "--listen",
                                   "127.0.0.1:0",
@@ -32,6 +34,7 @@ class bench_emulator {
                                   token,
                                   "--max-page-size",
                                   std::to_string(max_page_size)};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());

@@ -35,6 +35,7 @@
 #include "connectors/scim_client.hpp"
 #include "connectors/timer_sleeper.hpp"
 #include "core/clock.hpp"
+#include "core/pacing.hpp"
 #include "core/scim_port.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/unlimited_rate_limiter.hpp"
@@ -825,7 +826,7 @@ TEST_F(scim_client_raw, AWaitBeyondMaxWaitIsRefusedAndNothingIsSent) {
   o.logger = log.logger;
   o.rate_limiter = limiter;
   o.sleeper = sleeper;
-  o.pacing_window = 60s + core::sliding_window_rate_limiter::default_guard;
+  o.pacing_window = std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(60s));
   o.max_wait = 60s;
   o.on_wait_refused = [&](const long_wait& w) { refused.push_back(w); };
   auto& c = client(o);
@@ -861,15 +862,15 @@ TEST_F(scim_client_raw, TheRateLimitsOwnPacingIsNeverRefused) {
   auto o = options();
   o.rate_limiter = limiter;
   o.sleeper = sleeper;
-  o.pacing_window = 60s + core::sliding_window_rate_limiter::default_guard;
+  o.pacing_window = std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(60s));
   o.max_wait = 10s;
   auto& c = client(o);
   server().answer(answer(200, "OK", user_json));
   server().answer(answer(200, "OK", user_json));
   EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
   EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
-  EXPECT_EQ(sleeper->waits,
-            std::vector<core::clock::duration>{60s + core::sliding_window_rate_limiter::default_guard});
+  EXPECT_EQ(sleeper->waits, std::vector<core::clock::duration>{60s + core::pacing_guard(60s)})
+      << "one gap: at 1 request a window, the window and its guard";
   EXPECT_FALSE(c.refused_wait());
 }
 

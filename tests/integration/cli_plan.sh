@@ -36,7 +36,7 @@ expect_in "$out" "00113  priya.raman@example.com  [other_external_id]"
 expect_in "$out" "00130  sarah.jenkins@example.com  [match_deactivated]"
 expect_in "$out" "[change_user_name] 00103"
 expect_in "$out" "Then run \`eightsync link 00110 ID\` or \`eightsync link 00110 --create-new\`."
-expect_in "$out" "Cost: 1 listing page, 0 GETs by id, 0 lookups, 25 writes = 26 requests; about 1 min at 1000 requests per 1 min."
+expect_in "$out" "Cost: 1 listing page, 0 GETs by id, 0 lookups, 25 writes = 26 requests; about 1 s at 1000 requests per 1 s."
 expect_in "$out" "Nothing was changed: this was a dry run."
 # Out of scope (a contractor), a leaver never in 8x8, a protected admin and a hand-made user
 # nobody in HR matches: none of them gets an operation.

@@ -74,13 +74,15 @@ emu_curl() {
 }
 
 # example_config FILE: the shipped example config, pointed at the emulator, the shipped HR
-# export, a state database in $WORK, a fast rate, one try per request, source.settle 1s and a
-# token from $EIGHTSYNC_TOKEN.
+# export, a state database in $WORK, a fast rate (1000 requests per 1s: eightsync spaces them
+# evenly, one every 1.01 ms, so a test is never held up by pacing), one try per request,
+# source.settle 1s and a token from $EIGHTSYNC_TOKEN.
 example_config() {
   sed -e "s#url: http://127.0.0.1:8443/scim/v2#url: http://$EMU/scim/v2#" \
       -e "s#path: examples/hr.csv#path: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv#" \
       -e "s#/var/lib/eightsync/state.db#$WORK/state.db#" \
       -e "s#requests: 10#requests: 1000#" \
+      -e "s#per: 60s#per: 1s#" \
       -e "s#attempts: 5#attempts: 2#" \
       -e "s#base_delay: 1s#base_delay: 10ms#" \
       -e "s#settle: 3s#settle: 1s#" \

@@ -20,7 +20,7 @@ source "$(dirname "$0")/lib.bash"
 users=60
 start_emulator --rate-limit 12/1s
 example_config_own_hr "$WORK/cfg.yaml"
-sed -i -e "s#requests: 1000#requests: 10#" -e "s#per: 60s#per: 1s#" \
+sed -i -e "s#requests: 1000#requests: 10#" \
   -e "s#max_snapshot_age: 15m#max_snapshot_age: 2s#" -e "s#attempts: 2#attempts: 5#" \
   -e "s#max_creates: 100#max_creates: 1000#" "$WORK/cfg.yaml"
 export EIGHTSYNC_TOKEN=it-token

@@ -219,7 +219,7 @@ db_sane
 scenario rate_limit --rate-limit 4/2s
 hr_export "$S/hr.csv" 6
 cfg "s#requests: 1000#requests: 4#"
-cfg "s#per: 60s#per: 2s#"
+cfg "s#per: 1s#per: 2s#"
 sync_expect 0  # 1 listing page + 6 POSTs
 set_title Engineer "Staff Engineer"
 sync_expect 0  # 6 PUTs (the created objects are fresh copies)

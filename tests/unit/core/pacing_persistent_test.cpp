@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/pacing.hpp"
 #include "core/persistent_rate_limiter.hpp"
 #include "core/state_store.hpp"
 #include "unit/core/state_test_support.hpp"
@@ -23,7 +24,8 @@ using testing::test_url;
 
 constexpr std::size_t per_window = 3;
 constexpr auto window = 60s;
-constexpr auto guard = 250ms;
+constexpr auto guard = pacing_guard(window);          // 600 ms
+constexpr auto gap = pacing_gap(per_window, window);  // 20.2 s
 
 // No window of `window` holds more than `per_window` of `slots`.
 ::testing::AssertionResult within_budget(std::vector<clock::time_point> slots) {
@@ -64,7 +66,6 @@ class pacing_persistent_test : public ::testing::Test {
 
   persistent_rate_limiter::options opts(std::chrono::milliseconds busy = 5000ms) {
     persistent_rate_limiter::options o;
-    o.guard = guard;
     o.busy_timeout = busy;
     o.logger = log_.logger;
     return o;
@@ -100,7 +101,8 @@ TEST_F(pacing_persistent_test, two_processes_on_one_file_never_exceed_the_budget
   std::sort(slots.begin(), slots.end());
   const auto start = manual_clock{}.now();
   EXPECT_EQ(slots[0], start);
-  EXPECT_EQ(slots[2], start);
+  for (std::size_t i = 1; i < slots.size(); ++i)
+    EXPECT_EQ(slots[i] - slots[i - 1], gap) << "one gap apart, whichever process asked: slot " << i;
   EXPECT_EQ(slots[3], start + window + guard);
   EXPECT_FALSE(a->persist_failed());
   EXPECT_FALSE(b->persist_failed());
@@ -157,8 +159,31 @@ TEST_F(pacing_persistent_test, an_imported_state_joins_the_stored_one_without_co
   a->import_state({{s1, s1 + 1s}, std::nullopt, std::nullopt});
   EXPECT_EQ(stored_slots(), 2);
   auto b = process();
-  EXPECT_EQ(b->acquire(), s1 + 1s);  // two used: the third is free (slots never go back in time)
-  EXPECT_EQ(b->acquire(), s1 + window + guard);
+  EXPECT_EQ(b->acquire(), s1 + 1s + gap) << "one gap after the latest slot, imported or not";
+  EXPECT_EQ(b->acquire(), s1 + window + guard) << "the window after the first";
+}
+
+// Issue 17 point 3: a state exported by one limiter and imported by another keeps the spacing,
+// whichever kind each is.
+TEST_F(pacing_persistent_test, an_exported_state_keeps_its_spacing_where_it_is_imported) {
+  auto a = process();
+  const auto s1 = a->acquire();
+  const auto s2 = a->acquire();
+  EXPECT_EQ(s2 - s1, gap);
+  const auto exported = a->export_state();
+  EXPECT_EQ(exported.sent, (std::vector<clock::time_point>{s1, s2}));
+  // In memory (a plan without a state database, say): the next slot is a gap after the last.
+  sliding_window_rate_limiter memory(per_window, window, clock_);
+  memory.import_state(exported);
+  EXPECT_EQ(memory.next_slot(), s2 + gap);
+  // Into another file: stored, and its next slot is a gap after the last too.
+  state_store other_store(dir_ / "other.db", test_url);
+  persistent_rate_limiter other(dir_ / "other.db", per_window, window, clock_, opts());
+  other.import_state(exported);
+  EXPECT_EQ(persistent_rate_limiter::stored_state(other_store).sent, exported.sent);
+  EXPECT_EQ(other.acquire(), s2 + gap);
+  EXPECT_EQ(other.acquire(), s1 + window + guard);
+  EXPECT_FALSE(other.persist_failed());
 }
 
 TEST_F(pacing_persistent_test, an_in_memory_store_can_be_shared_through_its_connection) {
@@ -229,8 +254,8 @@ TEST_F(pacing_persistent_test, a_missing_or_unmigrated_file_falls_back_at_once) 
 TEST_F(pacing_persistent_test, a_stored_slot_far_in_the_future_is_clamped_with_one_warning) {
   store_.database().exec("INSERT INTO rate_limit_slots (sent_at) VALUES ('2099-01-01T00:00:00.000Z')");
   auto a = process();
-  EXPECT_EQ(a->next_slot(), clock_.now());
-  EXPECT_EQ(a->acquire(), clock_.now()) << "not 2099";
+  EXPECT_EQ(a->next_slot(), clock_.now() + gap) << "a gap after the slot moved back to now";
+  EXPECT_EQ(a->acquire(), clock_.now() + gap) << "not 2099";
   EXPECT_EQ(log_.count("pacing.clamped"), 1u) << log_.text.str();
   EXPECT_NE(log_.text.str().find("1 send slot up to 2099-01-01T00:00:00.000Z moved back to now"),
             std::string::npos)
@@ -305,7 +330,7 @@ TEST_F(pacing_persistent_test, clear_pause_removes_the_pause_and_moves_future_sl
   const auto st = persistent_rate_limiter::stored_state(store_);
   EXPECT_FALSE(st.paused_until);
   EXPECT_EQ(st.sent, (std::vector<clock::time_point>{clock_.now(), clock_.now()})) << "no send forgotten";
-  EXPECT_EQ(a->acquire(), clock_.now()) << "the third slot of the window is free at once";
+  EXPECT_EQ(a->acquire(), clock_.now() + gap) << "one gap after the sends moved to now, not the pause's end";
   EXPECT_FALSE(persistent_rate_limiter::clear_pause(store_, clock_.now()).pause);
 }
 

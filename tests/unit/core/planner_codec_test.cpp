@@ -215,13 +215,16 @@ TEST(planner_codec, remote_user_without_id_is_an_error_value) {
   EXPECT_TRUE(remote_user::from_json(R"({"id":"q"})", t0).has_value());
 }
 
-TEST(planner_codec, cost_duration_rounds_up_to_whole_windows) {
+TEST(planner_codec, cost_duration_is_one_pacing_gap_a_request) {
   using std::chrono::milliseconds;
   EXPECT_EQ(plan_cost_duration(0, 10, 60s), milliseconds{0});
-  EXPECT_EQ(plan_cost_duration(10, 10, 60s), milliseconds{60'000});
-  EXPECT_EQ(plan_cost_duration(11, 10, 60s), milliseconds{120'000});
-  EXPECT_EQ(plan_cost_duration(1000, 10, 60s), std::chrono::minutes{100});
-  EXPECT_EQ(plan_cost_duration(3, 0, 1s), milliseconds{3000});
+  // One gap each: the window and its 1% guard over the requests it allows.
+  EXPECT_EQ(plan_cost_duration(1, 10, 60s), milliseconds{6'060});
+  EXPECT_EQ(plan_cost_duration(10, 10, 60s), milliseconds{60'600});
+  EXPECT_EQ(plan_cost_duration(11, 10, 60s), milliseconds{66'660});
+  EXPECT_EQ(plan_cost_duration(1000, 10, 60s), std::chrono::minutes{101});
+  EXPECT_EQ(plan_cost_duration(3, 0, 1s), milliseconds{3030});
+  EXPECT_EQ(plan_cost_duration(1, 7, 60s), milliseconds{8'658}) << "rounded up";
   EXPECT_EQ(plan_duration_text(std::chrono::minutes{100}), "1 h 40 min");
   EXPECT_EQ(plan_duration_text(std::chrono::seconds{45}), "45 s");
   EXPECT_EQ(plan_duration_text(std::chrono::hours{51}), "2 d 3 h");

@@ -82,19 +82,24 @@ TEST(update_recheck, TheSameChangeIsSentBuiltOnTheFreshCopy) {
 }
 
 TEST(estimate_refetches, CountsPutsWhoseCopyIsTooOldAtTheirTurn) {
-  // One request a minute; copies fetched at the start; a copy may be 3 minutes old, and a PUT
-  // may wait a minute to leave, so one older than 2 minutes at its turn is fetched again. PUTs 1
-  // to 3 leave at minutes 0, 1, 2; PUT 4's turn is minute 3 (a GET first, its PUT at 4); PUT 5's
-  // turn is minute 5: 2 refetches.
+  // One request a minute: the rate limiter spaces them 60.6 s apart (the window and its 1%
+  // guard). Copies fetched at the start may be 3 minutes old, and a PUT may wait a minute to
+  // leave, so one older than 2 minutes at its turn is fetched again. PUTs 1 and 2 leave at 0 and
+  // 60.6 s; PUT 3's turn is 121.2 s (a GET first, its PUT at 181.8 s); PUT 4's is 242.4 s (a GET,
+  // its PUT at 303 s); PUT 5's is 363.6 s: 3 refetches.
   std::vector<plan_entry> ops(5);
   for (auto& e : ops)
     e.fetched_at = t0;
-  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 2U);
+  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 3U);
   EXPECT_EQ(estimate_refetches(ops, t0, 10min, plan_rate{1, 1min}), 0U);
   ops[0].kind = operation_kind::adopt;  // sends nothing: takes no turn
   ops[1].kind = operation_kind::deactivate;
   ops[1].fetched_at.reset();
-  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 1U) << "the last PUT's turn is minute 3";
+  EXPECT_EQ(estimate_refetches(ops, t0, 3min, plan_rate{1, 1min}), 2U)
+      << "the deactivation at 0 s, PUTs at 60.6 s and (after a GET) 181.8 s, and the last one's turn at "
+         "242.4 s";
+  EXPECT_EQ(estimate_refetches(ops, t0, 3min + 2s, plan_rate{1, 1min}), 1U)
+      << "2 s more of age: the PUT whose turn is 121.2 s goes without a GET";
 }
 
 TEST(estimate_refetches, AWindowLongerThanTheLimitRefetchesEveryStaleCopy) {
@@ -116,7 +121,8 @@ TEST(estimate_refetches, APlanStatesThemInItsCost) {
   w.options.rate = plan_rate{1, 5min};
   w.options.max_snapshot_age = 12min;
   const plan p = w.run();
-  EXPECT_EQ(p.cost.refetches, 1U) << "the third PUT's turn is 10 minutes on, and it may wait 5 more";
+  EXPECT_EQ(p.cost.refetches, 1U)
+      << "the third PUT's turn is two gaps (5 min and a 1 s guard each) on, and it may wait 5 min more";
   EXPECT_THAT(plan_text(p, w.options.rate), ::testing::HasSubstr("1 refetch (estimated"));
   EXPECT_EQ(plan_json(p, w.options.rate).at("cost").at("refetches"), 1);
 }

@@ -72,7 +72,7 @@ TEST(cycle_options, client_options_carry_target_settings) {
   EXPECT_EQ(o.retry.base_delay, 1s);
   EXPECT_EQ(o.retry.max_delay, 60s);
   EXPECT_EQ(o.retry.max_pause, 20min);
-  EXPECT_EQ(o.pacing_window, 60s + core::sliding_window_rate_limiter::default_guard);
+  EXPECT_EQ(o.pacing_window, 60600ms) << "the window and its guard, 1% of it";
   EXPECT_FALSE(o.max_wait) << "only a command sets it";
   EXPECT_EQ(o.rate_limiter, limiter);
   EXPECT_EQ(o.user_agent.rfind("eightsync/", 0), 0U);

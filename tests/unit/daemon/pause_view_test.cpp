@@ -54,6 +54,26 @@ TEST_F(pause_view, a_stored_pause_in_the_future_shows_with_its_end) {
   EXPECT_FALSE(p->stored);
 }
 
+// Issue 17 point 3: requests are spaced, so the slot the service took at the pause's end holds the
+// next one a gap (6.06 s) later. That wait is still 8x8's pause, and no request goes before it ends.
+TEST_F(pause_view, a_slot_taken_at_the_pauses_end_still_shows_the_pause) {
+  pause("2024-01-01T00:30:00.000Z");
+  slot("2024-01-01T00:30:00.000Z");
+  const auto p = read();
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->until, now + 30min) << "the pause's end, when the waiting request goes";
+  EXPECT_EQ(p->reason, "retry_after");
+}
+
+TEST_F(pause_view, slots_well_beyond_a_pause_are_the_rate_limit) {
+  pause("2024-01-01T00:01:00.000Z");
+  slot("2024-01-01T00:10:00.000Z");  // another process's slot, far beyond a window after the pause
+  const auto p = read();
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->until, now + 10min + 6060ms) << "a gap after that slot";
+  EXPECT_EQ(p->reason, "rate_limit");
+}
+
 TEST_F(pause_view, a_pause_that_ended_is_no_pause) {
   pause("2023-12-31T23:00:00.000Z");
   EXPECT_FALSE(read());
@@ -72,6 +92,8 @@ TEST_F(pause_view, the_rate_limits_own_pacing_is_no_pause) {
   for (int i = 0; i < 10; ++i)
     slot("2024-01-01T00:00:00.000Z");
   EXPECT_FALSE(read()) << "the next slot is one window away: ordinary pacing";
+  slot("2024-01-01T00:00:50.000Z");
+  EXPECT_FALSE(read()) << "nor is one gap after the last";
 }
 
 TEST_F(pause_view, a_slot_from_a_clock_stepped_back_is_no_pause) {
@@ -111,6 +133,11 @@ TEST(wait_limit, only_a_wait_beyond_max_wait_and_the_window_is_reported) {
   ASSERT_TRUE(w);
   EXPECT_EQ(w->until, clk.now() + 10min);
   EXPECT_EQ(w->reason, "retry_after");
+  limiter.acquire();  // another process takes the slot at the pause's end
+  const auto after = wait_beyond(limiter, clk, cfg, 60s);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->until, clk.now() + 10min + 60600ms) << "one gap after it";
+  EXPECT_EQ(after->reason, "retry_after") << "still the pause's doing";
   EXPECT_FALSE(wait_beyond(limiter, clk, cfg, 2h)) << "--max-wait 2h waits it out";
 }
 
