@@ -231,6 +231,20 @@ std::optional<scim_result> scim_client::unsendable(const call& c) {
   return r;
 }
 
+net::awaitable<void> scim_client::wait_for_turn() {
+  const auto slot = options_.rate_limiter->next_slot();
+  // A turn past a Retry-After pause or past what this command may wait is the request's own to
+  // meet (and report): looking for a newer export need not sit through it first.
+  if (slot - options_.clock->now() > options_.pacing_window) co_return;
+  const auto wait_from = options_.clock->now();
+  if (slot <= wait_from) co_return;
+  co_await options_.sleeper->sleep_until(*options_.clock, slot);
+  // Waiting for the pace, as the request's own wait would have (that one is now nothing).
+  if (const auto waited = std::min(options_.clock->now(), slot) - wait_from;
+      waited > core::clock::duration::zero())
+    tally_.cost.rate_limit_wait += std::chrono::ceil<milliseconds>(waited);
+}
+
 net::awaitable<bool> scim_client::wait_for_slot(const call& c) {
   const auto slot = options_.rate_limiter->acquire();
   const auto wait_from = options_.clock->now();

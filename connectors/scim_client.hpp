@@ -68,6 +68,10 @@ class scim_client final : public core::scim_port {
   /// GET /Users?startIndex=…&count=…, the answer parsed into one arena per page (a listing's
   /// users are moved out of the page and keep the arena alive; no per-node malloc). Never throws
   /// except std::bad_alloc.
+  /// Sleeps until the rate limiter's next slot (core::rate_limiter::next_slot), taking nothing;
+  /// returns at once when a stop interrupts the sleeper. Never throws except std::bad_alloc.
+  boost::asio::awaitable<void> wait_for_turn() override;
+
   boost::asio::awaitable<core::scim_result> list_page(std::size_t start_index, std::size_t count) override;
 
   /// GET /Users?filter=userName eq "…": ok with the user, not_found when nobody matches,

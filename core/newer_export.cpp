@@ -66,13 +66,16 @@ newer_exports::newer_exports(newer_export_context ctx) noexcept
 boost::asio::awaitable<void> newer_exports::between_requests() {
   if (busy_ || !ctx_.settings.newer_export) co_return;
   if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
-  const auto now = ctx_.clk.now();
   // At most one newer export a settle period: one rewritten every few seconds cannot keep the
   // cycle reading instead of sending.
-  if (last_read_ && now - *last_read_ < ctx_.settings.newer_export_every) co_return;
+  if (last_read_ && ctx_.clk.now() - *last_read_ < ctx_.settings.newer_export_every) co_return;
+  // Look as late as the pace allows: a leaver's GET then takes the slot the next planned
+  // request would have had, and waits no gap of its own.
+  co_await ctx_.port.wait_for_turn();
+  if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
   auto got = ctx_.settings.newer_export();
   if (!got) co_return;
-  last_read_ = now;
+  last_read_ = ctx_.clk.now();
   if (!*got) {
     ctx_.log->warn("source.newer_rejected cycle={}: {}; the running cycle goes on with the export it read",
                    ctx_.cycle, got->error());

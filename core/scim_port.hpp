@@ -182,6 +182,13 @@ class scim_port {
 
   /// Every request sent so far through this port. Never throws.
   virtual const request_tally& tally() const noexcept = 0;
+
+  /// Waits until a request could leave at once (the pace's next free slot), without taking that
+  /// slot: what is decided right after goes out in it. A newer HR export is looked for here, so
+  /// its leaver's GET goes in the slot the next planned request would have had. Returns early when
+  /// eightsync is stopping. The default waits for nothing (a port without pacing). Never throws
+  /// except std::bad_alloc.
+  virtual boost::asio::awaitable<void> wait_for_turn() { co_return; }
 };
 
 /// Receives the users of one listing page that carry an id not seen before, in listing order,

@@ -162,6 +162,20 @@ class scim_client_raw : public ::testing::Test {
     return std::move(*out);
   }
 
+  /// Runs an awaitable<void> to completion; rethrows its exception.
+  void run(net::awaitable<void> aw) {
+    bool done = false;
+    std::exception_ptr error;
+    net::co_spawn(ioc_, std::move(aw), [&](std::exception_ptr e) {
+      error = e;
+      done = true;
+    });
+    ioc_.restart();
+    ioc_.run();
+    if (error) std::rethrow_exception(error);
+    if (!done) throw std::logic_error("the call did not finish");
+  }
+
   /// The method and target of request `i`.
   std::string request_line(std::size_t i) {
     if (i >= server().requests().size()) return "(no request " + std::to_string(i) + ")";
@@ -872,6 +886,41 @@ TEST_F(scim_client_raw, TheRateLimitsOwnPacingIsNeverRefused) {
   EXPECT_EQ(sleeper->waits, std::vector<core::clock::duration>{60s + core::pacing_guard(60s)})
       << "one gap: at 1 request a window, the window and its guard";
   EXPECT_FALSE(c.refused_wait());
+}
+
+TEST_F(scim_client_raw, WaitForTurnWaitsTheGapAndLeavesTheSlotToTheNextRequest) {
+  // 10 requests a minute, evenly spaced: one every 6.06 s. After one GET, waiting for the turn
+  // takes the gap; the request decided then goes at once, in that slot.
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  auto limiter = std::make_shared<core::sliding_window_rate_limiter>(10, 60s, *clock_);
+  auto o = options();
+  o.rate_limiter = limiter;
+  o.sleeper = sleeper;
+  o.pacing_window = std::chrono::ceil<std::chrono::milliseconds>(core::pacing_window(60s));
+  auto& c = client(o);
+  server().answer(answer(200, "OK", user_json));
+  server().answer(answer(200, "OK", user_json));
+  EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
+  const auto gap = limiter->next_slot() - clock_->now();
+  ASSERT_GT(gap, 6s);
+  run(c.wait_for_turn());
+  EXPECT_EQ(sleeper->waits, std::vector<core::clock::duration>{gap});
+  EXPECT_TRUE(limiter->export_state().sent.size() == 1u) << "no slot taken";
+  EXPECT_EQ(run(c.get("u1")).outcome, scim_outcome::ok);
+  EXPECT_EQ(sleeper->waits.size(), 1u) << "the GET waited no more";
+  EXPECT_EQ(tally().cost.rate_limit_wait, std::chrono::ceil<std::chrono::milliseconds>(gap))
+      << "the wait counts as the rate limit's";
+}
+
+TEST_F(scim_client_raw, WaitForTurnDoesNotSitThroughAPause) {
+  auto sleeper = std::make_shared<manual_sleeper>(*clock_);
+  auto o = options();
+  o.sleeper = sleeper;
+  o.pacing_window = 60s;
+  auto& c = client(o);
+  limiter_->on_retry_after(start() + 30min);
+  run(c.wait_for_turn());
+  EXPECT_TRUE(sleeper->waits.empty()) << "the request after it meets the pause, and reports it";
 }
 
 TEST_F(scim_client_raw, AnInterruptedWaitSendsNothingAndNothingStartsAfter) {
