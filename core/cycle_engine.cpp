@@ -121,8 +121,9 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   exec.set_source_sha256(hr->source_sha256);
   // Leavers before anything else: their GETs and PATCHes go before the listing, creates and
   // updates, and count toward this cycle's deactivation limits.
-  const leaver_pass_result first = co_await run_leaver_pass(port, exec, clock_, hr->mapped, store_, options,
-                                                            backoff, report.exec, stop, *log_);
+  const leaver_pass_result first =
+      co_await run_leaver_pass(port, exec, clock_, hr->mapped, store_, options, backoff, report.exec, stop,
+                               *log_, approved_deactivations());
   options.deactivations_this_cycle = first.sent;
   // A newer export's leavers go between this cycle's requests, from here on.
   newer_exports newer(
@@ -192,6 +193,18 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   remember_site_schema(c);
   remember_known_sites(c);
   if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, report);
+}
+
+// The HR keys of held deactivations a pending approval covers: the leaver pass sends them first
+// (release_approved then uses the approvals up).
+std::set<std::string> cycle_engine::approved_deactivations() const {
+  std::set<std::string> out;
+  for (const auto& a : audit_.pending_approvals()) {
+    if (!approval_covers(a.scope, operation_kind::deactivate)) continue;
+    for (const auto& h : audit_.held(a.cycle_id))
+      if (h.kind == operation_kind::deactivate) out.insert(h.hr_key);
+  }
+  return out;
 }
 
 // Held operations an operator approved, that this cycle still plans against fresh data, run with

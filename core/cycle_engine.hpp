@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <spdlog/logger.h>
@@ -127,6 +128,7 @@ class cycle_engine {
                                     const cycle_settings& settings, bool full, const std::atomic<bool>* stop,
                                     cycle_result& report);
   plan release_approved(const plan& planned, std::int64_t cycle_id);
+  std::set<std::string> approved_deactivations() const;
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
   void remember_known_sites(const cycle_plan& c);

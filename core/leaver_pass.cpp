@@ -39,7 +39,8 @@ remote_snapshot assumed_active(const std::vector<needed_read>& reads, const plan
   return out;
 }
 
-plan first_leavers(const plan& p, const std::vector<needed_read>& reads) {
+plan first_leavers(const plan& p, const std::vector<needed_read>& reads,
+                   const std::set<std::string>& approved) {
   plan out;
   for (const auto& e : p.operations) {
     if (e.kind == operation_kind::deactivate && names_key(reads, e.hr_key)) {
@@ -48,15 +49,25 @@ plan first_leavers(const plan& p, const std::vector<needed_read>& reads) {
     }
   }
   for (const auto& e : p.held) {
-    if (e.kind == operation_kind::deactivate && names_key(reads, e.hr_key)) out.held.push_back(e);
+    if (e.kind != operation_kind::deactivate || !names_key(reads, e.hr_key)) continue;
+    if (approved.count(e.hr_key) != 0) {
+      out.operations.push_back(e);
+      out.operations.back().hold.reset();
+      ++out.cost.writes;
+    } else {
+      out.held.push_back(e);
+    }
   }
   return out;
 }
 
-boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
-    scim_port& port, cycle_executor& exec, const clock& clk, const mapping_result& desired,
-    const state_store& store, planner_options options, const std::set<std::string>& backoff,
-    execution_summary& summary, const std::atomic<bool>* stop, spdlog::logger& log) {
+boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycle_executor& exec,
+                                                           const clock& clk, const mapping_result& desired,
+                                                           const state_store& store, planner_options options,
+                                                           const std::set<std::string>& backoff,
+                                                           execution_summary& summary,
+                                                           const std::atomic<bool>* stop, spdlog::logger& log,
+                                                           const std::set<std::string>& approved) {
   leaver_pass_result out;
   options.full_listing_requested = false;
   options.now = clk.now();
@@ -71,7 +82,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
   // the limits costs no request. (An admin's deactivation seen by the GET can only lower the
   // count, so this never sends what the full plan would hold.)
   const plan assumed = make_plan(desired, assumed_active(reads, state, options.now), state, options);
-  plan wanted = first_leavers(assumed, reads);
+  plan wanted = first_leavers(assumed, reads, approved);
   std::vector<needed_read> to_read;
   for (const auto& r : reads) {
     const bool planned = std::any_of(wanted.operations.begin(), wanted.operations.end(),
@@ -100,7 +111,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
     if (fresh.stopped) break;
     options.now = clk.now();
     options.deactivations_this_cycle = before + out.sent;
-    plan send = first_leavers(make_plan(desired, fresh.snapshot, state, options), to_read);
+    plan send = first_leavers(make_plan(desired, fresh.snapshot, state, options), to_read, approved);
     out.held += send.held.size();
     for (auto& e : send.held)
       out.held_entries.push_back(std::move(e));

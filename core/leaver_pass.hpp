@@ -48,21 +48,27 @@ remote_snapshot assumed_active(const std::vector<needed_read>& reads, const plan
                                clock::time_point now);
 
 /// The deactivations in `p` of the HR keys `reads` names, in plan order, as a plan of their own
-/// (the held ones in its `held`). Everything else in `p` (a rehire, an update, a create, a re-keyed person's
-/// adoption) is left to the cycle's full plan. Throws only std::bad_alloc.
-plan first_leavers(const plan& p, const std::vector<needed_read>& reads);
+/// (the held ones in its `held`, unless their key is in `approved`: an operator's pending
+/// approval releases them). Everything else in `p` (a rehire, an update, a create, a re-keyed
+/// person's adoption) is left to the cycle's full plan. Throws only std::bad_alloc.
+plan first_leavers(const plan& p, const std::vector<needed_read>& reads,
+                   const std::set<std::string>& approved = {});
 
 /// One leaver pass on `desired` (the export just read): loads the links from `store`, takes
-/// leaver_reads (minus users in `backoff`), plans on assumed_active copies and drops the held
+/// leaver_reads (minus users in `backoff`; a held deactivation of a key in `approved` counts as
+/// not held), plans on assumed_active copies and drops the held
 /// ones, then for each of the rest in turn: a GET, a plan on that fresh copy (make_plan: a
 /// re-keyed person, an admin's deactivation, the limits counting what went before) and its
 /// first_leavers sent through `exec` (audit rows, intents and links as for any write).
 /// `options.deactivations_this_cycle` counts deactivations already sent this cycle. Reading stops as the
 /// reader does (401, no connection, a long 429); the cycle's own reads then meet the same. Throws
 /// state_error, otherwise only std::bad_alloc.
-boost::asio::awaitable<leaver_pass_result> run_leaver_pass(
-    scim_port& port, cycle_executor& exec, const clock& clk, const mapping_result& desired,
-    const state_store& store, planner_options options, const std::set<std::string>& backoff,
-    execution_summary& summary, const std::atomic<bool>* stop, spdlog::logger& log);
+boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycle_executor& exec,
+                                                           const clock& clk, const mapping_result& desired,
+                                                           const state_store& store, planner_options options,
+                                                           const std::set<std::string>& backoff,
+                                                           execution_summary& summary,
+                                                           const std::atomic<bool>* stop, spdlog::logger& log,
+                                                           const std::set<std::string>& approved = {});
 
 }  // namespace eightsync::core

@@ -503,9 +503,13 @@ TEST_F(engine, ReleasedOperationsRunInPlanOrderLeaversFirst) {
   port_.clear_requests();
 
   hr_.push_back(someone("100", "Ada", "Lovelace"));  // a create, planned and not held
-  run(true);
-  EXPECT_EQ(port_.requests(), (strings{"LIST 1", "PATCH x300 active=false", "POST u100@example.com"}))
-      << "the released deactivation goes before the create, as the planner orders them";
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests(),
+            (strings{"GET x300", "PATCH x300 active=false", "LIST 1", "POST u100@example.com"}))
+      << "the approved deactivation goes first, in the leaver pass, before the listing";
+  EXPECT_TRUE(audit_.pending_approvals().empty()) << "the approval is used up";
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_TRUE(audit_.held(r.cycle_id).empty());
 }
 
 // ---- leavers first: their GET and PATCH before the listing, creates and updates --------------

@@ -115,6 +115,26 @@ TEST(first_leavers, KeepsOnlyTheNamedDeactivationsNotHeld) {
   EXPECT_TRUE(first.link_refreshes.empty());
 }
 
+TEST(first_leavers, ReleaseAHeldDeactivationAnOperatorApproved) {
+  world w;
+  w.add_synced(someone("100"), "x100");
+  w.options.safety.max_deactivations = 0;
+  for (const auto* key : {"300", "310"}) {
+    w.add_link(someone(key), std::string("x") + key);
+    w.add_remote(someone(key), std::string("x") + key);
+  }
+  const plan p = w.run();
+  ASSERT_EQ(count(p, operation_kind::deactivate, true), 2U);
+  const std::vector<needed_read> reads{{read_kind::get_by_id, "300", "x300", "why"},
+                                       {read_kind::get_by_id, "310", "x310", "why"}};
+  const plan first = first_leavers(p, reads, {"310"});
+  ASSERT_EQ(first.operations.size(), 1U);
+  EXPECT_EQ(first.operations[0].hr_key, "310");
+  EXPECT_FALSE(first.operations[0].hold) << "sent, not held";
+  ASSERT_EQ(first.held.size(), 1U);
+  EXPECT_EQ(first.held[0].hr_key, "300");
+}
+
 TEST(first_leavers, LeaveOutAMissingPersonANewKeyMatches) {
   world w;
   w.full_listing = false;  // the pass plans on one fresh GET
