@@ -131,8 +131,11 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   newer.set_deactivations_before(first.sent);
   std::function<boost::asio::awaitable<void>()> between;
   if (settings.newer_export) between = [&newer] { return newer.between_requests(); };
+  // Unchanged by the leaver pass, the state it loaded is the plan's: not loaded twice.
+  std::optional<planner_state> loaded;
+  if (!first.state_changed) loaded = std::move(first.state);
   cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, options, *log_,
-                                     settings.listing_max_duration, between);
+                                     settings.listing_max_duration, between, std::move(loaded));
   if (newer.sent() > 0) {
     // Deactivations sent from a newer export while this cycle read count toward its limits too.
     options.deactivations_this_cycle = first.sent + newer.sent();

@@ -29,12 +29,13 @@ boost::asio::awaitable<cycle_plan> plan_cycle(scim_port& port, const clock& clk,
                                               const mapping_result& desired, const state_store* store,
                                               planner_options options, spdlog::logger& log,
                                               std::optional<clock::duration> listing_max_duration,
-                                              std::function<boost::asio::awaitable<void>()> between) {
+                                              std::function<boost::asio::awaitable<void>()> between,
+                                              std::optional<planner_state> loaded) {
   using loading = state_store::remote_json_loading;
   cycle_plan out;
   options.now = clk.now();
   if (store != nullptr) {
-    out.state = load_planner_state(*store, loading::skip);
+    out.state = loaded ? std::move(*loaded) : load_planner_state(*store, loading::skip);
     load_unmanaged_index(*store, desired, out.state);
     if (options.remote_user_estimate == 0) options.remote_user_estimate = out.state.links.size();
   }

@@ -37,12 +37,14 @@ struct cycle_plan {
 /// without the missing reads. `options.now` is set from `clk` before each planning; the listing
 /// logs to `log` and stops, incomplete, past its limits (listing_limits: measured from the last
 /// complete listing, the links and the HR rows, and `listing_max_duration`). `between`, when set,
-/// is awaited between reads (scim_reader::set_between). Throws state_error when the state cannot
-/// be read, otherwise only std::bad_alloc.
+/// is awaited between reads (scim_reader::set_between). `loaded`, when set, is the state
+/// `store` holds now, loaded without the links' 8x8 copies (the leaver pass's): it is used
+/// instead of loading it again. Throws state_error when the state cannot be read, otherwise only
+/// std::bad_alloc.
 boost::asio::awaitable<cycle_plan> plan_cycle(
     scim_port& port, const clock& clk, const mapping_result& desired, const state_store* store,
     planner_options options, spdlog::logger& log,
     std::optional<clock::duration> listing_max_duration = std::nullopt,
-    std::function<boost::asio::awaitable<void>()> between = {});
+    std::function<boost::asio::awaitable<void>()> between = {}, std::optional<planner_state> loaded = {});
 
 }  // namespace eightsync::core

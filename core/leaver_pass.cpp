@@ -71,7 +71,8 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycl
   leaver_pass_result out;
   options.full_listing_requested = false;
   options.now = clk.now();
-  const planner_state state = load_planner_state(store, state_store::remote_json_loading::skip);
+  out.state = load_planner_state(store, state_store::remote_json_loading::skip);
+  const planner_state& state = out.state;
   std::vector<needed_read> reads = leaver_reads(desired, state, options);
   // A user backing off waits for its turn in the full plan, which counts it as still failing.
   std::erase_if(reads, [&](const needed_read& r) { return backoff.count(r.hr_key) != 0; });
@@ -117,6 +118,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycl
       out.held_entries.push_back(std::move(e));
     if (send.operations.empty()) continue;
     out.keys.insert(to_read[i].hr_key);
+    out.state_changed = true;
     const std::size_t ok_before = summary.ok;
     co_await exec.execute(send, backoff, summary, stop);
     out.sent += summary.ok - ok_before;

@@ -37,6 +37,11 @@ struct leaver_pass_result {
   std::size_t sent = 0;                  ///< deactivations 8x8 accepted
   plan_cost cost;                        ///< the requests the pass planned: its GETs and PATCHes
   std::set<std::string> keys;            ///< HR keys whose deactivation the pass sent (whatever 8x8 answered)
+  /// The state the pass planned from (links without their 8x8 copies; no unmanaged index), and
+  /// whether it wrote anything since: unchanged, the cycle's plan starts from it instead of
+  /// loading it again.
+  planner_state state;
+  bool state_changed = false;
 };
 
 /// For each of `reads` (GETs by id of linked users), a copy of that user as state.db knows it:
