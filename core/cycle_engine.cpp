@@ -121,7 +121,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   exec.set_source_sha256(hr->source_sha256);
   // Leavers before anything else: their GETs and PATCHes go before the listing, creates and
   // updates, and count toward this cycle's deactivation limits.
-  const leaver_pass_result first =
+  leaver_pass_result first =
       co_await run_leaver_pass(port, exec, clock_, hr->mapped, store_, options, backoff, report.exec, stop,
                                *log_, approved_deactivations());
   options.deactivations_this_cycle = first.sent;
@@ -180,18 +180,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
     if (end.error.empty()) end.error = "stopped by a signal; the rest waits for the next cycle";
   }
 
-  // What this plan decided for a person a newer export changed was decided on an older row (and
-  // on state.db from before any deactivation sent from it): the next cycle decides afresh.
-  const auto& superseded = newer.superseded();
-  const auto current = [&](const std::string& hr_key) { return superseded.count(hr_key) == 0; };
-  for (const auto& a : c.plan.manual_actions)
-    if (current(a.hr_key) && audit_.raise_manual_action(report.cycle_id, a))
-      ++report.exec.manual_actions_raised;
-  std::vector<plan_entry> held;
-  std::copy_if(released.held.begin(), released.held.end(), std::back_inserter(held),
-               [&](const plan_entry& e) { return current(e.hr_key); });
-  audit_.record_held(report.cycle_id, held);
-  report.held += held.size();
+  record_decisions(c.plan, released, newer.superseded(), report);
   record_listing(c);
   remember_site_schema(c);
   remember_known_sites(c);
@@ -208,6 +197,22 @@ std::set<std::string> cycle_engine::approved_deactivations() const {
       if (h.kind == operation_kind::deactivate) out.insert(h.hr_key);
   }
   return out;
+}
+
+// The plan's manual actions and held operations, but none for a person a newer export changed:
+// those were decided on an older row (and on state.db from before any deactivation sent from
+// it), and the next cycle decides afresh.
+void cycle_engine::record_decisions(const plan& planned, const plan& released,
+                                    const std::set<std::string>& superseded, cycle_result& report) {
+  const auto current = [&](const std::string& hr_key) { return superseded.count(hr_key) == 0; };
+  for (const auto& a : planned.manual_actions)
+    if (current(a.hr_key) && audit_.raise_manual_action(report.cycle_id, a))
+      ++report.exec.manual_actions_raised;
+  std::vector<plan_entry> held;
+  std::copy_if(released.held.begin(), released.held.end(), std::back_inserter(held),
+               [&](const plan_entry& e) { return current(e.hr_key); });
+  audit_.record_held(report.cycle_id, held);
+  report.held += held.size();
 }
 
 // Held operations an operator approved, that this cycle still plans against fresh data, run with

@@ -129,6 +129,8 @@ class cycle_engine {
                                     cycle_result& report);
   plan release_approved(const plan& planned, std::int64_t cycle_id);
   std::set<std::string> approved_deactivations() const;
+  void record_decisions(const plan& planned, const plan& released, const std::set<std::string>& superseded,
+                        cycle_result& report);
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
   void remember_known_sites(const cycle_plan& c);
