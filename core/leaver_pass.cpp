@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <span>
+#include <string_view>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -24,6 +25,26 @@ bool names_key(const std::vector<needed_read>& reads, const std::string& key) {
   const auto it = std::lower_bound(reads.begin(), reads.end(), key,
                                    [](const needed_read& r, const std::string& k) { return r.hr_key < k; });
   return it != reads.end() && it->hr_key == key;
+}
+
+// Of `reads`, the leavers a plan on state.db's knowledge alone would deactivate: a held export or
+// a count over the limits costs no request. (An admin's deactivation seen by the GET can only
+// lower the count, so this never sends what the full plan would hold.) The held ones go to
+// `out`.
+std::vector<needed_read> not_held(const std::vector<needed_read>& reads, const mapping_result& desired,
+                                  const planner_state& state, const planner_options& options,
+                                  const std::set<std::string>& approved, leaver_pass_result& out) {
+  const plan assumed = make_plan(desired, assumed_active(reads, state, options.now), state, options);
+  plan wanted = first_leavers(assumed, reads, approved);
+  std::set<std::string_view> planned;
+  for (const auto& e : wanted.operations)
+    planned.insert(e.hr_key);
+  std::vector<needed_read> to_read;
+  for (const auto& r : reads)
+    if (planned.count(r.hr_key) != 0) to_read.push_back(r);
+  out.held = reads.size() - to_read.size();
+  out.held_entries = std::move(wanted.held);
+  return to_read;
 }
 
 }  // namespace
@@ -79,19 +100,7 @@ boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycl
   out.candidates = reads.size();
   if (reads.empty()) co_return out;
 
-  // What a plan would deactivate on state.db's knowledge alone: a held export or a count over
-  // the limits costs no request. (An admin's deactivation seen by the GET can only lower the
-  // count, so this never sends what the full plan would hold.)
-  const plan assumed = make_plan(desired, assumed_active(reads, state, options.now), state, options);
-  plan wanted = first_leavers(assumed, reads, approved);
-  std::vector<needed_read> to_read;
-  for (const auto& r : reads) {
-    const bool planned = std::any_of(wanted.operations.begin(), wanted.operations.end(),
-                                     [&](const plan_entry& e) { return e.hr_key == r.hr_key; });
-    if (planned) to_read.push_back(r);
-  }
-  out.held = reads.size() - to_read.size();
-  out.held_entries = std::move(wanted.held);
+  const std::vector<needed_read> to_read = not_held(reads, desired, state, options, approved, out);
   if (to_read.empty() || (stop != nullptr && stop->load())) {
     log.info("leavers.first candidates={} held={} read=0 sent=0", out.candidates, out.held);
     co_return out;
