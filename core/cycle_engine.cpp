@@ -156,6 +156,9 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
     co_return;
   }
 
+  // An operator's approval accepts this export's holds: once the leaver pass sent the approved
+  // deactivations, a hold that trips again with nothing left to hold does not hold the cycle.
+  const bool approved = !audit_.pending_approvals().empty();
   plan released = release_approved(c.plan, report.cycle_id);
   released.cost.refetches = estimate_refetches(released.operations, clock_.now(),
                                                settings.planner.max_snapshot_age, settings.planner.rate);
@@ -184,7 +187,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   record_listing(c);
   remember_site_schema(c);
   remember_known_sites(c);
-  if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, report);
+  if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, approved, report);
 }
 
 // The HR keys of held deactivations a pending approval covers: the leaver pass sends them first
@@ -326,7 +329,8 @@ std::string partial_reason(const cycle_plan& c, const execution_summary& x) {
 
 }  // namespace
 
-void cycle_engine::decide_outcome(const cycle_plan& c, const hr_input& hr, cycle_result& report) {
+void cycle_engine::decide_outcome(const cycle_plan& c, const hr_input& hr, bool approved,
+                                  cycle_result& report) {
   auto& end = report.end;
   const auto& x = report.exec;
   if (x.auth_failed) {
@@ -344,7 +348,7 @@ void cycle_engine::decide_outcome(const cycle_plan& c, const hr_input& hr, cycle
     // Skipped includes users backing off after earlier failures: their change is still owed.
     end.outcome = cycle_outcome::partial;
     end.error = partial_reason(c, x);
-  } else if (report.held > 0 || (!c.plan.holds.empty() && c.plan.held.empty())) {
+  } else if (report.held > 0 || (!c.plan.holds.empty() && c.plan.held.empty() && !approved)) {
     // A hold that tripped holds the cycle even when it caught no operation (key churn where
     // every new key is a conflict): nothing from this export counts as a good cycle. So do a
     // newer export's deactivations held by a limit (report.held counts them).

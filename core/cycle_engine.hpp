@@ -134,7 +134,7 @@ class cycle_engine {
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
   void remember_known_sites(const cycle_plan& c);
-  void decide_outcome(const cycle_plan& c, const hr_input& hr, cycle_result& report);
+  void decide_outcome(const cycle_plan& c, const hr_input& hr, bool approved, cycle_result& report);
 
   state_store& store_;
   audit_log& audit_;

@@ -512,6 +512,31 @@ TEST_F(engine, ReleasedOperationsRunInPlanOrderLeaversFirst) {
   EXPECT_TRUE(audit_.held(r.cycle_id).empty());
 }
 
+TEST_F(engine, AnApprovedShrunkExportsLeaversGoFirstAndTheCycleEndsOk) {
+  for (int i = 0; i < 10; ++i) {
+    auto p = someone(std::to_string(100 + i));
+    synced(p, "x" + p.key);
+    hr_.push_back(p);
+  }
+  ASSERT_EQ(run(true).end.outcome, cycle_outcome::ok);  // the shrink baseline: 10 rows
+  settings_.planner.safety.max_source_shrink_percent = 10;
+  hr_.resize(6);  // 4 people gone at once: held
+  const auto held = run(true);
+  ASSERT_EQ(held.end.outcome, cycle_outcome::held);
+  ASSERT_EQ(held.held, 4U);
+  ASSERT_EQ(audit_.record_approval(held.cycle_id, approval_scope::deactivations, "tester"),
+            audit_approval_result::recorded);
+  port_.clear_requests();
+
+  const auto r = run(true);
+  EXPECT_EQ(port_.requests().front(), "GET x106") << "the approved deactivations go first";
+  EXPECT_EQ(port_.requests().back(), "LIST 1");
+  EXPECT_EQ(r.exec.ok, 4U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok)
+      << "the shrink trips again, but the operator accepted it and nothing is left to hold: " << r.end.error;
+  EXPECT_EQ(store_.read_last_good_cycle()->source_rows, 6U) << "the baseline moves";
+}
+
 // ---- leavers first: their GET and PATCH before the listing, creates and updates --------------
 
 class leavers_first : public engine {
