@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config/config_enums.hpp"
+#include "core/effective_date.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/match_key.hpp"
 #include "core/source_options.hpp"
@@ -74,6 +75,17 @@ inline constexpr std::array<core::match_key, 3> match{core::match_key::external_
 
 // leavers:
 inline constexpr core::leaver_action leavers_missing_from_source = core::leaver_action::deactivate;
+
+// lifecycle: (the block is optional; absent, HR's status alone decides, as before it existed)
+inline constexpr std::array<core::date_format, 1> lifecycle_date_formats{core::date_format::iso_date};
+/// lifecycle.default_time_zone: the zone of a person whose row names none.
+inline constexpr std::string_view lifecycle_default_time_zone = "UTC";
+/// lifecycle.start_time: access starts at local midnight of the start date.
+inline constexpr std::chrono::minutes lifecycle_start_time{0};
+/// lifecycle.provision_before_start: the account exists a week before day one.
+inline constexpr milliseconds lifecycle_provision_before_start = std::chrono::days{7};
+inline constexpr core::provision_state lifecycle_provision_state = core::provision_state::inactive;
+inline constexpr milliseconds lifecycle_rehire_gap = 0ms;
 
 // safety:
 inline constexpr std::size_t safety_max_deactivations = 10;

@@ -24,11 +24,13 @@
 #include "config/duration.hpp"
 #include "config/env_expansion.hpp"
 #include "core/attribute.hpp"
+#include "core/effective_date.hpp"
 #include "core/lookup_map.hpp"
 #include "core/site_schema.hpp"
 #include "core/text.hpp"
 #include "core/unsafe_text.hpp"
 #include "core/utf8.hpp"
+#include "core/zone_database.hpp"
 
 namespace eightsync::config {
 namespace {
@@ -37,9 +39,9 @@ using std::chrono::milliseconds;
 using sv = std::string_view;
 
 // The schema: which keys each section accepts, in documentation order.
-constexpr std::array<sv, 16> top_keys{"source", "target", "schedule", "match",   "mapping", "create_only",
-                                      "maps",   "scope",  "protect",  "leavers", "safety",  "failing",
-                                      "state",  "audit",  "log",      "metrics"};
+constexpr std::array<sv, 17> top_keys{"source",  "target", "schedule", "match",   "mapping",   "create_only",
+                                      "maps",    "scope",  "protect",  "leavers", "lifecycle", "safety",
+                                      "failing", "state",  "audit",    "log",     "metrics"};
 constexpr std::array<sv, 12> source_keys{"type",          "path",       "key",
                                          "delimiter",     "encoding",   "min_rows",
                                          "key_normalize", "key_width",  "max_record_bytes",
@@ -52,6 +54,9 @@ constexpr std::array<sv, 2> rate_limit_keys{"requests", "per"};
 constexpr std::array<sv, 4> retry_keys{"attempts", "base_delay", "max_delay", "max_pause"};
 constexpr std::array<sv, 3> schedule_keys{"interval", "full_reconcile", "on_source_change"};
 constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
+constexpr std::array<sv, 12> lifecycle_keys{
+    "start_date", "end_date", "date_formats",           "null_dates",      "time_zone", "default_time_zone",
+    "start_time", "end_time", "provision_before_start", "provision_state", "pre_hire",  "rehire_gap"};
 constexpr std::array<sv, 7> safety_keys{
     "max_deactivations",         "max_deactivation_percent", "max_creates", "max_updates", "max_adoptions",
     "max_source_shrink_percent", "min_listed_linked_percent"};
@@ -173,6 +178,7 @@ class loader {
     read_mapping(s, cfg.mapping);
     read_protect(s.get("protect"), cfg.protect);
     read_leavers(s.get("leavers"), cfg.leavers);
+    read_lifecycle(s.get("lifecycle"), cfg.lifecycle, cfg.mapping);  // after the mapping: map:NAME
     read_safety(s.get("safety"), cfg.safety);
     const section failing = open(s.get("failing"), failing_keys, "a key of failing");
     std::size_t after = cfg.failing.manual_action_after;
@@ -512,6 +518,36 @@ class loader {
     }
     out = *d;
     return true;
+  }
+
+  // A duration of 0s or more.
+  void duration_or_zero(const field& f, milliseconds& out) {
+    auto t = text(f, duration_example);
+    if (!t) return;
+    auto d = parse_duration(*t);
+    if (!d) {
+      error(f, "expected " + std::string(duration_example) + " (0s for none), found " + in_quotes(*t));
+      return;
+    }
+    out = *d;
+  }
+
+  // A local time of day, HH:MM from 00:00 to 23:59.
+  std::optional<std::chrono::minutes> time_of_day(const field& f) {
+    constexpr sv expected = "a local time of day such as 09:00 or 17:30";
+    auto t = text(f, expected);
+    if (!t) return std::nullopt;
+    const sv s = *t;
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    const bool shaped =
+        s.size() == 5 && digit(s[0]) && digit(s[1]) && s[2] == ':' && digit(s[3]) && digit(s[4]);
+    const int h = shaped ? (s[0] - '0') * 10 + (s[1] - '0') : -1;
+    const int m = shaped ? (s[3] - '0') * 10 + (s[4] - '0') : -1;
+    if (!shaped || h > 23 || m > 59) {
+      error(f, "expected " + std::string(expected) + ", found " + in_quotes(*t));
+      return std::nullopt;
+    }
+    return std::chrono::hours{h} + std::chrono::minutes{m};
   }
 
   void boolean(const field& f, bool& out) {
@@ -1155,6 +1191,115 @@ class loader {
     enum_value<core::leaver_action>(s.get("missing_from_source"), out.missing_from_source);
   }
 
+  void read_lifecycle(const field& f, std::optional<lifecycle_config>& out, core::mapping_rules& rules) {
+    if (f.empty()) return;
+    const section s = open(f, lifecycle_keys, "a key of lifecycle");
+    lifecycle_config lc;
+    lifecycle_template(s.get("start_date"), core::lifecycle_template::start_date, "\"{hire_date}\"", rules);
+    lifecycle_template(s.get("end_date"), core::lifecycle_template::end_date, "\"{termination_date}\"",
+                       rules);
+    read_date_formats(s.get("date_formats"), lc.date_formats);
+    for (const auto& item :
+         list_items(s.get("null_dates"), "a list of values meaning no date, such as [9999-12-31]")) {
+      constexpr sv null_expected = "a value meaning no date, such as 9999-12-31";
+      if (item.empty()) {
+        error(item, "expected " + std::string(null_expected) + ", found nothing");
+        continue;
+      }
+      auto t = text(item, null_expected);
+      if (!t) continue;
+      if (core::trim(*t).empty()) {
+        error(item, "expected " + std::string(null_expected) + ", found " + in_quotes(*t) +
+                        " (a blank date is no date anyway)");
+        continue;
+      }
+      lc.null_dates.emplace_back(core::trim(*t));
+    }
+    lifecycle_template(s.get("time_zone"), core::lifecycle_template::time_zone, "\"{time_zone}\"", rules);
+    if (auto t = text(s.get("default_time_zone"), "an IANA time zone such as Europe/London")) {
+      core::zone_database zones;
+      if (auto z = zones.find(*t); z) {
+        lc.default_time_zone = *t;
+      } else {
+        error(s.get("default_time_zone"), z.error());
+      }
+    }
+    if (auto t = time_of_day(s.get("start_time"))) lc.start_time = *t;
+    if (auto t = time_of_day(s.get("end_time"))) lc.end_time = *t;
+    duration_or_zero(s.get("provision_before_start"), lc.provision_before_start);
+    enum_value<core::provision_state>(s.get("provision_state"), lc.provision_state);
+    const field pre_hire = s.get("pre_hire");
+    if (!pre_hire.empty()) {
+      if (!pre_hire.node.IsScalar()) {
+        error(pre_hire, "expected a condition such as \"{status} in [Pending, Pre-hire]\", found " +
+                            describe(pre_hire.node) + unquoted_hint(pre_hire.node));
+      } else if (auto t = expand(pre_hire, pre_hire.node.Scalar())) {
+        if (auto err = rules.set_pre_hire(*t)) report_expr(pre_hire, pre_hire.node.Scalar(), *t, *err);
+      }
+    }
+    duration_or_zero(s.get("rehire_gap"), lc.rehire_gap);
+    out = std::move(lc);
+  }
+
+  // A lifecycle template, compiled into the mapping; it must name at least one column.
+  void lifecycle_template(const field& f, core::lifecycle_template which, sv example,
+                          core::mapping_rules& rules) {
+    if (f.empty()) return;
+    const std::string expected = "a template such as " + std::string(example);
+    if (!f.node.IsScalar()) {
+      error(f, "expected " + expected + ", found " + describe(f.node) + unquoted_hint(f.node));
+      return;
+    }
+    auto t = expand(f, f.node.Scalar());
+    if (!t) return;
+    if (auto err = rules.set_lifecycle_template(which, *t)) {
+      report_expr(f, f.node.Scalar(), *t, *err);
+      return;
+    }
+    if (!rules.lifecycle_template_for(which)->has_expression()) {
+      error(f, "expected " + expected + ", found " + in_quotes(*t) + ", which names no column");
+    }
+  }
+
+  void read_date_formats(const field& f, std::vector<core::date_format>& out) {
+    std::vector<sv> names;
+    for (const auto df : core::all_date_formats)
+      names.push_back(core::date_format_name(df));
+    const std::string expected = "a date format (" + join_words(names, "or") + ")";
+    if (f.empty()) return;
+    const auto items = list_items(f, "a list of date formats such as [YYYY-MM-DD, DD.MM.YYYY]");
+    if (!f.node.IsSequence()) return;
+    if (items.empty()) {
+      error(f, "expected a list of date formats such as [YYYY-MM-DD, DD.MM.YYYY], found an empty list");
+      return;
+    }
+    std::vector<core::date_format> formats;
+    for (const auto& item : items) {
+      auto t = text(item, expected);
+      if (!t) {
+        if (item.empty()) error(item, "expected " + expected + ", found nothing");
+        continue;
+      }
+      const auto df = core::date_format_from_name(*t);
+      if (!df) {
+        std::string msg = "expected " + expected + ", found " + in_quotes(*t);
+        if (auto hint = core::closest_name_in(*t, names)) msg += "; did you mean " + in_quotes(*hint) + "?";
+        error(item, msg);
+        continue;
+      }
+      if (std::find(formats.begin(), formats.end(), *df) != formats.end()) {
+        error(item, "expected each date format once, found " + in_quotes(*t) + " again");
+        continue;
+      }
+      formats.push_back(*df);
+      if (auto problem = core::date_formats_problem(formats)) {
+        error(item, "expected date formats that read each date one way, found " + *problem);
+        formats.pop_back();
+      }
+    }
+    out = formats;
+  }
+
   void read_safety(const field& f, safety_config& out) {
     const section s = open(f, safety_keys, "a key of safety");
     constexpr std::size_t unlimited = std::numeric_limits<std::size_t>::max();
@@ -1231,6 +1376,7 @@ std::vector<std::string> known_config_keys() {
   out.emplace_back("scope");
   out.emplace_back("protect");
   add("leavers", leavers_keys);
+  add("lifecycle", lifecycle_keys);
   add("safety", safety_keys);
   add("failing", failing_keys);
   add("state", state_keys);

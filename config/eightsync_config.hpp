@@ -9,6 +9,7 @@
 
 #include "config/config_defaults.hpp"
 #include "config/config_enums.hpp"
+#include "core/effective_date.hpp"
 #include "core/leaver_rule.hpp"
 #include "core/mapping_rules.hpp"
 #include "core/match_key.hpp"
@@ -18,6 +19,7 @@
 // default). One struct per top-level section:
 // - target_config, with its rate_limit_config and retry_config: the 8x8 account and how
 //   eightsync talks to it;
+// - lifecycle_config: effective dates (start and end dates, zones);
 // - safety_config: the limits that hold a cycle for approval;
 // - schedule_config, state_config, audit_config, log_config, metrics_config: how the service
 //   runs, where it keeps its state and what it reports;
@@ -66,6 +68,29 @@ struct target_config {
   /// Whether a token source is configured; when not, `plan` and `sync` must report it and
   /// `check-config` should print a note. Never throws.
   bool has_token_source() const noexcept { return token_file.has_value() || token_env.has_value(); }
+};
+
+/// `lifecycle:`: what HR's start and end dates mean. Its templates (start_date, end_date,
+/// time_zone) and its pre_hire condition are compiled into the mapping (core::mapping_rules),
+/// whose columns the export's header must have; the rest is here.
+struct lifecycle_config {
+  /// lifecycle.date_formats: tried in order; never both MM/DD/YYYY and DD/MM/YYYY.
+  std::vector<core::date_format> date_formats{defaults::lifecycle_date_formats.begin(),
+                                              defaults::lifecycle_date_formats.end()};
+  std::vector<std::string> null_dates;  ///< lifecycle.null_dates: values that mean "no date"
+  /// lifecycle.default_time_zone: a zone of the tz database, checked at load.
+  std::string default_time_zone{defaults::lifecycle_default_time_zone};
+  std::chrono::minutes start_time = defaults::lifecycle_start_time;  ///< local time of day
+  std::optional<std::chrono::minutes> end_time;  ///< absent: the next local midnight after the end date
+  std::chrono::milliseconds provision_before_start = defaults::lifecycle_provision_before_start;
+  core::provision_state provision_state = defaults::lifecycle_provision_state;
+  /// An end and a new start at most this far apart keep access.
+  std::chrono::milliseconds rehire_gap = defaults::lifecycle_rehire_gap;
+
+  /// The date reading options (formats and null dates) for core::read_date. Throws only std::bad_alloc.
+  core::date_read_options read_options() const { return core::date_read_options{date_formats, null_dates}; }
+  /// start_time and end_time for core::access_start and access_end. Never throws.
+  core::day_times times() const noexcept { return core::day_times{start_time, end_time}; }
 };
 
 /// `safety:`: limits above which a cycle's operations are held for an operator's approval.
@@ -128,6 +153,7 @@ struct eightsync_config {
   core::mapping_rules mapping;       ///< `mapping`, `create_only`, `maps` and `scope`, compiled
   std::vector<std::string> protect;  ///< userName glob patterns (see core::protect_list)
   core::leaver_policy leavers{defaults::leavers_missing_from_source};  ///< `leavers:` (core::leaver_rule)
+  std::optional<lifecycle_config> lifecycle;  ///< `lifecycle:`; absent: status alone decides
   safety_config safety;
   failing_config failing;
   state_config state;

@@ -32,6 +32,21 @@ std::optional<expr_error> mapping_rules::set_active(std::string_view condition_t
   return std::nullopt;
 }
 
+std::optional<expr_error> mapping_rules::set_lifecycle_template(lifecycle_template which,
+                                                                std::string_view template_text) {
+  auto parsed = template_expr::parse(template_text, symbols_);
+  if (!parsed) return parsed.error();
+  lifecycle_[static_cast<std::size_t>(which)] = std::move(*parsed);
+  return std::nullopt;
+}
+
+std::optional<expr_error> mapping_rules::set_pre_hire(std::string_view condition_text) {
+  auto parsed = condition_expr::parse(condition_text, symbols_);
+  if (!parsed) return parsed.error();
+  pre_hire_ = std::move(*parsed);
+  return std::nullopt;
+}
+
 std::optional<expr_error> mapping_rules::add_scope(std::string_view condition_text) {
   auto parsed = condition_expr::parse(condition_text, symbols_);
   if (!parsed) return parsed.error();

@@ -17,6 +17,15 @@
 
 namespace eightsync::core {
 
+/// The templates of the config's `lifecycle:` block, rendered from each row like the mapping's.
+enum class lifecycle_template : std::uint8_t {
+  start_date,  ///< lifecycle.start_date: the day access starts
+  end_date,    ///< lifecycle.end_date: the last day of access
+  time_zone,   ///< lifecycle.time_zone: the person's IANA zone
+};
+/// How many lifecycle templates there are.
+inline constexpr std::size_t lifecycle_template_count = 3;
+
 /// The compiled mapping from HR columns to 8x8 attributes: one template per mapped attribute,
 /// the `active` condition, the `scope` conditions, the `maps` tables and the create-only set.
 /// Everything is parsed once, when it is added; user_mapper then only renders.
@@ -48,6 +57,15 @@ class mapping_rules {
   /// error, if any. Throws only std::bad_alloc.
   std::optional<expr_error> add_scope(std::string_view condition_text);
 
+  /// Sets the lifecycle template `which`, its columns numbered with the mapping's (so the export's
+  /// header must have them). Returns the parse error, if any (nothing changes then). Throws only
+  /// std::bad_alloc.
+  std::optional<expr_error> set_lifecycle_template(lifecycle_template which, std::string_view template_text);
+
+  /// Sets lifecycle.pre_hire, the condition under which a row is a future hire. Returns the
+  /// parse error, if any. Throws only std::bad_alloc.
+  std::optional<expr_error> set_pre_hire(std::string_view condition_text);
+
   /// Marks `a` create-only: set when eightsync creates the user, never updated afterwards.
   /// `userName` is always create-only (8x8 makes it read-only after create). Never throws.
   void add_create_only(attribute a) noexcept { create_only_ |= bit(a); }
@@ -57,6 +75,13 @@ class mapping_rules {
   const template_expr* template_for(attribute a) const noexcept;
   /// The `active` condition, or nullptr when every in-scope row is active. Never throws.
   const condition_expr* active() const noexcept { return active_ ? &*active_ : nullptr; }
+  /// The lifecycle template `which`, or nullptr when it is not set. Never throws.
+  const template_expr* lifecycle_template_for(lifecycle_template which) const noexcept {
+    const auto& t = lifecycle_[static_cast<std::size_t>(which)];
+    return t ? &*t : nullptr;
+  }
+  /// lifecycle.pre_hire, or nullptr when not set. Never throws.
+  const condition_expr* pre_hire() const noexcept { return pre_hire_ ? &*pre_hire_ : nullptr; }
   /// The scope conditions, in config order. Never throws.
   const std::vector<condition_expr>& scope() const noexcept { return scope_; }
   /// The lookup tables, indexed as the templates refer to them. Never throws.
@@ -84,6 +109,8 @@ class mapping_rules {
   std::array<std::optional<template_expr>, attribute_count> templates_{};
   std::optional<condition_expr> active_;
   std::vector<condition_expr> scope_;
+  std::array<std::optional<template_expr>, lifecycle_template_count> lifecycle_{};
+  std::optional<condition_expr> pre_hire_;
   std::uint32_t owned_ = 0;
   std::uint32_t create_only_ = 0;
 };

@@ -266,7 +266,7 @@ TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 52U);
+  EXPECT_EQ(keys.size(), 64U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());
@@ -298,7 +298,9 @@ TEST(config_errors, unknown_top_level_key) {
   EXPECT_EQ(
       error_of(minimal("sceduled: {}\n")),
       "cfg.yaml:11:1: sceduled: expected a top-level section (source, target, schedule, match, mapping, "
-      "create_only, maps, scope, protect, leavers, safety, failing, state, audit, log or metrics), found "
+      "create_only, maps, scope, protect, leavers, lifecycle, safety, failing, state, audit, log or "
+      "metrics), "
+      "found "
       "unknown key "
       "\"sceduled\"; did you mean \"schedule\"?");
 }

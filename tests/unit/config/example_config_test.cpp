@@ -147,6 +147,7 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.log.level, defaults::log_level_default);
   EXPECT_EQ(cfg.log.format, defaults::log_format_default);
   EXPECT_FALSE(cfg.metrics.listen);
+  EXPECT_FALSE(cfg.lifecycle) << "the example's lifecycle block is commented out: it behaves as before";
 }
 
 TEST(example_config, shows_every_key) {
