@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -20,6 +22,28 @@
 extern char** environ;
 
 namespace eightsync::bench {
+
+// The binaries this build made, as the benchmark's target defines them (none: found in the tree).
+#ifdef EIGHTSYNC_BIN
+inline constexpr const char* eightsync_bin = EIGHTSYNC_BIN;
+#else
+inline constexpr const char* eightsync_bin = nullptr;
+#endif
+#ifdef EIGHTSYNC_EMULATOR_BIN
+inline constexpr const char* emulator_bin = EIGHTSYNC_EMULATOR_BIN;
+#else
+inline constexpr const char* emulator_bin = nullptr;
+#endif
+
+/// The binary a benchmark runs: $`env_name` when set, else `built_in` (eightsync_bin,
+/// emulator_bin), else `in_tree` under the build directory, found from this benchmark's own
+/// path (build/tests/bench/NAME).
+inline std::string binary(const char* env_name, const char* built_in, const std::filesystem::path& in_tree) {
+  if (const char* env = std::getenv(env_name); env && *env) return env;
+  if (built_in && *built_in) return built_in;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe");
+  return (self.parent_path().parent_path().parent_path() / in_tree).string();
+}
 
 class bench_emulator {
  public:

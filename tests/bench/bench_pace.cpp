@@ -74,25 +74,6 @@ std::chrono::seconds rate_per() {
 
 constexpr const char* token = "bench-token-5e2b";
 
-#ifdef EIGHTSYNC_BIN
-constexpr const char* eightsync_bin = EIGHTSYNC_BIN;
-#else
-constexpr const char* eightsync_bin = nullptr;
-#endif
-#ifdef EIGHTSYNC_EMULATOR_BIN
-constexpr const char* emulator_bin = EIGHTSYNC_EMULATOR_BIN;
-#else
-constexpr const char* emulator_bin = nullptr;
-#endif
-
-std::string binary(const char* env_name, const char* built_in, const fs::path& in_tree) {
-  if (const char* env = std::getenv(env_name); env && *env) return env;
-  if (built_in && *built_in) return built_in;
-  // build/tests/bench/bench_pace -> build/<in_tree>
-  const auto self = fs::read_symlink("/proc/self/exe");
-  return (self.parent_path().parent_path().parent_path() / in_tree).string();
-}
-
 std::chrono::seconds run_duration() {
   if (const char* env = std::getenv("EIGHTSYNC_BENCH_PACE_SECONDS"); env && *env)
     return std::chrono::seconds(std::max(10L, std::strtol(env, nullptr, 10)));
@@ -153,7 +134,9 @@ class pace_run {
     fs::create_directories(dir_);
     setenv("EIGHTSYNC_BENCH_TOKEN", token, 1);
     emu_ = std::make_unique<eightsync::bench::bench_emulator>(
-        binary("EIGHTSYNC_EMULATOR", emulator_bin, "tests/emulator/eightsync-emulator"), token, 100,
+        eightsync::bench::binary("EIGHTSYNC_EMULATOR", eightsync::bench::emulator_bin,
+                                 "tests/emulator/eightsync-emulator"),
+        token, 100,
         std::vector<std::string>{
             "--rate-limit", std::to_string(rate_requests) + "/" + std::to_string(rate_per().count()) + "s"});
     http_ = std::make_unique<connectors::http_connection>(ioc_.get_executor(), admin_options(),
@@ -192,8 +175,9 @@ class pace_run {
     const auto log = (dir_ / "service.log").string();
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<std::string> args{binary("EIGHTSYNC_BIN", eightsync_bin, "daemon/eightsync"), "run", "-c",
-                                  (dir_ / "eightsync.yaml").string()};
+    std::vector<std::string> args{
+        eightsync::bench::binary("EIGHTSYNC_BIN", eightsync::bench::eightsync_bin, "daemon/eightsync"), "run",
+        "-c", (dir_ / "eightsync.yaml").string()};
     std::vector<char*> argv;
     for (auto& a : args)
       argv.push_back(a.data());

@@ -138,25 +138,6 @@ void append_user(std::string& body, std::size_t i) {
 
 // ---- child processes -------------------------------------------------------------------------
 
-std::string binary(const char* env_name, const char* built_in, const fs::path& in_tree) {
-  if (const char* env = std::getenv(env_name); env && *env) return env;
-  if (built_in && *built_in) return built_in;
-  // build/tests/bench/bench_sync_cycle -> build/<in_tree>
-  const auto self = fs::read_symlink("/proc/self/exe");
-  return (self.parent_path().parent_path().parent_path() / in_tree).string();
-}
-
-#ifdef EIGHTSYNC_BIN
-constexpr const char* eightsync_bin = EIGHTSYNC_BIN;
-#else
-constexpr const char* eightsync_bin = nullptr;
-#endif
-#ifdef EIGHTSYNC_EMULATOR_BIN
-constexpr const char* emulator_bin = EIGHTSYNC_EMULATOR_BIN;
-#else
-constexpr const char* emulator_bin = nullptr;
-#endif
-
 pid_t spawn(std::vector<std::string> args, posix_spawn_file_actions_t* fa) {
   std::vector<char*> argv;
   for (auto& a : args)
@@ -192,7 +173,9 @@ class environment {
     setenv("EIGHTSYNC_BENCH_TOKEN", token, 1);
     write_export(csv_, false);
     emu_ = std::make_unique<eightsync::bench::bench_emulator>(
-        binary("EIGHTSYNC_EMULATOR", emulator_bin, "tests/emulator/eightsync-emulator"), token, page_size);
+        eightsync::bench::binary("EIGHTSYNC_EMULATOR", eightsync::bench::emulator_bin,
+                                 "tests/emulator/eightsync-emulator"),
+        token, page_size);
     http_ = std::make_unique<connectors::http_connection>(ioc_.get_executor(), admin_options(),
                                                           spdlog::default_logger());
     write_config();
@@ -228,8 +211,9 @@ class environment {
     const auto out = (dir_ / "sync.out").string();
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<std::string> args{binary("EIGHTSYNC_BIN", eightsync_bin, "daemon/eightsync"), "sync", "-c",
-                                  (dir_ / "eightsync.yaml").string()};
+    std::vector<std::string> args{
+        eightsync::bench::binary("EIGHTSYNC_BIN", eightsync::bench::eightsync_bin, "daemon/eightsync"),
+        "sync", "-c", (dir_ / "eightsync.yaml").string()};
     if (full) args.emplace_back("--full");
     // For profiling, e.g. EIGHTSYNC_BENCH_WRAP="perf record -g -o /tmp/sync.perf --" (the counters
     // then include the wrapper).
