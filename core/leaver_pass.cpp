@@ -82,6 +82,15 @@ plan first_leavers(const plan& p, const std::vector<needed_read>& reads,
   return out;
 }
 
+std::size_t leaver_pass_gets(const plan& p, bool full_listing,
+                             const std::vector<needed_read>& leavers) noexcept {
+  if (!full_listing) return 0;
+  return static_cast<std::size_t>(
+      std::count_if(p.operations.begin(), p.operations.end(), [&](const plan_entry& e) {
+        return e.kind == operation_kind::deactivate && names_key(leavers, e.hr_key);
+      }));
+}
+
 boost::asio::awaitable<leaver_pass_result> run_leaver_pass(scim_port& port, cycle_executor& exec,
                                                            const clock& clk, const mapping_result& desired,
                                                            const state_store& store, planner_options options,

@@ -59,6 +59,13 @@ remote_snapshot assumed_active(const std::vector<needed_read>& reads, const plan
 plan first_leavers(const plan& p, const std::vector<needed_read>& reads,
                    const std::set<std::string>& approved = {});
 
+/// The GETs a cycle's leaver pass adds to `p`, a plan made after a full listing (`full_listing`):
+/// one for each deactivation in `p` of a key `leavers` (leaver_reads) names, read again before
+/// its PATCH, ahead of the listing. With per-user reads the plan's own GET is the pass's: 0. For
+/// `plan`'s cost, which the cycle's requests planned match. Never throws.
+std::size_t leaver_pass_gets(const plan& p, bool full_listing,
+                             const std::vector<needed_read>& leavers) noexcept;
+
 /// One leaver pass on `desired` (the export just read): loads the links from `store`, takes
 /// leaver_reads (minus users in `backoff`; a held deactivation of a key in `approved` counts as
 /// not held), plans on assumed_active copies and drops the held

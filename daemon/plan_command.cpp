@@ -17,8 +17,10 @@
 #include "connectors/scim_client.hpp"
 #include "core/clock.hpp"
 #include "core/cycle_plan.hpp"
+#include "core/leaver_pass.hpp"
 #include "core/plan.hpp"
 #include "core/plan_render.hpp"
+#include "core/planner.hpp"
 #include "core/sliding_window_rate_limiter.hpp"
 #include "core/state_error.hpp"
 #include "core/state_store.hpp"
@@ -139,8 +141,14 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
         [&]() -> net::awaitable<void> {
           auto options = planner_options_from(cfg, clk.now(), request.full);
           options.source_changed_at = hr->source.changed_at;  // as a cycle does: source.max_age
+          const auto leavers_options = options;
           planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
                                               std::move(options), *logger, cfg.target.listing_max_duration);
+          // A cycle reads each leaver again before its PATCH, ahead of the listing: that GET is
+          // part of what it will send.
+          planned->plan.cost.gets_by_id +=
+              core::leaver_pass_gets(planned->plan, planned->reads.full_listing,
+                                     core::leaver_reads(hr->mapped, planned->state, leavers_options));
           co_await client.shutdown();
           refused = client.refused_wait();
         },

@@ -153,6 +153,22 @@ TEST(first_leavers, LeaveOutAMissingPersonANewKeyMatches) {
   EXPECT_TRUE(first_leavers(p, reads).operations.empty());
 }
 
+TEST(leaver_pass_gets, AreOneGetPerLeaverDeactivatedAfterAFullListingOnly) {
+  world w;
+  w.add_synced(someone("100"), "x100");
+  for (const auto* key : {"300", "310"}) {
+    w.add_link(someone(key), std::string("x") + key);
+    w.add_remote(someone(key), std::string("x") + key);
+  }
+  const plan p = w.run();
+  ASSERT_EQ(count(p, operation_kind::deactivate), 2U);
+  const auto leavers = leaver_reads(w.mapping(), w.state, w.options);
+  EXPECT_EQ(leaver_pass_gets(p, true, leavers), 2U)
+      << "each read again before its PATCH, ahead of the listing";
+  EXPECT_EQ(leaver_pass_gets(p, false, leavers), 0U) << "per-user reads: the plan's own GET is the pass's";
+  EXPECT_EQ(leaver_pass_gets(p, true, {}), 0U);
+}
+
 TEST(deactivations_this_cycle, CountWithThePlansOwnAgainstMaxDeactivations) {
   world w;
   w.add_synced(someone("100"), "x100");
