@@ -425,7 +425,7 @@ class plan_builder {
         remote_(remote),
         state_(state),
         opt_(options),
-        leavers_(options.leavers, options.lifecycle, options.now),
+        leavers_(options.leavers, options.lifecycle, options.lifecycle_now()),
         sv_(desired, state) {}
 
   plan run();
@@ -1707,7 +1707,7 @@ std::vector<needed_read> leaver_reads(const mapping_result& desired, const plann
                                       const planner_options& options) {
   std::vector<needed_read> out;
   const state_view sv(desired, state);
-  const leaver_rule leavers(options.leavers, options.lifecycle, options.now);
+  const leaver_rule leavers(options.leavers, options.lifecycle, options.lifecycle_now());
   // A link state.db already records as deactivated is no leaver to hurry: the full plan decides.
   const auto known_inactive = [](const user_link& l) { return l.applied_active && !*l.applied_active; };
   for (std::size_t i = 0; i < desired.users.size(); ++i) {
@@ -1740,7 +1740,7 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
                          const planner_options& options) {
   read_strategy out;
   const state_view sv(desired, state);
-  const leaver_rule leavers(options.leavers, options.lifecycle, options.now);
+  const leaver_rule leavers(options.leavers, options.lifecycle, options.lifecycle_now());
   std::vector<needed_read> gets;
   std::vector<needed_read> lookups;
   // Lookups of new people who wait for a first complete listing: only a listing that cannot

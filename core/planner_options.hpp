@@ -58,8 +58,15 @@ struct planner_options {
   std::uint32_t create_only = read_only_after_create_mask;
   protect_list protect;   ///< `protect:` userName globs
   leaver_policy leavers;  ///< `leavers:`, as the config has it (see leaver_rule)
-  /// `lifecycle:`: effective dates, evaluated at `now` (disabled without the block).
+  /// `lifecycle:`: effective dates, evaluated at `now` + lifecycle_offset (disabled without the
+  /// block).
   lifecycle_policy lifecycle;
+  /// `--as-of` (tests and dry runs): how far the lifecycle evaluation runs from `now`. Nothing
+  /// else moves: snapshot ages, the rate limiter and audit times keep the real clock.
+  std::chrono::seconds lifecycle_offset{0};
+
+  /// The instant the lifecycle rules are evaluated at. Never throws.
+  std::chrono::system_clock::time_point lifecycle_now() const noexcept { return now + lifecycle_offset; }
   safety_limits safety;
   /// target.visibility == all. When false (idp_only), a listing does not show every user, so
   /// "not listed" never means "not in 8x8" and every POST is looked up first.

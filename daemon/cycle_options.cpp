@@ -37,10 +37,20 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   return o;
 }
 
+namespace {
+// --as-of: one value for the whole process, like the tz database.
+std::chrono::seconds lifecycle_offset{0};
+}  // namespace
+
+void set_lifecycle_offset(std::chrono::seconds offset) noexcept {
+  lifecycle_offset = offset;
+}
+
 core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
                                            bool full) {
   core::planner_options o;
   o.now = now;
+  o.lifecycle_offset = lifecycle_offset;
   o.max_snapshot_age = cfg.target.max_snapshot_age;
   o.rate = plan_rate_from(cfg);
   o.source_max_age = cfg.source.max_age;

@@ -39,6 +39,10 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
 /// on bugs and out-of-memory.
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg);
 
+/// `--as-of INSTANT`: from now on, lifecycle rules are evaluated this far from the clock (for
+/// tests and dry runs; planner_options_from copies it). Never throws.
+void set_lifecycle_offset(std::chrono::seconds offset) noexcept;
+
 /// The process's tz database: every export's zones are looked up here, and the service reloads
 /// it on SIGHUP (after tzdata was upgraded). Never throws.
 core::zone_database& time_zones() noexcept;
