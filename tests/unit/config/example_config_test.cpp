@@ -172,11 +172,12 @@ TEST(example_config, maps_every_example_employee) {
   ASSERT_FALSE(mapper.header_error()) << *mapper.header_error();
   const auto r = mapper.finish();
 
-  EXPECT_EQ(r.rows_read, 30U);
+  EXPECT_EQ(r.rows_read, 31U);
   EXPECT_EQ(r.out_of_scope, 1U);  // the contractor
-  EXPECT_EQ(r.in_scope, 29U);
+  EXPECT_EQ(r.in_scope, 30U);
   EXPECT_TRUE(r.quarantined.empty()) << r.quarantined.front().detail;
-  ASSERT_EQ(r.users.size(), 29U);
+  ASSERT_EQ(r.users.size(), 30U);
+  EXPECT_NE(find_user(r, "00131"), nullptr);  // the upcoming hire
   EXPECT_EQ(r.users.front().key, "00101");  // leading zeros kept, sorted by key
   EXPECT_EQ(find_user(r, "00121"), nullptr);
 
