@@ -11,6 +11,7 @@
 #include "core/audit_rows.hpp"
 #include "core/cycle_labels.hpp"
 #include "core/leaver_pass.hpp"
+#include "core/lifecycle_rule.hpp"
 #include "core/newer_export.hpp"
 #include "core/planner.hpp"
 #include "core/state_error.hpp"
@@ -130,12 +131,16 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
       {port, store_, audit_, clock_, log_, report.cycle_id, settings, *hr, backoff, report.exec, stop});
   newer.set_deactivations_before(first.sent);
   std::function<boost::asio::awaitable<void>()> between;
-  if (settings.newer_export) between = [&newer] { return newer.between_requests(); };
+  // Between requests: a newer export, and end dates that come while the cycle runs.
+  const bool look_between = settings.newer_export || settings.planner.lifecycle.enabled;
+  if (look_between) between = [&newer] { return newer.between_requests(); };
   // Unchanged by the leaver pass, the state it loaded is the plan's: not loaded twice.
   std::optional<planner_state> loaded;
   if (!first.state_changed) loaded = std::move(first.state);
   cycle_plan c = co_await plan_cycle(port, clock_, hr->mapped, &store_, options, *log_,
                                      settings.listing_max_duration, between, std::move(loaded));
+  // Dates are judged as of the plan: a start that comes while the plan executes is due at once.
+  const clock::time_point planned_at = clock_.now();
   if (newer.sent() > 0) {
     // Deactivations sent from a newer export while this cycle read count toward its limits too.
     options.deactivations_this_cycle = first.sent + newer.sent();
@@ -171,11 +176,12 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
       first.sent + static_cast<std::size_t>(std::count_if(
                        released.operations.begin(), released.operations.end(),
                        [](const plan_entry& e) { return e.kind == operation_kind::deactivate; })));
-  if (settings.newer_export) exec.set_between(between, &newer.superseded());
+  if (look_between) exec.set_between(between, &newer.superseded());
   if (stop == nullptr || !stop->load()) co_await exec.execute(released, backoff, report.exec, stop);
   // What newer exports cost is planned too: this cycle sent it.
   end.requests_planned += newer.cost().total();
   report.newer_exports = newer.acted_on();
+  report.next_lifecycle_event = next_lifecycle_event(newer.latest(), settings.planner, planned_at);
   report.held += newer.held();
   if (stop != nullptr && stop->load()) {
     end.outcome = cycle_outcome::interrupted;
@@ -188,6 +194,17 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   remember_site_schema(c);
   remember_known_sites(c);
   if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, approved, report);
+}
+
+// When the next start, end or provisioning window of `mapped` after `planned_at` comes, on the
+// cycle's clock (the lifecycle rules may run ahead of it with --as-of).
+std::optional<clock::time_point> cycle_engine::next_lifecycle_event(const mapping_result& mapped,
+                                                                    planner_options options,
+                                                                    clock::time_point planned_at) const {
+  options.now = planned_at;
+  const auto e = earliest_event(mapped.users, options.lifecycle_now(), options.lifecycle);
+  if (!e) return std::nullopt;
+  return clock::time_point{e->at - options.lifecycle_offset};
 }
 
 // The HR keys of held deactivations a pending approval covers: the leaver pass sends them first

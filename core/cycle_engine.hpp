@@ -89,6 +89,9 @@ struct cycle_result {
   /// Newer HR exports the cycle acted on while it ran (cycle_settings::newer_export): the next
   /// cycle should start at once, to plan what they changed.
   std::size_t newer_exports = 0;
+  /// Effective dates: when, on the cycle's clock, the next start, end or provisioning window of
+  /// the newest export comes (the service wakes then); nullopt when none is ahead.
+  std::optional<clock::time_point> next_lifecycle_event;
 };
 
 /// Runs whole cycles through a scim_port, for `eightsync sync` and the service alike: begin the
@@ -129,6 +132,8 @@ class cycle_engine {
                                     cycle_result& report);
   plan release_approved(const plan& planned, std::int64_t cycle_id);
   std::set<std::string> approved_deactivations() const;
+  std::optional<clock::time_point> next_lifecycle_event(const mapping_result& mapped, planner_options options,
+                                                        clock::time_point planned_at) const;
   void record_decisions(const plan& planned, const plan& released, const std::set<std::string>& superseded,
                         cycle_result& report);
   void record_listing(const cycle_plan& c);

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "core/desired_user.hpp"
 #include "core/effective_date.hpp"
@@ -73,6 +74,17 @@ struct lifecycle_event {
   std::chrono::sys_seconds at;  ///< when
   hr_intent becomes = hr_intent::active;
 };
+
+/// The earliest next_event of any of `users` (nullopt when none has one). Never throws.
+std::optional<lifecycle_event> earliest_event(std::span<const desired_user> users,
+                                              std::chrono::system_clock::time_point now,
+                                              const lifecycle_policy& policy) noexcept;
+
+/// The earliest end (lifecycle.end_date) of `users` after `now`: when the next leaver by date
+/// appears. Never throws.
+std::optional<std::chrono::sys_seconds> earliest_end(std::span<const desired_user> users,
+                                                     std::chrono::system_clock::time_point now,
+                                                     const lifecycle_policy& policy) noexcept;
 
 /// The next instant after `now` at which `d`'s intent changes by date alone: the opening of the
 /// provisioning window, the start, or the end. nullopt when no date lies ahead (or the status

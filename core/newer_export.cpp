@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "core/leaver_pass.hpp"
+#include "core/leaver_rule.hpp"
+#include "core/lifecycle_rule.hpp"
 #include "core/load_planner_state.hpp"
 #include "core/planner.hpp"
 #include "core/text.hpp"
@@ -61,9 +63,72 @@ std::optional<plan_hold> held_export(const plan& p) {
 }
 
 newer_exports::newer_exports(newer_export_context ctx) noexcept
-    : ctx_(std::move(ctx)), latest_sha256_(ctx_.cycle_export.source_sha256) {}
+    : ctx_(std::move(ctx)), latest_sha256_(ctx_.cycle_export.source_sha256) {
+  find_next_end();
+}
+
+// The planner's options at this moment, counting what the cycle already deactivated.
+planner_options newer_exports::options_now() const {
+  planner_options options = ctx_.settings.planner;
+  options.full_listing_requested = false;
+  options.now = ctx_.clk.now();
+  options.deactivations_this_cycle = before_ + sent_;
+  return options;
+}
+
+void newer_exports::find_next_end() {
+  const planner_options& o = ctx_.settings.planner;
+  planner_options at = o;
+  at.now = ctx_.clk.now();
+  next_end_ = earliest_end(latest().users, at.lifecycle_now(), o.lifecycle);
+}
+
+bool newer_exports::an_end_has_come() const {
+  if (!next_end_) return false;
+  planner_options at = ctx_.settings.planner;
+  at.now = ctx_.clk.now();
+  return at.lifecycle_now() >= *next_end_;
+}
+
+// An end date came while the cycle runs: its leavers go now, through the same leaver pass,
+// rather than after a reconcile that may run for hours.
+boost::asio::awaitable<void> newer_exports::act_on_ends() {
+  co_await ctx_.port.wait_for_turn();
+  if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
+  const planner_options options = options_now();
+  const leaver_rule rule(options.leavers, options.lifecycle, options.lifecycle_now());
+  const auto& mapped = latest();
+  // Their unsent operations (an update, a planned rehire) are dropped: they have left.
+  for (const auto& d : mapped.users) {
+    if (rule.reason_for(d) == leaver_reason::end_date && rule.row_has_left(d)) superseded_.insert(d.key);
+  }
+  cycle_executor exec(ctx_.port, ctx_.store, ctx_.audit, ctx_.cycle, options.protect, ctx_.clk, ctx_.log,
+                      ctx_.settings.failing_action_after);
+  exec.set_source_sha256(latest_ ? latest_->source_sha256 : ctx_.cycle_export.source_sha256);
+  const leaver_pass_result r =
+      co_await run_leaver_pass(ctx_.port, exec, ctx_.clk, mapped, ctx_.store, options, ctx_.backoff,
+                               ctx_.summary, ctx_.stop, *ctx_.log);
+  sent_ += r.sent;
+  ended_ += r.sent;
+  cost_ += r.cost;
+  ctx_.audit.record_held(ctx_.cycle, r.held_entries);
+  held_ += r.held_entries.size();
+  ctx_.log->info("lifecycle.ended cycle={} at={} leavers={} sent={} held={}", ctx_.cycle,
+                 format_utc(*next_end_), r.candidates, r.sent, r.held_entries.size());
+  find_next_end();
+}
 
 boost::asio::awaitable<void> newer_exports::between_requests() {
+  if (busy_) co_return;
+  if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
+  if (an_end_has_come()) {
+    busy_ = true;
+    struct not_busy {
+      bool& b;
+      ~not_busy() { b = false; }
+    } guard{busy_};
+    co_await act_on_ends();
+  }
   if (busy_ || !ctx_.settings.newer_export) co_return;
   if (ctx_.stop != nullptr && ctx_.stop->load()) co_return;
   // At most one newer export a settle period: one rewritten every few seconds cannot keep the
@@ -93,11 +158,8 @@ boost::asio::awaitable<void> newer_exports::act_on(hr_input next) {
   if (next.source_sha256 == latest_sha256_) co_return;  // rewritten with the same content
   latest_sha256_ = next.source_sha256;
   ++acted_on_;
-  planner_options options = ctx_.settings.planner;
-  options.full_listing_requested = false;
+  planner_options options = options_now();
   options.source_changed_at = next.changed_at;
-  options.now = ctx_.clk.now();
-  options.deactivations_this_cycle = before_ + sent_;
 
   // The whole export first, on what state.db knows (no request): a held export changes nothing,
   // neither a deactivation nor the running plan. The shrink baseline is the last completed good
@@ -129,6 +191,9 @@ boost::asio::awaitable<void> newer_exports::act_on(hr_input next) {
   ctx_.log->info("source.newer cycle={} sha256={} rows={} changed_keys={} leavers={} sent={} held={}",
                  ctx_.cycle, next.source_sha256, next.rows_read, keys.size(), r.candidates, r.sent,
                  r.held_entries.size());
+  // Later end dates are this export's now.
+  latest_ = std::move(next);
+  find_next_end();
 }
 
 #pragma GCC diagnostic pop

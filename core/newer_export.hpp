@@ -69,15 +69,26 @@ struct newer_export_context {
 ///   (e) the HR keys whose row it changed become superseded(): the running plan's unsent
 ///       operations for them are dropped;
 ///   (g) after one is read, none is asked for until settings.newer_export_every has passed.
+/// With effective dates (settings.planner.lifecycle), an end date that comes while the cycle runs
+/// makes a leaver too: between_requests() then runs the same leaver pass on the newest export,
+/// and the unsent operations of those who left are dropped (superseded()). A 17:00 termination
+/// is revoked at 17:00, within the next two requests, even during a long reconcile.
 /// Not thread-safe; never re-entered (a call during its own work returns at once).
 class newer_exports {
  public:
   /// For the cycle `ctx` describes. Never throws.
   explicit newer_exports(newer_export_context ctx) noexcept;
 
-  /// Asks for a newer export and acts on it (see above). Throws state_error, otherwise only
-  /// std::bad_alloc.
+  /// Deactivates those whose end date has come, then asks for a newer export and acts on it
+  /// (see above). Throws state_error, otherwise only std::bad_alloc.
   boost::asio::awaitable<void> between_requests();
+
+  /// The newest export this cycle knows: the one it read, or the newest acted on. Never throws.
+  const mapping_result& latest() const noexcept {
+    return latest_ ? latest_->mapped : ctx_.cycle_export.mapped;
+  }
+
+  std::size_t ended() const noexcept { return ended_; }  ///< leavers by an end date met mid-cycle
 
   /// Deactivations the running cycle counts toward the limits besides newer exports' own: its
   /// leaver pass's and its plan's. Never throws.
@@ -94,10 +105,17 @@ class newer_exports {
 
  private:
   boost::asio::awaitable<void> act_on(hr_input next);
+  boost::asio::awaitable<void> act_on_ends();
+  bool an_end_has_come() const;
+  planner_options options_now() const;
+  void find_next_end();
 
   newer_export_context ctx_;
   std::string latest_sha256_;  // of the last export seen (the cycle's at first)
   std::optional<clock::time_point> last_read_;
+  std::optional<hr_input> latest_;                    // the newest export acted on
+  std::optional<std::chrono::sys_seconds> next_end_;  // in lifecycle time (see planner_options)
+  std::size_t ended_ = 0;
   std::set<std::string> superseded_;
   std::size_t before_ = 0;
   std::size_t acted_on_ = 0;

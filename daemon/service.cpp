@@ -93,6 +93,8 @@ class service {
   std::string status_line(const core::cycle_result& r) const;
   std::chrono::milliseconds jittered(std::chrono::milliseconds d);
   bool full_reconcile_due();
+  std::chrono::steady_clock::time_point wake_time(std::chrono::steady_clock::time_point next_due) const;
+  bool lifecycle_event_due() const;
   std::size_t token_fingerprint() const;
   void start_metrics();
   void refresh_metrics();
@@ -126,7 +128,30 @@ class service {
   std::string last_status_ = "no cycle yet";
   std::size_t token_fingerprint_ = 0;  // of the token a 401 refused; a different one ends the backoff
   bool auth_backoff_ = false;
+  // The next start, end or provisioning window of the export (wall clock): the service wakes then.
+  std::optional<core::clock::time_point> next_lifecycle_event_;
 };
+
+// When the loop next wakes: at the schedule, or at the next effective date on the wall clock,
+// and at least once a minute, so a wall clock that jumps (or a machine that sleeps) is noticed
+// within a minute. The schedule keeps steady_clock: an interval is an interval.
+std::chrono::steady_clock::time_point service::wake_time(
+    std::chrono::steady_clock::time_point next_due) const {
+  const auto now = std::chrono::steady_clock::now();
+  auto until = std::min(next_due, now + std::chrono::minutes{1});
+  if (next_lifecycle_event_) {
+    const auto left = *next_lifecycle_event_ - core::wall_clock::instance().now();
+    until =
+        std::min(until, now + std::max(std::chrono::duration_cast<std::chrono::steady_clock::duration>(left),
+                                       std::chrono::steady_clock::duration::zero()));
+  }
+  return until;
+}
+
+// Whether the next effective date has come, on the wall clock.
+bool service::lifecycle_event_due() const {
+  return next_lifecycle_event_ && core::wall_clock::instance().now() >= *next_lifecycle_event_;
+}
 
 // Whether this cycle lists everything: by the last complete full listing the state database
 // records (a listing that stopped part way, or a cycle that failed, never counts). When the
@@ -408,13 +433,20 @@ net::awaitable<void> service::loop() {
   auto next_due = std::chrono::steady_clock::now();
   while (!stop_) {
     if (!pending_.cycle && !pending_.reload) {
-      wake_.expires_at(next_due);
+      wake_.expires_at(wake_time(next_due));
       boost::system::error_code ec;
       co_await wake_.async_wait(net::redirect_error(net::use_awaitable, ec));
       if (stop_) break;
       if (!ec) {
-        // The schedule is due. After a 401, only a changed token ends the long wait early.
-        trigger(cycle_trigger::schedule);
+        if (lifecycle_event_due()) {
+          log_->info("schedule.lifecycle at={}: an effective date came",
+                     core::format_utc(std::chrono::floor<std::chrono::seconds>(*next_lifecycle_event_)));
+          next_lifecycle_event_.reset();
+          trigger(cycle_trigger::lifecycle);
+        } else if (std::chrono::steady_clock::now() >= next_due) {
+          // The schedule is due. After a 401, only a changed token ends the long wait early.
+          trigger(cycle_trigger::schedule);
+        }
       }
     }
     if (pending_.reload) reload();
@@ -455,6 +487,7 @@ net::awaitable<void> service::loop() {
     // A newer export read while the cycle ran: what it changed is planned now, not at the
     // next interval.
     if (result && result->newer_exports > 0) trigger(cycle_trigger::source_change);
+    if (result) next_lifecycle_event_ = result->next_lifecycle_event;
     next_due = std::chrono::steady_clock::now() + jittered(cfg_.schedule.interval);
     if (result) {
       last_status_ = status_line(*result);

@@ -40,7 +40,7 @@ TEST(enum_names, cycle_columns) {
       names_of<cycle_outcome>(),  // cycles.outcome
       (names{"ok", "partial", "held", "auth_failed", "write_forbidden", "source_rejected", "interrupted"}));
   EXPECT_EQ(names_of<cycle_trigger>(),  // cycles.triggered_by
-            (names{"cli", "schedule", "source_change", "signal", "startup", "approval"}));
+            (names{"cli", "schedule", "source_change", "signal", "startup", "approval", "lifecycle"}));
 }
 
 TEST(enum_names, operation_columns) {
@@ -76,11 +76,10 @@ TEST(enum_names, state_and_plan) {
             (names{"two_rows_one_user", "one_row_two_users", "match_deactivated", "other_external_id",
                    "linked_to_other_key", "possible_duplicate", "user_name_taken", "linked_user_missing"}));
   EXPECT_EQ(names_of<read_kind>(), (names{"get_by_id", "lookup_user_name"}));
-  EXPECT_EQ(
-      names_of<quarantine_reason>(),  // quarantined_rows.reason
-      (names{"field_count", "invalid_utf8", "invalid_record", "empty_key", "duplicate_key", "map_missing",
-             "missing_required", "invalid_email", "unsafe_user_name", "record_too_long", "unsafe_key",
-             "invalid_date", "invalid_time_zone", "invalid_date_range"}));
+  EXPECT_EQ(names_of<quarantine_reason>(),  // quarantined_rows.reason
+            (names{"field_count", "invalid_utf8", "invalid_record", "empty_key", "duplicate_key",
+                   "map_missing", "missing_required", "invalid_email", "unsafe_user_name", "record_too_long",
+                   "unsafe_key", "invalid_date", "invalid_time_zone", "invalid_date_range"}));
   EXPECT_EQ(names_of<leaver_action>(), (names{"deactivate", "ignore"}));  // leavers.missing_from_source
 }
 

@@ -350,5 +350,72 @@ TEST_F(newer_export, TheSameContentRewrittenIsNoNewerExport) {
   EXPECT_EQ(count("PUT x100"), 1U);
 }
 
+// ---- effective dates while a cycle runs (issue 18) --------------------------------------------
+
+// An export whose person `key` has access from `start` to `end` (either may be absent).
+hr_reader dated_reader(const std::vector<person>& hr, const manual_clock& clk, const std::string& key,
+                       std::optional<std::chrono::sys_seconds> start,
+                       std::optional<std::chrono::sys_seconds> end) {
+  return [&hr, &clk, key, start, end]() -> expected<hr_input, std::string> {
+    auto m = mapping_of(hr);
+    for (auto& d : m.users) {
+      if (d.key == key) d.set_window(start, end);
+    }
+    return hr_input{m, cycle_sha, hr.size(), clk.now()};
+  };
+}
+
+std::chrono::sys_seconds whole_seconds(clock::time_point t) {
+  return std::chrono::floor<std::chrono::seconds>(t);
+}
+
+TEST_F(newer_export, AnEndDateThatComesDuringTheListingIsDeactivatedBetweenTwoPages) {
+  settings_.newer_export = nullptr;  // no newer export: the clock alone makes the leaver
+  settings_.planner.lifecycle.enabled = true;
+  // A request a second: Cy's access ends while the listing's third page is read.
+  const auto ends = whole_seconds(clock_.now()) + 3s;
+  cycle_engine e(store_, audit_, clock_, log_);
+  const auto r = run_awaitable(e.run(port_, dated_reader(hr_, clock_, "102", std::nullopt, ends), settings_,
+                                     cycle_trigger::cli, true));
+  ASSERT_NE(at("PATCH x102 active=false"), std::string::npos);
+  EXPECT_EQ(at("GET x102"), at("LIST 3") + 1) << "read at the first check after the end came";
+  EXPECT_EQ(at("PATCH x102 active=false"), at("GET x102") + 1);
+  EXPECT_EQ(at("LIST 4"), at("PATCH x102 active=false") + 1) << "then the listing goes on";
+  EXPECT_EQ(count("PATCH x102 active=false"), 1U);
+  EXPECT_EQ(r.end.outcome, cycle_outcome::ok);
+  EXPECT_FALSE(r.next_lifecycle_event) << "no date lies ahead";
+}
+
+TEST_F(newer_export, AnEndDateAlreadyPassedGoesInTheLeaverPassFirst) {
+  settings_.planner.lifecycle.enabled = true;
+  // A termination entered after its end date had passed: applied at once, before the listing.
+  const auto ended = whole_seconds(clock_.now()) - std::chrono::hours{24 * 3};
+  cycle_engine e(store_, audit_, clock_, log_);
+  run_awaitable(e.run(port_, dated_reader(hr_, clock_, "102", std::nullopt, ended), settings_,
+                      cycle_trigger::cli, true));
+  EXPECT_EQ(at("GET x102"), 0U);
+  EXPECT_EQ(at("PATCH x102 active=false"), 1U);
+  EXPECT_EQ(at("LIST 1"), 2U);
+}
+
+TEST_F(newer_export, TheResultNamesTheNextEffectiveDateOnTheCyclesClock) {
+  settings_.planner.lifecycle.enabled = true;
+  settings_.planner.lifecycle.provision_before_start = std::chrono::hours{24};
+  const auto starts = whole_seconds(clock_.now()) + std::chrono::hours{24 * 10};
+  cycle_engine e(store_, audit_, clock_, log_);
+  auto r = run_awaitable(e.run(port_, dated_reader(hr_, clock_, "102", starts, std::nullopt), settings_,
+                               cycle_trigger::cli, true));
+  ASSERT_TRUE(r.next_lifecycle_event);
+  EXPECT_EQ(whole_seconds(*r.next_lifecycle_event), starts - std::chrono::hours{24})
+      << "the window opens first";
+  // With --as-of nine days ahead, the window is open: the start is next, a day ahead on the
+  // lifecycle's clock, which is a day ahead on the cycle's own clock too.
+  settings_.planner.lifecycle_offset = std::chrono::hours{24 * 9};
+  r = run_awaitable(e.run(port_, dated_reader(hr_, clock_, "102", starts, std::nullopt), settings_,
+                          cycle_trigger::cli, true));
+  ASSERT_TRUE(r.next_lifecycle_event);
+  EXPECT_EQ(whole_seconds(*r.next_lifecycle_event), starts - std::chrono::hours{24 * 9});
+}
+
 }  // namespace
 }  // namespace eightsync::core::engine_test
