@@ -35,8 +35,7 @@ BOOST_DEFINE_FIXED_ENUM_CLASS(cycle_outcome, std::uint8_t, ok, partial, held, au
 /// - signal: a signal asked for a cycle
 /// - startup: the daemon's first cycle after it started
 /// - approval: an operator approved a held cycle
-/// - lifecycle: an effective date came (a start, an end, a provisioning window opening)
 BOOST_DEFINE_FIXED_ENUM_CLASS(cycle_trigger, std::uint8_t, cli, schedule, source_change, signal, startup,
-                              approval, lifecycle)
+                              approval)
 
 }  // namespace eightsync::core

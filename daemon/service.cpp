@@ -442,7 +442,8 @@ net::awaitable<void> service::loop() {
           log_->info("schedule.lifecycle at={}: an effective date came",
                      core::format_utc(std::chrono::floor<std::chrono::seconds>(*next_lifecycle_event_)));
           next_lifecycle_event_.reset();
-          trigger(cycle_trigger::lifecycle);
+          // Recorded as a scheduled cycle: cycles.triggered_by has a fixed set of values.
+          trigger(cycle_trigger::schedule);
         } else if (std::chrono::steady_clock::now() >= next_due) {
           // The schedule is due. After a 401, only a changed token ends the long wait early.
           trigger(cycle_trigger::schedule);

@@ -40,7 +40,7 @@ TEST(enum_names, cycle_columns) {
       names_of<cycle_outcome>(),  // cycles.outcome
       (names{"ok", "partial", "held", "auth_failed", "write_forbidden", "source_rejected", "interrupted"}));
   EXPECT_EQ(names_of<cycle_trigger>(),  // cycles.triggered_by
-            (names{"cli", "schedule", "source_change", "signal", "startup", "approval", "lifecycle"}));
+            (names{"cli", "schedule", "source_change", "signal", "startup", "approval"}));
 }
 
 TEST(enum_names, operation_columns) {
