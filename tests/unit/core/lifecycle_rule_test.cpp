@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/lifecycle_rule.hpp"
+#include "core/zone_database.hpp"
 #include "planner_test_support.hpp"
 
 namespace eightsync::core::planner_test {
@@ -126,6 +127,95 @@ TEST(lifecycle_intent, TheNextEventIsTheWindowThenTheStartThenTheEnd) {
   e = next_event(d, t0, dates_on(std::chrono::days{3}, provision_state::none));
   ASSERT_TRUE(e);
   EXPECT_EQ(e->at, start_at);
+}
+
+// ------------------------------------------------- dates in zones, judged on the manual clock
+
+// The instants of `start` and `end` (dates) for a person in `zone`, as the mapper sets them.
+desired_user dated_in(const char* zone, std::optional<date::year_month_day> start,
+                      std::optional<date::year_month_day> end, day_times times = {}) {
+  static zone_database zones;
+  const auto z = zones.find(zone);
+  EXPECT_TRUE(z.has_value());
+  desired_user d = desired(someone("1"));
+  std::optional<parsed_date> s;
+  std::optional<parsed_date> e;
+  if (start) s = parsed_date{*start, std::nullopt, date_format::iso_date};
+  if (end) e = parsed_date{*end, std::nullopt, date_format::iso_date};
+  const auto w = make_access_window(s, e, **z, times, std::nullopt);
+  EXPECT_TRUE(w.has_value());
+  d.set_window(w->start, w->end);
+  return d;
+}
+
+time_point at_utc(date::sys_days day, std::chrono::hours h,
+                  std::chrono::minutes m = std::chrono::minutes{0}) {
+  return time_point{day} + h + m;
+}
+
+TEST(lifecycle_zones, ASydneyTerminationAt1700EndsAt1700SydneyTime) {
+  using namespace date::literals;
+  day_times t;
+  t.end_time = std::chrono::hours{17};
+  // 2025-01-31 17:00 AEDT (UTC+11) is 06:00 UTC.
+  const auto d = dated_in("Australia/Sydney", std::nullopt, 2025_y / 1 / 31, t);
+  EXPECT_EQ(
+      intent_of(d, at_utc(date::sys_days{2025_y / 1 / 31}, std::chrono::hours{5}, std::chrono::minutes{59}),
+                dates_on()),
+      hr_intent::active);
+  EXPECT_EQ(intent_of(d, at_utc(date::sys_days{2025_y / 1 / 31}, std::chrono::hours{6}), dates_on()),
+            hr_intent::ended);
+}
+
+TEST(lifecycle_zones, KiritimatiStartsADayAheadOfPagoPago) {
+  using namespace date::literals;
+  // The same start date: 00:00 at UTC+14 is 10:00 UTC the day before; at UTC-11, 11:00 UTC.
+  const auto kiritimati = dated_in("Pacific/Kiritimati", 2025_y / 7 / 1, std::nullopt);
+  const auto pago_pago = dated_in("Pacific/Pago_Pago", 2025_y / 7 / 1, std::nullopt);
+  const auto june_30_10 = at_utc(date::sys_days{2025_y / 6 / 30}, std::chrono::hours{10});
+  EXPECT_EQ(intent_of(kiritimati, june_30_10, dates_on()), hr_intent::active);
+  EXPECT_EQ(intent_of(pago_pago, june_30_10, dates_on()), hr_intent::provisioning);
+  EXPECT_EQ(intent_of(pago_pago, at_utc(date::sys_days{2025_y / 7 / 1}, std::chrono::hours{11}), dates_on()),
+            hr_intent::active);
+}
+
+TEST(lifecycle_zones, DstDaysInNewYorkAndLondonMoveTheInstantNotTheLocalTime) {
+  using namespace date::literals;
+  day_times t;
+  t.start_time = std::chrono::hours{9};
+  // 09:00 on the Monday after each spring change: EDT (UTC-4) and BST (UTC+1).
+  const auto ny = dated_in("America/New_York", 2025_y / 3 / 10, std::nullopt, t);
+  const auto london = dated_in("Europe/London", 2025_y / 3 / 31, std::nullopt, t);
+  EXPECT_EQ(ny.starts_at(),
+            std::chrono::sys_seconds{date::sys_days{2025_y / 3 / 10}} + std::chrono::hours{13});
+  EXPECT_EQ(london.starts_at(),
+            std::chrono::sys_seconds{date::sys_days{2025_y / 3 / 31}} + std::chrono::hours{8});
+  EXPECT_EQ(intent_of(london, at_utc(date::sys_days{2025_y / 3 / 31}, std::chrono::hours{8}), dates_on()),
+            hr_intent::active);
+  EXPECT_EQ(
+      intent_of(london,
+                at_utc(date::sys_days{2025_y / 3 / 31}, std::chrono::hours{7}, std::chrono::minutes{59}),
+                dates_on()),
+      hr_intent::provisioning);
+}
+
+TEST(lifecycle_zones, SantiagosMissingMidnightAndALeapDay) {
+  using namespace date::literals;
+  // Chile moves to summer time at 00:00 on 2024-09-08: the day starts at 01:00 (UTC-3).
+  const auto santiago = dated_in("America/Santiago", 2024_y / 9 / 8, std::nullopt);
+  EXPECT_EQ(santiago.starts_at(),
+            std::chrono::sys_seconds{date::sys_days{2024_y / 9 / 8}} + std::chrono::hours{4});
+  EXPECT_EQ(intent_of(santiago, at_utc(date::sys_days{2024_y / 9 / 8}, std::chrono::hours{4}), dates_on()),
+            hr_intent::active);
+  // A last day of 2024-02-29 ends at the midnight that begins March 1.
+  const auto leap = dated_in("UTC", std::nullopt, 2024_y / 2 / 29);
+  EXPECT_EQ(
+      intent_of(leap,
+                at_utc(date::sys_days{2024_y / 2 / 29}, std::chrono::hours{23}, std::chrono::minutes{59}),
+                dates_on()),
+      hr_intent::active);
+  EXPECT_EQ(intent_of(leap, at_utc(date::sys_days{2024_y / 3 / 1}, std::chrono::hours{0}), dates_on()),
+            hr_intent::ended);
 }
 
 // ------------------------------------------------------------ the truth table, through the plan
