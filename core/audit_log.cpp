@@ -562,6 +562,23 @@ std::vector<audit_manual_action> audit_log::manual_actions(bool open_only) const
   });
 }
 
+std::vector<std::string> audit_log::created_before_start() const {
+  return guarded(store_, "reading the accounts created before their start", [&] {
+    // The LIKE keeps json_extract to the few creates that can match.
+    SQLite::Statement q(
+        store_.database(),
+        "SELECT DISTINCT c.hr_key FROM operations c WHERE c.kind = 'create' "
+        "AND c.outcome IN ('ok', 'resolved_applied') AND c.body_json LIKE '%\"active\":false%' "
+        "AND json_extract(c.body_json, '$.active') = 0 AND NOT EXISTS (SELECT 1 FROM operations r "
+        "WHERE r.hr_key = c.hr_key AND r.id > c.id AND r.kind = 'reactivate' "
+        "AND r.outcome IN ('ok', 'resolved_applied')) ORDER BY c.hr_key");
+    std::vector<std::string> out;
+    while (q.executeStep())
+      out.push_back(q.getColumn(0).getString());
+    return out;
+  });
+}
+
 std::size_t audit_log::resolve_manual_actions(std::span<const std::int64_t> ids, std::string_view by,
                                               std::string_view note) {
   if (ids.empty()) return 0;

@@ -90,6 +90,11 @@ class audit_log {
   /// The manual actions, open ones only when `open_only`, oldest first. Throws state_error.
   std::vector<audit_manual_action> manual_actions(bool open_only) const;
 
+  /// The HR keys eightsync created inactive, ahead of a start date, and has not activated since
+  /// (a create whose body said `active: false`, with no later reactivation 8x8 took), sorted.
+  /// Throws state_error.
+  std::vector<std::string> created_before_start() const;
+
   /// Resolves the open actions among `ids`, by `by` (the OS user, or "eightsync"), with an
   /// optional `note`; returns how many were open. Unknown or already resolved ids are skipped.
   /// Throws state_error.

@@ -28,10 +28,13 @@ namespace eightsync::core {
 ///   changes, or the next full reconcile tries it once more.
 /// - keeps_failing: a user's writes failed failing.manual_action_after cycles in a row: the text
 ///   has the last error. eightsync keeps trying, with backoff; resolve it once the cause is fixed.
+/// - cancelled_hire: HR dropped a person (or marked them as left) whose account eightsync made
+///   inactive ahead of their start: it stays inactive, and 8x8 cannot delete users, so an admin
+///   deletes it (and frees its license) if the hire was cancelled.
 BOOST_DEFINE_FIXED_ENUM_CLASS(manual_action_kind, std::uint8_t, assign_license, show_in_directory,
                               reclaim_license_and_number, change_site, change_user_name, admin_deactivated,
                               resolve_conflict, set_by_hand, user_name_taken_elsewhere, unknown_site,
-                              keeps_failing)
+                              keeps_failing, cancelled_hire)
 
 /// The dedupe key of a user_name_taken_elsewhere action: one per HR key and userName, so that a
 /// new userName is a new try, and the planner can tell that the same one still waits.

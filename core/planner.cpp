@@ -460,6 +460,7 @@ class plan_builder {
   void create_unmatched(std::uint32_t u, const desired_user& d, const row_match& m,
                         const chained_index& by_user_name);
   void plan_missing(std::uint32_t link_index);
+  void note_cancelled_hire(std::string_view key, const remote_user& r);
   // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
   bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
                 bool adopted);
@@ -719,6 +720,7 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
       // Nothing to do for this HR version: record it, so incremental cycles stop re-reading.
       add_refresh(*link, r, d.hash, false);
       ++out_.unchanged_users;
+      note_cancelled_hire(d.key, r);
     }
     return false;
   }
@@ -1318,6 +1320,20 @@ std::optional<plan_hold> plan_builder::listing_hold() const {
           "approve or wait for the next cycle."};
 }
 
+// A person HR dropped, or marked as left, whose account eightsync made inactive ahead of a start
+// that never came: nothing to send (it is inactive), but the account should go.
+void plan_builder::note_cancelled_hire(std::string_view key, const remote_user& r) {
+  const auto& made = state_.created_before_start;
+  if (!std::binary_search(made.begin(), made.end(), key)) return;
+  const std::string user_name(r.get(attribute::user_name));
+  add_manual(
+      manual_action_kind::cancelled_hire, key, r.id(), user_name,
+      "HR no longer lists " + user_name +
+          " as joining (the row is gone or marks them as left) before their start date. eightsync made "
+          "the account inactive ahead of the start and leaves it inactive; 8x8 cannot delete users: if "
+          "the hire was cancelled, delete it in Admin Console and free its license.");
+}
+
 void plan_builder::plan_missing(std::uint32_t li) {
   const user_link& l = state_.links[li];
   if (sv_.quarantined.find(l.hr_key).count) {
@@ -1360,6 +1376,7 @@ void plan_builder::plan_missing(std::uint32_t li) {
   }
   if (!r->active()) {
     add_refresh(l, *r, std::nullopt, false);
+    note_cancelled_hire(l.hr_key, *r);
     return;
   }
   add_deactivation(l.hr_key, *r, l.how, std::nullopt,

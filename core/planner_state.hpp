@@ -40,6 +40,9 @@ struct planner_state {
   /// possible duplicate exists (never when the userName is taken).
   std::vector<std::string> create_new;
   std::vector<open_action> open_actions;
+  /// HR keys whose account eightsync created inactive ahead of a start date and never activated
+  /// (audit_log::created_before_start), sorted: a hire cancelled before the start.
+  std::vector<std::string> created_before_start;
   std::optional<last_good_cycle> last_good;
   /// The site extension URN an earlier cycle saw users carry (meta.site_schema), if any.
   std::optional<std::string> site_schema;

@@ -38,6 +38,16 @@ expect_sql "SELECT substr(started_at, 1, 4) FROM cycles WHERE id = 2" "$(date -u
 sync_at 2030-01-05T00:00:00Z 0
 expect_sql "SELECT count(*) FROM operations WHERE hr_key = '00131'" "1"
 
+# Were her row to go before her start (a cancelled hire), her account stays inactive and a
+# manual action says so: 8x8 cannot delete users.
+cp "$WORK/hr.csv" "$WORK/hr.keep"
+sed -i '/^00131,/d' "$WORK/hr.csv"
+sync_at 2030-01-05T00:00:00Z 0
+expect_sql "SELECT count(*) FROM operations WHERE hr_key = '00131'" "1"
+expect_eq "cancelled_hire for Noor" "$(open_action cancelled_hire)" "1"
+expect_in <(noor) '"active":false'
+mv "$WORK/hr.keep" "$WORK/hr.csv"
+
 # 3. Her start: activated, and now shown in the directory.
 sync_at 2030-01-07T14:00:00Z 0
 expect_sql "SELECT kind || ' ' || outcome FROM operations WHERE hr_key = '00131' ORDER BY id DESC LIMIT 1" \

@@ -58,7 +58,7 @@ TEST(enum_names, manual_actions_and_approvals) {
   EXPECT_EQ(names_of<manual_action_kind>(),  // manual_actions.kind
             (names{"assign_license", "show_in_directory", "reclaim_license_and_number", "change_site",
                    "change_user_name", "admin_deactivated", "resolve_conflict", "set_by_hand",
-                   "user_name_taken_elsewhere", "unknown_site", "keeps_failing"}));
+                   "user_name_taken_elsewhere", "unknown_site", "keeps_failing", "cancelled_hire"}));
   EXPECT_EQ(names_of<approval_scope>(),
             (names{"all", "deactivations", "creates", "updates"}));  // approvals.scope
   EXPECT_EQ(names_of<audit_approval_result>(),
@@ -103,7 +103,7 @@ TEST(enum_names, a_value_outside_the_enum_is_unknown_and_names_are_exact) {
   EXPECT_FALSE(enum_from_name<approval_scope>(""));
   // The values count up from 0 in declaration order, as the stored rows and the metrics expect.
   static_assert(enum_values<manual_action_kind>()[0] == manual_action_kind::assign_license);
-  static_assert(enum_count<manual_action_kind> == 11);
+  static_assert(enum_count<manual_action_kind> == 12);
   static_assert(enum_name(cycle_kind::incremental) == "incremental");  // usable at compile time
 }
 

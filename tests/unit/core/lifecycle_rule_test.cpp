@@ -402,16 +402,26 @@ TEST(lifecycle_table, AHireCancelledBeforeTheStartLeavesTheInactiveAccountInacti
   const person a = someone("1");
   // The row disappears: 8x8 shows the account inactive, so there is nothing to deactivate.
   world gone = dated_world(start_at - std::chrono::days{1});
-  gone.add_remote(a, "a1", false);
+  gone.add_remote(a, "a1", false, start_at - std::chrono::days{1} - std::chrono::minutes{1});
   gone.add_link(a, "a1", false);
+  gone.state.created_before_start = {"1"};  // eightsync made it inactive ahead of the start
   const plan p = gone.run();
   EXPECT_TRUE(p.operations.empty());
+  ASSERT_EQ(actions(p, manual_action_kind::cancelled_hire).size(), 1U);
+  EXPECT_NE(actions(p, manual_action_kind::cancelled_hire)[0]->text.find("8x8 cannot delete users"),
+            std::string::npos);
   // The row turns inactive: the same.
   world inactive = gone;
   person left = a;
   left.active = false;
   inactive.hr.push_back(with_dates(desired(left), start_at));
-  EXPECT_TRUE(inactive.run().operations.empty());
+  const plan q = inactive.run();
+  EXPECT_TRUE(q.operations.empty());
+  EXPECT_EQ(actions(q, manual_action_kind::cancelled_hire).size(), 1U);
+  // A leaver eightsync deactivated after they worked here is no cancelled hire.
+  world former = gone;
+  former.state.created_before_start.clear();
+  EXPECT_TRUE(actions(former.run(), manual_action_kind::cancelled_hire).empty());
 }
 
 TEST(lifecycle_table, PreHireRowsAreProvisionedBeforeTheirStart) {
