@@ -8,7 +8,8 @@
 #             never writes to /etc);
 #   emulator  eightsync-emulator (tests/emulator).
 # service and conffile make the package eightsync, emulator the package eightsync-emulator.
-# Each package also gets /usr/share/doc/PACKAGE/copyright and changelog.gz (debian/).
+# Each package also gets /usr/share/doc/PACKAGE/copyright and changelog.gz, and
+# /usr/share/lintian/overrides/PACKAGE (debian/PACKAGE.lintian-overrides).
 
 set(EIGHTSYNC_DEBIAN_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(EIGHTSYNC_DEBIAN_OUT "${CMAKE_BINARY_DIR}/debian")
@@ -53,6 +54,8 @@ foreach(pkg IN LISTS packages)
   endif()
   install(FILES "${EIGHTSYNC_DEBIAN_DIR}/copyright" "${EIGHTSYNC_DEBIAN_OUT}/changelog.gz"
           DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/${pkg}" COMPONENT ${comp})
+  install(FILES "${EIGHTSYNC_DEBIAN_DIR}/${pkg}.lintian-overrides" DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
+          RENAME ${pkg} COMPONENT ${comp})
 endforeach()
 
 set(CPACK_GENERATOR DEB)
