@@ -83,7 +83,7 @@ set(CPACK_DEBIAN_EIGHTSYNC_PACKAGE_NAME eightsync)
 # time zones), and the postinst runs systemd-sysusers and systemd-tmpfiles.
 set(CPACK_DEBIAN_EIGHTSYNC_PACKAGE_DEPENDS
     "tzdata, systemd | systemd-standalone-sysusers, systemd | systemd-standalone-tmpfiles")
-set(CPACK_COMPONENT_GROUP_EIGHTSYNC_DESCRIPTION
+set(CPACK_DEBIAN_EIGHTSYNC_DESCRIPTION
     "HR export to 8x8 X Series user provisioning over SCIM
 eightsync reads an HR export (CSV or JSON) and creates, updates and
 deactivates the matching users in 8x8 X Series over SCIM 2.0. It never
@@ -98,7 +98,7 @@ set(CPACK_DEBIAN_EIGHTSYNC_PACKAGE_CONTROL_EXTRA
 
 set(CPACK_DEBIAN_EMULATOR_PACKAGE_NAME eightsync-emulator)
 set(CPACK_DEBIAN_EMULATOR_PACKAGE_SECTION devel)
-set(CPACK_COMPONENT_GROUP_EMULATOR_DESCRIPTION
+set(CPACK_DEBIAN_EMULATOR_DESCRIPTION
     "8x8 X Series SCIM emulator for testing eightsync
 eightsync-emulator serves the subset of 8x8's SCIM 2.0 API that eightsync
 uses, on a local port, with fault injection (rate limits, errors, slow

@@ -22,11 +22,12 @@ namespace {
 using testing::load;
 using testing::minimal;
 
-const std::filesystem::path man_page = std::filesystem::path(EIGHTSYNC_SOURCE_DIR) / "man" / "eightsync.yaml.5";
+const std::filesystem::path man_page =
+    std::filesystem::path(EIGHTSYNC_SOURCE_DIR) / "man" / "eightsync.yaml.5";
 
 // One entry of the man page: `.TP`, `.B KEY`, then its text up to the next .TP, .SS or .SH.
 struct man_entry {
-  std::string text;                    ///< the entry's source lines, joined by spaces
+  std::string text;                     ///< the entry's source lines, joined by spaces
   std::optional<std::string> default_;  ///< VALUE of its "Default: \fBVALUE\fR", roff escapes undone
 };
 
@@ -96,7 +97,8 @@ const std::map<std::string, default_check>& default_checks() {
       {"source.delimiter", [](const auto& c) { return c.source.delimiter == d::source_delimiter; }},
       {"source.encoding", [](const auto& c) { return c.source.encoding == d::source_encoding; }},
       {"source.min_rows", [](const auto& c) { return c.source.min_rows == d::source_min_rows; }},
-      {"source.key_normalize", [](const auto& c) { return c.source.key_normalize == d::source_key_normalize; }},
+      {"source.key_normalize",
+       [](const auto& c) { return c.source.key_normalize == d::source_key_normalize; }},
       {"source.max_record_bytes",
        [](const auto& c) { return c.source.max_record_bytes == d::source_max_record_bytes; }},
       {"source.settle", [](const auto& c) { return c.source.settle == d::source_settle; }},
@@ -110,9 +112,12 @@ const std::map<std::string, default_check>& default_checks() {
        [](const auto& c) { return c.target.rate_limit.requests == d::rate_limit_requests; }},
       {"target.rate_limit.per", [](const auto& c) { return c.target.rate_limit.per == d::rate_limit_per; }},
       {"target.retry.attempts", [](const auto& c) { return c.target.retry.attempts == d::retry_attempts; }},
-      {"target.retry.base_delay", [](const auto& c) { return c.target.retry.base_delay == d::retry_base_delay; }},
-      {"target.retry.max_delay", [](const auto& c) { return c.target.retry.max_delay == d::retry_max_delay; }},
-      {"target.retry.max_pause", [](const auto& c) { return c.target.retry.max_pause == d::retry_max_pause; }},
+      {"target.retry.base_delay",
+       [](const auto& c) { return c.target.retry.base_delay == d::retry_base_delay; }},
+      {"target.retry.max_delay",
+       [](const auto& c) { return c.target.retry.max_delay == d::retry_max_delay; }},
+      {"target.retry.max_pause",
+       [](const auto& c) { return c.target.retry.max_pause == d::retry_max_pause; }},
       {"schedule.interval", [](const auto& c) { return c.schedule.interval == d::schedule_interval; }},
       {"schedule.full_reconcile",
        [](const auto& c) { return c.schedule.full_reconcile == d::schedule_full_reconcile; }},
@@ -122,9 +127,13 @@ const std::map<std::string, default_check>& default_checks() {
       {"leavers.missing_from_source",
        [](const auto& c) { return c.leavers.missing_from_source == d::leavers_missing_from_source; }},
       {"lifecycle.date_formats",
-       [](const auto& c) { return c.lifecycle && same(c.lifecycle->date_formats, d::lifecycle_date_formats); }},
+       [](const auto& c) {
+         return c.lifecycle && same(c.lifecycle->date_formats, d::lifecycle_date_formats);
+       }},
       {"lifecycle.default_time_zone",
-       [](const auto& c) { return c.lifecycle && c.lifecycle->default_time_zone == d::lifecycle_default_time_zone; }},
+       [](const auto& c) {
+         return c.lifecycle && c.lifecycle->default_time_zone == d::lifecycle_default_time_zone;
+       }},
       {"lifecycle.start_time",
        [](const auto& c) { return c.lifecycle && c.lifecycle->start_time == d::lifecycle_start_time; }},
       {"lifecycle.provision_before_start",
@@ -132,7 +141,9 @@ const std::map<std::string, default_check>& default_checks() {
          return c.lifecycle && c.lifecycle->provision_before_start == d::lifecycle_provision_before_start;
        }},
       {"lifecycle.provision_state",
-       [](const auto& c) { return c.lifecycle && c.lifecycle->provision_state == d::lifecycle_provision_state; }},
+       [](const auto& c) {
+         return c.lifecycle && c.lifecycle->provision_state == d::lifecycle_provision_state;
+       }},
       {"lifecycle.rehire_gap",
        [](const auto& c) { return c.lifecycle && c.lifecycle->rehire_gap == d::lifecycle_rehire_gap; }},
       {"safety.max_deactivations",
@@ -141,11 +152,16 @@ const std::map<std::string, default_check>& default_checks() {
        [](const auto& c) { return c.safety.max_deactivation_percent == d::safety_max_deactivation_percent; }},
       {"safety.max_creates", [](const auto& c) { return c.safety.max_creates == d::safety_max_creates; }},
       {"safety.max_updates", [](const auto& c) { return c.safety.max_updates == d::safety_max_updates; }},
-      {"safety.max_adoptions", [](const auto& c) { return c.safety.max_adoptions == d::safety_max_adoptions; }},
+      {"safety.max_adoptions",
+       [](const auto& c) { return c.safety.max_adoptions == d::safety_max_adoptions; }},
       {"safety.max_source_shrink_percent",
-       [](const auto& c) { return c.safety.max_source_shrink_percent == d::safety_max_source_shrink_percent; }},
+       [](const auto& c) {
+         return c.safety.max_source_shrink_percent == d::safety_max_source_shrink_percent;
+       }},
       {"safety.min_listed_linked_percent",
-       [](const auto& c) { return c.safety.min_listed_linked_percent == d::safety_min_listed_linked_percent; }},
+       [](const auto& c) {
+         return c.safety.min_listed_linked_percent == d::safety_min_listed_linked_percent;
+       }},
       {"failing.manual_action_after",
        [](const auto& c) { return c.failing.manual_action_after == d::failing_manual_action_after; }},
       {"state.path", [](const auto& c) { return c.state.path == std::filesystem::path(d::state_path); }},
@@ -204,7 +220,8 @@ TEST(man_page, names_the_credential_the_token_defaults_to) {
 TEST(man_page, a_wrong_default_is_caught) {
   // The check above really loads the value: one that differs from the table fails it.
   EXPECT_FALSE(default_checks().at("source.settle")(load_with("source.settle", "5s")));
-  EXPECT_FALSE(default_checks().at("lifecycle.provision_state")(load_with("lifecycle.provision_state", "active")));
+  EXPECT_FALSE(
+      default_checks().at("lifecycle.provision_state")(load_with("lifecycle.provision_state", "active")));
   EXPECT_TRUE(default_checks().at("source.settle")(load_with("source.settle", "3s")));
 }
 
