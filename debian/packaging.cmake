@@ -15,7 +15,8 @@ set(EIGHTSYNC_DEBIAN_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(EIGHTSYNC_DEBIAN_OUT "${CMAKE_BINARY_DIR}/debian")
 file(MAKE_DIRECTORY "${EIGHTSYNC_DEBIAN_OUT}")
 
-# The conffile: the example config with every setting commented out, under a header of its own
+# The conffile: the example config with every setting commented out where it stands ("  #type: csv";
+# its comments stay "# ..."), under a header of its own
 # (the example's own header, which describes the example, is left out).
 set(example "${PROJECT_SOURCE_DIR}/config/eightsync.example.yaml")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${example}" "${EIGHTSYNC_DEBIAN_DIR}/conffile_head.yaml")
@@ -25,7 +26,7 @@ if(rules_at EQUAL -1)
   message(FATAL_ERROR "${example}: no \"# Rules for every key:\" line to start the conffile at")
 endif()
 string(SUBSTRING "${body}" ${rules_at} -1 body)
-string(REGEX REPLACE "\n( *)([^ #\n])" "\n#\\1\\2" body "\n${body}")
+string(REGEX REPLACE "\n( *)([^ #\n])" "\n\\1#\\2" body "\n${body}")
 string(SUBSTRING "${body}" 1 -1 body)
 file(READ "${EIGHTSYNC_DEBIAN_DIR}/conffile_head.yaml" head)
 file(WRITE "${EIGHTSYNC_DEBIAN_OUT}/eightsync.yaml" "${head}${body}")

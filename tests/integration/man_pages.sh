@@ -3,8 +3,8 @@
 # man/eightsync.1 against the binary's own help (CLI11): every command `eightsync --help` lists
 # (and each subcommand of those) has a section (.SS COMMAND) naming each of its options and
 # positionals, with the default --help shows; the page names no command or option the binary
-# lacks; EXIT STATUS lists every exit code of `eightsync --help`. Both pages render without a
-# warning from man. The keys and defaults of eightsync.yaml(5) are checked by unit_config
+# lacks; EXIT STATUS lists every exit code of `eightsync --help`. man/eightsync-emulator.1
+# against `eightsync-emulator --help` the same way. The pages render without a warning from man. The keys and defaults of eightsync.yaml(5) are checked by unit_config
 # (tests/unit/config/man_page_test.cpp).
 source "$(dirname "$0")/lib.bash"
 
@@ -29,26 +29,20 @@ man_section() {
     on { print }' "$WORK/page"
 }
 
-# check_command CMD...: the command's section names each option of its --help (with the default
-# shown there) and each positional, and its .TP entries name no option --help lacks.
-check_command() {
-  local name="$*" section opt line default entry
-  section=$(man_section "$name")
-  [ -n "$section" ] || fail "eightsync.1 has no section .SS $name"
-  checks=$((checks + 1))
-  "$EIGHTSYNC" "$@" --help >"$WORK/help" || fail "eightsync $name --help exited $?"
-  local -a help_opts=()
+# check_options NAME SECTION HELP: SECTION (man page source) names each option of HELP (a
+# --help output) with the default shown there, and each positional; its .TP entries name no
+# option HELP lacks. NAME says where, in a failure.
+check_options() {
+  local name=$1 section=$2 help=$3 opt line default entry
+  local -a help_opts=() split=()
   while IFS= read -r line; do
-    local names=${line%% *} rest=${line#* }
-    [ "$rest" = "$line" ] && rest=""
     default=""
-    case "$rest" in *=*) default=${rest#*=} ;; esac
-    IFS=, read -r -a split <<<"$names"
+    case "$line" in *=*) default=${line##*=} ;; esac
+    IFS=, read -r -a split <<<"${line%% *}"
     for opt in "${split[@]}"; do
       help_opts+=("$opt")
       [ "$opt" = -h ] || [ "$opt" = --help ] && continue
-      grep -qE -- "(^|[^a-z-])$opt([^a-z-]|$)" <<<"$section" ||
-        fail "eightsync.1, .SS $name: no $opt (eightsync $name --help has it)"
+      grep -qE -- "(^|[^a-z-])$opt([^a-z-]|$)" <<<"$section" || fail "$name: no $opt (--help has it)"
       checks=$((checks + 1))
     done
     if [ -n "$default" ]; then
@@ -57,24 +51,35 @@ check_command() {
         /^\.TP/ { getline l; on = (index(l, opt) > 0); next }
         /^\.(PP|SS|SH)/ { on = 0 }
         on { print }' <<<"$section")
-      grep -qF -- "Default: $default" <<<"$entry" ||
-        fail "eightsync.1, .SS $name: ${split[-1]} does not say Default: $default (as --help does)"
+      grep -qF -- "Default: $default" <<<"$(tr '\n' ' ' <<<"$entry")" ||
+        fail "$name: ${split[-1]} does not say Default: $default (as --help does)"
       checks=$((checks + 1))
     fi
+  # Each option line of Options:, up to its description (two spaces on), e.g.
+  # "--max-page-size UINT:UINT in [1 - 1000000]=100".
   done < <(awk '/^Options:$/ { on = 1; next } on && /^$/ { exit }
-                on && /^  -/ { sub(/^  /, ""); split($0, f, " "); print f[1] " " f[2] }' "$WORK/help")
-  [ ${#help_opts[@]} -gt 1 ] || fail "eightsync $name --help lists no options"
+                on && /^  -/ { sub(/^  /, ""); i = index($0, "  "); if (i) $0 = substr($0, 1, i - 1); print }' "$help")
+  [ ${#help_opts[@]} -gt 1 ] || fail "$name: --help lists no options"
   while IFS= read -r line; do
-    grep -qw -- "${line%% *}" <<<"$section" ||
-      fail "eightsync.1, .SS $name: no ${line%% *} (a positional of eightsync $name)"
+    grep -qw -- "$line" <<<"$section" || fail "$name: no $line (a positional of --help)"
     checks=$((checks + 1))
-  done < <(awk '/^Positionals:$/ { on = 1; next } on && /^$/ { exit } on && /^  [A-Z]/ { print $1 }' "$WORK/help")
+  done < <(awk '/^Positionals:$/ { on = 1; next } on && /^$/ { exit } on && /^  [A-Z]/ { print $1 }' "$help")
   # Each option the section's .TP entries name is one --help has.
   while IFS= read -r opt; do
     grep -qxF -- "$opt" <<<"$(printf '%s\n' "${help_opts[@]}")" ||
-      fail "eightsync.1, .SS $name: documents $opt, which eightsync $name --help does not have"
+      fail "$name: documents $opt, which --help does not have"
     checks=$((checks + 1))
   done < <(awk '/^\.TP/ { getline l; print l }' <<<"$section" | grep -oE -- '(^|[ "])--?[a-z][a-z-]*' | tr -d ' "')
+}
+
+# check_command CMD...: the section .SS CMD of eightsync.1 against `eightsync CMD --help`.
+check_command() {
+  local section
+  section=$(man_section "$*")
+  [ -n "$section" ] || fail "eightsync.1 has no section .SS $*"
+  checks=$((checks + 1))
+  "$EIGHTSYNC" "$@" --help >"$WORK/help" || fail "eightsync $* --help exited $?"
+  check_options "eightsync.1, .SS $*" "$section" "$WORK/help"
 }
 
 # Every command and subcommand of --help, and no section for one it lacks.
@@ -114,9 +119,17 @@ while read -r code; do
   checks=$((checks + 1))
 done <"$WORK/codes"
 
-# Both pages render without a warning (what lintian checks too).
+# eightsync-emulator.1's OPTIONS against `eightsync-emulator --help`.
+if [ -n "${EIGHTSYNC_EMULATOR:-}" ]; then
+  sed -e 's/\\-/-/g' "$EIGHTSYNC_SOURCE_DIR/man/eightsync-emulator.1" >"$WORK/emu-page"
+  "$EIGHTSYNC_EMULATOR" --help >"$WORK/emu-help" || fail "eightsync-emulator --help exited $?"
+  check_options "eightsync-emulator.1, OPTIONS" \
+    "$(awk '/^\.SH OPTIONS/ { on = 1; next } /^\.SH / { on = 0 } on { print }' "$WORK/emu-page")" "$WORK/emu-help"
+fi
+
+# The pages render without a warning (what lintian checks too).
 if command -v man >/dev/null; then
-  for p in eightsync.1 eightsync.yaml.5; do
+  for p in eightsync.1 eightsync.yaml.5 eightsync-emulator.1; do
     LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z \
       "$EIGHTSYNC_SOURCE_DIR/man/$p" >/dev/null 2>"$WORK/man.err" || fail "man could not render $p"
     [ ! -s "$WORK/man.err" ] || { cat "$WORK/man.err"; fail "man warns about $p"; }

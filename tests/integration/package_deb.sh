@@ -66,7 +66,8 @@ expect_files "$DEB" "-rw-r--r-- /etc/eightsync/eightsync.yaml
 expect_files "$EMU_DEB" "-rwxr-xr-x /usr/bin/eightsync-emulator
 -rw-r--r-- /usr/share/doc/eightsync-emulator/changelog.gz
 -rw-r--r-- /usr/share/doc/eightsync-emulator/copyright
--rw-r--r-- /usr/share/lintian/overrides/eightsync-emulator"
+-rw-r--r-- /usr/share/lintian/overrides/eightsync-emulator
+-rw-r--r-- /usr/share/man/man1/eightsync-emulator.1.gz"
 
 # Control data: name, version, architecture, the dependencies dpkg-shlibdeps found plus tzdata.
 field() { dpkg-deb -f "$1" "$2"; }
@@ -76,12 +77,23 @@ expect_eq "Architecture" "$(field "$DEB" Architecture)" "$arch"
 expect_eq "emulator Package" "$(field "$EMU_DEB" Package)" "eightsync-emulator"
 depends=$(field "$DEB" Depends)
 echo "Depends: $depends"
-# Every shared library the binary needs (ldd) comes from a package Depends names.
-for lib in $(ldd "$EIGHTSYNC" | awk '$3 ~ /^\// { print $3 }'); do
+depends_names=$(tr ',|' '\n\n' <<<"$depends" | awk '{ print $1 }')
+# Every shared library the binary links (its NEEDED entries, found where ldd finds them) comes
+# from a package Depends names (itself, or a name it provides, as libspdlog1.10 provides
+# libspdlog1.10-fmt9).
+needed=$(readelf -d "$EIGHTSYNC" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+[ -n "$needed" ] || fail "readelf found no NEEDED entries in $EIGHTSYNC"
+for lib in $(ldd "$EIGHTSYNC" | awk -v needed="$needed" '
+    BEGIN { split(needed, n, "\n"); for (i in n) want[n[i]] = 1 }
+    ($1 in want) && $3 ~ /^\// { print $3 }'); do
   owner=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null | head -1 | cut -d: -f1) ||
     owner=$(dpkg -S "$lib" 2>/dev/null | head -1 | cut -d: -f1) || true
   [ -n "$owner" ] || continue
-  grep -qE "(^|, )$owner( |,|$)" <<<"$depends" || fail "Depends lacks $owner (for $lib): $depends"
+  found=0
+  for name in "$owner" $(dpkg-query -W -f='${Provides}' "$owner" | tr ',' '\n' | awk '{ print $1 }'); do
+    grep -qxF -- "$name" <<<"$depends_names" && found=1
+  done
+  [ "$found" = 1 ] || fail "Depends lacks $owner (for $lib): $depends"
   checks=$((checks + 1))
 done
 for dep in tzdata "libc6 (>=" "systemd | systemd-standalone-sysusers"; do
@@ -97,10 +109,16 @@ for script in postinst prerm postrm; do
     { cat "$WORK/control"; fail "the control archive has no $script with mode 0755"; }
   checks=$((checks + 1))
 done
-# The postinst never enables or starts the service.
-dpkg-deb -I "$DEB" postinst >"$WORK/postinst"
+# The postinst never enables or starts the service; on an upgrade it restarts a running one.
+dpkg-deb -I "$DEB" postinst | grep -v '^ *#' >"$WORK/postinst"
 expect_not_in "$WORK/postinst" "enable"
-expect_not_in "$WORK/postinst" " start"
+for verb in start restart reload-or-restart; do
+  expect_not_in "$WORK/postinst" "invoke $verb"
+  expect_not_in "$WORK/postinst" "systemctl $verb"
+done
+expect_in "$WORK/postinst" "deb-systemd-invoke try-restart eightsync.service"
+dpkg-deb -I "$DEB" prerm >"$WORK/prerm"
+expect_in "$WORK/prerm" "deb-systemd-invoke stop eightsync.service"
 
 # lintian: no error, and every warning overridden with its reason (debian/lintian-overrides).
 if command -v lintian >/dev/null; then
@@ -119,14 +137,14 @@ ROOT="$WORK/root"
 mkdir -p "$ROOT"
 dpkg-deb -x "$DEB" "$ROOT"
 CONF="$ROOT/etc/eightsync/eightsync.yaml"
-if grep -vqE '^(#.*)?$' "$CONF"; then
-  grep -nvE '^(#.*)?$' "$CONF"
+if grep -vqE '^( *#.*)?$' "$CONF"; then
+  grep -nvE '^( *#.*)?$' "$CONF"
   fail "the default /etc/eightsync/eightsync.yaml has lines above that are not comments"
 fi
 checks=$((checks + 1))
 # Uncommented, it is the example's settings: the example's own lines from its rules on.
 sed -n '/^# Rules for every key:/,$p' "$EIGHTSYNC_SOURCE_DIR/config/eightsync.example.yaml" >"$WORK/example.tail"
-sed -n '/^# Rules for every key:/,$p' "$CONF" | sed -E 's/^#( *[^ #])/\1/' >"$WORK/conf.tail"
+sed -n '/^# Rules for every key:/,$p' "$CONF" | sed -E 's/^( *)#([^ #])/\1\2/' >"$WORK/conf.tail"
 diff -u "$WORK/example.tail" "$WORK/conf.tail" ||
   fail "the default config, uncommented, is not the example's settings"
 checks=$((checks + 1))
@@ -146,8 +164,14 @@ else
   echo "skipped: systemd-sysusers, systemd-tmpfiles (not installed)"
 fi
 if command -v systemd-analyze >/dev/null; then
-  unit_verify "$ROOT/usr/lib/systemd/system/eightsync.service" "as packaged" --root="$ROOT"
-  unit_exposure "$ROOT/usr/lib/systemd/system/eightsync.service" "as packaged" "$MAX_EXPOSURE"
+  # The packaged unit, starting the packaged binary where it was extracted (verify checks that
+  # ExecStart= is executable; the rest of the unit, /bin/kill included, is judged as it stands).
+  mkdir -p "$WORK/units"
+  sed "s#^ExecStart=/usr/bin/eightsync #ExecStart=$ROOT/usr/bin/eightsync #" \
+    "$ROOT/usr/lib/systemd/system/eightsync.service" >"$WORK/units/eightsync.service"
+  expect_in "$WORK/units/eightsync.service" "ExecStart=$ROOT/usr/bin/eightsync run -c /etc/eightsync/eightsync.yaml"
+  unit_verify "$WORK/units/eightsync.service" "as packaged"
+  unit_exposure "$WORK/units/eightsync.service" "as packaged" "$MAX_EXPOSURE"
 else
   echo "skipped: systemd-analyze (not installed)"
 fi

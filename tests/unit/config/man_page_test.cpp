@@ -188,7 +188,10 @@ TEST(man_page, states_each_default_of_the_defaults_table) {
   for (const auto& [key, check] : default_checks()) {
     const auto it = entries.find(key);
     if (it == entries.end()) continue;  // reported by has_an_entry_for_every_key_and_no_other
-    ASSERT_TRUE(it->second.default_) << key << ": the man page states no \"Default: \\fB...\\fR\"";
+    if (!it->second.default_) {
+      ADD_FAILURE() << key << ": the man page states no \"Default: \\fB...\\fR\"";
+      continue;
+    }
     SCOPED_TRACE(key + ": " + *it->second.default_);
     std::optional<eightsync_config> cfg;
     try {
