@@ -8,8 +8,9 @@
 #             never writes to /etc);
 #   emulator  eightsync-emulator (tests/emulator).
 # service and conffile make the package eightsync, emulator the package eightsync-emulator.
-# Each package also gets /usr/share/doc/PACKAGE/copyright and changelog.gz, and
-# /usr/share/lintian/overrides/PACKAGE (debian/PACKAGE.lintian-overrides).
+# Each package also gets /usr/share/doc/PACKAGE/copyright and changelog.gz, and, when
+# debian/PACKAGE.lintian-overrides exists, /usr/share/lintian/overrides/PACKAGE: each override
+# there says why, in a comment above it.
 
 set(EIGHTSYNC_DEBIAN_DIR "${CMAKE_CURRENT_LIST_DIR}")
 set(EIGHTSYNC_DEBIAN_OUT "${CMAKE_BINARY_DIR}/debian")
@@ -55,8 +56,11 @@ foreach(pkg IN LISTS packages)
   endif()
   install(FILES "${EIGHTSYNC_DEBIAN_DIR}/copyright" "${EIGHTSYNC_DEBIAN_OUT}/changelog.gz"
           DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/doc/${pkg}" COMPONENT ${comp})
-  install(FILES "${EIGHTSYNC_DEBIAN_DIR}/${pkg}.lintian-overrides" DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides"
-          RENAME ${pkg} COMPONENT ${comp})
+  # None today: lintian (it.package_deb) finds no warning to override.
+  if(EXISTS "${EIGHTSYNC_DEBIAN_DIR}/${pkg}.lintian-overrides")
+    install(FILES "${EIGHTSYNC_DEBIAN_DIR}/${pkg}.lintian-overrides"
+            DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides" RENAME ${pkg} COMPONENT ${comp})
+  endif()
 endforeach()
 
 set(CPACK_GENERATOR DEB)
