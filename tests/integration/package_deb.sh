@@ -203,6 +203,7 @@ getent passwd eightsync >/dev/null && had_user=1
 # What the test made is undone whatever happens: the package, the directories, the user.
 system_cleanup() {
   dpkg --purge eightsync >/dev/null 2>&1 || true
+  dpkg-statoverride --remove /etc/eightsync/eightsync.yaml >/dev/null 2>&1 || true
   rm -rf /var/lib/eightsync /etc/eightsync
   if [ "$had_user" = 0 ]; then
     userdel eightsync 2>/dev/null || true
@@ -221,6 +222,8 @@ expect_eq "dpkg status" "$(dpkg-query -W -f='${Status}' eightsync)" "install ok 
 getent passwd eightsync >/dev/null || fail "the postinst made no user eightsync"
 expect_eightsync_dirs ""
 expect_eq "the conffile's owner and mode" "$(stat -c '%a %U %G' /etc/eightsync/eightsync.yaml)" "640 root eightsync"
+expect_eq "the conffile's statoverride" "$(dpkg-statoverride --list /etc/eightsync/eightsync.yaml)" \
+  "root eightsync 0640 /etc/eightsync/eightsync.yaml"
 run_cmd 0 man -w eightsync
 expect_in "$WORK/out" "/usr/share/man/man1/eightsync.1.gz"
 run_cmd 0 man -w 5 eightsync.yaml
@@ -259,6 +262,7 @@ echo "--- dpkg -P eightsync"
 run_cmd 0 dpkg -P eightsync
 cat "$WORK/out" "$WORK/err"
 [ ! -e /etc/eightsync/eightsync.yaml ] || fail "the purge left the conffile"
+expect_eq "the statoverride after the purge" "$(dpkg-statoverride --list /etc/eightsync/eightsync.yaml || true)" ""
 [ -f /var/lib/eightsync/state.db ] || fail "the purge removed /var/lib/eightsync/state.db (audit evidence)"
 checks=$((checks + 2))
 expect_eq "the purge's note" "$(cat "$WORK/out" "$WORK/err" | grep -c 'kept /var/lib/eightsync.*rm -rf /var/lib/eightsync')" "1"
