@@ -223,7 +223,7 @@ getent passwd eightsync >/dev/null || fail "the postinst made no user eightsync"
 expect_eightsync_dirs ""
 expect_eq "the conffile's owner and mode" "$(stat -c '%a %U %G' /etc/eightsync/eightsync.yaml)" "640 root eightsync"
 expect_eq "the conffile's statoverride" "$(dpkg-statoverride --list /etc/eightsync/eightsync.yaml)" \
-  "root eightsync 0640 /etc/eightsync/eightsync.yaml"
+  "root eightsync 640 /etc/eightsync/eightsync.yaml"
 run_cmd 0 man -w eightsync
 expect_in "$WORK/out" "/usr/share/man/man1/eightsync.1.gz"
 run_cmd 0 man -w 5 eightsync.yaml
