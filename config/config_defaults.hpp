@@ -93,6 +93,8 @@ inline constexpr double safety_max_deactivation_percent = 5;
 inline constexpr std::size_t safety_max_creates = 100;
 inline constexpr std::size_t safety_max_updates = 500;
 inline constexpr std::size_t safety_max_adoptions = 50;
+/// safety.max_reactivations: activations at a start date and rehires, per cycle.
+inline constexpr std::size_t safety_max_reactivations = 10;
 inline constexpr double safety_max_source_shrink_percent = 10;
 inline constexpr double safety_min_listed_linked_percent = 50;
 /// Key churn (not config keys yet: the planner's alone): many new and many missing keys at once

@@ -57,9 +57,14 @@ constexpr std::array<sv, 1> leavers_keys{"missing_from_source"};
 constexpr std::array<sv, 12> lifecycle_keys{
     "start_date", "end_date", "date_formats",           "null_dates",      "time_zone", "default_time_zone",
     "start_time", "end_time", "provision_before_start", "provision_state", "pre_hire",  "rehire_gap"};
-constexpr std::array<sv, 7> safety_keys{
-    "max_deactivations",         "max_deactivation_percent", "max_creates", "max_updates", "max_adoptions",
-    "max_source_shrink_percent", "min_listed_linked_percent"};
+constexpr std::array<sv, 8> safety_keys{"max_deactivations",
+                                        "max_deactivation_percent",
+                                        "max_creates",
+                                        "max_updates",
+                                        "max_adoptions",
+                                        "max_reactivations",
+                                        "max_source_shrink_percent",
+                                        "min_listed_linked_percent"};
 constexpr std::array<sv, 1> failing_keys{"manual_action_after"};
 constexpr std::array<sv, 1> state_keys{"path"};
 constexpr std::array<sv, 1> audit_keys{"retention"};
@@ -1308,6 +1313,7 @@ class loader {
     count(s.get("max_creates"), out.max_creates, 0, unlimited);
     count(s.get("max_updates"), out.max_updates, 0, unlimited);
     count(s.get("max_adoptions"), out.max_adoptions, 0, unlimited);
+    count(s.get("max_reactivations"), out.max_reactivations, 0, unlimited);
     percent(s.get("max_source_shrink_percent"), out.max_source_shrink_percent);
     percent(s.get("min_listed_linked_percent"), out.min_listed_linked_percent);
   }

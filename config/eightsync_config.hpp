@@ -100,6 +100,7 @@ struct safety_config {
   std::size_t max_creates = defaults::safety_max_creates;                       ///< per cycle
   std::size_t max_updates = defaults::safety_max_updates;                       ///< per cycle
   std::size_t max_adoptions = defaults::safety_max_adoptions;                   ///< per cycle
+  std::size_t max_reactivations = defaults::safety_max_reactivations;           ///< per cycle
   double max_source_shrink_percent =
       defaults::safety_max_source_shrink_percent;  ///< vs the last good export, 0..100
   double min_listed_linked_percent =

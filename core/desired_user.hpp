@@ -1,8 +1,11 @@
 #pragma once
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +34,19 @@ class desired_user {
   std::uint64_t hash = 0;   ///< stable content hash of the owned attributes, `active` excluded
   std::uint32_t owned = 0;  ///< bit i set when the mapping owns attribute i
   bool active = true;       ///< what the mapping's `active` condition says
+  bool pre_hire = false;    ///< lifecycle.pre_hire holds: a future hire, whatever `active` says
+
+  /// When access starts, from lifecycle.start_date in the person's zone; nullopt: no start date
+  /// (or no `lifecycle:` block). Never throws.
+  std::optional<std::chrono::sys_seconds> starts_at() const noexcept { return instant(starts_at_); }
+  /// When access ends, from lifecycle.end_date; nullopt: no end date. Never throws.
+  std::optional<std::chrono::sys_seconds> ends_at() const noexcept { return instant(ends_at_); }
+  /// Sets the instants access starts and ends (nullopt: no date). Never throws.
+  void set_window(std::optional<std::chrono::sys_seconds> start,
+                  std::optional<std::chrono::sys_seconds> end) noexcept {
+    starts_at_ = start ? start->time_since_epoch().count() : no_instant;
+    ends_at_ = end ? end->time_since_epoch().count() : no_instant;
+  }
 
   /// The value of `a` (empty when not owned); valid until the user is changed. Never throws.
   std::string_view get(attribute a) const noexcept {
@@ -72,6 +88,15 @@ class desired_user {
   }
 
  private:
+  // The dates as seconds since the epoch, no_instant for none: two words, not two optionals.
+  static constexpr std::int64_t no_instant = std::numeric_limits<std::int64_t>::min();
+  static std::optional<std::chrono::sys_seconds> instant(std::int64_t s) noexcept {
+    if (s == no_instant) return std::nullopt;
+    return std::chrono::sys_seconds{std::chrono::seconds{s}};
+  }
+
+  std::int64_t starts_at_ = no_instant;
+  std::int64_t ends_at_ = no_instant;
   std::string packed_;
   std::array<value_slot, attribute_count> slots_{};
 };

@@ -237,22 +237,27 @@ sys_seconds access_end(const parsed_date& end, const date::time_zone& zone, cons
 expected<access_window, date_error> make_access_window(const std::optional<parsed_date>& start,
                                                        const std::optional<parsed_date>& end,
                                                        const date::time_zone& zone, const day_times& times,
-                                                       sys_seconds now) {
+                                                       std::optional<sys_seconds> now, seconds rehire_gap) {
   access_window w;
   if (start) {
     w.start = access_start(*start, zone, times);
-    warn_if_far("start date", *start, *w.start, now, w.warnings);
+    if (now) warn_if_far("start date", *start, *w.start, *now, w.warnings);
   }
   if (end) {
     w.end = access_end(*end, zone, times);
-    warn_if_far("end date", *end, *w.end, now, w.warnings);
+    if (now) warn_if_far("end date", *end, *w.end, *now, w.warnings);
+  }
+  if (w.start && w.end && *w.end <= *w.start && *w.start - *w.end <= rehire_gap) {
+    w.earlier_end = w.end;
+    w.end.reset();
+    return w;
   }
   if (w.start && w.end && *w.end <= *w.start) {
-    return unexpected<date_error>{date_error{
-        date_problem::invalid_date_range, "expected an end after the start, found access ending at " +
-                                              format_utc(*w.end) + " (end date " + day_text(end->day) +
-                                              ") and starting at " + format_utc(*w.start) + " (start date " +
-                                              day_text(start->day) + ")"}};
+    return unexpected<date_error>{
+        date_error{date_problem::invalid_date_range,
+                   "expected an end after the start, found access ending at " + format_utc(*w.end) +
+                       " (end date " + day_text(end->day) + ") and starting at " + format_utc(*w.start) +
+                       " (start date " + day_text(start->day) + "), more than lifecycle.rehire_gap apart"}};
   }
   return w;
 }

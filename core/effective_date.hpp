@@ -112,6 +112,9 @@ struct access_window {
   std::optional<std::chrono::sys_seconds> start;  ///< when access starts; nullopt: no start date
   std::optional<std::chrono::sys_seconds> end;    ///< when access ends; nullopt: no end date
   std::vector<std::string> warnings;              ///< e.g. a date more than 5 years from now
+  /// A rehire: the end of an earlier employment, at most lifecycle.rehire_gap before `start`.
+  /// Access is kept across the gap, and `end` is then unset.
+  std::optional<std::chrono::sys_seconds> earlier_end;
 };
 
 /// Why a person's dates cannot be used (the quarantine reason names these).
@@ -127,13 +130,15 @@ struct date_error {
   std::string message;
 };
 
-/// The window for `start` and `end` (either may be absent) in `zone`, at `now`: invalid_date_range
-/// when access would end at or before its start; a warning for each date more than
-/// far_date_warning_after before or after `now`. Throws as local_to_utc, and std::bad_alloc.
-expected<access_window, date_error> make_access_window(const std::optional<parsed_date>& start,
-                                                       const std::optional<parsed_date>& end,
-                                                       const date::time_zone& zone, const day_times& times,
-                                                       std::chrono::sys_seconds now);
+/// The window for `start` and `end` (either may be absent) in `zone`, at `now`: a warning for
+/// each date more than far_date_warning_after before or after `now` (none without `now`). When access would
+/// end at or before its start: a rehire (the end of an earlier employment, access kept across the gap) when
+/// the start comes at most `rehire_gap` after the end, otherwise invalid_date_range. With the default times,
+/// an end date the day before the start date is a gap of 0. Throws as local_to_utc, and std::bad_alloc.
+expected<access_window, date_error> make_access_window(
+    const std::optional<parsed_date>& start, const std::optional<parsed_date>& end,
+    const date::time_zone& zone, const day_times& times, std::optional<std::chrono::sys_seconds> now,
+    std::chrono::seconds rehire_gap = std::chrono::seconds{0});
 
 /// `t` as "2025-03-09T07:00:00Z", for messages and logs. Throws only std::bad_alloc.
 std::string format_utc(std::chrono::sys_seconds t);

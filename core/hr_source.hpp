@@ -66,6 +66,8 @@ class hr_source {
   virtual std::uintmax_t expected_bytes() const noexcept = 0;
 };
 
+struct lifecycle_reading;  // core/user_mapper.hpp
+
 /// The HR side of a cycle, read and mapped: what `preview` shows and a cycle plans from.
 struct hr_snapshot {
   source_summary source;
@@ -76,7 +78,9 @@ struct hr_snapshot {
 /// problem with the whole export (see hr_source::read), or a key or mapped column missing from
 /// its header, comes back as a source_error naming the origin. Throws only on bugs and
 /// out-of-memory.
+/// With `lifecycle`, each row's effective dates are read too (see user_mapper::set_lifecycle).
 expected<hr_snapshot, source_error> read_and_map(hr_source& source, const mapping_rules& rules,
-                                                 const std::string& key_column);
+                                                 const std::string& key_column,
+                                                 const lifecycle_reading* lifecycle = nullptr);
 
 }  // namespace eightsync::core

@@ -3,7 +3,7 @@
 namespace eightsync::core {
 
 bool leaver_rule::row_has_left(const desired_user& d) const noexcept {
-  return !d.active;
+  return is_leaver(intent(d));
 }
 
 bool leaver_rule::missing_is_leaver() const noexcept {
@@ -17,6 +17,8 @@ std::string_view leaver_rule::deactivation_reason(leaver_reason why) noexcept {
     case leaver_reason::missing_from_source:
       return "The HR key is no longer in the export (leavers.missing_from_source: deactivate); 8x8 shows the "
              "user active.";
+    case leaver_reason::end_date:
+      return "The end date HR set for this person has come (lifecycle.end_date)";
   }
   return "";
 }

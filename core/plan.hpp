@@ -43,10 +43,12 @@ namespace eightsync::core {
 /// - max_adoptions: more adoptions than safety.max_adoptions
 /// - export_stale: the HR export last changed longer ago than source.max_age: users missing from
 ///   it are not taken as leavers
+/// - max_reactivations: more activations and reactivations than safety.max_reactivations (a
+///   changed date format, or a `lifecycle:` block removed, can start many people at once)
 BOOST_DEFINE_FIXED_ENUM_CLASS(plan_hold_reason, std::uint8_t, max_deactivations, max_deactivation_percent,
                               max_creates, max_updates, source_shrink, empty_source, key_churn,
                               quarantined_without_key, waits_for_held, listing_lost_users, max_adoptions,
-                              export_stale)
+                              export_stale, max_reactivations)
 
 /// One safety hold: which limit tripped, and a sentence with the numbers.
 struct plan_hold {

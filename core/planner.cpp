@@ -231,9 +231,29 @@ bool is_fresh(time_point fetched_at, const planner_options& o) noexcept {
   return o.now - fetched_at <= o.max_snapshot_age;
 }
 
-// Whether the link's applied values differ from what HR wants now: the user needs a look.
-bool link_changed(const user_link& l, const desired_user& d) noexcept {
-  return !l.applied_hash || *l.applied_hash != d.hash || !l.applied_active || *l.applied_active != d.active;
+// Whether the link's applied values differ from what HR wants now: the user needs a look. A
+// future hire wants no particular `active` (an account made early keeps its state).
+bool link_changed(const user_link& l, const desired_user& d, const leaver_rule& rule) noexcept {
+  if (!l.applied_hash || *l.applied_hash != d.hash || !l.applied_active) return true;
+  const auto want = wanted_active(rule.intent(d));
+  return want && *l.applied_active != *want;
+}
+
+// When access starts for `d`, for reasons: "2025-03-03T08:00:00Z".
+std::string start_text(const desired_user& d) {
+  const auto start = d.starts_at();
+  return start ? format_utc(*start) : std::string("(no start date yet)");
+}
+
+// Why a future hire without an 8x8 user is not created yet.
+std::string future_hire_note(const desired_user& d, const lifecycle_policy& p) {
+  if (!d.starts_at())
+    return "A future hire without a start date (lifecycle.pre_hire): not created until HR sets one.";
+  if (p.provision_state == provision_state::none)
+    return "Starts at " + start_text(d) + ": created then (lifecycle.provision_state: none).";
+  return "Starts at " + start_text(d) + ": created from " +
+         format_utc(*d.starts_at() - std::chrono::ceil<std::chrono::seconds>(p.provision_before_start)) +
+         " (lifecycle.provision_before_start).";
 }
 
 bool has_fresh_copy(const user_link& l, const planner_options& o) noexcept {
@@ -405,7 +425,7 @@ class plan_builder {
         remote_(remote),
         state_(state),
         opt_(options),
-        leavers_(options.leavers),
+        leavers_(options.leavers, options.lifecycle, options.lifecycle_now()),
         sv_(desired, state) {}
 
   plan run();
@@ -687,9 +707,10 @@ void plan_builder::add_deactivation(std::string_view key, const remote_user& r, 
 bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const user_link* link,
                             managed_by how, bool adopted) {
   const std::string_view user_name = r.get(attribute::user_name);
-  if (leavers_.row_has_left(d)) {
+  const hr_intent intent = leavers_.intent(d);
+  if (is_leaver(intent)) {
     if (r.active()) {
-      std::string reason(leaver_rule::deactivation_reason(leaver_reason::status));
+      std::string reason(leaver_rule::deactivation_reason(leavers_.reason_for(d)));
       if (link && link->applied_active == false)
         reason += ", but 8x8 shows them active again (reactivated by hand?)";
       reason += "; 8x8 shows them active.";
@@ -704,14 +725,26 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
 
   bool rehire = false;
   if (!r.active()) {
-    if (link && link->applied_active == false) {
+    if (is_future_hire(intent)) {
+      // Made before the start date, or left from an earlier employment: it stays inactive until
+      // the start, and its attributes are kept up to date meanwhile.
+      add_note(d.key, r.id(), user_name, "Starts at " + start_text(d) + ": stays inactive until then.");
+    } else if (link && link->applied_active == false) {
       pending p;
       plan_entry& e = p.entry;
       e.kind = operation_kind::reactivate;
       e.hr_key = d.key;
       e.scim_id = std::string(r.id());
       e.user_name = std::string(user_name);
-      e.reason = "HR marks this person active again after eightsync deactivated them (a rehire).";
+      if (d.starts_at()) {
+        e.reason = "The start date HR set has come (" + start_text(d) + "): activated.";
+        // The directory entry waits for the activation of an account made before the start.
+        e.follow_ups.push_back(
+            make_manual(manual_action_kind::show_in_directory, d.key, r.id(), e.user_name,
+                        "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+      } else {
+        e.reason = "HR marks this person active again after eightsync deactivated them (a rehire).";
+      }
       e.body = scim_user_codec::active_patch(true);
       e.how = how;
       e.desired_active = true;
@@ -807,14 +840,14 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     }
     e.how = how;
     e.desired_hash = d.hash;
-    e.desired_active = true;
+    e.desired_active = rehire || r.active();
     updates_.push_back(std::move(p));
     return true;
   }
   if (rehire) {
     reactivations_.back().entry.desired_hash = d.hash;  // nothing else to apply
   } else if (link) {
-    add_refresh(*link, r, d.hash, true);
+    add_refresh(*link, r, d.hash, r.active());
     ++out_.unchanged_users;
   }
   return false;
@@ -827,7 +860,7 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
                  "state.db links several HR keys to 8x8 user " + l.scim_id + "; unlink all but one.");
     return;
   }
-  const bool changed = link_changed(l, d);
+  const bool changed = link_changed(l, d, leavers_);
   const remote_user* r = remote_for(li, changed);
   const std::string_view user_name = r ? r->get(attribute::user_name) : std::string_view(l.user_name);
   if (is_protected(opt_, d.get(attribute::user_name), user_name)) {
@@ -836,7 +869,7 @@ void plan_builder::plan_linked(const desired_user& d, std::uint32_t li) {
   }
   if (!r) {
     if (authoritative_) {
-      if (!d.active) {
+      if (leavers_.row_has_left(d)) {
         add_note(d.key, l.scim_id, l.user_name,
                  "HR says inactive and the linked 8x8 user is no longer listed.");
         return;
@@ -897,7 +930,7 @@ plan_builder::unlinked_index plan_builder::index_unlinked(std::vector<row_match>
   unlinked_index index{chained_index(false, rows), chained_index(true, rows), chained_index(true, rows)};
   for (std::size_t u = 0; u < rows; ++u) {
     const desired_user& d = desired_.users[unlinked_[u]];
-    if (d.active) ++new_keys_;
+    if (leavers_.creates(d)) ++new_keys_;
     if (is_protected(opt_, d.get(attribute::user_name))) {
       add_note(d.key, {}, d.get(attribute::user_name),
                "On the protect list: eightsync never creates or adopts it.");
@@ -1055,7 +1088,7 @@ void plan_builder::adopt_matched(const desired_user& d, const row_match& m) {
   if (m.count > 1) {
     const remote_user& a = remote_.users[m.first];
     const remote_user& b = remote_.users[m.second];
-    if (d.active || a.active() || b.active()) {
+    if (!leavers_.row_has_left(d) || a.active() || b.active()) {
       add_conflict(plan_conflict_kind::one_row_two_users, d, {std::string(a.id()), std::string(b.id())},
                    "this HR row matches " + std::to_string(m.count) + " 8x8 users (by " + matched_by + ").");
     } else {
@@ -1067,7 +1100,7 @@ void plan_builder::adopt_matched(const desired_user& d, const row_match& m) {
   const std::string_view user_name = r.get(attribute::user_name);
   // An inactive HR row is only worth a conflict when the 8x8 user it points at is active.
   const auto conflict_or_note = [&](plan_conflict_kind kind, std::string reason) {
-    if (d.active || r.active()) {
+    if (!leavers_.row_has_left(d) || r.active()) {
       add_conflict(kind, d, {std::string(r.id())}, std::move(reason));
     } else {
       add_note(d.key, r.id(), user_name, "Inactive in HR and in 8x8: not adopted (" + reason + ")");
@@ -1097,7 +1130,7 @@ void plan_builder::adopt_matched(const desired_user& d, const row_match& m) {
     return;
   }
   if (!r.active()) {
-    if (d.active) {
+    if (leavers_.creates(d)) {
       add_conflict(plan_conflict_kind::match_deactivated, d, {std::string(r.id())},
                    "the matching 8x8 user " + std::string(user_name) +
                        " is deactivated; eightsync adopts only active users (a rehire of an old account?).");
@@ -1121,20 +1154,25 @@ void plan_builder::adopt_matched(const desired_user& d, const row_match& m) {
              (is_blank(ext) ? "empty." : "equal.");
   e.how = managed_by::matched;
   // It runs after this plan's deactivations: record what 8x8 will show by then.
-  e.desired_active = d.active;
+  e.desired_active = !leavers_.row_has_left(d);
   adopts_.push_back(std::move(p));
   const std::size_t adopt_index = adopts_.size() - 1;
   const bool updating = evaluate(d, r, nullptr, managed_by::matched, true);
   // Only a user already as HR wants is recorded as applied by the adoption itself.
-  if (!updating && d.active) adopts_[adopt_index].entry.desired_hash = d.hash;
+  if (!updating && !leavers_.row_has_left(d)) adopts_[adopt_index].entry.desired_hash = d.hash;
 }
 
 // A row that matched no 8x8 user (row `u` of the unlinked rows): create it, or say why not.
 void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, const row_match& m,
                                     const chained_index& by_user_name) {
   const std::string_view hr_user_name = d.get(attribute::user_name);
-  if (!d.active) {
-    ++out_.unmatched_inactive;
+  const std::optional<bool> create_as = leavers_.creates(d);
+  if (!create_as) {
+    if (is_future_hire(leavers_.intent(d))) {
+      add_note(d.key, {}, hr_user_name, future_hire_note(d, leavers_.lifecycle()));
+    } else {
+      ++out_.unmatched_inactive;
+    }
     return;
   }
   const bool create_new = m.create_new;
@@ -1148,7 +1186,7 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
   }
   std::uint32_t twin = npos;
   by_user_name.for_each(hr_user_name, {}, [&](std::uint32_t v) {
-    if (v != u && twin == npos && desired_.users[unlinked_[v]].active) twin = v;
+    if (v != u && twin == npos && leavers_.creates(desired_.users[unlinked_[v]])) twin = v;
   });
   if (twin != npos) {
     const std::string_view other = desired_.users[unlinked_[twin]].key;
@@ -1208,9 +1246,12 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
   e.hr_key = d.key;
   e.user_name = std::string(trim(hr_user_name));
   e.claimed_external_id = std::string(trim(claimed_external_id(d)));
-  e.reason = create_new ? "The operator ran `eightsync link " + d.key + " --create-new`."
-                        : std::string("HR lists this person as active and no 8x8 user matches them.");
-  e.body = scim_user_codec::create_body(d, out_.site_schema.urn);
+  e.reason = create_new   ? "The operator ran `eightsync link " + d.key + " --create-new`."
+             : *create_as ? std::string("HR lists this person as active and no 8x8 user matches them.")
+                          : "Starts at " + start_text(d) +
+                                ": created inactive ahead of the start (lifecycle.provision_before_start), "
+                                "activated then.";
+  e.body = scim_user_codec::create_body(d, out_.site_schema.urn, *create_as);
   if (new_site) {
     e.unseen_site = std::string(site);
     note_unseen_site(site, d.key);
@@ -1221,13 +1262,16 @@ void plan_builder::create_unmatched(std::uint32_t u, const desired_user& d, cons
   }
   e.how = managed_by::created;
   e.desired_hash = d.hash;
-  e.desired_active = true;
+  e.desired_active = *create_as;
   e.follow_ups.push_back(
       make_manual(manual_action_kind::assign_license, d.key, {}, e.user_name,
                   "Assign an X Series license to " + e.user_name + " in Admin Console (SCIM cannot)."));
-  e.follow_ups.push_back(
-      make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
-                  "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+  // An account made inactive before its start is shown in the directory when it is activated.
+  if (*create_as) {
+    e.follow_ups.push_back(
+        make_manual(manual_action_kind::show_in_directory, d.key, {}, e.user_name,
+                    "Show " + e.user_name + " in the Company Directory in Admin Console (SCIM cannot)."));
+  }
   creates_.push_back(std::move(p));
 }
 
@@ -1483,6 +1527,15 @@ void plan_builder::apply_limit_holds(std::size_t managed_after) {
     hold_all(creates_, h);
     out_.holds.push_back(h);
   }
+  if (reactivations_.size() > s.max_reactivations) {
+    const plan_hold h{plan_hold_reason::max_reactivations,
+                      std::to_string(reactivations_.size()) +
+                          " activations and rehires exceed safety.max_reactivations (" +
+                          std::to_string(s.max_reactivations) +
+                          "). Many at once can mean a changed date format or a removed lifecycle: block."};
+    hold_all(reactivations_, h);
+    out_.holds.push_back(h);
+  }
   if (adopts_.size() > s.max_adoptions) {
     const plan_hold h{plan_hold_reason::max_adoptions,
                       std::to_string(adopts_.size()) + " adoptions exceed safety.max_adoptions (" +
@@ -1654,7 +1707,7 @@ std::vector<needed_read> leaver_reads(const mapping_result& desired, const plann
                                       const planner_options& options) {
   std::vector<needed_read> out;
   const state_view sv(desired, state);
-  const leaver_rule leavers(options.leavers);
+  const leaver_rule leavers(options.leavers, options.lifecycle, options.lifecycle_now());
   // A link state.db already records as deactivated is no leaver to hurry: the full plan decides.
   const auto known_inactive = [](const user_link& l) { return l.applied_active && !*l.applied_active; };
   for (std::size_t i = 0; i < desired.users.size(); ++i) {
@@ -1665,7 +1718,9 @@ std::vector<needed_read> leaver_reads(const mapping_result& desired, const plann
     if (!leavers.row_has_left(d) || known_inactive(l)) continue;
     if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
     out.push_back({read_kind::get_by_id, d.key, l.scim_id,
-                   "HR marks this person as left: read and deactivated before anything else."});
+                   leavers.reason_for(d) == leaver_reason::end_date
+                       ? "The end date HR set has come: read and deactivated before anything else."
+                       : "HR marks this person as left: read and deactivated before anything else."});
   }
   if (leavers.missing_is_leaver()) {
     for (std::size_t li = 0; li < state.links.size(); ++li) {
@@ -1685,7 +1740,7 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
                          const planner_options& options) {
   read_strategy out;
   const state_view sv(desired, state);
-  const leaver_rule leavers(options.leavers);
+  const leaver_rule leavers(options.leavers, options.lifecycle, options.lifecycle_now());
   std::vector<needed_read> gets;
   std::vector<needed_read> lookups;
   // Lookups of new people who wait for a first complete listing: only a listing that cannot
@@ -1696,18 +1751,21 @@ read_strategy plan_reads(const mapping_result& desired, const planner_state& sta
     const desired_user& d = desired.users[i];
     if (const auto li = sv.link_of[i]; li != npos) {
       const user_link& l = state.links[li];
-      if (!link_changed(l, d) || has_fresh_copy(l, options)) continue;
+      if (!link_changed(l, d, leavers) || has_fresh_copy(l, options)) continue;
       if (is_protected(options, d.get(attribute::user_name), l.user_name)) continue;
       std::string why = "HR changed this user since the last applied state.";
-      if (l.applied_active && *l.applied_active != d.active) {
-        why =
-            leavers.row_has_left(d) ? "HR marks this person as left." : "HR marks this person active again.";
+      if (const auto want = wanted_active(leavers.intent(d));
+          want && l.applied_active && *l.applied_active != *want) {
+        why = !*want                      ? "HR marks this person as left."
+              : d.starts_at().has_value() ? "The start date HR set has come."
+                                          : "HR marks this person active again.";
       }
       gets.push_back({read_kind::get_by_id, d.key, l.scim_id, std::move(why)});
       continue;
     }
-    // Inactive rows without a link are only looked for by a full reconcile.
-    if (!d.active || is_protected(options, d.get(attribute::user_name))) continue;
+    // Rows without a link that are not created now (inactive, or a start further ahead than
+    // the provisioning window) are only looked for by a full reconcile.
+    if (!leavers.creates(d) || is_protected(options, d.get(attribute::user_name))) continue;
     const bool create_new = sv.create_new.find(d.key).count != 0;
     if (sv.open_conflicts.find(d.key).count && !create_new) continue;
     // Matching comes before any reason a create would wait (a taken userName, a refused site):

@@ -32,6 +32,9 @@ struct planner_options {
     /// Adoptions: SCIM takes over a user made in Admin Console, for good (its names and email
     /// stay read-only there even after SCIM is turned off).
     std::size_t max_adoptions = config::defaults::safety_max_adoptions;
+    /// Activations at a start date and rehires: a changed date format, or a `lifecycle:` block
+    /// removed, can make many at once.
+    std::size_t max_reactivations = config::defaults::safety_max_reactivations;
     /// HR rows read vs the last good cycle.
     double max_source_shrink_percent = config::defaults::safety_max_source_shrink_percent;
     /// A complete listing that shows fewer than this share of the linked users holds creates,
@@ -55,6 +58,15 @@ struct planner_options {
   std::uint32_t create_only = read_only_after_create_mask;
   protect_list protect;   ///< `protect:` userName globs
   leaver_policy leavers;  ///< `leavers:`, as the config has it (see leaver_rule)
+  /// `lifecycle:`: effective dates, evaluated at `now` + lifecycle_offset (disabled without the
+  /// block).
+  lifecycle_policy lifecycle;
+  /// `--as-of` (tests and dry runs): how far the lifecycle evaluation runs from `now`. Nothing
+  /// else moves: snapshot ages, the rate limiter and audit times keep the real clock.
+  std::chrono::seconds lifecycle_offset{0};
+
+  /// The instant the lifecycle rules are evaluated at. Never throws.
+  std::chrono::system_clock::time_point lifecycle_now() const noexcept { return now + lifecycle_offset; }
   safety_limits safety;
   /// target.visibility == all. When false (idp_only), a listing does not show every user, so
   /// "not listed" never means "not in 8x8" and every POST is looked up first.

@@ -18,8 +18,12 @@ namespace eightsync::core {
 /// - unsafe_user_name: the userName holds `"`, `\` or a control character
 /// - record_too_long: the line or record is longer than source.max_record_bytes
 /// - unsafe_key: the HR key holds a control, bidi or invisible character (core/unsafe_text.hpp)
+/// - invalid_date: a lifecycle date no format of lifecycle.date_formats reads
+/// - invalid_time_zone: the person's zone (lifecycle.time_zone) is not in the tz database
+/// - invalid_date_range: access would end before it starts (and not within lifecycle.rehire_gap)
 BOOST_DEFINE_FIXED_ENUM_CLASS(quarantine_reason, std::uint8_t, field_count, invalid_utf8, invalid_record,
                               empty_key, duplicate_key, map_missing, missing_required, invalid_email,
-                              unsafe_user_name, record_too_long, unsafe_key)
+                              unsafe_user_name, record_too_long, unsafe_key, invalid_date, invalid_time_zone,
+                              invalid_date_range)
 
 }  // namespace eightsync::core

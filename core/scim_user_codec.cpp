@@ -289,7 +289,7 @@ bool scim_user_codec::same(attribute a, std::string_view desired, std::string_vi
   return desired == remote;
 }
 
-json::object scim_user_codec::create_body(const desired_user& u, std::string_view site_urn) {
+json::object scim_user_codec::create_body(const desired_user& u, std::string_view site_urn, bool active) {
   json::object o;
   json::array schemas;
   schemas.emplace_back(core_schema_urn);
@@ -299,7 +299,7 @@ json::object scim_user_codec::create_body(const desired_user& u, std::string_vie
     if (row.value != value_type::text || !u.owns(a) || u.get(a).empty()) continue;
     write(o, row, u.get(a), site_urn);
   }
-  o[active_member] = true;
+  o[active_member] = active;
   return o;
 }
 

@@ -94,8 +94,10 @@ class scim_user_codec {
 
   /// The POST /Users body for `u`: `schemas` (core, plus each extension used), every owned,
   /// non-empty attribute (create-only ones included), exactly one email `{value, type: work,
-  /// primary: true}`, and `active: true`; the site under `site_urn`. Throws only std::bad_alloc.
-  static boost::json::object create_body(const desired_user& u, std::string_view site_urn = x8_schema_urn);
+  /// primary: true}`, and `active` (false for an account made before its start date); the site
+  /// under `site_urn`. Throws only std::bad_alloc.
+  static boost::json::object create_body(const desired_user& u, std::string_view site_urn = x8_schema_urn,
+                                         bool active = true);
 
   /// The PUT /Users/{id} body: a copy of the complete `remote` object with each attribute in
   /// the `attributes` bit mask set to `u`'s value, nothing else changed, so the site goes along

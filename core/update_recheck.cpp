@@ -41,6 +41,7 @@ planner_options::safety_limits no_limits() noexcept {
   s.max_creates = many;
   s.max_updates = many;
   s.max_adoptions = many;
+  s.max_reactivations = many;
   s.max_source_shrink_percent = 100.0;
   s.min_listed_linked_percent = 0.0;
   s.key_churn_percent = 100.0;

@@ -271,7 +271,11 @@ void user_mapper::on_row(source_row&& row) {
     quarantine(row, key, *reason, std::move(detail));
     return;
   }
+  desired_user dates;
+  if (lifecycle_ != nullptr && !read_lifecycle(row, key, dates)) return;
   desired_user& u = users_.emplace_back();
+  u.pre_hire = dates.pre_hire;
+  u.set_window(dates.starts_at(), dates.ends_at());
   u.key.append(key);
   u.line = row.line;
   u.record = row.record;
@@ -280,6 +284,82 @@ void user_mapper::on_row(source_row&& row) {
   u.active = active;
   u.assign_values(values);
   note_key(outcome_kind::user, users_.size() - 1, row.line, row.record, false);
+}
+
+namespace {
+
+// The name a lifecycle template has in the config, for messages.
+std::string_view lifecycle_key(lifecycle_template which) {
+  switch (which) {
+    case lifecycle_template::start_date:
+      return "lifecycle.start_date";
+    case lifecycle_template::end_date:
+      return "lifecycle.end_date";
+    case lifecycle_template::time_zone:
+      return "lifecycle.time_zone";
+  }
+  return "lifecycle";
+}
+
+}  // namespace
+
+// Renders lifecycle template `which` into `out` (cleared; empty when the template is not set).
+// Returns the map-miss sentence, if any.
+std::optional<std::string> user_mapper::render_lifecycle(lifecycle_template which, std::string& out) {
+  out.clear();
+  const template_expr* t = rules_.lifecycle_template_for(which);
+  if (t == nullptr || t->render(ctx_, out)) return std::nullopt;
+  return std::string(lifecycle_key(which)) + " " + in_quotes(t->text()) + ": " + ctx_.error;
+}
+
+bool user_mapper::read_lifecycle(const source_row& row, const std::string& key, desired_user& u) {
+  const lifecycle_reading& r = *lifecycle_;
+  if (const auto* cond = rules_.pre_hire(); cond != nullptr && !cond->evaluate(ctx_, u.pre_hire)) {
+    quarantine(row, key, quarantine_reason::map_missing,
+               "lifecycle.pre_hire " + in_quotes(cond->text()) + ": " + ctx_.error);
+    return false;
+  }
+  std::optional<parsed_date> dates[2];
+  const lifecycle_template which[2] = {lifecycle_template::start_date, lifecycle_template::end_date};
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (auto miss = render_lifecycle(which[i], lifecycle_value_)) {
+      quarantine(row, key, quarantine_reason::map_missing, std::move(*miss));
+      return false;
+    }
+    auto read = read_date(lifecycle_value_, r.dates);
+    if (!read) {
+      quarantine(row, key, quarantine_reason::invalid_date,
+                 std::string(lifecycle_key(which[i])) + " " +
+                     in_quotes(rules_.lifecycle_template_for(which[i])->text()) + ": " + read.error());
+      return false;
+    }
+    dates[i] = std::move(*read);
+  }
+  if (!dates[0] && !dates[1]) return true;  // no dates: the status alone decides, and no zone is needed
+  if (auto miss = render_lifecycle(lifecycle_template::time_zone, lifecycle_value_)) {
+    quarantine(row, key, quarantine_reason::map_missing, std::move(*miss));
+    return false;
+  }
+  const std::string_view zone_name =
+      trim(lifecycle_value_).empty() ? std::string_view(r.default_time_zone) : trim(lifecycle_value_);
+  auto zone = r.zones->find(zone_name);
+  if (!zone) {
+    const template_expr* t = rules_.lifecycle_template_for(lifecycle_template::time_zone);
+    quarantine(
+        row, key, quarantine_reason::invalid_time_zone,
+        (t != nullptr && !trim(lifecycle_value_).empty() ? "lifecycle.time_zone " + in_quotes(t->text())
+                                                         : std::string("lifecycle.default_time_zone")) +
+            ": " + zone.error());
+    return false;
+  }
+  // The warnings are preview's (it passes the moment); a cycle only needs the instants.
+  auto window = make_access_window(dates[0], dates[1], **zone, r.times, std::nullopt, r.rehire_gap);
+  if (!window) {
+    quarantine(row, key, quarantine_reason::invalid_date_range, "lifecycle: " + window.error().message);
+    return false;
+  }
+  u.set_window(window->start, window->end);
+  return true;
 }
 
 void user_mapper::on_quarantine(quarantined_row&& row) {

@@ -7,12 +7,25 @@
 #include <string_view>
 #include <vector>
 
+#include "core/effective_date.hpp"
 #include "core/mapping_result.hpp"
 #include "core/mapping_rules.hpp"
 #include "core/render_context.hpp"
 #include "core/row_sink.hpp"
+#include "core/zone_database.hpp"
 
 namespace eightsync::core {
+
+/// How the mapper reads a row's effective dates (the `lifecycle:` block; its templates and
+/// pre_hire condition are in mapping_rules): the date formats and null dates, the local times
+/// of day, the zone of a row that names none, the rehire gap, and the tz database.
+struct lifecycle_reading {
+  date_read_options dates;
+  day_times times;
+  std::string default_time_zone{"UTC"};
+  std::chrono::seconds rehire_gap{0};
+  zone_database* zones = nullptr;  ///< not owned; outlives the mapper
+};
 
 /// Maps an HR export, row by row as a reader streams it, into one desired_user per HR key.
 ///
@@ -22,7 +35,11 @@ namespace eightsync::core {
 ///  2. `active` (when mapped) decides desired_user::active; unmapped, every row is active.
 ///  3. each mapped attribute's template is rendered; a `map:` miss quarantines the row as
 ///     `map_missing` (a miss in a scope or active condition too).
-///  4. 8x8's create rules: an empty (or blank) userName, given name, family name or email is
+///  4. with a `lifecycle:` block (set_lifecycle), the dates and the zone: a value no format
+///     reads is `invalid_date`, an unknown zone `invalid_time_zone`, an end before the start
+///     `invalid_date_range`; each names the template, the value and the line. pre_hire is
+///     evaluated too. Such a row is quarantined like any other: it never becomes a leaver.
+///  5. 8x8's create rules: an empty (or blank) userName, given name, family name or email is
 ///     `missing_required`; a userName holding `"`, `\` or a control character is
 ///     `unsafe_user_name`; an email that is not a valid address is `invalid_email`.
 ///     These apply even when `active` says the person is inactive: the row is broken either
@@ -56,6 +73,10 @@ class user_mapper : public row_sink {
   /// have shown how long a row is, the mapper reserves room for the users that size implies,
   /// so building them never moves them. Without it the mapper grows as it goes. Never throws.
   void expect_bytes(std::uintmax_t bytes) noexcept { expected_bytes_ = bytes; }
+
+  /// Reads each row's effective dates as `reading` says (it must outlive the mapper; nullptr:
+  /// no dates). Call before the first row. Never throws.
+  void set_lifecycle(const lifecycle_reading* reading) noexcept { lifecycle_ = reading; }
 
   /// The file-level error when the header lacks a column the config uses (names every missing
   /// one, with a hint when a close name exists); rows after such a header are ignored. Never throws.
@@ -98,6 +119,9 @@ class user_mapper : public row_sink {
   void grow_index();
   void index_outcome(std::size_t position);
   void reserve_users(const source_row& row);
+  // The row's access window and pre_hire, or false after quarantining it.
+  bool read_lifecycle(const source_row& row, const std::string& key, desired_user& u);
+  std::optional<std::string> render_lifecycle(lifecycle_template which, std::string& out);
 
   const mapping_rules& rules_;
   std::string key_column_;
@@ -124,8 +148,10 @@ class user_mapper : public row_sink {
   bool keys_ascending_ = true;
   /// Open-addressing index of first occurrences (power-of-two size, at most half full).
   std::vector<key_slot> key_table_;
-  std::uintmax_t expected_bytes_ = 0;  ///< expect_bytes()
-  std::uintmax_t sample_bytes_ = 0;    ///< the text of the first rows, delimiters included
+  std::uintmax_t expected_bytes_ = 0;             ///< expect_bytes()
+  const lifecycle_reading* lifecycle_ = nullptr;  ///< set_lifecycle()
+  std::string lifecycle_value_;                   ///< a rendered lifecycle template
+  std::uintmax_t sample_bytes_ = 0;               ///< the text of the first rows, delimiters included
   std::size_t sampled_rows_ = 0;
   std::size_t duplicates_ = 0;
   std::size_t rows_read_ = 0;

@@ -5,11 +5,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "config/config_error.hpp"
 #include "config/config_loader.hpp"
 #include "config/duration.hpp"
+#include "core/effective_date.hpp"
 #include "core/target_account.hpp"
 #include "daemon/approve_command.hpp"
 #include "daemon/audit_command.hpp"
@@ -103,6 +105,54 @@ void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
           ""));
 }
 
+// The instant `text` names for --as-of: an ISO 8601 date-time with an offset, or a date
+// (midnight UTC); nullopt when it is neither.
+std::optional<std::chrono::sys_seconds> as_of_instant(const std::string& text) {
+  const core::date_read_options formats{{core::date_format::iso_date_time, core::date_format::iso_date}, {}};
+  const auto read = core::read_date(text, formats);
+  if (!read || !*read) return std::nullopt;
+  if ((*read)->instant) return (*read)->instant;
+  return std::chrono::sys_seconds{date::sys_days{(*read)->day}};
+}
+
+// `--as-of INSTANT` on `cmd`, read into `out`.
+void add_as_of(CLI::App& cmd, std::string& out) {
+  cmd.add_option(
+         "--as-of", out,
+         "For tests and dry runs: evaluate start and end dates (lifecycle:) as if it were INSTANT, "
+         "e.g. 2025-03-01T09:00:00Z or 2025-03-01. Nothing else moves: the rate limit, audit times and "
+         "snapshot ages keep the real clock")
+      ->type_name("INSTANT")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return as_of_instant(text)
+                       ? std::string()
+                       : "expected an instant such as 2025-03-01T09:00:00Z or a date such as 2025-03-01";
+          },
+          ""));
+}
+
+// Applies --as-of (`text`, empty when not given) for `command`. Refused under systemd and in
+// `run` unless EIGHTSYNC_ALLOW_AS_OF=1: a service acting on a made-up date would deactivate or
+// activate real people. Returns the exit code of a refusal.
+std::optional<int> apply_as_of(const std::string& text, std::string_view command, std::ostream& err) {
+  if (text.empty()) return std::nullopt;
+  const char* allow = std::getenv("EIGHTSYNC_ALLOW_AS_OF");
+  const bool allowed = allow != nullptr && std::string_view(allow) == "1";
+  if (!allowed && (std::getenv("INVOCATION_ID") != nullptr || command == "run")) {
+    err << "eightsync " << command << ": --as-of is for tests and dry runs and is refused "
+        << (command == "run" ? "in `run`" : "under systemd (INVOCATION_ID is set)")
+        << ": it would act on real people at a made-up date. Set EIGHTSYNC_ALLOW_AS_OF=1 to allow it "
+           "on a test system.\n";
+    return exit_usage;
+  }
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  set_lifecycle_offset(*as_of_instant(text) - now);
+  err << "eightsync " << command << ": start and end dates are evaluated as of "
+      << core::format_utc(*as_of_instant(text)) << " (--as-of); everything else uses the real clock.\n";
+  return std::nullopt;
+}
+
 // Every command's options, as CLI11 fills them.
 struct cli_options {
   std::string config_file = default_config;
@@ -118,6 +168,7 @@ struct cli_options {
   audit_request audit;
   link_request link;
   std::string unlink_key;
+  std::string as_of;  ///< --as-of of plan, sync and run
 };
 
 // The subcommands, to ask which one was parsed.
@@ -174,6 +225,7 @@ void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
   c.plan->add_flag("--json", o.plan.json, "Print one JSON document instead of text (for scripts)");
   c.plan->add_flag("-v,--verbose", o.plan.verbose, "Log each request to 8x8 on stderr");
   add_max_wait(*c.plan, o.plan.max_wait);
+  add_as_of(*c.plan, o.as_of);
   c.plan->footer(
       "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
       "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
@@ -206,6 +258,7 @@ void add_check_connection(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_run(CLI::App& app, cli_options& o, cli_commands& c) {
   c.run = app.add_subcommand("run", "Run as the service: a cycle on schedule, until SIGTERM");
   add_config_option(*c.run, o.config_file);
+  add_as_of(*c.run, o.as_of);
   c.run->footer(
       "Normally started by systemd (eightsync.service); by hand, for a test:\n"
       "  sudo -u eightsync eightsync run -c /etc/eightsync/eightsync.yaml\n"
@@ -226,6 +279,7 @@ void add_sync(CLI::App& app, cli_options& o, cli_commands& c) {
   c.sync->add_flag("--full", o.sync.full, "Read every 8x8 user (a full reconcile), whatever it costs");
   c.sync->add_flag("-v,--verbose", o.sync.verbose, "Log each operation and request on stderr");
   add_max_wait(*c.sync, o.sync.max_wait);
+  add_as_of(*c.sync, o.as_of);
   c.sync->footer(
       "Example, once `eightsync plan` shows what you expect:\n"
       "  sudo -u eightsync eightsync sync -c /etc/eightsync/eightsync.yaml\n"
@@ -396,16 +450,19 @@ int dispatch(const cli_commands& c, cli_options& o) {
     return run_check_connection(*cfg, std::cout, std::cerr);
   }
   if (c.run->parsed()) {
+    if (const auto refused = apply_as_of(o.as_of, "run", std::cerr)) return *refused;
     auto cfg = load_or_report(o.config_file);
     if (!cfg) return exit_config_invalid;
     return run_service(o.config_file, std::move(*cfg), std::cerr);
   }
   if (c.sync->parsed()) {
+    if (const auto refused = apply_as_of(o.as_of, "sync", std::cerr)) return *refused;
     auto cfg = load_or_report(o.config_file);
     if (!cfg) return exit_config_invalid;
     return run_sync(*cfg, o.sync, std::cout, std::cerr);
   }
   if (c.plan->parsed()) {
+    if (const auto refused = apply_as_of(o.as_of, "plan", std::cerr)) return *refused;
     auto cfg = load_or_report(o.config_file);
     if (!cfg) return exit_config_invalid;
     return run_plan(*cfg, o.plan, std::cout, std::cerr);

@@ -37,10 +37,20 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
   return o;
 }
 
+namespace {
+// --as-of: one value for the whole process, like the tz database.
+std::chrono::seconds lifecycle_offset{0};
+}  // namespace
+
+void set_lifecycle_offset(std::chrono::seconds offset) noexcept {
+  lifecycle_offset = offset;
+}
+
 core::planner_options planner_options_from(const config::eightsync_config& cfg, core::clock::time_point now,
                                            bool full) {
   core::planner_options o;
   o.now = now;
+  o.lifecycle_offset = lifecycle_offset;
   o.max_snapshot_age = cfg.target.max_snapshot_age;
   o.rate = plan_rate_from(cfg);
   o.source_max_age = cfg.source.max_age;
@@ -48,11 +58,17 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   o.create_only = cfg.mapping.create_only_mask();
   o.protect = core::protect_list(cfg.protect);
   o.leavers = cfg.leavers;
+  if (cfg.lifecycle) {
+    o.lifecycle.enabled = true;
+    o.lifecycle.provision_before_start = cfg.lifecycle->provision_before_start;
+    o.lifecycle.provision_state = cfg.lifecycle->provision_state;
+  }
   o.safety.max_deactivations = cfg.safety.max_deactivations;
   o.safety.max_deactivation_percent = cfg.safety.max_deactivation_percent;
   o.safety.max_creates = cfg.safety.max_creates;
   o.safety.max_updates = cfg.safety.max_updates;
   o.safety.max_adoptions = cfg.safety.max_adoptions;
+  o.safety.max_reactivations = cfg.safety.max_reactivations;
   o.safety.max_source_shrink_percent = cfg.safety.max_source_shrink_percent;
   o.safety.min_listed_linked_percent = cfg.safety.min_listed_linked_percent;
   o.listing_shows_everyone = cfg.target.visibility == config::visibility_mode::all;
@@ -66,9 +82,27 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
   return o;
 }
 
+core::zone_database& time_zones() noexcept {
+  static core::zone_database zones;
+  return zones;
+}
+
+core::lifecycle_reading lifecycle_reading_from(const config::eightsync_config& cfg) {
+  const auto& l = *cfg.lifecycle;
+  core::lifecycle_reading r;
+  r.dates = l.read_options();
+  r.times = l.times();
+  r.default_time_zone = l.default_time_zone;
+  r.rehire_gap = std::chrono::ceil<std::chrono::seconds>(l.rehire_gap);
+  r.zones = &time_zones();
+  return r;
+}
+
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg) {
   const auto source = connectors::make_hr_source(cfg.source);
-  auto snap = core::read_and_map(*source, cfg.mapping, cfg.source.key);
+  std::optional<core::lifecycle_reading> lifecycle;
+  if (cfg.lifecycle) lifecycle = lifecycle_reading_from(cfg);
+  auto snap = core::read_and_map(*source, cfg.mapping, cfg.source.key, lifecycle ? &*lifecycle : nullptr);
   // Looked at once the read is done: a later change means newer data than what was read.
   if (const auto file = source->watched_file(); snap && file) {
     if (const auto look = core::look_at(*file); look.exists) snap->source.changed_at = look.changed;

@@ -14,6 +14,8 @@
 #include "core/rate_limiter.hpp"
 #include "core/secret_token.hpp"
 #include "core/source_settle.hpp"
+#include "core/user_mapper.hpp"
+#include "core/zone_database.hpp"
 
 // The config, turned into what core and connectors take: they never include config headers, so
 // this is the one place each config key meets the code that obeys it.
@@ -36,6 +38,18 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
 /// `cfg.mapping` (core::read_and_map): what `preview` shows and a cycle plans from. Throws only
 /// on bugs and out-of-memory.
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg);
+
+/// `--as-of INSTANT`: from now on, lifecycle rules are evaluated this far from the clock (for
+/// tests and dry runs; planner_options_from copies it). Never throws.
+void set_lifecycle_offset(std::chrono::seconds offset) noexcept;
+
+/// The process's tz database: every export's zones are looked up here, and the service reloads
+/// it on SIGHUP (after tzdata was upgraded). Never throws.
+core::zone_database& time_zones() noexcept;
+
+/// How rows' effective dates are read for `cfg` (its `lifecycle:` block must be set), with
+/// time_zones(). Throws only std::bad_alloc.
+core::lifecycle_reading lifecycle_reading_from(const config::eightsync_config& cfg);
 
 /// What core::cycle_engine takes from `cfg`: the planner's options (its clock sets `now`), the
 /// audit retention and the export's path. Throws only std::bad_alloc.

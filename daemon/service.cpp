@@ -34,6 +34,7 @@
 #include "core/state_store.hpp"
 #include "core/state_time.hpp"
 #include "core/target_account.hpp"
+#include "daemon/cycle_options.hpp"
 #include "daemon/cycle_runner.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/log_setup.hpp"
@@ -316,6 +317,10 @@ void service::on_long_wait(const std::optional<connectors::long_wait>& w) {
 void service::reload() {
   pending_.reload = false;
   sd_.reloading();
+  // Zones are read again from the system tz database, so a tzdata upgrade takes effect
+  // without a restart.
+  time_zones().reload();
+  log_->info("tz.reloaded: time zones are read again from the system tz database");
   try {
     auto fresh = config::load_config_file(file_);
     if (fresh.state.path != cfg_.state.path ||

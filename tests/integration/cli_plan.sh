@@ -38,6 +38,19 @@ expect_in "$out" "[change_user_name] 00103"
 expect_in "$out" "Then run \`eightsync link 00110 ID\` or \`eightsync link 00110 --create-new\`."
 expect_in "$out" "Cost: 1 listing page, 0 GETs by id, 0 lookups, 25 writes = 26 requests; about 1 s at 1000 requests per 1 s."
 expect_in "$out" "Nothing was changed: this was a dry run."
+# The upcoming hire (start 2030-01-07, 08:00 in Chicago): left alone until seven days before.
+expect_in "$out" "  00131  noor.haddad@example.com"
+expect_in "$out" "Starts at 2030-01-07T14:00:00Z: created from 2029-12-31T14:00:00Z (lifecycle.provision_before_start)."
+# --as-of moves only the lifecycle evaluation: inside the window a create, inactive; at the
+# start, a create, active.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-02T00:00:00Z
+expect_in "$out" "Create (23)"
+expect_in "$out" "Starts at 2030-01-07T14:00:00Z: created inactive ahead of the start (lifecycle.provision_before_start), activated then."
+expect_in "$WORK/err" "start and end dates are evaluated as of 2030-01-02T00:00:00Z (--as-of)"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-07T14:00:00Z --json
+expect_in "$out" '"hr_key":"00131"'
+INVOCATION_ID=x run_cmd 64 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-02
+expect_in "$WORK/err" "refused under systemd (INVOCATION_ID is set)"
 # Out of scope (a contractor), a leaver never in 8x8, a protected admin and a hand-made user
 # nobody in HR matches: none of them gets an operation.
 expect_not_in "$out" "00121"

@@ -39,7 +39,7 @@ run_cmd 0 "$EIGHTSYNC" audit -c "$WORK/cfg.yaml" cycles
 expect_in "$WORK/out" "cycle 1  ok  full  cli  "
 expect_in "$WORK/out" "26/26 requests sent/planned"
 run_cmd 0 "$EIGHTSYNC" audit -c "$WORK/cfg.yaml" show 1
-expect_in "$WORK/out" "HR export: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv, 30 rows, 29 in scope, 0 quarantined"
+expect_in "$WORK/out" "HR export: $EIGHTSYNC_SOURCE_DIR/config/examples/hr.csv, 31 rows, 30 in scope, 0 quarantined"
 expect_in "$WORK/out" "Operations (28)"
 expect_in "$WORK/out" "create  ok  HR key 00104  jose.garcia@example.com (id $(id_of jose.garcia@example.com))"
 expect_in "$WORK/out" "    POST /Users -> 201, 1 attempt"

@@ -266,7 +266,7 @@ TEST(config_loader, site_schema_is_auto_or_one_of_the_two_urns) {
 
 TEST(config_loader, known_keys) {
   const auto keys = known_config_keys();
-  EXPECT_EQ(keys.size(), 64U);
+  EXPECT_EQ(keys.size(), 65U);
   EXPECT_NE(std::find(keys.begin(), keys.end(), "safety.max_adoptions"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "audit.retention"), keys.end());
   EXPECT_NE(std::find(keys.begin(), keys.end(), "target.retry.max_pause"), keys.end());

@@ -147,7 +147,14 @@ TEST(example_config, states_the_defaults_of_the_defaults_table) {
   EXPECT_EQ(cfg.log.level, defaults::log_level_default);
   EXPECT_EQ(cfg.log.format, defaults::log_format_default);
   EXPECT_FALSE(cfg.metrics.listen);
-  EXPECT_FALSE(cfg.lifecycle) << "the example's lifecycle block is commented out: it behaves as before";
+  EXPECT_EQ(cfg.safety.max_reactivations, defaults::safety_max_reactivations);
+  // The example acts on start dates, with the default provisioning window and state.
+  ASSERT_TRUE(cfg.lifecycle);
+  EXPECT_EQ(cfg.lifecycle->provision_before_start, defaults::lifecycle_provision_before_start);
+  EXPECT_EQ(cfg.lifecycle->provision_state, defaults::lifecycle_provision_state);
+  EXPECT_EQ(cfg.lifecycle->default_time_zone, "Europe/London");
+  EXPECT_EQ(cfg.lifecycle->start_time, std::chrono::hours{8});
+  EXPECT_FALSE(cfg.lifecycle->end_time);
 }
 
 TEST(example_config, shows_every_key) {
@@ -165,11 +172,12 @@ TEST(example_config, maps_every_example_employee) {
   ASSERT_FALSE(mapper.header_error()) << *mapper.header_error();
   const auto r = mapper.finish();
 
-  EXPECT_EQ(r.rows_read, 30U);
+  EXPECT_EQ(r.rows_read, 31U);
   EXPECT_EQ(r.out_of_scope, 1U);  // the contractor
-  EXPECT_EQ(r.in_scope, 29U);
+  EXPECT_EQ(r.in_scope, 30U);
   EXPECT_TRUE(r.quarantined.empty()) << r.quarantined.front().detail;
-  ASSERT_EQ(r.users.size(), 29U);
+  ASSERT_EQ(r.users.size(), 30U);
+  EXPECT_NE(find_user(r, "00131"), nullptr);  // the upcoming hire
   EXPECT_EQ(r.users.front().key, "00101");  // leading zeros kept, sorted by key
   EXPECT_EQ(find_user(r, "00121"), nullptr);
 

@@ -233,7 +233,7 @@ TEST(effective_date, AnEndBeforeTheStartIsAnInvalidDateRange) {
   EXPECT_EQ(
       w.error().message,
       "expected an end after the start, found access ending at 2025-03-09T00:00:00Z (end date 2025-03-08) "
-      "and starting at 2025-03-10T00:00:00Z (start date 2025-03-10)");
+      "and starting at 2025-03-10T00:00:00Z (start date 2025-03-10), more than lifecycle.rehire_gap apart");
   // An end time before the start time on the same day is one too.
   day_times t;
   t.start_time = hours{9};

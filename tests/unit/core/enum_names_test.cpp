@@ -71,7 +71,7 @@ TEST(enum_names, state_and_plan) {
   EXPECT_EQ(names_of<plan_hold_reason>(),                                      // held_operations.hold_reason
             (names{"max_deactivations", "max_deactivation_percent", "max_creates", "max_updates",
                    "source_shrink", "empty_source", "key_churn", "quarantined_without_key", "waits_for_held",
-                   "listing_lost_users", "max_adoptions", "export_stale"}));
+                   "listing_lost_users", "max_adoptions", "export_stale", "max_reactivations"}));
   EXPECT_EQ(names_of<plan_conflict_kind>(),
             (names{"two_rows_one_user", "one_row_two_users", "match_deactivated", "other_external_id",
                    "linked_to_other_key", "possible_duplicate", "user_name_taken", "linked_user_missing"}));
@@ -79,7 +79,8 @@ TEST(enum_names, state_and_plan) {
   EXPECT_EQ(
       names_of<quarantine_reason>(),  // quarantined_rows.reason
       (names{"field_count", "invalid_utf8", "invalid_record", "empty_key", "duplicate_key", "map_missing",
-             "missing_required", "invalid_email", "unsafe_user_name", "record_too_long", "unsafe_key"}));
+             "missing_required", "invalid_email", "unsafe_user_name", "record_too_long", "unsafe_key",
+             "invalid_date", "invalid_time_zone", "invalid_date_range"}));
   EXPECT_EQ(names_of<leaver_action>(), (names{"deactivate", "ignore"}));  // leavers.missing_from_source
 }
 
