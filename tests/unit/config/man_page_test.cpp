@@ -154,6 +154,8 @@ const std::map<std::string, default_check>& default_checks() {
       {"safety.max_updates", [](const auto& c) { return c.safety.max_updates == d::safety_max_updates; }},
       {"safety.max_adoptions",
        [](const auto& c) { return c.safety.max_adoptions == d::safety_max_adoptions; }},
+      {"safety.max_reactivations",
+       [](const auto& c) { return c.safety.max_reactivations == d::safety_max_reactivations; }},
       {"safety.max_source_shrink_percent",
        [](const auto& c) {
          return c.safety.max_source_shrink_percent == d::safety_max_source_shrink_percent;
@@ -175,7 +177,7 @@ const std::map<std::string, default_check>& default_checks() {
 TEST(man_page, has_an_entry_for_every_key_and_no_other) {
   const auto entries = man_entries();
   const auto keys = known_config_keys();
-  ASSERT_EQ(keys.size(), 64U) << "the schema changed: check man/eightsync.yaml.5 and this test";
+  ASSERT_EQ(keys.size(), 65U) << "the schema changed: check man/eightsync.yaml.5 and this test";
   for (const auto& k : keys)
     EXPECT_TRUE(entries.contains(k)) << k << " has no entry in " << man_page;
   const std::set<std::string> known(keys.begin(), keys.end());
