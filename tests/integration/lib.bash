@@ -237,3 +237,59 @@ stop_emulator() {
   kill "$EMU_PID" 2>/dev/null || true
   wait "$EMU_PID" 2>/dev/null || true
 }
+
+# ---- helpers for the systemd and package tests ----
+
+# unit_verify UNIT WHAT: `systemd-analyze verify` exits 0 and prints nothing about UNIT
+# (eightsync.service). Units it pulls in from this machine (network-online.target, …) are not
+# judged (--recursive-errors=no), and lines about them are ignored: only lines naming
+# eightsync.service count. WHAT names the case in a failure. Extra arguments go to
+# systemd-analyze (e.g. --root=DIR).
+unit_verify() {
+  local unit=$1 what=$2 rc=0
+  shift 2
+  systemd-analyze verify --man=no --recursive-errors=no "$@" "$unit" >"$WORK/verify.out" 2>&1 || rc=$?
+  if [ "$rc" -ne 0 ] || grep -q "eightsync\.service" "$WORK/verify.out"; then
+    echo "--- systemd-analyze verify"; cat "$WORK/verify.out"
+    fail "systemd-analyze verify $what: exit $rc or a message about eightsync.service"
+  fi
+  checks=$((checks + 1))
+}
+
+# unit_exposure UNIT WHAT MAX: the overall exposure `systemd-analyze security --offline=yes`
+# gives UNIT is at most MAX; prints it.
+unit_exposure() {
+  local unit=$1 what=$2 max=$3 rc=0 score
+  systemd-analyze security --offline=yes "$unit" >"$WORK/security.out" 2>&1 || rc=$?
+  score=$(sed -n 's/.*Overall exposure level for eightsync\.service: \([0-9][0-9.]*\).*/\1/p' "$WORK/security.out")
+  if [ "$rc" -ne 0 ] || [ -z "$score" ]; then
+    echo "--- systemd-analyze security"; cat "$WORK/security.out"
+    fail "systemd-analyze security --offline=yes $what: exit $rc, no overall exposure level"
+  fi
+  if ! awk -v s="$score" -v max="$max" 'BEGIN { exit !(s + 0 <= max + 0) }'; then
+    echo "--- systemd-analyze security"; grep -v "✓" "$WORK/security.out"
+    fail "eightsync.service $what has exposure $score, above $max"
+  fi
+  echo "exposure $what: $score"
+  checks=$((checks + 1))
+}
+
+# expect_eightsync_user ROOT: ROOT/etc/passwd and group (after systemd-sysusers) hold the
+# system user and group eightsync, home /var/lib/eightsync, shell nologin.
+expect_eightsync_user() {
+  expect_in "$1/etc/group" "eightsync:x:"
+  grep -q '^eightsync:x:[0-9]*:[0-9]*:[^:]*:/var/lib/eightsync:/usr/sbin/nologin$' "$1/etc/passwd" ||
+    { cat "$1/etc/passwd"; fail "sysusers made no user eightsync with home /var/lib/eightsync"; }
+  checks=$((checks + 1))
+}
+
+# expect_eightsync_dirs ROOT: after systemd-tmpfiles --create, ROOT/var/lib/eightsync is 0750
+# eightsync:eightsync and ROOT/etc/eightsync 0755 root:root (the modes of eightsync.service).
+expect_eightsync_dirs() {
+  local uid gid
+  uid=$(awk -F: '$1 == "eightsync" { print $3 }' "$1/etc/passwd")
+  gid=$(awk -F: '$1 == "eightsync" { print $3 }' "$1/etc/group")
+  [ -n "$uid" ] && [ -n "$gid" ] || fail "no user or group eightsync under $1"
+  expect_eq "/var/lib/eightsync" "$(stat -c '%a %u %g' "$1/var/lib/eightsync")" "750 $uid $gid"
+  expect_eq "/etc/eightsync" "$(stat -c '%a %u %g' "$1/etc/eightsync")" "755 0 0"
+}
