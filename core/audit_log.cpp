@@ -562,6 +562,48 @@ std::vector<audit_manual_action> audit_log::manual_actions(bool open_only) const
   });
 }
 
+void audit_log::record_upcoming_approvals(std::span<const audit_upcoming_approval> ops,
+                                          clock::time_point horizon_end, std::string_view by) {
+  guarded(store_, "recording the approval of upcoming operations", [&] {
+    store_.in_transaction([&] {
+      SQLite::Statement q(store_.database(),
+                          "INSERT INTO upcoming_approvals (hr_key, kind, due_at, approved_at, approved_by, "
+                          "horizon_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      const std::string now = format_utc_time(clock_.now());
+      const std::string end = format_utc_time(horizon_end);
+      for (const auto& op : ops) {
+        q.reset();
+        q.bind(1, op.hr_key);
+        q.bind(2, std::string(enum_name(op.kind)));
+        q.bind(3, format_utc_time(clock::time_point{op.due_at}));
+        q.bind(4, now);
+        q.bind(5, std::string(by));
+        q.bind(6, end);
+        q.exec();
+      }
+    });
+    return 0;
+  });
+}
+
+std::vector<planner_state::upcoming_approval> audit_log::upcoming_approvals(clock::time_point since) const {
+  return guarded(store_, "reading the approved upcoming operations", [&] {
+    // Written by format_utc_time, the text sorts as the instants do.
+    SQLite::Statement q(
+        store_.database(),
+        "SELECT hr_key, kind, due_at FROM upcoming_approvals WHERE due_at >= ?1 ORDER BY hr_key");
+    q.bind(1, format_utc_time(since));
+    std::vector<planner_state::upcoming_approval> out;
+    while (q.executeStep()) {
+      const auto kind = enum_from_name<operation_kind>(q.getColumn(1).getString());
+      const auto due = parse_utc_time(q.getColumn(2).getString());
+      if (!kind || !due) continue;  // the CHECK and the writer make this unreachable
+      out.push_back({q.getColumn(0).getString(), *kind, std::chrono::floor<std::chrono::seconds>(*due)});
+    }
+    return out;
+  });
+}
+
 std::vector<std::string> audit_log::created_before_start() const {
   return guarded(store_, "reading the accounts created before their start", [&] {
     // The LIKE keeps json_extract to the few creates that can match.

@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/manual_action.hpp"
 #include "core/plan.hpp"
+#include "core/planner_state.hpp"
 #include "core/row_sink.hpp"
 #include "core/state_store.hpp"
 
@@ -116,6 +117,15 @@ class audit_log {
 
   /// Approvals no cycle applied yet, oldest first. Throws state_error.
   std::vector<audit_approval> pending_approvals() const;
+
+  /// Records `ops`, approved ahead by `by` for the span up to `horizon_end`, in one
+  /// transaction. Throws state_error.
+  void record_upcoming_approvals(std::span<const audit_upcoming_approval> ops, clock::time_point horizon_end,
+                                 std::string_view by);
+
+  /// Every operation approved ahead whose instant is at or after `since` (older ones can no longer
+  /// match a plan). Throws state_error.
+  std::vector<planner_state::upcoming_approval> upcoming_approvals(clock::time_point since) const;
 
   /// Marks the pending approvals among `approval_ids` as applied by `cycle`, so each is used
   /// once; returns how many were pending. Throws state_error.

@@ -220,6 +220,14 @@ struct audit_user_backoff {
 };
 
 /// An operator's consent to the operations held in one cycle (approvals).
+/// One date-driven operation to approve ahead (`approve --upcoming`), and who did.
+struct audit_upcoming_approval {
+  std::string hr_key;
+  std::string user_name;  ///< for the listing only
+  operation_kind kind = operation_kind::deactivate;
+  std::chrono::sys_seconds due_at{};
+};
+
 struct audit_approval {
   std::int64_t id = 0;
   std::int64_t cycle_id = 0;  ///< the held cycle

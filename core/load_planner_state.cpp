@@ -50,6 +50,7 @@ planner_state load_planner_state(const state_store& store, state_store::remote_j
           a.action.kind, std::move(a.action.hr_key), std::move(a.action.dedupe_key), a.action.hr_hash});
     }
     out.created_before_start = audit.created_before_start();
+    out.upcoming_approved = audit.upcoming_approvals(clock::time_point{});
   }
   out.last_good = store.read_last_good_cycle();
   out.site_schema = store.site_schema();

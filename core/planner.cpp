@@ -472,6 +472,8 @@ class plan_builder {
   std::vector<plan_hold> source_holds(std::size_t managed);
   void apply_listing_hold(const plan_hold& h);
   void apply_limit_holds(std::size_t managed_after);
+  void apply_count_limits(std::size_t managed_after);
+  bool approved_ahead(const plan_entry& e) const;
   void hold_waiting_updates();
   void hold_missing_if_export_stale();
   void hold_missing(const plan_hold& h);
@@ -1507,6 +1509,48 @@ void plan_builder::hold_missing(const plan_hold& h) {
 // The safety limits on counts (safety.max_*), and deactivations that a keyless quarantined row
 // may explain. `managed_after` counts this cycle's adoptions.
 void plan_builder::apply_limit_holds(std::size_t managed_after) {
+  // Approved ahead (`approve --upcoming`): set aside while the limits count and hold the rest.
+  std::vector<pending> ahead;
+  for (auto* g : {&deactivations_, &reactivations_, &creates_}) {
+    const auto split = std::stable_partition(g->begin(), g->end(),
+                                             [&](const pending& p) { return !approved_ahead(p.entry); });
+    ahead.insert(ahead.end(), std::make_move_iterator(split), std::make_move_iterator(g->end()));
+    g->erase(split, g->end());
+  }
+  apply_count_limits(managed_after);
+  for (auto& p : ahead) {
+    auto& group = p.entry.kind == operation_kind::deactivate   ? deactivations_
+                  : p.entry.kind == operation_kind::reactivate ? reactivations_
+                                                               : creates_;
+    group.push_back(std::move(p));
+  }
+}
+
+// Whether `e` is a date-driven operation an operator approved ahead for the instant its date
+// gives now: a deactivation at the end, an activation at the start, a create at the opening of
+// the provisioning window (or at the start).
+bool plan_builder::approved_ahead(const plan_entry& e) const {
+  const auto& approved = state_.upcoming_approved;
+  if (approved.empty()) return false;
+  const auto it = std::lower_bound(desired_.users.begin(), desired_.users.end(), e.hr_key,
+                                   [](const desired_user& d, const std::string& k) { return d.key < k; });
+  if (it == desired_.users.end() || it->key != e.hr_key) return false;
+  std::vector<std::chrono::sys_seconds> instants;
+  if (e.kind == operation_kind::deactivate && it->ends_at()) instants.push_back(*it->ends_at());
+  if (e.kind == operation_kind::reactivate && it->starts_at()) instants.push_back(*it->starts_at());
+  if (e.kind == operation_kind::create && it->starts_at()) {
+    instants.push_back(*it->starts_at());
+    instants.push_back(*it->starts_at() -
+                       std::chrono::ceil<std::chrono::seconds>(opt_.lifecycle.provision_before_start));
+  }
+  return std::any_of(approved.begin(), approved.end(), [&](const planner_state::upcoming_approval& a) {
+    return a.hr_key == e.hr_key && a.kind == e.kind &&
+           std::find(instants.begin(), instants.end(), a.due_at) != instants.end();
+  });
+}
+
+// The safety limits on counts, over what was not approved ahead.
+void plan_builder::apply_count_limits(std::size_t managed_after) {
   const auto& s = opt_.safety;
   if (sv_.keyless_quarantined > 0) {
     const plan_hold h{

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/manual_action_kind.hpp"
+#include "core/operation_kind.hpp"
 #include "core/unmanaged_user.hpp"
 #include "core/user_link.hpp"
 
@@ -43,6 +44,17 @@ struct planner_state {
   /// HR keys whose account eightsync created inactive ahead of a start date and never activated
   /// (audit_log::created_before_start), sorted: a hire cancelled before the start.
   std::vector<std::string> created_before_start;
+  /// A date-driven operation approved ahead (`approve --upcoming`): a safety limit neither counts
+  /// nor holds it when its instant comes.
+  struct upcoming_approval {
+    std::string hr_key;
+    operation_kind kind = operation_kind::deactivate;  ///< create, deactivate or reactivate
+    std::chrono::sys_seconds due_at{};                 ///< the effective instant it was approved for
+
+    /// Member-wise equality.
+    friend bool operator==(const upcoming_approval&, const upcoming_approval&) = default;
+  };
+  std::vector<upcoming_approval> upcoming_approved;
   std::optional<last_good_cycle> last_good;
   /// The site extension URN an earlier cycle saw users carry (meta.site_schema), if any.
   std::optional<std::string> site_schema;

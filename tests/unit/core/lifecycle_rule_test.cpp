@@ -485,6 +485,39 @@ TEST(lifecycle_table, MassActivationsAreHeldBySafetyMaxReactivations) {
   EXPECT_EQ(count(p, operation_kind::reactivate), 11U);
 }
 
+TEST(lifecycle_table, OperationsApprovedAheadAreNeitherCountedNorHeldByTheLimits) {
+  // An end-of-month batch: three terminations, over safety.max_deactivations (1).
+  const sys_seconds end = s0 - std::chrono::hours{1};
+  world w = dated_world(t0);
+  w.options.safety.max_deactivations = 1;
+  for (int i = 0; i < 3; ++i) {
+    const person a = someone("k" + std::to_string(i));
+    w.hr.push_back(with_dates(desired(a), std::nullopt, end));
+    w.add_remote(a, "a" + std::to_string(i), true);
+    w.add_link(a, "a" + std::to_string(i), true);
+  }
+  EXPECT_EQ(count(w.run(), operation_kind::deactivate, true), 3U);
+  // Two approved ahead (`approve --upcoming`): the third alone is within the limit.
+  w.state.upcoming_approved = {{"k0", operation_kind::deactivate, end},
+                               {"k1", operation_kind::deactivate, end}};
+  plan p = w.run();
+  EXPECT_EQ(count(p, operation_kind::deactivate), 3U);
+  EXPECT_TRUE(p.holds.empty());
+  // Approved for another instant (HR moved the date since): not approved.
+  w.state.upcoming_approved = {{"k0", operation_kind::deactivate, end - std::chrono::hours{24}},
+                               {"k1", operation_kind::reactivate, end}};
+  p = w.run();
+  EXPECT_EQ(count(p, operation_kind::deactivate, true), 3U);
+  // A source hold still holds an approved operation.
+  w.state.upcoming_approved = {{"k0", operation_kind::deactivate, end},
+                               {"k1", operation_kind::deactivate, end},
+                               {"k2", operation_kind::deactivate, end}};
+  w.options.safety.max_source_shrink_percent = 10;
+  w.state.last_good = last_good_cycle{100, 3, t0 - std::chrono::hours{1}};
+  p = w.run();
+  EXPECT_EQ(count(p, operation_kind::deactivate), 0U);
+}
+
 TEST(lifecycle_table, AnAccountAnAdminDeactivatedIsNotReactivatedByAStartDate) {
   world w = dated_world(start_at);
   const person a = someone("1");

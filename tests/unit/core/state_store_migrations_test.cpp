@@ -72,7 +72,7 @@ TEST(state_store_migrations, fresh_database_replays_every_migration) {
                                  "approvals", "cycles", "held_operations", "known_sites", "manual_actions",
                                  "meta", "operations", "operator_decisions", "quarantined_rows",
                                  "rate_limit_slots", "schema_migrations", "sqlite_sequence", "target_changes",
-                                 "unmanaged_users", "user_backoff", "user_links"}));
+                                 "unmanaged_users", "upcoming_approvals", "user_backoff", "user_links"}));
 }
 
 TEST(state_store_migrations, empty_database_is_a_normal_state) {
