@@ -14,20 +14,19 @@ last_seq() { emu_curl GET /_emulator/log | grep -o '"seq":[0-9]*' | tail -1 | cu
 writes_since() { emu_curl GET "/_emulator/log?since=$1" | grep -oE '"method":"(POST|PUT|PATCH|DELETE)"' | wc -l; }
 sync_at() { run_cmd 0 "$EIGHTSYNC" sync -c "$WORK/cfg.yaml" --as-of "$1"; }
 correction="Correction, not a leaver:%"
-# A future hire of her own (the example's 00131 shares a name and email with 00113: a conflict).
-echo "00150,Nadia,Okafor,,nadia.okafor@example.com,Solutions Engineer,Sales,Austin,Employee,Active,+1 512-555-0150,00102,2030-01-07" >>"$WORK/hr.csv"
 
-# ---- inside Nadia's provisioning window (she starts 2030-01-07, 08:00 in Austin).
+# ---- inside the provisioning window of the example's upcoming hire, Noor Haddad (00131): she
+# starts 2030-01-07, 08:00 in Austin.
 sync_at 2030-01-02T00:00:00Z
 expect_in "$WORK/out" "cycle 1: ok"
-expect_in <(emu_user nadia.okafor@example.com) '"active":false'
-expect_sql "SELECT kind || ':' || outcome || ':' || coalesce(method, '') FROM operations WHERE hr_key = '00150' ORDER BY id" \
+expect_in <(emu_user noor.haddad@example.com) '"active":false'
+expect_sql "SELECT kind || ':' || outcome || ':' || coalesce(method, '') FROM operations WHERE hr_key = '00131' ORDER BY id" \
   "$(printf 'create:ok:POST\ndeactivate:ok:PATCH')"
-expect_sql "SELECT count(*) FROM operations WHERE hr_key = '00150' AND kind = 'deactivate' AND reason LIKE '$correction'" "1"
+expect_sql "SELECT count(*) FROM operations WHERE hr_key = '00131' AND kind = 'deactivate' AND reason LIKE '$correction'" "1"
 expect_sql "SELECT count(*) FROM operations WHERE kind = 'deactivate' AND reason NOT LIKE '$correction'" "0"
-expect_sql "SELECT applied_active FROM user_links WHERE hr_key = '00150'" "0"
+expect_sql "SELECT applied_active FROM user_links WHERE hr_key = '00131'" "0"
 expect_sql "SELECT count(*) FROM open_manual_actions WHERE kind = 'reclaim_license_and_number'" "0"
-expect_sql "SELECT count(*) FROM open_manual_actions WHERE kind = 'assign_license' AND hr_key = '00150'" "1"
+expect_sql "SELECT count(*) FROM open_manual_actions WHERE kind = 'assign_license' AND hr_key = '00131'" "1"
 # Everyone else was created active, as asked: corrected only where 8x8 ignored a false.
 expect_in <(emu_user margaret.whitfield@example.com) '"active":true'
 expect_sql "SELECT count(*) FROM operations WHERE kind = 'deactivate'" "1"
@@ -37,13 +36,13 @@ seq=$(last_seq)
 sync_at 2030-01-03T00:00:00Z
 expect_in "$WORK/out" "cycle 2: ok"
 expect_eq "writes before the start" "$(writes_since "$((seq + 1))")" "0"
-expect_in <(emu_user nadia.okafor@example.com) '"active":false'
+expect_in <(emu_user noor.haddad@example.com) '"active":false'
 
 # ---- the start: the account eightsync made inactive is activated.
 sync_at 2030-01-07T14:00:00Z
-expect_in <(emu_user nadia.okafor@example.com) '"active":true'
-expect_sql "SELECT kind || ':' || outcome FROM operations WHERE cycle_id = 3 AND hr_key = '00150'" "reactivate:ok"
-expect_sql "SELECT applied_active FROM user_links WHERE hr_key = '00150'" "1"
+expect_in <(emu_user noor.haddad@example.com) '"active":true'
+expect_sql "SELECT kind || ':' || outcome FROM operations WHERE cycle_id = 3 AND hr_key = '00131'" "reactivate:ok"
+expect_sql "SELECT applied_active FROM user_links WHERE hr_key = '00131'" "1"
 
 # ---- 8x8 honouring `active` on create: a new future hire is created inactive, no PATCH.
 emu_curl PATCH /_emulator/settings '{"post_ignores_active":false}' >/dev/null
