@@ -151,6 +151,31 @@ plan_entry without_external_id(const plan_entry& e) {
   return out;
 }
 
+// Whether 8x8's object `user` (a create's answer, or a lookup's) shows the user active. An absent
+// `active` counts as active, SCIM's default, and the safe side too: a needless PATCH to false does
+// no harm, while a wrong guess of "inactive" would leave an account active before its start date.
+bool shown_active(const json::object& user) noexcept {
+  return scim_user_codec::read_active(user).value_or(true);
+}
+
+// The PATCH active=false that corrects `e`'s user `scim_id`, created active though `e` asked
+// for inactive: a `deactivate` without the leaver's follow-ups (nobody loses a licence or a
+// number they were meant to have), its reason marked as a correction.
+plan_entry active_correction(const plan_entry& e, const std::string& scim_id) {
+  plan_entry fix;
+  fix.kind = operation_kind::deactivate;
+  fix.hr_key = e.hr_key;
+  fix.scim_id = scim_id;
+  fix.user_name = e.user_name;
+  fix.how = e.how;
+  fix.desired_active = false;
+  fix.body = scim_user_codec::active_patch(false);
+  fix.reason = std::string(active_correction_reason) + " 8x8 created " + e.user_name +
+               " active though eightsync asked for inactive (before the start date): corrected by PATCH "
+               "active=false at once.";
+  return fix;
+}
+
 }  // namespace
 
 cycle_executor::cycle_executor(scim_port& port, state_store& store, audit_log& audit, std::int64_t cycle,
@@ -167,7 +192,7 @@ cycle_executor::cycle_executor(scim_port& port, state_store& store, audit_log& a
       failing_action_after_(failing_action_after) {}
 
 void cycle_executor::record_link(const plan_entry& e, const std::string& scim_id,
-                                 const json::object* resource) {
+                                 const json::object* resource, std::optional<bool> active) {
   user_link l;
   if (auto old = store_.find_link(e.hr_key)) {
     l = std::move(*old);
@@ -189,7 +214,8 @@ void cycle_executor::record_link(const plan_entry& e, const std::string& scim_id
     l.user_name = e.user_name;
   }
   if (e.desired_hash) l.applied_hash = e.desired_hash;
-  l.applied_active = e.desired_active;
+  // What 8x8 showed when known (a create's answer may not be what was asked), else what was sent.
+  l.applied_active = active.value_or(e.desired_active);
   store_.upsert_link(l);
 }
 
@@ -306,7 +332,9 @@ boost::asio::awaitable<void> cycle_executor::adopt_after_conflict(const plan_ent
         adopted.kind = operation_kind::adopt;
         adopted.how = managed_by::matched;
         adopted.desired_hash.reset();  // attributes still differ: the next cycle updates them
-        record_link(adopted, id, &r);
+        // Someone else's account, active (or it would not be adopted): never corrected here, even
+        // before the start date. Its link says what 8x8 has, and the next plan decides.
+        record_link(adopted, id, &r, shown_active(r));
         audit_.record_completed(cycle_, intent_for(adopted), local_outcome(audit_operation_outcome::ok));
       });
       ++summary.ok;
@@ -368,17 +396,19 @@ boost::asio::awaitable<void> cycle_executor::create(const plan_entry& e, std::in
   auto r = co_await port_.create(e.body);
   if (r.ok() && r.resource) {
     const std::string id(scim_user_codec::read_id(*r.resource));
+    const bool active = shown_active(*r.resource);
     store_.in_transaction([&] {
       auto out = outcome_of(r, audit_operation_outcome::ok);
       out.scim_id = id;
       audit_.record_outcome(op, out);
-      record_link(e, id, &*r.resource);
+      record_link(e, id, &*r.resource, active);
       audit_.record_user_success(e.hr_key);
       raise_follow_ups(e.follow_ups, id, summary);
       remember_site(e);
     });
     ++summary.ok;
-    log_->info("op.create.ok hr_key={} user={} id={}", e.hr_key, e.user_name, id);
+    log_->info("op.create.ok hr_key={} user={} id={} active={}", e.hr_key, e.user_name, id, active);
+    if (!e.desired_active && active) co_await correct_active(e, id, summary);
     co_return;
   }
   if (r.outcome == scim_outcome::conflict) {
@@ -470,15 +500,18 @@ boost::asio::awaitable<void> cycle_executor::settle_lost_create(const plan_entry
   auto found = co_await port_.find_by_user_name(e.user_name);
   if (found.ok() && found.resource) {
     const std::string id(scim_user_codec::read_id(*found.resource));
+    const bool active = shown_active(*found.resource);
     store_.in_transaction([&] {
       auto out = outcome_of(post, audit_operation_outcome::resolved_applied, audit_resolution::lookup);
       out.scim_id = id;
       audit_.record_outcome(op, out);
-      record_link(e, id, &*found.resource);
+      record_link(e, id, &*found.resource, active);
       raise_follow_ups(e.follow_ups, id, summary);
     });
     ++summary.ok;
-    log_->info("op.create.resolved hr_key={} user={} id={} applied=true", e.hr_key, e.user_name, id);
+    log_->info("op.create.resolved hr_key={} user={} id={} applied=true active={}", e.hr_key, e.user_name, id,
+               active);
+    if (!e.desired_active && active) co_await correct_active(e, id, summary);
     co_return;
   }
   ++summary.failed;
@@ -500,6 +533,40 @@ boost::asio::awaitable<void> cycle_executor::settle_lost_create(const plan_entry
     stop_for_token("looking up " + e.user_name + " after its create got no answer", summary);
     log_->error("op.create.auth_failed hr_key={} user={}", e.hr_key, e.user_name);
   }
+}
+
+// 8x8 created `e`'s user `scim_id` active though the create asked for inactive (the person's
+// start date has not come): PATCH it false at once, or they would have access before they start.
+// Its own intent and outcome, like any write; a correction, not a leaver (invariant 3). A PATCH
+// whose answer is lost is settled by a GET, as any PATCH is. When it fails, the link keeps what
+// 8x8 has (active, recorded with the create) and the next plan sees the account active.
+boost::asio::awaitable<void> cycle_executor::correct_active(const plan_entry& e, const std::string& scim_id,
+                                                            execution_summary& summary) {
+  const plan_entry fix = active_correction(e, scim_id);
+  log_->warn(
+      "op.create.active_ignored hr_key={} user={} id={}: 8x8 created the account active though eightsync "
+      "asked for inactive (before the start date); sending PATCH active=false",
+      e.hr_key, e.user_name, scim_id);
+  const std::int64_t op = audit_.record_intent(cycle_, intent_for(fix));
+  auto r = co_await port_.set_active(scim_id, false);
+  const std::size_t ok_before = summary.ok;
+  if (r.ok()) {
+    record_applied(fix, op, outcome_of(r, audit_operation_outcome::ok), r.resource ? &*r.resource : nullptr,
+                   summary);
+    ++summary.ok;
+  } else {
+    co_await record_unsuccessful_write(fix, op, r, summary);
+  }
+  if (summary.ok > ok_before) {
+    ++summary.active_corrected;
+    log_->info("op.create.corrected hr_key={} user={} id={}: active=false before the start date", e.hr_key,
+               e.user_name, scim_id);
+    co_return;
+  }
+  log_->error(
+      "op.create.correction_failed hr_key={} user={} id={}: {} is active in 8x8 before the start date; "
+      "PATCH active=false gave {}. The link records it active, so the next plan sees it.",
+      e.hr_key, e.user_name, scim_id, e.user_name, scim_failure_text(r));
 }
 
 boost::asio::awaitable<void> cycle_executor::replace(const plan_entry& e, std::int64_t op,
@@ -933,6 +1000,15 @@ void cycle_executor::record_link_refreshes(const plan& p) {
   });
 }
 
+// A PATCH an earlier run sent, which a lookup now shows applied: the link records its `active`,
+// as the PATCH's answer would have. Without it, an account corrected to inactive before its start
+// date would look deactivated by an admin to the next plan.
+void cycle_executor::record_resolved_patch(const audit_intent& in, const std::string& scim_id) {
+  if (in.kind != audit_operation_kind::deactivate && in.kind != audit_operation_kind::reactivate) return;
+  if (const auto l = store_.find_link(in.hr_key); l && l->scim_id == scim_id)
+    store_.record_applied_active(in.hr_key, in.kind == audit_operation_kind::reactivate);
+}
+
 boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& summary) {
   for (const auto& pending : audit_.unresolved_intents()) {
     const auto& in = pending.intent;
@@ -965,6 +1041,7 @@ boost::asio::awaitable<bool> cycle_executor::resolve_intents(execution_summary& 
         // The follow-ups the write made due, in the same transaction as the outcome: a create
         // settled here after a crash or a full disk still gets its license reminder.
         if (applied) raise_follow_ups(in.follow_ups, id, summary);
+        if (applied) record_resolved_patch(in, id);
         if (in.kind == audit_operation_kind::create && applied && !store_.find_link(in.hr_key) &&
             !store_.find_link_by_scim_id(id)) {
           // The create went through before the crash: the user is eightsync's. No applied hash,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <spdlog/logger.h>
 #include <boost/asio/awaitable.hpp>
@@ -56,9 +57,19 @@ struct execution_summary {
   /// Operations not sent because a newer export, read while the cycle ran, changed that
   /// person's row (set_between): the next cycle plans them from it.
   std::size_t superseded = 0;
+  /// Of `ok`: PATCHes active=false sent at once because 8x8 created, active, an account a create
+  /// asked for inactive (before the person's start date). Corrections, not leavers: nothing counts
+  /// them with the deactivations a safety hold limits. A correction that failed is in `failed`.
+  std::size_t active_corrected = 0;
   bool interrupted = false;  ///< a stop request ended the cycle before every operation ran
   std::string error;         ///< why the cycle stopped or turned read-only, for a person
 };
+
+/// How the reason of every audited correction begins: a PATCH active=false sent at once because
+/// 8x8 created, active, an account eightsync asked for inactive (before the person's start date).
+/// Its operations row has kind `deactivate`, but it takes no access away from anyone who had it:
+/// it is not a leaver (invariant 3).
+inline constexpr std::string_view active_correction_reason = "Correction, not a leaver:";
 
 /// Carries out a plan against 8x8 through a scim_port, crash-safely (invariants 1, 4, 6, 7, 10).
 ///
@@ -81,6 +92,15 @@ struct execution_summary {
 /// external_id_refused). A 400 to a write setting a site 8x8 was never seen to accept blames the
 /// site: its unknown_site action is raised, and the other writes with that site wait, unsent,
 /// without backing off.
+///
+/// A create asking for an inactive account (plan_entry::desired_active false: the person's start
+/// date has not come) is checked against what 8x8 answers, whether by the 201 or by the lookup that
+/// settles a lost answer. A user 8x8 shows active (an absent `active` counts as active, SCIM's
+/// default, so that an account is never left active before its start on a guess) gets a PATCH
+/// active=false at once, audited as its own `deactivate` row whose reason starts with
+/// active_correction_reason, and counted in execution_summary::active_corrected, not as a leaver.
+/// The link records the active state 8x8 has: false once corrected (or when 8x8 honoured the
+/// create), true when the correction failed, so the next plan sees the account active.
 ///
 /// A PUT whose copy of the user (plan_entry::fetched_at) is older than max_snapshot_age when its
 /// turn comes is not sent as planned: the user is fetched again and the planner's rules decide
@@ -115,8 +135,9 @@ class cycle_executor {
 
   /// Settles every intent an earlier run left without an outcome, by a lookup: a create by its
   /// userName (found: its link is recorded as created), an update or PATCH by its 8x8 id
-  /// (compared with what was sent). An intent whose lookup fails stays unresolved for the next
-  /// start. Returns false when 8x8 refused the token (the cycle must stop). Throws state_error.
+  /// (compared with what was sent; a PATCH found applied sets its link's applied `active`). An
+  /// intent whose lookup fails stays unresolved for the next start. Returns false when 8x8 refused the token
+  /// (the cycle must stop). Throws state_error.
   boost::asio::awaitable<bool> resolve_intents(execution_summary& summary);
 
   /// Executes `p`: its operations in plan order (skipping users in `backoff`, and everything
@@ -145,7 +166,11 @@ class cycle_executor {
   bool superseded(const plan_entry& e, execution_summary& summary);
   planner_state recheck_state(const plan_entry& e) const;
   boost::asio::awaitable<void> set_active(const plan_entry& e, std::int64_t op, execution_summary& summary);
-  void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource);
+  void record_link(const plan_entry& e, const std::string& scim_id, const boost::json::object* resource,
+                   std::optional<bool> active = std::nullopt);
+  void record_resolved_patch(const audit_intent& in, const std::string& scim_id);
+  boost::asio::awaitable<void> correct_active(const plan_entry& e, const std::string& scim_id,
+                                              execution_summary& summary);
   boost::asio::awaitable<void> settle_uncertain_write(const plan_entry& e, std::int64_t op,
                                                       const scim_result& r, execution_summary& summary);
   boost::asio::awaitable<void> record_unsuccessful_write(const plan_entry& e, std::int64_t op,

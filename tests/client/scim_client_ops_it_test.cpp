@@ -40,6 +40,31 @@ TEST_F(ops, CreateReturnsTheUserWithItsId) {
   EXPECT_EQ(g.resource->at("userName").as_string(), "new@example.com");
 }
 
+// The 201 is what eightsync checks after creating someone inactive before their start date: it
+// must show the active state 8x8 gave the user, honoured or not.
+TEST_F(ops, CreateAnswersTheActiveStateTheUserGot) {
+  start();
+  json::object inactive = user("inactive@example.com");
+  inactive["active"] = false;
+  const auto r = run(client().create(inactive));
+  ASSERT_EQ(r.outcome, scim_outcome::ok) << r.detail;
+  EXPECT_FALSE(r.resource->at("active").as_bool());
+}
+
+TEST_F(ops, CreateWithPostIgnoresActiveAnswersActive) {
+  start({"--post-ignores-active"});
+  auto& c = client();
+  json::object inactive = user("ignored@example.com");
+  inactive["active"] = false;
+  const auto r = run(c.create(inactive));
+  ASSERT_EQ(r.outcome, scim_outcome::ok) << r.detail;
+  EXPECT_TRUE(r.resource->at("active").as_bool());
+  const std::string id(r.resource->at("id").as_string());
+  const auto g = run(c.get(id));
+  ASSERT_EQ(g.outcome, scim_outcome::ok) << g.detail;
+  EXPECT_TRUE(g.resource->at("active").as_bool()) << "the user really is active";
+}
+
 TEST_F(ops, DuplicateUserNameIsConflict) {
   start();
   seed(json::array{user("taken@example.com")});

@@ -115,6 +115,9 @@ int main(int argc, char** argv) {
                    "article types it as an integer; others answer 400)")
         ->capture_default_str()
         ->check(CLI::IsMember({"any", "numeric"}));
+    app.add_flag("--post-ignores-active", opts.settings.post_ignores_active,
+                 "POST /Users creates every user active (the 201 shows active true) even when the body "
+                 "says \"active\": false; by default a POST honours it");
     app.add_option("--seed", opts.seed, "Seed for generated ids and fault draws (reproducible runs)")
         ->capture_default_str();
     app.add_option("--fault", faults,

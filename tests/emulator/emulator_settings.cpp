@@ -162,6 +162,7 @@ json::value emulator_settings::to_json() const {
   o["foreign_user_names"] = names_json(foreign_user_names);
   o["sites"] = names_json(sites);
   o["external_id"] = external_id == external_id_mode::any ? "any" : "numeric";
+  o["post_ignores_active"] = post_ignores_active;
   return o;
 }
 
@@ -222,6 +223,9 @@ std::optional<std::string> emulator_settings::apply_json(const json::value& patc
       auto m = v.is_string() ? parse_external_id(v.as_string()) : std::nullopt;
       if (!m) return bad("\"any\" or \"numeric\"");
       next.external_id = *m;
+    } else if (key == "post_ignores_active") {
+      if (!v.is_bool()) return bad("true or false");
+      next.post_ignores_active = v.as_bool();
     } else {
       return "settings: unknown key `" + std::string(key) + "`";
     }

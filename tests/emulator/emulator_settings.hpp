@@ -56,6 +56,9 @@ struct emulator_settings {
   /// any site is accepted.
   std::vector<std::string> sites;
   external_id_mode external_id = external_id_mode::any;  ///< which externalId values are accepted
+  /// POST /Users creates the user active, and its 201 shows `active: true`, whatever the body
+  /// says: a service that ignores `"active": false` on create. Default: honoured.
+  bool post_ignores_active = false;
 
   /// Whether `user_name` is one of foreign_user_names. Never throws.
   bool taken_elsewhere(std::string_view user_name) const noexcept;

@@ -244,7 +244,9 @@ scim_answer scim_handler::create(const scim_request& req) {
   if (state_.store.find_by_user_name(user_name) || state_.settings.taken_elsewhere(user_name)) {
     return error(409, "uniqueness", "userName " + std::string(user_name) + " is already taken");
   }
-  if (!attrs->contains("active")) (*attrs)["active"] = true;
+  // An omitted active means true (SCIM's default). --post-ignores-active: a service that creates
+  // every user active whatever the body asks, as a client must be ready to find in the 201.
+  if (state_.settings.post_ignores_active || !attrs->contains("active")) (*attrs)["active"] = true;
   const std::string id = state_.store.new_id();
   user_record rec(
       id, finish_user(std::move(*attrs), id, new_meta(id, now_text()), state_.settings.site_schema), false);

@@ -1,6 +1,6 @@
 // One test per switch setting: --site-change, --patch-other, --visibility, --filter-externalid,
 // --read-only, --token-file, --foreign-user-names, --site-schema, --put-omitted, --past-end, --sites,
-// --external-id, and runtime changes through /_emulator/settings.
+// --external-id, --post-ignores-active, and runtime changes through /_emulator/settings.
 #include <unistd.h>
 
 #include <algorithm>
@@ -458,6 +458,50 @@ TEST_F(switches, ExternalIdNumericRefusesAnythingButDigitsWith400) {
   letters["externalId"] = "HR-2";
   EXPECT_EQ(scim().post("/scim/v2/Users", letters).status, 201u);
   EXPECT_EQ(patch_settings(R"({"external_id":"letters"})").status, 400u);
+}
+
+// `"active": false` on create: honoured by default (the user is created inactive and the 201
+// shows it); with --post-ignores-active every POST creates an active user and the 201 says so.
+TEST_F(switches, PostHonoursActiveFalseByDefault) {
+  start();
+  auto body = user("inactive@example.com");
+  body["active"] = false;
+  const auto r = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  EXPECT_FALSE(r.json().at("active").as_bool()) << "the 201 shows what was created";
+  EXPECT_FALSE(stored(std::string(r.json().at("id").as_string())).at("active").as_bool());
+  const auto omitted = scim().post("/scim/v2/Users", user("omitted@example.com"));
+  ASSERT_EQ(omitted.status, 201u) << omitted.body;
+  EXPECT_TRUE(omitted.json().at("active").as_bool()) << "an omitted active means true";
+  EXPECT_FALSE(admin().request("GET", "/_emulator/settings").json().at("post_ignores_active").as_bool());
+}
+
+TEST_F(switches, PostIgnoresActiveCreatesEveryUserActive) {
+  start({"--post-ignores-active"});
+  auto body = user("ignored@example.com");
+  body["active"] = false;
+  const auto r = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(r.status, 201u) << r.body;
+  const std::string id(r.json().at("id").as_string());
+  EXPECT_TRUE(r.json().at("active").as_bool()) << "the 201 shows the user active";
+  EXPECT_TRUE(stored(id).at("active").as_bool());
+  EXPECT_TRUE(admin().request("GET", "/_emulator/settings").json().at("post_ignores_active").as_bool());
+
+  // A PATCH still deactivates it: only the POST ignores active.
+  const auto p = scim().patch(
+      "/scim/v2/Users/" + id,
+      patch_body(json::array{json::object{{"op", "replace"}, {"value", json::object{{"active", false}}}}}));
+  ASSERT_EQ(p.status, 200u) << p.body;
+  EXPECT_FALSE(stored(id).at("active").as_bool());
+
+  auto s = patch_settings(R"({"post_ignores_active":false})");
+  ASSERT_EQ(s.status, 200u) << s.body;
+  EXPECT_FALSE(s.json().at("post_ignores_active").as_bool());
+  body["userName"] = "honoured@example.com";
+  const auto again = scim().post("/scim/v2/Users", body);
+  ASSERT_EQ(again.status, 201u) << again.body;
+  EXPECT_FALSE(again.json().at("active").as_bool());
+  EXPECT_EQ(patch_settings(R"({"post_ignores_active":"yes"})").status, 400u);
 }
 
 TEST_F(switches, SettingsChangeAtRuntime) {

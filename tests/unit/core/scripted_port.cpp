@@ -155,6 +155,7 @@ boost::asio::awaitable<scim_result> scripted_port::create(json::object user) {
     co_return answer("POST", a, a->outcome, 0, std::nullopt);
   const std::string id = "u" + std::to_string(next_id_++);
   user["id"] = id;
+  if (post_ignores_active_) scim_user_codec::write_active(user, true);
   add(user);
   co_return answer("POST", a, scim_outcome::ok, 201, user);
 }

@@ -54,6 +54,10 @@ class scripted_port final : public scim_port {
   /// Queues `a` for the next call of kind `c` (each queue is first in, first out).
   void script(port_call c, scripted_answer a);
 
+  /// Whether a POST creates the user active (and its 201 says so) whatever the body asks, as a
+  /// service ignoring `"active": false` on create does. Off: the body's `active` is kept.
+  void post_ignores_active(bool on) { post_ignores_active_ = on; }
+
   /// Runs `f` before each request, with the request's log line.
   void before_each(std::function<void(const std::string&)> f) { before_ = std::move(f); }
 
@@ -86,6 +90,7 @@ class scripted_port final : public scim_port {
   std::function<void(const std::string&)> before_;
   request_tally tally_;
   std::size_t next_id_ = 1;
+  bool post_ignores_active_ = false;
 };
 
 /// Runs `aw` to completion on a fresh io_context; rethrows what it throws.
