@@ -1,11 +1,18 @@
 #include "daemon/approve_command.hpp"
 
+#include <algorithm>
 #include <ostream>
+#include <set>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "core/audit_log.hpp"
+#include "core/clock.hpp"
+#include "core/lifecycle_rule.hpp"
 #include "core/state_error.hpp"
 #include "core/unsafe_text.hpp"
+#include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
 #include "daemon/os_user.hpp"
 #include "daemon/state_access.hpp"
@@ -48,6 +55,86 @@ int run_approve(const config::eightsync_config& cfg, std::int64_t cycle, core::a
     out << n << (n == 1 ? " operation" : " operations") << " approved by " << os_user()
         << ". Nothing was sent now: the next cycle applies each one that it still plans against fresh "
            "data (anything HR or 8x8 changed since is planned afresh).\n";
+    return exit_ok;
+  } catch (const core::state_error& e) {
+    err << "eightsync approve: " << e.what() << '\n';
+    return exit_state_unusable;
+  }
+}
+
+namespace {
+
+// The date-driven operations due for `d` from `from` to `until` (lifecycle time), as the plan
+// will make them: `linked` says whether `d` has an 8x8 user eightsync manages.
+void operations_due(const core::desired_user& d, bool linked, core::clock::time_point from,
+                    core::clock::time_point until, const core::lifecycle_policy& policy,
+                    std::vector<core::audit_upcoming_approval>& out) {
+  core::clock::time_point at = from;
+  while (const auto e = core::next_event(d, at, policy)) {
+    if (core::clock::time_point{e->at} > until) break;
+    std::optional<core::operation_kind> kind;
+    if (e->becomes == core::hr_intent::ended && linked) kind = core::operation_kind::deactivate;
+    if (e->becomes == core::hr_intent::active)
+      kind = linked ? core::operation_kind::reactivate : core::operation_kind::create;
+    if (e->becomes == core::hr_intent::provisioning && !linked && core::create_active(e->becomes, policy))
+      kind = core::operation_kind::create;
+    if (kind) out.push_back({d.key, std::string(d.get(core::attribute::user_name)), *kind, e->at});
+    // Created at the opening of the window, the account is linked by its start.
+    if (kind == core::operation_kind::create) linked = true;
+    at = core::clock::time_point{e->at};
+  }
+}
+
+}  // namespace
+
+int run_approve_upcoming(const config::eightsync_config& cfg, std::chrono::milliseconds horizon,
+                         std::ostream& out, std::ostream& err) {
+  if (!cfg.lifecycle) {
+    err << "eightsync approve --upcoming: the config has no lifecycle: block, so no operation is driven by a "
+           "date; approve a held cycle with `eightsync approve CYCLE`\n";
+    return exit_refused;
+  }
+  auto store = open_existing_state(cfg, "approve", err);
+  if (!store) return store.error();
+  const auto hr = read_and_map(cfg);
+  if (!hr) {
+    err << "eightsync approve --upcoming: " << hr.error().message << "; nothing was approved\n";
+    return exit_source_rejected;
+  }
+  try {
+    const core::planner_options options =
+        planner_options_from(cfg, core::wall_clock::instance().now(), false);
+    const auto from = options.lifecycle_now();
+    const auto until = from + horizon;
+    std::set<std::string, std::less<>> linked;
+    for (auto& l : store->load_links())
+      linked.insert(std::move(l.hr_key));
+    std::vector<core::audit_upcoming_approval> ops;
+    for (const auto& d : hr->mapped.users) {
+      if (options.protect.matches(d.get(core::attribute::user_name))) continue;
+      operations_due(d, linked.contains(d.key), from, until, options.lifecycle, ops);
+    }
+    if (ops.empty()) {
+      err << "eightsync approve --upcoming: no start, end or provisioning window comes before "
+          << core::format_utc(std::chrono::floor<std::chrono::seconds>(until)) << "; nothing was approved\n";
+      return exit_refused;
+    }
+    std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.due_at, a.hr_key) < std::tie(b.due_at, b.hr_key);
+    });
+    core::audit_log audit(*store);
+    audit.record_upcoming_approvals(ops, until - options.lifecycle_offset, os_user());
+    out << "Approved ahead, due before " << core::format_utc(std::chrono::floor<std::chrono::seconds>(until))
+        << ":\n";
+    for (const auto& op : ops) {
+      out << "  " << core::format_utc(op.due_at) << "  " << core::enum_name(op.kind) << "  "
+          << core::escaped(op.hr_key) << "  " << core::escaped(op.user_name) << '\n';
+    }
+    out << ops.size() << (ops.size() == 1 ? " operation" : " operations") << " approved ahead by "
+        << os_user()
+        << ". Nothing was sent now: when each one's instant comes, a safety limit neither counts nor holds "
+           "it (a shrunk, empty or re-keyed export still does). A date HR moves is another instant, and is "
+           "not approved.\n";
     return exit_ok;
   } catch (const core::state_error& e) {
     err << "eightsync approve: " << e.what() << '\n';

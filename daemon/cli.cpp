@@ -90,6 +90,21 @@ void add_config_option(CLI::App& cmd, std::string& file) {
   cmd.add_option("-c,--config", file, "The YAML config file")->capture_default_str();
 }
 
+// A duration option `name` on `cmd`, read into `out`: 30s, 15m, 2h or 7d.
+CLI::Option* add_duration_option(CLI::App& cmd, const std::string& name, std::chrono::milliseconds& out,
+                                 const std::string& help) {
+  return cmd
+      .add_option_function<std::string>(
+          name, [&out](const std::string& text) { out = *config::parse_duration(text); }, help)
+      ->type_name("DURATION")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return config::parse_duration(text) ? std::string()
+                                                : "expected a duration such as 30s, 15m, 2h or 7d";
+          },
+          ""));
+}
+
 // A --max-wait option on `cmd`, read into `out`: a duration such as 30s, 15m or 2h.
 void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
   cmd.add_option_function<std::string>(
@@ -162,6 +177,8 @@ struct cli_options {
   sync_request sync;
   std::int64_t approve_cycle = 0;
   std::string approve_only = "all";
+  bool approve_upcoming = false;
+  std::chrono::milliseconds approve_horizon = default_approve_horizon;
   manual_actions_request manual;
   bool status_json = false;
   bool clear_pause = false;
@@ -298,17 +315,30 @@ void add_sync(CLI::App& app, cli_options& o, cli_commands& c) {
 void add_approve(CLI::App& app, cli_options& o, cli_commands& c) {
   c.approve = app.add_subcommand("approve", "Consent to the operations a cycle held back at a safety limit");
   add_config_option(*c.approve, o.config_file);
-  c.approve->add_option("CYCLE", o.approve_cycle, "The cycle that held them (its number in `sync`'s summary)")
-      ->required();
+  auto* cycle = c.approve->add_option("CYCLE", o.approve_cycle,
+                                      "The cycle that held them (its number in `sync`'s summary)");
   c.approve->add_option("--only", o.approve_only, "Approve only these: deactivations, creates or updates")
       ->check(CLI::IsMember({"all", "deactivations", "creates", "updates"}));
+  auto* upcoming = c.approve->add_flag(
+      "--upcoming", o.approve_upcoming,
+      "Instead of a held cycle: approve ahead the operations start and end dates (lifecycle:) make due "
+      "within --horizon, such as an end-of-month batch of terminations");
+  add_duration_option(*c.approve, "--horizon", o.approve_horizon,
+                      "With --upcoming: how far ahead to approve. Default: 7d")
+      ->needs(upcoming);
+  cycle->excludes(upcoming);
+  add_as_of(*c.approve, o.as_of);
   c.approve->footer(
       "Example, after a cycle ended `held` (exit 9):\n"
       "  eightsync approve -c /etc/eightsync/eightsync.yaml 42 --only creates\n"
       "Records your consent, with who and when, and lists what it covers. Nothing is sent now: the next\n"
       "cycle applies each approved operation it still plans against fresh 8x8 and HR data. Works while\n"
       "the service runs. Exits 0 when recorded; 5 when the cycle does not exist, held nothing of that\n"
-      "kind, or is already approved; 3 when the state database cannot be used.");
+      "kind, or is already approved; 3 when the state database cannot be used.\n"
+      "Before a batch of start or end dates:  eightsync approve --upcoming --horizon 14d\n"
+      "lists and approves each date-driven operation due in that span (read from the HR export and\n"
+      "state.db); when its instant comes, a safety limit neither counts nor holds it. Exits 5 when\n"
+      "there is no lifecycle: block or nothing is due, 2 when the HR export is rejected.");
 }
 
 // `eightsync manual-actions`: its options and --help.
@@ -441,6 +471,16 @@ int dispatch(const cli_commands& c, cli_options& o) {
     auto cfg = load_or_report(o.config_file);
     if (!cfg) return exit_config_invalid;
     if (c.manual_actions->parsed()) return run_manual_actions(*cfg, o.manual, std::cout, std::cerr);
+    if (o.approve_upcoming) {
+      if (const auto refused = apply_as_of(o.as_of, "approve", std::cerr)) return *refused;
+      return run_approve_upcoming(*cfg, o.approve_horizon, std::cout, std::cerr);
+    }
+    if (o.approve_cycle == 0) {
+      std::cerr
+          << "eightsync approve: give the CYCLE whose held operations you approve, or --upcoming\nRun with "
+             "--help for more information.\n";
+      return exit_usage;
+    }
     return run_approve(*cfg, o.approve_cycle, *core::enum_from_name<core::approval_scope>(o.approve_only),
                        std::cout, std::cerr);
   }

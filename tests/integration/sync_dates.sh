@@ -48,12 +48,24 @@ expect_eq "cancelled_hire for Noor" "$(open_action cancelled_hire)" "1"
 expect_in <(noor) '"active":false'
 mv "$WORK/hr.keep" "$WORK/hr.csv"
 
-# 3. Her start: activated, and now shown in the directory.
+# 3. Her start: activated, and now shown in the directory. With safety.max_reactivations at 0
+# the activation is held, until an operator approves it ahead with `approve --upcoming`.
+sed -i -e "s#max_reactivations: 10#max_reactivations: 0#" "$WORK/cfg.yaml"
+sync_at 2030-01-07T14:00:00Z 9
+expect_sql "SELECT kind || ' ' || hold_reason FROM held_operations WHERE hr_key = '00131'" "reactivate max_reactivations"
+run_cmd 0 "$EIGHTSYNC" approve -c "$WORK/cfg.yaml" --upcoming --horizon 2d --as-of 2030-01-06T00:00:00Z
+expect_in "$WORK/out" "  2030-01-07T14:00:00Z  reactivate  00131  noor.haddad@example.com"
+expect_in "$WORK/out" "1 operation approved ahead by $(id -un)."
+expect_sql "SELECT kind || ' ' || due_at || ' ' || approved_by FROM upcoming_approvals" \
+  "reactivate 2030-01-07T14:00:00.000Z $(id -un)"
+run_cmd 5 "$EIGHTSYNC" approve -c "$WORK/cfg.yaml" --upcoming --horizon 1d --as-of 2030-03-01T00:00:00Z
+expect_in "$WORK/err" "no start, end or provisioning window comes before 2030-03-02T00:00:00Z; nothing was approved"
 sync_at 2030-01-07T14:00:00Z 0
 expect_sql "SELECT kind || ' ' || outcome FROM operations WHERE hr_key = '00131' ORDER BY id DESC LIMIT 1" \
   "reactivate ok"
 expect_in <(noor) '"active":true'
 expect_eq "show_in_directory for Noor, at her start" "$(open_action show_in_directory)" "1"
+sed -i -e "s#max_reactivations: 0#max_reactivations: 10#" "$WORK/cfg.yaml"
 
 # 4. HR sets her last day, 2030-06-30: access ends at the next midnight in Chicago (05:00 UTC).
 sed -i -e 's|  # end_date: "{termination_date}"|  end_date: "{termination_date}"|' "$WORK/cfg.yaml"
