@@ -17,9 +17,9 @@ expect_in "$WORK/out" "Quarantined rows (0): none"
 expect_not_in "$WORK/out" "more (--limit 0 shows all)"
 # Each person's dates: local in their zone and UTC, the zone, and a warning for a date more than
 # 5 years from now (Margaret started in 2014).
-grep -A2 -F "    start            2030-01-07 08:00 CST (2030-01-07T14:00:00Z)" "$WORK/out" >"$WORK/priya" || true
-expect_in "$WORK/priya" "    end              none"
-expect_in "$WORK/priya" "    time zone        America/Chicago"
+grep -A2 -F "    start            2030-01-07 08:00 CST (2030-01-07T14:00:00Z)" "$WORK/out" >"$WORK/noor" || true
+expect_in "$WORK/noor" "    end              none"
+expect_in "$WORK/noor" "    time zone        America/Chicago"
 expect_in "$WORK/out" "    start            2014-03-03 08:00 GMT (2014-03-03T08:00:00Z)"
 expect_in "$WORK/out" "    WARNING          start date 2014-03-03 is more than 5 years from now"
 run_cmd 0 "$EIGHTSYNC" preview -c config/eightsync.example.yaml --limit 0 --json

@@ -33,7 +33,7 @@ struct chicago_hire {
   explicit chicago_hire(std::string key) {
     core::desired_user u;
     u.key = std::move(key);
-    u.set(core::attribute::user_name, "priya.raman@example.com");
+    u.set(core::attribute::user_name, "noor.haddad@example.com");
     u.set_window(start, std::nullopt);
     mapped.zones.push_back(*zones.find("America/Chicago"));
     u.zone = 1;
@@ -54,17 +54,17 @@ TEST(lifecycle_text, EventsInTheZoneAndUtcPhrasedWithoutALink) {
   EXPECT_EQ(
       text_of(r),
       "Lifecycle events in the next 14d (after 2029-12-28T00:00:00Z, until 2030-01-11T00:00:00Z): 2\n"
-      "  2029-12-31 08:00 CST  2029-12-31T14:00:00Z  HR key 00131  priya.raman@example.com  account "
+      "  2029-12-31 08:00 CST  2029-12-31T14:00:00Z  HR key 00131  noor.haddad@example.com  account "
       "created inactive\n"
-      "  2030-01-07 08:00 CST  2030-01-07T14:00:00Z  HR key 00131  priya.raman@example.com  activated\n");
+      "  2030-01-07 08:00 CST  2030-01-07T14:00:00Z  HR key 00131  noor.haddad@example.com  activated\n");
   EXPECT_EQ(
       boost::json::serialize(horizon_json(r)),
       R"({"enabled":true,"horizon_seconds":1209600,"from":"2029-12-28T00:00:00Z",)"
       R"("until":"2030-01-11T00:00:00Z","events":[{"at":"2029-12-31T14:00:00Z",)"
       R"("local":"2029-12-31 08:00 CST","zone":"America/Chicago","hr_key":"00131",)"
-      R"("user_name":"priya.raman@example.com","becomes":"provisioning","what":"account created inactive"},)"
+      R"("user_name":"noor.haddad@example.com","becomes":"provisioning","what":"account created inactive"},)"
       R"({"at":"2030-01-07T14:00:00Z","local":"2030-01-07 08:00 CST","zone":"America/Chicago",)"
-      R"("hr_key":"00131","user_name":"priya.raman@example.com","becomes":"active","what":"activated"}]})");
+      R"("hr_key":"00131","user_name":"noor.haddad@example.com","becomes":"active","what":"activated"}]})");
 }
 
 TEST(lifecycle_text, ALinkedAccountIsKeptAtTheWindow) {
