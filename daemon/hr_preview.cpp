@@ -143,7 +143,7 @@ void print_preview_text(std::ostream& out, const core::hr_snapshot& snap, std::s
   if (!m.date_warnings.empty()) {
     out << "Dates: " << m.date_warnings.size() << (m.date_warnings.size() == 1 ? " is" : " are")
         << " more than " << core::far_date_warning_after.count()
-        << " years from now (WARNING above): check the year. They are used as they are.\n";
+        << " years from now, each a WARNING under its user: check the year (they are used as they are)\n";
   }
   if (!m.quarantined.empty()) {
     out << "Quarantined rows are left out of the cycle until the export is fixed. While a row without "
