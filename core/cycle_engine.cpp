@@ -7,10 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/serialize.hpp>
+
 #include "core/approval_scope.hpp"
 #include "core/audit_rows.hpp"
 #include "core/cycle_labels.hpp"
 #include "core/leaver_pass.hpp"
+#include "core/lifecycle_events.hpp"
 #include "core/lifecycle_rule.hpp"
 #include "core/newer_export.hpp"
 #include "core/planner.hpp"
@@ -193,6 +196,7 @@ boost::asio::awaitable<void> cycle_engine::body(scim_port& port, cycle_executor&
   record_listing(c);
   remember_site_schema(c);
   remember_known_sites(c);
+  remember_next_lifecycle_event(newer.latest(), settings);
   if (end.outcome != cycle_outcome::interrupted) decide_outcome(c, *hr, approved, report);
 }
 
@@ -298,6 +302,23 @@ void cycle_engine::remember_known_sites(const cycle_plan& c) {
   if (c.plan.new_known_sites.empty()) return;
   const std::size_t added = store_.record_known_sites(c.plan.new_known_sites);
   log_->info("state.known_sites added={}", added);
+}
+
+// The next lifecycle event of the newest export the cycle acted on, after its writes (so its phrase knows
+// whether the person has an account): `status` shows it without reading the export, which may be large, slow,
+// or not readable by the operator who runs status.
+void cycle_engine::remember_next_lifecycle_event(const mapping_result& mapped,
+                                                 const cycle_settings& settings) {
+  const lifecycle_policy& policy = settings.planner.lifecycle;
+  const auto from = clock_.now() + settings.planner.lifecycle_offset;
+  std::string recorded;
+  if (const auto e = first_upcoming_event(mapped, from, policy)) {
+    const bool linked = store_.find_link(e->key).has_value();
+    auto doc = event_json(*e, event_phrase(*e, policy, linked));
+    doc["found_at"] = format_utc(std::chrono::floor<std::chrono::seconds>(from));
+    recorded = boost::json::serialize(doc);
+  }
+  store_.record_next_lifecycle_event(recorded);
 }
 
 namespace {

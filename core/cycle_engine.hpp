@@ -139,6 +139,7 @@ class cycle_engine {
   void record_listing(const cycle_plan& c);
   void remember_site_schema(const cycle_plan& c);
   void remember_known_sites(const cycle_plan& c);
+  void remember_next_lifecycle_event(const mapping_result& mapped, const cycle_settings& settings);
   void decide_outcome(const cycle_plan& c, const hr_input& hr, bool approved, cycle_result& report);
 
   state_store& store_;

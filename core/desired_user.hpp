@@ -35,6 +35,10 @@ class desired_user {
   std::uint32_t owned = 0;  ///< bit i set when the mapping owns attribute i
   bool active = true;       ///< what the mapping's `active` condition says
   bool pre_hire = false;    ///< lifecycle.pre_hire holds: a future hire, whatever `active` says
+  /// The person's time zone, as 1 + its index in mapping_result::zones; 0: none (no dates, or
+  /// no `lifecycle:` block). An index, not a name or a pointer: it fills padding, so it costs
+  /// no memory per user.
+  std::uint16_t zone = 0;
 
   /// When access starts, from lifecycle.start_date in the person's zone; nullopt: no start date
   /// (or no `lifecycle:` block). Never throws.

@@ -58,8 +58,9 @@ std::optional<lifecycle_event> next_event(const desired_user& d, std::chrono::sy
   const auto end = d.ends_at();
   if (intent == hr_intent::before_window && start) {
     const sys_seconds opens = window_opens(*start, policy);
-    // With provision_state none, opening the window changes nothing that is sent.
-    if (opens > at && policy.provision_state != provision_state::none)
+    // With provision_state none, opening the window changes nothing that is sent; a window of
+    // no width opens at the start, which is the event.
+    if (opens > at && opens < *start && policy.provision_state != provision_state::none)
       return lifecycle_event{opens, hr_intent::provisioning};
     return lifecycle_event{*start, hr_intent::active};
   }

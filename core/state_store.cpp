@@ -1067,6 +1067,17 @@ void state_store::record_site_schema(std::string_view urn) {
   s.guard("recording the site extension URN", [&] { s.set_meta("site_schema", std::string(urn)); });
 }
 
+std::optional<std::string> state_store::next_lifecycle_event() const {
+  impl& s = *impl_;
+  return s.guard("reading the next lifecycle event", [&] { return s.meta("next_lifecycle_event"); });
+}
+
+void state_store::record_next_lifecycle_event(std::string_view event) {
+  impl& s = *impl_;
+  s.guard("recording the next lifecycle event",
+          [&] { s.set_meta("next_lifecycle_event", std::string(event)); });
+}
+
 std::vector<std::string> state_store::known_sites() const {
   impl& s = *impl_;
   return s.guard("reading the known sites", [&] {

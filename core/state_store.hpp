@@ -252,6 +252,14 @@ class state_store {
   /// Remembers `urn` as the account's site extension URN. Throws state_error.
   void record_site_schema(std::string_view urn);
 
+  /// The next lifecycle event the last cycle found in its export (meta.next_lifecycle_event),
+  /// as the cycle engine recorded it (a JSON object; empty when none lay ahead); nullopt when no
+  /// cycle recorded one. `status` reads it instead of the export. Throws state_error.
+  std::optional<std::string> next_lifecycle_event() const;
+
+  /// Records `event` as the next lifecycle event (empty: none ahead). Throws state_error.
+  void record_next_lifecycle_event(std::string_view event);
+
   // ---- transactions ---------------------------------------------------------------------
 
   /// Runs `f()` inside one write transaction (BEGIN IMMEDIATE) and commits; rolls back and

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include "core/bounded_text.hpp"
@@ -276,6 +277,7 @@ void user_mapper::on_row(source_row&& row) {
   desired_user& u = users_.emplace_back();
   u.pre_hire = dates.pre_hire;
   u.set_window(dates.starts_at(), dates.ends_at());
+  u.zone = dates.zone;
   u.key.append(key);
   u.line = row.line;
   u.record = row.record;
@@ -353,13 +355,27 @@ bool user_mapper::read_lifecycle(const source_row& row, const std::string& key, 
     return false;
   }
   // The warnings are preview's (it passes the moment); a cycle only needs the instants.
-  auto window = make_access_window(dates[0], dates[1], **zone, r.times, std::nullopt, r.rehire_gap);
+  auto window = make_access_window(dates[0], dates[1], **zone, r.times, r.warn_at, r.rehire_gap);
   if (!window) {
     quarantine(row, key, quarantine_reason::invalid_date_range, "lifecycle: " + window.error().message);
     return false;
   }
   u.set_window(window->start, window->end);
+  u.zone = zone_index(*zone);
+  for (auto& w : window->warnings)
+    date_warnings_.push_back(date_warning{key, std::move(w)});
   return true;
+}
+
+std::uint16_t user_mapper::zone_index(const date::time_zone* zone) {
+  // An export names a handful of zones: a linear look beats a map, and rows of one office
+  // usually follow each other.
+  for (std::size_t i = zones_.size(); i > 0; --i) {
+    if (zones_[i - 1] == zone) return static_cast<std::uint16_t>(i);
+  }
+  if (zones_.size() >= std::numeric_limits<std::uint16_t>::max()) return 0;
+  zones_.push_back(zone);
+  return static_cast<std::uint16_t>(zones_.size());
 }
 
 void user_mapper::on_quarantine(quarantined_row&& row) {
@@ -375,6 +391,8 @@ mapping_result user_mapper::finish() {
   result.rows_read = rows_read_;
   result.in_scope = in_scope_;
   result.out_of_scope = out_of_scope_;
+  result.zones = std::move(zones_);
+  result.date_warnings = std::move(date_warnings_);
   if (header_error_) return result;
 
   std::vector<bool> drop(users_.size(), false);

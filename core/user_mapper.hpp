@@ -25,6 +25,9 @@ struct lifecycle_reading {
   std::string default_time_zone{"UTC"};
   std::chrono::seconds rehire_gap{0};
   zone_database* zones = nullptr;  ///< not owned; outlives the mapper
+  /// The moment dates are judged from for far_date_warning_after's warnings (preview sets it);
+  /// nullopt: no warnings (a cycle only needs the instants).
+  std::optional<std::chrono::sys_seconds> warn_at;
 };
 
 /// Maps an HR export, row by row as a reader streams it, into one desired_user per HR key.
@@ -122,6 +125,8 @@ class user_mapper : public row_sink {
   // The row's access window and pre_hire, or false after quarantining it.
   bool read_lifecycle(const source_row& row, const std::string& key, desired_user& u);
   std::optional<std::string> render_lifecycle(lifecycle_template which, std::string& out);
+  // 1 + the index of `zone` in zones_, added when new; 0 when the table is full.
+  std::uint16_t zone_index(const date::time_zone* zone);
 
   const mapping_rules& rules_;
   std::string key_column_;
@@ -151,6 +156,8 @@ class user_mapper : public row_sink {
   std::uintmax_t expected_bytes_ = 0;             ///< expect_bytes()
   const lifecycle_reading* lifecycle_ = nullptr;  ///< set_lifecycle()
   std::string lifecycle_value_;                   ///< a rendered lifecycle template
+  std::vector<const date::time_zone*> zones_;     ///< mapping_result::zones, as they are found
+  std::vector<date_warning> date_warnings_;       ///< mapping_result::date_warnings
   std::uintmax_t sample_bytes_ = 0;               ///< the text of the first rows, delimiters included
   std::size_t sampled_rows_ = 0;
   std::size_t duplicates_ = 0;

@@ -71,7 +71,8 @@ int check_config(const std::filesystem::path& file) {
 int preview(const std::filesystem::path& file, std::size_t limit, bool as_json) {
   auto cfg = load_or_report(file);
   if (!cfg) return exit_config_invalid;
-  auto snap = read_and_map(*cfg);
+  // Dates far from today are worth a warning: a typo in the year, most often.
+  auto snap = read_and_map(*cfg, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   if (!snap) {
     std::cerr << "eightsync: HR export rejected: " << snap.error().message << '\n'
               << "eightsync: nothing from this export would be used; fix it and run preview again\n";
@@ -116,6 +117,23 @@ void add_max_wait(CLI::App& cmd, std::chrono::milliseconds& out) {
           [](std::string& text) -> std::string {
             return config::parse_duration(text) ? std::string()
                                                 : "expected a duration such as 30s, 15m or 2h";
+          },
+          ""));
+}
+
+// `--horizon DURATION` on `cmd`, read into `out` in whole seconds.
+void add_horizon(CLI::App& cmd, std::optional<std::chrono::seconds>& out) {
+  cmd.add_option_function<std::string>(
+         "--horizon",
+         [&out](const std::string& text) {
+           out = std::chrono::ceil<std::chrono::seconds>(*config::parse_duration(text));
+         },
+         "After the plan, list the lifecycle events (lifecycle:) due this far ahead: windows opening, "
+         "starts and ends, with local and UTC times, e.g. 14d")
+      ->type_name("DURATION")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            return config::parse_duration(text) ? std::string() : "expected a duration such as 14d or 36h";
           },
           ""));
 }
@@ -243,6 +261,7 @@ void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
   c.plan->add_flag("-v,--verbose", o.plan.verbose, "Log each request to 8x8 on stderr");
   add_max_wait(*c.plan, o.plan.max_wait);
   add_as_of(*c.plan, o.as_of);
+  add_horizon(*c.plan, o.plan.horizon);
   c.plan->footer(
       "Example, before letting the service write:\n  eightsync plan -c /etc/eightsync/eightsync.yaml\n"
       "Reads the HR export and 8x8 (GET only) and the state database (never writes it), then prints the\n"
@@ -250,6 +269,7 @@ void add_plan(CLI::App& app, cli_options& o, cli_commands& c) {
       "safety limit, conflicts to settle with `eightsync link`, manual actions, and the cost in requests\n"
       "with the time it takes at target.rate_limit. Its reads count against that rate like any other.\n"
       "While 8x8's pause lasts longer than --max-wait:  eightsync plan --max-wait 2h\n"
+      "Who starts or leaves in the next two weeks:  eightsync plan --horizon 14d\n"
       "Exits 0; 1 bad config; 2 HR export rejected; 3 state database unusable; 6 no token or 8x8\n"
       "refused it (401); 7 8x8 could not be read (a partial plan is printed, marked PARTIAL); 11 a read\n"
       "would wait longer than --max-wait (the wait and its end are named).");

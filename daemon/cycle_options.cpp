@@ -99,9 +99,17 @@ core::lifecycle_reading lifecycle_reading_from(const config::eightsync_config& c
 }
 
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg) {
+  return read_and_map(cfg, std::nullopt);
+}
+
+core::expected<core::hr_snapshot, core::source_error> read_and_map(
+    const config::eightsync_config& cfg, std::optional<std::chrono::sys_seconds> warn_at) {
   const auto source = connectors::make_hr_source(cfg.source);
   std::optional<core::lifecycle_reading> lifecycle;
-  if (cfg.lifecycle) lifecycle = lifecycle_reading_from(cfg);
+  if (cfg.lifecycle) {
+    lifecycle = lifecycle_reading_from(cfg);
+    lifecycle->warn_at = warn_at;
+  }
   auto snap = core::read_and_map(*source, cfg.mapping, cfg.source.key, lifecycle ? &*lifecycle : nullptr);
   // Looked at once the read is done: a later change means newer data than what was read.
   if (const auto file = source->watched_file(); snap && file) {

@@ -39,6 +39,11 @@ core::planner_options planner_options_from(const config::eightsync_config& cfg, 
 /// on bugs and out-of-memory.
 core::expected<core::hr_snapshot, core::source_error> read_and_map(const config::eightsync_config& cfg);
 
+/// read_and_map, with a warning in mapping_result::date_warnings for each date more than
+/// core::far_date_warning_after from `warn_at` (what `preview` shows). Throws as read_and_map.
+core::expected<core::hr_snapshot, core::source_error> read_and_map(
+    const config::eightsync_config& cfg, std::optional<std::chrono::sys_seconds> warn_at);
+
 /// `--as-of INSTANT`: from now on, lifecycle rules are evaluated this far from the clock (for
 /// tests and dry runs; planner_options_from copies it). Never throws.
 void set_lifecycle_offset(std::chrono::seconds offset) noexcept;

@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string_view>
 
+#include "core/effective_date.hpp"
+#include "core/lifecycle_events.hpp"
 #include "core/unsafe_text.hpp"
 
 namespace eightsync::daemon {
@@ -41,6 +43,57 @@ std::size_t count_active(const core::mapping_result& m) {
       std::count_if(m.users.begin(), m.users.end(), [](const core::desired_user& u) { return u.active; }));
 }
 
+// "2030-01-07 08:00 CST (2030-01-07T14:00:00Z)", or "none".
+std::string instant_text(std::optional<std::chrono::sys_seconds> t, const date::time_zone* zone) {
+  if (!t) return "none";
+  return core::format_local(*t, zone) + " (" + core::format_utc(*t) + ")";
+}
+
+// The date warnings of `key`, in row order. Warnings are rare: a scan is enough.
+std::vector<std::string_view> warnings_of(const core::mapping_result& m, std::string_view key) {
+  std::vector<std::string_view> out;
+  for (const auto& w : m.date_warnings) {
+    if (w.key == key) out.push_back(w.message);
+  }
+  return out;
+}
+
+boost::json::value instant_json(std::optional<std::chrono::sys_seconds> t, const date::time_zone* zone) {
+  if (!t) return nullptr;
+  return boost::json::object{{"local", core::format_local(*t, zone)}, {"utc", core::format_utc(*t)}};
+}
+
+// {"start", "end", "time_zone", "warnings"}, or null for a user without dates.
+boost::json::value dates_json(const core::mapping_result& m, const core::desired_user& u) {
+  const auto* zone = m.zone_of(u);
+  if (zone == nullptr) return nullptr;
+  boost::json::array warnings;
+  for (const auto w : warnings_of(m, u.key))
+    warnings.emplace_back(w);
+  return boost::json::object{{"start", instant_json(u.starts_at(), zone)},
+                             {"end", instant_json(u.ends_at(), zone)},
+                             {"time_zone", zone->name()},
+                             {"warnings", std::move(warnings)}};
+}
+
+// A user's dates as preview prints them, under the attributes. Nothing for a user without dates.
+void print_dates(std::ostream& out, const core::mapping_result& m, const core::desired_user& u) {
+  const auto* zone = m.zone_of(u);
+  if (zone == nullptr) return;
+  out << "    ";
+  pad_to(out, "start", 17);
+  out << instant_text(u.starts_at(), zone) << '\n' << "    ";
+  pad_to(out, "end", 17);
+  out << instant_text(u.ends_at(), zone) << '\n' << "    ";
+  pad_to(out, "time zone", 17);
+  out << zone->name() << '\n';
+  for (const auto w : warnings_of(m, u.key)) {
+    out << "    ";
+    pad_to(out, "WARNING", 17);
+    out << w << '\n';
+  }
+}
+
 }  // namespace
 
 void print_preview_text(std::ostream& out, const core::hr_snapshot& snap, std::size_t limit) {
@@ -68,6 +121,7 @@ void print_preview_text(std::ostream& out, const core::hr_snapshot& snap, std::s
       const auto& v = u.get(a);
       out << (v.empty() ? std::string("(empty: cleared in 8x8)") : core::escaped(v)) << '\n';
     }
+    print_dates(out, m, u);
   }
   if (shown < m.users.size()) {
     out << "\n  … and " << (m.users.size() - shown) << " more (--limit 0 shows all)\n";
@@ -86,6 +140,11 @@ void print_preview_text(std::ostream& out, const core::hr_snapshot& snap, std::s
   out << "\nSummary: " << m.rows_read << " rows read: " << m.users.size() << " users (" << active
       << " active, " << (m.users.size() - active) << " inactive), " << m.quarantined.size()
       << " quarantined, " << m.out_of_scope << " out of scope\n";
+  if (!m.date_warnings.empty()) {
+    out << "Dates: " << m.date_warnings.size() << (m.date_warnings.size() == 1 ? " is" : " are")
+        << " more than " << core::far_date_warning_after.count()
+        << " years from now, each a WARNING under its user: check the year (they are used as they are)\n";
+  }
   if (!m.quarantined.empty()) {
     out << "Quarantined rows are left out of the cycle until the export is fixed. While a row without "
            "a usable key is quarantined, nobody is deactivated for being missing from HR.\n";
@@ -107,7 +166,8 @@ void print_preview_json(std::ostream& out, const core::hr_snapshot& snap, std::s
                     {"quarantined", m.quarantined.size()},
                     {"users", m.users.size()},
                     {"active", active},
-                    {"inactive", m.users.size() - active}};
+                    {"inactive", m.users.size() - active},
+                    {"date_warnings", m.date_warnings.size()}};
   json::array users;
   const std::size_t shown = limit == 0 ? m.users.size() : std::min(limit, m.users.size());
   for (std::size_t i = 0; i < shown; ++i) {
@@ -121,7 +181,8 @@ void print_preview_json(std::ostream& out, const core::hr_snapshot& snap, std::s
                      {"record", u.record},
                      {"active", u.active},
                      {"hash", hex64(u.hash)},
-                     {"attributes", std::move(attrs)}});
+                     {"attributes", std::move(attrs)},
+                     {"dates", dates_json(m, u)}});
   }
   doc["users"] = std::move(users);
   json::array quarantined;

@@ -27,6 +27,7 @@
 #include "core/unsafe_text.hpp"
 #include "daemon/cycle_options.hpp"
 #include "daemon/exit_code.hpp"
+#include "daemon/lifecycle_text.hpp"
 #include "daemon/log_setup.hpp"
 #include "daemon/token_source.hpp"
 
@@ -129,6 +130,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     return exit_paused;
   }
   std::optional<core::cycle_plan> planned;
+  core::clock::time_point lifecycle_at{};  // the plan's lifecycle now
   std::optional<connectors::long_wait> refused;
   std::exception_ptr failure;
   try {
@@ -142,6 +144,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
           auto options = planner_options_from(cfg, clk.now(), request.full);
           options.source_changed_at = hr->source.changed_at;  // as a cycle does: source.max_age
           const auto leavers_options = options;
+          lifecycle_at = options.lifecycle_now();
           planned = co_await core::plan_cycle(client, clk, hr->mapped, store ? &*store : nullptr,
                                               std::move(options), *logger, cfg.target.listing_max_duration);
           // A cycle reads each leaver again before its PATCH, ahead of the listing: that GET is
@@ -181,6 +184,13 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     return exit_auth_failed;
   }
 
+  std::optional<horizon_report> horizon;
+  if (request.horizon) {
+    // From the moment the plan's lifecycle rules were evaluated at: an event after it is not in
+    // the plan, one at or before it is.
+    horizon = upcoming_in(hr->mapped, lifecycle_at, *request.horizon,
+                          planner_options_from(cfg, lifecycle_at, false).lifecycle, c.state.links);
+  }
   if (request.json) {
     auto doc = core::plan_json(c.plan, rate);
     boost::json::object read;
@@ -202,6 +212,7 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
     read["failures"] = std::move(failures);
     if (c.remote.stopped) read["stopped"] = stop_text(*c.remote.stopped, cfg.target.url);
     doc["read"] = std::move(read);
+    if (horizon) doc["lifecycle_events"] = horizon_json(*horizon);
     doc["source"] = {{"path", hr->source.origin},
                      {"sha256", hr->source.sha256},
                      {"rows_read", hr->source.rows_read},
@@ -214,8 +225,12 @@ int run_plan(const config::eightsync_config& cfg, const plan_request& request, s
         << hr->mapped.users.size() << " users, " << hr->mapped.quarantined.size() << " quarantined"
         << (hr->mapped.quarantined.empty() ? "" : " (see `eightsync preview`)") << '\n'
         << read_text(c) << "\n\n"
-        << core::plan_text(c.plan, rate) << '\n'
-        << "Nothing was changed: this was a dry run. `eightsync sync` applies the operations above.\n";
+        << core::plan_text(c.plan, rate) << '\n';
+    if (horizon) {
+      print_horizon_text(out, *horizon);
+      out << '\n';
+    }
+    out << "Nothing was changed: this was a dry run. `eightsync sync` applies the operations above.\n";
   }
   for (const auto& f : c.remote.failures) {
     err << "eightsync plan: warning: could not read " << f.read.target << " (HR key " << f.read.hr_key

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "config/duration.hpp"
@@ -29,6 +30,44 @@
 
 namespace eightsync::daemon {
 namespace {
+
+// The next lifecycle event the last cycle recorded (core::event_json, plus found_at): null when
+// none was recorded, {} when none lay ahead. A value this binary cannot read counts as none.
+boost::json::value next_event_of(const core::state_store& store) {
+  const auto text = store.next_lifecycle_event();
+  if (!text) return nullptr;
+  if (text->empty()) return boost::json::object{};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(*text, ec);
+  if (ec || !v.is_object()) return boost::json::object{};
+  return v;
+}
+
+std::string text_of(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// status's `next event` line, or nothing without a `lifecycle:` block or a recorded event.
+void print_next_event(std::ostream& out, const boost::json::value& next, bool lifecycle,
+                      core::clock::time_point now) {
+  if (next.is_null()) {
+    if (lifecycle) out << "  next event   not recorded yet: the next cycle records it\n";
+    return;
+  }
+  const auto& o = next.as_object();
+  if (o.empty()) {
+    if (lifecycle)
+      out << "  next event   none: no start, end or provisioning window lies ahead in the last export\n";
+    return;
+  }
+  const std::string at = text_of(o, "at");
+  out << "  next event   " << text_of(o, "local") << " (" << at << "): HR key "
+      << core::escaped(text_of(o, "hr_key")) << ' ' << core::escaped(text_of(o, "user_name")) << ", "
+      << text_of(o, "what");
+  if (const auto t = core::parse_utc_time(at); t && *t <= now) out << " (due: the next cycle acts on it)";
+  out << '\n';
+}
 
 std::string in_text(core::clock::duration d) {
   return config::format_duration(
@@ -59,6 +98,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
             "its process ended during the cycle (killed or crashed); the next `eightsync sync` or the "
             "service records it as interrupted and looks up its open writes";
     }
+    const boost::json::value next_event = next_event_of(*store);
     std::optional<core::clock::time_point> next;
     if (holder && snap.last && snap.last->ended_at) next = *snap.last->ended_at + cfg.schedule.interval;
 
@@ -80,6 +120,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
         kinds[k] = n;
       doc["open_manual_actions"] = std::move(kinds);
       doc["quarantined_rows"] = snap.quarantined;
+      doc["next_lifecycle_event"] = next_event;
       boost::json::array f;
       for (const auto& b : snap.failing)
         f.push_back({{"hr_key", b.hr_key},
@@ -163,6 +204,7 @@ int run_status(const config::eightsync_config& cfg, bool json, std::ostream& out
           << core::plan_duration_text(*snap.source->max_age)
           << "): users missing from it are not deactivated (people HR marks as left still are)\n";
     }
+    print_next_event(out, next_event, cfg.lifecycle.has_value(), now);
     out << "  quarantined  " << snap.quarantined << " HR rows in the last cycle";
     if (snap.quarantined > 0) out << ": eightsync audit show " << snap.last->id;
     out << '\n';

@@ -79,6 +79,37 @@ expect_in "$WORK/out" '"source":{"path":"'"$EIGHTSYNC_SOURCE_DIR/config/examples
 [ "$(wc -l <"$WORK/out")" -eq 1 ] || fail "--json printed more than one line"
 checks=$((checks + 1))
 
+# --horizon: after the plan, the lifecycle events due from the plan's moment (--as-of moves it)
+# to the horizon's end, in the person's zone and in UTC. Noor Haddad (00131, Austin) starts on
+# 2030-01-07 at 08:00 America/Chicago; her account is made inactive 7 days before.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2029-12-28T00:00:00Z --horizon 14d
+expect_in "$WORK/out" "Lifecycle events in the next 14d (after 2029-12-28T00:00:00Z, until 2030-01-11T00:00:00Z): 2"
+expect_in "$WORK/out" "  2029-12-31 08:00 CST  2029-12-31T14:00:00Z  HR key 00131  noor.haddad@example.com  account created inactive"
+expect_in "$WORK/out" "  2030-01-07 08:00 CST  2030-01-07T14:00:00Z  HR key 00131  noor.haddad@example.com  activated"
+expect_in "$WORK/out" "Create (22)"  # not her yet: before her window
+# An event exactly at the moment has come (this plan creates her account inactive); one exactly
+# at the horizon's end is inside it.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2029-12-31T14:00:00Z --horizon 7d
+expect_in "$WORK/out" "Create (23)"
+expect_in "$WORK/out" "(after 2029-12-31T14:00:00Z, until 2030-01-07T14:00:00Z): 1"
+expect_in "$WORK/out" "  2030-01-07 08:00 CST  2030-01-07T14:00:00Z  HR key 00131  noor.haddad@example.com  activated"
+expect_not_in "$WORK/out" "account created inactive"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-07T14:00:00Z --horizon 14d
+expect_in "$WORK/out" "until 2030-01-21T14:00:00Z): 0"
+expect_in "$WORK/out" "  none: no provisioning window opens, nobody starts and nobody's end comes"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2029-12-28T00:00:00Z --horizon 14d --json
+expect_in "$WORK/out" '"lifecycle_events":{"enabled":true,"horizon_seconds":1209600,"from":"2029-12-28T00:00:00Z","until":"2030-01-11T00:00:00Z","events":[{"at":"2029-12-31T14:00:00Z","local":"2029-12-31 08:00 CST","zone":"America/Chicago","hr_key":"00131","user_name":"noor.haddad@example.com","becomes":"provisioning","what":"account created inactive"},{"at":"2030-01-07T14:00:00Z"'
+# Without --horizon, no such section; without a lifecycle: block, one line says why there is none.
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml"
+expect_not_in "$WORK/out" "Lifecycle events"
+sed '/^lifecycle:/,/^safety:/{/^safety:/!d}' "$WORK/cfg.yaml" >"$WORK/no-lifecycle.yaml"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/no-lifecycle.yaml" --horizon 14d
+expect_in "$WORK/out" "Lifecycle events in the next 14d: none, the config has no \`lifecycle:\` block (HR's status alone decides)"
+run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/no-lifecycle.yaml" --horizon 14d --json
+expect_in "$WORK/out" '"lifecycle_events":{"enabled":false,"horizon_seconds":1209600}'
+run_cmd 64 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --horizon soon
+expect_in "$WORK/err" "expected a duration such as 14d or 36h"
+
 # An operator's link settles the possible duplicate: the next plan updates that user instead.
 run_cmd 0 "$EIGHTSYNC" link -c "$WORK/cfg.yaml" 00110 "$(id_of jmueller@example.com)"
 # From here a state database exists: the plan's reads are paced by the budget stored there,

@@ -15,6 +15,17 @@ expect_in "$WORK/out" "site             London HQ"
 expect_in "$WORK/out" "INACTIVE"
 expect_in "$WORK/out" "Quarantined rows (0): none"
 expect_not_in "$WORK/out" "more (--limit 0 shows all)"
+# Each person's dates: local in their zone and UTC, the zone, and a warning for a date more than
+# 5 years from now (Margaret started in 2014).
+grep -A2 -F "    start            2030-01-07 08:00 CST (2030-01-07T14:00:00Z)" "$WORK/out" >"$WORK/noor" || true
+expect_in "$WORK/noor" "    end              none"
+expect_in "$WORK/noor" "    time zone        America/Chicago"
+expect_in "$WORK/out" "    start            2014-03-03 08:00 GMT (2014-03-03T08:00:00Z)"
+expect_in "$WORK/out" "    WARNING          start date 2014-03-03 is more than 5 years from now"
+expect_in "$WORK/out" "years from now, each a WARNING under its user: check the year (they are used as they are)"
+run_cmd 0 "$EIGHTSYNC" preview -c config/eightsync.example.yaml --limit 0 --json
+expect_in "$WORK/out" '"dates":{"start":{"local":"2030-01-07 08:00 CST","utc":"2030-01-07T14:00:00Z"},"end":null,"time_zone":"America/Chicago","warnings":[]}'
+expect_in "$WORK/out" '"warnings":["start date 2014-03-03 is more than 5 years from now"]'
 
 # --limit cuts the list and says so.
 run_cmd 0 "$EIGHTSYNC" preview -c config/eightsync.example.yaml --limit 2

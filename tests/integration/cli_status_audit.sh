@@ -21,8 +21,12 @@ expect_in "$WORK/out" "no eightsync process holds the writer lock"
 expect_in "$WORK/out" "nothing waits for approval"
 expect_in "$WORK/out" "48 open (assign_license 22, change_user_name 1, resolve_conflict 3, show_in_directory 22)"
 expect_in "$WORK/out" "quarantined  0 HR rows in the last cycle"
+# The next lifecycle event, as the cycle recorded it (status reads no export): Noor Haddad's
+# account is made 7 days before her start, in Austin's zone; nothing is linked to her yet.
+expect_in "$WORK/out" "next event   2029-12-31 08:00 CST (2029-12-31T14:00:00Z): HR key 00131 noor.haddad@example.com, account created inactive"
 run_cmd 0 "$EIGHTSYNC" status -c "$WORK/cfg.yaml" --json
 expect_in "$WORK/out" '"lock_holder_pid":null'
+expect_in "$WORK/out" '"next_lifecycle_event":{"at":"2029-12-31T14:00:00Z","local":"2029-12-31 08:00 CST","zone":"America/Chicago","hr_key":"00131","user_name":"noor.haddad@example.com","becomes":"provisioning","what":"account created inactive","found_at":"'
 expect_in "$WORK/out" '"open_manual_actions":{"assign_license":22,'
 
 # A process holding the writer lock is named, found without taking the lock.

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/parse.hpp>
+
 #include "core/cycle_engine.hpp"
 #include "core/state_error.hpp"
 #include "unit/core/engine_test_support.hpp"
@@ -852,6 +854,59 @@ TEST_F(engine, AnExportOlderThanMaxAgeHoldsTheDeactivationOfWhoeverIsMissing) {
   port_.clear_requests();
   run(true);
   EXPECT_EQ(port_.requests(), (strings{"GET x301", "PATCH x301 active=false", "LIST 1"}));
+}
+
+// ---- what `status` reads: the next lifecycle event, recorded by each cycle ---------------------
+
+TEST_F(engine, EachCycleRecordsTheNextLifecycleEventOfItsExport) {
+  settings_.planner.lifecycle.enabled = true;
+  settings_.planner.lifecycle.provision_before_start = std::chrono::days{7};
+  hr_ = {someone("100", "Ada", "Lovelace"), someone("101", "Bob", "Builder")};
+  const auto s0 = std::chrono::floor<std::chrono::seconds>(t0);
+  std::optional<std::chrono::sys_seconds> ada_ends = s0 + std::chrono::days{10};
+  const std::chrono::sys_seconds bob_starts = s0 + std::chrono::days{30};
+  bool dated = true;
+  auto read = [&]() -> expected<hr_input, std::string> {
+    auto in = *reader()();
+    for (auto& u : in.mapped.users) {
+      if (dated)
+        u.set_window(u.key == "101" ? std::optional(bob_starts) : std::nullopt,
+                     u.key == "100" ? ada_ends : std::nullopt);
+    }
+    return in;
+  };
+  auto recorded = [&] {
+    cycle_engine e(store_, audit_, clock_, log_);
+    run_awaitable(e.run(port_, read, settings_, cycle_trigger::cli, false, nullptr));
+    const auto text = store_.next_lifecycle_event();
+    EXPECT_TRUE(text) << "every cycle records it";
+    return text.value_or("");
+  };
+  auto field = [](const std::string& text, const char* key) {
+    return std::string(boost::json::parse(text).as_object().at(key).as_string());
+  };
+
+  // Ada (linked once the cycle created her) ends first; Bob is not created before his window.
+  std::string next = recorded();
+  EXPECT_EQ(field(next, "hr_key"), "100");
+  EXPECT_EQ(field(next, "at"), "2024-06-13T09:00:00Z");
+  EXPECT_EQ(field(next, "local"), "2024-06-13 09:00 UTC");
+  EXPECT_EQ(field(next, "zone"), "UTC");
+  EXPECT_EQ(field(next, "becomes"), "ended");
+  EXPECT_EQ(field(next, "what"), "deactivated");
+  EXPECT_EQ(field(next, "user_name"), "u100@example.com");
+  EXPECT_EQ(field(next, "found_at"), "2024-06-03T09:00:00Z");
+
+  // Her end date withdrawn: Bob's window is next, and nothing is linked to him.
+  ada_ends.reset();
+  next = recorded();
+  EXPECT_EQ(field(next, "hr_key"), "101");
+  EXPECT_EQ(field(next, "at"), "2024-06-26T09:00:00Z");
+  EXPECT_EQ(field(next, "what"), "account created inactive");
+
+  // No dates ahead: recorded as none, so status does not show a stale event.
+  dated = false;
+  EXPECT_EQ(recorded(), "");
 }
 
 }  // namespace

@@ -48,8 +48,10 @@ struct mapped {
 };
 
 std::unique_ptr<mapped> map_dated(std::vector<std::vector<std::string>> rows, date_read_options dates = {},
-                                  std::chrono::seconds rehire_gap = std::chrono::seconds{0}) {
+                                  std::chrono::seconds rehire_gap = std::chrono::seconds{0},
+                                  std::optional<sys_seconds> warn_at = std::nullopt) {
   auto out = std::make_unique<mapped>();
+  out->reading.warn_at = warn_at;
   out->reading.dates = dates.formats.empty() ? date_read_options{} : std::move(dates);
   out->reading.default_time_zone = "Europe/London";
   out->reading.rehire_gap = rehire_gap;
@@ -74,6 +76,31 @@ sys_seconds utc_at(const std::string& text) {
   EXPECT_EQ(std::sscanf(text.c_str(), "%d-%u-%uT%u:%u:%uZ", &y, &mo, &d, &h, &mi, &se), 6) << text;
   return sys_seconds{date::sys_days{date::year{y} / date::month{mo} / date::day{d}}} + std::chrono::hours{h} +
          std::chrono::minutes{mi} + std::chrono::seconds{se};
+}
+
+TEST(user_mapper_lifecycle, EachUserKeepsTheZoneItsDatesWereReadIn) {
+  const auto m =
+      map_dated({row_of("1", "2025-03-03", "", "Australia/Sydney"), row_of("2", "2025-03-03", "", ""),
+                 row_of("3", "2025-03-04", "", "Australia/Sydney"), row_of("4", "", "", "Asia/Tokyo")});
+  ASSERT_EQ(m->result.users.size(), 4U);
+  // Each zone once, in the order rows named it.
+  ASSERT_EQ(m->result.zones.size(), 2U);
+  EXPECT_EQ(m->result.zone_of(m->result.users[0])->name(), "Australia/Sydney");
+  EXPECT_EQ(m->result.zone_of(m->result.users[1])->name(), "Europe/London");
+  EXPECT_EQ(m->result.users[2].zone, m->result.users[0].zone);
+  // No dates: no zone was needed, none is kept.
+  EXPECT_EQ(m->result.users[3].zone, 0U);
+  EXPECT_EQ(m->result.zone_of(m->result.users[3]), nullptr);
+}
+
+TEST(user_mapper_lifecycle, DatesFarFromTheMomentGiveWarningsByKeyOnlyWhenAsked) {
+  std::vector<std::vector<std::string>> rows{row_of("1", "2025-03-03", "2045-01-01"),
+                                             row_of("2", "2025-03-03")};
+  const auto warned = map_dated(rows, {}, std::chrono::seconds{0}, utc_at("2025-03-01T00:00:00Z"));
+  ASSERT_EQ(warned->result.date_warnings.size(), 1U);
+  EXPECT_EQ(warned->result.date_warnings[0].key, "1");
+  EXPECT_EQ(warned->result.date_warnings[0].message, "end date 2045-01-01 is more than 5 years from now");
+  EXPECT_TRUE(map_dated(rows)->result.date_warnings.empty());
 }
 
 TEST(user_mapper_lifecycle, DatesBecomeInstantsInThePersonsZone) {
