@@ -206,7 +206,7 @@ std::optional<clock::time_point> cycle_engine::next_lifecycle_event(const mappin
                                                                     planner_options options,
                                                                     clock::time_point planned_at) const {
   options.now = planned_at;
-  const auto e = earliest_event(mapped.users, options.lifecycle_now(), options.lifecycle);
+  const auto e = first_upcoming_event(mapped, options.lifecycle_now(), options.lifecycle);
   if (!e) return std::nullopt;
   return clock::time_point{e->at - options.lifecycle_offset};
 }

@@ -69,18 +69,6 @@ std::optional<lifecycle_event> next_event(const desired_user& d, std::chrono::sy
   return std::nullopt;
 }
 
-std::optional<lifecycle_event> earliest_event(std::span<const desired_user> users,
-                                              std::chrono::system_clock::time_point now,
-                                              const lifecycle_policy& policy) noexcept {
-  std::optional<lifecycle_event> out;
-  if (!policy.enabled) return out;
-  for (const auto& d : users) {
-    const auto e = next_event(d, now, policy);
-    if (e && (!out || e->at < out->at)) out = e;
-  }
-  return out;
-}
-
 std::optional<sys_seconds> earliest_end(std::span<const desired_user> users,
                                         std::chrono::system_clock::time_point now,
                                         const lifecycle_policy& policy) noexcept {

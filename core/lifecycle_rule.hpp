@@ -75,11 +75,6 @@ struct lifecycle_event {
   hr_intent becomes = hr_intent::active;
 };
 
-/// The earliest next_event of any of `users` (nullopt when none has one). Never throws.
-std::optional<lifecycle_event> earliest_event(std::span<const desired_user> users,
-                                              std::chrono::system_clock::time_point now,
-                                              const lifecycle_policy& policy) noexcept;
-
 /// The earliest end (lifecycle.end_date) of `users` after `now`: when the next leaver by date
 /// appears. Never throws.
 std::optional<std::chrono::sys_seconds> earliest_end(std::span<const desired_user> users,

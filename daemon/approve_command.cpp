@@ -4,11 +4,11 @@
 #include <ostream>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "core/audit_log.hpp"
 #include "core/clock.hpp"
+#include "core/lifecycle_events.hpp"
 #include "core/lifecycle_rule.hpp"
 #include "core/state_error.hpp"
 #include "core/unsafe_text.hpp"
@@ -64,25 +64,21 @@ int run_approve(const config::eightsync_config& cfg, std::int64_t cycle, core::a
 
 namespace {
 
-// The date-driven operations due for `d` from `from` to `until` (lifecycle time), as the plan
-// will make them: `linked` says whether `d` has an 8x8 user eightsync manages.
-void operations_due(const core::desired_user& d, bool linked, core::clock::time_point from,
-                    core::clock::time_point until, const core::lifecycle_policy& policy,
-                    std::vector<core::audit_upcoming_approval>& out) {
-  core::clock::time_point at = from;
-  while (const auto e = core::next_event(d, at, policy)) {
-    if (core::clock::time_point{e->at} > until) break;
-    std::optional<core::operation_kind> kind;
-    if (e->becomes == core::hr_intent::ended && linked) kind = core::operation_kind::deactivate;
-    if (e->becomes == core::hr_intent::active)
-      kind = linked ? core::operation_kind::reactivate : core::operation_kind::create;
-    if (e->becomes == core::hr_intent::provisioning && !linked && core::create_active(e->becomes, policy))
-      kind = core::operation_kind::create;
-    if (kind) out.push_back({d.key, std::string(d.get(core::attribute::user_name)), *kind, e->at});
-    // Created at the opening of the window, the account is linked by its start.
-    if (kind == core::operation_kind::create) linked = true;
-    at = core::clock::time_point{e->at};
-  }
+// The operation the plan makes for event `e`; `linked` holds the keys with an 8x8 user (a
+// create inside the span links its key for the events after it). nullopt: nothing is sent (an
+// end of someone without an account, a window that creates nothing).
+std::optional<core::operation_kind> operation_for(const core::upcoming_event& e,
+                                                  const core::lifecycle_policy& policy,
+                                                  std::set<std::string, std::less<>>& linked) {
+  const bool has_account = linked.contains(e.key);
+  std::optional<core::operation_kind> kind;
+  if (e.becomes == core::hr_intent::ended && has_account) kind = core::operation_kind::deactivate;
+  if (e.becomes == core::hr_intent::active)
+    kind = has_account ? core::operation_kind::reactivate : core::operation_kind::create;
+  if (e.becomes == core::hr_intent::provisioning && !has_account && core::create_active(e.becomes, policy))
+    kind = core::operation_kind::create;
+  if (kind == core::operation_kind::create) linked.insert(e.key);
+  return kind;
 }
 
 }  // namespace
@@ -110,18 +106,17 @@ int run_approve_upcoming(const config::eightsync_config& cfg, std::chrono::milli
     for (auto& l : store->load_links())
       linked.insert(std::move(l.hr_key));
     std::vector<core::audit_upcoming_approval> ops;
-    for (const auto& d : hr->mapped.users) {
-      if (options.protect.matches(d.get(core::attribute::user_name))) continue;
-      operations_due(d, linked.contains(d.key), from, until, options.lifecycle, ops);
+    for (const auto& e : core::upcoming_events(
+             hr->mapped, from, std::chrono::ceil<std::chrono::seconds>(horizon), options.lifecycle)) {
+      if (options.protect.matches(e.user_name)) continue;
+      if (const auto kind = operation_for(e, options.lifecycle, linked))
+        ops.push_back({e.key, e.user_name, *kind, e.at});
     }
     if (ops.empty()) {
       err << "eightsync approve --upcoming: no start, end or provisioning window comes before "
           << core::format_utc(std::chrono::floor<std::chrono::seconds>(until)) << "; nothing was approved\n";
       return exit_refused;
     }
-    std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.due_at, a.hr_key) < std::tie(b.due_at, b.hr_key);
-    });
     core::audit_log audit(*store);
     audit.record_upcoming_approvals(ops, until - options.lifecycle_offset, os_user());
     out << "Approved ahead, due before " << core::format_utc(std::chrono::floor<std::chrono::seconds>(until))
