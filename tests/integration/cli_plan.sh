@@ -51,6 +51,8 @@ run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-07T14:00:00Z --j
 expect_in "$out" '"hr_key":"00131"'
 INVOCATION_ID=x run_cmd 64 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-02
 expect_in "$WORK/err" "refused under systemd (INVOCATION_ID is set)"
+run_cmd 64 "$EIGHTSYNC" run -c "$WORK/cfg.yaml" --as-of 2030-01-02
+expect_in "$WORK/err" "refused in \`run\`"
 # Out of scope (a contractor), a leaver never in 8x8, a protected admin and a hand-made user
 # nobody in HR matches: none of them gets an operation.
 expect_not_in "$out" "00121"

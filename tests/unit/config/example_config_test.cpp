@@ -178,7 +178,7 @@ TEST(example_config, maps_every_example_employee) {
   EXPECT_TRUE(r.quarantined.empty()) << r.quarantined.front().detail;
   ASSERT_EQ(r.users.size(), 30U);
   EXPECT_NE(find_user(r, "00131"), nullptr);  // the upcoming hire
-  EXPECT_EQ(r.users.front().key, "00101");  // leading zeros kept, sorted by key
+  EXPECT_EQ(r.users.front().key, "00101");    // leading zeros kept, sorted by key
   EXPECT_EQ(find_user(r, "00121"), nullptr);
 
   const auto* jose = find_user(r, "00104");
