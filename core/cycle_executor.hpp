@@ -65,12 +65,6 @@ struct execution_summary {
   std::string error;         ///< why the cycle stopped or turned read-only, for a person
 };
 
-/// How the reason of every audited correction begins: a PATCH active=false sent at once because
-/// 8x8 created, active, an account eightsync asked for inactive (before the person's start date).
-/// Its operations row has kind `deactivate`, but it takes no access away from anyone who had it:
-/// it is not a leaver (invariant 3).
-inline constexpr std::string_view active_correction_reason = "Correction, not a leaver:";
-
 /// Carries out a plan against 8x8 through a scim_port, crash-safely (invariants 1, 4, 6, 7, 10).
 ///
 /// Each write is: commit an intent row (audit_log::record_intent), send the request, commit

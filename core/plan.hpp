@@ -29,6 +29,13 @@
 
 namespace eightsync::core {
 
+/// How the reason of every correction begins: a PATCH active=false for an account eightsync
+/// asked 8x8 to create inactive, before the person's start date, that 8x8 shows active (sent at
+/// once after the 201, or planned by a later cycle when that PATCH failed). Its operations row
+/// has kind `deactivate`, but it takes no access away from anyone who had it: it is not a leaver
+/// (invariant 3), and no safety limit counts it.
+inline constexpr std::string_view active_correction_reason = "Correction, not a leaver:";
+
 /// Why a safety hold kept operations back for an operator's approval. Stable names.
 /// - max_deactivations: more deactivations than safety.max_deactivations
 /// - max_deactivation_percent: more than safety.max_deactivation_percent of managed users

@@ -461,6 +461,8 @@ class plan_builder {
                         const chained_index& by_user_name);
   void plan_missing(std::uint32_t link_index);
   void note_cancelled_hire(std::string_view key, const remote_user& r);
+  bool made_before_start(std::string_view key) const;
+  void add_correction(const desired_user& d, const remote_user& r, managed_by how);
   // Decides deactivate / reactivate / update for `d` on `r`; returns whether an update is planned.
   bool evaluate(const desired_user& d, const remote_user& r, const user_link* link, managed_by how,
                 bool adopted);
@@ -527,6 +529,7 @@ class plan_builder {
   std::map<std::string, std::vector<std::string>, std::less<>> unseen_sites_;  // site → HR keys writing it
 
   std::vector<pending> deactivations_, reactivations_, creates_, adopts_, updates_;
+  std::vector<pending> corrections_;  // not leavers: kept out of the safety limits' counts
   std::size_t new_keys_ = 0;
   std::size_t missing_keys_ = 0;
   std::vector<std::uint32_t> unlinked_;  // desired indexes
@@ -727,6 +730,11 @@ bool plan_builder::evaluate(const desired_user& d, const remote_user& r, const u
     return false;
   }
 
+  if (r.active() && is_future_hire(intent) && link && made_before_start(d.key)) {
+    // The correction after the create failed: the account is active before the start.
+    add_correction(d, r, how);
+    return false;  // its updates wait a cycle: a PUT now would send the listed `active` (true)
+  }
   bool rehire = false;
   if (!r.active()) {
     if (is_future_hire(intent)) {
@@ -1322,11 +1330,34 @@ std::optional<plan_hold> plan_builder::listing_hold() const {
           "approve or wait for the next cycle."};
 }
 
+// Whether eightsync created `key`'s account inactive, ahead of a start, and never activated it.
+bool plan_builder::made_before_start(std::string_view key) const {
+  const auto& made = state_.created_before_start;
+  return std::binary_search(made.begin(), made.end(), key);
+}
+
+// A PATCH active=false for an account eightsync created inactive before its start that 8x8
+// shows active: not a leaver, so no safety limit counts it and it raises nothing.
+void plan_builder::add_correction(const desired_user& d, const remote_user& r, managed_by how) {
+  pending p;
+  plan_entry& e = p.entry;
+  e.kind = operation_kind::deactivate;
+  e.hr_key = d.key;
+  e.scim_id = std::string(r.id());
+  e.user_name = std::string(r.get(attribute::user_name));
+  e.reason = std::string(active_correction_reason) + " eightsync created " + e.user_name +
+             " inactive ahead of the start (" + start_text(d) +
+             "), but 8x8 shows the account active: made inactive again until then.";
+  e.body = scim_user_codec::active_patch(false);
+  e.how = how;
+  e.desired_active = false;
+  corrections_.push_back(std::move(p));
+}
+
 // A person HR dropped, or marked as left, whose account eightsync made inactive ahead of a start
 // that never came: nothing to send (it is inactive), but the account should go.
 void plan_builder::note_cancelled_hire(std::string_view key, const remote_user& r) {
-  const auto& made = state_.created_before_start;
-  if (!std::binary_search(made.begin(), made.end(), key)) return;
+  if (!made_before_start(key)) return;
   const std::string user_name(r.get(attribute::user_name));
   add_manual(
       manual_action_kind::cancelled_hire, key, r.id(), user_name,
@@ -1399,7 +1430,7 @@ void plan_builder::apply_holds() {
   const auto lost = listing_hold();
   if (lost) apply_listing_hold(*lost);
   if (!global.empty()) {
-    for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
+    for (auto* g : {&corrections_, &deactivations_, &reactivations_, &creates_, &adopts_, &updates_})
       hold_all(*g, global.front());
     out_.holds = global;
   } else {
@@ -1639,7 +1670,7 @@ void plan_builder::hold_waiting_updates() {
 // Moves every entry to operations or held, each in run order, sorts what a person reads by HR
 // key, and counts what the plan costs.
 void plan_builder::order_output() {
-  for (auto* g : {&deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
+  for (auto* g : {&corrections_, &deactivations_, &reactivations_, &creates_, &adopts_, &updates_}) {
     for (auto& p : *g) {
       const bool writes = operation_sends_request(p.entry.kind);
       for (const auto& diff : p.entry.diffs)

@@ -58,27 +58,28 @@ patch_time() {
 }
 gap_s=$(awk -v r="$rate" 'BEGIN { printf "%.4f", 1.01 / r }')
 
-# 1. During the reconcile: in cycle 2, between two of its requests.
+# expect_revoked WHAT KEY USER END LIMIT: KEY's PATCH went at most LIMIT seconds after END (an
+# ISO 8601 instant), and not before it; prints the delay.
+expect_revoked() {
+  local what=$1 key=$2 user=$3 end_s delay
+  end_s=$(date -d "$4" +%s)
+  delay=$(awk -v a="$end_s" -v b="$(patch_time "$user")" 'BEGIN { printf "%.2f", b - a }')
+  echo "end date $what: revoked ${delay} s after it (limit $5 s)"
+  awk -v d="$delay" -v l="$5" 'BEGIN { exit !(d >= 0 && d <= l) }' ||
+    fail "$key was revoked ${delay} s after its end, outside 0..$5 s"
+  checks=$((checks + 1))
+}
+
+# 1. During the reconcile: in cycle 2, between two of its requests. Three request gaps: the one
+# under way when the end came, the GET and the PATCH.
 expect_sql "SELECT cycle_id || ' ' || outcome FROM operations WHERE kind = 'deactivate' AND hr_key = 'E00070'" "2 ok"
-mid_s=$(date -d "$mid" +%s)
-mid_delay=$(awk -v a="$mid_s" -v b="$(patch_time user70@example.com)" 'BEGIN { printf "%.2f", b - a }')
-# Three request gaps: the one under way when the end came, the GET and the PATCH.
-mid_limit=$(awk -v g="$gap_s" 'BEGIN { printf "%.3f", 3 * g + 0.5 }')
-echo "end date during a reconcile: revoked ${mid_delay} s after it (limit ${mid_limit} s)"
-awk -v d="$mid_delay" -v l="$mid_limit" 'BEGIN { exit !(d >= 0 && d <= l) }' ||
-  fail "E00070 was revoked ${mid_delay} s after its end, outside 0..${mid_limit} s"
-checks=$((checks + 1))
+expect_revoked "during a reconcile" E00070 user70@example.com "$mid" "$(awk -v g="$gap_s" 'BEGIN { printf "%.3f", 3 * g + 0.5 }')"
 wait_for_log 5 "lifecycle.ended cycle=2"
 
 # 2. While the service waited: its own cycle, woken at the end date.
 expect_sql "SELECT cycle_id || ' ' || outcome FROM operations WHERE kind = 'deactivate' AND hr_key = 'E00010'" "3 ok"
-idle_s=$(date -d "$idle" +%s)
-idle_delay=$(awk -v a="$idle_s" -v b="$(patch_time user10@example.com)" 'BEGIN { printf "%.2f", b - a }')
-idle_limit=$(awk -v g="$gap_s" 'BEGIN { printf "%.3f", 1 + 2 * g + 0.5 }')
-echo "end date while the service waits: revoked ${idle_delay} s after it (limit ${idle_limit} s)"
-awk -v d="$idle_delay" -v l="$idle_limit" 'BEGIN { exit !(d >= 0 && d <= l) }' ||
-  fail "E00010 was revoked ${idle_delay} s after its end, outside 0..${idle_limit} s"
-checks=$((checks + 1))
+expect_revoked "while the service waits" E00010 user10@example.com "$idle" \
+  "$(awk -v g="$gap_s" 'BEGIN { printf "%.3f", 1 + 2 * g + 0.5 }')"
 wait_for_log 5 "schedule.lifecycle"
 expect_sql "SELECT count(*) FROM operations WHERE kind = 'deactivate'" "2"
 

@@ -48,6 +48,8 @@ expect_in <(emu_user lukasz.nowak@example.com) '"title":"Staff Software Engineer
 printf 'target:\n  url: [not a url\n' >"$WORK/cfg.yaml"
 kill -HUP "$daemon"
 wait_for_log 10 "config.reload_failed"
+# Each SIGHUP reads the time zones again too (after a tzdata upgrade).
+wait_for_log 10 "tz.reloaded"
 kill -0 "$daemon" || fail "the daemon died on a broken config"
 # SIGHUP with a good one (a new title mapping) applies it; SIGUSR1 runs a cycle with it.
 sed 's#title: "{title|trim}"#title: "{title|trim|upper}"#' "$WORK/cfg.good" >"$WORK/cfg.yaml"

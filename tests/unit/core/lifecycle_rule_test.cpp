@@ -518,6 +518,27 @@ TEST(lifecycle_table, OperationsApprovedAheadAreNeitherCountedNorHeldByTheLimits
   EXPECT_EQ(count(p, operation_kind::deactivate), 0U);
 }
 
+TEST(lifecycle_table, AnAccountCreatedInactiveThat8x8ShowsActiveBeforeTheStartIsCorrectedNotCounted) {
+  // The PATCH after the 201 failed: the link says active, as 8x8 does.
+  world w = dated_world(start_at - std::chrono::days{1});
+  w.options.safety.max_deactivations = 0;
+  const person a = someone("1");
+  w.hr.push_back(with_dates(desired(a), start_at));
+  w.add_remote(a, "a1", true, start_at - std::chrono::days{1} - std::chrono::minutes{1});
+  w.add_link(a, "a1", true);
+  w.state.created_before_start = {"1"};
+  const plan p = w.run();
+  const auto* fix = find_entry(p, operation_kind::deactivate, "1");
+  ASSERT_NE(fix, nullptr) << "not held by max_deactivations 0: not a leaver";
+  EXPECT_EQ(fix->reason.rfind(active_correction_reason, 0), 0U) << fix->reason;
+  EXPECT_TRUE(fix->follow_ups.empty());
+  EXPECT_TRUE(p.holds.empty());
+  EXPECT_EQ(count(p, operation_kind::update), 0U);
+  // An account that was active before (a contractor becoming an employee) is kept active.
+  w.state.created_before_start.clear();
+  EXPECT_TRUE(w.run().operations.empty());
+}
+
 TEST(lifecycle_table, AnAccountAnAdminDeactivatedIsNotReactivatedByAStartDate) {
   world w = dated_world(start_at);
   const person a = someone("1");
