@@ -80,6 +80,7 @@ void newer_exports::find_next_end() {
   const planner_options& o = ctx_.settings.planner;
   planner_options at = o;
   at.now = ctx_.clk.now();
+  ends_seen_until_ = std::chrono::floor<std::chrono::seconds>(at.lifecycle_now());
   next_end_ = earliest_end(latest().users, at.lifecycle_now(), o.lifecycle);
 }
 
@@ -98,9 +99,12 @@ boost::asio::awaitable<void> newer_exports::act_on_ends() {
   const planner_options options = options_now();
   const leaver_rule rule(options.leavers, options.lifecycle, options.lifecycle_now());
   const auto& mapped = latest();
-  // Their unsent operations (an update, a planned rehire) are dropped: they have left.
+  // The unsent operations (an update, a planned rehire) of those whose end came since the last
+  // look are dropped: they have left. Those who left earlier were planned as leavers already.
   for (const auto& d : mapped.users) {
-    if (rule.reason_for(d) == leaver_reason::end_date && rule.row_has_left(d)) superseded_.insert(d.key);
+    const auto end = d.ends_at();
+    if (end && *end > ends_seen_until_ && rule.reason_for(d) == leaver_reason::end_date)
+      superseded_.insert(d.key);
   }
   cycle_executor exec(ctx_.port, ctx_.store, ctx_.audit, ctx_.cycle, options.protect, ctx_.clk, ctx_.log,
                       ctx_.settings.failing_action_after);

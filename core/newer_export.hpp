@@ -115,6 +115,7 @@ class newer_exports {
   std::optional<clock::time_point> last_read_;
   std::optional<hr_input> latest_;                    // the newest export acted on
   std::optional<std::chrono::sys_seconds> next_end_;  // in lifecycle time (see planner_options)
+  std::chrono::sys_seconds ends_seen_until_{};        // ends up to here were acted on (lifecycle time)
   std::size_t ended_ = 0;
   std::set<std::string> superseded_;
   std::size_t before_ = 0;
