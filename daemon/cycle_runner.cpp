@@ -106,6 +106,9 @@ std::string cycle_summary(const core::cycle_result& r) {
       s += "; " + std::to_string(r.newer_exports) +
            " newer HR exports read while it ran (their leavers went at once), " +
            std::to_string(x.superseded) + " operations left to the next cycle (rows they changed)";
+    if (x.active_corrected)
+      s += "; " + std::to_string(x.active_corrected) + (x.active_corrected == 1 ? " account" : " accounts") +
+           " 8x8 created active before the start date made inactive at once (a correction, not a leaver)";
     if (x.refetched)
       s += "; " + std::to_string(x.refetched) + " PUTs fetched again (copy older than max_snapshot_age), " +
            std::to_string(x.deferred) + " of them left to the next plan";

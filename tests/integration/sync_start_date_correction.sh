@@ -19,6 +19,7 @@ correction="Correction, not a leaver:%"
 # starts 2030-01-07, 08:00 in Austin.
 sync_at 2030-01-02T00:00:00Z
 expect_in "$WORK/out" "cycle 1: ok"
+expect_in "$WORK/out" "1 account 8x8 created active before the start date made inactive at once (a correction, not a leaver)"
 expect_in <(emu_user noor.haddad@example.com) '"active":false'
 expect_sql "SELECT kind || ':' || outcome || ':' || coalesce(method, '') FROM operations WHERE hr_key = '00131' ORDER BY id" \
   "$(printf 'create:ok:POST\ndeactivate:ok:PATCH')"
