@@ -77,18 +77,19 @@ planner_options newer_exports::options_now() const {
 }
 
 void newer_exports::find_next_end() {
-  const planner_options& o = ctx_.settings.planner;
-  planner_options at = o;
-  at.now = ctx_.clk.now();
-  ends_seen_until_ = std::chrono::floor<std::chrono::seconds>(at.lifecycle_now());
-  next_end_ = earliest_end(latest().users, at.lifecycle_now(), o.lifecycle);
+  const auto now = lifecycle_now();
+  ends_seen_until_ = std::chrono::floor<std::chrono::seconds>(now);
+  next_end_ = earliest_end(latest().users, now, ctx_.settings.planner.lifecycle);
+}
+
+// The moment the lifecycle rules are judged at (the clock, moved by --as-of). Asked before every
+// request: no copy of the planner's options.
+clock::time_point newer_exports::lifecycle_now() const {
+  return ctx_.clk.now() + ctx_.settings.planner.lifecycle_offset;
 }
 
 bool newer_exports::an_end_has_come() const {
-  if (!next_end_) return false;
-  planner_options at = ctx_.settings.planner;
-  at.now = ctx_.clk.now();
-  return at.lifecycle_now() >= *next_end_;
+  return next_end_ && lifecycle_now() >= *next_end_;
 }
 
 // An end date came while the cycle runs: its leavers go now, through the same leaver pass,

@@ -109,6 +109,7 @@ class newer_exports {
   bool an_end_has_come() const;
   planner_options options_now() const;
   void find_next_end();
+  clock::time_point lifecycle_now() const;
 
   newer_export_context ctx_;
   std::string latest_sha256_;  // of the last export seen (the cycle's at first)
