@@ -51,6 +51,12 @@ run_cmd 0 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-07T14:00:00Z --j
 expect_in "$out" '"hr_key":"00131"'
 INVOCATION_ID=x run_cmd 64 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of 2030-01-02
 expect_in "$WORK/err" "refused under systemd (INVOCATION_ID is set)"
+run_cmd 64 "$EIGHTSYNC" plan -c "$WORK/cfg.yaml" --as-of yesterday
+expect_in "$WORK/err" "--as-of: expected an instant such as 2025-03-01T09:00:00Z or a date such as 2025-03-01"
+run_cmd 64 "$EIGHTSYNC" approve -c "$WORK/cfg.yaml" --upcoming --horizon soon
+expect_in "$WORK/err" "--horizon: expected a duration such as 30s, 15m, 2h or 7d"
+run_cmd 64 "$EIGHTSYNC" approve -c "$WORK/cfg.yaml"
+expect_in "$WORK/err" "give the CYCLE whose held operations you approve, or --upcoming"
 run_cmd 64 "$EIGHTSYNC" run -c "$WORK/cfg.yaml" --as-of 2030-01-02
 expect_in "$WORK/err" "refused in \`run\`"
 # Out of scope (a contractor), a leaver never in 8x8, a protected admin and a hand-made user
