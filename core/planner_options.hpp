@@ -63,7 +63,9 @@ struct planner_options {
   lifecycle_policy lifecycle;
   /// `--as-of` (tests and dry runs): how far the lifecycle evaluation runs from `now`. Nothing
   /// else moves: snapshot ages, the rate limiter and audit times keep the real clock.
-  std::chrono::seconds lifecycle_offset{0};
+  /// Kept to the clock's precision: a command then judges dates at INSTANT plus the time it has
+  /// run, not up to a second more.
+  std::chrono::system_clock::duration lifecycle_offset{0};
 
   /// The instant the lifecycle rules are evaluated at. Never throws.
   std::chrono::system_clock::time_point lifecycle_now() const noexcept { return now + lifecycle_offset; }

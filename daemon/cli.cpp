@@ -179,8 +179,7 @@ std::optional<int> apply_as_of(const std::string& text, std::string_view command
            "on a test system.\n";
     return exit_usage;
   }
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  set_lifecycle_offset(*as_of_instant(text) - now);
+  set_lifecycle_offset(*as_of_instant(text) - std::chrono::system_clock::now());
   err << "eightsync " << command << ": start and end dates are evaluated as of "
       << core::format_utc(*as_of_instant(text)) << " (--as-of); everything else uses the real clock.\n";
   return std::nullopt;

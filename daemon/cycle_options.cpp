@@ -39,10 +39,10 @@ connectors::scim_client_options client_options(const config::eightsync_config& c
 
 namespace {
 // --as-of: one value for the whole process, like the tz database.
-std::chrono::seconds lifecycle_offset{0};
+std::chrono::system_clock::duration lifecycle_offset{0};
 }  // namespace
 
-void set_lifecycle_offset(std::chrono::seconds offset) noexcept {
+void set_lifecycle_offset(std::chrono::system_clock::duration offset) noexcept {
   lifecycle_offset = offset;
 }
 

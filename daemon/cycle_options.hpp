@@ -46,7 +46,7 @@ core::expected<core::hr_snapshot, core::source_error> read_and_map(
 
 /// `--as-of INSTANT`: from now on, lifecycle rules are evaluated this far from the clock (for
 /// tests and dry runs; planner_options_from copies it). Never throws.
-void set_lifecycle_offset(std::chrono::seconds offset) noexcept;
+void set_lifecycle_offset(std::chrono::system_clock::duration offset) noexcept;
 
 /// The process's tz database: every export's zones are looked up here, and the service reloads
 /// it on SIGHUP (after tzdata was upgraded). Never throws.
